@@ -64,7 +64,11 @@ export interface Sample {
 export interface SampleEval {
   /** The per-sample loss in the chosen base, after every option (the `reduction: 'none'` value). */
   loss: number;
-  /** This sample's weight in the mean's denominator (class weight x sample weight; 0 when ignored). */
+  /**
+   * This sample's share of the mean's denominator: every reduction computes
+   * mean = sum(loss) / sum(weight). Hard-label CE with class weights: w_y x sample weight (PyTorch's
+   * weighted mean); otherwise the sample weight (1 by default); 0 when ignored.
+   */
   weight: number;
   ignored: boolean;
   /** ce: the true class (argmax of the target); bce: 1 when y >= 0.5 else 0; multilabel: -1. */
