@@ -1,0 +1,69 @@
+// npm run bench: times the loss-lens CLI end to end against pandas.read_csv + scikit-learn
+// (PyTorch for logits) on the same files, and prints wall time, MB/s, peak RSS, the ratio and
+// whether both agree to 1e-9 relative. Figures, not assertions: targets are read off the table.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cacheDir = process.env.LOSS_LENS_BENCH_DIR ?? join(homedir(), '.cache', 'loss-lens', 'bench');
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const cli = join(root, 'dist', 'cli.js');
+
+if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+console.error(`generating inputs in ${cacheDir} (cached after the first run)...`);
+const files = await generate(cacheDir);
+
+/** Runs a command under GNU time to read its peak RSS; returns stdout, seconds and MB. */
+function timed(cmd, args) {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'll-bench-')), 'rss');
+  const start = process.hrtime.bigint();
+  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+    encoding: 'utf8', maxBuffer: 1 << 28,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${res.stderr}`);
+  const peakMB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+  return { stdout: res.stdout, seconds, peakMB };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cases = [
+  { name: '1M x 10 probabilities', file: files.multiclass, kind: 'multiclass', args: [] },
+  { name: '20k x 1000 logits', file: files.logits, kind: 'logits', args: [] },
+  { name: '5M binary', file: files.binary, kind: 'binary', args: [] },
+];
+
+const rows = [];
+for (const c of cases) {
+  const mb = statSync(c.file).size / 1e6;
+  const ours = [];
+  for (let i = 0; i < runs; i++) ours.push(timed(process.execPath, [cli, c.file, '--json', ...c.args]));
+  const theirs = [];
+  for (let i = 0; i < runs; i++) theirs.push(timed(python, [join(root, 'scripts/bench/reference.py'), c.kind, c.file]));
+  const ourMean = JSON.parse(ours[0].stdout).mean;
+  const ref = theirs.map((t) => JSON.parse(t.stdout));
+  const ourSec = median(ours.map((o) => o.seconds));
+  const refWork = median(ref.map((r) => r.seconds));
+  const refWall = median(theirs.map((t) => t.seconds));
+  const relErr = Math.abs(ourMean - ref[0].loss) / Math.abs(ref[0].loss);
+  rows.push({
+    case: c.name,
+    MB: mb.toFixed(0),
+    'loss-lens s': ourSec.toFixed(2),
+    'MB/s': (mb / ourSec).toFixed(0),
+    'peak RSS MB': Math.max(...ours.map((o) => o.peakMB)).toFixed(0),
+    'pandas+sklearn s (work / wall)': `${refWork.toFixed(2)} / ${refWall.toFixed(2)}`,
+    'their RSS MB': Math.max(...theirs.map((t) => t.peakMB)).toFixed(0),
+    'speed-up (vs work)': (refWork / ourSec).toFixed(1) + 'x',
+    'rel. diff': relErr.toExponential(1),
+    same: relErr <= 1e-9 ? 'yes' : 'NO',
+  });
+}
+console.log(`\nloss-lens bench: ${runs} run(s) each, median wall time; the CLI is timed end to end`);
+console.log('(process start to exit), the baseline only for read_csv + loss (imports excluded).\n');
+console.table(rows);

@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
+
+/** What the command line asks for, validated; `loss`/`input` stay 'auto' until the layout is inferred. */
+export interface CliArgs {
+  file: string;
+  json: boolean;
+  loss: LossKind | 'auto';
+  input: InputKind | 'auto';
+  preset: PresetName;
+  labelSmoothing: number;
+  classWeights?: number[];
+  posWeight?: number;
+  ignoreIndex?: number;
+  focalGamma?: number;
+  focalAlpha?: number;
+  reduction: 'mean' | 'sum';
+  base: LogBase;
+  labelColumn?: string;
+  predColumns?: string[];
+  top: number;
+  perSample?: string;
+  skipInvalid: boolean;
+  progress: boolean;
+}
+
+export const USAGE = `usage: loss-lens FILE [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
+  [--preset classic|pytorch|keras|sklearn|none] [--label-smoothing A] [--class-weights w0,w1,...]
+  [--pos-weight W] [--ignore-index K] [--focal-gamma G] [--focal-alpha A] [--reduction mean|sum]
+  [--base e|2] [--label-column NAME] [--pred-columns A,B,...] [--top K] [--per-sample OUT.csv]
+  [--skip-invalid] [--no-progress]
+
+Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz)
+with a per-class breakdown, the worst samples and the layout Loss Lens inferred.
+Exit status: 0 success, 1 bad input, 2 bad usage.`;
+
+/** A mistake in the command line: the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
+}
+
+function num(flag: string, value: string | undefined, check?: (n: number) => string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, not "${value}"`);
+  const problem = check?.(n);
+  if (problem) throw new UsageError(`--${flag} ${problem}, not ${value}`);
+  return n;
+}
+
+const nonNegative = (n: number) => (n < 0 ? 'must be >= 0' : undefined);
+
+/**
+ * parseArgs refuses a value that starts with a dash, but `--ignore-index -100` is PyTorch's own
+ * default and what users type: glue negative numbers to the option before them.
+ */
+function glueNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const prev = out[out.length - 1];
+    if (/^-(\d|\.\d)/.test(arg) && prev !== undefined && /^--[a-z-]+$/.test(prev)) out[out.length - 1] = `${prev}=${arg}`;
+    else out.push(arg);
+  }
+  return out;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: glueNegativeNumbers(argv),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        loss: { type: 'string', default: 'auto' },
+        input: { type: 'string', default: 'auto' },
+        preset: { type: 'string', default: 'classic' },
+        'label-smoothing': { type: 'string' },
+        'class-weights': { type: 'string' },
+        'pos-weight': { type: 'string' },
+        'ignore-index': { type: 'string' },
+        'focal-gamma': { type: 'string' },
+        'focal-alpha': { type: 'string' },
+        reduction: { type: 'string', default: 'mean' },
+        base: { type: 'string', default: 'e' },
+        'label-column': { type: 'string' },
+        'pred-columns': { type: 'string' },
+        top: { type: 'string', default: '10' },
+        'per-sample': { type: 'string' },
+        'skip-invalid': { type: 'boolean', default: false },
+        'no-progress': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (v.version) return 'version';
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError(parsed.positionals.length === 0 ? 'expected a FILE' : `expected one FILE, got ${parsed.positionals.length}`);
+  }
+  const smoothing = num('label-smoothing', v['label-smoothing'], (n) => (n < 0 || n >= 1 ? 'must be in [0, 1)' : undefined)) ?? 0;
+  const top = num('top', v.top, (n) => (!Number.isInteger(n) || n < 0 ? 'must be a whole number >= 0' : undefined)) ?? 10;
+  const ignoreIndex = num('ignore-index', v['ignore-index'], (n) => (Number.isInteger(n) ? undefined : 'must be a whole number'));
+  const classWeights = v['class-weights']?.split(',').map((w, i) => num(`class-weights (item ${i + 1})`, w, nonNegative) as number);
+  const predColumns = v['pred-columns']?.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (predColumns?.length === 0) throw new UsageError('--pred-columns expects a comma-separated list of column names');
+  return {
+    file: parsed.positionals[0] as string,
+    json: v.json as boolean,
+    loss: oneOf('loss', v.loss as string, ['auto', 'bce', 'ce', 'multilabel'] as const),
+    input: oneOf('input', v.input as string, ['auto', 'probs', 'logits'] as const),
+    preset: oneOf('preset', v.preset as string, PRESET_NAMES),
+    labelSmoothing: smoothing,
+    classWeights,
+    posWeight: num('pos-weight', v['pos-weight'], nonNegative),
+    ignoreIndex,
+    focalGamma: num('focal-gamma', v['focal-gamma'], nonNegative),
+    focalAlpha: num('focal-alpha', v['focal-alpha'], (n) => (n < 0 || n > 1 ? 'must be in [0, 1]' : undefined)),
+    reduction: oneOf('reduction', v.reduction as string, ['mean', 'sum'] as const),
+    base: oneOf('base', v.base as string, ['e', '2'] as const),
+    labelColumn: v['label-column'],
+    predColumns,
+    top,
+    perSample: v['per-sample'],
+    skipInvalid: v['skip-invalid'] as boolean,
+    progress: !(v['no-progress'] as boolean),
+  };
+}
