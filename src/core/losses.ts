@@ -1,0 +1,278 @@
+/**
+ * The per-sample loss evaluator that readers and accumulators call once per row, and the
+ * convenience reductions on top of it.
+ *
+ * Conventions (all reductions use mean = sum(loss) / sum(weight), loss being the
+ * reduction: 'none' value, see SampleEval in types.ts):
+ * - Hard labels (a sparse index, or a target vector that is exactly one-hot) with class weights:
+ *   loss = w_y x sample weight x (-ln p_y) and weight = w_y x sample weight, PyTorch's weighted
+ *   mean. With label smoothing the smoothed terms keep their own class weights,
+ *   -sum_k w_k t'_k ln p_k, and the denominator stays w_y (as torch.nn.functional.cross_entropy).
+ * - Soft targets: loss = -sum_k w_k t_k ln p_k x sample weight, weight = sample weight (PyTorch
+ *   divides by N for probability targets). A one-hot vector counts as a hard label, so the
+ *   number does not depend on whether a file spells labels as indices or as one-hot columns.
+ * - ignoreIndex (sparse ce labels and bce targets): loss 0, weight 0, excluded from both sums.
+ * - BCE class weights [w0, w1] weight the two Bernoulli terms,
+ *   -[w1 pw y ln p + w0 (1 - y) ln(1 - p)]; with hard labels this is PyTorch's
+ *   BCELoss(weight = w[y]), whose mean divides by N: the denominator is the sample weight.
+ *   Multi-label class weights are one per label (BCELoss's weight of shape [L]).
+ * - Focal loss (Keras): binary alpha_t (1 - p_t)^gamma BCE with alpha_t = y alpha + (1 - y)(1 - alpha)
+ *   (apply_class_balancing) only when focalAlpha is given; categorical
+ *   alpha sum_k (1 - q_k)^gamma (-t_k ln q_k), alpha = 1 when not given.
+ * - Multi-label: the mean over labels of each label's BCE.
+ * - A sample weight of 0 gives loss 0 even where the unweighted loss is infinite.
+ * - Bits: the nats value divided by ln 2, last.
+ */
+import { argmax } from './math';
+import { PRESETS } from './presets';
+import { binaryLoss } from './loss/binary';
+import { categoricalLoss } from './loss/categorical';
+import { resolveOptions, type ResolvedOptions } from './loss/resolve';
+import { Scratch } from './loss/scratch';
+import { PRESET_NAMES, type LossOptions, type PresetName, type Sample, type SampleEval } from './types';
+
+export interface Evaluator {
+  readonly options: Readonly<LossOptions>;
+  /** Length of a prediction: 1 for bce, K for ce, L for multilabel. */
+  readonly width: number;
+  /** Evaluates one sample into out (no allocation) and returns out. Throws RangeError on bad targets. */
+  evaluate(sample: Sample, out: SampleEval): SampleEval;
+  /** A SampleEval sized for this evaluator, to reuse across evaluate calls. */
+  newEval(): SampleEval;
+}
+
+export interface LossResult {
+  /** Each sample's reduction: 'none' value. */
+  perSample: Float64Array;
+  /** Each sample's share of the mean's denominator. */
+  weights: Float64Array;
+  mean: number;
+  sum: number;
+  weightSum: number;
+  /** mean or sum by options.reduction; the perSample array for 'none'. */
+  reduced: number | Float64Array;
+  /** Samples skipped by ignoreIndex. */
+  ignoredCount: number;
+}
+
+/** Not part of the public API: the derivation drives the same evaluator with record = true. */
+export class EvaluatorImpl implements Evaluator {
+  readonly options: Readonly<LossOptions>;
+  readonly width: number;
+  readonly r: ResolvedOptions;
+  readonly scratch: Scratch;
+  /** The sample's loss in nats before sample weight, from the last run. */
+  kernelLoss = 0;
+  /** Loss after sample weight, in nats, from the last run. */
+  weightedLoss = 0;
+  hardLabel = -1;
+
+  constructor(options: LossOptions, numClasses: number) {
+    this.r = resolveOptions(options, numClasses);
+    this.options = { ...options };
+    this.width = this.r.width;
+    this.scratch = new Scratch(this.r.kind === 'ce' ? this.width : 0, this.r.kind === 'ce' ? 0 : this.width);
+  }
+
+  newEval(): SampleEval {
+    return {
+      loss: 0,
+      weight: 0,
+      ignored: false,
+      trueClass: -1,
+      predictedClass: -1,
+      confidence: 0,
+      probs: new Float64Array(this.width),
+      targets: new Float64Array(this.width),
+      labelLosses: new Float64Array(this.r.kind === 'multilabel' ? this.width : 0),
+    };
+  }
+
+  evaluate(sample: Sample, out: SampleEval): SampleEval {
+    return this.run(sample, out, false);
+  }
+
+  run(sample: Sample, out: SampleEval, record: boolean): SampleEval {
+    const r = this.r;
+    const pred = sample.prediction;
+    if (pred.length !== this.width) {
+      throw new RangeError(`prediction has ${pred.length} values, expected ${this.width}`);
+    }
+    const sw = sample.weight ?? 1;
+    if (!(sw >= 0 && Number.isFinite(sw))) throw new RangeError(`sample weight must be finite and >= 0, got ${sw}`);
+    out.ignored = false;
+    this.hardLabel = -1;
+    let loss: number;
+    let denominator = sw;
+    switch (r.kind) {
+      case 'bce': {
+        const t = sample.target;
+        const y = typeof t === 'number' ? t : t.length === 1 ? (t[0] as number) : Number.NaN;
+        if (r.ignoreIndex !== null && y === r.ignoreIndex) return this.ignore(out, pred, -1);
+        if (!(y >= 0 && y <= 1)) throw new RangeError(`bce target must be in [0, 1], got ${String(t)}`);
+        out.targets[0] = y;
+        loss = binaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch, record);
+        const p = out.probs[0] as number;
+        out.trueClass = y >= 0.5 ? 1 : 0;
+        out.predictedClass = p >= 0.5 ? 1 : 0;
+        out.confidence = p >= 0.5 ? p : 1 - p;
+        break;
+      }
+      case 'multilabel': {
+        const t = sample.target;
+        const L = this.width;
+        if (typeof t === 'number' || t.length !== L) {
+          throw new RangeError(`multilabel target must have ${L} values`);
+        }
+        let sum = 0;
+        let confidence = 0;
+        for (let l = 0; l < L; l++) {
+          const y = t[l] as number;
+          if (!(y >= 0 && y <= 1)) throw new RangeError(`multilabel target ${l} must be in [0, 1], got ${y}`);
+          out.targets[l] = y;
+          const ll = binaryLoss(pred[l] as number, y, l, r, out.probs, this.scratch, record);
+          out.labelLosses[l] = ll;
+          sum += ll;
+          const p = out.probs[l] as number;
+          confidence += p >= 0.5 ? p : 1 - p;
+        }
+        loss = sum / L;
+        out.trueClass = -1;
+        out.predictedClass = -1;
+        out.confidence = confidence / L;
+        break;
+      }
+      case 'ce': {
+        const t = sample.target;
+        const K = this.width;
+        const targets = out.targets;
+        let hard = -1;
+        if (typeof t === 'number') {
+          if (r.ignoreIndex !== null && t === r.ignoreIndex) {
+            return this.ignore(out, pred, Number.isInteger(t) && t >= 0 && t < K ? t : -1);
+          }
+          if (!(Number.isInteger(t) && t >= 0 && t < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${t}`);
+          for (let k = 0; k < K; k++) targets[k] = 0;
+          targets[t] = 1;
+          hard = t;
+          out.trueClass = t;
+        } else {
+          if (t.length !== K) throw new RangeError(`target has ${t.length} values, expected ${K}`);
+          let ones = 0;
+          let nonzero = 0;
+          let one = -1;
+          for (let k = 0; k < K; k++) {
+            const v = t[k] as number;
+            targets[k] = v;
+            if (v !== 0) nonzero++;
+            if (v === 1) {
+              ones++;
+              one = k;
+            }
+          }
+          if (ones === 1 && nonzero === 1) hard = one;
+          out.trueClass = argmax(targets, K);
+        }
+        this.hardLabel = hard;
+        loss = categoricalLoss(pred, targets, hard, r, out.probs, this.scratch, record);
+        const predicted = argmax(out.probs, K);
+        out.predictedClass = predicted;
+        out.confidence = out.probs[predicted] as number;
+        if (hard >= 0 && r.classWeights !== null) denominator = (r.classWeights[hard] as number) * sw;
+        break;
+      }
+    }
+    this.kernelLoss = loss;
+    // A zero sample weight removes the sample even where its loss is infinite.
+    const weighted = sw === 1 ? loss : sw === 0 ? 0 : loss * sw;
+    this.weightedLoss = weighted;
+    out.loss = r.bits ? weighted / Math.LN2 : weighted;
+    out.weight = denominator;
+    if (r.kind === 'multilabel' && (sw !== 1 || r.bits)) {
+      const labelLosses = out.labelLosses;
+      for (let l = 0; l < this.width; l++) {
+        const v = sw === 0 ? 0 : (labelLosses[l] as number) * sw;
+        labelLosses[l] = r.bits ? v / Math.LN2 : v;
+      }
+    }
+    return out;
+  }
+
+  private ignore(out: SampleEval, pred: ArrayLike<number>, label: number): SampleEval {
+    const r = this.r;
+    const n = this.width;
+    out.ignored = true;
+    out.loss = 0;
+    out.weight = 0;
+    out.targets.fill(0);
+    if (label >= 0) out.targets[label] = 1;
+    out.trueClass = label;
+    this.kernelLoss = 0;
+    this.weightedLoss = 0;
+    if (r.kind === 'ce') {
+      if (r.input === 'logits') {
+        let max = -Infinity;
+        for (let k = 0; k < n; k++) max = Math.max(max, pred[k] as number);
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += out.probs[k] = Math.exp((pred[k] as number) - max);
+        for (let k = 0; k < n; k++) out.probs[k] = (out.probs[k] as number) / sum;
+      } else {
+        for (let k = 0; k < n; k++) out.probs[k] = pred[k] as number;
+      }
+      const predicted = argmax(out.probs, n);
+      out.predictedClass = predicted;
+      out.confidence = out.probs[predicted] as number;
+    } else {
+      const x = pred[0] as number;
+      const p = r.input === 'logits' ? 1 / (1 + Math.exp(-x)) : x;
+      out.probs[0] = p;
+      out.predictedClass = p >= 0.5 ? 1 : 0;
+      out.confidence = p >= 0.5 ? p : 1 - p;
+    }
+    return out;
+  }
+}
+
+/** An evaluator for one option set; numClasses is K (ce) or L (multilabel), ignored for bce. */
+export function createEvaluator(options: LossOptions, numClasses: number): Evaluator {
+  return new EvaluatorImpl(options, numClasses);
+}
+
+/** Evaluates every sample and reduces: mean = sum(loss) / sum(weight). */
+export function computeLosses(samples: readonly Sample[], options: LossOptions, numClasses: number): LossResult {
+  const evaluator = new EvaluatorImpl(options, numClasses);
+  const out = evaluator.newEval();
+  const n = samples.length;
+  const perSample = new Float64Array(n);
+  const weights = new Float64Array(n);
+  let sum = 0;
+  let weightSum = 0;
+  let ignoredCount = 0;
+  for (let i = 0; i < n; i++) {
+    evaluator.run(samples[i] as Sample, out, false);
+    perSample[i] = out.loss;
+    weights[i] = out.weight;
+    if (out.ignored) {
+      ignoredCount++;
+      continue;
+    }
+    sum += out.loss;
+    weightSum += out.weight;
+  }
+  const mean = sum / weightSum;
+  const reduced = options.reduction === 'mean' ? mean : options.reduction === 'sum' ? sum : perSample;
+  return { perSample, weights, mean, sum, weightSum, reduced, ignoredCount };
+}
+
+/**
+ * The sample's loss (reduction: 'none' value) under every preset, the other options unchanged:
+ * for a hover such as "PyTorch 100, Keras 16.12, scikit-learn 36.04".
+ */
+export function lossUnderPresets(sample: Sample, options: LossOptions, numClasses: number): Record<PresetName, number> {
+  const result = {} as Record<PresetName, number>;
+  for (const name of PRESET_NAMES) {
+    const evaluator = new EvaluatorImpl({ ...options, preset: PRESETS[name].name }, numClasses);
+    result[name] = evaluator.run(sample, evaluator.newEval(), false).loss;
+  }
+  return result;
+}
