@@ -1,6 +1,7 @@
 /**
  * One Bernoulli label's loss in nats (before sample weight): BCE with its options, as
- * -[w1 pw y' ln p + w0 (1 - y') ln(1 - p)], times Keras's focal factor and alpha_t when set.
+ * -[w1 pw y' ln p + w0 (1 - y') ln(1 - p)] (bce class weights [w0, w1]; a multi-label weight w_l
+ * scales both terms), times Keras's focal factor and alpha_t when set.
  */
 import { clip, sigmoid, softplus } from '../math';
 import type { ResolvedOptions } from './resolve';
@@ -50,6 +51,11 @@ export function binaryLoss(
   if (cw !== null) {
     c1 *= cw[1] as number;
     c0 *= cw[0] as number;
+  }
+  const lw = r.labelWeights;
+  if (lw !== null) {
+    c1 *= lw[l] as number;
+    c0 *= lw[l] as number;
   }
   if (pw !== null) c1 *= pw[l] as number;
   // A zero coefficient contributes 0 even against an infinite surprisal (no 0 * Inf = NaN).

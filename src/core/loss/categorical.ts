@@ -16,9 +16,11 @@ export function categoricalLoss(
   const K = r.width;
   const logits = r.input === 'logits';
   let logSumExp = 0;
+  let logSum = 0;
+  let max = 0;
   if (logits) {
     // log-sum-exp around the max: no overflow for logits of +-500, and z_k - lse is exact-ish.
-    let max = -Infinity;
+    max = -Infinity;
     for (let k = 0; k < K; k++) {
       const z = pred[k] as number;
       if (z > max) max = z;
@@ -30,7 +32,8 @@ export function categoricalLoss(
       sumExp += e;
     }
     for (let k = 0; k < K; k++) probsOut[k] = (probsOut[k] as number) / sumExp;
-    logSumExp = max + Math.log(sumExp);
+    logSum = Math.log(sumExp);
+    logSumExp = max + logSum;
     if (record) {
       s.max = max;
       s.sumExp = sumExp;
@@ -54,7 +57,7 @@ export function categoricalLoss(
   if (hard >= 0 && a === 0 && !record) {
     // A hard label without smoothing has one non-zero term: one log per row.
     const coef = cw === null ? 1 : (cw[hard] as number);
-    if (coef !== 0) loss = classTerm(hard, coef, pred, probsOut, logSumExp, rowSum, renormalise, r, s, false);
+    if (coef !== 0) loss = classTerm(hard, coef, pred, probsOut, max, logSum, rowSum, renormalise, r, s, false);
   } else {
     for (let k = 0; k < K; k++) {
       const t = targets[k] as number;
@@ -72,7 +75,7 @@ export function categoricalLoss(
         }
         continue;
       }
-      loss += classTerm(k, coef, pred, probsOut, logSumExp, rowSum, renormalise, r, s, record);
+      loss += classTerm(k, coef, pred, probsOut, max, logSum, rowSum, renormalise, r, s, record);
     }
   }
   if (record) s.termSum = loss;
@@ -82,7 +85,7 @@ export function categoricalLoss(
 
 /** One class's term coef (1 - q)^gamma (-ln q), q as the preset makes it. */
 function classTerm(
-  k: number, coef: number, pred: ArrayLike<number>, probs: Float64Array, logSumExp: number, rowSum: number,
+  k: number, coef: number, pred: ArrayLike<number>, probs: Float64Array, max: number, logSum: number, rowSum: number,
   renormalise: boolean, r: ResolvedOptions, s: Scratch, record: boolean,
 ): number {
   let q: number;
@@ -91,7 +94,9 @@ function classTerm(
   if (r.exactLogits) {
     q = probs[k] as number;
     qc = q;
-    logp = (pred[k] as number) - logSumExp;
+    // (z_k - max) - ln(sum) as PyTorch's log_softmax: z_k - lse would round lse at the scale of
+    // max and lose a tiny loss such as e^-20 next to a logit of 500.
+    logp = ((pred[k] as number) - max) - logSum;
   } else {
     q = renormalise ? (probs[k] as number) / rowSum : (probs[k] as number);
     const eps = r.params.clipEps;

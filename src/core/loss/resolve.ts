@@ -15,8 +15,10 @@ export interface ResolvedOptions {
   /** Logits that go through log-sigmoid / log-softmax (every preset but sklearn). */
   exactLogits: boolean;
   smoothing: number;
-  /** ce: K weights; bce: [w0, w1]; multilabel: L weights (one per label). */
+  /** ce: K weights; bce: [w0, w1]; null for multilabel (see labelWeights). */
   classWeights: Float64Array | null;
+  /** multilabel: L weights, one per label, scaling both of the label's terms. */
+  labelWeights: Float64Array | null;
   /** bce: 1 value; multilabel: L values. */
   posWeight: Float64Array | null;
   ignoreIndex: number | null;
@@ -100,7 +102,8 @@ export function resolveOptions(options: LossOptions, numClasses: number): Resolv
     width,
     exactLogits: input === 'logits' && preset.params.logits === 'exact',
     smoothing,
-    classWeights,
+    classWeights: kind === 'multilabel' ? null : classWeights,
+    labelWeights: kind === 'multilabel' ? classWeights : null,
     posWeight,
     ignoreIndex,
     focal,
