@@ -63,7 +63,10 @@ export function categoricalLoss(
       const t = targets[k] as number;
       const ts = a > 0 ? t * (1 - a) + a / K : t;
       const coef = cw === null ? ts : ts * (cw[k] as number);
-      if (record) s.ts[k] = ts;
+      if (record) {
+        s.ts[k] = ts;
+        s.active[k] = coef === 0 ? 0 : 1;
+      }
       // Classes whose target weight is 0 contribute 0 even when ln q is -Infinity (never NaN).
       if (coef === 0) {
         if (record) {

@@ -16,6 +16,8 @@ export class Scratch {
   /** Focal modulating factor (1 - q_k)^gamma; 1 without focal loss. */
   readonly factor: Float64Array;
   readonly term: Float64Array;
+  /** 1 where the class's term entered the sum (non-zero target weight). */
+  readonly active: Uint8Array;
   max = 0;
   sumExp = 0;
   logSumExp = 0;
@@ -54,6 +56,7 @@ export class Scratch {
     this.logp = new Float64Array(classes);
     this.factor = new Float64Array(classes);
     this.term = new Float64Array(classes);
+    this.active = new Uint8Array(classes);
     this.p = new Float64Array(labels);
     this.p0 = new Float64Array(labels);
     this.ys = new Float64Array(labels);
