@@ -187,7 +187,7 @@ function categoricalSteps(
   }
   steps.push({
     kind: 'sum', index: active, target: active.map((k) => s.ts[k] as number), weight,
-    factor: active.map((k) => s.factor[k] as number), surprisal: active.map((k) => -(s.logp[k] as number)),
+    factor: active.map((k) => s.factor[k] as number), surprisal: active.map((k) => 0 - (s.logp[k] as number)),
     terms: active.map((k) => s.term[k] as number), value: s.termSum,
   });
   if (r.focal && r.alpha !== null && r.alpha !== 1) {

@@ -36,8 +36,9 @@ export function binaryLoss(
     const lp = Math.log(pc);
     const lq = Math.log1p(-pc);
     const floor = r.params.bceLogFloor;
-    nl1 = -(lp < floor ? floor : lp);
-    nl0 = -(lq < floor ? floor : lq);
+    // 0 - x rather than -x: ln 1 = 0 must give a loss of +0, not -0.
+    nl1 = 0 - (lp < floor ? floor : lp);
+    nl0 = 0 - (lq < floor ? floor : lq);
     if (record) {
       s.rawLogP1[l] = lp;
       s.rawLogP0[l] = lq;

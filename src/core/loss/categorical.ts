@@ -108,7 +108,8 @@ function classTerm(
   }
   // Keras CategoricalFocalCrossentropy: (1 - output)^gamma on the probability whose log is taken.
   const factor = r.focal ? Math.pow(1 - qc, r.gamma) : 1;
-  const term = (r.focal ? coef * factor : coef) * -logp;
+  // 0 - logp, not -logp: a certain prediction (ln 1 = 0) must give +0, not -0.
+  const term = (r.focal ? coef * factor : coef) * (0 - logp);
   if (record) {
     s.q[k] = q;
     s.qc[k] = qc;
