@@ -1,0 +1,220 @@
+/**
+ * The CSV/TSV reader: header, a sample of the first rows for layout inference (kept as copies and
+ * replayed through the same byte path), then every row parsed straight from the bytes.
+ */
+import { cellVector, inferLayout, LayoutError, namesList } from './layout';
+import { CsvTokenizer, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter, type CsvRow } from './csv';
+import { FatalRead, type ReadContext } from './context';
+import { parseFloatBytes } from './float';
+import { finiteMessage, notANumberMessage, SampleFiller } from './sample-filler';
+import type { ByteSource, FileFormat, Layout, RowFields } from './types';
+
+const DEFAULT_SAMPLE_ROWS = 256;
+const utf8 = new TextDecoder('utf-8');
+
+export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadContext): Promise<Layout> {
+  const opts = ctx.opts;
+  const range = opts.range;
+  const fromStart = range === undefined || range.start <= 0;
+  if (!fromStart && opts.layout === undefined) {
+    throw new FatalRead(0, undefined, 'a range read that does not start at byte 0 needs the layout decided on the whole file');
+  }
+  let layout: Layout | undefined = opts.layout;
+  let header: string[] | undefined = fromStart ? undefined : layout!.columns;
+  let tokenizer: CsvTokenizer | undefined;
+  const sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
+  const held: CsvRow[] = [];
+  let processRow: ((row: CsvRow) => void) | undefined;
+  let delimiterEvidence: string | undefined;
+
+  const decide = (): void => {
+    if (layout === undefined) {
+      const columns = header!;
+      try {
+        layout = inferLayout(
+          { format, columns, rows: held.map((r) => rowTexts(r)), lines: held.map((r) => r.line) },
+          opts.overrides,
+        );
+      } catch (e) {
+        if (e instanceof LayoutError) throw new FatalRead(1, undefined, e.message);
+        throw e;
+      }
+      layout.delimiter = String.fromCharCode(delimiterCode);
+      layout.evidence.unshift(delimiterEvidence!);
+      layout.quotedNewlines = tokenizer!.sawQuotedNewline;
+    }
+    processRow = makeRowProcessor(layout, header!, ctx);
+    for (const r of held) processRow(r);
+    held.length = 0;
+  };
+
+  let delimiterCode = 44;
+  const onRow = (row: CsvRow): boolean => {
+    if (ctx.full) return false;
+    if (header === undefined) {
+      header = rowTexts(row).map((h) => h.trim());
+      if (row.error !== undefined) {
+        const p = positionOf(row, row.errorAt ?? row.start);
+        throw new FatalRead(p.line, p.column, row.error);
+      }
+      return true;
+    }
+    if (processRow !== undefined) {
+      processRow(row);
+      return true;
+    }
+    held.push(cloneRow(row));
+    if (held.length >= Math.min(sampleRows, ctx.limitRows)) decide();
+    return true;
+  };
+
+  let first = true;
+  const chunks = fromStart ? source.chunks(range) : source.chunks({ start: range!.start - 1, end: Number.MAX_SAFE_INTEGER });
+  for await (let chunk of chunks) {
+    ctx.progress(chunk.length);
+    if (first) {
+      first = false;
+      if (fromStart && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      if (layout?.delimiter !== undefined) {
+        delimiterCode = layout.delimiter.charCodeAt(0);
+      } else {
+        const sniffed = sniffDelimiter(utf8.decode(chunk.subarray(0, 65536)), source.name);
+        delimiterCode = sniffed.delimiter.charCodeAt(0);
+        delimiterEvidence = sniffed.evidence;
+      }
+      tokenizer = new CsvTokenizer({
+        delimiter: delimiterCode,
+        firstLine: fromStart ? 1 : (opts.firstLine ?? 1),
+        firstOffset: fromStart ? 0 : range!.start - 1,
+        skipFirstLine: !fromStart,
+        stopAt: fromStart ? range?.end : range!.end,
+        maxRowBytes: opts.maxRowBytes,
+      });
+      tokenizer.onOversize = (line, bytes) => {
+        if (header === undefined) throw new FatalRead(line, 1, `the first line is longer than ${mib(bytes)}: not a CSV file`);
+        ctx.rows++;
+        ctx.bad(line, 1, `line longer than ${mib(bytes)}: not a prediction row (a missing closing quote?)`);
+      };
+    }
+    tokenizer!.push(chunk, onRow);
+    if (tokenizer!.done) break;
+  }
+  if (tokenizer === undefined) throw new FatalRead(0, undefined, 'the file is empty');
+  tokenizer.end(onRow);
+  ctx.newlines = tokenizer.newlines;
+  ctx.splitUnsafe = tokenizer.sawQuotedNewline;
+  if (header === undefined) throw new FatalRead(0, undefined, 'the file is empty');
+  if (processRow === undefined) {
+    if (held.length === 0 && layout === undefined) throw new FatalRead(1, undefined, 'the header has no rows under it');
+    decide();
+  }
+  return layout!;
+}
+
+function mib(bytes: number): string {
+  return `${Math.floor(bytes / (1024 * 1024))} MiB`;
+}
+
+/** The per-row work, specialised on the layout once. */
+function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (row: CsvRow) => void {
+  const colIndex = new Map<string, number>();
+  header.forEach((h, i) => {
+    if (!colIndex.has(h)) colIndex.set(h, i);
+  });
+  const index = (c: string): number => {
+    const i = colIndex.get(c);
+    if (i === undefined) throw new FatalRead(1, undefined, `column "${c}" is not in the header`);
+    return i;
+  };
+  const ncols = header.length;
+  const filler = new SampleFiller(layout);
+  const sample = filler.sample;
+  const pred = filler.pred;
+  const K = layout.numClasses;
+  const predVector = layout.predictionIsVector;
+  const predIdx = Int32Array.from(predVector ? [index(layout.predictionColumns[0]!)] : layout.predictionColumns.map(index));
+  const labelIdx = index(layout.labelColumn);
+  const targetIdx = layout.targetColumns !== undefined ? Int32Array.from(layout.targetColumns.map(index)) : undefined;
+  const weightIdx = layout.weightColumn !== undefined ? index(layout.weightColumn) : -1;
+  const probs = layout.input === 'probs';
+  const labelEncoding = layout.labelEncoding;
+  let current: CsvRow | undefined;
+  const fields: RowFields = {
+    text(column: string): string | undefined {
+      const i = colIndex.get(column);
+      return current === undefined || i === undefined || i >= current.count ? undefined : fieldText(current, i);
+    },
+  };
+
+  const bad = (row: CsvRow, field: number, message: string): void => {
+    const p = fieldPosition(row, field);
+    ctx.bad(p.line, p.column, message);
+  };
+
+  return (row: CsvRow): void => {
+    const rowIndex = ctx.rows++;
+    if (row.error !== undefined) {
+      const p = positionOf(row, row.errorAt ?? row.start);
+      ctx.bad(p.line, p.column, row.error);
+      return;
+    }
+    if (row.count !== ncols) {
+      // Point at the first extra field, or just past the end of a short row.
+      const p = row.count > ncols ? fieldPosition(row, ncols) : positionOf(row, row.end);
+      ctx.bad(p.line, p.column, `expected ${ncols} fields (as in the header), found ${row.count}`);
+      return;
+    }
+    const buf = row.buf;
+    const starts = row.starts;
+    const ends = row.ends;
+    if (!predVector) {
+      for (let k = 0; k < K; k++) {
+        const ci = predIdx[k]!;
+        const v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
+        if (v !== v || v === Infinity || v === -Infinity) {
+          const text = fieldText(row, ci);
+          return bad(row, ci, v !== v ? notANumberMessage(text, `column ${header[ci]}`) : finiteMessage(v, `column ${header[ci]}`)!);
+        }
+        if (probs && (v < 0 || v > 1)) return bad(row, ci, filler.prediction(v, k)!);
+        pred[k] = v;
+      }
+    } else {
+      const ci = predIdx[0]!;
+      const m = filler.predictionVector(cellVector(fieldText(row, ci)) ?? fieldText(row, ci));
+      if (m !== undefined) return bad(row, ci, m);
+    }
+    // The label.
+    if (targetIdx !== undefined) {
+      for (let k = 0; k < K; k++) {
+        const ci = targetIdx[k]!;
+        const v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
+        if (v !== v || v === Infinity || v === -Infinity) return bad(row, ci, notANumberMessage(fieldText(row, ci), `column ${header[ci]}`));
+        const m = filler.targetValue(v, k);
+        if (m !== undefined) return bad(row, ci, m);
+      }
+      sample.target = filler.target!;
+    } else if (labelEncoding === 'index') {
+      const v = parseFloatBytes(buf, starts[labelIdx]!, ends[labelIdx]!);
+      const m = v === v ? filler.labelNumber(v) : filler.labelText(fieldText(row, labelIdx));
+      if (m !== undefined) return bad(row, labelIdx, m);
+    } else if (labelEncoding === 'name') {
+      const m = filler.labelText(fieldText(row, labelIdx));
+      if (m !== undefined) return bad(row, labelIdx, m);
+    } else if (labelEncoding === 'names') {
+      const text = fieldText(row, labelIdx);
+      const m = filler.labelNames(namesList(text) ?? []);
+      if (m !== undefined) return bad(row, labelIdx, m);
+    } else {
+      const m = filler.labelCell(fieldText(row, labelIdx));
+      if (m !== undefined) return bad(row, labelIdx, m);
+    }
+    if (weightIdx >= 0) {
+      const v = parseFloatBytes(buf, starts[weightIdx]!, ends[weightIdx]!);
+      const m = v === v ? filler.weight(v) : notANumberMessage(fieldText(row, weightIdx), `column ${header[weightIdx]}`);
+      if (m !== undefined) return bad(row, weightIdx, m);
+    }
+    current = row;
+    ctx.deliver(sample, rowIndex, row.line, fields);
+    current = undefined;
+  };
+}

@@ -1,0 +1,395 @@
+/**
+ * JSON files: an array of records, or parallel columns (`{"labels": [...], "logits": [[...]]}`),
+ * at the top or one object down (`{"eval": {...}}`, `{"results": [...]}`).
+ *
+ * Constant memory, in two passes. Pass 1 streams the whole document through the tokenizer and
+ * keeps only: where each candidate array starts and ends (byte offsets, line, column), how many
+ * elements it has, its first few elements (for layout inference), and a class-names field. Pass
+ * 2 re-reads just the chosen arrays by byte range: one reader for a records array; for columns,
+ * one reader per column, advanced in lockstep, each holding at most a chunk's worth of elements.
+ * Why not one pass: the columns come one after the other, so pairing label i with prediction i in
+ * one pass needs the whole first column in memory (N numbers for labels is fine, N x K for logits
+ * is not). Why not a temp file: the core has no file system. The cost is reading the bytes twice
+ * (three times for columns); a gzip source decompresses from the start for each range, so a
+ * compressed columnar file is decompressed three times: still constant memory, just slower.
+ */
+import { FatalRead, type ReadContext } from './context';
+import { JsonSyntaxError, JsonTokenizer, ValueBuilder, type JsonHandler, type JsonScalar } from './json';
+import { inferLayout, LABEL_NAMES, LayoutError, normName, PRED_NAMES, type Cell } from './layout';
+import { makeRecordProcessor, recordTable, type Position } from './records';
+import type { ByteSource, Layout } from './types';
+
+const DEFAULT_SAMPLE_ROWS = 256;
+const CLASS_FIELDS = ['classes', 'class_names', 'classnames', 'label_names', 'labelnames', 'id2label', 'target_names', 'categories'];
+const RECORD_KEYS = ['results', 'predictions', 'records', 'data', 'samples', 'rows', 'examples', 'items', 'outputs'];
+
+/** One array found in pass 1. */
+export interface ArrayInfo {
+  /** Keys from the top object to the array ([] for a top-level array). */
+  path: string[];
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  count: number;
+  sample: unknown[];
+  sampleAt: Position[];
+}
+
+interface Frame {
+  info?: ArrayInfo;
+  /** Keys leading here (objects whose keys we follow). */
+  path?: string[];
+}
+
+/** Pass 1: finds arrays at the top or under one or two keys, samples them, and reads class names. */
+class Discovery implements JsonHandler {
+  arrays: ArrayInfo[] = [];
+  classNames?: string[];
+  classNamesAt?: Position;
+  private frames: Frame[] = [];
+  private pendingKey?: string;
+  private builder?: ValueBuilder;
+  private builderDepth = 0;
+
+  constructor(
+    private readonly t: JsonTokenizer,
+    private readonly sampleRows: number,
+  ) {}
+
+  private capture(done: (v: unknown) => void): void {
+    this.builder = new ValueBuilder((v) => {
+      this.builder = undefined;
+      done(v);
+    });
+  }
+
+  private start(isArray: boolean): void {
+    if (this.builder !== undefined) {
+      this.builderDepth++;
+      if (isArray) this.builder.startArray();
+      else this.builder.startObject();
+      return;
+    }
+    const parent = this.frames[this.frames.length - 1];
+    const key = this.pendingKey;
+    this.pendingKey = undefined;
+    const at = { line: this.t.tokenLine, column: this.t.tokenColumn };
+    if (parent?.info !== undefined) {
+      const info = parent.info;
+      if (info.sample.length < this.sampleRows) {
+        this.builderDepth = 1;
+        this.capture((v) => {
+          info.sample.push(v);
+          info.sampleAt.push(at);
+          info.count++;
+        });
+        if (isArray) this.builder!.startArray();
+        else this.builder!.startObject();
+        return;
+      }
+      this.frames.push({});
+      return;
+    }
+    if (parent !== undefined && parent.path === undefined) {
+      this.frames.push({});
+      return;
+    }
+    const path = parent === undefined ? [] : [...parent.path!, key!];
+    if (key !== undefined && CLASS_FIELDS.includes(normName(key)) && path.length <= 2) {
+      this.builderDepth = 1;
+      this.capture((v) => this.setClassNames(v, at));
+      if (isArray) this.builder!.startArray();
+      else this.builder!.startObject();
+      return;
+    }
+    if (isArray && path.length <= 2) {
+      const info: ArrayInfo = { path, start: this.t.tokenOffset, end: -1, line: at.line, column: at.column, count: 0, sample: [], sampleAt: [] };
+      this.arrays.push(info);
+      this.frames.push({ info });
+      return;
+    }
+    this.frames.push(!isArray && path.length <= 1 ? { path } : {});
+  }
+
+  private setClassNames(v: unknown, at: Position): void {
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) {
+      this.classNames = v.map(String);
+      this.classNamesAt = at;
+    } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      // id2label: {"0": "cat", "1": "dog"}
+      const entries = Object.entries(v as Record<string, unknown>);
+      const names: string[] = [];
+      for (const [k, name] of entries) {
+        const i = Number(k);
+        if (!Number.isInteger(i) || i < 0 || i >= entries.length || typeof name !== 'string') return;
+        names[i] = name;
+      }
+      if (names.length === entries.length) {
+        this.classNames = names;
+        this.classNamesAt = at;
+      }
+    }
+  }
+
+  private finish(isArray: boolean): void {
+    if (this.builder !== undefined) {
+      this.builderDepth--;
+      this.builder.end();
+      return;
+    }
+    const frame = this.frames.pop()!;
+    if (frame.info !== undefined) frame.info.end = this.t.tokenEnd;
+    const parent = this.frames[this.frames.length - 1];
+    if (parent?.info !== undefined) parent.info.count++;
+    void isArray;
+  }
+
+  startObject(): void {
+    this.start(false);
+  }
+  startArray(): void {
+    this.start(true);
+  }
+  endObject(): void {
+    this.finish(false);
+  }
+  endArray(): void {
+    this.finish(true);
+  }
+  key(name: string): void {
+    if (this.builder !== undefined) this.builder.key(name);
+    else this.pendingKey = name;
+  }
+  value(v: JsonScalar): void {
+    if (this.builder !== undefined) {
+      this.builder.value(v);
+      return;
+    }
+    const key = this.pendingKey;
+    this.pendingKey = undefined;
+    const parent = this.frames[this.frames.length - 1];
+    if (parent?.info !== undefined) {
+      const info = parent.info;
+      if (info.sample.length < this.sampleRows) {
+        info.sample.push(v);
+        info.sampleAt.push({ line: this.t.tokenLine, column: this.t.tokenColumn });
+      }
+      info.count++;
+    } else if (parent?.path !== undefined && key !== undefined && CLASS_FIELDS.includes(normName(key)) && typeof v === 'string') {
+      // classes written as one string: "cat,dog" or "cat dog"
+      this.classNames = v.split(/[,;|\s]+/).filter((x) => x !== '');
+      this.classNamesAt = { line: this.t.tokenLine, column: this.t.tokenColumn };
+    }
+  }
+}
+
+/** Streams one array's elements, a chunk's worth at a time, over its byte range. */
+async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes: number): AsyncGenerator<{ v: unknown; at: Position }[]> {
+  let batch: { v: unknown; at: Position }[] = [];
+  let depth = 0;
+  let at: Position = { line: 0, column: 0 };
+  const builder = new ValueBuilder((v) => batch.push({ v, at }));
+  const handler: JsonHandler = {
+    startObject() {
+      if (depth++ === 1) at = { line: t.tokenLine, column: t.tokenColumn };
+      if (depth > 1) builder.startObject();
+    },
+    startArray() {
+      if (depth++ === 1) at = { line: t.tokenLine, column: t.tokenColumn };
+      if (depth > 1) builder.startArray();
+    },
+    endObject() {
+      if (--depth >= 1) builder.end();
+    },
+    endArray() {
+      if (--depth >= 1) builder.end();
+    },
+    key(k) {
+      builder.key(k);
+    },
+    value(v) {
+      if (depth === 1) at = { line: t.tokenLine, column: t.tokenColumn };
+      builder.value(v);
+    },
+  };
+  const t = new JsonTokenizer(handler, { firstLine: info.line, firstColumn: info.column, firstOffset: info.start, maxTokenBytes });
+  for await (const chunk of source.chunks({ start: info.start, end: info.end })) {
+    t.push(chunk);
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+  }
+  t.end();
+  if (batch.length > 0) yield batch;
+}
+
+function pathText(path: string[]): string {
+  return path.length === 0 ? 'the top-level array' : `"${path.join('.')}"`;
+}
+
+export async function readJson(source: ByteSource, ctx: ReadContext): Promise<Layout> {
+  const opts = ctx.opts;
+  if (opts.range !== undefined) throw new FatalRead(0, undefined, 'JSON files cannot be read by byte ranges (use JSONL to split a file)');
+  const maxTokenBytes = opts.maxRowBytes ?? 16 * 1024 * 1024;
+  const sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
+  let discovery: Discovery | undefined;
+  let t: JsonTokenizer | undefined;
+  const start = (firstOffset: number): JsonTokenizer => {
+    const tok = new JsonTokenizer(
+      {
+        startObject: () => discovery!.startObject(),
+        endObject: () => discovery!.endObject(),
+        startArray: () => discovery!.startArray(),
+        endArray: () => discovery!.endArray(),
+        key: (k) => discovery!.key(k),
+        value: (v) => discovery!.value(v),
+      },
+      // A BOM is skipped, not removed: offsets stay those of the file for pass 2's ranges.
+      { maxTokenBytes, firstOffset },
+    );
+    discovery = new Discovery(tok, sampleRows);
+    return tok;
+  };
+  for await (let chunk of source.chunks()) {
+    ctx.progress(chunk.length);
+    if (t === undefined) {
+      const bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      if (bom) chunk = chunk.subarray(3);
+      t = start(bom ? 3 : 0);
+    }
+    t.push(chunk);
+  }
+  if (t === undefined) throw new FatalRead(0, undefined, 'the file is empty');
+  t.end();
+  const d = discovery!;
+  ctx.bytesRead = 0; // pass 2 counts the bytes that matter again
+
+  const records = d.arrays.filter((a) => a.sample.length > 0 && a.sample.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x)));
+  const recordOrder = (a: ArrayInfo): number => (a.path.length === 0 ? -1 : RECORD_KEYS.indexOf(normName(a.path[a.path.length - 1]!)) + 1 || 99);
+  records.sort((a, b) => recordOrder(a) - recordOrder(b));
+  const columns = d.arrays.filter((a) => !records.includes(a) && a.path.length > 0);
+  const groups = new Map<string, ArrayInfo[]>();
+  for (const a of columns) {
+    const parent = a.path.slice(0, -1).join('\u0000');
+    groups.set(parent, [...(groups.get(parent) ?? []), a]);
+  }
+  const hasLabel = (g: ArrayInfo[]): boolean => g.some((a) => LABEL_NAMES.includes(normName(a.path[a.path.length - 1]!)));
+  const columnGroups = [...groups.values()].sort((a, b) => Number(hasLabel(b)) - Number(hasLabel(a)) || b.length - a.length);
+
+  const attempts: (() => Promise<Layout>)[] = [];
+  if (records[0] !== undefined) attempts.push(() => readRecordsArray(source, ctx, records[0]!, d, maxTokenBytes));
+  for (const g of columnGroups) if (g.length >= 2) attempts.push(() => readColumns(source, ctx, g, d, maxTokenBytes));
+  if (attempts.length === 0) {
+    throw new FatalRead(
+      1,
+      1,
+      'no predictions found: expected an array of records ([{"label": 1, "probs": [...]}, ...]) or parallel arrays ({"labels": [...], "logits": [...]}), at the top or one level down',
+    );
+  }
+  let lastError: unknown;
+  for (const attempt of attempts) {
+    try {
+      return await attempt();
+    } catch (e) {
+      // A layout that does not fit: try the next candidate; report the first one's reason.
+      if (!(e instanceof LayoutError)) throw e;
+      lastError ??= e;
+    }
+  }
+  throw new FatalRead(1, undefined, (lastError as Error).message);
+}
+
+async function readRecordsArray(source: ByteSource, ctx: ReadContext, info: ArrayInfo, d: Discovery, maxTokenBytes: number): Promise<Layout> {
+  const opts = ctx.opts;
+  const layout =
+    opts.layout ?? inferLayout(recordTable('json', info.sample, info.sampleAt.map((p) => p.line), d.classNames), opts.overrides);
+  layout.format = 'json';
+  layout.jsonShape = 'records';
+  layout.jsonPath = info.path;
+  if (opts.layout === undefined) layout.evidence.unshift(`records: ${pathText(info.path)} holds ${info.count} objects (line ${info.line})`);
+  const process = makeRecordProcessor(layout, ctx);
+  for await (const batch of arrayElements(source, info, maxTokenBytes)) {
+    for (const e of batch) {
+      if (ctx.full) return layout;
+      process(e.v, e.at);
+    }
+    if (opts.signal?.aborted) throw new FatalRead(0, undefined, 'read cancelled');
+  }
+  return layout;
+}
+
+async function readColumns(source: ByteSource, ctx: ReadContext, group: ArrayInfo[], d: Discovery, maxTokenBytes: number): Promise<Layout> {
+  const opts = ctx.opts;
+  const name = (a: ArrayInfo): string => a.path[a.path.length - 1]!;
+  const byName = new Map(group.map((a) => [name(a), a]));
+  const n = Math.min(...group.map((a) => a.sample.length));
+  const predLike = group.find((a) => PRED_NAMES.includes(normName(name(a)))) ?? group[0]!;
+  const rows: Cell[][] = [];
+  for (let r = 0; r < n; r++) rows.push(group.map((a) => a.sample[r]));
+  const table = {
+    format: 'json' as const,
+    columns: group.map(name),
+    rows,
+    lines: predLike.sampleAt.slice(0, n).map((p) => p.line),
+    ...(d.classNames !== undefined ? { classNames: d.classNames } : {}),
+  };
+  const layout = opts.layout ?? inferLayout(table, opts.overrides);
+  layout.format = 'json';
+  layout.jsonShape = 'columns';
+  layout.jsonPath = group[0]!.path.slice(0, -1);
+  const used = [layout.labelColumn, ...(layout.targetColumns ?? []), ...layout.predictionColumns, ...(layout.weightColumn !== undefined ? [layout.weightColumn] : [])];
+  const cols = [...new Set(used)].map((c) => byName.get(c)!);
+  const count = cols[0]!.count;
+  for (const c of cols) {
+    if (c.count !== count) {
+      throw new FatalRead(c.line, c.column, `"${name(c)}" has ${c.count} entries but "${name(cols[0]!)}" has ${count}: parallel arrays must have the same length`);
+    }
+  }
+  if (opts.layout === undefined) {
+    layout.evidence.unshift(
+      `columns: parallel arrays ${cols.map((c) => `"${c.path.join('.')}"`).join(', ')} of ${count} entries each`,
+    );
+  }
+  const process = makeRecordProcessor(layout, ctx);
+  // Lockstep: each column's reader hands over a batch; a row is made when every column has one.
+  const its = cols.map((c) => arrayElements(source, c, maxTokenBytes)[Symbol.asyncIterator]());
+  const bufs: { v: unknown; at: Position }[][] = cols.map(() => []);
+  const pos = cols.map(() => 0);
+  const names = cols.map(name);
+  let current: Position[] = [];
+  const where = (field: string): Position => current[names.indexOf(field)] ?? current[0]!;
+  try {
+    for (;;) {
+      for (let i = 0; i < cols.length; i++) {
+        if (pos[i]! >= bufs[i]!.length) {
+          const next = await its[i]!.next();
+          if (next.done) return layout;
+          bufs[i] = next.value;
+          pos[i] = 0;
+        }
+      }
+      let m = Infinity;
+      for (let i = 0; i < cols.length; i++) m = Math.min(m, bufs[i]!.length - pos[i]!);
+      for (let j = 0; j < m; j++) {
+        if (ctx.full) return layout;
+        const rec: Record<string, unknown> = {};
+        current = [];
+        for (let i = 0; i < cols.length; i++) {
+          const e = bufs[i]![pos[i]!++]!;
+          rec[names[i]!] = e.v;
+          current.push(e.at);
+        }
+        // The row's line: where its prediction sits (the label column is often on one line).
+        const predAt = current[names.indexOf(layout.predictionColumns[0]!)] ?? current[0]!;
+        process(rec, predAt, where);
+      }
+      if (opts.signal?.aborted) throw new FatalRead(0, undefined, 'read cancelled');
+    }
+  } finally {
+    await Promise.all(its.map((it) => it.return?.(undefined)));
+  }
+}
+
+export { JsonSyntaxError };

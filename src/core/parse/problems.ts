@@ -1,0 +1,78 @@
+/**
+ * Problems found while reading a file, reported like a compiler (`file.csv:57:3: message`) so
+ * terminals and VS Code's problem matchers link straight to the spot.
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface Problem {
+  /** 1-based line; 0 when the problem concerns the whole file (e.g. it is empty). */
+  line: number;
+  /** 1-based character column where the offending field starts, when there is one. */
+  column?: number;
+  message: string;
+  severity: Severity;
+}
+
+/** How many problems are kept verbatim; the rest are only counted. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** `path:line:column: message` (column and line omitted when unknown). */
+export function formatProblem(path: string, p: Problem): string {
+  let where = path;
+  if (p.line > 0) where += `:${p.line}`;
+  if (p.line > 0 && p.column !== undefined) where += `:${p.column}`;
+  return `${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+}
+
+/** Formats a list, then one line saying how many more were not listed. */
+export function formatProblems(path: string, problems: readonly Problem[], unlisted = 0): string[] {
+  const lines = problems.map((p) => formatProblem(path, p));
+  if (unlisted > 0) lines.push(`${path}: ... and ${unlisted} more problem${unlisted === 1 ? '' : 's'}`);
+  return lines;
+}
+
+/** Keeps the first MAX_LISTED_PROBLEMS problems of each severity and counts the rest. */
+export class ProblemLog {
+  readonly errors: Problem[] = [];
+  readonly warnings: Problem[] = [];
+  errorCount = 0;
+  warningCount = 0;
+
+  constructor(private readonly limit = MAX_LISTED_PROBLEMS) {}
+
+  add(p: Problem): void {
+    if (p.severity === 'error') {
+      this.errorCount++;
+      if (this.errors.length < this.limit) this.errors.push(p);
+    } else {
+      this.warningCount++;
+      if (this.warnings.length < this.limit) this.warnings.push(p);
+    }
+  }
+
+  error(line: number, column: number | undefined, message: string): void {
+    this.add(column === undefined ? { line, message, severity: 'error' } : { line, column, message, severity: 'error' });
+  }
+
+  warning(line: number, column: number | undefined, message: string): void {
+    this.add(column === undefined ? { line, message, severity: 'warning' } : { line, column, message, severity: 'warning' });
+  }
+}
+
+/** A read that cannot go on (an unreadable file, no label column): carries its problems. */
+export class ReadError extends Error {
+  constructor(
+    readonly problems: Problem[],
+    readonly path: string,
+  ) {
+    super(formatProblems(path, problems).join('\n'));
+    this.name = 'ReadError';
+  }
+}
+
+/** Quotes a field's text for a message, shortened so a 100 MB field cannot flood the output. */
+export function quoteForMessage(text: string, max = 40): string {
+  const shown = text.length > max ? `${text.slice(0, max)}...` : text;
+  return JSON.stringify(shown);
+}

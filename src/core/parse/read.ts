@@ -1,0 +1,185 @@
+/**
+ * The reading driver: sniff the format, dispatch to the reader, and turn every failure into a
+ * located Problem. readSamples never throws for bad input; it resolves with ok = false.
+ */
+import { FatalRead, ReadContext } from './context';
+import { readCsv } from './csv-reader';
+import { JsonSyntaxError } from './json';
+import { readJson } from './json-reader';
+import { readJsonl } from './jsonl';
+import type { ByteSource, ByteRange, FileFormat, Layout, ReadOptions, ReadResult, SampleHandler } from './types';
+
+export interface FormatGuess {
+  format: FileFormat;
+  evidence: string;
+}
+
+/** Bytes that, in the first KiB, mark a binary (non-text) file. */
+function binaryReason(head: Uint8Array): string | undefined {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    return 'gzip-compressed data: open it through a gzip-aware source (the CLI and the extension decompress .gz files)';
+  }
+  let control = 0;
+  const n = Math.min(head.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = head[i]!;
+    if (c === 0) return `binary data (a NUL byte at offset ${i}), not a text prediction file`;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+  }
+  if (n > 0 && control / n > 0.05) return 'binary data (many control bytes), not a text prediction file';
+  return undefined;
+}
+
+/**
+ * The format from the name (`.csv`, `.tsv`, `.json`, `.jsonl`/`.ndjson`, with or without `.gz`),
+ * checked against the first bytes: JSON-looking content wins over a `.csv` name, a `.json` file
+ * with one object per line is JSONL.
+ */
+export function sniffFormat(name: string, firstBytes: Uint8Array): FormatGuess {
+  const base = name.toLowerCase().replace(/\.gz$/, '');
+  const ext = /\.([a-z0-9]+)$/.exec(base)?.[1] ?? '';
+  let i = 0;
+  if (firstBytes[0] === 0xef && firstBytes[1] === 0xbb && firstBytes[2] === 0xbf) i = 3;
+  while (i < firstBytes.length && (firstBytes[i] === 32 || firstBytes[i] === 9 || firstBytes[i] === 10 || firstBytes[i] === 13)) i++;
+  const c = firstBytes[i];
+  if (c === 91 /* [ */) return { format: 'json', evidence: 'format: JSON (the file starts with "[")' };
+  if (c === 123 /* { */) {
+    // One object per line, or one object spanning lines?
+    const text = new TextDecoder().decode(firstBytes.subarray(i, Math.min(firstBytes.length, i + 65536)));
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    let firstComplete = false;
+    try {
+      JSON.parse(lines[0] ?? '');
+      firstComplete = true;
+    } catch {
+      // The first line is not a whole object: JSON spanning lines.
+    }
+    if (firstComplete && (lines.length === 1 ? ext === 'jsonl' || ext === 'ndjson' : lines[1]!.trim().startsWith('{'))) {
+      return { format: 'jsonl', evidence: `format: JSONL (one JSON object per line${ext === 'json' ? ', although the name ends in .json' : ''})` };
+    }
+    if (ext === 'jsonl' || ext === 'ndjson') return { format: 'jsonl', evidence: `format: JSONL (the name ends in .${ext})` };
+    return { format: 'json', evidence: 'format: JSON (the file starts with "{")' };
+  }
+  if (ext === 'tsv' || ext === 'tab') return { format: 'tsv', evidence: `format: TSV (the name ends in .${ext})` };
+  if (ext === 'jsonl' || ext === 'ndjson') return { format: 'jsonl', evidence: `format: JSONL (the name ends in .${ext})` };
+  return { format: 'csv', evidence: ext === 'csv' ? 'format: CSV (the name ends in .csv)' : 'format: CSV (the content is neither JSON nor JSONL)' };
+}
+
+/** The first bytes of a source (for sniffing) without reading the rest. */
+async function head(source: ByteSource, bytes: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of source.chunks()) {
+    parts.push(chunk);
+    total += chunk.length;
+    if (total >= bytes) break;
+  }
+  const out = new Uint8Array(Math.min(total, bytes));
+  let o = 0;
+  for (const p of parts) {
+    const take = Math.min(p.length, out.length - o);
+    out.set(p.subarray(0, take), o);
+    o += take;
+    if (o >= out.length) break;
+  }
+  return out;
+}
+
+const EMPTY_LAYOUT = (format: FileFormat): Layout => ({
+  format,
+  kind: 'ce',
+  input: 'probs',
+  labelColumn: '',
+  labelEncoding: 'index',
+  targetKind: 'sparse',
+  predictionColumns: [],
+  predictionIsVector: false,
+  classNames: [],
+  numClasses: 0,
+  columns: [],
+  evidence: [],
+});
+
+/**
+ * Reads every sample of a prediction file. `onSample` gets a reused Sample (copy what you keep),
+ * the 0-based row index and the 1-based line. Resolves with the layout (and its evidence), the
+ * counts and the problems; ok = false when the read failed (bad rows without skipInvalid, or a
+ * file that cannot be read at all). After the first bad row (without skipInvalid) no more
+ * samples are delivered, but the file is still read to list and count its problems.
+ */
+export async function readSamples(source: ByteSource, options: ReadOptions, onSample: SampleHandler): Promise<ReadResult> {
+  const ctx = new ReadContext(source.name, options, onSample);
+  let format: FileFormat = options.layout?.format ?? options.overrides?.format ?? 'csv';
+  let formatEvidence: string | undefined;
+  try {
+    if (options.layout === undefined) {
+      const first = await head(source, 65536);
+      if (first.length === 0) throw new FatalRead(0, undefined, 'the file is empty');
+      const binary = binaryReason(first);
+      if (binary !== undefined) throw new FatalRead(0, undefined, binary);
+      if (options.overrides?.format === undefined) {
+        const guess = sniffFormat(source.name, first);
+        format = guess.format;
+        formatEvidence = guess.evidence;
+      } else {
+        formatEvidence = `format: ${format} (set by the user)`;
+      }
+    }
+    let layout: Layout;
+    if (format === 'json') layout = await readJson(source, ctx);
+    else if (format === 'jsonl') layout = await readJsonl(source, ctx);
+    else layout = await readCsv(source, format, ctx);
+    if (formatEvidence !== undefined) layout.evidence.unshift(formatEvidence);
+    if (format === 'tsv' || format === 'csv') layout.format = layout.delimiter === '\t' ? 'tsv' : 'csv';
+    return ctx.result(layout);
+  } catch (e) {
+    if (e instanceof FatalRead) ctx.log.error(e.line, e.column, e.message);
+    else if (e instanceof JsonSyntaxError) ctx.log.error(e.line, e.column, e.message);
+    else ctx.log.error(0, undefined, `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
+    const r = ctx.result(options.layout ?? EMPTY_LAYOUT(format));
+    r.ok = false;
+    return r;
+  }
+}
+
+/**
+ * The line number of the first row a range read starting at `start` will see: one more than the
+ * newlines before that row. A fast pre-pass (indexOf over bytes, no parsing) so a worker can
+ * report file line numbers; the alternative is to read with relative lines and add the previous
+ * ranges' `newlines` when merging. Both give the same numbers (tested).
+ */
+export async function firstLineOfRange(source: ByteSource, start: number): Promise<number> {
+  if (start <= 0) return 1;
+  let count = 0;
+  // Newlines in [0, start - 1), then the one ending the partial line the range skips.
+  for await (const chunk of source.chunks({ start: 0, end: start - 1 })) {
+    let i = chunk.indexOf(10);
+    while (i >= 0) {
+      count++;
+      i = chunk.indexOf(10, i + 1);
+    }
+  }
+  return count + 2;
+}
+
+/**
+ * Splits [0, size) into `parts` byte ranges for parallel readers. The first range includes the
+ * header; all ranges must be read with the layout from a first read (or inferLayoutOnly).
+ */
+export function splitRanges(size: number, parts: number): ByteRange[] {
+  const out: ByteRange[] = [];
+  for (let i = 0; i < parts; i++) {
+    out.push({ start: Math.floor((size * i) / parts), end: i === parts - 1 ? size : Math.floor((size * (i + 1)) / parts) });
+  }
+  return out;
+}
+
+/**
+ * Decides the layout from the first rows only (reads about `sampleRows` rows), e.g. on the main
+ * thread before handing byte ranges to workers. JSON reads its first pass fully (it must find
+ * where the arrays are).
+ */
+export async function readLayout(source: ByteSource, options: ReadOptions = {}): Promise<ReadResult> {
+  const limitRows = options.sampleRows ?? 256;
+  return readSamples(source, { ...options, limitRows }, () => {});
+}

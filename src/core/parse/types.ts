@@ -1,0 +1,143 @@
+/**
+ * The reader's contracts: where bytes come from, what layout was inferred (and why), which
+ * choices a user can override, and what a read returns.
+ */
+import type { InputKind, LossKind, Sample } from '../types';
+import type { Problem } from './problems';
+
+/** Bytes of one file, streamed in chunks. Node, browser and test adapters implement it. */
+export interface ByteSource {
+  /** Shown in problems (`name:line:column: ...`): a path or a URI. */
+  name: string;
+  /** Size in bytes of the (decompressed) content when known without reading it. */
+  size?: number;
+  /**
+   * The content's chunks; with a range, only bytes [start, end) of the (decompressed) content.
+   * Breaking out of the iteration must release the underlying resource.
+   */
+  chunks(range?: ByteRange): AsyncIterable<Uint8Array>;
+}
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export type FileFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+
+/** How a target is written: a class index, a one-hot / soft vector, or a multi-hot vector. */
+export type TargetKind = 'sparse' | 'onehot' | 'soft' | 'multihot';
+
+/**
+ * How labels are written in the file.
+ * - index: a number (class index; bce: 0/1 or a soft y in [0, 1]).
+ * - name: a class name string, mapped to its index in classNames.
+ * - names: a list of class names (multi-label), e.g. `["cat","dog"]` or `cat|dog`.
+ * - vector: a vector of numbers (one-hot, soft, multi-hot), in one field or in several columns.
+ */
+export type LabelEncoding = 'index' | 'name' | 'names' | 'vector';
+
+export interface Layout {
+  format: FileFormat;
+  /** CSV/TSV only. */
+  delimiter?: string;
+  /** JSON only: records (an array of objects) or columns (parallel arrays). */
+  jsonShape?: 'records' | 'columns';
+  /** JSON only: the keys leading to the object that holds the data (`['eval']`), empty at the top. */
+  jsonPath?: string[];
+  kind: LossKind;
+  input: InputKind;
+  /** The column/field holding the label; with targetColumns, the first of them. */
+  labelColumn: string;
+  /** Targets spread over several columns (one per class), when the file writes them so. */
+  targetColumns?: string[];
+  labelEncoding: LabelEncoding;
+  targetKind: TargetKind;
+  /** One column per class, or one field holding a vector (then of length 1). */
+  predictionColumns: string[];
+  /** JSON: the single prediction field holds a vector per row. */
+  predictionIsVector: boolean;
+  classNames: string[];
+  /** bce: 1 (one probability per row); ce: classes; multilabel: labels. */
+  numClasses: number;
+  weightColumn?: string;
+  /** A column that names rows (`id`, `sample_id`, ...), when there is one. */
+  idColumn?: string;
+  /** Header / field names seen, in file order (CSV: the header). */
+  columns: string[];
+  /** Human-readable sentences: why each choice was made. */
+  evidence: string[];
+  /** CSV: a quoted field holding a newline was seen while inferring: do not split by ranges. */
+  quotedNewlines?: boolean;
+}
+
+/** Choices a user can force; the rest is still inferred around them. */
+export interface LayoutOverrides {
+  labelColumn?: string;
+  predColumns?: string[];
+  kind?: LossKind;
+  input?: InputKind;
+  /** Class names in index order (labels that are names map to these). */
+  classNames?: string[];
+  weightColumn?: string;
+  format?: FileFormat;
+}
+
+export interface ReadOptions {
+  overrides?: LayoutOverrides;
+  /** Skip bad rows (reported as warnings) instead of failing the read. */
+  skipInvalid?: boolean;
+  signal?: AbortSignal;
+  /** Called now and then with the number of (decompressed) bytes read so far. */
+  onProgress?: (bytesRead: number) => void;
+  /** A layout decided earlier (e.g. by the main thread before splitting): skips inference. */
+  layout?: Layout;
+  /**
+   * CSV/JSONL: read only the rows starting in [start, end) of the content. Requires `layout`
+   * when start > 0 (the header is not in the range). Row indices are relative to the range.
+   */
+  range?: ByteRange;
+  /** Line number of the first row starting at range.start (from countLines); 1-based. */
+  firstLine?: number;
+  /** Stop after this many data rows (a row cap for huge files; readLayout uses it). */
+  limitRows?: number;
+  /** Rows inspected to infer the layout (default 256). */
+  sampleRows?: number;
+  /** Longest row/line accepted, in bytes (default 16 MiB). */
+  maxRowBytes?: number;
+}
+
+/**
+ * Called once per valid row. `sample` and its arrays are reused for the next row: copy what you
+ * keep. `row` is the 0-based index among data rows (skipped rows count too, so indices match the
+ * file); `line` the 1-based line where the row starts.
+ */
+export type SampleHandler = (sample: Sample, row: number, line: number, fields: RowFields) => void;
+
+/** The current row's other fields (ids, text), decoded only when asked for; valid during the call. */
+export interface RowFields {
+  text(column: string): string | undefined;
+}
+
+export interface ReadResult {
+  layout: Layout;
+  /** Data rows seen (valid and skipped). */
+  rows: number;
+  /** Rows delivered to the handler. */
+  valid: number;
+  /** Rows skipped with skipInvalid. */
+  skipped: number;
+  /** The first problems (errors); errorCount counts all. */
+  problems: Problem[];
+  errorCount: number;
+  warnings: Problem[];
+  warningCount: number;
+  /** Bytes of content read. */
+  bytesRead: number;
+  /** Newlines consumed (a range reader's count, for offsetting the next range's lines). */
+  newlines: number;
+  /** A range read met a quoted field holding a newline: ranges are unsafe, read in one pass. */
+  splitUnsafe: boolean;
+  /** The read failed (some error and no skipInvalid, or a fatal problem). */
+  ok: boolean;
+}
