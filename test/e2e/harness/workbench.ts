@@ -1,0 +1,258 @@
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { chromium, type Browser, type BrowserServer, type FrameLocator, type Page } from 'playwright-core';
+import { RESULTS_DIR } from './paths';
+import { THEMES, type E2EServer, type ThemeName } from './server';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run',
+];
+
+export type Severity = 'info' | 'warning' | 'error';
+export interface Notification { severity: Severity; message: string; source: string }
+export interface Problem { severity: Severity; message: string; file: string; line: number | null }
+
+/** The class VS Code puts on .monaco-workbench for each kind of theme. */
+const THEME_CLASS: Record<ThemeName, string> = { dark: 'vs-dark', light: 'vs', highContrast: 'hc-black' };
+
+/** Chromium (by the PID it runs as) and one page on the workbench of a code-server. */
+export async function openWorkbench(server: E2EServer, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
+  const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.connect(browserServer.wsEndpoint());
+    const page = await browser.newPage({ viewport });
+    const workbench = new Workbench(server, browserServer, browser, page);
+    await page.goto(server.folderUrl());
+    await waitForWorkbench(page);
+    return workbench;
+  } catch (err) {
+    await browser?.close().catch(() => undefined);
+    await stopBrowser(browserServer);
+    throw err;
+  }
+}
+
+async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The explorer lists the folder once the remote file system answers: the window is usable.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+}
+
+async function stopBrowser(browserServer: BrowserServer): Promise<void> {
+  const pid = browserServer.process().pid;
+  const closed = browserServer.close().then(() => 'closed');
+  const late = new Promise((res) => setTimeout(res, 5000, 'late'));
+  if ((await Promise.race([closed, late])) === 'late' && pid !== undefined) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+export class Workbench {
+  constructor(
+    readonly server: E2EServer,
+    private readonly browserServer: BrowserServer,
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  get browserPid(): number | undefined {
+    return this.browserServer.process().pid;
+  }
+
+  private get quickInput() {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens the command palette with F1 (Ctrl+Shift+P if F1 is swallowed) and types `text`. */
+  private async quickOpen(text: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    if (!(await this.quickInput.isVisible())) {
+      await this.quickInput.waitFor({ state: 'visible', timeout: 3000 }).catch(async () => {
+        await this.page.keyboard.press('Control+Shift+P');
+        await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+      });
+    }
+    await this.quickInput.locator('input').fill(text);
+  }
+
+  private rows() {
+    return this.quickInput.locator('.quick-input-list .monaco-list-row');
+  }
+
+  /** Waits until the quick-pick list stops changing; returns its rows' labels. */
+  private async settledLabels(): Promise<string[]> {
+    let previous = '';
+    for (let i = 0; i < 40; i++) {
+      await this.page.waitForTimeout(150);
+      const labels = await this.rows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      const key = labels.join('\n');
+      if (key === previous && labels.length > 0) return labels;
+      previous = key;
+    }
+    return previous === '' ? [] : previous.split('\n');
+  }
+
+  /** The commands the palette lists for `query`, as it labels them ("Category: Title"). */
+  async paletteItems(query: string): Promise<string[]> {
+    await this.quickOpen(`>${query}`);
+    const labels = await this.settledLabels();
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /** Runs the palette command labelled exactly `title` (e.g. "Loss Lens: Compute Loss"). */
+  async runCommand(title: string): Promise<void> {
+    await this.quickOpen(`>${title}`);
+    const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+    await row.first().waitFor({ timeout: 10_000 });
+    await row.first().click();
+    await this.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P's list, which needs ripgrep). */
+  async openFile(relativePath: string): Promise<void> {
+    const name = basename(relativePath);
+    await this.quickOpen(relativePath);
+    const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: name }) });
+    await row.first().waitFor({ timeout: 15_000 });
+    await row.first().click();
+    await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Moves the cursor of the active editor to line:column (1-based) and shows the hover there. */
+  async hoverAt(line: number, column = 1): Promise<string> {
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('Control+G');
+    await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.quickInput.locator('input').fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
+    await this.runCommand('Show or Focus Hover');
+    const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    return (await hover.innerText()).trim();
+  }
+
+  /**
+   * The notification toasts on screen now. VS Code shows no second toast for a message that is
+   * still in the notification centre: clearNotifications() first to see a repeat.
+   */
+  async notifications(): Promise<Notification[]> {
+    return readNotifications(this.page, '.notifications-toasts.visible');
+  }
+
+  /** Every notification of the session, including toasts that have faded (the notification center). */
+  async allNotifications(): Promise<Notification[]> {
+    await this.runCommand('Notifications: Show Notifications');
+    await this.page.locator('.notifications-center.visible').waitFor();
+    const all = await readNotifications(this.page, '.notifications-center');
+    await this.runCommand('Notifications: Hide Notifications');
+    return all;
+  }
+
+  async waitForNotification(message: string | RegExp, timeout = 20_000): Promise<Notification> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const found = (await this.notifications()).find((n) => (typeof message === 'string' ? n.message.includes(message) : message.test(n.message)));
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`No notification matching ${String(message)}; on screen: ${JSON.stringify(await this.notifications())}`);
+      }
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
+  /** The Problems panel's markers (it is opened, and the tree expanded, to read them). */
+  async problems(): Promise<Problem[]> {
+    await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    const panel = this.page.locator('.markers-panel');
+    await panel.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.waitForTimeout(300);
+    return panel.locator('.monaco-list-row').evaluateAll((rows) => {
+      const out: { severity: 'info' | 'warning' | 'error'; message: string; file: string; line: number | null }[] = [];
+      let file = '';
+      for (const row of rows) {
+        const resource = row.querySelector('.resource-label .label-name');
+        if (resource) {
+          file = resource.textContent ?? '';
+          continue;
+        }
+        const icon = row.querySelector('.marker-icon');
+        const cls = icon?.className ?? '';
+        const severity = cls.includes('error') ? 'error' : cls.includes('warning') ? 'warning' : 'info';
+        const message = (row.querySelector('.marker-message-details, .details-container .marker-message') ?? row).textContent ?? '';
+        const pos = /\[Ln (\d+)/.exec(row.textContent ?? '');
+        out.push({ severity, message: message.trim(), file, line: pos ? Number(pos[1]) : null });
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Writes the color theme into the user settings.json and reloads the window: code-server
+   * does not notice a settings.json edited behind its back until the window reloads.
+   */
+  async setTheme(theme: ThemeName): Promise<void> {
+    this.server.setSettings({ 'workbench.colorTheme': THEMES[theme] });
+    await this.reload();
+    await this.page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ timeout: 30_000 });
+  }
+
+  /** Reloads the window (a fresh workbench on the same server and profile). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await waitForWorkbench(this.page);
+  }
+
+  /** A full-window screenshot under test-results/e2e/; returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const path = join(RESULTS_DIR, `${name}.png`);
+    // A toast caught mid fade-in is half transparent: wait for the animations to finish.
+    await this.page
+      .waitForFunction(() => !document.querySelector('.notification-toast:not(.notification-fade-in-done)'), undefined, { timeout: 5000 })
+      .catch(() => undefined);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  /** The content document of the index-th visible webview (VS Code nests it in two iframes). */
+  webview(index = 0): FrameLocator {
+    return this.page.locator('iframe.webview.ready').nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await stopBrowser(this.browserServer);
+  }
+}
+
+async function readNotifications(page: Page, container: string): Promise<Notification[]> {
+  return page.locator(`${container} .notification-list-item`).evaluateAll((items) =>
+    items.filter((item) => item.checkVisibility()).map((item) => {
+      const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
+      const severity: 'info' | 'warning' | 'error' = icon.includes('codicon-error') ? 'error' : icon.includes('codicon-warning') ? 'warning' : 'info';
+      return {
+        severity,
+        message: (item.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+        source: (item.querySelector('.notification-list-item-source')?.textContent ?? '').trim(),
+      };
+    }),
+  );
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
