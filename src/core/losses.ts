@@ -21,7 +21,17 @@
  *   alpha sum_k (1 - q_k)^gamma (-t_k ln q_k), alpha = 1 when not given.
  * - Multi-label: the mean over labels of each label's BCE.
  * - A sample weight of 0 gives loss 0 even where the unweighted loss is infinite.
- * - Bits: the nats value divided by ln 2, last.
+ * - Bits: the nats value divided by ln 2, last. Multi-label labelLosses carry the sample weight
+ *   and the base too, so their mean is the sample's loss (up to rounding).
+ *
+ * Where Loss Lens deliberately differs from a framework (all documented in the README table):
+ * - A zero target weight times ln 0 is 0 under every preset; PyTorch's sum(t * log p) gives NaN.
+ * - Focal loss from logits uses the exact log-sigmoid / log-softmax (tf.keras 2's backend);
+ *   Keras 3 applies sigmoid / softmax and then clips. They differ only below p = 1e-7.
+ * - Everything is float64; Keras computes in float32 by default, so its printed values agree
+ *   with ours to about 1e-7 relative, not to the last bit.
+ * - ln(1 - p) is computed as log1p(-p) and ln(1 + e^-|z|) as log1p(e^-|z|); PyTorch and Keras
+ *   use log, and return 0 where we return a loss below 1e-16.
  */
 import { argmax } from './math';
 import { PRESETS } from './presets';
