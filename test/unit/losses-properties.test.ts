@@ -77,7 +77,10 @@ describe('loss properties', () => {
 
   it('mean = sum of the reduction-none values / sum of weights = the weighted mean written out', () => {
     const sampleArb = (k: number): fc.Arbitrary<Sample> => fc.record({
-      prediction: distribution(k).filter((p) => p.every((x) => x > 0)),
+      prediction: fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: k, maxLength: k }).map((v) => {
+        const sum = v.reduce((a, b) => a + b, 0);
+        return v.map((x) => x / sum);
+      }),
       target: fc.integer({ min: -1, max: k - 1 }),
       weight: fc.double({ min: 0.1, max: 5, noNaN: true }),
     });
