@@ -33,7 +33,7 @@
  * - ln(1 - p) is computed as log1p(-p) and ln(1 + e^-|z|) as log1p(e^-|z|); PyTorch and Keras
  *   use log, and return 0 where we return a loss below 1e-16.
  */
-import { argmax } from './math';
+import { argmax, sigmoid } from './math';
 import { PRESETS } from './presets';
 import { binaryLoss } from './loss/binary';
 import { categoricalLoss } from './loss/categorical';
@@ -234,7 +234,7 @@ export class EvaluatorImpl implements Evaluator {
       out.confidence = out.probs[predicted] as number;
     } else {
       const x = pred[0] as number;
-      const p = r.input === 'logits' ? 1 / (1 + Math.exp(-x)) : x;
+      const p = r.input === 'logits' ? sigmoid(x) : x;
       out.probs[0] = p;
       out.predictedClass = p >= 0.5 ? 1 : 0;
       out.confidence = p >= 0.5 ? p : 1 - p;

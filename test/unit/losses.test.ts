@@ -237,6 +237,11 @@ describe('weights, ignore_index and reductions', () => {
     assert.equal(r.weightSum, 2);
     assert.ok(Math.abs(r.mean - (l0 + l1) / 2) < 1e-15);
   });
+  it('bce targets equal to ignoreIndex are skipped too', () => {
+    const r = computeLosses([{ prediction: [0.9], target: -1 }, { prediction: [0.5], target: 1 }], { ...bce, ignoreIndex: -1 }, 1);
+    assert.deepEqual([r.ignoredCount, r.weightSum, r.perSample[0]], [1, 1, 0]);
+    assert.ok(Math.abs(r.mean - Math.LN2) < 1e-16);
+  });
   it('a sample weight of 0 removes even an infinite loss', () => {
     const r = computeLosses([{ prediction: [0, 1], target: 0, weight: 0 }, { prediction: [0.5, 0.5], target: 0 }], { ...ce, preset: 'none' }, 2);
     assert.equal(r.perSample[0], 0);
