@@ -188,6 +188,18 @@ describe('focal loss (Keras semantics)', () => {
     assertRounded(r.perSample[0] as number, 0.33, 3);
     assertRounded(r.perSample[1] as number, 0.206, 3);
   });
+  it("Keras's docstring example: categorical_focal_crossentropy (alpha 0.25, gamma 2) gives [2.63401289e-04, 6.75912094e-01]", () => {
+    const opts: LossOptions = { ...ce, preset: 'keras', focalGamma: 2, focalAlpha: 0.25 };
+    const r = computeLosses([{ prediction: [0.05, 0.9, 0.05], target: [0, 1, 0] }, { prediction: [0.1, 0.85, 0.05], target: [0, 0, 1] }], opts, 3);
+    // Printed with 9 significant digits (float64 in the keras3 R docs).
+    assert.ok(Math.abs((r.perSample[0] as number) / 2.63401289e-4 - 1) < 5e-9);
+    assert.ok(Math.abs((r.perSample[1] as number) / 6.75912094e-1 - 1) < 5e-9);
+  });
+  it("Keras's docstring example: categorical_crossentropy gives [0.0513, 2.303]", () => {
+    const r = computeLosses([{ prediction: [0.05, 0.95, 0], target: [0, 1, 0] }, { prediction: [0.1, 0.8, 0.1], target: [0, 0, 1] }], { ...ce, preset: 'keras' }, 3);
+    assertRounded(r.perSample[0] as number, 0.0513, 4);
+    assertRounded(r.perSample[1] as number, 2.303, 3);
+  });
   it('gamma 0 without alpha is plain cross-entropy', () => {
     for (const preset of PRESET_NAMES) {
       assert.equal(one({ prediction: [0.3], target: 1 }, { ...bce, preset, focalGamma: 0 }, 1), one({ prediction: [0.3], target: 1 }, { ...bce, preset }, 1));
