@@ -3,13 +3,15 @@
  * replayed through the same byte path), then every row parsed straight from the bytes.
  */
 import { cellVector, inferLayout, LayoutError, namesList } from './layout';
-import { CsvTokenizer, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter, type CsvRow } from './csv';
+import { DEFAULT_MAX_ROW_BYTES, CsvTokenizer, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter, type CsvRow } from './csv';
 import { FatalRead, type ReadContext } from './context';
 import { parseFloatBytes } from './float';
+import { sizeText } from './problems';
 import { finiteMessage, notANumberMessage, SampleFiller } from './sample-filler';
 import type { ByteSource, FileFormat, Layout, RowFields } from './types';
 
 const DEFAULT_SAMPLE_ROWS = 256;
+const SNIFF_BYTES = 65536;
 const utf8 = new TextDecoder('utf-8');
 
 export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadContext): Promise<Layout> {
@@ -68,37 +70,54 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
     return true;
   };
 
-  let first = true;
-  const chunks = fromStart ? source.chunks(range) : source.chunks({ start: range!.start - 1, end: Number.MAX_SAFE_INTEGER });
-  for await (let chunk of chunks) {
-    ctx.progress(chunk.length);
-    if (first) {
-      first = false;
-      if (fromStart && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-      if (layout?.delimiter !== undefined) {
-        delimiterCode = layout.delimiter.charCodeAt(0);
-      } else {
-        const sniffed = sniffDelimiter(utf8.decode(chunk.subarray(0, 65536)), source.name);
-        delimiterCode = sniffed.delimiter.charCodeAt(0);
-        delimiterEvidence = sniffed.evidence;
-      }
-      tokenizer = new CsvTokenizer({
-        delimiter: delimiterCode,
-        firstLine: fromStart ? 1 : (opts.firstLine ?? 1),
-        firstOffset: fromStart ? 0 : range!.start - 1,
-        skipFirstLine: !fromStart,
-        stopAt: fromStart ? range?.end : range!.end,
-        maxRowBytes: opts.maxRowBytes,
-      });
-      tokenizer.onOversize = (line, bytes) => {
-        if (header === undefined) throw new FatalRead(line, 1, `the first line is longer than ${mib(bytes)}: not a CSV file`);
-        ctx.rows++;
-        ctx.bad(line, 1, `line longer than ${mib(bytes)}: not a prediction row (a missing closing quote?)`);
-      };
+  // A range is read past its end to finish the row that crosses it; the tokenizer stops there.
+  const chunks = source.chunks(fromStart ? (range === undefined ? undefined : { start: 0, end: Number.MAX_SAFE_INTEGER }) : { start: range!.start - 1, end: Number.MAX_SAFE_INTEGER });
+  const startTokenizer = (head: Uint8Array): void => {
+    if (layout?.delimiter !== undefined) {
+      delimiterCode = layout.delimiter.charCodeAt(0);
+    } else {
+      const sniffed = sniffDelimiter(utf8.decode(head.subarray(0, SNIFF_BYTES)), source.name);
+      delimiterCode = sniffed.delimiter.charCodeAt(0);
+      delimiterEvidence = sniffed.evidence;
     }
-    tokenizer!.push(chunk, onRow);
+    tokenizer = new CsvTokenizer({
+      delimiter: delimiterCode,
+      firstLine: fromStart ? 1 : (opts.firstLine ?? 1),
+      firstOffset: fromStart ? 0 : range!.start - 1,
+      skipFirstLine: !fromStart,
+      stopAt: range?.end,
+      maxRowBytes: opts.maxRowBytes,
+    });
+    const limit = sizeText(opts.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES);
+    tokenizer.onOversize = (line) => {
+      if (header === undefined) throw new FatalRead(line, 1, `the first line is longer than ${limit}: not a CSV file`);
+      ctx.rows++;
+      ctx.bad(line, 1, `line longer than ${limit}: not a prediction row (binary data, or a quote that is never closed?)`);
+    };
+  };
+  // The first bytes are gathered (up to SNIFF_BYTES) so the delimiter is sniffed on whole lines.
+  let headParts: Uint8Array[] | undefined = [];
+  let headBytes = 0;
+  const flushHead = (): void => {
+    let head = concatParts(headParts!, headBytes);
+    headParts = undefined;
+    if (fromStart && head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
+    startTokenizer(head);
+    tokenizer!.push(head, onRow);
+  };
+  for await (const chunk of chunks) {
+    ctx.progress(chunk.length);
+    if (headParts !== undefined) {
+      headParts.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes < SNIFF_BYTES && layout === undefined) continue;
+      flushHead();
+    } else {
+      tokenizer!.push(chunk, onRow);
+    }
     if (tokenizer!.done) break;
   }
+  if (headParts !== undefined && headBytes > 0) flushHead();
   if (tokenizer === undefined) throw new FatalRead(0, undefined, 'the file is empty');
   tokenizer.end(onRow);
   ctx.newlines = tokenizer.newlines;
@@ -111,9 +130,6 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   return layout!;
 }
 
-function mib(bytes: number): string {
-  return `${Math.floor(bytes / (1024 * 1024))} MiB`;
-}
 
 /** The per-row work, specialised on the layout once. */
 function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (row: CsvRow) => void {
@@ -217,4 +233,15 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
     ctx.deliver(sample, rowIndex, row.line, fields);
     current = undefined;
   };
+}
+
+function concatParts(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

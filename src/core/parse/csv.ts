@@ -69,7 +69,7 @@ export class CsvTokenizer {
   private readonly maxRowBytes: number;
   private readonly stopAt: number;
   private line: number;
-  private offset: number; // absolute offset of the first pending byte
+  private offset: number; // absolute offset of the next byte to scan (the first pending byte, if any)
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private skippingLine: boolean;
@@ -137,6 +137,7 @@ export class CsvTokenizer {
       this.pendingBytes = 0;
     }
     const used = this.scan(chunk, false, onRow);
+    this.offset += used;
     if (!this.done && used < chunk.length) {
       this.pending.push(chunk.subarray(used));
       this.pendingBytes = chunk.length - used;

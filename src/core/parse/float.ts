@@ -80,7 +80,7 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
       e += expNegative ? -x : x;
     }
   }
-  if (i === end && digits > 0 && m <= 9007199254740992) {
+  if (i === end && digits > 0 && m < 9007199254740992) {
     if (m === 0) return negative ? -0 : 0;
     if (e >= 0 && e <= 22) return negative ? -(m * POW10[e]!) : m * POW10[e]!;
     if (e < 0 && e >= -22) return negative ? -(m / POW10[-e]!) : m / POW10[-e]!;

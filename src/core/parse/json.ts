@@ -6,6 +6,7 @@
  * expected, including what Python's json module writes that JSON does not allow (NaN, Infinity).
  */
 import { parseFloatBytes } from './float';
+import { sizeText } from './problems';
 
 export type JsonScalar = string | number | boolean | null;
 
@@ -287,7 +288,7 @@ export class JsonTokenizer {
     if (e <= s) return;
     this.partBytes += e - s;
     if (this.partBytes > this.maxTokenBytes) {
-      this.fail(`a string or number longer than ${Math.floor(this.maxTokenBytes / 1048576)} MiB: not a prediction file`, this.tokenOffset);
+      this.fail(`a string or number longer than ${sizeText(this.maxTokenBytes)}: not a prediction file`, this.tokenOffset);
     }
     this.parts.push(buf.slice(s, e));
   }

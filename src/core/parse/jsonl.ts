@@ -7,6 +7,7 @@ import { FatalRead, type ReadContext } from './context';
 import { JsonSyntaxError, JsonTokenizer } from './json';
 import { inferLayout, LayoutError } from './layout';
 import { makeRecordProcessor, recordTable, type Position } from './records';
+import { sizeText } from './problems';
 import type { ByteSource, Layout } from './types';
 
 const DEFAULT_SAMPLE_ROWS = 256;
@@ -210,12 +211,14 @@ export async function readJsonl(source: ByteSource, ctx: ReadContext): Promise<L
     !fromStart,
     range?.end ?? Number.POSITIVE_INFINITY,
   );
-  splitter.onOversize = (line, bytes) => {
+  const limit = sizeText(opts.maxRowBytes ?? 16 * 1024 * 1024);
+  splitter.onOversize = (line) => {
     ctx.rows++;
-    ctx.bad(line, 1, `line longer than ${Math.floor(bytes / 1048576)} MiB: not a JSON record (binary data?)`);
+    ctx.bad(line, 1, `line longer than ${limit}: not a JSON record (binary data?)`);
   };
   let first = true;
-  const chunks = fromStart ? source.chunks(range) : source.chunks({ start: range!.start - 1, end: Number.MAX_SAFE_INTEGER });
+  // A range is read past its end to finish the line that crosses it; the splitter stops there.
+  const chunks = source.chunks(fromStart ? (range === undefined ? undefined : { start: 0, end: Number.MAX_SAFE_INTEGER }) : { start: range!.start - 1, end: Number.MAX_SAFE_INTEGER });
   for await (let chunk of chunks) {
     ctx.progress(chunk.length);
     if (first) {

@@ -332,10 +332,12 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   }
 
   // Class names from the column names (p_cat -> cat), else from string labels in sorted order.
-  if (classNames === undefined && groupSuffixes !== undefined && groupSuffixes.length === width) {
+  const numericSuffixes = groupSuffixes?.every((s, i) => s === String(i)) ?? false;
+  const textLabels = labelEncoding === 'name' || labelEncoding === 'names';
+  // `p_0, p_1` name no classes when the labels are words: then the labels name them (below).
+  if (classNames === undefined && groupSuffixes !== undefined && groupSuffixes.length === width && !(numericSuffixes && textLabels)) {
     classNames = groupSuffixes;
-    const numericNames = groupSuffixes.every((s, i) => s === String(i));
-    if (!numericNames) evidence.push(`class names ${classNames.join(', ')} (from the prediction column names)`);
+    if (!numericSuffixes) evidence.push(`class names ${classNames.join(', ')} (from the prediction column names)`);
   }
   if (classNames === undefined && (labelEncoding === 'name' || labelEncoding === 'names')) {
     const names = new Set<string>();
@@ -438,6 +440,11 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   };
 }
 
+/**
+ * Probabilities or logits, by majority so that one bad value in a probability file is reported as
+ * a problem rather than flipping the whole file to logits: logits when more than half of the
+ * sampled rows have a value outside [0, 1], or (ce) do not sum to 1.
+ */
 function decideInput(
   table: SampleTable,
   predictionColumns: string[],
@@ -448,37 +455,47 @@ function decideInput(
   evidence: string[],
 ): InputKind {
   const { rows, lines } = table;
-  let firstRowNotSummingToOne: { line: number; sum: number } | undefined;
+  let outside = 0;
+  let firstOutside: { line: number; column: string; value: number } | undefined;
+  let notOne = 0;
+  let firstNotOne: { line: number; sum: number } | undefined;
   let checked = 0;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let vec: (number | undefined)[];
     if (predIsVector) vec = cellVector(row[colIndex.get(predictionColumns[0]!)!]) ?? [];
     else vec = predictionColumns.map((c) => cellNumber(row[colIndex.get(c)!]));
-    let sum = 0;
-    let complete = vec.length > 0;
-    for (let k = 0; k < vec.length; k++) {
-      const x = vec[k];
-      if (x === undefined) {
-        complete = false;
-        continue;
-      }
-      if (x < 0 || x > 1) {
-        const col = predIsVector ? `${predictionColumns[0]}[${k}]` : predictionColumns[k];
-        evidence.push(`values outside [0, 1] in ${predIsVector ? 'field' : 'column'} ${col} (line ${lines[r]}: ${x}): read as logits`);
-        return 'logits';
-      }
-      sum += x;
-    }
-    if (!complete) continue;
+    if (vec.length === 0 || vec.some((x) => x === undefined)) continue;
     checked++;
-    if (kind === 'ce' && firstRowNotSummingToOne === undefined && Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
-      firstRowNotSummingToOne = { line: lines[r]!, sum };
+    let total = 0;
+    let out = -1;
+    for (let k = 0; k < vec.length; k++) {
+      const x = vec[k]!;
+      if ((x < 0 || x > 1) && out < 0) out = k;
+      total += x;
+    }
+    if (out >= 0) {
+      outside++;
+      firstOutside ??= {
+        line: lines[r]!,
+        column: predIsVector ? `field ${predictionColumns[0]}[${out}]` : `column ${predictionColumns[out]}`,
+        value: vec[out]!,
+      };
+    } else if (kind === 'ce' && Math.abs(total - 1) > ROW_SUM_TOLERANCE) {
+      notOne++;
+      firstNotOne ??= { line: lines[r]!, sum: total };
     }
   }
-  if (firstRowNotSummingToOne !== undefined) {
+  const rowsText = (n: number): string => `${n} of the first ${checked} rows`;
+  if (firstOutside !== undefined && outside * 2 > checked) {
     evidence.push(
-      `values in [0, 1] but rows do not sum to 1 (line ${firstRowNotSummingToOne.line} sums to ${round(firstRowNotSummingToOne.sum)}): read as logits`,
+      `values outside [0, 1] in ${rowsText(outside)}, first in ${firstOutside.column} (line ${firstOutside.line}: ${firstOutside.value}): read as logits`,
+    );
+    return 'logits';
+  }
+  if (firstNotOne !== undefined && (outside + notOne) * 2 > checked) {
+    evidence.push(
+      `values in [0, 1] but ${rowsText(notOne)} do not sum to 1 (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)}): read as logits`,
     );
     return 'logits';
   }
@@ -486,11 +503,13 @@ function decideInput(
     evidence.push(`values in [0, 1] but the columns are named ${predictionColumns[0]}: read as logits`);
     return 'logits';
   }
-  evidence.push(
+  let text =
     kind === 'ce'
-      ? `all values in [0, 1] and every row sums to 1 (within ${ROW_SUM_TOLERANCE}) in the first ${checked} rows: read as probabilities`
-      : `all values in [0, 1] in the first ${checked} rows: read as probabilities`,
-  );
+      ? `values in [0, 1] and rows summing to 1 (within ${ROW_SUM_TOLERANCE}) in ${rowsText(checked - outside - notOne)}: read as probabilities`
+      : `values in [0, 1] in ${rowsText(checked - outside)}: read as probabilities`;
+  if (firstOutside !== undefined) text += ` (line ${firstOutside.line} has ${firstOutside.value} in ${firstOutside.column}, reported as a problem; if these are logits, read with input=logits)`;
+  else if (firstNotOne !== undefined) text += ` (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)})`;
+  evidence.push(text);
   return 'probs';
 }
 

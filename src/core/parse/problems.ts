@@ -76,3 +76,10 @@ export function quoteForMessage(text: string, max = 40): string {
   const shown = text.length > max ? `${text.slice(0, max)}...` : text;
   return JSON.stringify(shown);
 }
+
+/** A byte count for messages: `16 MiB`, `64 KiB`, `900 bytes`. */
+export function sizeText(bytes: number): string {
+  if (bytes >= 1 << 20) return `${Math.floor(bytes / (1 << 20))} MiB`;
+  if (bytes >= 1 << 10) return `${Math.floor(bytes / (1 << 10))} KiB`;
+  return `${bytes} bytes`;
+}
