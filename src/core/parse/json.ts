@@ -258,7 +258,8 @@ export class JsonTokenizer {
 
   /** The input ended: anything open is a truncation. */
   end(): void {
-    if (this.token === Token.Bare) this.finishBare();
+    // A number or word cut by the end of the file inside a container is a truncation.
+    if (this.token === Token.Bare && this.depth === 0) this.finishBare();
     if (this.state === State.Done) return;
     if (!this.sawAnything) this.fail('the file is empty', this.offset);
     if (this.token === Token.String) this.fail('unexpected end of file inside a string: the JSON is truncated', this.offset);
