@@ -17,8 +17,8 @@ export interface E2EServer {
   workspace: string;
   userDataDir: string;
   extensionsDir: string;
-  /** The workbench URL with the workspace folder open. */
-  folderUrl(): string;
+  /** The workbench URL with the workspace folder (or `folder`) open. */
+  folderUrl(folder?: string): string;
   /** Rewrites the user settings.json (quiet defaults + these); open windows pick it up live. */
   setSettings(settings: Record<string, unknown>): void;
   extensionHostLogs(): string[];
@@ -72,7 +72,7 @@ export async function startE2EServer(options: StartOptions = {}): Promise<E2ESer
     workspace,
     userDataDir,
     extensionsDir,
-    folderUrl: () => `${running.url}/?folder=${encodeURIComponent(workspace)}`,
+    folderUrl: (folder = workspace) => `${running.url}/?folder=${encodeURIComponent(folder)}`,
     setSettings: (settings) => writeUserSettings(userDataDir, { ...base, ...settings }),
     extensionHostLogs: () => extensionHostLogs(userDataDir),
     stop: async () => {

@@ -12,20 +12,27 @@ const CHROMIUM_ARGS = [
 
 export type Severity = 'info' | 'warning' | 'error';
 export interface Notification { severity: Severity; message: string; source: string }
-export interface Problem { severity: Severity; message: string; file: string; line: number | null }
+export interface Problem { severity: Severity; message: string; source: string; file: string; line: number | null; column: number | null }
 
 /** The class VS Code puts on .monaco-workbench for each kind of theme. */
 const THEME_CLASS: Record<ThemeName, string> = { dark: 'vs-dark', light: 'vs', highContrast: 'hc-black' };
 
+export interface OpenOptions {
+  /** Another folder than the server's workspace (code-server opens any folder by URL). */
+  folder?: string;
+  viewport?: { width: number; height: number };
+}
+
 /** Chromium (by the PID it runs as) and one page on the workbench of a code-server. */
-export async function openWorkbench(server: E2EServer, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
+export async function openWorkbench(server: E2EServer, options: OpenOptions = {}): Promise<Workbench> {
+  const viewport = options.viewport ?? { width: 1400, height: 900 };
   const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   let browser: Browser | undefined;
   try {
     browser = await chromium.connect(browserServer.wsEndpoint());
     const page = await browser.newPage({ viewport });
     const workbench = new Workbench(server, browserServer, browser, page);
-    await page.goto(server.folderUrl());
+    await page.goto(server.folderUrl(options.folder));
     await waitForWorkbench(page);
     return workbench;
   } catch (err) {
@@ -99,21 +106,40 @@ export class Workbench {
     return previous === '' ? [] : previous.split('\n');
   }
 
-  /** The commands the palette lists for `query`, as it labels them ("Category: Title"). */
-  async paletteItems(query: string): Promise<string[]> {
-    await this.quickOpen(`>${query}`);
-    const labels = await this.settledLabels();
-    await this.page.keyboard.press('Escape');
-    return labels;
+  /**
+   * The commands the palette lists for `query`, as it labels them ("Category: Title"). Until the
+   * extension host has registered every contribution the palette may find nothing, so an empty
+   * answer is retried for up to `timeout` ms.
+   */
+  async paletteItems(query: string, timeout = 15_000): Promise<string[]> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.quickOpen(`>${query}`);
+      const labels = (await this.settledLabels()).filter((l) => l !== 'No matching commands');
+      await this.page.keyboard.press('Escape');
+      if (labels.length > 0 || Date.now() > deadline) return labels;
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** Runs the palette command labelled exactly `title` (e.g. "Loss Lens: Compute Loss"). */
-  async runCommand(title: string): Promise<void> {
-    await this.quickOpen(`>${title}`);
-    const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
-    await row.first().waitFor({ timeout: 10_000 });
-    await row.first().click();
-    await this.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+  async runCommand(title: string, timeout = 20_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    const exact = new RegExp(`^${escapeRegExp(title)}$`);
+    for (;;) {
+      await this.quickOpen(`>${title}`);
+      const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+      const found = await row.waitFor({ timeout: 3000 }).then(() => true, () => false);
+      if (found) {
+        await row.click();
+        await this.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+        return;
+      }
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) {
+        throw new Error(`The command palette has no "${title}"; it lists ${JSON.stringify(await this.paletteItems(title, 0))}`);
+      }
+    }
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P's list, which needs ripgrep). */
@@ -123,22 +149,36 @@ export class Workbench {
     const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: name }) });
     await row.first().waitFor({ timeout: 15_000 });
     await row.first().click();
+    await this.parkMouse();
     await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
   }
 
-  /** Moves the cursor of the active editor to line:column (1-based) and shows the hover there. */
-  async hoverAt(line: number, column = 1): Promise<string> {
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  /**
+   * Moves the cursor of the active editor to line:column (1-based), shows the hover there
+   * (Show or Focus Hover, as keyboard users do) and returns its text once providers answered.
+   */
+  async hoverAt(line: number, column = 1, timeout = 20_000): Promise<string> {
+    const editor = this.page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').click();
     await this.page.keyboard.press('Control+G');
     await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
     await this.quickInput.locator('input').fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.quickInput.waitFor({ state: 'hidden' });
-    await this.runCommand('Show or Focus Hover');
-    const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
-    return (await hover.innerText()).trim();
+    await this.parkMouse();
+    const hover = editor.locator('.monaco-hover:not(.hidden)').first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.runCommand('Show or Focus Hover');
+      const shown = await hover.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+      const text = shown ? (await hover.innerText()).trim() : '';
+      // A language server still starting answers "Loading..." or "(loading...) ..." first.
+      if (text !== '' && !/loading\.\.\./i.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`No hover at ${line}:${column} (last: ${JSON.stringify(text)})`);
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /**
@@ -174,27 +214,29 @@ export class Workbench {
     await this.runCommand('Notifications: Clear All Notifications');
   }
 
-  /** The Problems panel's markers (it is opened, and the tree expanded, to read them). */
+  /** The Problems panel's markers, in the order it lists them (it is opened to read them). */
   async problems(): Promise<Problem[]> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
     const panel = this.page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible', timeout: 10_000 });
     await this.page.waitForTimeout(300);
     return panel.locator('.monaco-list-row').evaluateAll((rows) => {
-      const out: { severity: 'info' | 'warning' | 'error'; message: string; file: string; line: number | null }[] = [];
+      const out: { severity: 'info' | 'warning' | 'error'; message: string; source: string; file: string; line: number | null; column: number | null }[] = [];
       let file = '';
+      // No named helper in here: tsx would wrap it in a __name() the page does not define.
       for (const row of rows) {
-        const resource = row.querySelector('.resource-label .label-name');
-        if (resource) {
-          file = resource.textContent ?? '';
+        // Level 1 rows are files, level 2 their markers.
+        if (row.getAttribute('aria-level') === '1') {
+          file = (row.querySelector('.label-name')?.textContent ?? '').trim();
           continue;
         }
-        const icon = row.querySelector('.marker-icon');
-        const cls = icon?.className ?? '';
-        const severity = cls.includes('error') ? 'error' : cls.includes('warning') ? 'warning' : 'info';
-        const message = (row.querySelector('.marker-message-details, .details-container .marker-message') ?? row).textContent ?? '';
-        const pos = /\[Ln (\d+)/.exec(row.textContent ?? '');
-        out.push({ severity, message: message.trim(), file, line: pos ? Number(pos[1]) : null });
+        const icon = row.querySelector('.marker-icon')?.className ?? '';
+        const severity = icon.includes('error') ? 'error' : icon.includes('warning') ? 'warning' : 'info';
+        const pos = /Ln (\d+), Col (\d+)/.exec((row.querySelector('.marker-line')?.textContent ?? '').trim());
+        out.push({
+          severity, message: (row.querySelector('.marker-message')?.textContent ?? '').trim(), source: (row.querySelector('.marker-source')?.textContent ?? '').trim(), file,
+          line: pos ? Number(pos[1]) : null, column: pos ? Number(pos[2]) : null,
+        });
       }
       return out;
     });
