@@ -155,6 +155,15 @@ export class Workbench {
   }
 
   /**
+   * Moves the mouse to the empty bottom of the editor area: left over a tab or a file it would
+   * raise a tooltip (a .monaco-hover too) that covers screenshots and confuses hoverAt.
+   */
+  async parkMouse(): Promise<void> {
+    const box = await this.page.locator('.part.editor').boundingBox();
+    if (box) await this.page.mouse.move(box.x + box.width / 2, box.y + box.height - 8);
+  }
+
+  /**
    * Moves the cursor of the active editor to line:column (1-based), shows the hover there
    * (Show or Focus Hover, as keyboard users do) and returns its text once providers answered.
    */
