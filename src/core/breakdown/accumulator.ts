@@ -1,0 +1,446 @@
+/**
+ * The streaming breakdown of a file's losses: one pass over the SampleEvals, memory fixed by the
+ * configuration (classes, bins, k) and not by the number of rows, and exactly mergeable, so the
+ * workers that read parts of a file each fill one and the host merges their states.
+ *
+ * Merging the accumulators of contiguous parts gives what one pass gives: counts, histogram,
+ * confusion, min / max and the worst-k exactly, sums to within a few ulps (compensated sums).
+ * Every part of the state is a sum, a min / max or a top-k set, so the merge order does not matter
+ * either (up to those ulps).
+ */
+
+import { LN2 } from '../math';
+import type { LossKind, SampleEval } from '../types';
+import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
+import { averages, oneVsRest, prf, type OneVsRest } from './confusion';
+import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
+import { DEFAULT_HISTOGRAM, HistogramBinner } from './histogram';
+import { compensatedAdd, compensatedValue, mergeCompensated, mergeCounts } from './summation';
+import { WorstK } from './topk';
+import {
+  STATE_FORMAT,
+  type AccumulatorState,
+  type Breakdown,
+  type BreakdownConfig,
+  type ClassBreakdown,
+  type ResolvedBreakdownConfig,
+} from './types';
+
+const DEFAULT_CALIBRATION_BINS = 15;
+const DEFAULT_TOP_K = 50;
+
+// Slots of the `totals` compensated sums.
+const SUM = 0;
+const WEIGHT = 2;
+const ENTROPY = 4;
+const CONFIDENCE = 6;
+
+/** Counters held as fields (the hot path increments them); listed for the state and merge. */
+const COUNTERS = ['count', 'ignored', 'infinite', 'invalid', 'unclassified', 'correct', 'labelsCorrect'] as const;
+
+/** Arrays of compensated sums (pairs) and of counts; listed for the state and merge. */
+const SUM_ARRAYS = ['totals', 'classLoss', 'classWeight', 'classTrueProb', 'classConfidence', 'calibrationSums'] as const;
+const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram'] as const;
+type ArrayName = (typeof SUM_ARRAYS)[number] | (typeof COUNT_ARRAYS)[number];
+
+const KIND_CE = 0;
+const KIND_BCE = 1;
+const KIND_MULTILABEL = 2;
+
+export function resolveBreakdownConfig(config: BreakdownConfig): ResolvedBreakdownConfig {
+  const kind: LossKind = config.kind;
+  if (kind !== 'ce' && kind !== 'bce' && kind !== 'multilabel') throw new RangeError(`unknown loss kind ${String(kind)}`);
+  let numClasses: number;
+  if (kind === 'bce') {
+    if (config.numClasses !== undefined && config.numClasses !== 2) {
+      throw new RangeError('bce has two classes (0 and 1): omit numClasses or set it to 2');
+    }
+    numClasses = 2;
+  } else {
+    numClasses = config.numClasses ?? Number.NaN;
+    if (!Number.isInteger(numClasses) || numClasses < 1) {
+      throw new RangeError(`${kind} needs numClasses, a positive integer (${kind === 'ce' ? 'classes' : 'labels'})`);
+    }
+  }
+  const classNames = config.classNames ? [...config.classNames] : Array.from({ length: numClasses }, (_, k) => String(k));
+  if (classNames.length !== numClasses) throw new RangeError(`classNames has ${classNames.length} names for ${numClasses} classes`);
+  if (config.base !== 'e' && config.base !== '2') throw new RangeError(`unknown log base ${String(config.base)}`);
+  const calibrationBins = config.calibrationBins ?? DEFAULT_CALIBRATION_BINS;
+  if (!Number.isInteger(calibrationBins) || calibrationBins < 1) throw new RangeError('calibrationBins must be a positive integer');
+  const topK = config.topK ?? DEFAULT_TOP_K;
+  if (!Number.isInteger(topK) || topK < 0) throw new RangeError('topK must be a non-negative integer');
+  return {
+    kind,
+    numClasses,
+    classNames,
+    base: config.base,
+    calibrationBins,
+    topK,
+    histogram: { ...DEFAULT_HISTOGRAM, ...config.histogram },
+  };
+}
+
+export function createAccumulator(config: BreakdownConfig): BreakdownAccumulator {
+  return new BreakdownAccumulator(config);
+}
+
+export class BreakdownAccumulator {
+  readonly config: ResolvedBreakdownConfig;
+
+  count = 0;
+  ignored = 0;
+  infinite = 0;
+  invalid = 0;
+  unclassified = 0;
+  /** ce / bce: predictions equal to the true class; multilabel: samples with every label right. */
+  correct = 0;
+  /** multilabel: (sample, label) pairs right. */
+  labelsCorrect = 0;
+  minLoss = Number.POSITIVE_INFINITY;
+  maxLoss = Number.NEGATIVE_INFINITY;
+
+  /** Compensated sums of loss (finite ones), weight, entropy (nats) and confidence. */
+  readonly totals = new Float64Array(8);
+  /** Per class, compensated: finite loss (multilabel: weight x label loss), weight, true-class probability, confidence. */
+  readonly classLoss: Float64Array;
+  readonly classWeight: Float64Array;
+  readonly classTrueProb: Float64Array;
+  readonly classConfidence: Float64Array;
+  readonly support: Float64Array;
+  readonly classInfinite: Float64Array;
+  /** ce / bce: K x K, row-major (true, predicted). multilabel: per label tp, fp, fn (3 per label). */
+  readonly confusion: Float64Array;
+  readonly calibrationCounts: Float64Array;
+  /** Per bin: compensated confidence sum, compensated outcome sum. */
+  readonly calibrationSums: Float64Array;
+  readonly histogram: Float64Array;
+  readonly worst: WorstK;
+
+  private readonly k: number;
+  private readonly kindCode: number;
+  private readonly calibration: Float64Array;
+  private readonly binner: HistogramBinner;
+
+  constructor(config: BreakdownConfig) {
+    this.config = resolveBreakdownConfig(config);
+    const k = this.config.numClasses;
+    this.k = k;
+    this.kindCode = this.config.kind === 'ce' ? KIND_CE : this.config.kind === 'bce' ? KIND_BCE : KIND_MULTILABEL;
+    this.classLoss = new Float64Array(2 * k);
+    this.classWeight = new Float64Array(2 * k);
+    this.classTrueProb = new Float64Array(2 * k);
+    this.classConfidence = new Float64Array(2 * k);
+    this.support = new Float64Array(k);
+    this.classInfinite = new Float64Array(k);
+    this.confusion = new Float64Array(this.kindCode === KIND_MULTILABEL ? 3 * k : k * k);
+    this.calibration = calibrationEdges(this.config.calibrationBins);
+    this.calibrationCounts = new Float64Array(this.config.calibrationBins);
+    this.calibrationSums = new Float64Array(4 * this.config.calibrationBins);
+    this.binner = new HistogramBinner(this.config.histogram);
+    this.histogram = new Float64Array(this.binner.slots);
+    this.worst = new WorstK(this.config.topK);
+  }
+
+  /**
+   * Takes one evaluated sample. `e` may be reused by the caller afterwards: nothing of it is kept
+   * by reference. `row` is the 0-based sample index (it breaks ties among the worst samples),
+   * `line` the 1-based line in the file (reported with the worst samples).
+   */
+  add(e: SampleEval, row: number, line: number): void {
+    if (e.ignored) {
+      this.ignored++;
+      return;
+    }
+    this.count++;
+    const loss = e.loss;
+    const weight = e.weight;
+    compensatedAdd(this.totals, WEIGHT, weight);
+    compensatedAdd(this.totals, CONFIDENCE, e.confidence);
+    let finite = false;
+    if (Number.isFinite(loss)) {
+      finite = true;
+      compensatedAdd(this.totals, SUM, loss);
+    } else if (loss === Number.POSITIVE_INFINITY) {
+      this.infinite++;
+    } else {
+      this.invalid++;
+    }
+    if (finite || loss === Number.POSITIVE_INFINITY) {
+      if (loss < this.minLoss) this.minLoss = loss;
+      if (loss > this.maxLoss) this.maxLoss = loss;
+      const slot = this.binner.slot(loss);
+      this.histogram[slot] = (this.histogram[slot] as number) + 1;
+    }
+
+    if (this.kindCode === KIND_MULTILABEL) this.addLabels(e, weight);
+    else this.addClasses(e, loss, weight, finite);
+
+    if ((finite || loss === Number.POSITIVE_INFINITY) && this.worst.admits(loss, row)) this.keep(e, row, line);
+  }
+
+  private addClasses(e: SampleEval, loss: number, weight: number, finite: boolean): void {
+    const k = this.k;
+    const t = e.trueClass;
+    const p = e.predictedClass;
+    const probs = e.probs;
+    const isBinary = this.kindCode === KIND_BCE;
+    const right = t === p;
+    if (right) this.correct++;
+    if (isBinary) {
+      const p1 = probs[0] as number;
+      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, p1, e.targets[0] as number);
+      compensatedAdd(this.totals, ENTROPY, binaryEntropy(p1));
+    } else {
+      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, e.confidence, right ? 1 : 0);
+      let h = 0;
+      for (let j = 0; j < k; j++) {
+        const q = probs[j] as number;
+        if (q > 0) h -= q * Math.log(q);
+      }
+      compensatedAdd(this.totals, ENTROPY, h);
+    }
+    if (!(t >= 0 && t < k && p >= 0 && p < k && t === Math.trunc(t) && p === Math.trunc(p))) {
+      this.unclassified++;
+      return;
+    }
+    this.support[t] = (this.support[t] as number) + 1;
+    if (finite) compensatedAdd(this.classLoss, 2 * t, loss);
+    else if (loss === Number.POSITIVE_INFINITY) this.classInfinite[t] = (this.classInfinite[t] as number) + 1;
+    compensatedAdd(this.classWeight, 2 * t, weight);
+    const trueProb = isBinary ? (t === 1 ? (probs[0] as number) : 1 - (probs[0] as number)) : (probs[t] as number);
+    compensatedAdd(this.classTrueProb, 2 * t, trueProb);
+    compensatedAdd(this.classConfidence, 2 * p, e.confidence);
+    const cell = t * k + p;
+    this.confusion[cell] = (this.confusion[cell] as number) + 1;
+  }
+
+  private addLabels(e: SampleEval, weight: number): void {
+    const labels = this.k;
+    const probs = e.probs;
+    const targets = e.targets;
+    const labelLosses = e.labelLosses;
+    const haveLabelLosses = labelLosses.length === labels;
+    const confusion = this.confusion;
+    let allRight = true;
+    let h = 0;
+    for (let l = 0; l < labels; l++) {
+      const q = probs[l] as number;
+      const y = targets[l] as number;
+      const predicted = q >= 0.5;
+      const positive = y >= 0.5;
+      if (positive) {
+        this.support[l] = (this.support[l] as number) + 1;
+        compensatedAdd(this.classTrueProb, 2 * l, q);
+        if (predicted) confusion[3 * l] = (confusion[3 * l] as number) + 1;
+        else confusion[3 * l + 2] = (confusion[3 * l + 2] as number) + 1;
+      } else if (predicted) {
+        confusion[3 * l + 1] = (confusion[3 * l + 1] as number) + 1;
+      }
+      if (predicted) compensatedAdd(this.classConfidence, 2 * l, q);
+      if (predicted === positive) this.labelsCorrect++;
+      else allRight = false;
+      if (haveLabelLosses) {
+        const ll = labelLosses[l] as number;
+        if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, weight * ll);
+        else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
+      }
+      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, q, y);
+      h += binaryEntropy(q);
+    }
+    if (allRight) this.correct++;
+    compensatedAdd(this.totals, ENTROPY, labels > 0 ? h / labels : 0);
+  }
+
+  /** Copies what the worst-k list shows; runs only for the samples that enter it. */
+  private keep(e: SampleEval, row: number, line: number): void {
+    let trueProb = Number.NaN;
+    let worstLabel = -1;
+    const t = e.trueClass;
+    if (this.kindCode === KIND_MULTILABEL) {
+      let worstLoss = Number.NEGATIVE_INFINITY;
+      for (let l = 0; l < e.labelLosses.length; l++) {
+        const ll = e.labelLosses[l] as number;
+        if (ll > worstLoss) {
+          worstLoss = ll;
+          worstLabel = l;
+        }
+      }
+      if (worstLabel >= 0) {
+        const q = e.probs[worstLabel] as number;
+        trueProb = (e.targets[worstLabel] as number) >= 0.5 ? q : 1 - q;
+      }
+    } else if (this.kindCode === KIND_BCE) {
+      const q = e.probs[0] as number;
+      trueProb = t === 1 ? q : t === 0 ? 1 - q : Number.NaN;
+    } else if (t >= 0 && t < this.k) {
+      trueProb = e.probs[t] as number;
+    }
+    this.worst.place(e.loss, row, line, e.weight, e.confidence, trueProb, t, e.predictedClass, worstLabel);
+  }
+
+  /** Adds another accumulator (or its toJSON state) of the same configuration into this one. */
+  merge(other: BreakdownAccumulator | AccumulatorState): void {
+    const o = other instanceof BreakdownAccumulator ? other : BreakdownAccumulator.fromJSON(other);
+    if (!sameConfig(this.config, o.config)) throw new Error('cannot merge breakdowns of different configurations');
+    for (const name of COUNTERS) this[name] += o[name];
+    this.minLoss = Math.min(this.minLoss, o.minLoss);
+    this.maxLoss = Math.max(this.maxLoss, o.maxLoss);
+    for (const name of SUM_ARRAYS) mergeCompensated(this[name], o[name]);
+    for (const name of COUNT_ARRAYS) mergeCounts(this[name], o[name]);
+    this.worst.merge(o.worst);
+  }
+
+  toJSON(): AccumulatorState {
+    const counters: Record<string, number> = {};
+    for (const name of COUNTERS) counters[name] = this[name];
+    const arrays: Record<string, ReturnType<typeof encodeArray>> = {};
+    for (const name of [...SUM_ARRAYS, ...COUNT_ARRAYS]) arrays[name] = encodeArray(this[name]);
+    return {
+      format: STATE_FORMAT,
+      config: structuredCopy(this.config),
+      counters,
+      minLoss: encodeNumber(this.minLoss),
+      maxLoss: encodeNumber(this.maxLoss),
+      arrays,
+      topK: this.worst.toJSON(),
+    };
+  }
+
+  static fromJSON(state: AccumulatorState): BreakdownAccumulator {
+    if (state.format !== STATE_FORMAT) throw new TypeError(`not a breakdown state (${String(state.format)})`);
+    const acc = new BreakdownAccumulator(state.config);
+    for (const name of COUNTERS) {
+      const v = state.counters[name];
+      if (typeof v !== 'number' || !(v >= 0)) throw new TypeError(`breakdown state: bad counter ${name}`);
+      acc[name] = v;
+    }
+    acc.minLoss = decodeNumber(state.minLoss);
+    acc.maxLoss = decodeNumber(state.maxLoss);
+    for (const name of [...SUM_ARRAYS, ...COUNT_ARRAYS] as ArrayName[]) decodeArrayInto(state.arrays[name], acc[name], name);
+    const worst = WorstK.fromJSON(state.topK, acc.config.topK);
+    acc.worst.merge(worst);
+    return acc;
+  }
+
+  result(): Breakdown {
+    const c = this.config;
+    const k = this.k;
+    const multilabel = this.kindCode === KIND_MULTILABEL;
+    const toBase = c.base === '2' ? 1 / LN2 : 1;
+    const finiteSum = compensatedValue(this.totals, SUM);
+    const weightSum = compensatedValue(this.totals, WEIGHT);
+    const sum = this.invalid > 0 ? Number.NaN : this.infinite > 0 ? Number.POSITIVE_INFINITY : finiteSum;
+    const mean = this.invalid > 0 ? Number.NaN : this.infinite > 0 ? Number.POSITIVE_INFINITY : finiteSum / weightSum;
+    const perplexity = c.base === '2' ? 2 ** mean : Math.exp(mean);
+    const n = this.count;
+    const per = (x: number): number => (n > 0 ? x / n : Number.NaN);
+
+    const counts: OneVsRest[] = [];
+    for (let j = 0; j < k; j++) {
+      if (multilabel) {
+        const tp = this.confusion[3 * j] as number;
+        const fp = this.confusion[3 * j + 1] as number;
+        const fn = this.confusion[3 * j + 2] as number;
+        counts.push({ tp, fp, fn, tn: n - tp - fp - fn });
+      } else {
+        counts.push(oneVsRest(this.confusion, j, k, n - this.unclassified));
+      }
+    }
+
+    // Shares of the total: of the finite sums, or of the infinite counts when there are any.
+    let shareFinite = 0;
+    let shareInfinite = 0;
+    for (let j = 0; j < k; j++) {
+      shareFinite += compensatedValue(this.classLoss, 2 * j);
+      shareInfinite += this.classInfinite[j] as number;
+    }
+    if (!multilabel) {
+      // The total includes unclassified samples, whose loss belongs to no class.
+      shareFinite = finiteSum;
+      shareInfinite = this.infinite;
+    }
+
+    const classes: ClassBreakdown[] = [];
+    for (let j = 0; j < k; j++) {
+      const support = this.support[j] as number;
+      const inf = this.classInfinite[j] as number;
+      const finite = compensatedValue(this.classLoss, 2 * j);
+      const w = multilabel ? weightSum : compensatedValue(this.classWeight, 2 * j);
+      const ovr = counts[j] as OneVsRest;
+      const scores = prf(ovr);
+      const predicted = ovr.tp + ovr.fp;
+      classes.push({
+        index: j,
+        name: c.classNames[j] as string,
+        support,
+        weightSum: w,
+        sum: inf > 0 ? Number.POSITIVE_INFINITY : finite,
+        meanLoss: inf > 0 ? Number.POSITIVE_INFINITY : finite / w,
+        share: shareInfinite > 0 ? inf / shareInfinite : shareFinite > 0 ? finite / shareFinite : 0,
+        infiniteCount: inf,
+        ...ovr,
+        predicted,
+        ...scores,
+        meanConfidence: predicted > 0 ? compensatedValue(this.classConfidence, 2 * j) / predicted : Number.NaN,
+        meanTrueProb: support > 0 ? compensatedValue(this.classTrueProb, 2 * j) / support : Number.NaN,
+      });
+    }
+
+    let confusion: number[][] | null = null;
+    if (!multilabel) {
+      confusion = [];
+      for (let t = 0; t < k; t++) confusion.push(Array.from(this.confusion.subarray(t * k, (t + 1) * k)));
+    }
+
+    const valid = n - this.invalid > 0;
+    return {
+      kind: c.kind,
+      base: c.base,
+      numClasses: k,
+      classNames: [...c.classNames],
+      count: n,
+      ignoredCount: this.ignored,
+      infiniteCount: this.infinite,
+      invalidCount: this.invalid,
+      unclassifiedCount: this.unclassified,
+      sum,
+      weightSum,
+      mean,
+      perplexity,
+      accuracy: per(this.correct),
+      hammingAccuracy: multilabel ? (n > 0 && k > 0 ? this.labelsCorrect / (n * k) : Number.NaN) : per(this.correct),
+      meanConfidence: per(compensatedValue(this.totals, CONFIDENCE)),
+      meanEntropy: per(compensatedValue(this.totals, ENTROPY)) * toBase,
+      minLoss: valid ? this.minLoss : Number.NaN,
+      maxLoss: valid ? this.maxLoss : Number.NaN,
+      classes,
+      averages: averages(counts),
+      confusion,
+      calibration: calibrationReport(
+        c.kind === 'ce' ? 'top-label' : 'positive-probability',
+        this.calibrationCounts,
+        this.calibrationSums,
+        this.calibration,
+      ),
+      histogram: this.binner.report(this.histogram),
+      worst: this.worst.sorted(),
+    };
+  }
+}
+
+/** Binary entropy of p in nats (0 at p = 0 and p = 1). */
+function binaryEntropy(p: number): number {
+  let h = 0;
+  if (p > 0) h -= p * Math.log(p);
+  const q = 1 - p;
+  if (q > 0) h -= q * Math.log(q);
+  return h;
+}
+
+function sameConfig(a: ResolvedBreakdownConfig, b: ResolvedBreakdownConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function structuredCopy(c: ResolvedBreakdownConfig): ResolvedBreakdownConfig {
+  return { ...c, classNames: [...c.classNames], histogram: { ...c.histogram } };
+}

@@ -1,0 +1,11 @@
+/** The streaming, mergeable breakdown of per-sample losses (see accumulator.ts). */
+export { BreakdownAccumulator, createAccumulator, resolveBreakdownConfig } from './accumulator';
+export type { Calibration, CalibrationDefinition, ReliabilityBin } from './calibration';
+export { calibrationBin, calibrationEdges } from './calibration';
+export type { OneVsRest, Prf, PrfAverages } from './confusion';
+export type { EncodedNumber } from './encoding';
+export type { HistogramSettings, LossHistogram } from './histogram';
+export { DEFAULT_HISTOGRAM, histogramEdges } from './histogram';
+export type { WorstSample } from './topk';
+export type { AccumulatorState, Breakdown, BreakdownConfig, ClassBreakdown, ResolvedBreakdownConfig } from './types';
+export { STATE_FORMAT } from './types';
