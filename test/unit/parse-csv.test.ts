@@ -72,6 +72,33 @@ describe('CsvTokenizer', () => {
     );
   });
 
+  it('parses numbers during the scan exactly as Number() does (or leaves NaN for the careful path)', () => {
+    const texts = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.integer({ min: 0, max: 20 })).map(([x, f]) => x.toFixed(f)),
+      fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 20 })).map(([x, f]) => x.toExponential(f)),
+      fc.stringMatching(/^-?[0-9]{0,18}(\.[0-9]{0,18})?([eE][+-]?[0-9]{1,5})?$/),
+      fc.constantFrom('-0', '1e', '-', '.', '1.', '.5', 'abc', '1x', '0x1', ' 1', '+1', '1e-22', '1e22', '1e23', '9007199254740993'),
+    );
+    fc.assert(
+      fc.property(fc.array(texts, { minLength: 1, maxLength: 6 }), fc.boolean(), (fields, crlf) => {
+        const bytes = enc.encode(fields.join(',') + (crlf ? '\r\n' : '\n'));
+        const t = new CsvTokenizer({ delimiter: 44 });
+        let seen = 0;
+        t.push(bytes, (r) => {
+          for (let i = 0; i < r.count; i++) {
+            const v = r.values[i]!;
+            if (!Number.isNaN(v)) assert.ok(Object.is(v, Number(fields[i])), `${fields[i]} -> ${v}`);
+          }
+          seen++;
+        });
+        t.end(() => void seen++);
+        assert.ok(seen <= 1);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('places fields at 1-based character columns, counting UTF-8 characters', () => {
     const bytes = enc.encode('h\n"é",ü,abc\n');
     const t = new CsvTokenizer({ delimiter: 44 });

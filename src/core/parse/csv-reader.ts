@@ -183,10 +183,12 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
     const buf = row.buf;
     const starts = row.starts;
     const ends = row.ends;
+    const values = row.values;
     if (!predVector) {
       for (let k = 0; k < K; k++) {
         const ci = predIdx[k]!;
-        const v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
+        let v = values[ci]!;
+        if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
         if (v !== v || v === Infinity || v === -Infinity) {
           const text = fieldText(row, ci);
           return bad(row, ci, v !== v ? notANumberMessage(text, `column ${header[ci]}`) : finiteMessage(v, `column ${header[ci]}`)!);
@@ -203,14 +205,16 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
     if (targetIdx !== undefined) {
       for (let k = 0; k < K; k++) {
         const ci = targetIdx[k]!;
-        const v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
+        let v = values[ci]!;
+        if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
         if (v !== v || v === Infinity || v === -Infinity) return bad(row, ci, notANumberMessage(fieldText(row, ci), `column ${header[ci]}`));
         const m = filler.targetValue(v, k);
         if (m !== undefined) return bad(row, ci, m);
       }
       sample.target = filler.target!;
     } else if (labelEncoding === 'index') {
-      const v = parseFloatBytes(buf, starts[labelIdx]!, ends[labelIdx]!);
+      let v = values[labelIdx]!;
+      if (v !== v) v = parseFloatBytes(buf, starts[labelIdx]!, ends[labelIdx]!);
       const m = v === v ? filler.labelNumber(v) : filler.labelText(fieldText(row, labelIdx));
       if (m !== undefined) return bad(row, labelIdx, m);
     } else if (labelEncoding === 'name') {

@@ -18,6 +18,10 @@
  */
 
 export const QUOTE = 34;
+const POW10 = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+  1e19, 1e20, 1e21, 1e22,
+];
 export const LF = 10;
 export const CR = 13;
 
@@ -34,6 +38,8 @@ export interface CsvRow {
   ends: Int32Array;
   /** 0: raw field; 1: quoted; 2: quoted with doubled quotes inside (needs unescaping). */
   quoted: Uint8Array;
+  /** The field as a number when the scan could parse it exactly on the fast path, else NaN. */
+  values: Float64Array;
   /** 1-based line of the row's first byte (relative to the tokenizer's firstLine). */
   line: number;
   /** Absolute byte offset of the row's first byte. */
@@ -99,6 +105,7 @@ export class CsvTokenizer {
       starts: new Int32Array(MAX_FIELDS_START),
       ends: new Int32Array(MAX_FIELDS_START),
       quoted: new Uint8Array(MAX_FIELDS_START),
+      values: new Float64Array(MAX_FIELDS_START),
       line: 0,
       offset: 0,
     };
@@ -125,16 +132,30 @@ export class CsvTokenizer {
     }
     if (this.pendingBytes > 0) {
       // A row is still open: wait for a newline before rescanning it (keeps long rows linear).
-      if (chunk.indexOf(LF) < 0) {
+      const nl = chunk.indexOf(LF);
+      if (nl < 0) {
         this.pending.push(chunk);
         this.pendingBytes += chunk.length;
         this.checkOversize();
         return;
       }
-      this.pending.push(chunk);
-      chunk = concat(this.pending, this.pendingBytes + chunk.length);
+      // Finish the open row on a small joined buffer (the tail plus the new chunk up to its first
+      // newline) rather than copying the whole chunk behind the tail.
+      this.pending.push(chunk.subarray(0, nl + 1));
+      const head = concat(this.pending, this.pendingBytes + nl + 1);
       this.pending = [];
       this.pendingBytes = 0;
+      const used = this.scan(head, false, onRow);
+      this.offset += used;
+      if (this.done) return;
+      if (used < head.length) {
+        // The newline was inside a quoted field: the row is still open; join it with the rest.
+        const restHead = head.subarray(used);
+        chunk = concat([restHead, chunk.subarray(nl + 1)], restHead.length + chunk.length - nl - 1);
+      } else {
+        chunk = chunk.subarray(nl + 1);
+        if (chunk.length === 0) return;
+      }
     }
     const used = this.scan(chunk, false, onRow);
     this.offset += used;
@@ -173,9 +194,12 @@ export class CsvTokenizer {
     ends.set(r.ends);
     const quoted = new Uint8Array(n);
     quoted.set(r.quoted);
+    const values = new Float64Array(n);
+    values.set(r.values);
     r.starts = starts;
     r.ends = ends;
     r.quoted = quoted;
+    r.values = values;
   }
 
   /** Tokenizes complete rows of buf; returns how many bytes were consumed. */
@@ -232,6 +256,7 @@ export class CsvTokenizer {
             row.starts[n] = s;
             row.ends[n] = p;
             row.quoted[n] = kind;
+            row.values[n] = Number.NaN;
             n++;
             complete = true;
             break;
@@ -239,6 +264,7 @@ export class CsvTokenizer {
           row.starts[n] = s;
           row.ends[n] = p;
           row.quoted[n] = kind;
+          row.values[n] = Number.NaN;
           n++;
           p++; // closing quote
           if (p < len && buf[p] === CR && (p + 1 >= len || buf[p + 1] === LF)) p++;
@@ -278,30 +304,83 @@ export class CsvTokenizer {
           complete = true;
           break;
         }
-        // Raw field: the hot loop.
+        // Raw field: the hot loop. A number is parsed while its bytes are scanned (one pass);
+        // the value is kept only if the number spans the whole field and the fast path is exact
+        // (see float.ts), else the field's value is NaN and readers call parseFloatBytes.
         const s = p;
         let c = 0;
+        let m = 0;
+        let exp = 0;
+        let negative = false;
+        if (p < len && buf[p] === 45) {
+          negative = true;
+          p++;
+        }
+        const intStart = p;
+        while (p < len) {
+          c = buf[p]! - 48;
+          if (c < 0 || c > 9) break;
+          m = m * 10 + c;
+          p++;
+        }
+        let digits = p - intStart;
+        if (p < len && buf[p] === 46) {
+          p++;
+          const fracStart = p;
+          while (p < len) {
+            c = buf[p]! - 48;
+            if (c < 0 || c > 9) break;
+            m = m * 10 + c;
+            p++;
+          }
+          digits += p - fracStart;
+          exp = fracStart - p;
+        }
+        if (p < len && digits > 0 && (buf[p] === 101 || buf[p] === 69)) {
+          p++;
+          let expNegative = false;
+          if (p < len && (buf[p] === 45 || buf[p] === 43)) {
+            expNegative = buf[p] === 45;
+            p++;
+          }
+          const expStart = p;
+          let x = 0;
+          while (p < len && p - expStart < 4) {
+            c = buf[p]! - 48;
+            if (c < 0 || c > 9) break;
+            x = x * 10 + c;
+            p++;
+          }
+          if (p === expStart) digits = 0;
+          exp += expNegative ? -x : x;
+        }
+        const numberEnd = p;
         while (p < len) {
           c = buf[p]!;
           if (c === d || c === LF) break;
           p++;
         }
+        let e = p;
+        if ((p >= len || c === LF) && e > s && buf[e - 1] === CR) e--;
+        let value = Number.NaN;
+        if (numberEnd === e && digits > 0 && m < 9007199254740992 && exp >= -22 && exp <= 22) {
+          value = exp >= 0 ? m * POW10[exp]! : m / POW10[-exp]!;
+          if (negative) value = -value;
+        }
         if (p >= len) {
           if (!final) break;
-          let e = p;
-          if (e > s && buf[e - 1] === CR) e--;
           row.starts[n] = s;
           row.ends[n] = e;
           row.quoted[n] = 0;
+          row.values[n] = value;
           n++;
           complete = true;
           break;
         }
-        let e = p;
-        if (c === LF && e > s && buf[e - 1] === CR) e--;
         row.starts[n] = s;
         row.ends[n] = e;
         row.quoted[n] = 0;
+        row.values[n] = value;
         n++;
         p++;
         if (c === LF) {
@@ -407,6 +486,7 @@ export function cloneRow(row: CsvRow): CsvRow {
     starts,
     ends,
     quoted: row.quoted.slice(0, row.count),
+    values: row.values.slice(0, row.count),
     line: row.line,
     offset: row.offset,
     error: row.error,
