@@ -152,7 +152,8 @@ export class BreakdownAccumulator {
       return;
     }
     this.count++;
-    const loss = e.loss;
+    // + 0 turns -0 (from -1 x ln 1) into 0: JSON cannot carry -0, and a state must round-trip exactly.
+    const loss = e.loss + 0;
     const weight = e.weight;
     compensatedAdd(this.totals, WEIGHT, weight);
     compensatedAdd(this.totals, CONFIDENCE, e.confidence);
@@ -175,7 +176,7 @@ export class BreakdownAccumulator {
     if (this.kindCode === KIND_MULTILABEL) this.addLabels(e, weight);
     else this.addClasses(e, loss, weight, finite);
 
-    if ((finite || loss === Number.POSITIVE_INFINITY) && this.worst.admits(loss, row)) this.keep(e, row, line);
+    if ((finite || loss === Number.POSITIVE_INFINITY) && this.worst.admits(loss, row)) this.keep(e, loss, row, line);
   }
 
   private addClasses(e: SampleEval, loss: number, weight: number, finite: boolean): void {
@@ -252,7 +253,7 @@ export class BreakdownAccumulator {
   }
 
   /** Copies what the worst-k list shows; runs only for the samples that enter it. */
-  private keep(e: SampleEval, row: number, line: number): void {
+  private keep(e: SampleEval, loss: number, row: number, line: number): void {
     let trueProb = Number.NaN;
     let worstLabel = -1;
     const t = e.trueClass;
@@ -275,7 +276,7 @@ export class BreakdownAccumulator {
     } else if (t >= 0 && t < this.k) {
       trueProb = e.probs[t] as number;
     }
-    this.worst.place(e.loss, row, line, e.weight, e.confidence, trueProb, t, e.predictedClass, worstLabel);
+    this.worst.place(loss, row, line, e.weight, e.confidence, trueProb, t, e.predictedClass, worstLabel);
   }
 
   /** Adds another accumulator (or its toJSON state) of the same configuration into this one. */
