@@ -184,19 +184,37 @@ class Discovery implements JsonHandler {
   }
 }
 
+/** A chunk's worth of one array's elements, with where each starts (parallel arrays: no object per element). */
+interface Batch {
+  values: unknown[];
+  lines: number[];
+  columns: number[];
+}
+
 /** Streams one array's elements, a chunk's worth at a time, over its byte range. */
-async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes: number): AsyncGenerator<{ v: unknown; at: Position }[]> {
-  let batch: { v: unknown; at: Position }[] = [];
+async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes: number): AsyncGenerator<Batch> {
+  let batch: Batch = { values: [], lines: [], columns: [] };
   let depth = 0;
-  let at: Position = { line: 0, column: 0 };
-  const builder = new ValueBuilder((v) => batch.push({ v, at }));
+  let line = 0;
+  let column = 0;
+  const builder = new ValueBuilder((v) => {
+    batch.values.push(v);
+    batch.lines.push(line);
+    batch.columns.push(column);
+  });
   const handler: JsonHandler = {
     startObject() {
-      if (depth++ === 1) at = { line: t.tokenLine, column: t.tokenColumn };
+      if (depth++ === 1) {
+        line = t.tokenLine;
+        column = t.tokenColumn;
+      }
       if (depth > 1) builder.startObject();
     },
     startArray() {
-      if (depth++ === 1) at = { line: t.tokenLine, column: t.tokenColumn };
+      if (depth++ === 1) {
+        line = t.tokenLine;
+        column = t.tokenColumn;
+      }
       if (depth > 1) builder.startArray();
     },
     endObject() {
@@ -209,20 +227,23 @@ async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes
       builder.key(k);
     },
     value(v) {
-      if (depth === 1) at = { line: t.tokenLine, column: t.tokenColumn };
+      if (depth === 1) {
+        line = t.tokenLine;
+        column = t.tokenColumn;
+      }
       builder.value(v);
     },
   };
   const t = new JsonTokenizer(handler, { firstLine: info.line, firstColumn: info.column, firstOffset: info.start, maxTokenBytes });
   for await (const chunk of source.chunks({ start: info.start, end: info.end })) {
     t.push(chunk);
-    if (batch.length > 0) {
+    if (batch.values.length > 0) {
       yield batch;
-      batch = [];
+      batch = { values: [], lines: [], columns: [] };
     }
   }
   t.end();
-  if (batch.length > 0) yield batch;
+  if (batch.values.length > 0) yield batch;
 }
 
 function pathText(path: string[]): string {
@@ -311,9 +332,9 @@ async function readRecordsArray(source: ByteSource, ctx: ReadContext, info: Arra
   if (opts.layout === undefined) layout.evidence.unshift(`records: ${pathText(info.path)} holds ${info.count} objects (line ${info.line})`);
   const process = makeRecordProcessor(layout, ctx);
   for await (const batch of arrayElements(source, info, maxTokenBytes)) {
-    for (const e of batch) {
+    for (let j = 0; j < batch.values.length; j++) {
       if (ctx.full) return layout;
-      process(e.v, e.at);
+      process(batch.values[j], { line: batch.lines[j]!, column: batch.columns[j]! });
     }
     if (opts.signal?.aborted) throw new FatalRead(0, undefined, 'read cancelled');
   }
@@ -355,15 +376,19 @@ async function readColumns(source: ByteSource, ctx: ReadContext, group: ArrayInf
   const process = makeRecordProcessor(layout, ctx);
   // Lockstep: each column's reader hands over a batch; a row is made when every column has one.
   const its = cols.map((c) => arrayElements(source, c, maxTokenBytes)[Symbol.asyncIterator]());
-  const bufs: { v: unknown; at: Position }[][] = cols.map(() => []);
+  const bufs: Batch[] = cols.map(() => ({ values: [], lines: [], columns: [] }));
   const pos = cols.map(() => 0);
   const names = cols.map(name);
-  let current: Position[] = [];
-  const where = (field: string): Position => current[names.indexOf(field)] ?? current[0]!;
+  const predCol = Math.max(0, names.indexOf(layout.predictionColumns[0]!));
+  const where = (field: string): Position => {
+    const i = Math.max(0, names.indexOf(field));
+    const j = pos[i]! - 1;
+    return { line: bufs[i]!.lines[j]!, column: bufs[i]!.columns[j]! };
+  };
   try {
     for (;;) {
       for (let i = 0; i < cols.length; i++) {
-        if (pos[i]! >= bufs[i]!.length) {
+        if (pos[i]! >= bufs[i]!.values.length) {
           const next = await its[i]!.next();
           if (next.done) return layout;
           bufs[i] = next.value;
@@ -371,19 +396,15 @@ async function readColumns(source: ByteSource, ctx: ReadContext, group: ArrayInf
         }
       }
       let m = Infinity;
-      for (let i = 0; i < cols.length; i++) m = Math.min(m, bufs[i]!.length - pos[i]!);
+      for (let i = 0; i < cols.length; i++) m = Math.min(m, bufs[i]!.values.length - pos[i]!);
       for (let j = 0; j < m; j++) {
         if (ctx.full) return layout;
         const rec: Record<string, unknown> = {};
-        current = [];
-        for (let i = 0; i < cols.length; i++) {
-          const e = bufs[i]![pos[i]!++]!;
-          rec[names[i]!] = e.v;
-          current.push(e.at);
-        }
+        for (let i = 0; i < cols.length; i++) rec[names[i]!] = bufs[i]!.values[pos[i]!++];
         // The row's line: where its prediction sits (the label column is often on one line).
-        const predAt = current[names.indexOf(layout.predictionColumns[0]!)] ?? current[0]!;
-        process(rec, predAt, where);
+        const pb = bufs[predCol]!;
+        const pj = pos[predCol]! - 1;
+        process(rec, { line: pb.lines[pj]!, column: pb.columns[pj]! }, where);
       }
       if (opts.signal?.aborted) throw new FatalRead(0, undefined, 'read cancelled');
     }

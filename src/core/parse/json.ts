@@ -365,9 +365,13 @@ export class JsonTokenizer {
       return len;
     }
     this.tokenEnd = base + i;
-    const bytes = this.takeParts(buf, start, i);
     this.token = Token.None;
-    this.emitBare(bytes);
+    if (this.parts.length === 0) {
+      this.emitBare(buf, start, i);
+    } else {
+      const bytes = this.takeParts(buf, start, i);
+      this.emitBare(bytes, 0, bytes.length);
+    }
     return i;
   }
 
@@ -375,17 +379,17 @@ export class JsonTokenizer {
     const bytes = this.takeParts(new Uint8Array(0), 0, 0);
     this.token = Token.None;
     this.tokenEnd = this.offset;
-    this.emitBare(bytes);
+    this.emitBare(bytes, 0, bytes.length);
   }
 
-  private emitBare(b: Uint8Array): void {
-    const n = b.length;
+  /** A number or a literal in b[s, e) (no copy: most numbers sit inside one chunk). */
+  private emitBare(b: Uint8Array, s: number, e: number): void {
     let v: JsonScalar;
-    if (isJsonNumber(b, 0, n)) {
-      v = parseFloatBytes(b, 0, n);
-      if (!Number.isFinite(v)) this.fail(`number ${ascii(b)} is too large for a 64-bit float`, this.tokenOffset);
+    if (isJsonNumber(b, s, e)) {
+      v = parseFloatBytes(b, s, e);
+      if (!Number.isFinite(v)) this.fail(`number ${ascii(b, s, e)} is too large for a 64-bit float`, this.tokenOffset);
     } else {
-      const text = ascii(b);
+      const text = ascii(b, s, e);
       if (text === 'true') v = true;
       else if (text === 'false') v = false;
       else if (text === 'null') v = null;
@@ -402,9 +406,9 @@ export class JsonTokenizer {
   }
 }
 
-function ascii(b: Uint8Array): string {
+function ascii(b: Uint8Array, start: number, end: number): string {
   let s = '';
-  for (let i = 0; i < b.length && i < 200; i++) s += String.fromCharCode(b[i]!);
+  for (let i = start; i < end && i < start + 200; i++) s += String.fromCharCode(b[i]!);
   return s;
 }
 

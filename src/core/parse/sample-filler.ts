@@ -133,7 +133,8 @@ export class SampleFiller {
   /** A JSON prediction value (number or vector). */
   predictionCell(c: Cell, k: number): string | undefined {
     if (typeof c !== 'number') return `expected a number, found ${describe(c)} (${this.predName(k)})`;
-    return finiteMessage(c, this.predName(k)) ?? this.prediction(c, k);
+    if (c - c !== 0) return finiteMessage(c, this.predName(k)); // NaN or an infinity
+    return this.prediction(c, k);
   }
 
   predictionVector(c: Cell): string | undefined {
