@@ -1,5 +1,8 @@
 // Bundles every entry point with esbuild; type-checking is `tsc --noEmit` (npm run typecheck).
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,6 +16,23 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { LOSS_LENS_VERSION: JSON.stringify(pkg.version) },
+  },
+  {
+    // One worker thread's share of a file, started by the CLI and the extension host.
+    entryPoints: ['src/node/analysis-worker.ts'],
+    outfile: 'dist/worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 

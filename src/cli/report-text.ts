@@ -1,0 +1,71 @@
+/** The CLI's readable report: summary, per-class table, worst samples, how the file was read. */
+import type { Analysis } from '../core/analyze';
+import { formatProblems } from '../core/parse';
+import { PRESETS } from '../core/presets';
+
+const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
+
+/** Losses and scores with 4 significant decimals; tiny values in scientific notation. */
+export function num(n: number, digits = 4): string {
+  if (Number.isNaN(n)) return '-';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+  if (n !== 0 && Math.abs(n) < 10 ** -digits) return n.toExponential(2);
+  return n.toFixed(digits);
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)}%` : '-');
+
+/** Left-aligns the first column, right-aligns the rest. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
+export function renderTextReport(a: Analysis): string {
+  const b = a.breakdown;
+  const unit = a.options.base === '2' ? 'bits' : 'nats';
+  const preset = PRESETS[a.preset];
+  const out: string[] = [];
+  out.push(`Loss Lens: ${a.file} (${a.format.toUpperCase()}, ${int(a.rows)} rows)`);
+  out.push(`  ${KIND_NAMES[a.layout.kind]} from ${a.layout.input === 'logits' ? 'logits' : 'probabilities'}, preset ${a.preset}: ${preset.description}`);
+  out.push('');
+  const label = a.options.reduction === 'sum' ? 'sum loss' : 'mean loss';
+  out.push(`  ${label.padEnd(12)} ${num(a.value, 6)} ${unit}`);
+  out.push(`  ${'count'.padEnd(12)} ${int(b.count)}${b.ignoredCount ? ` (${int(b.ignoredCount)} ignored)` : ''}${a.skipped ? ` (${int(a.skipped)} invalid rows skipped)` : ''}`);
+  if (a.options.reduction !== 'sum') out.push(`  ${'sum'.padEnd(12)} ${num(b.sum, 4)}`);
+  out.push(`  ${'accuracy'.padEnd(12)} ${num(b.accuracy)}${a.layout.kind === 'multilabel' ? ` (exact match; per label ${num(b.hammingAccuracy)})` : ''}`);
+  out.push(`  ${'ECE'.padEnd(12)} ${num(b.calibration.ece)} (${b.calibration.bins.length} bins, ${b.calibration.definition})`);
+  out.push(`  ${'perplexity'.padEnd(12)} ${num(b.perplexity)}`);
+  out.push(`  ${'entropy'.padEnd(12)} ${num(b.meanEntropy)} ${unit} (mean, of the predictions)`);
+  if (b.infiniteCount > 0) out.push(`  ${int(b.infiniteCount)} sample(s) have an infinite loss (a probability of exactly 0 on the truth)`);
+
+  out.push('', a.layout.kind === 'multilabel' ? 'Per label' : 'Per class');
+  out.push(
+    ...table(
+      ['class', 'support', 'mean loss', 'share', 'precision', 'recall', 'F1', 'confidence'],
+      b.classes.map((c) => [c.name, int(c.support), num(c.meanLoss), pct(c.share), num(c.precision), num(c.recall), num(c.f1), num(c.meanConfidence)]),
+    ),
+  );
+
+  if (b.worst.length > 0) {
+    const name = (k: number) => (k >= 0 ? (b.classNames[k] ?? String(k)) : '-');
+    out.push('', `Worst ${b.worst.length} samples`);
+    out.push(
+      ...table(
+        ['rank', 'row', 'line', 'loss', 'true', 'predicted', 'p(true)', 'confidence'],
+        b.worst.map((w, i) => [String(i + 1), String(w.row), String(w.line), num(w.loss), name(w.trueClass), name(w.predictedClass), num(w.trueProb), num(w.confidence)]),
+      ),
+    );
+  }
+
+  out.push('', 'How the file was read');
+  for (const e of a.layout.evidence) out.push(`  - ${e}`);
+  if (a.warningCount > 0) {
+    out.push('', `Warnings (${a.warningCount})`);
+    out.push(...formatProblems(a.file, a.warnings, a.warningCount - a.warnings.length).map((l) => `  ${l}`));
+  }
+  return out.join('\n') + '\n';
+}
