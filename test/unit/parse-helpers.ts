@@ -17,9 +17,12 @@ export async function readAll(
   source: ByteSource,
   options: ReadOptions = {},
   idColumn?: string,
+  onEach?: () => void,
+  signal?: AbortSignal,
 ): Promise<{ result: ReadResult; rows: Row[]; messages: string[] }> {
   const rows: Row[] = [];
-  const result = await readSamples(source, options, (s, row, line, fields) => {
+  const result = await readSamples(source, signal === undefined ? options : { ...options, signal }, (s, row, line, fields) => {
+    onEach?.();
     const r: Row = {
       row,
       line,

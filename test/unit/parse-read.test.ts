@@ -226,6 +226,32 @@ describe('layout inference', () => {
     assert.deepEqual(kind.messages, ['o.csv:1: kind bce needs one prediction per row; found 2 (a, b)']);
   });
 
+  it('recognises hard predicted labels for what they are', async () => {
+    const multi = await readText('h.csv', 'y_true,y_pred\n3,3\n1,2\n0,0\n');
+    assert.deepEqual(multi.messages, [
+      'h.csv:1: column y_pred holds whole numbers up to 3: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with predColumns)',
+    ]);
+    const binary = await readText('b.csv', 'y_true,y_pred\n1,1\n1,0\n0,0\n');
+    assert.equal(binary.result.ok, true);
+    assert.ok(binary.result.layout.evidence.includes('warning: every value of y_pred in the first 3 rows is exactly 0 or 1: hard predictions give infinite losses wherever they are wrong'));
+  });
+
+  it('reports progress and stops when cancelled', async () => {
+    const text = 'label,p\n' + '1,0.5\n'.repeat(600000);
+    const seen: number[] = [];
+    const done = await readText('p.csv', text, { onProgress: (b) => seen.push(b) }, 1 << 16);
+    assert.equal(done.result.rows, 600000);
+    assert.ok(seen.length >= 3 && seen.every((b, i) => b > (seen[i - 1] ?? 0) && b <= text.length), String(seen));
+    const controller = new AbortController();
+    let delivered = 0;
+    const { result, messages } = await readAll(bytesSource('p.csv', text, 1 << 16), {}, undefined, () => {
+      if (++delivered === 1000) controller.abort();
+    }, controller.signal);
+    assert.equal(result.ok, false);
+    assert.deepEqual(messages, ['p.csv: read cancelled']);
+    assert.ok(result.rows < 600000);
+  });
+
   it('sniffs formats by name and content', () => {
     const b = (s: string) => new TextEncoder().encode(s);
     assert.equal(sniffFormat('x.csv', b('a,b\n')).format, 'csv');

@@ -412,6 +412,21 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     );
   }
 
+  // Hard predictions (predicted class indices) are a common mix-up with scores.
+  if (width === 1 && !predIsVector && overrides.input === undefined) {
+    const col = predictionColumns[0]!;
+    const preds = values(col).map(cellNumber).filter((x): x is number => x !== undefined);
+    if (preds.length > 0 && preds.every((x) => Number.isInteger(x) && x >= 0)) {
+      const max = Math.max(...preds);
+      if (max > 1) {
+        throw new LayoutError(
+          `column ${col} holds whole numbers up to ${max}: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with predColumns)`,
+        );
+      }
+      evidence.push(`warning: every value of ${col} in the first ${preds.length} rows is exactly 0 or 1: hard predictions give infinite losses wherever they are wrong`);
+    }
+  }
+
   // 4. Probabilities or logits.
   let input: InputKind;
   if (overrides.input !== undefined) {
