@@ -1,0 +1,77 @@
+/**
+ * The typed messages between the extension host and the dashboard webview. Data always travels
+ * by postMessage (structured clone keeps Infinity and NaN), never pasted into HTML. Both sides
+ * switch exhaustively over `type`.
+ */
+import type { ReportJson } from '../core/report-json';
+import type { InputKind, LossKind, PresetName } from '../core/types';
+
+/** The what-if controls: everything a user can change from the dashboard and recompute. */
+export interface WhatIf {
+  preset: PresetName;
+  labelSmoothing: number;
+  /** Empty = no class weights. */
+  classWeights: number[];
+  /** null = unset. */
+  posWeight: number | null;
+  /** null = no focal loss. */
+  focalGamma: number | null;
+  focalAlpha: number | null;
+  /** null = as inferred. */
+  input: InputKind | null;
+  kind: LossKind | null;
+}
+
+/** One file's results as the dashboard shows them. */
+export interface DashboardData {
+  /** The CLI's --json object for the same file and options: the dashboard shows these numbers. */
+  report: ReportJson;
+  whatIf: WhatIf;
+  /** Workspace-relative path, for titles. */
+  label: string;
+  /** Mean loss after each (re)load of this file, oldest first, for the sparkline. */
+  history: { time: number; mean: number }[];
+  /** Milliseconds the computation took. */
+  elapsedMs: number;
+}
+
+export interface ComparisonData {
+  /** The file the dashboard is for, and the one it is compared with (e.g. the next epoch). */
+  base: DashboardData;
+  other: DashboardData;
+  /** Samples whose loss changed most (by absolute difference), largest first. */
+  changed: { row: number; line: number; before: number; after: number }[];
+}
+
+/** A problem in the file, located (1-based line / column). */
+export interface ProblemData {
+  line: number;
+  column: number | null;
+  message: string;
+}
+
+export type HostMessage =
+  | { type: 'loading'; label: string; /** 0..1, or null when unknown. */ fraction: number | null }
+  | { type: 'data'; data: DashboardData }
+  | { type: 'comparison'; comparison: ComparisonData }
+  | { type: 'error'; label: string; message: string; problems: ProblemData[]; errorCount: number };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  /** Reveal a 1-based line of the predictions file in the editor. */
+  | { type: 'revealLine'; line: number }
+  /** Recompute with changed what-if settings. */
+  | { type: 'setWhatIf'; whatIf: WhatIf }
+  /** Show one sample's derivation (the worst-samples table or a hover link). */
+  | { type: 'selectSample'; row: number; line: number }
+  | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' };
+
+/** What the webview keeps with setState, to restore after a reload (WebviewPanelSerializer). */
+export interface DashboardState {
+  /** The file's URI as a string. */
+  uri: string;
+  /** UI state: which table column is sorted, and how. */
+  sort?: { column: string; descending: boolean };
+}
+
+export const DASHBOARD_VIEW_TYPE = 'lossLens.dashboard';
