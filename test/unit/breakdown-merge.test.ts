@@ -146,6 +146,20 @@ describe('breakdown: merging parts equals one pass', () => {
     assert.ok(Math.abs(plain - 100000) > 1e-9, 'the plain sum does drift (else this test proves nothing)');
   });
 
+  it('merging an accumulator into itself doubles every count and keeps each worst row once per copy', () => {
+    const acc = feed(createAccumulator({ kind: 'ce', numClasses: 2, base: 'e', topK: 3 }), [ceEval([0.3, 0.7], 0), ceEval([0.9, 0.1], 1)]);
+    const before = acc.result();
+    acc.merge(acc);
+    const after = acc.result();
+    assert.equal(after.count, 2 * before.count);
+    assert.deepEqual(after.confusion, [
+      [0, 2],
+      [2, 0],
+    ]);
+    assertClose(after.mean, before.mean, 1e-15);
+    assert.deepEqual(after.worst.map((w) => w.row), [1, 1, 0]);
+  });
+
   it('refuses to merge different configurations', () => {
     const a = createAccumulator({ kind: 'ce', numClasses: 3, base: 'e' });
     assert.throws(() => a.merge(createAccumulator({ kind: 'ce', numClasses: 4, base: 'e' })), /different configurations/);

@@ -281,7 +281,13 @@ export class BreakdownAccumulator {
 
   /** Adds another accumulator (or its toJSON state) of the same configuration into this one. */
   merge(other: BreakdownAccumulator | AccumulatorState): void {
-    const o = other instanceof BreakdownAccumulator ? other : BreakdownAccumulator.fromJSON(other);
+    // Merging into itself would read the heap while rewriting it: merge a copy instead.
+    const o =
+      other === this
+        ? BreakdownAccumulator.fromJSON(this.toJSON())
+        : other instanceof BreakdownAccumulator
+          ? other
+          : BreakdownAccumulator.fromJSON(other);
     if (!sameConfig(this.config, o.config)) throw new Error('cannot merge breakdowns of different configurations');
     for (const name of COUNTERS) this[name] += o[name];
     this.minLoss = Math.min(this.minLoss, o.minLoss);
