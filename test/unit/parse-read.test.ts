@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { bytesSource } from '../../src/core/parse/memory-source';
-import { firstLineOfRange, readLayout, splitRanges, sniffFormat } from '../../src/core/parse/read';
+import { firstLineOfRange, planRanges, readLayout, splitRanges, sniffFormat } from '../../src/core/parse/read';
 import { readAll, readText, type Row } from './parse-helpers';
 
 const sample = (name: string): string => readFileSync(`samples/${name}`, 'utf8');
@@ -299,6 +299,15 @@ describe('byte-range reads (splitting a file across workers)', () => {
     const layout = first.result.layout;
     const r = await readAll(bytesSource('q.csv', t), { layout, range: { start: 0, end: 14 } });
     assert.equal(r.result.splitUnsafe, true);
+  });
+
+  it('plans ranges only when splitting is safe and worth it', async () => {
+    const layout = (await readLayout(src())).layout;
+    assert.deepEqual(planRanges(layout, 20e6, 2), [{ start: 0, end: 10e6 }, { start: 10e6, end: 20e6 }]);
+    assert.equal(planRanges(layout, 1e6, 2), undefined);
+    assert.equal(planRanges(layout, undefined, 2), undefined);
+    assert.equal(planRanges({ ...layout, quotedNewlines: true }, 20e6, 2), undefined);
+    assert.equal(planRanges({ ...layout, format: 'json' }, 20e6, 2), undefined);
   });
 
   it('caps the rows read with limitRows', async () => {

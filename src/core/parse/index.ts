@@ -1,6 +1,22 @@
-/** The public reading API (see read.ts for the driver, types.ts for the contracts). */
-export type { ByteRange, ByteSource, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind } from './types';
-export { readSamples, readLayout, sniffFormat, firstLineOfRange, splitRanges } from './read';
+/**
+ * Reading prediction files: the public API.
+ *
+ *   const source = await fileSource(path);            // src/node (gzip by magic bytes, ranges)
+ *   const result = await readSamples(source, { skipInvalid, overrides, signal, onProgress },
+ *     (sample, row, line, fields) => { ... });         // sample is REUSED: copy what you keep
+ *   result.layout.evidence                             // why each choice was made
+ *   formatProblems(source.name, result.problems, result.errorCount - result.problems.length)
+ *
+ * Parallel CSV/JSONL: `layout = (await readLayout(source)).layout`, then
+ * `planRanges(layout, source.size, workers)`; each worker calls
+ * `readSamples(source, { layout, range, firstLine? })`; see planRanges for the protocol.
+ * Formats: CSV/TSV (delimiter sniffed), JSON (records or parallel columns, top level or one key
+ * down), JSONL. Everything streams; no file is held in memory whole.
+ */
+export type {
+  ByteRange, ByteSource, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,
+} from './types';
+export { readSamples, readLayout, sniffFormat, firstLineOfRange, planRanges, splitRanges, MIN_SPLIT_BYTES } from './read';
 export type { FormatGuess } from './read';
 export { inferLayout, LayoutError, type SampleTable } from './layout';
 export { formatProblem, formatProblems, MAX_LISTED_PROBLEMS, type Problem, type Severity } from './problems';

@@ -162,6 +162,23 @@ export async function firstLineOfRange(source: ByteSource, start: number): Promi
   return count + 2;
 }
 
+/** Below this size a second reader costs more (start-up, layout transfer) than it saves. */
+export const MIN_SPLIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The byte ranges to read in parallel, or undefined when the file must be read in one pass:
+ * JSON (its arrays are not line-aligned), an unknown size (gzip: every range would decompress
+ * from the start), a quoted field holding a newline among the sampled rows, or a small file.
+ * Protocol: read each range with { layout, range }; if any result has splitUnsafe (a quoted
+ * newline further down), discard all and read the file in one pass. Rows: add the rows of the
+ * earlier ranges; lines: pass firstLine (firstLineOfRange) or add the earlier ranges' newlines.
+ */
+export function planRanges(layout: Layout, size: number | undefined, parts: number): ByteRange[] | undefined {
+  if (parts < 2 || size === undefined || size < MIN_SPLIT_BYTES) return undefined;
+  if (layout.format === 'json' || layout.quotedNewlines) return undefined;
+  return splitRanges(size, parts);
+}
+
 /**
  * Splits [0, size) into `parts` byte ranges for parallel readers. The first range includes the
  * header; all ranges must be read with the layout from a first read (or inferLayoutOnly).
