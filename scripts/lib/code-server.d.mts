@@ -34,5 +34,7 @@ export function startCodeServer(o: {
   port?: number;
   logFile?: string;
   extraArgs?: string[];
+  /** Added to code-server's environment, which its extension hosts inherit. */
+  env?: Record<string, string>;
   startTimeoutMs?: number;
 }): Promise<RunningCodeServer>;

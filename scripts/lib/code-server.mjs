@@ -87,7 +87,7 @@ function killGroup(pid, signal) {
 /**
  * @param {{ codeServerDir: string, workspace: string, userDataDir: string, extensionsDir: string,
  *           host?: string, port?: number, logFile?: string, extraArgs?: string[],
- *           startTimeoutMs?: number }} o
+ *           env?: Record<string, string>, startTimeoutMs?: number }} o
  */
 export function startCodeServer(o) {
   const host = o.host ?? '127.0.0.1';
@@ -100,7 +100,9 @@ export function startCodeServer(o) {
   ];
   // Its own process group: code-server forks extension hosts, a pty host and file watchers,
   // and stop() must end all of them, not just the entry process.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env },
+  });
   const pid = /** @type {number} */ (child.pid);
   live.add(pid);
   const log = o.logFile ? createWriteStream(o.logFile) : undefined;

@@ -32,6 +32,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Passed to code-server as is (e.g. --extensionDevelopmentPath). */
   extraArgs?: string[];
+  /** Added to code-server's environment, which its extension hosts inherit. */
+  env?: Record<string, string>;
   /** Skip installing the packaged .vsix (an extension-development run loads the source tree). */
   install?: boolean;
 }
@@ -61,6 +63,7 @@ export async function startE2EServer(options: StartOptions = {}): Promise<E2ESer
       codeServerDir, workspace, userDataDir, extensionsDir,
       logFile: join(RESULTS_DIR, `code-server-${process.pid}.log`),
       ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+      ...(options.env ? { env: options.env } : {}),
     });
   } catch (err) {
     rmSync(root, { recursive: true, force: true });

@@ -21,6 +21,23 @@ export interface OpenOptions {
   /** Another folder than the server's workspace (code-server opens any folder by URL). */
   folder?: string;
   viewport?: { width: number; height: number };
+  /**
+   * Opens the window as an Extension Development Host: the extension at `extensionPath` (a
+   * folder on the server) is loaded from source and, with `testsPath`, the extension host runs
+   * that module's run() (as desktop VS Code's --extensionTestsPath does), then closes.
+   */
+  extensionDevelopment?: { extensionPath: string; testsPath?: string };
+}
+
+/** The workbench URL; the web workbench reads development options from a `payload` query. */
+function workbenchUrl(server: E2EServer, options: OpenOptions): string {
+  const url = server.folderUrl(options.folder);
+  const dev = options.extensionDevelopment;
+  if (!dev) return url;
+  const remote = (path: string) => `vscode-remote://${new URL(server.url).host}${path}`;
+  const payload: [string, string][] = [['extensionDevelopmentPath', remote(dev.extensionPath)]];
+  if (dev.testsPath) payload.push(['extensionTestsPath', remote(dev.testsPath)]);
+  return `${url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 /** Chromium (by the PID it runs as) and one page on the workbench of a code-server. */
@@ -32,7 +49,7 @@ export async function openWorkbench(server: E2EServer, options: OpenOptions = {}
     browser = await chromium.connect(browserServer.wsEndpoint());
     const page = await browser.newPage({ viewport });
     const workbench = new Workbench(server, browserServer, browser, page);
-    await page.goto(server.folderUrl(options.folder));
+    await page.goto(workbenchUrl(server, options));
     await waitForWorkbench(page);
     return workbench;
   } catch (err) {
