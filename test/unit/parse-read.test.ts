@@ -207,6 +207,7 @@ describe('layout inference', () => {
     assert.equal(multi.result.layout.targetKind, 'multihot');
     assert.equal(multi.result.layout.kind, 'multilabel');
     assert.deepEqual(multi.rows.map((r) => r.target), [[1, 1], [0, 0]]);
+    assert.ok(multi.result.layout.evidence.includes('targets are 0/1 vectors with 2 ones on line 2: multi-label (one sigmoid per label)'), multi.result.layout.evidence.join('\n'));
   });
 
   it('honours every override', async () => {

@@ -352,10 +352,14 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   let kind: LossKind;
   let targetKind: TargetKind = 'sparse';
   const targetVectors: number[][] = [];
+  const targetLines: number[] = [];
   if (labelEncoding === 'vector') {
     for (let r = 0; r < rows.length; r++) {
       const v = targetColumns !== undefined ? targetColumns.map((c) => cellNumber(rows[r]![colIndex.get(c)!])) : cellVector(labelValues[r]);
-      if (v !== undefined && v.every((x) => x !== undefined)) targetVectors.push(v as number[]);
+      if (v !== undefined && v.every((x) => x !== undefined)) {
+        targetVectors.push(v as number[]);
+        targetLines.push(lines[r]!);
+      }
     }
     const binary = targetVectors.every((v) => v.every((x) => x === 0 || x === 1)) as boolean;
     const sumsToOne = targetVectors.every((v) => Math.abs(sum(v) - 1) <= ROW_SUM_TOLERANCE);
@@ -367,7 +371,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
       targetKind = 'multihot';
       kind = 'multilabel';
       const r = targetVectors.findIndex((v) => sum(v) !== 1);
-      evidence.push(`targets are 0/1 vectors with ${r >= 0 ? `${sum(targetVectors[r]!)} ones on line ${lines[r]}` : 'any number of ones'}: multi-label (one sigmoid per label)`);
+      evidence.push(`targets are 0/1 vectors with ${r >= 0 ? `${sum(targetVectors[r]!)} ones on line ${targetLines[r]}` : 'any number of ones'}: multi-label (one sigmoid per label)`);
     } else if (sumsToOne) {
       targetKind = 'soft';
       kind = 'ce';
