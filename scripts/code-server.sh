@@ -51,7 +51,7 @@ done
 if ((${#missing[@]})); then
   log "apt: installing ${missing[*]}"
   as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 else
   log "apt: ${APT_PACKAGES[*]} already installed"
 fi

@@ -49,6 +49,15 @@ export async function startE2EServer(options: StartOptions = {}): Promise<E2ESer
     throw new Error(`${vsix} is missing: run \`npm run package\` first (npm run test:e2e does).`);
   }
   const root = mkdtempSync(join(tmpdir(), 'loss-lens-e2e-'));
+  // An interrupted run (Ctrl-C) exits without stop(): the profile must not outlive it.
+  const removeRoot = () => {
+    try {
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // A process being killed may still be writing into it; the OS cleans tmp eventually.
+    }
+  };
+  process.on('exit', removeRoot);
   const userDataDir = join(root, 'user');
   const extensionsDir = join(root, 'extensions');
   const workspace = options.workspace ?? e2eWorkspace();
@@ -66,7 +75,8 @@ export async function startE2EServer(options: StartOptions = {}): Promise<E2ESer
       ...(options.env ? { env: options.env } : {}),
     });
   } catch (err) {
-    rmSync(root, { recursive: true, force: true });
+    removeRoot();
+    process.off('exit', removeRoot);
     throw err;
   }
   return {
@@ -83,7 +93,8 @@ export async function startE2EServer(options: StartOptions = {}): Promise<E2ESer
       // Kept for whoever reads a failure: the profile itself is thrown away.
       const logs = join(userDataDir, 'logs');
       if (existsSync(logs)) cpSync(logs, join(RESULTS_DIR, `logs-${running.pid}`), { recursive: true });
-      rmSync(root, { recursive: true, force: true });
+      removeRoot();
+      process.off('exit', removeRoot);
     },
   };
 }
