@@ -155,6 +155,15 @@ describe('readSamples: JSONL', () => {
     ]);
   });
 
+  it('reports an over-long line and an over-long string without holding them', async () => {
+    const long = '{"label": 1, "p": 0.5}\n' + 'y'.repeat(50000) + '\n{"label": 0, "p": 0.25}\n';
+    const r = await readText('l.jsonl', long, { maxRowBytes: 10000, skipInvalid: true }, 1000);
+    assert.deepEqual(r.messages, ['l.jsonl:2:1: warning: line longer than 9 KiB: not a JSON record (binary data?) (row skipped)']);
+    assert.deepEqual(r.rows.map((x) => x.line), [1, 3]);
+    const str = await readText('s.json', '[{"label": 1, "p": 0.5, "note": "' + 'z'.repeat(50000) + '"}]', { maxRowBytes: 10000 }, 1000);
+    assert.deepEqual(str.messages, ['s.json:1:33: a string or number longer than 9 KiB: not a prediction file']);
+  });
+
   it('says exactly what is wrong with a malformed line, and skips it on request', async () => {
     const bad = '{"label": 1, "p": 0.9}\n{"label": 0, "p": 0.2,}\n{"label": 1 "p": 0.5}\n{"label": 0, "p": 0.1}\n';
     const r = await readText('b.jsonl', bad);
