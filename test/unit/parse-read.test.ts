@@ -157,6 +157,9 @@ describe('readSamples: CSV', () => {
     const garbage = new Uint8Array(5000).map((_, i) => (i * 7919) % 256);
     assert.match((await readAll(bytesSource('g.csv', garbage))).messages[0]!, /^g\.csv: binary data \(a NUL byte at offset 0\)/);
     assert.match((await readAll(bytesSource('z.csv.gz', new Uint8Array([0x1f, 0x8b, 8, 0])))).messages[0]!, /gzip-compressed data/);
+    assert.deepEqual((await readText('d.csv', '0,0.25\n1,0.75\n')).messages, [
+      'd.csv:1:1: the first line holds only numbers: a header row naming the columns (e.g. label,p_0,p_1) is needed',
+    ]);
     const nolabel = await readText('n.csv', 'foo,p_0,p_1\n1,0.5,0.5\n');
     assert.equal(nolabel.result.ok, false);
     assert.match(nolabel.messages[0]!, /^n\.csv:1: no label column found \(looked for label, labels, y, .*\); the columns are: foo, p_0, p_1\. Name the label column with the labelColumn option$/);

@@ -2,7 +2,7 @@
  * The CSV/TSV reader: header, a sample of the first rows for layout inference (kept as copies and
  * replayed through the same byte path), then every row parsed straight from the bytes.
  */
-import { cellVector, inferLayout, LayoutError, namesList } from './layout';
+import { cellNumber, cellVector, inferLayout, LayoutError, namesList } from './layout';
 import { DEFAULT_MAX_ROW_BYTES, CsvTokenizer, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter, type CsvRow } from './csv';
 import { FatalRead, type ReadContext } from './context';
 import { parseFloatBytes } from './float';
@@ -55,6 +55,9 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
     if (ctx.full) return false;
     if (header === undefined) {
       header = rowTexts(row).map((h) => h.trim());
+      if (layout === undefined && opts.overrides?.labelColumn === undefined && header.every((h) => cellNumber(h) !== undefined)) {
+        throw new FatalRead(row.line, 1, 'the first line holds only numbers: a header row naming the columns (e.g. label,p_0,p_1) is needed');
+      }
       if (row.error !== undefined) {
         const p = positionOf(row, row.errorAt ?? row.start);
         throw new FatalRead(p.line, p.column, row.error);
