@@ -61,7 +61,8 @@ export async function startE2EServer(options: StartOptions = {}): Promise<E2ESer
   const userDataDir = join(root, 'user');
   const extensionsDir = join(root, 'extensions');
   const workspace = options.workspace ?? e2eWorkspace();
-  const base = { ...QUIET_SETTINGS, 'workbench.colorTheme': THEMES[options.theme ?? 'dark'], ...options.settings };
+  // No animations: a screenshot must not catch a toast or a hover half faded in.
+  const base = { ...QUIET_SETTINGS, 'workbench.reduceMotion': 'on', 'workbench.colorTheme': THEMES[options.theme ?? 'dark'], ...options.settings };
   writeUserSettings(userDataDir, base);
   if (options.install !== false) installExtension({ codeServerDir, vsix, userDataDir, extensionsDir });
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -150,6 +150,7 @@ export class Workbench {
       if (found) {
         await row.click();
         await this.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+        await this.parkMouse();
         return;
       }
       await this.page.keyboard.press('Escape');
@@ -172,12 +173,12 @@ export class Workbench {
   }
 
   /**
-   * Moves the mouse to the empty bottom of the editor area: left over a tab or a file it would
-   * raise a tooltip (a .monaco-hover too) that covers screenshots and confuses hoverAt.
+   * Moves the mouse to the empty middle of the activity bar: left over a tab or a file (where
+   * a clicked palette row was) it raises a tooltip that covers screenshots and confuses hoverAt.
    */
   async parkMouse(): Promise<void> {
-    const box = await this.page.locator('.part.editor').boundingBox();
-    if (box) await this.page.mouse.move(box.x + box.width / 2, box.y + box.height - 8);
+    const box = await this.page.locator('.part.activitybar').boundingBox();
+    if (box) await this.page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.6);
   }
 
   /**
