@@ -285,13 +285,18 @@ describe('breakdown: infinite, ignored and invalid losses', () => {
     assert.deepEqual(r.worst.map((w) => w.row), [2, 0]);
   });
 
-  it('a NaN loss is counted as invalid and makes the mean NaN instead of vanishing', () => {
-    const evals = [bceEval(0.8, 1), bceEval(0.3, 0, { loss: Number.NaN })];
+  it('NaN and -Infinity losses are counted as invalid and make the mean NaN instead of vanishing', () => {
+    const evals = [bceEval(0.8, 1), bceEval(0.3, 0, { loss: Number.NaN }), bceEval(0.6, 1, { loss: -Infinity })];
     const r = feed(createAccumulator({ kind: 'bce', base: 'e' }), evals).result();
-    assert.equal(r.invalidCount, 1);
-    assert.ok(Number.isNaN(r.mean));
+    assert.equal(r.invalidCount, 2);
+    assert.ok(Number.isNaN(r.mean) && Number.isNaN(r.sum));
     assert.equal(r.worst.length, 1);
     assert.equal(r.histogram.counts.reduce((a, b) => a + b, 0), 1);
+    assert.equal(r.histogram.zero, 0);
+    assertClose(r.minLoss, -Math.log(0.8), 1e-15);
+    // the class sums stay those of the valid losses
+    assertClose(r.classes[1]?.sum, -Math.log(0.8), 1e-15);
+    assert.equal(r.classes[0]?.sum, 0);
   });
 
   it('an empty stream has NaN means and empty tables, not errors', () => {

@@ -154,32 +154,30 @@ export class BreakdownAccumulator {
     this.count++;
     // + 0 turns -0 (from -1 x ln 1) into 0: JSON cannot carry -0, and a state must round-trip exactly.
     const loss = e.loss + 0;
-    const weight = e.weight;
-    compensatedAdd(this.totals, WEIGHT, weight);
+    compensatedAdd(this.totals, WEIGHT, e.weight);
     compensatedAdd(this.totals, CONFIDENCE, e.confidence);
-    let finite = false;
-    if (Number.isFinite(loss)) {
-      finite = true;
-      compensatedAdd(this.totals, SUM, loss);
-    } else if (loss === Number.POSITIVE_INFINITY) {
-      this.infinite++;
-    } else {
-      this.invalid++;
-    }
-    if (finite || loss === Number.POSITIVE_INFINITY) {
+    const valid = loss === loss && loss !== Number.NEGATIVE_INFINITY;
+    if (Number.isFinite(loss)) compensatedAdd(this.totals, SUM, loss);
+    else if (loss === Number.POSITIVE_INFINITY) this.infinite++;
+    if (valid) {
       if (loss < this.minLoss) this.minLoss = loss;
       if (loss > this.maxLoss) this.maxLoss = loss;
       const slot = this.binner.slot(loss);
       this.histogram[slot] = (this.histogram[slot] as number) + 1;
+    } else {
+      this.invalid++;
     }
 
-    if (this.kindCode === KIND_MULTILABEL) this.addLabels(e, weight);
-    else this.addClasses(e, loss, weight, finite);
+    // The per-kind parts are too big for V8 to inline here, so they take the SampleEval alone:
+    // a double passed to (or returned from) a call that is not inlined is boxed, one allocation per row.
+    if (this.kindCode === KIND_MULTILABEL) this.addLabels(e);
+    else this.addClasses(e);
 
-    if ((finite || loss === Number.POSITIVE_INFINITY) && this.worst.admits(loss, row)) this.keep(e, loss, row, line);
+    if (valid && this.worst.admits(loss, row)) this.keep(e, loss, row, line);
   }
 
-  private addClasses(e: SampleEval, loss: number, weight: number, finite: boolean): void {
+  /** ce and bce. One flat method: V8 inlines its few small callees only while its budget lasts. */
+  private addClasses(e: SampleEval): void {
     const k = this.k;
     const t = e.trueClass;
     const p = e.predictedClass;
@@ -187,38 +185,43 @@ export class BreakdownAccumulator {
     const isBinary = this.kindCode === KIND_BCE;
     const right = t === p;
     if (right) this.correct++;
+    let h = 0;
+    let trueProb: number;
     if (isBinary) {
       const p1 = probs[0] as number;
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, p1, e.targets[0] as number);
-      compensatedAdd(this.totals, ENTROPY, binaryEntropy(p1));
+      if (p1 > 0) h -= p1 * Math.log(p1);
+      if (p1 < 1) h -= (1 - p1) * Math.log(1 - p1);
+      trueProb = t === 1 ? p1 : 1 - p1;
     } else {
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, e.confidence, right ? 1 : 0);
-      let h = 0;
       for (let j = 0; j < k; j++) {
         const q = probs[j] as number;
         if (q > 0) h -= q * Math.log(q);
       }
-      compensatedAdd(this.totals, ENTROPY, h);
+      trueProb = probs[t] as number;
     }
+    compensatedAdd(this.totals, ENTROPY, h);
     if (!(t >= 0 && t < k && p >= 0 && p < k && t === Math.trunc(t) && p === Math.trunc(p))) {
       this.unclassified++;
       return;
     }
+    const loss = e.loss;
     this.support[t] = (this.support[t] as number) + 1;
-    if (finite) compensatedAdd(this.classLoss, 2 * t, loss);
+    if (Number.isFinite(loss)) compensatedAdd(this.classLoss, 2 * t, loss + 0);
     else if (loss === Number.POSITIVE_INFINITY) this.classInfinite[t] = (this.classInfinite[t] as number) + 1;
-    compensatedAdd(this.classWeight, 2 * t, weight);
-    const trueProb = isBinary ? (t === 1 ? (probs[0] as number) : 1 - (probs[0] as number)) : (probs[t] as number);
+    compensatedAdd(this.classWeight, 2 * t, e.weight);
     compensatedAdd(this.classTrueProb, 2 * t, trueProb);
     compensatedAdd(this.classConfidence, 2 * p, e.confidence);
     const cell = t * k + p;
     this.confusion[cell] = (this.confusion[cell] as number) + 1;
   }
 
-  private addLabels(e: SampleEval, weight: number): void {
+  private addLabels(e: SampleEval): void {
     const labels = this.k;
     const probs = e.probs;
     const targets = e.targets;
+    const weight = e.weight;
     const labelLosses = e.labelLosses;
     const haveLabelLosses = labelLosses.length === labels;
     const confusion = this.confusion;
@@ -242,11 +245,12 @@ export class BreakdownAccumulator {
       else allRight = false;
       if (haveLabelLosses) {
         const ll = labelLosses[l] as number;
-        if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, weight * ll);
+        if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, weight * ll + 0);
         else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
       }
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, q, y);
-      h += binaryEntropy(q);
+      if (q > 0) h -= q * Math.log(q);
+      if (q < 1) h -= (1 - q) * Math.log(1 - q);
     }
     if (allRight) this.correct++;
     compensatedAdd(this.totals, ENTROPY, labels > 0 ? h / labels : 0);
@@ -433,15 +437,6 @@ export class BreakdownAccumulator {
       worst: this.worst.sorted(),
     };
   }
-}
-
-/** Binary entropy of p in nats (0 at p = 0 and p = 1). */
-function binaryEntropy(p: number): number {
-  let h = 0;
-  if (p > 0) h -= p * Math.log(p);
-  const q = 1 - p;
-  if (q > 0) h -= q * Math.log(q);
-  return h;
 }
 
 function sameConfig(a: ResolvedBreakdownConfig, b: ResolvedBreakdownConfig): boolean {
