@@ -130,6 +130,43 @@ export function diagnoseJsonLine(bytes: Uint8Array, line: number): { line: numbe
   return { line, column: 1, message: 'malformed JSON line' };
 }
 
+/** Where the value of a top-level field starts on a JSON line (the line start if not found). */
+export function fieldPositionInLine(bytes: Uint8Array, line: number, field: string): Position {
+  let depth = 0;
+  let pending = false;
+  let found: Position | undefined;
+  const t: JsonTokenizer = new JsonTokenizer(
+    {
+      startObject: () => {
+        if (pending && depth === 1) found ??= { line: t.tokenLine, column: t.tokenColumn };
+        pending = false;
+        depth++;
+      },
+      startArray: () => {
+        if (pending && depth === 1) found ??= { line: t.tokenLine, column: t.tokenColumn };
+        pending = false;
+        depth++;
+      },
+      endObject: () => void depth--,
+      endArray: () => void depth--,
+      key: (k) => {
+        pending = depth === 1 && k === field;
+      },
+      value: () => {
+        if (pending && depth === 1) found ??= { line: t.tokenLine, column: t.tokenColumn };
+        pending = false;
+      },
+    },
+    { firstLine: line },
+  );
+  try {
+    t.push(bytes);
+  } catch {
+    // The line parsed with JSON.parse, so this cannot happen; fall back to the line start.
+  }
+  return found ?? { line, column: 1 };
+}
+
 function isBlank(buf: Uint8Array, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
     const c = buf[i]!;
@@ -148,7 +185,7 @@ export async function readJsonl(source: ByteSource, ctx: ReadContext): Promise<L
   let layout = opts.layout;
   const sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
   // Rows (and bad lines, so row indices stay in file order) held until the layout is known.
-  const held: { rec: unknown; at: Position; error?: string }[] = [];
+  const held: { rec: unknown; at: Position; error?: string; bytes?: Uint8Array }[] = [];
   let process: ReturnType<typeof makeRecordProcessor> | undefined;
   let sawLine = false;
 
@@ -169,7 +206,7 @@ export async function readJsonl(source: ByteSource, ctx: ReadContext): Promise<L
     }
     process = makeRecordProcessor(layout, ctx);
     for (const h of held) {
-      if (h.error === undefined) process(h.rec, h.at);
+      if (h.error === undefined) process(h.rec, h.at, (field) => fieldPositionInLine(h.bytes!, h.at.line, field));
       else {
         ctx.rows++;
         ctx.bad(h.at.line, h.at.column, h.error);
@@ -200,8 +237,9 @@ export async function readJsonl(source: ByteSource, ctx: ReadContext): Promise<L
       return;
     }
     const at = { line, column: 1 };
-    if (process !== undefined) return process(rec, at);
-    held.push({ rec, at });
+    // Field positions are found only when a problem needs one (re-tokenizing this line).
+    if (process !== undefined) return process(rec, at, (field) => fieldPositionInLine(buf.subarray(s, e), line, field));
+    held.push({ rec, at, bytes: buf.slice(s, e) });
     if (held.length >= Math.min(sampleRows, ctx.limitRows)) decide();
   };
 

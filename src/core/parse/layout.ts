@@ -115,6 +115,17 @@ export function cellVector(c: Cell): number[] | undefined {
   return v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
 }
 
+/** A field holds vectors when most sampled values are vectors (one odd row is reported, not followed). */
+function mostlyVectors(cells: Cell[]): boolean {
+  let vectors = 0;
+  let numbers = 0;
+  for (const c of cells) {
+    if (cellVector(c) !== undefined) vectors++;
+    else if (cellNumber(c) !== undefined) numbers++;
+  }
+  return vectors > numbers;
+}
+
 interface Group {
   prefix: string;
   columns: string[];
@@ -211,7 +222,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   } else {
     const groups = findGroups(columns, PRED_PREFIXES, excluded);
     const single = findByNames(columns, PRED_NAMES, excluded);
-    const singleIsVector = single !== undefined && values(single).some((v) => cellVector(v) !== undefined);
+    const singleIsVector = single !== undefined && mostlyVectors(values(single));
     if (single !== undefined && (singleIsVector || groups.length === 0)) {
       predictionColumns = [single];
       evidence.push(
@@ -230,7 +241,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   }
   if (predictionColumns !== undefined) {
     for (const c of predictionColumns) excluded.add(c);
-    predIsVector = predictionColumns.length === 1 && values(predictionColumns[0]!).some((v) => cellVector(v) !== undefined);
+    predIsVector = predictionColumns.length === 1 && mostlyVectors(values(predictionColumns[0]!));
     predNameHint = hintFromName(predictionColumns[0]!);
   }
 
@@ -320,7 +331,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
       );
     }
     predictionColumns = numeric;
-    predIsVector = numeric.length === 1 && values(numeric[0]!).some((v) => cellVector(v) !== undefined);
+    predIsVector = numeric.length === 1 && mostlyVectors(values(numeric[0]!));
     evidence.push(`no prediction column has a usual name: using the numeric column${numeric.length > 1 ? 's' : ''} ${numeric.join(', ')}`);
   }
 

@@ -39,7 +39,8 @@ export class SampleFiller {
 
   predName(k: number): string {
     const l = this.layout;
-    return l.predictionIsVector ? `${l.predictionColumns[0]}[${k}]` : `column ${l.predictionColumns[k]}`;
+    if (l.predictionIsVector) return `${l.predictionColumns[0]}[${k}]`;
+    return `${l.format === 'json' || l.format === 'jsonl' ? 'field' : 'column'} ${l.predictionColumns[k]}`;
   }
 
   /** A label written as a number (class index; bce: 0/1 or soft y). */
