@@ -62,3 +62,12 @@ export function formatter(style: NumberStyle, digits = DEFAULT_DIGITS): Fmt {
 export function assertNever(x: never): never {
   throw new Error(`unhandled step ${JSON.stringify(x)}`);
 }
+
+/**
+ * A formatted number as the base of a power: 0.8^{2} stays as is, but 1e-7 and -0.5 need
+ * grouping ({10^{-7}}^{2} in TeX, (1e-7)^2 in text) or the exponent attaches to the wrong part.
+ */
+export function powBase(s: string, style: NumberStyle): string {
+  if (style === 'tex') return /[\s^\\-]/.test(s) ? `{${s}}` : s;
+  return /[e-]/.test(s) ? `(${s})` : s;
+}

@@ -10,7 +10,7 @@
 import type { Derivation, DerivationStep } from '../../core/derivation';
 import { softplus } from '../../core/math';
 import { abbreviate, makeCtx, unit, type Ctx, type RenderOptions } from './context';
-import { formatter, type Fmt } from './format';
+import { formatter, powBase, type Fmt } from './format';
 import { textName } from './text';
 import { texName, texText, type TexEntry } from './tex';
 
@@ -54,8 +54,8 @@ function likelihoodOf(d: Derivation, ctx: Ctx, tex: Fmt, txt: Fmt): SampleLikeli
     const hard = active.length === 1 && ctx.target[active[0] as number] === 1;
     const { shown, hidden } = abbreviate(ctx, active, (k) => ctx.target[k] ?? 0);
     const ks = shown.map((j) => active[j] as number);
-    const factorsTex = ks.map((k) => (hard ? `p_{${texName(ctx, k)}}` : `${tex(p(k))}^{${tex(ctx.target[k] ?? 0)}}`));
-    const factorsText = ks.map((k) => (hard ? `p_${textName(ctx, k)}` : `${txt(p(k))}^${txt(ctx.target[k] ?? 0)}`));
+    const factorsTex = ks.map((k) => (hard ? `p_{${texName(ctx, k)}}` : `${powBase(tex(p(k)), 'tex')}^{${tex(ctx.target[k] ?? 0)}}`));
+    const factorsText = ks.map((k) => (hard ? `p_${textName(ctx, k)}` : `${powBase(txt(p(k)), 'text')}^${txt(ctx.target[k] ?? 0)}`));
     if (hidden > 0) {
       factorsTex.push(`\\ldots\\ ${texText(`(${hidden} more)`)}`);
       factorsText.push(`... (${hidden} more)`);
@@ -71,8 +71,8 @@ function likelihoodOf(d: Derivation, ctx: Ctx, tex: Fmt, txt: Fmt): SampleLikeli
     const b = binaryLogs(ctx.prediction[l] ?? Number.NaN);
     lnP += xlog(y, b.lnP) + xlog(1 - y, b.ln1mP);
     if (l >= ctx.maxEntries) continue;
-    factorsTex.push(`${tex(b.p)}^{${tex(y)}}\\,(1-${tex(b.p)})^{${tex(1 - y)}}`);
-    factorsText.push(`${txt(b.p)}^${txt(y)} (1-${txt(b.p)})^${txt(1 - y)}`);
+    factorsTex.push(`${powBase(tex(b.p), 'tex')}^{${tex(y)}}\\,(1-${tex(b.p)})^{${tex(1 - y)}}`);
+    factorsText.push(`${powBase(txt(b.p), 'text')}^${txt(y)} (1-${txt(b.p)})^${txt(1 - y)}`);
   }
   if (L > ctx.maxEntries) {
     factorsTex.push(`\\ldots\\ ${texText(`(${L - ctx.maxEntries} more labels)`)}`);

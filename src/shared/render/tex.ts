@@ -9,7 +9,7 @@
 import type { Derivation, DerivationStep } from '../../core/derivation';
 import { PRESETS } from '../../core/presets';
 import { abbreviate, groupBlocks, makeCtx, unit, type Ctx, type LabelStep, type RenderOptions } from './context';
-import { assertNever, formatter, type Fmt } from './format';
+import { assertNever, formatter, powBase, type Fmt } from './format';
 import { flatText, labelTable, textName, textStepLines, textStyle, type TextStep } from './text';
 
 export interface TexEntry {
@@ -169,7 +169,7 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
     case 'sum':
       return texSum(step, ctx, fmt);
     case 'focal':
-      return `(1-p_t)^{\\gamma} = ${fmt(step.oneMinusPt)}^{${fmt(step.gamma)}} = ${fmt(step.factor)}:\\quad ${fmt(step.before)} \\cdot ${fmt(step.factor)} = ${fmt(step.after)}`;
+      return `(1-p_t)^{\\gamma} = ${powBase(fmt(step.oneMinusPt), 'tex')}^{${fmt(step.gamma)}} = ${fmt(step.factor)}:\\quad ${fmt(step.before)} \\cdot ${fmt(step.factor)} = ${fmt(step.after)}`;
     case 'focal-alpha':
       return binary
         ? `\\alpha_t = y\\alpha + (1-y)(1-\\alpha) = ${fmt(step.factor)}\\ (\\alpha = ${fmt(step.alpha)}):\\quad ${fmt(step.before)} \\cdot ${fmt(step.factor)} = ${fmt(step.after)}`

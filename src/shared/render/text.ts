@@ -170,7 +170,7 @@ export function textStepLines(step: DerivationStep, ctx: Ctx, st: Style): TextSt
         if (step.via === 'log') return `${s.ln} = ln ${fmt(step.p[j] ?? Number.NaN)} = ${lp}`;
         if (step.via === 'log-sigmoid') {
           const z = ctx.prediction[0] ?? Number.NaN;
-          return k === 1 ? `ln p = -ln(1 + e^(-z)) = -ln(1 + e^(-${neg(fmt, z)})) = ${lp}` : `ln(1-p) = -ln(1 + e^z) = -ln(1 + e^${neg(fmt, z)}) = ${lp}`;
+          return k === 1 ? `ln p = -ln(1 + e^(-z)) = -ln(1 + e^(-${neg(fmt, z)})) = ${lp}` : `ln(1-p) = -ln(1 + e^z) = -ln(1 + e^(${fmt(z)})) = ${lp}`;
         }
         return `${s.ln} = z_${textName(ctx, k)} - logsumexp(z) = ${fmt(ctx.prediction[k] ?? Number.NaN)} - ${neg(fmt, ctx.logSumExp ?? Number.NaN)} = ${lp}`;
       };
@@ -298,9 +298,9 @@ export function labelNote(step: DerivationStep, fmt: Fmt): string {
     case 'weights':
       return `weighted (${step.index.map((_, j) => fmt((step.classWeight[j] ?? 1) * (step.posWeight[j] ?? 1))).join(', ')})`;
     case 'focal':
-      return `focal × ${fmt(step.factor)}`;
+      return `focal factor ${fmt(step.factor)}`;
     case 'focal-alpha':
-      return `alpha_t × ${fmt(step.factor)}`;
+      return `alpha_t ${fmt(step.factor)}`;
     case 'likelihood': case 'formula': case 'values': case 'ignored': case 'sigmoid': case 'softmax': case 'renormalise':
     case 'label-smoothing': case 'log': case 'focal-factor': case 'sum': case 'label': case 'label-mean':
     case 'sample-weight': case 'base': case 'result':
