@@ -299,6 +299,21 @@ describe('breakdown: infinite, ignored and invalid losses', () => {
     assert.equal(r.classes[0]?.sum, 0);
   });
 
+  it('a true class outside 0..K-1 stays in the totals but out of the per-class table', () => {
+    const evals = [ceEval([0.7, 0.3], 0), { ...ceEval([0.6, 0.4], 0), trueClass: 5, loss: 2 }];
+    const r = feed(createAccumulator({ kind: 'ce', numClasses: 2, base: 'e' }), evals).result();
+    assert.equal(r.unclassifiedCount, 1);
+    assert.equal(r.count, 2);
+    assertClose(r.mean, (-Math.log(0.7) + 2) / 2, 1e-15);
+    assert.equal(r.accuracy, 0.5);
+    assert.deepEqual(r.confusion, [
+      [1, 0],
+      [0, 0],
+    ]);
+    assertClose(r.classes[0]?.share, -Math.log(0.7) / (-Math.log(0.7) + 2), 1e-15);
+    assert.ok(Number.isNaN(r.worst[0]?.trueProb), 'no probability for a class that does not exist');
+  });
+
   it('an empty stream has NaN means and empty tables, not errors', () => {
     const r = createAccumulator({ kind: 'ce', numClasses: 3, base: 'e' }).result();
     assert.equal(r.count, 0);
