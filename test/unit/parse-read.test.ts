@@ -171,6 +171,11 @@ describe('readSamples: CSV', () => {
     const { messages, rows } = await readText('long.csv', text, { maxRowBytes: 100000, skipInvalid: true }, 4096);
     assert.deepEqual(messages, ['long.csv:20002:1: warning: line longer than 97 KiB: not a prediction row (binary data, or a quote that is never closed?) (row skipped)']);
     assert.deepEqual(rows.slice(-2).map((r) => r.line), [20001, 20003]);
+    // Met while sampling the first rows, it keeps its place in the row order.
+    const early = 'label,p\n1,0.5\n' + 'x'.repeat(100000) + '\n' + '0,0.25\n'.repeat(20000);
+    const e = await readText('early.csv', early, { maxRowBytes: 10000, skipInvalid: true, sampleRows: 5 }, 4096);
+    assert.deepEqual(e.messages, ['early.csv:3:1: warning: line longer than 9 KiB: not a prediction row (binary data, or a quote that is never closed?) (row skipped)']);
+    assert.deepEqual(e.rows.slice(0, 2).map((r) => [r.row, r.line]), [[0, 2], [2, 4]]);
     assert.equal(rows.length, 20001);
   });
 });

@@ -11,6 +11,10 @@ import { finiteMessage, notANumberMessage, SampleFiller } from './sample-filler'
 import type { ByteSource, FileFormat, Layout, RowFields } from './types';
 
 const DEFAULT_SAMPLE_ROWS = 256;
+const EMPTY_ROW: CsvRow = {
+  buf: new Uint8Array(0), start: 0, end: 0, count: 0, starts: new Int32Array(0), ends: new Int32Array(0),
+  quoted: new Uint8Array(0), values: new Float64Array(0), line: 0, offset: 0,
+};
 const SNIFF_BYTES = 65536;
 const utf8 = new TextDecoder('utf-8');
 
@@ -94,8 +98,14 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
     const limit = sizeText(opts.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES);
     tokenizer.onOversize = (line) => {
       if (header === undefined) throw new FatalRead(line, 1, `the first line is longer than ${limit}: not a CSV file`);
+      const message = `line longer than ${limit}: not a prediction row (binary data, or a quote that is never closed?)`;
+      if (processRow === undefined) {
+        // Still sampling: hold it as a bad row so row indices stay in file order.
+        held.push({ ...cloneRow({ ...EMPTY_ROW, line }), error: message, errorAt: 0 });
+        return;
+      }
       ctx.rows++;
-      ctx.bad(line, 1, `line longer than ${limit}: not a prediction row (binary data, or a quote that is never closed?)`);
+      ctx.bad(line, 1, message);
     };
   };
   // The first bytes are gathered (up to SNIFF_BYTES) so the delimiter is sniffed on whole lines.
