@@ -133,7 +133,9 @@ export interface Breakdown {
   averages: PrfAverages;
   /** ce / bce: K x K counts, rows = true class, columns = predicted class (scikit-learn's layout). */
   confusion: number[][] | null;
+  /** Reliability bins and ECE; what is binned depends on the kind (calibration.ts). */
   calibration: Calibration;
+  /** Unweighted counts of per-sample losses (in the loss's base) on fixed log-spaced edges (histogram.ts). */
   histogram: LossHistogram;
   /** The topK highest losses, worst first; equal losses by row. */
   worst: WorstSample[];
