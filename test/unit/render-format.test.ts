@@ -48,21 +48,38 @@ describe('render: number formatter', () => {
     assert.equal(formatNumber(Number.NaN), 'NaN');
   });
 
-  it('never rounds an inexact value to an integer (1 - eps is not 1)', () => {
-    assert.equal(formatNumber(1 - 1e-7), '0.9999999');
-    assert.equal(formatNumber(1 - 1e-15), '0.999999999999999');
-    assert.equal(formatNumber(99.99999), '99.99999');
+  it('never rounds an inexact value to an integer: the clip bounds 1 - eps read as such', () => {
+    assert.equal(formatNumber(1 - 1e-7), '(1 - 1e-7)');
+    assert.equal(formatNumber(1 - 1e-15), '(1 - 1e-15)');
+    assert.equal(formatNumber(1 - 1e-15, 'tex'), '(1 - 10^{-15})');
+    assert.equal(formatNumber(99.99999), '(100 - 1e-5)');
+    assert.equal(formatNumber(-0.99999999), '(-1 + 1e-8)');
     assert.equal(formatNumber(12345.67), '12345.7');
+    assert.equal(formatNumber(12345.00001), '(12345 + 1e-5)');
   });
 
-  it('round-trips within the shown precision, and shows an integer only for integers', () => {
+  /** The number a formatted string stands for, "(1 - 1e-15)" included. */
+  function parse(s: string): number {
+    const m = /^\((-?\d+) ([+-]) (.+)\)$/.exec(s);
+    if (!m) return Number(s);
+    return Number(m[1]) + (m[2] === '-' ? -1 : 1) * Number(m[3]);
+  }
+
+  it('round-trips within the shown precision, and shows a bare integer only for integers', () => {
     fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), (x) => {
       const s = formatNumber(x);
-      const back = Number(s);
+      const back = parse(s);
       assert.ok(Number.isFinite(back), s);
       if (x === 0) assert.equal(s, '0');
       else assert.ok(Math.abs(back - x) <= Math.abs(x) * 5e-4, `${x} shown as ${s}`);
-      if (Number.isInteger(back) && !/e/.test(s)) assert.ok(Number.isInteger(x), `${x} shown as the integer ${s}`);
+      if (/^-?\d+$/.test(s)) assert.ok(Number.isInteger(x), `${x} shown as the integer ${s}`);
     }), { seed: 11, numRuns: 2000 });
+    // Values just off an integer, where rounding would lie.
+    fc.assert(fc.property(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: 1e-15, max: 1e-5, noNaN: true }), (n, gap) => {
+      const x = n + gap;
+      const s = formatNumber(x);
+      if (!Number.isInteger(x)) assert.ok(!/^-?\d+$/.test(s), `${x} shown as the integer ${s}`);
+      assert.ok(Math.abs(parse(s) - x) <= Math.max(Math.abs(x) * 5e-4, gap * 0.05), `${x} shown as ${s}`);
+    }), { seed: 12, numRuns: 1000 });
   });
 });

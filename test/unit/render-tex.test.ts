@@ -112,6 +112,16 @@ describe('render: TeX', () => {
     assert.ok(values?.tex.includes('p_{\\text{a|b*}} = 0.7,\\ p_{\\text{x\\_y}} = 0.2,\\ p_{2} = 0.1'), values?.tex);
   });
 
+  it('scientific numbers stay one term: in a log\'s argument and as a power\'s base', () => {
+    const d = derive({ prediction: [-40], target: 1 }, { ...bce, input: 'logits', preset: 'sklearn' }, 1);
+    const entries = renderTexSteps(d);
+    assert.equal(entries.find((e) => e.kind === 'clip')?.tex, 'p \\in [\\epsilon, 1-\\epsilon],\\ \\epsilon = 2.22 \\times 10^{-16}\\ \\text{(scikit-learn)}:\\quad p = 4.248 \\times 10^{-18} \\to 2.22 \\times 10^{-16}');
+    assert.equal(entries.find((e) => e.kind === 'log')?.tex, '\\ln p = \\ln (2.22 \\times 10^{-16}) = -36.04');
+    const likelihood = renderPreamble(d)[3];
+    assert.equal(likelihood?.tex, 'P(y \\mid x) = p^{y}\\,(1-p)^{1-y} = {4.248 \\times 10^{-18}}^{1}\\,(1-4.248 \\times 10^{-18})^{0} = 4.248 \\times 10^{-18}');
+    [...entries, ...renderPreamble(d)].forEach(parses);
+  });
+
   it('multi-label: one table entry for the labels, and a sentence per label for screen readers', () => {
     const d = derive({ prediction: [0.8, 0.3, 0.9], target: [1, 0, 1] }, { ...DEFAULT_OPTIONS, kind: 'multilabel' }, 3, ['car', 'cat', 'dog']);
     const entries = renderTexSteps(d);

@@ -104,6 +104,10 @@ describe('render: plain text', () => {
     assert.deepEqual(step(torch, 'result'), ['Loss', '100 nats']);
     const none = textSteps(derive({ prediction: [0], target: 1 }, { ...bce, preset: 'none' }, 1));
     assert.deepEqual(step(none, 'result'), ['Loss', 'Infinity nats']);
+    // The upper clip bound reads as 1 - eps, not as a rounded 1.
+    const upper = textSteps(derive({ prediction: [1], target: 0 }, { ...bce, preset: 'keras' }, 1));
+    assert.deepEqual(step(upper, 'clip'), ['Clip (Keras, eps = 1e-7)', 'probabilities are clipped to [eps, 1 - eps]: p = 1 becomes (1 - 1e-7)']);
+    assert.deepEqual(step(upper, 'sum'), ['Negative log-likelihood', 'loss = (1-y) (-ln(1-p)) = 1 × 16.12 = 16.12']);
     const classic = textSteps(derive({ prediction: [0.2, 0, 0.8], target: 1 }, DEFAULT_OPTIONS, 3));
     assert.deepEqual(step(classic, 'clip'), ['Clip (Classic log loss, eps = 1e-15)', 'probabilities are clipped to [eps, 1 - eps]: p_1 = 0 becomes 1e-15']);
     assert.deepEqual(step(classic, 'result'), ['Loss', '34.54 nats']);
@@ -167,6 +171,11 @@ describe('render: plain text', () => {
     const c = textSteps(derive({ prediction: [0.2, 0.8], target: 1 }, { ...DEFAULT_OPTIONS, classWeights: [1, 2] }, 2, ['no', 'yes']));
     assert.deepEqual(step(c, 'weights'), ['Class weight', 'w_yes = 2']);
     assert.deepEqual(step(c, 'sum'), ['Negative log-likelihood', 'loss = w_yes (-ln p_yes) = 2 × 0.2231 = 0.4463']);
+  });
+
+  it('binary class names label the outcome', () => {
+    const s = textSteps(derive({ prediction: [0.3], target: 1 }, bce, 1, ['benign', 'malignant']));
+    assert.deepEqual(step(s, 'values'), ['Values', 'y = 1 (malignant), p = 0.3']);
   });
 
   it('ignored samples say why and count for nothing', () => {

@@ -95,7 +95,7 @@ export function abbreviate(ctx: Ctx, classes: readonly number[], score?: (k: num
   };
   const order = classes.map((k, j) => ({ j, r: rank(k, j) }));
   order.sort((a, b) => (b.r - a.r) || (a.j - b.j));
-  // Keep one slot free for the "... N more" entry's sake of length.
+  // maxEntries - 1 entries plus the "... N more" entry.
   const shown = order.slice(0, ctx.maxEntries - 1).map((o) => o.j).sort((a, b) => a - b);
   return { shown, hidden: n - shown.length };
 }

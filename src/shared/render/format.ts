@@ -4,7 +4,8 @@
  *
  * - 4 significant digits by default (losses: 0.2231, 16.12, 34.54), trailing zeros dropped.
  * - Integers are exact (0, 1, 100); -0 is 0.
- * - An inexact value is never shown as an integer: 1 - 1e-15 is 0.999999999999999, not 1.
+ * - An inexact value is never shown as an integer: 1 - 1e-15 is "(1 - 1e-15)", not 1 (the
+ *   parentheses keep it one term inside a product).
  * - Magnitudes below 1e-4 (clip eps, tiny probabilities) in scientific notation: 1e-15, 2.22e-16.
  * - Infinity is "Infinity" in plain text (screen readers say it), "∞" in Markdown, \infty in TeX.
  */
@@ -15,6 +16,8 @@ export const DEFAULT_DIGITS = 4;
 
 /** Below this magnitude a number is written in scientific notation. */
 const SCIENTIFIC_BELOW = 1e-4;
+/** Significant digits of the gap in "(1 - 1e-15)". */
+const NEAR_INTEGER_GAP_DIGITS = 2;
 /** From this magnitude on, too. */
 const SCIENTIFIC_FROM = 1e15;
 
@@ -30,11 +33,14 @@ export function formatNumber(x: number, style: NumberStyle = 'text', digits = DE
   if (Number.isInteger(x)) return String(x);
   // Enough digits for the integer part, so toPrecision never switches to exponent notation.
   const intDigits = a >= 1 ? Math.floor(Math.log10(a)) + 1 : 1;
-  for (let d = Math.max(digits, intDigits); d <= 17; d++) {
-    const s = stripZeros(x.toPrecision(d));
-    if (!Number.isInteger(Number(s))) return s;
-  }
-  return String(x);
+  // Past `digits` integer digits, one decimal still tells 12345.7 from an integer.
+  const s = stripZeros(intDigits > digits ? x.toFixed(1) : x.toPrecision(digits));
+  const n = Number(s);
+  if (!Number.isInteger(n)) return s;
+  // Rounds to an integer it is not: say how far off, as (1 - 1e-15), rather than 0.999999999999999.
+  // Two digits of the gap are plenty (it is below 5e-5 of the value) and keep 1 - 1e-15 readable.
+  const diff = x - n;
+  return `(${n} ${diff < 0 ? '-' : '+'} ${formatNumber(Math.abs(diff), style, NEAR_INTEGER_GAP_DIGITS)})`;
 }
 
 function scientific(x: number, style: NumberStyle, digits: number): string {

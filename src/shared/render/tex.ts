@@ -67,6 +67,11 @@ function list(ctx: Ctx, classes: readonly number[], entry: (k: number, j: number
   return parts.join(',\\ ');
 }
 
+/** A function argument written without parentheses (\ln 0.8) needs them when it is several tokens (\ln(2 \times 10^{-16})). */
+function arg(s: string): string {
+  return /\s/.test(s) && !s.startsWith('(') ? `(${s})` : s;
+}
+
 function lines(...rows: string[]): string {
   return rows.length === 1 ? (rows[0] as string) : `\\begin{gathered}${rows.join(' \\\\ ')}\\end{gathered}`;
 }
@@ -102,7 +107,11 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
     case 'values': {
       const sw = step.sampleWeight === 1 ? '' : `${SEP}${texText('sample weight')} = ${fmt(step.sampleWeight)}`;
       const v = ctx.input === 'logits' ? 'z' : 'p';
-      if (ctx.kind === 'bce') return `y = ${fmt(step.target[0] ?? Number.NaN)}${SEP}${v} = ${fmt(step.prediction[0] ?? Number.NaN)}${sw}`;
+      if (ctx.kind === 'bce') {
+        const y = step.target[0] ?? Number.NaN;
+        const named = (y === 0 || y === 1) && ctx.name(y) !== String(y) ? `\ (${texText(ctx.name(y))})` : '';
+        return `y = ${fmt(y)}${named}${SEP}${v} = ${fmt(step.prediction[0] ?? Number.NaN)}${sw}`;
+      }
       if (ctx.kind === 'multilabel') {
         const L = step.prediction.length;
         const n = Math.min(L, ctx.maxEntries);
@@ -125,7 +134,7 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
       return `p = \\sigma(z) = \\frac{1}{1+e^{-${neg(fmt, step.z)}}} = ${fmt(step.p)}${SEP}1-p = \\sigma(-z) = ${fmt(step.oneMinusP)}`;
     case 'softmax':
       return lines(
-        `\\max_k z_k = ${fmt(step.max)}${SEP}\\sum_k e^{z_k - ${neg(fmt, step.max)}} = ${fmt(step.sumExp)}${SEP}\\operatorname{logsumexp}(z) = ${fmt(step.max)} + \\ln ${fmt(step.sumExp)} = ${fmt(step.logSumExp)}`,
+        `\\max_k z_k = ${fmt(step.max)}${SEP}\\sum_k e^{z_k - ${neg(fmt, step.max)}} = ${fmt(step.sumExp)}${SEP}\\operatorname{logsumexp}(z) = ${fmt(step.max)} + \\ln ${arg(fmt(step.sumExp))} = ${fmt(step.logSumExp)}`,
         `p_k = e^{z_k - ${neg(fmt, step.logSumExp)}}:\\ ${list(ctx, all(step.p.length), (k) => `p_{${texName(ctx, k)}} = ${fmt(step.p[k] ?? Number.NaN)}`)}`,
       );
     case 'renormalise':
@@ -144,7 +153,7 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
       return list(ctx, step.index, (k, j) => {
         const s = sym(ctx, k);
         const lp = fmt(step.logP[j] ?? Number.NaN);
-        if (step.via === 'log') return `${s.ln} = \\ln ${fmt(step.p[j] ?? Number.NaN)} = ${lp}`;
+        if (step.via === 'log') return `${s.ln} = \\ln ${arg(fmt(step.p[j] ?? Number.NaN))} = ${lp}`;
         if (step.via === 'log-sigmoid') {
           const z = ctx.prediction[0] ?? Number.NaN;
           return k === 1 ? `\\ln p = -\\ln(1+e^{-z}) = -\\ln(1+e^{-${neg(fmt, z)}}) = ${lp}` : `\\ln(1-p) = -\\ln(1+e^{z}) = -\\ln(1+e^{${fmt(z)}}) = ${lp}`;

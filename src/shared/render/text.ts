@@ -296,7 +296,11 @@ export function labelNote(step: DerivationStep, fmt: Fmt): string {
     case 'log-floor':
       return `log clamped at ${fmt(step.floor)}`;
     case 'weights':
-      return `weighted (${step.index.map((_, j) => fmt((step.classWeight[j] ?? 1) * (step.posWeight[j] ?? 1))).join(', ')})`;
+      return step.index
+        .map((k, j) => ({ k, w: (step.classWeight[j] ?? 1) * (step.posWeight[j] ?? 1) }))
+        .filter(({ w }) => w !== 1)
+        .map(({ k, w }) => `${k === 1 ? 'positive' : 'negative'} term weight ${fmt(w)}`)
+        .join('; ');
     case 'focal':
       return `focal factor ${fmt(step.factor)}`;
     case 'focal-alpha':
