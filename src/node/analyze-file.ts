@@ -10,12 +10,9 @@ import {
   analyze, inferFileLayout, mergeParts,
   type Analysis, type AnalysisPart, type AnalysisRequest, type PartOptions,
 } from '../core/analyze';
-import { splitRanges, type ByteRange, type Layout } from '../core/parse';
+import { planRanges, type ByteRange, type Layout } from '../core/parse';
 import type { WorkerInput, WorkerMessage } from './analysis-worker';
 import { fileSource, type FileSource } from './file-source';
-
-/** Below this a second thread costs more (start-up ~30 ms) than it saves. */
-const PARALLEL_MIN_BYTES = 8 << 20;
 
 export interface AnalyzeFileOptions {
   signal?: AbortSignal;
@@ -28,17 +25,6 @@ export interface AnalyzeFileOptions {
   workerScript?: string;
   /** Name used in messages (a workspace-relative path); defaults to the path. */
   name?: string;
-}
-
-function splittable(source: FileSource, layout: Layout, threads: number, opts: AnalyzeFileOptions): boolean {
-  return (
-    threads > 1 &&
-    !source.gzip &&
-    opts.onEval === undefined &&
-    (layout.format === 'csv' || layout.format === 'tsv' || layout.format === 'jsonl') &&
-    !layout.quotedNewlines &&
-    source.fileSize >= PARALLEL_MIN_BYTES
-  );
 }
 
 function runWorker(script: string, input: WorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<AnalysisPart> {
@@ -83,8 +69,10 @@ export async function analyzeFile(path: string, request: AnalysisRequest, opts: 
   const layout = await inferFileLayout(source, request, opts.signal);
   const threads = opts.threads ?? availableParallelism();
   const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.(n, source.size));
-  if (splittable(source, layout, threads, opts)) {
-    const parts = await analyzeRanges(source, layout, request, splitRanges(source.fileSize, threads), opts);
+  // Per-sample output wants rows in file order from one reader.
+  const ranges = opts.onEval === undefined ? planRanges(layout, source.size, threads) : undefined;
+  if (ranges !== undefined) {
+    const parts = await analyzeRanges(source, layout, request, ranges, opts);
     // A quoted newline seen only past the inference sample makes byte ranges unsafe: read again in one pass.
     if (!parts.some((p) => p.read.splitUnsafe)) return mergeParts(source.name, layout, request, parts);
   }
