@@ -109,7 +109,7 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
       const v = ctx.input === 'logits' ? 'z' : 'p';
       if (ctx.kind === 'bce') {
         const y = step.target[0] ?? Number.NaN;
-        const named = (y === 0 || y === 1) && ctx.name(y) !== String(y) ? `\ (${texText(ctx.name(y))})` : '';
+        const named = (y === 0 || y === 1) && ctx.name(y) !== String(y) ? `\\ (${texText(ctx.name(y))})` : '';
         return `y = ${fmt(y)}${named}${SEP}${v} = ${fmt(step.prediction[0] ?? Number.NaN)}${sw}`;
       }
       if (ctx.kind === 'multilabel') {
