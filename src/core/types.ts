@@ -81,6 +81,6 @@ export interface SampleEval {
   probs: Float64Array;
   /** Targets as a dense vector after reading (before smoothing): bce [y]; ce K values; multilabel L values. */
   targets: Float64Array;
-  /** multilabel only: each label's loss (already in the chosen base); empty otherwise. */
+  /** multilabel only: each label's loss, with the sample weight and in the chosen base (loss = their mean); empty otherwise. */
   labelLosses: Float64Array;
 }

@@ -87,3 +87,17 @@ describe('analyze: file to report', () => {
     assert.ok(Math.abs(pytorch.value - (100 - Math.log(0.8)) / 2) < 1e-12);
   });
 });
+
+describe('evaluator and accumulator together', () => {
+  it('multi-label with sample weights: per-label means average to the mean (weights applied once)', async () => {
+    const csv = 'labels,p_car,p_cat,p_dog,sample_weight\n"car",0.9,0.2,0.1,2\n"cat,dog",0.3,0.7,0.6,1\n"",0.1,0.4,0.2,0.5\n';
+    const a = await analyze(bytesSource('w.csv', new TextEncoder().encode(csv)), request({}, { overrides: { weightColumn: 'sample_weight' } }));
+    assert.equal(a.layout.kind, 'multilabel');
+    const bce = (p: number, y: number) => -(y ? Math.log(p) : Math.log(1 - p));
+    const rows: [number[], number[], number][] = [[[0.9, 0.2, 0.1], [1, 0, 0], 2], [[0.3, 0.7, 0.6], [0, 1, 1], 1], [[0.1, 0.4, 0.2], [0, 0, 0], 0.5]];
+    const perLabel = [0, 1, 2].map((l) => rows.reduce((s, [p, y, w]) => s + w * bce(p[l]!, y[l]!), 0) / 3.5);
+    const mean = rows.reduce((s, [p, y, w]) => s + (w * (bce(p[0]!, y[0]!) + bce(p[1]!, y[1]!) + bce(p[2]!, y[2]!))) / 3, 0) / 3.5;
+    assert.ok(Math.abs(a.value - mean) < 1e-15, `${a.value} vs ${mean}`);
+    a.breakdown.classes.forEach((c, l) => assert.ok(Math.abs(c.meanLoss - perLabel[l]!) < 1e-15, `${c.name}: ${c.meanLoss} vs ${perLabel[l]}`));
+  });
+});

@@ -53,16 +53,16 @@ export function bceEval(p: number, y: number, o: { weight?: number; loss?: numbe
   };
 }
 
-/** Multi-label: labelLosses before the sample weight, loss = weight x their mean. */
+/** Multi-label as the evaluator fills it: labelLosses carry the sample weight, loss = their mean. */
 export function multilabelEval(p: readonly number[], y: readonly number[], weight = 1): SampleEval {
   const labelLosses = Float64Array.from(p, (q, l) => {
     const t = y[l] as number;
-    return -(t > 0 ? t * Math.log(q) : 0) - (t < 1 ? (1 - t) * Math.log(1 - q) : 0);
+    return weight * (-(t > 0 ? t * Math.log(q) : 0) - (t < 1 ? (1 - t) * Math.log(1 - q) : 0));
   });
   let confidence = 0;
   for (const q of p) confidence += Math.max(q, 1 - q) / p.length;
   return {
-    loss: weight * (labelLosses.reduce((a, b) => a + b, 0) / p.length),
+    loss: labelLosses.reduce((a, b) => a + b, 0) / p.length,
     weight,
     ignored: false,
     trueClass: -1,

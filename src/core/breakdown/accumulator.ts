@@ -101,7 +101,7 @@ export class BreakdownAccumulator {
 
   /** Compensated sums of loss (finite ones), weight, entropy (nats) and confidence. */
   readonly totals = new Float64Array(8);
-  /** Per class, compensated: finite loss (multilabel: weight x label loss), weight, true-class probability, confidence. */
+  /** Per class, compensated: finite loss (multilabel: the label loss), weight, true-class probability, confidence. */
   readonly classLoss: Float64Array;
   readonly classWeight: Float64Array;
   readonly classTrueProb: Float64Array;
@@ -221,7 +221,6 @@ export class BreakdownAccumulator {
     const labels = this.k;
     const probs = e.probs;
     const targets = e.targets;
-    const weight = e.weight;
     const labelLosses = e.labelLosses;
     const haveLabelLosses = labelLosses.length === labels;
     const confusion = this.confusion;
@@ -245,7 +244,7 @@ export class BreakdownAccumulator {
       else allRight = false;
       if (haveLabelLosses) {
         const ll = labelLosses[l] as number;
-        if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, weight * ll + 0);
+        if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, ll + 0);
         else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
       }
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, q, y);

@@ -59,8 +59,8 @@ export interface ClassBreakdown {
   weightSum: number;
   /**
    * ce / bce: sum of the losses of the class's samples. multilabel: sum over all samples of
-   * weight x labelLosses[l] (labelLosses are per label before the sample weight, so these
-   * per-label sums add up to L x the total when each sample's loss is the weighted mean over labels).
+   * labelLosses[l] (which carry the sample weight, see SampleEval), so these per-label sums add
+   * up to L x the total, each sample's loss being the mean over its labels.
    */
   sum: number;
   /** sum / weightSum: the class's share of the mean, in the loss's own convention. */
