@@ -27,11 +27,11 @@ describe('render: hover Markdown', () => {
   it('BCE y=1, p=0.8: header with value, kind, preset and base; the steps; rank and dashboard link', () => {
     const d = derive({ prediction: [0.8], target: 1 }, bce, 1);
     const out = renderHoverMarkdown(d, {
-      rank: 3, total: 100, openCommandUri: 'command:lossLens.showSample?%5B3%5D',
+      sample: 'row 12', rank: 3, total: 100, openCommandUri: 'command:lossLens.showSample?%5B3%5D',
       presetValues: lossUnderPresets({ prediction: [0.8], target: 1 }, bce, 1),
     });
     assert.equal(out, [
-      '**Loss 0.2231 nats · binary cross-entropy · preset Classic log loss · ln (nats)** · rank 3 of 100',
+      '**Loss 0.2231 nats · binary cross-entropy · preset Classic log loss · ln (nats)** · row 12 · rank 3 of 100',
       '',
       '- **Model** y is a Bernoulli draw with P(y=1 \\| x) = p, so P(y \\| x) = p^y (1-p)^(1-y).',
       '- **Formula** loss = -ln P(y \\| x) = -\\[y ln p + (1-y) ln(1-p)\\]; Preset: Classic log loss. ln is the natural log (nats).',

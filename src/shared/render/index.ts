@@ -7,6 +7,6 @@ export { formatNumber, formatter, type NumberStyle, type Fmt } from './format';
 export { type RenderOptions } from './context';
 export { renderText, textSteps, headerText, type TextStep, type TextRenderOptions } from './text';
 export { renderHoverMarkdown, escapeMarkdown, type HoverContext } from './markdown';
-export { renderTexSteps, escapeTexText, type TexEntry, type TexRenderOptions } from './tex';
+export { renderTexSteps, escapeTexText, texText, type TexEntry, type TexRenderOptions } from './tex';
 export { renderPreamble, renderPreambleText, BAYES_EXAMPLE, type DatasetSummary } from './preamble';
 export { presetsLine, type PresetsLineOptions } from './presets-line';

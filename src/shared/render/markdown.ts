@@ -11,6 +11,8 @@ import { presetsLine } from './presets-line';
 import { headerText, textSteps, type TextStep } from './text';
 
 export interface HoverContext {
+  /** Where the sample is, e.g. "row 12": shown after the header (escaped). */
+  sample?: string;
   /** 1-based rank of this sample's loss among `total` samples (1 = highest loss). */
   rank?: number;
   total?: number;
@@ -36,6 +38,7 @@ export function renderHoverMarkdown(d: Derivation, context: HoverContext = {}): 
   const fmt = formatter('markdown', digits);
   const steps = textSteps(d, { digits, maxEntries: context.maxEntries ?? 5 }, 'markdown');
   let header = `**${escapeMarkdown(headerText(d, fmt))}**`;
+  if (context.sample !== undefined) header += ` · ${escapeMarkdown(context.sample)}`;
   if (context.rank !== undefined) {
     header += ` · rank ${context.rank}${context.total === undefined ? '' : ` of ${context.total}`}`;
   }
