@@ -10,7 +10,7 @@ import type { Derivation, DerivationStep } from '../../core/derivation';
 import { PRESETS } from '../../core/presets';
 import { abbreviate, groupBlocks, makeCtx, unit, type Ctx, type LabelStep, type RenderOptions } from './context';
 import { assertNever, formatter, powBase, type Fmt } from './format';
-import { flatText, labelTable, textName, textStepLines, textStyle, type TextStep } from './text';
+import { flatText, labelTable, textName, textStepLines, textStyle, type TextStep, type TextStyle } from './text';
 
 export interface TexEntry {
   /** The step kind, or 'labels' for the multi-label table, or 'preamble' for the chain from Bayes. */
@@ -293,7 +293,7 @@ export function renderTexSteps(d: Derivation, options: TexRenderOptions = {}): T
 }
 
 /** The table as sentences, one per label, for screen readers (a table read aloud cell by cell is hard to follow). */
-function labelSentences(labels: readonly LabelStep[], ctx: Ctx, st: ReturnType<typeof textStyle>): string[] {
+function labelSentences(labels: readonly LabelStep[], ctx: Ctx, st: TextStyle): string[] {
   const table = labelTable(labels, ctx, st.fmt);
   const sentences = table.rows.map((r) => table.header.map((h, c) => `${h} ${r[c] ?? ''}`).join(', '));
   if (table.hidden > 0) sentences.push(`${table.hidden} more labels`);

@@ -32,14 +32,14 @@ export interface LabelTable {
 }
 
 /** Words and symbols that differ between plain text and Markdown. */
-interface Style {
+export interface TextStyle {
   fmt: Fmt;
   /** "becomes" reads well aloud; Markdown has room for an arrow. */
   arrow: string;
   more: (n: number, what: string) => string;
 }
 
-export function textStyle(style: NumberStyle, digits: number): Style {
+export function textStyle(style: NumberStyle, digits: number): TextStyle {
   const fmt = formatter(style, digits);
   return {
     fmt,
@@ -68,7 +68,7 @@ function neg(fmt: Fmt, x: number): string {
 }
 
 /** "a = 1, b = 2, ... 3 more classes" over the chosen entries of a class-indexed list. */
-function list(ctx: Ctx, st: Style, classes: readonly number[], entry: (k: number, j: number) => string, what: string): string {
+function list(ctx: Ctx, st: TextStyle, classes: readonly number[], entry: (k: number, j: number) => string, what: string): string {
   const { shown, hidden } = abbreviate(ctx, classes);
   const parts = shown.map((j) => entry(classes[j] as number, j));
   if (hidden > 0) parts.push(st.more(hidden, what));
@@ -79,7 +79,7 @@ function all(n: number): number[] {
   return Array.from({ length: n }, (_, k) => k);
 }
 
-export function textStepLines(step: DerivationStep, ctx: Ctx, st: Style): TextStep {
+export function textStepLines(step: DerivationStep, ctx: Ctx, st: TextStyle): TextStep {
   const { fmt } = st;
   const binary = ctx.kind !== 'ce';
   const t = (title: string, ...lines: string[]): TextStep => ({ kind: step.kind, title, lines });
@@ -249,7 +249,7 @@ function nonzero(t: readonly number[]): number[] {
 }
 
 /** "y (-ln p) = 1 × 0.2231 = 0.2231": each term's coefficients (shown when they matter) times its surprisal. */
-function sumLine(step: Extract<DerivationStep, { kind: 'sum' }>, ctx: Ctx, st: Style): string {
+function sumLine(step: Extract<DerivationStep, { kind: 'sum' }>, ctx: Ctx, st: TextStyle): string {
   const { fmt } = st;
   const hardCe = ctx.kind === 'ce' && step.index.length === 1 && step.target[0] === 1;
   const symbolic: string[] = [];
@@ -333,7 +333,7 @@ export function labelTable(labels: readonly LabelStep[], ctx: Ctx, fmt: Fmt): La
   return { header, rows, index: shown.map((l) => l.label), hidden };
 }
 
-function textLabels(labels: readonly LabelStep[], ctx: Ctx, st: Style): TextStep {
+function textLabels(labels: readonly LabelStep[], ctx: Ctx, st: TextStyle): TextStep {
   const table = labelTable(labels, ctx, st.fmt);
   const { header, rows, hidden } = table;
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
