@@ -1,0 +1,161 @@
+/**
+ * What the editor features (hovers, CodeLens, diagnostics) need from an open document: one pass
+ * per document version that records every row's line and loss (for ranks and the summary) and
+ * every problem (for the Problems panel), and a cheap way to read the one row under the cursor.
+ * Pure: works on the document's text, so unsaved edits count.
+ */
+import { analyze, type Analysis, type AnalysisRequest, AnalysisError, OptionsError } from './analyze';
+import { bytesSource, readSamples, type Layout, type Problem } from './parse';
+import type { Sample } from './types';
+
+/** One pass over a document: everything hovers, CodeLens and diagnostics read. */
+export interface DocumentIndex {
+  /** The breakdown, or undefined when no row could be read (problems say why). */
+  analysis: Analysis | undefined;
+  layout: Layout | undefined;
+  /** Every problem (bad rows are skipped so the rest still counts), in file order, up to the reader's cap. */
+  problems: Problem[];
+  problemCount: number;
+  /** Line (1-based) of each evaluated row, increasing; parallel to `losses`. */
+  lines: Int32Array;
+  /** Row index (0-based, as in the file) of each evaluated row. */
+  rows: Int32Array;
+  losses: Float64Array;
+  /** The losses sorted in decreasing order, for ranks. */
+  sortedLosses: Float64Array;
+}
+
+/** The reader's suffix on skipped rows: diagnostics show the problem itself. */
+const SKIPPED_SUFFIX = / \(row skipped\)$/;
+
+function asError(p: Problem): Problem {
+  return { ...p, message: p.message.replace(SKIPPED_SUFFIX, ''), severity: 'error' };
+}
+
+/** Reads the whole document once (bad rows skipped and reported), recording each row's loss. */
+export async function indexDocument(text: string, name: string, request: AnalysisRequest, signal?: AbortSignal): Promise<DocumentIndex> {
+  const lines: number[] = [];
+  const rows: number[] = [];
+  const losses: number[] = [];
+  const source = bytesSource(name, new TextEncoder().encode(text));
+  let analysis: Analysis | undefined;
+  let problems: Problem[] = [];
+  let problemCount = 0;
+  try {
+    analysis = await analyze(source, { ...request, skipInvalid: true }, {
+      signal,
+      onEval: (e, row, line) => {
+        if (e.ignored) return;
+        lines.push(line);
+        rows.push(row);
+        losses.push(e.loss);
+      },
+    });
+    problems = analysis.warnings.map(asError);
+    problemCount = analysis.warningCount;
+  } catch (err) {
+    if (err instanceof AnalysisError) {
+      problems = err.problems.map(asError);
+      problemCount = err.errorCount;
+    } else if (err instanceof OptionsError) {
+      problems = [{ line: 0, message: err.message, severity: 'error' }];
+      problemCount = 1;
+    } else {
+      throw err;
+    }
+  }
+  const sorted = Float64Array.from(losses).sort().reverse();
+  return {
+    analysis,
+    layout: analysis?.layout,
+    problems,
+    problemCount,
+    lines: Int32Array.from(lines),
+    rows: Int32Array.from(rows),
+    losses: Float64Array.from(losses),
+    sortedLosses: sorted,
+  };
+}
+
+/** Position of the row at a 1-based line in the index, or -1 (header, blank, bad or ignored row). */
+export function indexOfLine(index: DocumentIndex, line: number): number {
+  let lo = 0;
+  let hi = index.lines.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const l = index.lines[mid] as number;
+    if (l === line) return mid;
+    if (l < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** 1-based rank of a loss among the document's samples (1 = the worst); ties share the best rank. */
+export function rankOfLoss(index: DocumentIndex, loss: number): number {
+  const s = index.sortedLosses;
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((s[mid] as number) > loss) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+export type RowAtLine =
+  | { kind: 'header' }
+  | { kind: 'sample'; sample: Sample }
+  | { kind: 'problem'; problems: Problem[] }
+  | { kind: 'none' };
+
+function lineText(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+}
+
+function copySample(s: Sample): Sample {
+  return {
+    prediction: Float64Array.from(s.prediction),
+    target: typeof s.target === 'number' ? s.target : Float64Array.from(s.target),
+    weight: s.weight,
+  };
+}
+
+/**
+ * The sample written on one line of a CSV/TSV/JSONL document, read with the document's layout
+ * from that line alone (and the header), so a hover costs one row, not the file. JSON arrays
+ * span lines: callers use the index for them ('none' here).
+ */
+export async function sampleAtLine(text: string, name: string, layout: Layout, line: number): Promise<RowAtLine> {
+  if (layout.format === 'json') return { kind: 'none' };
+  const isCsv = layout.format === 'csv' || layout.format === 'tsv';
+  const body = lineText(text, line);
+  if (body === undefined || body.trim() === '') return { kind: 'none' };
+  let bytes: string;
+  let offset: number;
+  if (isCsv) {
+    const header = lineText(text, 1) ?? '';
+    if (line === 1) return { kind: 'header' };
+    bytes = `${header}\n${body}\n`;
+    offset = line - 2;
+  } else {
+    bytes = `${body}\n`;
+    offset = line - 1;
+  }
+  let found: Sample | undefined;
+  const result = await readSamples(bytesSource(name, new TextEncoder().encode(bytes)), { layout }, (s) => {
+    found = copySample(s);
+  });
+  if (!result.ok) {
+    return { kind: 'problem', problems: result.problems.map((p) => ({ ...p, line: p.line > 0 ? p.line + offset : line })) };
+  }
+  return found ? { kind: 'sample', sample: found } : { kind: 'none' };
+}
