@@ -22,16 +22,19 @@ export interface CliArgs {
   perSample?: string;
   skipInvalid: boolean;
   progress: boolean;
+  /** Explain the sample on this 1-based line. */
+  explain?: number;
 }
 
 export const USAGE = `usage: loss-lens FILE [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
   [--preset classic|pytorch|keras|sklearn|none] [--label-smoothing A] [--class-weights w0,w1,...]
   [--pos-weight W] [--ignore-index K] [--focal-gamma G] [--focal-alpha A] [--reduction mean|sum]
   [--base e|2] [--label-column NAME] [--pred-columns A,B,...] [--top K] [--per-sample OUT.csv]
-  [--skip-invalid] [--no-progress]
+  [--skip-invalid] [--explain LINE] [--no-progress]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz)
 with a per-class breakdown, the worst samples and the layout Loss Lens inferred.
+--explain LINE derives the loss of the sample on that line, step by step.
 Exit status: 0 success, 1 bad input, 2 bad usage.`;
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */
@@ -92,6 +95,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         top: { type: 'string', default: '10' },
         'per-sample': { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
+        explain: { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -132,5 +136,6 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     perSample: v['per-sample'],
     skipInvalid: v['skip-invalid'] as boolean,
     progress: !(v['no-progress'] as boolean),
+    explain: num('explain', v.explain, (n) => (!Number.isInteger(n) || n < 1 ? 'must be a line number (1 or more)' : undefined)),
   };
 }

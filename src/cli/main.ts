@@ -8,6 +8,8 @@ import { formatProblems } from '../core/parse';
 import { reportJson, stringifyReport } from '../core/report-json';
 import type { SampleEval } from '../core/types';
 import { analyzeFile } from '../node/analyze-file';
+import { fileSource } from '../node/file-source';
+import { renderExplanation } from './explain';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
 import { renderTextReport } from './report-text';
@@ -101,6 +103,15 @@ export async function main(argv: string[]): Promise<number> {
       workerScript: `${__dirname}/worker.js`,
     });
     progress.clear();
+    if (args.explain !== undefined) {
+      const text = await renderExplanation(await fileSource(args.file), analysis, args.explain);
+      if (text === undefined) {
+        process.stderr.write(`${args.file}:${args.explain}: no sample starts on this line\n`);
+        return 1;
+      }
+      process.stdout.write(text);
+      return 0;
+    }
     process.stdout.write(args.json ? stringifyReport(reportJson(analysis)) + '\n' : renderTextReport(analysis));
     return 0;
   } catch (err) {

@@ -106,6 +106,21 @@ describe('loss-lens CLI', () => {
     assert.match(r.stdout, /\nHow the file was read\n {2}- format: CSV/);
   });
 
+  it('explains the sample on a line, with the user\'s numbers', () => {
+    const r = run('samples/binary.csv', '--explain', '2', '--preset', 'keras');
+    assert.equal(r.code, 0, r.stderr);
+    // Line 2 is y = 0, p = 4.11224977e-09; Keras clips p to 1e-7, so the loss is -ln(1 - 1e-7) = 1e-7.
+    assert.equal(readFileSync('samples/binary.csv', 'utf8').split('\n')[1], 'bc-001,0,4.11224977e-09');
+    assert.match(r.stdout, /^Sample on line 2 \(row 0\)\n/);
+    assert.match(r.stdout, /\nLoss 1e-7 nats · binary cross-entropy · preset Keras · ln \(nats\)\n/);
+    assert.match(r.stdout, /\n {2}probabilities are clipped to \[eps, 1 - eps\]: p = 4\.112e-9 becomes 1e-7\n/);
+    assert.match(r.stdout, /Bayes' rule: P\(h \| D\)/);
+    assert.match(r.stdout, /over N = 569 samples/);
+    const none = run('samples/binary.csv', '--explain', '1');
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr.trim(), 'samples/binary.csv:1: no sample starts on this line');
+  });
+
   it('prints its version', () => {
     const r = run('--version');
     assert.equal(r.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
