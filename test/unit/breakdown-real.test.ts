@@ -21,7 +21,7 @@ import { createAccumulator, type Breakdown } from '../../src/core/breakdown';
 import { assertClose, bceEval, ceEval } from './breakdown-helpers';
 
 function rows(name: string): number[][] {
-  const text = readFileSync(join(process.cwd(), '..', 'shared', 'data', name), 'utf8');
+  const text = readFileSync(join('test', 'fixtures', 'data', name), 'utf8');
   return text
     .trim()
     .split('\n')

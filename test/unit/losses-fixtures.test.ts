@@ -33,12 +33,12 @@ for (const file of ['pytorch.json', 'sklearn.json', 'keras.json']) {
 
 /** A test-only CSV reader (the real parsers live elsewhere): numeric cells split on commas. */
 function readCsv(name: string): number[][] {
-  const text = readFileSync(join(process.cwd(), '..', 'shared', 'data', name), 'utf8');
+  const text = readFileSync(join('test', 'fixtures', 'data', name), 'utf8');
   return text.trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
 }
 
 describe('shared/data prediction files against scikit-learn log_loss (eps 1e-15)', () => {
-  const reference = JSON.parse(readFileSync(join(process.cwd(), '..', 'shared', 'data', 'reference.json'), 'utf8')) as Record<
+  const reference = JSON.parse(readFileSync(join('test', 'fixtures', 'data', 'reference.json'), 'utf8')) as Record<
     string, { kind: string; count: number; mean_classic: number }
   >;
   // scikit-learn 1.2 renormalised each row after clipping; these rows sum to 1 within 1e-8, so
