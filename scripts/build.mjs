@@ -34,6 +34,14 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
+  {
+    // The extension's own worker thread: every read of a file runs there, off the extension host.
+    entryPoints: ['src/node/file-worker.ts'],
+    outfile: 'dist/file-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
 ];
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };

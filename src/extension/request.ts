@@ -1,0 +1,67 @@
+/**
+ * From what a user chose (settings, per-file choices, the dashboard's what-if controls) to the
+ * core's AnalysisRequest. Free of `vscode`: unit-tested in plain Node.
+ */
+import type { AnalysisRequest } from '../core/analyze';
+import type { LayoutOverrides } from '../core/parse';
+import type { InputKind, LossKind, PresetName } from '../core/types';
+import type { WhatIf } from '../shared/protocol';
+import type { LossLensConfig } from './settings';
+
+/** What Choose Columns... and Select Preset... remember for one file. */
+export interface FileChoices {
+  preset?: PresetName;
+  labelColumn?: string;
+  predColumns?: string[];
+  kind?: LossKind;
+  input?: InputKind;
+}
+
+export function defaultWhatIf(config: LossLensConfig, choices: FileChoices): WhatIf {
+  return {
+    preset: choices.preset ?? config.defaultPreset,
+    labelSmoothing: 0,
+    classWeights: [],
+    posWeight: null,
+    focalGamma: null,
+    focalAlpha: null,
+    input: choices.input ?? null,
+    kind: choices.kind ?? null,
+  };
+}
+
+export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf: WhatIf = defaultWhatIf(config, choices)): AnalysisRequest {
+  const overrides: LayoutOverrides = {};
+  if (choices.labelColumn !== undefined) overrides.labelColumn = choices.labelColumn;
+  if (choices.predColumns !== undefined && choices.predColumns.length > 0) overrides.predColumns = [...choices.predColumns];
+  const kind = whatIf.kind ?? choices.kind;
+  const input = whatIf.input ?? choices.input;
+  if (kind !== undefined) overrides.kind = kind;
+  if (input !== undefined) overrides.input = input;
+  return {
+    loss: {
+      preset: whatIf.preset,
+      labelSmoothing: whatIf.labelSmoothing,
+      classWeights: whatIf.classWeights.length > 0 ? [...whatIf.classWeights] : undefined,
+      posWeight: whatIf.posWeight ?? undefined,
+      focalGamma: whatIf.focalGamma ?? undefined,
+      focalAlpha: whatIf.focalAlpha ?? undefined,
+      reduction: 'mean',
+      base: config.logBase,
+    },
+    overrides,
+    // As the CLI does by default: a bad row is shown as a located problem, not silently dropped.
+    skipInvalid: false,
+    topK: config.topK,
+    calibrationBins: config.calibrationBins,
+  };
+}
+
+/** JSON with object keys sorted and undefined dropped: equal requests give equal strings. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The settings schema and their validation, free of `vscode` so unit tests and the manifest
+ * writer (scripts/contributes.mjs) share it. config.ts reads them through VS Code.
+ */
+import { PRESETS } from '../core/presets';
+import { PRESET_NAMES, type LogBase, type PresetName } from '../core/types';
+
+export const CONFIG_SECTION = 'lossLens';
+
+export interface LossLensConfig {
+  defaultPreset: PresetName;
+  logBase: LogBase;
+  topK: number;
+  calibrationBins: number;
+  liveReload: boolean;
+  largeFileThresholdMB: number;
+}
+
+interface SettingSchema {
+  type: 'string' | 'integer' | 'boolean';
+  default: unknown;
+  enum?: readonly string[];
+  enumDescriptions?: string[];
+  minimum?: number;
+  maximum?: number;
+  markdownDescription: string;
+  order: number;
+}
+
+export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default: LossLensConfig[K] } } = {
+  defaultPreset: {
+    type: 'string',
+    default: 'classic',
+    enum: PRESET_NAMES,
+    enumDescriptions: PRESET_NAMES.map((p) => PRESETS[p].description),
+    markdownDescription:
+      'Numeric convention for files with no preset of their own (**Loss Lens: Select Preset...** sets one per file): how probabilities of exactly 0 or 1 are treated, as each framework does.',
+    order: 1,
+  },
+  logBase: {
+    type: 'string',
+    default: 'e',
+    enum: ['e', '2'],
+    enumDescriptions: ['Natural log: losses in nats (what every framework reports).', 'Log base 2: losses in bits.'],
+    markdownDescription: 'Base of the logarithm: `e` (nats) or `2` (bits).',
+    order: 2,
+  },
+  topK: {
+    type: 'integer',
+    default: 10,
+    minimum: 0,
+    maximum: 1000,
+    markdownDescription: 'How many of the worst samples (highest loss) the dashboard and the reports list.',
+    order: 3,
+  },
+  calibrationBins: {
+    type: 'integer',
+    default: 15,
+    minimum: 2,
+    maximum: 100,
+    markdownDescription: 'Equal-width confidence bins of the reliability diagram and the expected calibration error (ECE).',
+    order: 4,
+  },
+  liveReload: {
+    type: 'boolean',
+    default: true,
+    markdownDescription:
+      'Refresh an open dashboard by itself when its file changes on disk (e.g. a training loop writing the next epoch), and keep the mean loss of each reload for its sparkline.',
+    order: 5,
+  },
+  largeFileThresholdMB: {
+    type: 'integer',
+    default: 256,
+    minimum: 0,
+    markdownDescription:
+      'Files larger than this (in MB) are not analysed automatically for the status bar; **Open Dashboard** and **Compute Loss** still analyse them, in a background worker with progress and Cancel. `0` never analyses automatically.',
+    order: 6,
+  },
+};
+
+export const CONFIG_KEYS = Object.keys(SETTINGS) as (keyof LossLensConfig)[];
+
+/** `contributes.configuration` as package.json declares it. */
+export function configurationContribution() {
+  const properties: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) properties[`${CONFIG_SECTION}.${key}`] = { ...SETTINGS[key] };
+  return { title: 'Loss Lens', properties };
+}
+
+function isInt(v: unknown, s: SettingSchema): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= (s.minimum ?? -Infinity) && v <= (s.maximum ?? Infinity);
+}
+
+/**
+ * A typed configuration from raw values (`get` returns what settings.json holds): a value of the
+ * wrong type or out of range falls back to the default rather than reaching the core.
+ */
+export function readConfig(get: (key: keyof LossLensConfig) => unknown): LossLensConfig {
+  const pick = <K extends keyof LossLensConfig>(key: K, ok: (v: unknown) => boolean): LossLensConfig[K] => {
+    const v = get(key);
+    return ok(v) ? (v as LossLensConfig[K]) : SETTINGS[key].default;
+  };
+  const inEnum = (key: keyof LossLensConfig) => (v: unknown) => typeof v === 'string' && (SETTINGS[key].enum ?? []).includes(v);
+  return {
+    defaultPreset: pick('defaultPreset', inEnum('defaultPreset')),
+    logBase: pick('logBase', inEnum('logBase')),
+    topK: pick('topK', (v) => isInt(v, SETTINGS.topK)),
+    calibrationBins: pick('calibrationBins', (v) => isInt(v, SETTINGS.calibrationBins)),
+    liveReload: pick('liveReload', (v) => typeof v === 'boolean'),
+    largeFileThresholdMB: pick('largeFileThresholdMB', (v) => isInt(v, SETTINGS.largeFileThresholdMB)),
+  };
+}
+
+export const DEFAULT_CONFIG: LossLensConfig = readConfig(() => undefined);

@@ -1,0 +1,124 @@
+/**
+ * The extension's worker thread: every read of a prediction file (layout, analysis, comparison,
+ * per-sample export) runs here, never on the extension host's thread. Large plain files are split
+ * further over dist/worker.js by analyzeFile. Bundled to dist/file-worker.js.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
+import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
+import { analyzeFile } from './analyze-file';
+import { fileSource } from './file-source';
+import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
+
+export interface FileJob {
+  path: string;
+  /** Shown in problems: a workspace-relative path. */
+  name: string;
+  request: AnalysisRequest;
+}
+
+export type WorkerJob =
+  | { op: 'analyze'; file: FileJob }
+  | { op: 'layout'; path: string; name: string; overrides: LayoutOverrides }
+  | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
+  | { op: 'perSampleCsv'; file: FileJob; out: string };
+
+export type JobResult =
+  | { op: 'analyze'; analysis: Analysis }
+  | { op: 'layout'; layout: Layout }
+  | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[] }
+  | { op: 'perSampleCsv'; analysis: Analysis; rows: number };
+
+export type FailureData =
+  | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number }
+  | { kind: 'options'; message: string }
+  | { kind: 'cancelled' }
+  | { kind: 'other'; message: string };
+
+export type FileWorkerMessage =
+  | { type: 'progress'; fraction: number | null }
+  | { type: 'done'; result: JobResult }
+  | { type: 'failed'; failure: FailureData };
+
+function failureOf(err: unknown, signal: AbortSignal): FailureData {
+  if (err instanceof AnalysisError) return { kind: 'analysis', file: err.file, problems: err.problems, errorCount: err.errorCount };
+  if (err instanceof OptionsError) return { kind: 'options', message: err.message };
+  if (signal.aborted) return { kind: 'cancelled' };
+  return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
+}
+
+async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | null) => void): Promise<JobResult> {
+  // Fraction of the whole job: a comparison reads two files, each half the bar.
+  const onProgress = (offset: number, share: number) => (done: number, total: number | undefined) =>
+    progress(total ? offset + (share * Math.min(done, total)) / total : null);
+  switch (job.op) {
+    case 'analyze': {
+      const analysis = await analyzeFile(job.file.path, job.file.request, { signal, name: job.file.name, onProgress: onProgress(0, 1) });
+      return { op: 'analyze', analysis };
+    }
+    case 'layout': {
+      const source = await fileSource(job.path, job.name);
+      const head = await readLayout(source, { overrides: job.overrides, skipInvalid: true, signal });
+      if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1));
+      return { op: 'layout', layout: head.layout };
+    }
+    case 'compare': {
+      const a = lossCollector();
+      const base = await analyzeFile(job.base.path, job.base.request, { signal, name: job.base.name, onEval: a.onEval, onProgress: onProgress(0, 0.5) });
+      const b = lossCollector();
+      const other = await analyzeFile(job.other.path, job.other.request, { signal, name: job.other.name, onEval: b.onEval, onProgress: onProgress(0.5, 0.5) });
+      return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
+    }
+    case 'perSampleCsv': {
+      const fd = openSync(job.out, 'w');
+      let buffer = PER_SAMPLE_HEADER;
+      let rows = 0;
+      try {
+        const analysis = await analyzeFile(job.file.path, job.file.request, {
+          signal,
+          name: job.file.name,
+          onProgress: onProgress(0, 1),
+          onEval: (e, row, line) => {
+            if (e.ignored) return;
+            rows++;
+            buffer += perSampleLine(e, row, line);
+            if (buffer.length > 1 << 20) {
+              writeSync(fd, buffer);
+              buffer = '';
+            }
+          },
+        });
+        writeSync(fd, buffer);
+        return { op: 'perSampleCsv', analysis, rows };
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+}
+
+async function main(job: WorkerJob): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const controller = new AbortController();
+  port.on('message', (m: unknown) => {
+    if (m === 'cancel') controller.abort();
+  });
+  // At most ~10 progress messages a second: the host has better things to do than read them.
+  let last = 0;
+  const progress = (fraction: number | null) => {
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    port.postMessage({ type: 'progress', fraction } satisfies FileWorkerMessage);
+  };
+  try {
+    const result = await run(job, controller.signal, progress);
+    port.postMessage({ type: 'done', result } satisfies FileWorkerMessage);
+  } catch (err) {
+    port.postMessage({ type: 'failed', failure: failureOf(err, controller.signal) } satisfies FileWorkerMessage);
+  }
+}
+
+void main(workerData as WorkerJob);

@@ -1,0 +1,45 @@
+/**
+ * Every command Loss Lens contributes: ids, titles and where they appear. The extension registers
+ * one handler per id (src/extension/commands/index.ts) and package.json's `contributes` is written
+ * from this table (scripts/contributes.mjs); a unit test keeps the three in step.
+ */
+export const COMMAND_CATEGORY = 'Loss Lens';
+
+/** Extensions of the files Loss Lens reads, each optionally gzipped. */
+export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'ndjson'] as const;
+
+const extPattern = `\\.(${PREDICTION_EXTENSIONS.join('|')})(\\.gz)?$`;
+
+/** A prediction file's name, for code (the same test as the menus' `when` clause). */
+export const PREDICTION_FILE_RE = new RegExp(extPattern, 'i');
+
+/** The `when` clause of the explorer and editor-title menus. */
+export const PREDICTION_FILE_WHEN = `resourceFilename =~ /${extPattern}/i`;
+
+export interface CommandSpec {
+  title: string;
+  /** A codicon, shown when the command sits in the editor title bar. */
+  icon?: string;
+  /** Explorer context menu on prediction files (sort order inside the group). */
+  explorer?: number;
+  /** Editor title bar: 'navigation' is a button, a number an entry of the `...` menu. */
+  editorTitle?: 'navigation' | number;
+}
+
+export const COMMANDS = {
+  'lossLens.openDashboard': { title: 'Open Dashboard', icon: '$(graph)', explorer: 1, editorTitle: 'navigation' },
+  'lossLens.computeLoss': { title: 'Compute Loss', explorer: 2, editorTitle: 1 },
+  'lossLens.chooseColumns': { title: 'Choose Columns...', explorer: 3, editorTitle: 2 },
+  'lossLens.selectPreset': { title: 'Select Preset...', explorer: 4, editorTitle: 3 },
+  'lossLens.compareWith': { title: 'Compare With...', explorer: 5, editorTitle: 4 },
+  'lossLens.exportReport': { title: 'Export Report...', explorer: 6, editorTitle: 5 },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];
+
+/** What the command palette shows: "Loss Lens: Open Dashboard". */
+export function paletteLabel(id: CommandId): string {
+  return `${COMMAND_CATEGORY}: ${COMMANDS[id].title}`;
+}
