@@ -41,8 +41,11 @@ function errorOf(f: FailureData): Error {
 /** Grace for the worker to abort its own sub-workers before it is terminated outright. */
 const CANCEL_GRACE_MS = 2000;
 
-export function runInWorker<R extends JobResult>(job: WorkerJob & { op: R['op'] }, opts: InWorkerOptions = {}): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
+/** The result of a job of kind `Op`. */
+export type ResultOf<Op extends WorkerJob['op']> = Extract<JobResult, { op: Op }>;
+
+export function runInWorker<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: InWorkerOptions = {}): Promise<ResultOf<Op>> {
+  return new Promise<ResultOf<Op>>((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new CancelledError());
       return;
@@ -65,7 +68,7 @@ export function runInWorker<R extends JobResult>(job: WorkerJob & { op: R['op'] 
     opts.signal?.addEventListener('abort', cancel, { once: true });
     worker.on('message', (m: FileWorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.fraction);
-      else if (m.type === 'done') finish(() => resolve(m.result as R));
+      else if (m.type === 'done') finish(() => resolve(m.result as ResultOf<Op>));
       else finish(() => reject(errorOf(m.failure)));
     });
     worker.on('error', (err) => finish(() => reject(err)));

@@ -1,7 +1,8 @@
 /**
  * Every command Loss Lens contributes: ids, titles and where they appear. The extension registers
- * one handler per id (src/extension/commands/index.ts) and package.json's `contributes` is written
- * from this table (scripts/contributes.mjs); a unit test keeps the three in step.
+ * one handler per id (src/extension/commands/index.ts); package.json's `contributes` is written
+ * from this table (`manifestContributes` in src/extension/manifest.ts) and a unit test keeps the
+ * three in step.
  */
 export const COMMAND_CATEGORY = 'Loss Lens';
 

@@ -29,6 +29,8 @@ export interface DashboardData {
   whatIf: WhatIf;
   /** Workspace-relative path, for titles. */
   label: string;
+  /** The file's URI as a string: the webview keeps it with setState (DashboardState.uri). */
+  uri?: string;
   /** Mean loss after each (re)load of this file, oldest first, for the sparkline. */
   history: { time: number; mean: number }[];
   /** Milliseconds the computation took. */

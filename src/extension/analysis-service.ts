@@ -1,0 +1,138 @@
+/**
+ * Every analysis the extension runs goes through here: in a worker thread (never on the
+ * extension host), cached by file, modification time and options, with a cancellable progress
+ * notification when a user is waiting for it.
+ */
+import { stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
+import { formatProblems, type Layout, type LayoutOverrides } from '../core/parse';
+import { CancelledError, runInWorker, type ResultOf, type WorkerJob } from '../node/analyze-in-worker';
+import type { WhatIf } from '../shared/protocol';
+import { cacheKey, ResultCache } from './cache';
+import type { Config } from './config';
+import type { FileChoicesStore } from './file-choices';
+import { requestFor } from './request';
+
+export interface RunOptions {
+  /** Title of the progress notification; none = a silent background run (the status bar). */
+  progressTitle?: string;
+  /** Recompute even if the cache holds this file, mtime and request. */
+  force?: boolean;
+  signal?: AbortSignal;
+  /** Fraction done (0..1, null = unknown), besides the notification (the dashboard's bar). */
+  onProgress?: (fraction: number | null) => void;
+}
+
+export class AnalysisService {
+  private readonly cache = new ResultCache<Analysis>(16);
+
+  constructor(
+    private readonly workerScript: string,
+    readonly config: Config,
+    readonly choices: FileChoicesStore,
+    readonly output: vscode.OutputChannel,
+  ) {}
+
+  /** A workspace-relative path, for titles and problem messages. */
+  label(uri: vscode.Uri): string {
+    return vscode.workspace.asRelativePath(uri, false);
+  }
+
+  request(uri: vscode.Uri, whatIf?: WhatIf): AnalysisRequest {
+    return requestFor(this.config.all, this.choices.get(uri), whatIf);
+  }
+
+  private job<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunOptions): Promise<ResultOf<Op>> {
+    const run = (signal: AbortSignal | undefined, report: (f: number | null) => void) =>
+      runInWorker<Op>(job, {
+        workerScript: this.workerScript,
+        signal,
+        onProgress: (f) => {
+          report(f);
+          opts.onProgress?.(f);
+        },
+      });
+    if (!opts.progressTitle) return run(opts.signal, () => undefined);
+    return withProgress(opts.progressTitle, opts.signal, run);
+  }
+
+  async analyze(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<Analysis> {
+    const info = await stat(uri.fsPath);
+    const key = cacheKey({ path: uri.fsPath, mtimeMs: info.mtimeMs, size: info.size }, request);
+    if (opts.force) this.cache.deleteFile(uri.fsPath);
+    return this.cache.getOrCompute(key, async () => {
+      const r = await this.job({ op: 'analyze', file: { path: uri.fsPath, name: this.label(uri), request } }, opts);
+      return r.analysis;
+    });
+  }
+
+  /** A cached analysis if there is one for the file as it is now; never computes. */
+  async cached(uri: vscode.Uri, request: AnalysisRequest): Promise<Analysis | undefined> {
+    const info = await stat(uri.fsPath);
+    return this.cache.get(cacheKey({ path: uri.fsPath, mtimeMs: info.mtimeMs, size: info.size }, request))?.catch(() => undefined);
+  }
+
+  async layout(uri: vscode.Uri, overrides: LayoutOverrides): Promise<Layout> {
+    const r = await this.job({ op: 'layout', path: uri.fsPath, name: this.label(uri), overrides }, { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` });
+    return r.layout;
+  }
+
+  compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
+    return this.job(
+      {
+        op: 'compare',
+        base: { path: base.fsPath, name: this.label(base), request },
+        other: { path: other.fsPath, name: this.label(other), request },
+        topN,
+      },
+      opts,
+    );
+  }
+
+  perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: string) {
+    return this.job(
+      { op: 'perSampleCsv', file: { path: uri.fsPath, name: this.label(uri), request }, out },
+      { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` },
+    );
+  }
+
+  /** Says what went wrong (problems in the output channel); a cancel is not an error. */
+  showError(err: unknown): void {
+    if (err instanceof CancelledError) return;
+    if (err instanceof AnalysisError) {
+      const lines = formatProblems(err.file, err.problems, err.errorCount - err.problems.length);
+      this.output.appendLine(lines.join('\n'));
+      void vscode.window.showErrorMessage(`Loss Lens: ${lines[0] ?? err.message}`, 'Show Output').then((a) => {
+        if (a) this.output.show(true);
+      });
+      return;
+    }
+    const message = err instanceof OptionsError || err instanceof Error ? err.message : String(err);
+    this.output.appendLine(`error: ${message}`);
+    void vscode.window.showErrorMessage(`Loss Lens: ${message}`);
+  }
+}
+
+/** A cancellable notification with the percentage done; Cancel aborts the worker's read. */
+export function withProgress<T>(
+  title: string,
+  outer: AbortSignal | undefined,
+  run: (signal: AbortSignal, report: (fraction: number | null) => void) => Promise<T>,
+): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      outer?.addEventListener('abort', () => controller.abort(), { once: true });
+      let shown = 0;
+      return run(controller.signal, (fraction) => {
+        if (fraction === null) return progress.report({ message: 'reading...' });
+        const pct = Math.floor(fraction * 100);
+        if (pct <= shown) return;
+        progress.report({ increment: pct - shown, message: `${pct}%` });
+        shown = pct;
+      });
+    }),
+  );
+}

@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import type { InputKind, LossKind } from '../../core/types';
+import type { FileChoices } from '../request';
+import { targetOrPick } from '../target';
+import type { CommandFactory } from './context';
+
+interface Pick<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+/**
+ * Quick picks over the inferred layout: label column, prediction columns, loss kind and
+ * probabilities / logits. Each starts on what Loss Lens inferred; the answers are kept per file.
+ */
+export const chooseColumns: CommandFactory = (ctx) => async (arg) => {
+  const uri = await targetOrPick(arg, ctx.dashboards, 'Loss Lens: choose a predictions file');
+  if (!uri) return;
+  const title = `Loss Lens: columns of ${ctx.service.label(uri)}`;
+  let layout;
+  try {
+    // Infer afresh, ignoring earlier choices, so the picker can say what was inferred.
+    layout = await ctx.service.layout(uri, {});
+  } catch (err) {
+    ctx.service.showError(err);
+    return;
+  }
+  const previous = ctx.service.choices.get(uri);
+  const label = await vscode.window.showQuickPick<Pick<string>>(
+    layout.columns.map((c) => ({
+      label: c,
+      value: c,
+      description: [c === layout.labelColumn ? 'inferred' : '', c === previous.labelColumn ? 'current' : ''].filter(Boolean).join(', '),
+    })),
+    { title: `${title} (1/4): the label column`, placeHolder: `Inferred: ${layout.labelColumn}` },
+  );
+  if (!label) return;
+  const candidates = layout.columns.filter((c) => c !== label.value);
+  const chosenPreds = previous.predColumns ?? layout.predictionColumns;
+  const predItems = candidates.map((c) => ({ label: c, value: c, picked: chosenPreds.includes(c), description: layout.predictionColumns.includes(c) ? 'inferred' : '' }));
+  const preds = await vscode.window.showQuickPick<Pick<string>>(predItems, {
+    title: `${title} (2/4): the prediction columns, in class order`,
+    canPickMany: true,
+    placeHolder: `Inferred: ${layout.predictionColumns.join(', ')}`,
+  });
+  if (!preds) return;
+  const kind = await vscode.window.showQuickPick<Pick<LossKind | undefined>>(
+    [
+      { label: 'Infer', value: undefined, description: `inferred: ${layout.kind}` },
+      { label: 'bce', value: 'bce', description: 'binary: one probability or logit per row' },
+      { label: 'ce', value: 'ce', description: 'categorical: one column per class, one true class' },
+      { label: 'multilabel', value: 'multilabel', description: 'independent sigmoid per label' },
+    ],
+    { title: `${title} (3/4): the loss` },
+  );
+  if (!kind) return;
+  const input = await vscode.window.showQuickPick<Pick<InputKind | undefined>>(
+    [
+      { label: 'Infer', value: undefined, description: `inferred: ${layout.input}` },
+      { label: 'probs', value: 'probs', description: 'probabilities in [0, 1]' },
+      { label: 'logits', value: 'logits', description: 'raw scores: sigmoid / softmax applied first' },
+    ],
+    { title: `${title} (4/4): probabilities or logits` },
+  );
+  if (!input) return;
+  const choices: Partial<FileChoices> = {
+    labelColumn: label.value === layout.labelColumn ? undefined : label.value,
+    predColumns: preds.length === 0 || sameList(preds.map((p) => p.value), layout.predictionColumns) ? undefined : preds.map((p) => p.value),
+    kind: kind.value,
+    input: input.value,
+  };
+  await ctx.service.choices.update(uri, choices);
+};
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { renderTextReport } from '../../cli/report-text';
+import type { Analysis } from '../../core/analyze';
+import { PRESETS } from '../../core/presets';
+import { currentTarget } from '../target';
+import type { CommandFactory } from './context';
+
+export const NO_FILE_MESSAGE = 'Loss Lens: no predictions file is open.';
+
+export function summaryLine(label: string, a: Analysis): string {
+  const unit = a.options.base === '2' ? 'bits' : 'nats';
+  const acc = Number.isFinite(a.breakdown.accuracy) ? `, accuracy ${(a.breakdown.accuracy * 100).toFixed(1)}%` : '';
+  return `Loss Lens: ${label}: mean loss ${a.breakdown.mean.toFixed(4)} ${unit} over ${a.breakdown.count} samples${acc} (${PRESETS[a.preset].label} preset)`;
+}
+
+/** The summary in a notification, the whole text report in the "Loss Lens" output channel. */
+export const computeLoss: CommandFactory = (ctx) => async (arg) => {
+  const uri = currentTarget(arg, ctx.dashboards);
+  if (!uri) {
+    void vscode.window.showInformationMessage(NO_FILE_MESSAGE);
+    return;
+  }
+  const label = ctx.service.label(uri);
+  try {
+    const request = ctx.service.request(uri, ctx.dashboards.get(uri)?.currentWhatIf);
+    const analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: computing the loss of ${label}` });
+    const line = summaryLine(label, analysis);
+    ctx.service.output.appendLine(renderTextReport(analysis));
+    const action = await vscode.window.showInformationMessage(line, 'Open Dashboard', 'Show Output');
+    if (action === 'Open Dashboard') ctx.dashboards.show(uri);
+    else if (action === 'Show Output') ctx.service.output.show(true);
+  } catch (err) {
+    ctx.service.showError(err);
+  }
+};

@@ -1,0 +1,50 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { reportJson, stringifyReport } from '../../core/report-json';
+import { reportHtml, reportMarkdown } from '../export/report-export';
+import { targetOrPick } from '../target';
+import type { CommandFactory } from './context';
+
+type Format = 'md' | 'html' | 'json' | 'csv';
+
+const FORMATS: { label: string; detail: string; ext: Format }[] = [
+  { label: 'Markdown', detail: 'Summary, per-class table and worst samples', ext: 'md' },
+  { label: 'HTML', detail: 'One self-contained page with the tables and a bar chart', ext: 'html' },
+  { label: 'JSON', detail: "The CLI's --json report (schema loss-lens.report/1)", ext: 'json' },
+  { label: 'CSV', detail: 'The loss of every sample (row, line, loss, weight, classes, confidence)', ext: 'csv' },
+];
+
+/** Exports what the dashboard shows (its what-if settings if one is open) in the chosen format. */
+export const exportReport: CommandFactory = (ctx) => async (arg, formatArg, outArg) => {
+  const uri = await targetOrPick(arg, ctx.dashboards, 'Loss Lens: choose a predictions file');
+  if (!uri) return;
+  const format =
+    FORMATS.find((f) => f.ext === formatArg) ??
+    (await vscode.window.showQuickPick(FORMATS, { title: `Loss Lens: export the report of ${ctx.service.label(uri)}` }));
+  if (!format) return;
+  const stem = basename(uri.fsPath).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
+  const out =
+    outArg instanceof vscode.Uri
+      ? outArg
+      : await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(uri, '..', `${stem}.${format.ext === 'csv' ? 'losses' : 'loss-report'}.${format.ext}`),
+          filters: { [format.label]: [format.ext] },
+        });
+  if (!out) return;
+  const request = ctx.service.request(uri, ctx.dashboards.get(uri)?.currentWhatIf);
+  try {
+    if (format.ext === 'csv') {
+      // Streamed to disk by the worker: a per-sample file can be as large as the input.
+      await ctx.service.perSampleCsv(uri, request, out.fsPath);
+    } else {
+      const analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: analysing ${ctx.service.label(uri)}` });
+      const report = reportJson(analysis);
+      const text = format.ext === 'md' ? reportMarkdown(report) : format.ext === 'html' ? reportHtml(report) : stringifyReport(report) + '\n';
+      await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(text));
+    }
+    const action = await vscode.window.showInformationMessage(`Loss Lens: report written to ${vscode.workspace.asRelativePath(out, false)}`, 'Open');
+    if (action === 'Open') await vscode.commands.executeCommand('vscode.open', out);
+  } catch (err) {
+    ctx.service.showError(err);
+  }
+};

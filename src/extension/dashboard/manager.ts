@@ -1,0 +1,70 @@
+/** One dashboard per file (reused and revealed), restored after a window reload. */
+import * as vscode from 'vscode';
+import { DASHBOARD_VIEW_TYPE, type DashboardState } from '../../shared/protocol';
+import type { AnalysisService } from '../analysis-service';
+import { DashboardPanel } from './panel';
+
+export class DashboardManager implements vscode.Disposable, vscode.WebviewPanelSerializer<DashboardState> {
+  private readonly panels = new Map<string, DashboardPanel>();
+  private readonly registration: vscode.Disposable;
+
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    this.registration = vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, this);
+  }
+
+  get(uri: vscode.Uri): DashboardPanel | undefined {
+    return this.panels.get(uri.toString());
+  }
+
+  /** The dashboard the user is looking at, if any (commands run from it apply to its file). */
+  active(): DashboardPanel | undefined {
+    for (const p of this.panels.values()) if (p.panel.active) return p;
+    return undefined;
+  }
+
+  show(uri: vscode.Uri): DashboardPanel {
+    const open = this.get(uri);
+    if (open) {
+      open.reveal();
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      DASHBOARD_VIEW_TYPE,
+      'Loss Lens',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      // Hidden dashboards are rebuilt from their last message (cheap) rather than kept alive.
+      { enableScripts: true, retainContextWhenHidden: false },
+    );
+    return this.attach(panel, uri);
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: DashboardState | undefined): Promise<void> {
+    if (!state?.uri) {
+      panel.dispose();
+      return;
+    }
+    this.attach(panel, vscode.Uri.parse(state.uri));
+  }
+
+  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri): DashboardPanel {
+    const dashboard = new DashboardPanel(panel, uri, this.service, this.extensionUri);
+    this.panels.set(uri.toString(), dashboard);
+    dashboard.onDidClose(() => {
+      if (this.panels.get(uri.toString()) === dashboard) this.panels.delete(uri.toString());
+    });
+    return dashboard;
+  }
+
+  /** Settings changed (base, top-k, bins): every open dashboard recomputes. */
+  refreshAll(): void {
+    for (const p of this.panels.values()) void p.load({ force: false });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    for (const p of [...this.panels.values()]) p.panel.dispose();
+  }
+}

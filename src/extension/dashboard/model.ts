@@ -1,0 +1,62 @@
+/**
+ * The dashboard's data as the host assembles it, free of `vscode`: the page's HTML shell, the
+ * history of mean losses across reloads, and a comparison of two files.
+ */
+import type { Analysis } from '../../core/analyze';
+import { reportJson } from '../../core/report-json';
+import type { ChangedSample } from '../../node/per-sample';
+import type { ComparisonData, DashboardData, WhatIf } from '../../shared/protocol';
+
+/** Reloads remembered for the sparkline. */
+export const HISTORY_LENGTH = 30;
+
+export function appendHistory(history: DashboardData['history'], mean: number, time: number): DashboardData['history'] {
+  return [...history, { time, mean }].slice(-HISTORY_LENGTH);
+}
+
+export function dashboardData(a: Analysis, whatIf: WhatIf, label: string, uri: string, history: DashboardData['history'], elapsedMs: number): DashboardData {
+  return { report: reportJson(a), whatIf, label, uri, history, elapsedMs };
+}
+
+export function comparisonData(base: DashboardData, other: DashboardData, changed: ChangedSample[]): ComparisonData {
+  return { base, other, changed: changed.map((c) => ({ ...c })) };
+}
+
+export interface ShellParts {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+  title: string;
+}
+
+const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/**
+ * The page: no data in it (everything arrives by postMessage after the ready handshake), one
+ * script with the nonce, styles and images from the extension only.
+ */
+export function dashboardHtml(p: ShellParts): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${p.cspSource}`,
+    `script-src 'nonce-${p.nonce}'`,
+    `img-src ${p.cspSource} data:`,
+    `font-src ${p.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(p.styleUri)}">
+<title>${attr(p.title)}</title>
+</head>
+<body>
+<div id="root"></div>
+<script nonce="${attr(p.nonce)}" src="${attr(p.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

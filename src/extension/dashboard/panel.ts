@@ -1,0 +1,190 @@
+/**
+ * One dashboard: a webview panel beside its file. Listeners go in before the HTML, nothing is
+ * sent before the page says `ready`, and the last state is re-sent whenever the page (re)loads.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { AnalysisError } from '../../core/analyze';
+import { CancelledError } from '../../node/analyze-in-worker';
+import type { HostMessage, WebviewMessage, WhatIf } from '../../shared/protocol';
+import type { AnalysisService } from '../analysis-service';
+import { defaultWhatIf } from '../request';
+import { appendHistory, comparisonData, dashboardData, dashboardHtml } from './model';
+import { revealLine } from '../reveal';
+
+/** Samples listed as "changed most" in a comparison. */
+const CHANGED_SAMPLES = 50;
+const RELOAD_DEBOUNCE_MS = 500;
+
+export class DashboardPanel implements vscode.Disposable {
+  private ready = false;
+  private last: HostMessage | undefined;
+  private whatIf: WhatIf;
+  private history: { time: number; mean: number }[] = [];
+  private running: AbortController | undefined;
+  private generation = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private compareWith: vscode.Uri | undefined;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly uri: vscode.Uri,
+    private readonly service: AnalysisService,
+    extensionUri: vscode.Uri,
+  ) {
+    this.whatIf = defaultWhatIf(service.config.all, service.choices.get(uri));
+    const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+    panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+    panel.title = `Loss: ${basename(uri.fsPath)}`;
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+      this.watch(),
+      service.choices.onDidChange((changed) => {
+        if (changed.toString() !== uri.toString()) return;
+        this.whatIf = defaultWhatIf(service.config.all, service.choices.get(uri));
+        void this.load({ force: false });
+      }),
+    );
+    const nonce = randomBytes(16).toString('base64');
+    panel.webview.html = dashboardHtml({
+      cspSource: panel.webview.cspSource,
+      nonce,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString(),
+      title: panel.title,
+    });
+    void this.load({ force: false, record: true });
+  }
+
+  private watch(): vscode.Disposable {
+    const dir = vscode.Uri.joinPath(this.uri, '..');
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, basename(this.uri.fsPath)));
+    const changed = () => {
+      if (!this.service.config.get('liveReload')) return;
+      if (this.reloadTimer) clearTimeout(this.reloadTimer);
+      // Writers flush in bursts: wait until the file has been quiet for a moment.
+      this.reloadTimer = setTimeout(() => void this.load({ force: false, record: true, quiet: true }), RELOAD_DEBOUNCE_MS);
+    };
+    return vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed));
+  }
+
+  private post(m: HostMessage): void {
+    // A loading message is transient: what a reloaded page needs is the last result.
+    if (m.type !== 'loading') this.last = m;
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private onMessage(m: WebviewMessage): void {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.last) void this.panel.webview.postMessage(this.last);
+        else void this.panel.webview.postMessage({ type: 'loading', label: this.service.label(this.uri), fraction: null } satisfies HostMessage);
+        return;
+      case 'revealLine':
+      case 'selectSample':
+        void revealLine(this.uri, m.line);
+        return;
+      case 'setWhatIf':
+        this.whatIf = m.whatIf;
+        void this.load({ force: false });
+        return;
+      case 'command':
+        if (m.command === 'refresh') void this.load({ force: true, record: true });
+        else void vscode.commands.executeCommand(`lossLens.${m.command}`, this.uri);
+        return;
+      default: {
+        const never: never = m;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** The what-if settings in force: exports and comparisons use what the dashboard shows. */
+  get currentWhatIf(): WhatIf {
+    return this.whatIf;
+  }
+
+  /** (Re)computes and sends the result; a newer load makes an older one's result moot. */
+  async load(opts: { force: boolean; record?: boolean; quiet?: boolean }): Promise<void> {
+    const generation = ++this.generation;
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    const label = this.service.label(this.uri);
+    this.post({ type: 'loading', label, fraction: 0 });
+    const started = Date.now();
+    try {
+      const request = this.service.request(this.uri, this.whatIf);
+      const analysis = await this.service.analyze(this.uri, request, {
+        force: opts.force,
+        signal: controller.signal,
+        // A live reload updates in place: no notification for every epoch the trainer writes.
+        progressTitle: opts.quiet ? undefined : `Loss Lens: analysing ${label}`,
+        onProgress: (fraction) => {
+          if (generation === this.generation) this.post({ type: 'loading', label, fraction });
+        },
+      });
+      if (generation !== this.generation) return;
+      if (opts.record || this.history.length === 0) this.history = appendHistory(this.history, analysis.breakdown.mean, Date.now());
+      const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, Date.now() - started);
+      if (this.compareWith) await this.showComparison(this.compareWith);
+      else this.post({ type: 'data', data });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.postError(label, err);
+    }
+  }
+
+  private postError(label: string, err: unknown): void {
+    if (err instanceof CancelledError) {
+      this.post({ type: 'error', label, message: 'Cancelled. Run Refresh to analyse the file again.', problems: [], errorCount: 0 });
+    } else if (err instanceof AnalysisError) {
+      const problems = err.problems.map((p) => ({ line: p.line, column: p.column ?? null, message: p.message }));
+      this.post({ type: 'error', label, message: err.message, problems, errorCount: err.errorCount });
+    } else {
+      this.post({ type: 'error', label, message: err instanceof Error ? err.message : String(err), problems: [], errorCount: 1 });
+    }
+  }
+
+  /** Both files side by side, with the samples whose loss moved most; stays on across reloads. */
+  async showComparison(other: vscode.Uri): Promise<void> {
+    this.compareWith = other;
+    const generation = ++this.generation;
+    const label = this.service.label(this.uri);
+    const request = this.service.request(this.uri, this.whatIf);
+    const started = Date.now();
+    try {
+      const r = await this.service.compare(this.uri, other, request, CHANGED_SAMPLES, {
+        progressTitle: `Loss Lens: comparing ${label} with ${this.service.label(other)}`,
+        onProgress: (fraction) => {
+          if (generation === this.generation) this.post({ type: 'loading', label, fraction });
+        },
+      });
+      if (generation !== this.generation) return;
+      const elapsed = Date.now() - started;
+      const base = dashboardData(r.base, this.whatIf, label, this.uri.toString(), this.history, elapsed);
+      const otherData = dashboardData(r.other, this.whatIf, this.service.label(other), other.toString(), [], elapsed);
+      this.post({ type: 'comparison', comparison: comparisonData(base, otherData, r.changed) });
+    } catch (err) {
+      if (generation === this.generation) this.postError(label, err);
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Export Report... builders: the CLI's JSON report as Markdown or as one self-contained HTML page
+ * (inline CSS and SVG, no script, no remote resource). Free of `vscode`: unit-tested on real reports.
+ */
+import type { ReportJson } from '../../core/report-json';
+import { PRESETS } from '../../core/presets';
+
+const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
+
+/** 4 decimals; tiny values in scientific notation; NaN (undefined) as a dash. */
+export function fmt(n: number | null, digits = 4): string {
+  if (n === null || Number.isNaN(n)) return '-';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+  if (n !== 0 && Math.abs(n) < 10 ** -digits) return n.toExponential(2);
+  return n.toFixed(digits);
+}
+
+const pct = (n: number | null) => (n === null || !Number.isFinite(n) ? '-' : `${(n * 100).toFixed(1)}%`);
+
+function className(r: ReportJson, index: number): string {
+  if (index < 0) return '-';
+  return r.perClass[index]?.name ?? String(index);
+}
+
+interface Section {
+  title: string;
+  header: string[];
+  rows: string[][];
+}
+
+/** The report as titled tables: both formats render the same content. */
+function sections(r: ReportJson): { title: string; summary: [string, string][]; tables: Section[] } {
+  const summary: [string, string][] = [
+    [`Mean loss (${KIND_NAMES[r.layout.kind]})`, `${fmt(r.mean)} ${r.unit}`],
+    ['Preset', `${r.preset}: ${PRESETS[r.preset].description}`],
+    ['Samples', `${r.count} of ${r.rows} rows${r.skipped > 0 ? ` (${r.skipped} skipped)` : ''}`],
+    ['Accuracy', pct(r.accuracy)],
+    ['Expected calibration error', fmt(r.ece)],
+    ['Perplexity', fmt(r.perplexity)],
+    ['Input', `${r.layout.input} in ${r.layout.predictionColumns.join(', ')}; labels in ${r.layout.labelColumn}`],
+  ];
+  if (r.infinite > 0) summary.push(['Infinite losses', String(r.infinite)]);
+  const perClass: Section = {
+    title: r.layout.kind === 'multilabel' ? 'Per label' : 'Per class',
+    header: ['class', 'support', 'mean loss', 'share of loss', 'precision', 'recall', 'F1'],
+    rows: r.perClass.map((c) => [c.name, String(c.support), fmt(c.meanLoss), pct(c.share), fmt(c.precision), fmt(c.recall), fmt(c.f1)]),
+  };
+  const worst: Section = {
+    title: 'Worst samples',
+    header: ['row', 'line', 'loss', 'true', 'predicted', 'confidence'],
+    rows: r.worst.map((w) => [String(w.row), String(w.line), fmt(w.loss), className(r, w.trueClass), className(r, w.predictedClass), fmt(w.confidence)]),
+  };
+  return { title: `Loss Lens report: ${r.file}`, summary, tables: [perClass, worst] };
+}
+
+const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function mdTable(header: string[], rows: string[][]): string[] {
+  const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  return [line(header), `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map(line)];
+}
+
+export function reportMarkdown(r: ReportJson): string {
+  const s = sections(r);
+  const out = [`# ${s.title}`, '', ...mdTable(['', ''], s.summary.map(([k, v]) => [k, v]))];
+  for (const t of s.tables) out.push('', `## ${t.title}`, '', ...mdTable(t.header, t.rows));
+  return out.join('\n') + '\n';
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Horizontal bars of each class's mean loss, as inline SVG (infinite losses drawn full length). */
+export function classBarsSvg(r: ReportJson): string {
+  const rowH = 18;
+  const labelW = 120;
+  const barW = 300;
+  const values = r.perClass.map((c) => c.meanLoss);
+  const finite = values.filter((v) => Number.isFinite(v));
+  const max = Math.max(...finite, 0);
+  const h = rowH * values.length + 4;
+  const bars = r.perClass.map((c, i) => {
+    const v = c.meanLoss;
+    const w = Number.isFinite(v) ? (max > 0 ? (v / max) * barW : 0) : Number.isNaN(v) ? 0 : barW;
+    const y = i * rowH + 2;
+    return (
+      `<text x="${labelW - 6}" y="${y + 12}" text-anchor="end">${escapeHtml(c.name)}</text>` +
+      `<rect x="${labelW}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowH - 6}"><title>${escapeHtml(`${c.name}: ${fmt(v)}`)}</title></rect>` +
+      `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + 12}">${fmt(v)}</text>`
+    );
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="mean loss per class" width="${labelW + barW + 80}" height="${h}" viewBox="0 0 ${labelW + barW + 80} ${h}">${bars.join('')}</svg>`;
+}
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222;background:#fff}
+table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.2em .7em;border-bottom:1px solid #ddd;text-align:right}
+th:first-child,td:first-child{text-align:left}svg text{font-size:12px;fill:currentColor}svg rect{fill:#3b7dd8}
+@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}th,td{border-color:#444}}`;
+
+export function reportHtml(r: ReportJson): string {
+  const s = sections(r);
+  const table = (header: string[], rows: string[][]) =>
+    `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`;
+  const [perClass, ...rest] = s.tables;
+  const parts = [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    `<title>${escapeHtml(s.title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(s.title)}</h1>`,
+    `<table><tbody>${s.summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`,
+  ];
+  if (perClass) parts.push(`<h2>${escapeHtml(perClass.title)}</h2>`, classBarsSvg(r), table(perClass.header, perClass.rows));
+  for (const t of rest) parts.push(`<h2>${escapeHtml(t.title)}</h2>`, table(t.header, t.rows));
+  parts.push('</body></html>');
+  return parts.join('\n') + '\n';
+}

@@ -1,0 +1,35 @@
+/**
+ * package.json's `contributes` and `activationEvents`, derived from the command table and the
+ * settings schema. Free of `vscode`: the unit test compares it with package.json, and
+ * `npx tsx -e "..."` writes it there (see test/unit/extension-manifest.test.ts for the one-liner).
+ */
+import { COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, PREDICTION_FILE_WHEN, type CommandSpec } from '../shared/commands';
+import { DASHBOARD_VIEW_TYPE } from '../shared/protocol';
+import { configurationContribution } from './settings';
+
+export function manifestContributes() {
+  const spec = (id: (typeof COMMAND_IDS)[number]): CommandSpec => COMMANDS[id];
+  return {
+    commands: COMMAND_IDS.map((id) => ({
+      command: id,
+      title: spec(id).title,
+      category: COMMAND_CATEGORY,
+      ...(spec(id).icon ? { icon: spec(id).icon } : {}),
+    })),
+    menus: {
+      'explorer/context': COMMAND_IDS.filter((id) => spec(id).explorer !== undefined).map((id) => ({
+        command: id,
+        when: PREDICTION_FILE_WHEN,
+        group: `lossLens@${spec(id).explorer}`,
+      })),
+      'editor/title': COMMAND_IDS.filter((id) => spec(id).editorTitle !== undefined).map((id) => {
+        const at = spec(id).editorTitle;
+        return { command: id, when: PREDICTION_FILE_WHEN, group: at === 'navigation' ? 'navigation' : `lossLens@${at}` };
+      }),
+    },
+    configuration: configurationContribution(),
+  };
+}
+
+/** Commands activate by themselves (VS Code infers onCommand); a restored dashboard needs its own event. */
+export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`];

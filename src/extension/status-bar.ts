@@ -1,0 +1,72 @@
+/**
+ * The active predictions file's mean loss in the status bar, computed in the background (in the
+ * worker, cached) for files up to the large-file threshold; a click opens the dashboard.
+ */
+import { stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { CancelledError } from '../node/analyze-in-worker';
+import type { AnalysisService } from './analysis-service';
+import { isPredictionFile } from './target';
+
+export class LossStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('lossLens.meanLoss', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private running: AbortController | undefined;
+  private generation = 0;
+
+  constructor(private readonly service: AnalysisService) {
+    this.item.name = 'Loss Lens: mean loss';
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) void this.update();
+      }),
+      service.choices.onDidChange(() => void this.update()),
+      service.config.onDidChange(() => void this.update()),
+    );
+    void this.update();
+  }
+
+  async update(): Promise<void> {
+    const generation = ++this.generation;
+    this.running?.abort();
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    if (!isPredictionFile(uri)) {
+      this.item.hide();
+      return;
+    }
+    this.item.command = { title: 'Open Dashboard', command: 'lossLens.openDashboard', arguments: [uri] };
+    const request = this.service.request(uri);
+    const limit = this.service.config.get('largeFileThresholdMB') * 1024 * 1024;
+    try {
+      const cached = await this.service.cached(uri, request);
+      const size = (await stat(uri.fsPath)).size;
+      if (!cached && size > limit) {
+        this.show('$(graph) Loss Lens', `${this.service.label(uri)} is larger than lossLens.largeFileThresholdMB: click to analyse it in the dashboard`);
+        return;
+      }
+      if (!cached) this.show('$(sync~spin) Loss', `Computing the loss of ${this.service.label(uri)}...`);
+      const controller = new AbortController();
+      this.running = controller;
+      const a = cached ?? (await this.service.analyze(uri, request, { signal: controller.signal }));
+      if (generation !== this.generation) return;
+      const unit = a.options.base === '2' ? 'bits' : 'nats';
+      this.show(`$(graph) Loss ${a.breakdown.mean.toFixed(4)}`, `Mean ${a.layout.kind} loss of ${this.service.label(uri)}: ${a.breakdown.mean} ${unit} over ${a.breakdown.count} samples (${a.preset}). Click for the dashboard.`);
+    } catch (err) {
+      if (generation !== this.generation || err instanceof CancelledError) return;
+      this.show('$(warning) Loss Lens', `Cannot compute the loss: ${(err as Error).message}. Click for details.`);
+    }
+  }
+
+  private show(text: string, tooltip: string): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+/** Which file a command is about: its argument, the active editor's file, the active dashboard's, or one the user picks. */
+import * as vscode from 'vscode';
+import { PREDICTION_FILE_RE } from '../shared/commands';
+import type { DashboardManager } from './dashboard/manager';
+
+export function isPredictionFile(uri: vscode.Uri | undefined): uri is vscode.Uri {
+  return uri !== undefined && uri.scheme === 'file' && PREDICTION_FILE_RE.test(uri.path);
+}
+
+/** The file in view without asking: command argument, dashboard in front, or active editor. */
+export function currentTarget(arg: unknown, dashboards: DashboardManager): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri && arg.scheme === 'file') return arg;
+  const dashboard = dashboards.active();
+  if (dashboard) return dashboard.uri;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return isPredictionFile(active) ? active : undefined;
+}
+
+export async function pickPredictionFile(title: string): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title,
+    canSelectMany: false,
+    openLabel: 'Select',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    filters: { 'Prediction files': ['csv', 'tsv', 'json', 'jsonl', 'ndjson', 'gz'], 'All files': ['*'] },
+  });
+  return picked?.[0];
+}
+
+/** The current target, else a file the user picks. */
+export async function targetOrPick(arg: unknown, dashboards: DashboardManager, title: string): Promise<vscode.Uri | undefined> {
+  return currentTarget(arg, dashboards) ?? (await pickPredictionFile(title));
+}
