@@ -42,9 +42,10 @@ export type FileWorkerMessage =
   | { type: 'failed'; failure: FailureData };
 
 function failureOf(err: unknown, signal: AbortSignal): FailureData {
+  // The readers report a cancelled read as a problem ("read cancelled"): it is not the file's fault.
+  if (signal.aborted) return { kind: 'cancelled' };
   if (err instanceof AnalysisError) return { kind: 'analysis', file: err.file, problems: err.problems, errorCount: err.errorCount };
   if (err instanceof OptionsError) return { kind: 'options', message: err.message };
-  if (signal.aborted) return { kind: 'cancelled' };
   return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -54,6 +54,7 @@ function change(before: number, after: number): number {
  * is row i of the other), largest change first, ties by row. Rows missing on either side are left out.
  */
 export function topChanged(base: SampleLosses, other: SampleLosses, n: number): ChangedSample[] {
+  if (n <= 0) return [];
   const rows = Math.min(base.loss.length, other.loss.length);
   const best: { row: number; d: number }[] = [];
   for (let row = 0; row < rows; row++) {

@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { analyze } from '../../src/core/analyze';
+import { bytesSource } from '../../src/core/parse';
+import { reportJson } from '../../src/core/report-json';
+import { fileSource } from '../../src/node/file-source';
+import { fmt, reportHtml, reportMarkdown } from '../../src/extension/export/report-export';
+import { requestFor } from '../../src/extension/request';
+import { DEFAULT_CONFIG } from '../../src/extension/settings';
+
+const TINY = 'y,p\n1,0.9\n0,0.2\n1,0.4\n';
+
+async function tinyReport() {
+  return reportJson(await analyze(bytesSource('tiny.csv', TINY), requestFor(DEFAULT_CONFIG, {})));
+}
+
+// The expected numbers come from the definitions, not from the code under test.
+const l = [-Math.log(0.9), -Math.log(0.8), -Math.log(0.4)] as const;
+const total = l[0] + l[1] + l[2];
+const f4 = (x: number) => x.toFixed(4);
+const ece = (Math.abs(1 - 0.9) + Math.abs(1 - 0.8) + Math.abs(0 - 0.6)) / 3;
+
+describe('Export Report builders', () => {
+  it('writes the exact Markdown of a small binary file', async () => {
+    const expected = `# Loss Lens report: tiny.csv
+
+|  |  |
+| --- | ---: |
+| Mean loss (binary cross-entropy) | ${f4(total / 3)} nats |
+| Preset | classic: Clip probabilities to [1e-15, 1 - 1e-15] (the textbook log-loss eps); logits exact. |
+| Samples | 3 of 3 rows |
+| Accuracy | 66.7% |
+| Expected calibration error | ${f4(ece)} |
+| Perplexity | ${f4(Math.exp(total / 3))} |
+| Input | probs in p; labels in y |
+
+## Per class
+
+| class | support | mean loss | share of loss | precision | recall | F1 |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| 0 | 1 | ${f4(l[1])} | ${((100 * l[1]) / total).toFixed(1)}% | 0.5000 | 1.0000 | 0.6667 |
+| 1 | 2 | ${f4((l[0] + l[2]) / 2)} | ${((100 * (l[0] + l[2])) / total).toFixed(1)}% | 1.0000 | 0.5000 | 0.6667 |
+
+## Worst samples
+
+| row | line | loss | true | predicted | confidence |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| 2 | 4 | ${f4(l[2])} | 1 | 0 | 0.6000 |
+| 1 | 3 | ${f4(l[1])} | 0 | 0 | 0.8000 |
+| 0 | 2 | ${f4(l[0])} | 1 | 1 | 0.9000 |
+`;
+    assert.equal(reportMarkdown(await tinyReport()), expected);
+  });
+
+  it('writes one self-contained HTML page: the same tables, inline SVG bars, no script or remote resource', async () => {
+    const html = reportHtml(await tinyReport());
+    assert.ok(html.startsWith('<!DOCTYPE html>\n<html lang="en">'));
+    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`));
+    assert.ok(!/<script|src=|href=|url\(/i.test(html), 'no script and nothing loaded from elsewhere');
+    assert.ok(html.includes(`<tr><th>Mean loss (binary cross-entropy)</th><td>${f4(total / 3)} nats</td></tr>`));
+    assert.ok(html.includes(`<tr><td>2</td><td>4</td><td>${f4(l[2])}</td><td>1</td><td>0</td><td>0.6000</td></tr>`));
+    // Bars are proportional to each class's mean loss; the largest spans the 300 px scale.
+    const widths = [...html.matchAll(/<rect x="120" y="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(widths, [Number(((l[1] / ((l[0] + l[2]) / 2)) * 300).toFixed(1)), 300]);
+  });
+
+  it('escapes names from the file in both formats', async () => {
+    const csv = 'label,<b>cat</b>,dog\n<b>cat</b>,0.7,0.3\ndog,0.4,0.6\n';
+    const r = reportJson(await analyze(bytesSource('a&b.csv', csv), requestFor(DEFAULT_CONFIG, {})));
+    const html = reportHtml(r);
+    assert.ok(!html.includes('<b>'), 'raw markup from the file');
+    assert.deepEqual(r.perClass.map((c) => c.name), ['<b>cat</b>', 'dog']);
+    assert.ok(html.includes('<td>&lt;b&gt;cat&lt;/b&gt;</td>') && html.includes('a&amp;b.csv'));
+    const piped = reportMarkdown({ ...r, perClass: r.perClass.map((c) => ({ ...c, name: `${c.name}|x` })) });
+    assert.ok(piped.includes('| <b>cat</b>\\|x | 1 |'), piped);
+  });
+
+  it('summarises a real file as the CLI report does (samples/binary.csv)', async () => {
+    const r = reportJson(await analyze(await fileSource('samples/binary.csv'), requestFor(DEFAULT_CONFIG, {})));
+    const md = reportMarkdown(r);
+    // scikit-learn log_loss(eps=1e-15) of this file (test/unit/cli.test.ts).
+    assert.ok(md.includes('| Mean loss (binary cross-entropy) | 0.0812 nats |'));
+    assert.ok(md.includes('| Samples | 569 of 569 rows |'));
+    const worstRows = md.split('## Worst samples')[1]?.trim().split('\n').slice(2) ?? [];
+    assert.equal(worstRows.length, 10);
+    assert.equal(fmt(1e-9), '1.00e-9');
+    assert.equal(fmt(Infinity), 'Infinity');
+    assert.equal(fmt(NaN), '-');
+  });
+});
