@@ -95,6 +95,7 @@ export class EvaluatorImpl implements Evaluator {
       probs: new Float64Array(this.width),
       targets: new Float64Array(this.width),
       labelLosses: new Float64Array(this.r.kind === 'multilabel' ? this.width : 0),
+      entropy: Number.NaN,
     };
   }
 
@@ -111,6 +112,7 @@ export class EvaluatorImpl implements Evaluator {
     const sw = sample.weight ?? 1;
     if (!(sw >= 0 && Number.isFinite(sw))) throw new RangeError(`sample weight must be finite and >= 0, got ${sw}`);
     out.ignored = false;
+    out.entropy = Number.NaN;
     this.hardLabel = -1;
     let loss: number;
     let denominator = sw;
@@ -122,6 +124,7 @@ export class EvaluatorImpl implements Evaluator {
         if (!(y >= 0 && y <= 1)) throw new RangeError(`bce target must be in [0, 1], got ${String(t)}`);
         out.targets[0] = y;
         loss = binaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch, record);
+        out.entropy = this.scratch.entropy;
         const p = out.probs[0] as number;
         out.trueClass = y >= 0.5 ? 1 : 0;
         out.predictedClass = p >= 0.5 ? 1 : 0;
@@ -185,6 +188,7 @@ export class EvaluatorImpl implements Evaluator {
         }
         this.hardLabel = hard;
         loss = categoricalLoss(pred, targets, hard, r, out.probs, this.scratch, record);
+        out.entropy = this.scratch.entropy;
         const predicted = argmax(out.probs, K);
         out.predictedClass = predicted;
         out.confidence = out.probs[predicted] as number;

@@ -83,4 +83,10 @@ export interface SampleEval {
   targets: Float64Array;
   /** multilabel only: each label's loss, with the sample weight and in the chosen base (loss = their mean); empty otherwise. */
   labelLosses: Float64Array;
+  /**
+   * Shannon entropy of `probs` in nats (bce: of Bernoulli(p)), when the evaluator had it almost for
+   * free: from logits it is lse - sum p z, and a binary probability's two logs are the loss's own.
+   * NaN or absent: consumers compute it from `probs` (one log per class).
+   */
+  entropy?: number;
 }

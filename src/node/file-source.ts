@@ -4,9 +4,9 @@
  * reads so workers can each take a part of a plain file.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { ByteRange, ByteSource } from '../core/parse/types';
+import type { ByteRange, ByteSource, ChunkOptions } from '../core/parse/types';
 
 /** 1 MiB reads: large enough that per-chunk overhead vanishes, small enough for a flat RSS. */
 export const CHUNK_BYTES = 1 << 20;
@@ -30,6 +30,45 @@ async function firstBytes(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
+/**
+ * Bytes [start, end) of a file through two buffers read in turn: the next read runs while the
+ * consumer scans the current chunk, and the buffer it last saw is only overwritten once it asks
+ * for another. No allocation per chunk, so RSS stays flat and the GC has nothing to do.
+ */
+async function* reusedChunks(path: string, start: number, end: number): AsyncGenerator<Uint8Array> {
+  const fh: FileHandle = await open(path, 'r');
+  const buffers = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+  const readInto = async (buf: Uint8Array, at: number): Promise<number> => {
+    const want = Math.min(buf.length, end - at);
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await fh.read(buf, got, want - got, at + got);
+      if (bytesRead === 0) break; // the file shrank: stop at what is there
+      got += bytesRead;
+    }
+    return got;
+  };
+  let at = start;
+  let which = 0;
+  let pending = readInto(buffers[0]!, at);
+  try {
+    for (;;) {
+      const n = await pending;
+      if (n === 0) return;
+      const current = buffers[which]!;
+      at += n;
+      which ^= 1;
+      // The other buffer was yielded last time and the consumer has moved on: refill it now.
+      pending = at < end ? readInto(buffers[which]!, at) : Promise.resolve(0);
+      yield n === current.length ? current : current.subarray(0, n);
+    }
+  } finally {
+    // A consumer that stops early leaves one read in flight: let it land before closing.
+    await pending.catch(() => 0);
+    await fh.close();
+  }
+}
+
 /** Opens a file for the readers; `name` (default: the path) is what problems are reported against. */
 export async function fileSource(path: string, name = path): Promise<FileSource> {
   const info = await stat(path);
@@ -43,10 +82,14 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
       gzip,
       fileSize: info.size,
       size: info.size,
-      async *chunks(range?: ByteRange) {
+      async *chunks(range?: ByteRange, options?: ChunkOptions) {
         const start = Math.max(0, range?.start ?? 0);
         const end = Math.min(info.size, range?.end ?? info.size);
         if (end <= start) return;
+        if (options?.reuseBuffers) {
+          yield* reusedChunks(path, start, end);
+          return;
+        }
         // createReadStream's end is inclusive.
         const stream = createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK_BYTES });
         try {

@@ -43,6 +43,35 @@ describe('breakdown: loss histogram', () => {
     );
   });
 
+  it('bins by sub-bucket table as a binary search of the edges does, at fine and wide settings too', () => {
+    // Fine bins (several edges per sub-bucket) and a range too wide for the table take other paths.
+    const settings = [DEFAULT_HISTOGRAM, { minExponent: -3, maxExponent: 2, binsPerDecade: 1000 }, { minExponent: -300, maxExponent: 300, binsPerDecade: 3 }];
+    for (const s of settings) {
+      const b = new HistogramBinner(s);
+      const search = (x: number): number => {
+        let lo = 0;
+        let hi = b.bins; // invariant: edges[lo] <= x < edges[hi]
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if ((b.edges[mid] as number) <= x) lo = mid;
+          else hi = mid;
+        }
+        return lo + 2;
+      };
+      const lo = b.edges[0] as number;
+      const hi = b.edges[b.bins] as number;
+      fc.assert(
+        fc.property(fc.double({ min: lo, max: hi, noNaN: true, maxExcluded: true }), (x) => assert.equal(b.slot(x), search(x), `${x}`)),
+        { numRuns: 3000 },
+      );
+      for (let j = 0; j < b.bins; j++) {
+        const edge = b.edges[j] as number;
+        assert.equal(b.slot(edge), j + 2);
+        if (j > 0) assert.equal(b.slot(edge * (1 - Number.EPSILON)), j + 1);
+      }
+    }
+  });
+
   it('has zero, underflow, overflow and infinite buckets', () => {
     const losses = [0, 1e-12, 5e-9, 1e-8, 0.5, 1e3, 5e4, Infinity];
     const acc = createAccumulator({ kind: 'bce', base: 'e' });

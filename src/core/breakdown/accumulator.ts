@@ -185,19 +185,26 @@ export class BreakdownAccumulator {
     const isBinary = this.kindCode === KIND_BCE;
     const right = t === p;
     if (right) this.correct++;
-    let h = 0;
+    // The evaluator's entropy when it had one (from logits, or a binary p's own logs), else the logs here.
+    const given = e.entropy;
+    const known = given !== undefined && given === given;
+    let h = known ? given : 0;
     let trueProb: number;
     if (isBinary) {
       const p1 = probs[0] as number;
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, p1, e.targets[0] as number);
-      if (p1 > 0) h -= p1 * Math.log(p1);
-      if (p1 < 1) h -= (1 - p1) * Math.log(1 - p1);
+      if (!known) {
+        if (p1 > 0) h -= p1 * Math.log(p1);
+        if (p1 < 1) h -= (1 - p1) * Math.log(1 - p1);
+      }
       trueProb = t === 1 ? p1 : 1 - p1;
     } else {
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, e.confidence, right ? 1 : 0);
-      for (let j = 0; j < k; j++) {
-        const q = probs[j] as number;
-        if (q > 0) h -= q * Math.log(q);
+      if (!known) {
+        for (let j = 0; j < k; j++) {
+          const q = probs[j] as number;
+          if (q > 0) h -= q * Math.log(q);
+        }
       }
       trueProb = probs[t] as number;
     }

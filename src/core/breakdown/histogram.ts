@@ -54,6 +54,19 @@ export function histogramEdges(h: HistogramSettings): Float64Array {
   return edges;
 }
 
+/** Mantissa bits of a loss that pick its sub-bucket: 64 per octave (ratio <= 1.016), so at the default 10 bins per decade (ratio 1.26) at most one edge falls inside one. */
+const SUB_BITS = 6;
+const MAX_TABLE = 1 << 16;
+/** One double seen as two 32-bit words, to read a loss's exponent and top mantissa bits. */
+const bits64 = new Float64Array(1);
+const words = new Uint32Array(bits64.buffer);
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+function subBucket(x: number): number {
+  bits64[0] = x;
+  return (words[HIGH_WORD] as number) >>> (20 - SUB_BITS);
+}
+
 /**
  * Bucket layout of the count array: [zero, underflow, bin 0 .. bin n-1, overflow, infinite].
  * One flat array keeps add() to a single increment and merge() to one loop.
@@ -65,6 +78,13 @@ export class HistogramBinner {
   private readonly hi: number;
   private readonly minExponent: number;
   private readonly perDecade: number;
+  /**
+   * For each sub-bucket (exponent and top mantissa bits) of a positive double in [lo, hi): the bin
+   * of its smallest value. A loss's bin is then that guess moved up past the edges at or below it
+   * (at most one step at the default settings): no log per row. Null when the range is too wide.
+   */
+  private readonly table: Int32Array | null;
+  private readonly tableStart: number;
 
   constructor(settings: HistogramSettings) {
     validateHistogramSettings(settings);
@@ -74,6 +94,30 @@ export class HistogramBinner {
     this.hi = this.edges[this.bins] as number;
     this.minExponent = settings.minExponent;
     this.perDecade = settings.binsPerDecade;
+    this.tableStart = subBucket(this.lo);
+    const size = subBucket(this.hi) - this.tableStart + 1;
+    this.table = size <= MAX_TABLE ? new Int32Array(size) : null;
+    if (this.table !== null) {
+      for (let i = 0; i < size; i++) {
+        // The smallest double of sub-bucket i: its high word with the lower mantissa bits cleared.
+        words[HIGH_WORD] = (this.tableStart + i) << (20 - SUB_BITS);
+        words[1 - HIGH_WORD] = 0;
+        const start = bits64[0] as number;
+        this.table[i] = start < this.lo ? 0 : start >= this.hi ? this.bins - 1 : this.searchedBin(start);
+      }
+    }
+  }
+
+  /** The bin of x in [lo, hi) by its log, settled against the edges. */
+  private searchedBin(x: number): number {
+    // ln x * log10(e) costs about half of Math.log10 in V8. Either may round across an edge,
+    // so the guess is settled against the edges the dashboard is shown.
+    let j = Math.floor((Math.log(x) * Math.LOG10E - this.minExponent) * this.perDecade);
+    if (j < 0) j = 0;
+    else if (j >= this.bins) j = this.bins - 1;
+    while (j > 0 && x < (this.edges[j] as number)) j--;
+    while (j < this.bins - 1 && x >= (this.edges[j + 1] as number)) j++;
+    return j;
   }
 
   /** Length of the count array. */
@@ -86,13 +130,12 @@ export class HistogramBinner {
     if (loss <= 0) return 0;
     if (loss < this.lo) return 1;
     if (loss >= this.hi) return loss === Number.POSITIVE_INFINITY ? this.bins + 3 : this.bins + 2;
-    // ln x * log10(e) costs about half of Math.log10 in V8. Either may round across an edge,
-    // so the guess is settled against the edges the dashboard is shown.
-    let j = Math.floor((Math.log(loss) * Math.LOG10E - this.minExponent) * this.perDecade);
-    if (j < 0) j = 0;
-    else if (j >= this.bins) j = this.bins - 1;
-    while (j > 0 && loss < (this.edges[j] as number)) j--;
-    while (j < this.bins - 1 && loss >= (this.edges[j + 1] as number)) j++;
+    const table = this.table;
+    if (table === null) return this.searchedBin(loss) + 2;
+    let j = table[subBucket(loss) - this.tableStart] as number;
+    const last = this.bins - 1;
+    const edges = this.edges;
+    while (j < last && loss >= (edges[j + 1] as number)) j++;
     return j + 2;
   }
 

@@ -30,6 +30,8 @@ export function binaryLoss(
     // max(z, 0) - z y + ln(1 + e^-|z|) split into its two Bernoulli terms.
     nl1 = softplus(-x);
     nl0 = softplus(x);
+    // The prediction's entropy from the same two surprisals (NaN for a NaN logit).
+    s.entropy = p * nl1 + p0 * nl0;
   } else {
     const eps = r.params.clipEps;
     if (eps > 0) pc = clip(p, eps, 1 - eps);
@@ -39,6 +41,9 @@ export function binaryLoss(
     // 0 - x rather than -x: ln 1 = 0 must give a loss of +0, not -0.
     nl1 = 0 - (lp < floor ? floor : lp);
     nl0 = 0 - (lq < floor ? floor : lq);
+    // The prediction's entropy from the two logs just taken, when they are logs of p itself (not
+    // clipped). 0 ln 0 = 0 at p = 0 or 1; anything else (NaN, outside [0, 1]) is left to consumers.
+    s.entropy = pc === p && p > 0 && p < 1 ? 0 - (p * lp + (1 - p) * lq) : p === 0 || p === 1 ? 0 : Number.NaN;
     if (record) {
       s.rawLogP1[l] = lp;
       s.rawLogP0[l] = lq;

@@ -31,9 +31,20 @@ export function categoricalLoss(
       probsOut[k] = e;
       sumExp += e;
     }
-    for (let k = 0; k < K; k++) probsOut[k] = (probsOut[k] as number) / sumExp;
+    // H = -sum p (z - lse) = ln(sumExp) - sum p (z - max): the entropy for one multiply-add per
+    // class here instead of a log per class in the accumulator. Shifted by max like the loss, so
+    // no cancellation at the scale of large logits.
+    let pz = 0;
+    for (let k = 0; k < K; k++) {
+      const p = (probsOut[k] as number) / sumExp;
+      probsOut[k] = p;
+      pz += p * ((pred[k] as number) - max);
+    }
     logSum = Math.log(sumExp);
     logSumExp = max + logSum;
+    const h = logSum - pz;
+    // Rounding can leave -1e-17 for a certain prediction; a non-finite logit leaves NaN (computed the slow way).
+    s.entropy = h > 0 ? h : h === h ? 0 : Number.NaN;
     if (record) {
       s.max = max;
       s.sumExp = sumExp;
@@ -41,6 +52,7 @@ export function categoricalLoss(
     }
   } else {
     for (let k = 0; k < K; k++) probsOut[k] = pred[k] as number;
+    s.entropy = Number.NaN;
   }
 
   let rowSum = 1;

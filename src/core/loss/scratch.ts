@@ -24,6 +24,8 @@ export class Scratch {
   rowSum = 1;
   /** Sum of the terms before focal alpha. */
   termSum = 0;
+  /** Entropy of the prediction in nats when the kernel had it on the way (written on every run); NaN otherwise. */
+  entropy = Number.NaN;
 
   // binary, one entry per label (1 for bce)
   readonly p: Float64Array;

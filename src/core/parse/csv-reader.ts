@@ -78,7 +78,12 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   };
 
   // A range is read past its end to finish the row that crosses it; the tokenizer stops there.
-  const chunks = source.chunks(fromStart ? (range === undefined ? undefined : { start: 0, end: Number.MAX_SAFE_INTEGER }) : { start: range!.start - 1, end: Number.MAX_SAFE_INTEGER });
+  // Nothing below keeps a chunk past its turn (the tokenizer copies an open row's tail, held rows
+  // are clones, the head is copied while it is gathered), so the source may reuse its buffers.
+  const chunks = source.chunks(
+    fromStart ? (range === undefined ? undefined : { start: 0, end: Number.MAX_SAFE_INTEGER }) : { start: range!.start - 1, end: Number.MAX_SAFE_INTEGER },
+    { reuseBuffers: true },
+  );
   const startTokenizer = (head: Uint8Array): void => {
     if (layout?.delimiter !== undefined) {
       delimiterCode = layout.delimiter.charCodeAt(0);
@@ -121,6 +126,11 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   for await (const chunk of chunks) {
     ctx.progress(chunk.length);
     if (headParts !== undefined) {
+      if (headBytes + chunk.length < SNIFF_BYTES && layout === undefined) {
+        headParts.push(chunk.slice());
+        headBytes += chunk.length;
+        continue;
+      }
       headParts.push(chunk);
       headBytes += chunk.length;
       if (headBytes < SNIFF_BYTES && layout === undefined) continue;

@@ -137,7 +137,7 @@ export class CsvTokenizer {
       // A row is still open: wait for a newline before rescanning it (keeps long rows linear).
       const nl = chunk.indexOf(LF);
       if (nl < 0) {
-        this.pending.push(chunk);
+        this.pending.push(chunk.slice());
         this.pendingBytes += chunk.length;
         this.checkOversize();
         return;
@@ -163,7 +163,8 @@ export class CsvTokenizer {
     const used = this.scan(chunk, false, onRow);
     this.offset += used;
     if (!this.done && used < chunk.length) {
-      this.pending.push(chunk.subarray(used));
+      // A copy: the caller may overwrite the chunk once push returns (reused read buffers).
+      this.pending.push(chunk.slice(used));
       this.pendingBytes = chunk.length - used;
       this.checkOversize();
     }

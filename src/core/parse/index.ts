@@ -14,7 +14,7 @@
  * down), JSONL. Everything streams; no file is held in memory whole.
  */
 export type {
-  ByteRange, ByteSource, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,
+  ByteRange, ByteSource, ChunkOptions, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,
 } from './types';
 export { readSamples, readLayout, sniffFormat, firstLineOfRange, planRanges, splitRanges, MIN_SPLIT_BYTES } from './read';
 export type { FormatGuess } from './read';

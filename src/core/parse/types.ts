@@ -15,7 +15,17 @@ export interface ByteSource {
    * The content's chunks; with a range, only bytes [start, end) of the (decompressed) content.
    * Breaking out of the iteration must release the underlying resource.
    */
-  chunks(range?: ByteRange): AsyncIterable<Uint8Array>;
+  chunks(range?: ByteRange, options?: ChunkOptions): AsyncIterable<Uint8Array>;
+}
+
+export interface ChunkOptions {
+  /**
+   * The consumer copies whatever it keeps before asking for the next chunk, so the source may
+   * read into the same memory again. A source is free to ignore it. Why: a fresh 1 MiB buffer per
+   * chunk costs a page-faulting allocation each time and, until the GC frees them, some 35 MB of
+   * RSS per reading thread (measured on the 150 MB benchmark CSV).
+   */
+  reuseBuffers?: boolean;
 }
 
 export interface ByteRange {

@@ -1,0 +1,153 @@
+/**
+ * The shortcuts taken for speed must not change a number: the evaluator's entropy against the
+ * accumulator's own per-class logs, and readers fed through reused read buffers against fresh ones.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { createAccumulator } from '../../src/core/breakdown';
+import { createEvaluator } from '../../src/core/losses';
+import { bytesSource } from '../../src/core/parse/memory-source';
+import type { ByteRange, ByteSource, ChunkOptions } from '../../src/core/parse/types';
+import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions, type SampleEval } from '../../src/core/types';
+import { fileSource, CHUNK_BYTES } from '../../src/node/file-source';
+import { readAll } from './parse-helpers';
+
+/** The accumulator's mean entropy over one sample, with the evaluator's entropy hidden or shown. */
+function meanEntropy(kind: 'ce' | 'bce', classes: number, e: SampleEval, useGiven: boolean): number {
+  const acc = createAccumulator({ kind, numClasses: kind === 'bce' ? undefined : classes, base: 'e' });
+  acc.add(useGiven ? e : { ...e, entropy: undefined }, 0, 1);
+  return acc.result().meanEntropy;
+}
+
+function shannon(p: ArrayLike<number>): number {
+  let h = 0;
+  for (let k = 0; k < p.length; k++) if ((p[k] as number) > 0) h -= (p[k] as number) * Math.log(p[k] as number);
+  return h;
+}
+
+describe('fast paths: the evaluator entropy', () => {
+  const logit = fc.double({ min: -60, max: 60, noNaN: true });
+
+  it('from logits (lse - sum p z) equals the accumulator\'s -sum p ln p to 1e-12, under every preset', () => {
+    fc.assert(
+      fc.property(fc.array(logit, { minLength: 2, maxLength: 12 }), fc.nat(), fc.constantFrom(...PRESET_NAMES), (z, t, preset) => {
+        const K = z.length;
+        const ev = createEvaluator({ ...DEFAULT_OPTIONS, kind: 'ce', input: 'logits', preset }, K);
+        const e = ev.evaluate({ prediction: z, target: t % K }, ev.newEval());
+        assert.ok(e.entropy !== undefined && Number.isFinite(e.entropy), 'logits give the entropy');
+        assert.ok(Math.abs((e.entropy as number) - shannon(e.probs)) <= 1e-12, `${e.entropy} vs ${shannon(e.probs)}`);
+        const given = meanEntropy('ce', K, e, true);
+        const own = meanEntropy('ce', K, e, false);
+        assert.ok(Math.abs(given - own) <= 1e-12 * Math.max(1, own), `${given} vs ${own}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a large logit range exact: a certain prediction has entropy 0, not a rounding residue', () => {
+    const ev = createEvaluator({ ...DEFAULT_OPTIONS, kind: 'ce', input: 'logits' }, 3);
+    const e = ev.evaluate({ prediction: [500, -500, 0], target: 0 }, ev.newEval());
+    assert.ok((e.entropy as number) >= 0 && (e.entropy as number) < 1e-200);
+    const even = ev.evaluate({ prediction: [2, 2, 2], target: 1 }, ev.newEval());
+    assert.ok(Math.abs((even.entropy as number) - Math.log(3)) < 1e-15);
+  });
+
+  it('for binary probabilities and logits equals the accumulator\'s two logs to 1e-12', () => {
+    const p = fc.double({ min: 0, max: 1, noNaN: true });
+    const cases: [LossOptions['input'], fc.Arbitrary<number>][] = [['probs', p], ['logits', logit]];
+    for (const [input, arb] of cases) {
+      fc.assert(
+        fc.property(arb, fc.constantFrom(0, 1), fc.constantFrom(...PRESET_NAMES), (x, y, preset) => {
+          const ev = createEvaluator({ ...DEFAULT_OPTIONS, kind: 'bce', input, preset }, 1);
+          const e = ev.evaluate({ prediction: [x], target: y }, ev.newEval());
+          const given = meanEntropy('bce', 2, e, true);
+          const own = meanEntropy('bce', 2, e, false);
+          assert.ok(Math.abs(given - own) <= 1e-12, `${input} ${preset} x=${x}: ${given} vs ${own}`);
+        }),
+        { numRuns: 400 },
+      );
+    }
+  });
+
+  it('is left to the accumulator where the kernel has no logs of p itself (probabilities into a CE)', () => {
+    const ev = createEvaluator({ ...DEFAULT_OPTIONS, kind: 'ce', input: 'probs' }, 3);
+    const e = ev.evaluate({ prediction: [0.2, 0.3, 0.5], target: 2 }, ev.newEval());
+    assert.ok(Number.isNaN(e.entropy));
+    assert.ok(Math.abs(meanEntropy('ce', 3, e, true) - shannon([0.2, 0.3, 0.5])) < 1e-15);
+  });
+});
+
+/**
+ * A source that honours reuseBuffers adversarially: every chunk is served from one buffer, which
+ * is scribbled over before the next chunk is copied in. A reader that kept a chunk would read junk.
+ */
+function scribblingSource(name: string, text: string, chunkSize: number): ByteSource {
+  const bytes = new TextEncoder().encode(text);
+  const inner = bytesSource(name, bytes, chunkSize);
+  return {
+    name,
+    size: bytes.length,
+    async *chunks(range?: ByteRange, options?: ChunkOptions) {
+      if (!options?.reuseBuffers) {
+        yield* inner.chunks(range);
+        return;
+      }
+      const shared = new Uint8Array(chunkSize);
+      for await (const c of inner.chunks(range)) {
+        shared.fill(0x37); // '7': still digits, so kept bytes would change numbers silently
+        shared.set(c);
+        yield shared.subarray(0, c.length);
+      }
+    },
+  };
+}
+
+describe('fast paths: reused read buffers', () => {
+  const header = 'label,p_0,p_1,p_2\n';
+  const lines: string[] = [];
+  // More than the 64 KB the CSV reader gathers (as copies) to sniff the delimiter.
+  for (let i = 0; i < 4000; i++) {
+    const a = ((i * 37) % 97) / 200;
+    const b = ((i * 11) % 89) / 300;
+    lines.push(`${i % 3},${a.toFixed(6)},${b.toFixed(6)},${(1 - a - b).toFixed(6)}`);
+  }
+  // Quoted fields and a long row keep the tokenizer holding an open row across many small chunks.
+  lines[10] = `"1","0.250000","0.250000","0.500000"`;
+  lines[20] = `2,0.${'1'.repeat(400)},0.2,0.${'6'.repeat(300)}`;
+  const text = header + lines.join('\n') + '\n';
+
+  for (const chunkSize of [7, 100, 4096, 1 << 20]) {
+    it(`reads the same rows through a buffer overwritten each chunk (${chunkSize}-byte chunks)`, async () => {
+      const fresh = await readAll(bytesSource('a.csv', text, chunkSize));
+      const reused = await readAll(scribblingSource('a.csv', text, chunkSize));
+      assert.equal(fresh.rows.length, 4000);
+      assert.deepEqual(reused.rows, fresh.rows);
+      assert.deepEqual(reused.messages, fresh.messages);
+    });
+  }
+
+  it('fileSource with reuseBuffers yields the exact bytes of any range, and stops cleanly when left early', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-reuse-'));
+    const path = join(dir, 'big.csv');
+    const data = new Uint8Array(2 * CHUNK_BYTES + 12345);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 10)) & 0xff;
+    writeFileSync(path, data);
+    const src = await fileSource(path);
+    const ranges = [undefined, { start: 0, end: data.length }, { start: 5, end: CHUNK_BYTES + 9 }, { start: CHUNK_BYTES, end: 2 * CHUNK_BYTES }];
+    for (const range of ranges) {
+      const parts: Uint8Array[] = [];
+      for await (const c of src.chunks(range, { reuseBuffers: true })) parts.push(c.slice());
+      const got = Buffer.concat(parts);
+      const want = data.subarray(range?.start ?? 0, range?.end ?? data.length);
+      assert.equal(got.length, want.length);
+      assert.ok(Buffer.from(want).equals(got), `range ${JSON.stringify(range)}`);
+    }
+    for await (const c of src.chunks(undefined, { reuseBuffers: true })) {
+      assert.equal(c.length, CHUNK_BYTES);
+      break;
+    }
+  });
+});
