@@ -91,6 +91,8 @@ export interface PartOptions {
   onProgress?: (bytesRead: number) => void;
   /** Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused. */
   onEval?: (e: SampleEval, row: number, line: number) => void;
+  /** Return the state's arrays as Float64Arrays, to transfer to another thread (see AccumulatorState). */
+  typedState?: boolean;
 }
 
 /**
@@ -128,7 +130,7 @@ export async function analyzePart(source: ByteSource, request: AnalysisRequest, 
       onEval?.(out, row, line);
     },
   );
-  return { state: acc.toJSON(), read };
+  return { state: acc.toState(opts.typedState ?? false), read };
 }
 
 /**

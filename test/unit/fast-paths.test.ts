@@ -14,6 +14,8 @@ import type { ByteRange, ByteSource, ChunkOptions } from '../../src/core/parse/t
 import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions, type SampleEval } from '../../src/core/types';
 import { fileSource, CHUNK_BYTES } from '../../src/node/file-source';
 import { readAll } from './parse-helpers';
+import { ceEval, feed } from './breakdown-helpers';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 
 /** The accumulator's mean entropy over one sample, with the evaluator's entropy hidden or shown. */
 function meanEntropy(kind: 'ce' | 'bce', classes: number, e: SampleEval, useGiven: boolean): number {
@@ -149,5 +151,32 @@ describe('fast paths: reused read buffers', () => {
       assert.equal(c.length, CHUNK_BYTES);
       break;
     }
+  });
+});
+
+describe('fast paths: typed accumulator states', () => {
+  it('merge exactly as JSON states do, after a structured clone that transfers their arrays', () => {
+    const K = 5;
+    const evals = Array.from({ length: 400 }, (_, i) => {
+      const raw = Array.from({ length: K }, (_, k) => 1 + ((i * 7 + k * 13) % 11) + (k === i % K ? 6 : 0));
+      const sum = raw.reduce((a, b) => a + b, 0);
+      return ceEval(raw.map((x) => x / sum), (i * 3) % K);
+    });
+    const config = { kind: 'ce' as const, numClasses: K, base: 'e' as const, topK: 7 };
+    const halves = [feed(createAccumulator(config), evals.slice(0, 150)), feed(createAccumulator(config), evals.slice(150), 150)];
+    const viaJson = createAccumulator(config);
+    for (const h of halves) viaJson.merge(JSON.parse(JSON.stringify(h)));
+    const viaTyped = createAccumulator(config);
+    const { port1, port2 } = new MessageChannel();
+    for (const h of halves) {
+      const state = h.toState(true);
+      const buffers = Object.values(state.arrays).map((a) => (a as Float64Array).buffer as ArrayBuffer);
+      port1.postMessage(state, buffers);
+      assert.ok(buffers.every((b) => b.byteLength === 0), 'transferred, not copied');
+      viaTyped.merge(receiveMessageOnPort(port2)!.message);
+    }
+    port1.close();
+    assert.deepEqual(viaTyped.result(), viaJson.result());
+    assert.equal(viaTyped.result().count, 400);
   });
 });

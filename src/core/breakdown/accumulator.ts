@@ -308,10 +308,15 @@ export class BreakdownAccumulator {
   }
 
   toJSON(): AccumulatorState {
+    return this.toState(false);
+  }
+
+  /** The state; with `typedArrays`, its arrays are Float64Array copies (to transfer between threads, not for JSON). */
+  toState(typedArrays: boolean): AccumulatorState {
     const counters: Record<string, number> = {};
     for (const name of COUNTERS) counters[name] = this[name];
-    const arrays: Record<string, ReturnType<typeof encodeArray>> = {};
-    for (const name of [...SUM_ARRAYS, ...COUNT_ARRAYS]) arrays[name] = encodeArray(this[name]);
+    const arrays: AccumulatorState['arrays'] = {};
+    for (const name of [...SUM_ARRAYS, ...COUNT_ARRAYS]) arrays[name] = typedArrays ? this[name].slice() : encodeArray(this[name]);
     return {
       format: STATE_FORMAT,
       config: structuredCopy(this.config),

@@ -25,8 +25,12 @@ export function encodeArray(a: ArrayLike<number>): EncodedNumber[] {
   return out;
 }
 
-/** Decodes `v` into `into`, which fixes the expected length. */
+/** Decodes `v` (encoded numbers, or a Float64Array as is) into `into`, which fixes the expected length. */
 export function decodeArrayInto(v: unknown, into: Float64Array | Int32Array, what: string): void {
+  if (v instanceof Float64Array && v.length === into.length) {
+    into.set(v);
+    return;
+  }
   if (!Array.isArray(v) || v.length !== into.length) {
     throw new TypeError(`breakdown state: ${what} must be an array of ${into.length} numbers`);
   }

@@ -143,13 +143,18 @@ export interface Breakdown {
 
 export const STATE_FORMAT = 'loss-lens.breakdown/1';
 
-/** What toJSON() returns: plain arrays and numbers, safe for structured clone and for JSON. */
+/**
+ * What toJSON() returns: plain arrays and numbers, safe for structured clone and for JSON.
+ * toState(true) gives the same with the arrays as Float64Arrays instead: for posting between
+ * threads, where they can be transferred rather than copied (a 1000-class confusion matrix is
+ * a million numbers), but not for JSON.
+ */
 export interface AccumulatorState {
   format: typeof STATE_FORMAT;
   config: ResolvedBreakdownConfig;
   counters: Record<string, number>;
   minLoss: EncodedNumber;
   maxLoss: EncodedNumber;
-  arrays: Record<string, EncodedNumber[]>;
+  arrays: Record<string, EncodedNumber[] | Float64Array>;
   topK: TopKState;
 }
