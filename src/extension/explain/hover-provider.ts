@@ -1,0 +1,73 @@
+/**
+ * Hovers on recognised prediction files: a data row shows its loss derived step by step, a
+ * header column its class summary. A CSV/JSONL row is read from its own line (plus the header),
+ * never the whole file; rank and totals come from the document's cached index.
+ */
+import * as vscode from 'vscode';
+import { derive } from '../../core/derivation';
+import { indexOfLine, rankOfLoss, sampleAtLine } from '../../core/explain';
+import { lossOptionsFor } from '../../core/analyze';
+import { lossUnderPresets } from '../../core/losses';
+import type { CachedIndex, DocumentIndexCache } from './document-cache';
+import { commandUri, headerFieldAt, headerHoverMarkdown, rowHoverMarkdown } from './hover-content';
+import type { ExplainServices } from './services';
+
+/** How long the last hover took on this thread (ms), for the output channel and tests. */
+export const hoverTimings: number[] = [];
+
+export class LossHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly cache: DocumentIndexCache, private readonly services: ExplainServices) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    if (!this.services.hoversEnabled()) return undefined;
+    // Instant when an index exists (even of an older version: a row reads from its own line);
+    // the first hover on a fresh document waits for its first pass.
+    const cached = this.cache.peek(doc) ?? (await this.cache.get(doc, token));
+    if (!cached || token.isCancellationRequested) return undefined;
+    const t0 = performance.now();
+    try {
+      const md = await this.content(doc, pos, cached);
+      if (md === undefined || token.isCancellationRequested) return undefined;
+      const ms = new vscode.MarkdownString(md);
+      ms.isTrusted = { enabledCommands: [this.services.openDashboardAtSampleCommand] };
+      return new vscode.Hover(ms, doc.lineAt(pos.line).range);
+    } finally {
+      hoverTimings.push(performance.now() - t0);
+      if (hoverTimings.length > 100) hoverTimings.shift();
+    }
+  }
+
+  private async content(doc: vscode.TextDocument, pos: vscode.Position, cached: CachedIndex): Promise<string | undefined> {
+    const { index } = cached;
+    const layout = index.layout;
+    const analysis = index.analysis;
+    if (!layout || !analysis) return undefined;
+    const line = pos.line + 1;
+    const isCsv = layout.format === 'csv' || layout.format === 'tsv';
+    if (isCsv && line === 1) {
+      const field = headerFieldAt(doc.lineAt(0).text, layout.delimiter ?? ',', pos.character);
+      return field ? (headerHoverMarkdown(analysis, field.name) ?? undefined) : undefined;
+    }
+    if (layout.format === 'json') return undefined;
+    if (isCsv && layout.quotedNewlines) return undefined;
+    // Only this row's text (and the header) goes to the reader.
+    const body = doc.lineAt(pos.line).text;
+    const text = isCsv ? `${doc.lineAt(0).text}\n${body}\n` : `${body}\n`;
+    const hit = await sampleAtLine(text, doc.uri.path, layout, isCsv ? 2 : 1);
+    if (hit.kind !== 'sample') return undefined;
+    const options = lossOptionsFor(layout, this.services.requestFor(doc.uri));
+    const derivation = derive(hit.sample, options, layout.numClasses, layout.classNames);
+    const fresh = cached.version === doc.version;
+    const at = fresh ? indexOfLine(index, line) : -1;
+    const row = at >= 0 ? (index.rows[at] as number) : line - (isCsv ? 2 : 1);
+    return rowHoverMarkdown({
+      derivation,
+      presetValues: lossUnderPresets(hit.sample, options, layout.numClasses),
+      line,
+      row,
+      rank: fresh && !derivation.ignored ? rankOfLoss(index, derivation.value) : undefined,
+      total: index.sortedLosses.length,
+      openCommandUri: commandUri(this.services.openDashboardAtSampleCommand, [doc.uri.toString(), row, line]),
+    });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Editor features on prediction files: derivation hovers, the summary CodeLens, diagnostics with
+ * quick fixes. The extension calls `registerExplainFeatures` once from `activate`.
+ */
+import * as vscode from 'vscode';
+import { PREDICTION_EXTENSIONS } from '../../shared/commands';
+import { LossCodeLensProvider } from './codelens-provider';
+import { DocumentIndexCache } from './document-cache';
+import { LossDiagnostics } from './diagnostics';
+import { hoverTimings, LossHoverProvider } from './hover-provider';
+import { LossQuickFixes, READ_AS_LOGITS_COMMAND } from './quick-fixes';
+import type { ExplainServices } from './services';
+
+export { defaultExplainServices, type ExplainServices } from './services';
+
+/** Recognised by file name, in any language mode (VS Code has no built-in CSV language). */
+export const PREDICTION_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: `**/*.{${PREDICTION_EXTENSIONS.join(',')}}` },
+  { scheme: 'untitled', pattern: `**/*.{${PREDICTION_EXTENSIONS.join(',')}}` },
+];
+
+/** Internal: reports the last re-index and hover costs (used by the e2e tests and for support). */
+export const EXPLAIN_STATS_COMMAND = 'lossLens.explain.stats';
+
+export function registerExplainFeatures(context: vscode.ExtensionContext, services: ExplainServices, log?: (message: string) => void): void {
+  const cache = new DocumentIndexCache(services, log);
+  const codeLens = new LossCodeLensProvider(cache, services);
+  const diagnostics = new LossDiagnostics(cache, services);
+  context.subscriptions.push(
+    cache,
+    codeLens,
+    diagnostics,
+    vscode.languages.registerHoverProvider(PREDICTION_SELECTOR, new LossHoverProvider(cache, services)),
+    vscode.languages.registerCodeLensProvider(PREDICTION_SELECTOR, codeLens),
+    vscode.languages.registerCodeActionsProvider(PREDICTION_SELECTOR, new LossQuickFixes(services), LossQuickFixes.metadata),
+    vscode.commands.registerCommand(READ_AS_LOGITS_COMMAND, (uri: vscode.Uri) => services.setInputOverride(uri, 'logits')),
+    vscode.commands.registerCommand(EXPLAIN_STATS_COMMAND, (uri?: vscode.Uri) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString());
+      const cached = doc ? cache.peek(doc) : undefined;
+      return { index: cached?.timing, rows: cached?.index.lines.length, hoverMs: [...hoverTimings] };
+    }),
+  );
+}

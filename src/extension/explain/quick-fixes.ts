@@ -1,0 +1,35 @@
+/** Quick fixes on Loss Lens diagnostics: read the file as logits, or choose its columns. */
+import * as vscode from 'vscode';
+import { DIAGNOSTIC_SOURCE, specOf } from './diagnostics';
+import type { QuickFix } from './diagnostic-content';
+import type { ExplainServices } from './services';
+
+export const READ_AS_LOGITS_COMMAND = 'lossLens.explain.readAsLogits';
+
+export const QUICK_FIX_TITLES: Record<QuickFix, string> = {
+  'read-as-logits': 'Loss Lens: read this file as logits',
+  'choose-columns': 'Loss Lens: choose columns...',
+};
+
+export class LossQuickFixes implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly services: ExplainServices) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const wanted = new Map<QuickFix, vscode.Diagnostic[]>();
+    for (const d of context.diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      for (const fix of specOf.get(d)?.fixes ?? []) wanted.set(fix, [...(wanted.get(fix) ?? []), d]);
+    }
+    return [...wanted].map(([fix, diagnostics]) => {
+      const action = new vscode.CodeAction(QUICK_FIX_TITLES[fix], vscode.CodeActionKind.QuickFix);
+      action.diagnostics = diagnostics;
+      action.isPreferred = fix === 'read-as-logits';
+      action.command = fix === 'read-as-logits'
+        ? { title: action.title, command: READ_AS_LOGITS_COMMAND, arguments: [doc.uri] }
+        : { title: action.title, command: this.services.chooseColumnsCommand, arguments: [doc.uri] };
+      return action;
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What the editor features need from the rest of the extension, and a working default built on
+ * the extension's own settings and per-file choices (Config, FileChoicesStore, requestFor).
+ */
+import * as vscode from 'vscode';
+import type { AnalysisRequest } from '../../core/analyze';
+import type { InputKind } from '../../core/types';
+import { Config } from '../config';
+import { FileChoicesStore } from '../file-choices';
+import { requestFor } from '../request';
+
+export interface ExplainServices {
+  /** The request the dashboard would use for this file: preset, log base, per-file overrides. */
+  requestFor(uri: vscode.Uri): AnalysisRequest;
+  /** Fires when anything requestFor depends on changes (settings, per-file choices). */
+  onDidChangeSettings: vscode.Event<void>;
+  /** Remembers "read this file as logits / probabilities" for the file (then onDidChangeSettings fires). */
+  setInputOverride(uri: vscode.Uri, input: InputKind): Promise<void>;
+  /** Command id taking (uri) that lets the user pick the columns of a file. */
+  chooseColumnsCommand: string;
+  /** Command id taking (uri string, row, line) that opens the dashboard at that sample. */
+  openDashboardAtSampleCommand: string;
+  /** Command id taking (uri) that opens the file's dashboard. */
+  openDashboardCommand: string;
+  codeLensEnabled(): boolean;
+  diagnosticsEnabled(): boolean;
+  hoversEnabled(): boolean;
+}
+
+export const EXPLAIN_SETTINGS = {
+  codeLens: 'lossLens.codeLens.enabled',
+  diagnostics: 'lossLens.diagnostics.enabled',
+  hovers: 'lossLens.hovers.enabled',
+} as const;
+
+/** Command id of the default "open the dashboard at a sample"; registered by defaultExplainServices. */
+export const OPEN_AT_SAMPLE_COMMAND = 'lossLens.openDashboardAtSample';
+
+function flag(key: string): boolean {
+  const dot = key.indexOf('.');
+  return vscode.workspace.getConfiguration(key.slice(0, dot)).get<boolean>(key.slice(dot + 1), true);
+}
+
+/**
+ * The real thing, from the extension's Config and FileChoicesStore (pass the extension's own
+ * instances so change events are shared; fresh ones are made otherwise). Registers the
+ * open-at-sample command, which opens the file's dashboard (and the row, once the dashboard
+ * can select one).
+ */
+export function defaultExplainServices(
+  context: vscode.ExtensionContext,
+  deps: { config?: Config; choices?: FileChoicesStore } = {},
+): ExplainServices {
+  const config = deps.config ?? new Config();
+  const choices = deps.choices ?? new FileChoicesStore(context.workspaceState);
+  if (!deps.config) context.subscriptions.push(config);
+  if (!deps.choices) context.subscriptions.push(choices);
+  const changed = new vscode.EventEmitter<void>();
+  context.subscriptions.push(
+    changed,
+    config.onDidChange(() => changed.fire()),
+    choices.onDidChange(() => changed.fire()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (Object.values(EXPLAIN_SETTINGS).some((k) => e.affectsConfiguration(k))) changed.fire();
+    }),
+    vscode.commands.registerCommand(OPEN_AT_SAMPLE_COMMAND, async (uri: string) => {
+      await vscode.commands.executeCommand('lossLens.openDashboard', vscode.Uri.parse(uri));
+    }),
+  );
+  return {
+    requestFor: (uri) => requestFor(config.all, choices.get(uri)),
+    onDidChangeSettings: changed.event,
+    setInputOverride: (uri, input) => choices.update(uri, { input }),
+    chooseColumnsCommand: 'lossLens.chooseColumns',
+    openDashboardAtSampleCommand: OPEN_AT_SAMPLE_COMMAND,
+    openDashboardCommand: 'lossLens.openDashboard',
+    codeLensEnabled: () => flag(EXPLAIN_SETTINGS.codeLens),
+    diagnosticsEnabled: () => flag(EXPLAIN_SETTINGS.diagnostics),
+    hoversEnabled: () => flag(EXPLAIN_SETTINGS.hovers),
+  };
+}
