@@ -14,6 +14,7 @@ import type { ByteRange, ByteSource, ChunkOptions } from '../../src/core/parse/t
 import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions, type SampleEval } from '../../src/core/types';
 import { fileSource, CHUNK_BYTES } from '../../src/node/file-source';
 import { readAll } from './parse-helpers';
+import { stringifyReport } from '../../src/core/report-json';
 import { ceEval, feed } from './breakdown-helpers';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 
@@ -178,5 +179,40 @@ describe('fast paths: typed accumulator states', () => {
     port1.close();
     assert.deepEqual(viaTyped.result(), viaJson.result());
     assert.equal(viaTyped.result().count, 400);
+  });
+});
+
+describe('fast paths: report JSON without a replacer', () => {
+  /** The former implementation: a replacer called on every value. */
+  const reference = (value: unknown, indent = 2): string =>
+    JSON.stringify(
+      value,
+      (_key, v: unknown) => {
+        if (typeof v !== 'number' || Number.isFinite(v)) return v;
+        if (Number.isNaN(v)) return null;
+        return v > 0 ? 'Infinity' : '-Infinity';
+      },
+      indent,
+    );
+
+  it('writes the same text as a replacer for any value, infinities and NaN included', () => {
+    const numbers = fc.oneof(fc.double(), fc.constantFrom(Infinity, -Infinity, NaN, -0));
+    const values = fc.anything({
+      values: [numbers, fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined)],
+      withTypedArray: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      withDate: true,
+      withMap: true,
+    });
+    fc.assert(fc.property(values, fc.constantFrom(0, 2), (v, indent) => assert.equal(stringifyReport(v, indent), reference(v, indent))), { numRuns: 2000 });
+  });
+
+  it('follows toJSON and leaves the input untouched', () => {
+    const inner = { mean: Infinity, rows: [1, -Infinity, NaN] };
+    const v = { a: inner, b: { toJSON: () => ({ c: -Infinity }) }, big: Array.from({ length: 1000 }, (_, i) => i) };
+    assert.equal(stringifyReport(v), reference(v));
+    assert.equal(inner.mean, Infinity);
+    assert.equal(inner.rows[1], -Infinity);
   });
 });
