@@ -1,0 +1,107 @@
+/**
+ * The dashboard: listens for HostMessages, renders the matching view into the root element and
+ * keeps the UI state with the webview API. Everything is rebuilt from the message on each render
+ * (a report is small: 50 worst rows, K classes), so no view holds stale numbers.
+ */
+import type { DashboardData, HostMessage, WebviewMessage } from '../shared/protocol';
+import type { Ctx, ViewState } from './context';
+import { Dom } from './dom';
+import { renderCalibration } from './sections/calibration';
+import { renderClasses } from './sections/classes';
+import { renderComparison } from './sections/comparison';
+import { drawCanvases, renderConfusion } from './sections/confusion';
+import { renderDistribution } from './sections/distribution';
+import { renderLayout, renderWarnings } from './sections/layout';
+import { renderError, renderLoading } from './sections/status';
+import { renderSummary } from './sections/summary';
+import { renderWhatIf } from './sections/whatif';
+import { renderWorst } from './sections/worst';
+
+/** The object acquireVsCodeApi() returns, as far as the dashboard uses it. */
+export interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+function restoredState(api: VsCodeApi): ViewState {
+  const s = api.getState();
+  if (s && typeof s === 'object' && typeof (s as ViewState).uri === 'string') return s as ViewState;
+  return { uri: '' };
+}
+
+export class Dashboard {
+  readonly ctx: Ctx;
+  private readonly root: HTMLElement;
+
+  constructor(
+    private readonly win: Window,
+    private readonly api: VsCodeApi,
+    root?: HTMLElement,
+  ) {
+    const doc = win.document;
+    this.root = root ?? doc.getElementById('root') ?? doc.body;
+    const state = restoredState(api);
+    this.ctx = {
+      dom: new Dom(doc),
+      post: (m) => api.postMessage(m),
+      state,
+      saveState: (patch) => {
+        Object.assign(this.ctx.state, patch);
+        api.setState({ ...this.ctx.state });
+      },
+      setTimeout: (f, ms) => win.setTimeout(f, ms),
+      clearTimeout: (h) => win.clearTimeout(h as number),
+    };
+  }
+
+  /** Registers the message listener, then tells the host it may send (it waits for `ready`). */
+  start(): void {
+    this.win.addEventListener('message', (e: MessageEvent) => this.handle(e.data as HostMessage));
+    this.api.postMessage({ type: 'ready' });
+  }
+
+  handle(m: HostMessage): void {
+    if (!m || typeof m !== 'object') return;
+    switch (m.type) {
+      case 'loading':
+        this.show(renderLoading(this.ctx, m.label, m.fraction), 'loading');
+        return;
+      case 'data':
+        this.renderData(m.data);
+        return;
+      case 'comparison':
+        this.show(renderComparison(this.ctx, m.comparison), 'comparison');
+        return;
+      case 'error':
+        this.show(renderError(this.ctx, m.label, m.message, m.problems, m.errorCount), 'error');
+        return;
+      default:
+        m satisfies never;
+    }
+  }
+
+  private renderData(data: DashboardData): void {
+    if (data.uri && data.uri !== this.ctx.state.uri) this.ctx.saveState({ uri: data.uri });
+    const r = data.report;
+    const { dom } = this.ctx;
+    const main = dom.h('div', { class: 'dashboard' },
+      renderSummary(this.ctx, data),
+      renderWarnings(this.ctx, r),
+      dom.h('div', { class: 'columns' }, renderWhatIf(this.ctx, data.whatIf, r.layout.numClasses), renderLayout(this.ctx, r)),
+      renderClasses(this.ctx, r),
+      dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
+      renderConfusion(this.ctx, r),
+      renderWorst(this.ctx, r));
+    this.show(main, 'data');
+    drawCanvases(this.root);
+  }
+
+  private show(view: HTMLElement, kind: string): void {
+    const { dom } = this.ctx;
+    // The ready marker means "numbers on screen": only the data and comparison views carry it.
+    const ready = kind === 'data' || kind === 'comparison' ? dom.h('span', { hidden: true, 'data-testid': 'dashboard-ready', 'data-view': kind }) : null;
+    this.root.replaceChildren(...[view, ready].filter((n): n is HTMLElement => n !== null));
+    this.root.setAttribute('data-view', kind);
+  }
+}

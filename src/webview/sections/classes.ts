@@ -1,0 +1,48 @@
+/** The per-class table with each class's share of the total loss drawn as an in-cell bar. */
+import type { ReportJson } from '../../core/report-json';
+import type { Ctx } from '../context';
+import type { Dom } from '../dom';
+import { int, num, pct } from '../format';
+import { sortableTable, type Column } from '../table';
+
+type ClassRow = ReportJson['perClass'][number];
+
+/** The share as a bar scaled to the largest share, so small differences between classes stay visible. */
+function shareBar(dom: Dom, share: number, max: number): Node {
+  const w = 60;
+  const frac = Number.isFinite(share) && max > 0 ? Math.max(0, Math.min(1, share / max)) : 0;
+  const bar = dom.svg('svg', { class: 'share-bar', width: w, height: 10, viewBox: `0 0 ${w} 10`, 'aria-hidden': 'true' },
+    dom.svg('rect', { class: 'share-track', x: 0, y: 1, width: w, height: 8, rx: 1 }),
+    dom.svg('rect', { class: 'share-fill', x: 0, y: 1, width: (frac * w).toFixed(2), height: 8, rx: 1 }));
+  return dom.h('span', { class: 'share-cell' }, bar, dom.h('span', { class: 'share-text' }, pct(share)));
+}
+
+export function renderClasses(ctx: Ctx, r: ReportJson): HTMLElement {
+  const { dom } = ctx;
+  const maxShare = Math.max(0, ...r.perClass.map((c) => (Number.isFinite(c.share) ? c.share : 0)));
+  const multilabel = r.layout.kind === 'multilabel';
+  const columns: Column<ClassRow>[] = [
+    { key: 'name', label: multilabel ? 'Label' : 'Class', value: (c) => c.name, cell: (c) => c.name },
+    { key: 'support', label: 'Support', numeric: true, value: (c) => c.support, cell: (c) => int(c.support), raw: (c) => c.support },
+    { key: 'meanLoss', label: `Mean loss (${r.unit})`, numeric: true, value: (c) => c.meanLoss, cell: (c) => num(c.meanLoss), raw: (c) => c.meanLoss },
+    { key: 'share', label: 'Share', numeric: true, value: (c) => c.share, cell: (c) => shareBar(dom, c.share, maxShare), raw: (c) => c.share, title: 'Fraction of the total loss from this class' },
+    { key: 'precision', label: 'Precision', numeric: true, value: (c) => c.precision, cell: (c) => num(c.precision), raw: (c) => c.precision },
+    { key: 'recall', label: 'Recall', numeric: true, value: (c) => c.recall, cell: (c) => num(c.recall), raw: (c) => c.recall },
+    { key: 'f1', label: 'F1', numeric: true, value: (c) => c.f1, cell: (c) => num(c.f1), raw: (c) => c.f1 },
+    { key: 'meanConfidence', label: 'Confidence', numeric: true, value: (c) => c.meanConfidence, cell: (c) => num(c.meanConfidence), raw: (c) => c.meanConfidence, title: 'Mean confidence of the samples predicted as this class' },
+    { key: 'meanTrueProb', label: 'p(true)', numeric: true, value: (c) => c.meanTrueProb, cell: (c) => num(c.meanTrueProb), raw: (c) => c.meanTrueProb, title: 'Mean probability given to this class by its own samples' },
+  ];
+  const table = sortableTable(dom, {
+    caption: `Per-${multilabel ? 'label' : 'class'} loss and scores, ${r.perClass.length} rows`,
+    testid: 'class-table',
+    columns,
+    rows: r.perClass,
+    sort: ctx.state.sort ?? null,
+    onSort: (sort) => ctx.saveState({ sort }),
+    rowAttrs: (c) => ({ 'data-testid': 'class-row', 'data-index': c.index }),
+  });
+  const avg = r.averages;
+  const averages = dom.h('p', { class: 'muted small', 'data-testid': 'averages' },
+    `Macro F1 ${num(avg.macro.f1)}, weighted F1 ${num(avg.weighted.f1)}, micro F1 ${num(avg.micro.f1)}.`);
+  return dom.section('classes', multilabel ? 'Per label' : 'Per class', table, averages);
+}

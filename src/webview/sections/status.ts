@@ -1,0 +1,29 @@
+/** The loading and error states that replace the dashboard while no report is available. */
+import type { ProblemData } from '../../shared/protocol';
+import type { Ctx } from '../context';
+import { int } from '../format';
+
+export function renderLoading(ctx: Ctx, label: string, fraction: number | null): HTMLElement {
+  const { dom } = ctx;
+  const bar = dom.h('progress', { max: 1, 'aria-label': `Reading ${label}`, 'data-testid': 'loading-progress' });
+  if (fraction !== null && Number.isFinite(fraction)) bar.value = Math.max(0, Math.min(1, fraction));
+  const pctText = fraction !== null && Number.isFinite(fraction) ? ` ${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%` : '';
+  return dom.h('section', { class: 'card status loading', 'data-testid': 'loading', 'aria-busy': 'true' },
+    dom.h('h2', {}, `Reading ${label}…`), bar, dom.h('span', { class: 'muted', role: 'status' }, pctText));
+}
+
+export function renderError(ctx: Ctx, label: string, message: string, problems: ProblemData[], errorCount: number): HTMLElement {
+  const { dom } = ctx;
+  const more = errorCount > problems.length ? dom.h('p', { class: 'muted small' }, `${int(errorCount - problems.length)} more not listed.`) : null;
+  const choose = dom.h('button', { type: 'button', class: 'secondary' }, 'Choose columns…');
+  choose.addEventListener('click', () => ctx.post({ type: 'command', command: 'chooseColumns' }));
+  const retry = dom.h('button', { type: 'button' }, 'Retry');
+  retry.addEventListener('click', () => ctx.post({ type: 'command', command: 'refresh' }));
+  return dom.h('section', { class: 'card status error', 'data-testid': 'error', role: 'alert' },
+    dom.h('h2', {}, `Could not read ${label}`),
+    dom.h('p', { 'data-testid': 'error-message' }, message),
+    problems.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...problems.map((p) =>
+      dom.h('li', { class: 'problem', 'data-line': p.line }, dom.h('span', { class: 'loc' }, `${p.line}${p.column !== null ? `:${p.column}` : ''}`), ' ', p.message))) : null,
+    more,
+    dom.h('div', { class: 'actions' }, retry, choose));
+}

@@ -1,0 +1,73 @@
+/** The headline: mean loss with its unit and preset, count, accuracy, ECE, and the history sparkline. */
+import type { DashboardData } from '../../shared/protocol';
+import { PRESETS } from '../../core/presets';
+import { chartFigure, type Dom } from '../dom';
+import { KIND_NAMES, type Ctx } from '../context';
+import { int, num, raw } from '../format';
+
+function figure(dom: Dom, testid: string, label: string, value: number, shown: string, detail?: Node | string): HTMLElement {
+  return dom.h(
+    'div',
+    { class: 'figure' },
+    dom.h('dt', {}, label),
+    dom.h('dd', {}, dom.h('span', { class: 'figure-value', 'data-testid': testid, 'data-value': raw(value) }, shown), detail ? dom.h('span', { class: 'figure-detail' }, detail) : null),
+  );
+}
+
+/** Mean loss after each reload, oldest first: a polyline scaled to its own range. */
+export function sparkline(dom: Dom, history: DashboardData['history'], unit: string): HTMLElement | null {
+  const pts = history.filter((h) => Number.isFinite(h.mean));
+  if (pts.length < 2) return null;
+  const w = 120;
+  const hgt = 28;
+  const lo = Math.min(...pts.map((p) => p.mean));
+  const hi = Math.max(...pts.map((p) => p.mean));
+  const span = hi - lo || 1;
+  const xy = pts.map((p, i) => [2 + (i * (w - 4)) / (pts.length - 1), hgt - 3 - ((p.mean - lo) / span) * (hgt - 6)] as const);
+  const svg = dom.svg(
+    'svg',
+    { class: 'sparkline', width: w, height: hgt, viewBox: `0 0 ${w} ${hgt}` },
+    dom.svg('polyline', { points: xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), class: 'spark-line' }),
+  );
+  const last = xy[xy.length - 1];
+  if (last) svg.appendChild(dom.svg('circle', { cx: last[0].toFixed(1), cy: last[1].toFixed(1), r: 2.5, class: 'spark-dot' }));
+  const first = pts[0]?.mean ?? NaN;
+  const final = pts[pts.length - 1]?.mean ?? NaN;
+  const label = `Mean loss over the last ${pts.length} loads, from ${num(first)} to ${num(final)} ${unit}`;
+  const alt = dom.h('ol', {}, ...pts.map((p) => dom.h('li', {}, `${new Date(p.time).toISOString()}: ${num(p.mean)} ${unit}`)));
+  return chartFigure(dom, svg, label, alt, 'history-sparkline');
+}
+
+export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
+  const { dom } = ctx;
+  const r = data.report;
+  const preset = PRESETS[r.preset];
+  const meanLabel = r.options.reduction === 'sum' ? 'Sum loss' : 'Mean loss';
+  const presetBadge = dom.h('span', { class: 'badge', 'data-testid': 'preset', 'data-value': r.preset, title: preset.description }, preset.label);
+  const unit = dom.h('span', { class: 'unit', 'data-testid': 'unit' }, r.unit);
+  const meanDetail = dom.h('span', {}, unit, ' ', presetBadge);
+  const list = dom.h(
+    'dl',
+    { class: 'figures' },
+    figure(dom, 'mean-loss', meanLabel, r.value, num(r.value, 6), meanDetail),
+    figure(dom, 'count', 'Samples', r.count, int(r.count), [r.ignored ? `${int(r.ignored)} ignored` : '', r.skipped ? `${int(r.skipped)} skipped` : ''].filter(Boolean).join(', ')),
+    figure(dom, 'accuracy', r.layout.kind === 'multilabel' ? 'Exact-match accuracy' : 'Accuracy', r.accuracy, num(r.accuracy)),
+    figure(dom, 'ece', 'ECE', r.ece, num(r.ece), `${r.calibration.bins.length} bins`),
+    figure(dom, 'perplexity', 'Perplexity', r.perplexity, num(r.perplexity)),
+    figure(dom, 'entropy', 'Mean entropy', r.meanEntropy, num(r.meanEntropy), r.unit),
+  );
+  if (r.infinite > 0) {
+    list.appendChild(figure(dom, 'infinite', 'Infinite losses', r.infinite, int(r.infinite)));
+  }
+  const desc = dom.h(
+    'p',
+    { class: 'subtitle' },
+    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} rows, ${r.format.toUpperCase()}. `,
+    dom.h('span', { class: 'muted' }, `Preset ${r.preset}: ${preset.description}`),
+  );
+  const spark = sparkline(dom, data.history, r.unit);
+  const meta = dom.h('p', { class: 'muted small' }, `Computed in ${int(Math.round(data.elapsedMs))} ms`);
+  return dom.h('section', { class: 'card summary', id: 'summary', 'aria-labelledby': 'summary-heading' },
+    dom.h('header', { class: 'summary-head' }, dom.h('h1', { id: 'summary-heading', 'data-testid': 'title' }, data.label), spark),
+    desc, list, meta);
+}

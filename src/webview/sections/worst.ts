@@ -1,0 +1,43 @@
+/** The worst samples: a sortable table whose rows open the sample's line and its derivation. */
+import type { ReportJson } from '../../core/report-json';
+import { className, type Ctx } from '../context';
+import { int, num } from '../format';
+import { sortableTable, type Column } from '../table';
+
+type Worst = ReportJson['worst'][number] & { rank: number };
+
+export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
+  const { dom } = ctx;
+  const names = r.layout.classNames;
+  const multilabel = r.layout.kind === 'multilabel';
+  const rows: Worst[] = r.worst.map((w, i) => ({ ...w, rank: i + 1 }));
+  const columns: Column<Worst>[] = [
+    { key: 'rank', label: '#', numeric: true, value: (w) => w.rank, cell: (w) => String(w.rank) },
+    { key: 'line', label: 'Line', numeric: true, value: (w) => w.line, cell: (w) => int(w.line), raw: (w) => w.line },
+    { key: 'loss', label: `Loss (${r.unit})`, numeric: true, value: (w) => w.loss, cell: (w) => num(w.loss), raw: (w) => w.loss },
+    ...(multilabel
+      ? [{ key: 'worstLabel', label: 'Worst label', value: (w: Worst) => className(names, w.worstLabel), cell: (w: Worst) => className(names, w.worstLabel) }]
+      : [
+        { key: 'true', label: 'True', value: (w: Worst) => className(names, w.trueClass), cell: (w: Worst) => className(names, w.trueClass) },
+        { key: 'predicted', label: 'Predicted', value: (w: Worst) => className(names, w.predictedClass), cell: (w: Worst) => className(names, w.predictedClass) },
+      ]),
+    { key: 'trueProb', label: 'p(true)', numeric: true, value: (w) => w.trueProb, cell: (w) => num(w.trueProb), raw: (w) => w.trueProb },
+    { key: 'confidence', label: 'Confidence', numeric: true, value: (w) => w.confidence, cell: (w) => num(w.confidence), raw: (w) => w.confidence },
+  ];
+  const activate = (w: Worst) => {
+    ctx.post({ type: 'revealLine', line: w.line });
+    ctx.post({ type: 'selectSample', row: w.row, line: w.line });
+  };
+  if (rows.length === 0) return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted' }, 'No samples.'));
+  const table = sortableTable(dom, {
+    caption: `The ${rows.length} samples with the highest loss; press Enter on a row to open its line`,
+    testid: 'worst-table',
+    columns,
+    rows,
+    sort: ctx.state.worstSort ?? null,
+    onSort: (worstSort) => ctx.saveState({ worstSort }),
+    rowAttrs: (w) => ({ 'data-testid': 'worst-row', 'data-row': w.row, 'data-line': w.line, title: `Open line ${w.line} and show how its loss is computed` }),
+    onActivate: activate,
+  });
+  return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted small' }, 'Click a row or press Enter to open the line and see its derivation.'), table);
+}

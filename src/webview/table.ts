@@ -1,0 +1,108 @@
+/**
+ * A sortable data table: each header is a button (Enter / Space sort it, again to reverse) with
+ * aria-sort on its th; rows are focusable and can be activated by click or Enter. Sorting re-renders
+ * the body only; NaN sorts last whatever the direction, so undefined figures never lead.
+ */
+import type { Dom } from './dom';
+
+export interface Column<R> {
+  key: string;
+  label: string;
+  numeric?: boolean;
+  /** The sort key. */
+  value: (r: R) => number | string;
+  cell: (r: R) => Node | string;
+  title?: string;
+  /** Full-precision value for the cell's data-value hook (e2e tests compare it with the CLI). */
+  raw?: (r: R) => number;
+}
+
+export interface SortState {
+  column: string;
+  descending: boolean;
+}
+
+export interface TableOptions<R> {
+  caption: string;
+  testid: string;
+  columns: Column<R>[];
+  rows: R[];
+  sort: SortState | null;
+  onSort: (s: SortState) => void;
+  rowAttrs: (r: R) => Record<string, string | number>;
+  onActivate?: (r: R) => void;
+}
+
+function compare(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const an = Number.isNaN(a);
+    const bn = Number.isNaN(b);
+    if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+  return String(a).localeCompare(String(b), undefined, { numeric: true });
+}
+
+export function sortRows<R>(rows: readonly R[], col: Column<R>, descending: boolean): R[] {
+  const indexed = rows.map((r, i) => ({ r, i, v: col.value(r) }));
+  indexed.sort((x, y) => {
+    const xn = typeof x.v === 'number' && Number.isNaN(x.v);
+    const yn = typeof y.v === 'number' && Number.isNaN(y.v);
+    if (xn || yn) return xn === yn ? x.i - y.i : xn ? 1 : -1;
+    const c = compare(x.v, y.v);
+    return (descending ? -c : c) || x.i - y.i;
+  });
+  return indexed.map((x) => x.r);
+}
+
+export function sortableTable<R>(dom: Dom, o: TableOptions<R>): HTMLElement {
+  let sort = o.sort && o.columns.some((c) => c.key === o.sort?.column) ? o.sort : null;
+  const tbody = dom.h('tbody');
+  const headRow = dom.h('tr');
+  const ths: HTMLTableCellElement[] = [];
+
+  const renderBody = () => {
+    const col = sort ? o.columns.find((c) => c.key === sort?.column) : undefined;
+    const rows = col && sort ? sortRows(o.rows, col, sort.descending) : o.rows;
+    tbody.replaceChildren(
+      ...rows.map((r) => {
+        const tr = dom.h('tr', { tabindex: 0, ...o.rowAttrs(r) });
+        for (const c of o.columns) {
+          tr.appendChild(dom.h('td', { class: c.numeric ? 'num' : null, 'data-col': c.key, 'data-value': c.raw ? String(c.raw(r)) : null }, c.cell(r)));
+        }
+        if (o.onActivate) {
+          const act = o.onActivate;
+          tr.classList.add('activatable');
+          tr.addEventListener('click', () => act(r));
+          tr.addEventListener('keydown', (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              act(r);
+            }
+          });
+        }
+        return tr;
+      }),
+    );
+    o.columns.forEach((c, i) => {
+      const th = ths[i];
+      if (!th) return;
+      th.setAttribute('aria-sort', sort?.column === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
+    });
+  };
+
+  for (const c of o.columns) {
+    const button = dom.h('button', { type: 'button', class: 'sort', 'data-column': c.key, title: c.title ?? null }, c.label, dom.h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }));
+    button.addEventListener('click', () => {
+      // Numbers start from the largest (the worst loss, the biggest class), names from A.
+      sort = sort?.column === c.key ? { column: c.key, descending: !sort.descending } : { column: c.key, descending: !!c.numeric };
+      renderBody();
+      o.onSort(sort);
+    });
+    const th = dom.h('th', { scope: 'col', class: c.numeric ? 'num' : null }, button);
+    ths.push(th);
+    headRow.appendChild(th);
+  }
+  renderBody();
+  return dom.h('div', { class: 'table-wrap' }, dom.h('table', { 'data-testid': o.testid }, dom.h('caption', { class: 'visually-hidden' }, o.caption), dom.h('thead', {}, headRow), tbody));
+}
