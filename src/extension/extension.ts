@@ -7,6 +7,7 @@ import { AnalysisService } from './analysis-service';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { DashboardManager } from './dashboard/manager';
+import { defaultExplainServices, registerExplainFeatures } from './explain';
 import { FileChoicesStore } from './file-choices';
 import { LossStatusBar } from './status-bar';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     config.onDidChange(() => dashboards.refreshAll()),
     ...registerCommands({ service, dashboards, extensionUri: context.extensionUri }),
   );
+  registerExplainFeatures(context, defaultExplainServices(context, { config, choices }), (m) => output.appendLine(m));
 }
 
 export function deactivate(): void {
