@@ -15,18 +15,25 @@ export interface WorkerInput {
   range: ByteRange;
 }
 
+/** What the host posts: the job (once; the worker may be started before it is known), or a cancel. */
+export type WorkerRequest = { type: 'job'; input: WorkerInput } | 'cancel';
+
 export type WorkerMessage =
   | { type: 'progress'; bytesRead: number }
   | { type: 'done'; part: Awaited<ReturnType<typeof analyzePart>> }
   | { type: 'failed'; message: string };
 
-async function main(input: WorkerInput): Promise<void> {
+const controller = new AbortController();
+parentPort?.on('message', (m: WorkerRequest) => {
+  if (m === 'cancel') controller.abort();
+  else if (m.type === 'job') void run(m.input);
+});
+// A host that passes the job at start (workerData) rather than by message.
+if (workerData) void run(workerData as WorkerInput);
+
+async function run(input: WorkerInput): Promise<void> {
   const port = parentPort;
   if (!port) return;
-  const controller = new AbortController();
-  port.on('message', (m: unknown) => {
-    if (m === 'cancel') controller.abort();
-  });
   try {
     const source = await fileSource(input.path, input.name);
     const part = await analyzePart(source, input.request, {
@@ -44,4 +51,3 @@ async function main(input: WorkerInput): Promise<void> {
   }
 }
 
-void main(workerData as WorkerInput);

@@ -10,8 +10,8 @@ import {
   analyze, inferFileLayout, mergeParts,
   type Analysis, type AnalysisPart, type AnalysisRequest, type PartOptions,
 } from '../core/analyze';
-import { planRanges, type ByteRange, type Layout } from '../core/parse';
-import type { WorkerInput, WorkerMessage } from './analysis-worker';
+import { MIN_SPLIT_BYTES, planRanges, type ByteRange, type Layout } from '../core/parse';
+import type { WorkerInput, WorkerMessage, WorkerRequest } from './analysis-worker';
 import { fileSource, type FileSource } from './file-source';
 
 export interface AnalyzeFileOptions {
@@ -27,9 +27,30 @@ export interface AnalyzeFileOptions {
   name?: string;
 }
 
-function runWorker(script: string, input: WorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<AnalysisPart> {
+/**
+ * A worker started before its job is known: a thread takes some 30 ms to boot, which overlaps the
+ * layout inference on this thread instead of following it. Failures before the job are kept
+ * (an 'error' event without a listener would be thrown).
+ */
+interface SpareWorker {
+  worker: Worker;
+  failure?: Error;
+}
+
+function spawnWorker(script: string): SpareWorker {
+  const spare: SpareWorker = { worker: new Worker(script) };
+  spare.worker.on('error', (err) => (spare.failure ??= err));
+  spare.worker.on('exit', (code) => (spare.failure ??= new Error(`worker stopped (exit code ${code})`)));
+  return spare;
+}
+
+function runWorker(spare: SpareWorker, input: WorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<AnalysisPart> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: input });
+    const worker = spare.worker;
+    if (spare.failure !== undefined) {
+      reject(spare.failure);
+      return;
+    }
     const cancel = () => worker.postMessage('cancel');
     signal?.addEventListener('abort', cancel, { once: true });
     let settled = false;
@@ -47,16 +68,19 @@ function runWorker(script: string, input: WorkerInput, signal: AbortSignal | und
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`worker stopped (exit code ${code})`))));
+    worker.postMessage({ type: 'job', input } satisfies WorkerRequest);
   });
 }
 
-async function analyzeRanges(source: FileSource, layout: Layout, request: AnalysisRequest, ranges: ByteRange[], opts: AnalyzeFileOptions): Promise<AnalysisPart[]> {
+async function analyzeRanges(
+  source: FileSource, layout: Layout, request: AnalysisRequest, ranges: ByteRange[], spares: SpareWorker[], opts: AnalyzeFileOptions,
+): Promise<AnalysisPart[]> {
   const script = opts.workerScript ?? join(__dirname, 'worker.js');
   const progress = ranges.map(() => 0);
   const report = () => opts.onProgress?.(progress.reduce((a, b) => a + b, 0), source.size);
   return Promise.all(
     ranges.map((range, i) =>
-      runWorker(script, { path: source.path, name: source.name, request, layout, range }, opts.signal, (n) => {
+      runWorker(spares.shift() ?? spawnWorker(script), { path: source.path, name: source.name, request, layout, range }, opts.signal, (n) => {
         progress[i] = n;
         report();
       }),
@@ -66,15 +90,27 @@ async function analyzeRanges(source: FileSource, layout: Layout, request: Analys
 
 export async function analyzeFile(path: string, request: AnalysisRequest, opts: AnalyzeFileOptions = {}): Promise<Analysis> {
   const source = await fileSource(path, opts.name ?? path);
-  const layout = await inferFileLayout(source, request, opts.signal);
   const threads = opts.threads ?? availableParallelism();
-  const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.(n, source.size));
-  // Per-sample output wants rows in file order from one reader.
-  const ranges = opts.onEval === undefined ? planRanges(layout, source.size, threads) : undefined;
-  if (ranges !== undefined) {
-    const parts = await analyzeRanges(source, layout, request, ranges, opts);
-    // A quoted newline seen only past the inference sample makes byte ranges unsafe: read again in one pass.
-    if (!parts.some((p) => p.read.splitUnsafe)) return mergeParts(source.name, layout, request, parts);
+  // Boot the workers while the layout is inferred when the file will most likely be split: a plain
+  // (not gzip) file big enough, not a JSON document, no per-sample output (that wants one reader).
+  const likelySplit =
+    opts.onEval === undefined && threads >= 2 && source.size !== undefined && source.size >= MIN_SPLIT_BYTES && !/\.json$/i.test(path);
+  const script = opts.workerScript ?? join(__dirname, 'worker.js');
+  const spares = likelySplit ? Array.from({ length: threads }, () => spawnWorker(script)) : [];
+  try {
+    const layout = await inferFileLayout(source, request, opts.signal);
+    const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.(n, source.size));
+    // Per-sample output wants rows in file order from one reader.
+    const ranges = opts.onEval === undefined ? planRanges(layout, source.size, threads) : undefined;
+    if (ranges !== undefined) {
+      const parts = await analyzeRanges(source, layout, request, ranges, spares, opts);
+      // A quoted newline seen only past the inference sample makes byte ranges unsafe: read again in one pass.
+      if (!parts.some((p) => p.read.splitUnsafe)) return mergeParts(source.name, layout, request, parts);
+    }
+    for (const s of spares.splice(0)) void s.worker.terminate();
+    return analyze(source, request, { layout, signal: opts.signal, onProgress, onEval: opts.onEval });
+  } finally {
+    // Workers not given a job (inference failed, or the file was not split after all).
+    for (const s of spares) void s.worker.terminate();
   }
-  return analyze(source, request, { layout, signal: opts.signal, onProgress, onEval: opts.onEval });
 }
