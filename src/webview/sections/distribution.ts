@@ -34,7 +34,7 @@ export function visibleBins(h: ReportJson['histogram']): Bin[] {
   return bins;
 }
 
-const unset = (v: number | null | undefined) => v === null || v === undefined || Number.isNaN(v);
+const unset = (v: number | readonly number[] | null | undefined) => v === null || v === undefined || (typeof v === 'number' ? Number.isNaN(v) : v.length === 0);
 
 /** Whether every loss is -log p(true) of one probability: then the bins map onto the curve. */
 export function lossIsNegLogP(r: ReportJson): boolean {
