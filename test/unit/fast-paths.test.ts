@@ -15,6 +15,7 @@ import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions, type SampleEval } from
 import { fileSource, CHUNK_BYTES } from '../../src/node/file-source';
 import { readAll } from './parse-helpers';
 import { stringifyReport } from '../../src/core/report-json';
+import { CsvTokenizer, fieldText, rowTexts } from '../../src/core/parse/csv';
 import { ceEval, feed } from './breakdown-helpers';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 
@@ -214,5 +215,31 @@ describe('fast paths: report JSON without a replacer', () => {
     assert.equal(stringifyReport(v), reference(v));
     assert.equal(inner.mean, Infinity);
     assert.equal(inner.rows[1], -Infinity);
+  });
+});
+
+describe('fast paths: row texts from one decode', () => {
+  it('equal the per-field decode for ASCII, quoted, doubled-quote and non-ASCII rows', () => {
+    const field = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', '1', '.', '-', ' ', 'é', '猫', '😀') }),
+      fc.string().map((t) => `"${t.replace(/"/g, '""')}"`),
+      fc.double({ noNaN: true }).map(String),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }), (rows) => {
+        const text = rows.map((r) => r.join(',')).join('\n') + '\n';
+        const tok = new CsvTokenizer({ delimiter: 44 });
+        let seen = 0;
+        const check = (row: Parameters<typeof rowTexts>[0]) => {
+          seen++;
+          const want = Array.from({ length: row.count }, (_, i) => fieldText(row, i));
+          assert.deepEqual(rowTexts(row), want);
+        };
+        tok.push(new TextEncoder().encode(text), check);
+        tok.end(check);
+        assert.ok(seen > 0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

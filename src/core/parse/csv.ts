@@ -441,10 +441,29 @@ export function fieldText(row: CsvRow, i: number): string {
   return row.quoted[i] === 2 ? text.replace(/""/g, '"') : text;
 }
 
-/** Every field's text. */
+/**
+ * Every field's text. An ASCII row is decoded once and sliced (byte offsets are then character
+ * offsets): a decode per field made layout inference on 1000-column rows cost 25 ms in decoding
+ * alone, and the garbage as much again.
+ */
 export function rowTexts(row: CsvRow): string[] {
   const out: string[] = [];
-  for (let i = 0; i < row.count; i++) out.push(fieldText(row, i));
+  const n = row.count;
+  if (n === 0) return out;
+  const from = row.starts[0]!;
+  const to = row.ends[n - 1]!;
+  const buf = row.buf;
+  let ascii = from <= to;
+  for (let i = from; ascii && i < to; i++) if (buf[i]! >= 0x80) ascii = false;
+  if (!ascii) {
+    for (let i = 0; i < n; i++) out.push(fieldText(row, i));
+    return out;
+  }
+  const text = utf8.decode(buf.subarray(from, to));
+  for (let i = 0; i < n; i++) {
+    const field = text.slice(row.starts[i]! - from, row.ends[i]! - from);
+    out.push(row.quoted[i] === 2 ? field.replace(/""/g, '"') : field);
+  }
   return out;
 }
 
