@@ -79,17 +79,19 @@ const browser = await chromium.launch({
 try {
   for (const [name, vars] of Object.entries(themes)) {
     const css = Object.entries(vars).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
-    const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="dashboard.css">
-<style>html { ${css} --vscode-font-family: ${font}; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; }</style></head>
+    writeFileSync(join(out, `theme-${name}.css`), `html { ${css} --vscode-font-family: ${font}; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; }`);
+    // The same CSP as the extension's page (no inline styles, scripts by nonce only), so a
+    // violation shows up here as a console error.
+    const page = `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src file:; script-src 'nonce-preview'; img-src file: data:">
+<link rel="stylesheet" href="theme-${name}.css"><link rel="stylesheet" href="dashboard.css"></head>
 <body class="vscode-${name}"><div id="root"></div>
-<script>
-window.posted = [];
-let state = undefined;
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });
-</script>
-<script src="webview.js"></script>
-<script src="message.js"></script>
+<script nonce="preview" src="fake-api.js"></script>
+<script nonce="preview" src="webview.js"></script>
+<script nonce="preview" src="message.js"></script>
 </body></html>`;
+    writeFileSync(join(out, 'fake-api.js'), `window.posted = []; let state; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });
+document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`);
     writeFileSync(join(out, `${name}.html`), page);
     // JSON has no NaN / Infinity: written as tokens, then swapped for the JavaScript literals.
     const literal = JSON.stringify(message, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `__${v}__` : v))

@@ -7,17 +7,18 @@ import { reportJson, type ReportJson } from '../../src/core/report-json';
 import type { DashboardData, HostMessage, WebviewMessage, WhatIf } from '../../src/shared/protocol';
 import { Dashboard } from '../../src/webview/app';
 
-export const request = (over: Partial<AnalysisRequest['loss']> = {}): AnalysisRequest => ({
+export const request = (over: Partial<AnalysisRequest['loss']> = {}, rest: Partial<AnalysisRequest> = {}): AnalysisRequest => ({
   loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e', ...over },
   overrides: {},
   skipInvalid: false,
   topK: 10,
   calibrationBins: 15,
+  ...rest,
 });
 
-export async function reportOf(path: string, text?: string, over: Partial<AnalysisRequest['loss']> = {}): Promise<ReportJson> {
+export async function reportOf(path: string, text?: string, over: Partial<AnalysisRequest['loss']> = {}, rest: Partial<AnalysisRequest> = {}): Promise<ReportJson> {
   const bytes = text === undefined ? new Uint8Array(readFileSync(path)) : new TextEncoder().encode(text);
-  return reportJson(await analyze(bytesSource(path, bytes), request(over)));
+  return reportJson(await analyze(bytesSource(path, bytes), request(over, rest)));
 }
 
 /** A deterministic K-class CSV whose true class usually wins, and class 3 is often taken for 8. */

@@ -283,6 +283,21 @@ describe('webview dashboard: controls and states', () => {
     assert.match(h.root.textContent ?? '', /1 more not listed/);
     assert.equal(h.root.querySelectorAll('b').length, 0);
     assert.equal(h.root.querySelector('[data-testid="dashboard-ready"]'), null);
+    h.posted.length = 0;
+    (h.root.querySelector('[data-testid="problems"] li') as HTMLElement).click();
+    assert.deepEqual(h.posted, [{ type: 'revealLine', line: 4 }]);
+  });
+
+  it('lists the warnings of a file read with invalid rows skipped, each opening its line', async () => {
+    const r = await reportOf('samples/problems.csv', undefined, {}, { skipInvalid: true });
+    assert.ok(r.warnings.length > 0);
+    const h = harness();
+    h.dashboard.handle({ type: 'data', data: dataOf(r) });
+    const items = [...h.root.querySelectorAll('[data-testid="warnings"] li')];
+    assert.deepEqual(items.map((li) => li.textContent), r.warnings.map((w) => `${w.line}${w.column !== null ? `:${w.column}` : ''} ${w.message}`));
+    h.posted.length = 0;
+    items[0]?.dispatchEvent(new h.win.KeyboardEvent('keydown', { key: 'Enter' }) as unknown as Event);
+    assert.deepEqual(h.posted, [{ type: 'revealLine', line: r.warnings[0]?.line }]);
   });
 
   it('shows a history sparkline with a text alternative', () => {

@@ -35,9 +35,9 @@ export function renderComparison(ctx: Ctx, c: ComparisonData): HTMLElement {
       dom.h('td', { class: 'num', 'data-value': raw(y) }, num(y)),
       dom.h('td', { class: 'num', 'data-value': raw(y - x) }, deltaCell(dom, y - x, lowerIsBetter)));
   const summary = dom.h('table', { class: 'compare-summary', 'data-testid': 'compare-summary' },
-    dom.h('thead', {}, dom.h('tr', {}, dom.h('th', { scope: 'col' }, ''), dom.h('th', { scope: 'col', class: 'num' }, c.base.label), dom.h('th', { scope: 'col', class: 'num' }, c.other.label), dom.h('th', { scope: 'col', class: 'num' }, 'Δ'))),
+    dom.h('thead', {}, dom.h('tr', {}, dom.h('th', { scope: 'col' }, ''), dom.h('th', { scope: 'col', class: 'num' }, c.base.label, ' ', dom.h('span', { class: 'badge', 'data-testid': 'compare-preset-base' }, a.preset)), dom.h('th', { scope: 'col', class: 'num' }, c.other.label, ' ', dom.h('span', { class: 'badge', 'data-testid': 'compare-preset-other' }, b.preset)), dom.h('th', { scope: 'col', class: 'num' }, 'Δ'))),
     dom.h('tbody', {},
-      head(`Mean loss (${a.unit}, ${a.preset})`, 'mean', a.value, b.value, true),
+      head(`Mean loss (${a.unit})`, 'mean', a.value, b.value, true),
       head('Accuracy', 'accuracy', a.accuracy, b.accuracy, false),
       head('ECE', 'ece', a.ece, b.ece, true)));
   const byIndex = new Map(b.perClass.map((p) => [p.index, p]));

@@ -67,10 +67,14 @@ interface Geometry {
   top: number;
 }
 
-function geometry(k: number): Geometry {
+/** Room for the labels: ~6 px per character at 10 px, column labels rotated (sin 50° for SVG, upright for canvas). */
+function geometry(names: readonly string[]): Geometry {
+  const k = names.length;
   const cell = Math.max(3, Math.min(36, Math.floor(600 / k)));
-  const longest = k <= SVG_MAX_CLASSES ? 90 : 70;
-  return { k, cell, left: longest, top: longest };
+  const longest = Math.min(16, Math.max(1, ...names.map((n) => n.length)));
+  const left = Math.round(Math.min(120, 12 + 6 * longest));
+  const top = Math.round(Math.min(110, 12 + 6 * longest * (k <= SVG_MAX_CLASSES ? 0.77 : 1)));
+  return { k, cell, left, top };
 }
 
 function svgMatrix(dom: Dom, names: string[], m: number[][], g: Geometry): SVGSVGElement {
@@ -142,7 +146,7 @@ function canvasMatrix(dom: Dom, names: string[], m: number[][], g: Geometry): HT
     ctx.font = `10px ${font}`;
     const step = labelStep(g.cell);
     for (let t = 0; t < g.k; t += step) {
-      const label = className(names, t).slice(0, 12);
+      const label = className(names, t).slice(0, 16);
       ctx.textAlign = 'right';
       ctx.fillText(label, g.left - 4, g.top + t * g.cell + g.cell / 2 + 3);
       ctx.save();
@@ -166,7 +170,7 @@ export function renderConfusion(ctx: Ctx, r: ReportJson): HTMLElement | null {
   const m = r.confusion;
   if (!m) return null;
   const names = r.layout.classNames.length === m.length ? r.layout.classNames : m.map((_, i) => String(i));
-  const g = geometry(m.length);
+  const g = geometry(names);
   const useSvg = m.length <= SVG_MAX_CLASSES;
   const chart = useSvg ? svgMatrix(dom, names, m, g) : canvasMatrix(dom, names, m, g);
   const cursor = dom.svg('rect', { class: 'cursor', width: g.cell + 1, height: g.cell + 1, x: g.left - 1, y: g.top - 1, visibility: 'hidden' });

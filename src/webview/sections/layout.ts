@@ -2,6 +2,7 @@
 import type { ReportJson } from '../../core/report-json';
 import type { Ctx } from '../context';
 import { int } from '../format';
+import { problemItem } from './status';
 
 export function renderLayout(ctx: Ctx, r: ReportJson): HTMLElement {
   const { dom } = ctx;
@@ -23,7 +24,6 @@ export function renderWarnings(ctx: Ctx, r: ReportJson): HTMLElement | null {
   if (r.warnings.length === 0) return null;
   const more = r.warningCount > r.warnings.length ? dom.h('p', { class: 'muted small' }, `${int(r.warningCount - r.warnings.length)} more not listed.`) : null;
   return dom.section('warnings', `Warnings (${int(r.warningCount)})`,
-    dom.h('ul', { class: 'problems', 'data-testid': 'warnings' }, ...r.warnings.map((w) =>
-      dom.h('li', { class: 'problem warning' }, dom.h('span', { class: 'loc' }, `${w.line}${w.column !== null ? `:${w.column}` : ''}`), ' ', w.message))),
+    dom.h('ul', { class: 'problems', 'data-testid': 'warnings' }, ...r.warnings.map((w) => problemItem(ctx, w, 'problem warning'))),
     more);
 }

@@ -3,6 +3,22 @@ import type { ProblemData } from '../../shared/protocol';
 import type { Ctx } from '../context';
 import { int } from '../format';
 
+/** One located problem; its line opens in the editor on click or Enter. */
+export function problemItem(ctx: Ctx, p: ProblemData, cls: string): HTMLElement {
+  const { dom } = ctx;
+  const li = dom.h('li', { class: cls, 'data-line': p.line, tabindex: 0, title: `Open line ${p.line}` },
+    dom.h('span', { class: 'loc' }, `${p.line}${p.column !== null ? `:${p.column}` : ''}`), ' ', p.message);
+  const open = () => ctx.post({ type: 'revealLine', line: p.line });
+  li.addEventListener('click', open);
+  li.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      open();
+    }
+  });
+  return li;
+}
+
 export function renderLoading(ctx: Ctx, label: string, fraction: number | null): HTMLElement {
   const { dom } = ctx;
   const bar = dom.h('progress', { max: 1, 'aria-label': `Reading ${label}`, 'data-testid': 'loading-progress' });
@@ -22,8 +38,7 @@ export function renderError(ctx: Ctx, label: string, message: string, problems: 
   return dom.h('section', { class: 'card status error', 'data-testid': 'error', role: 'alert' },
     dom.h('h2', {}, `Could not read ${label}`),
     dom.h('p', { 'data-testid': 'error-message' }, message),
-    problems.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...problems.map((p) =>
-      dom.h('li', { class: 'problem', 'data-line': p.line }, dom.h('span', { class: 'loc' }, `${p.line}${p.column !== null ? `:${p.column}` : ''}`), ' ', p.message))) : null,
+    problems.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...problems.map((p) => problemItem(ctx, p, 'problem'))) : null,
     more,
     dom.h('div', { class: 'actions' }, retry, choose));
 }
