@@ -159,6 +159,13 @@ describe('explain: hover, diagnostic and CodeLens content', () => {
     const rows = validRows();
     const mean = rows.reduce((s, r) => s + -Math.log(r.p[r.label]!), 0) / rows.length;
     assert.equal(codeLensTitle(index), `Loss Lens: mean CE ${Number(mean.toPrecision(4))} nats over ${rows.length} samples (preset classic) · 4 rows skipped`);
+    const logits = await indexDocument(problemsText, 'problems.csv', { ...request, overrides: { input: 'logits' } });
+    const asLogits = problemLines.slice(1).filter((l) => l.split(',').length === 5).map((l) => l.split(',')).filter((f) => f.slice(2).every((x) => Number.isFinite(Number(x))));
+    const meanLogits = asLogits.reduce((s, f) => {
+      const z = f.slice(2).map(Number);
+      return s + Math.log(z.reduce((t, v) => t + Math.exp(v), 0)) - z[Number(f[1])]!;
+    }, 0) / asLogits.length;
+    assert.equal(codeLensTitle(logits), `Loss Lens: mean CE from logits ${Number(meanLogits.toPrecision(4))} nats over ${asLogits.length} samples (preset classic) · 3 rows skipped`);
     const big = ['y,p', ...Array.from({ length: 10000 }, (_, i) => `${i % 2},${i % 2 ? 0.9 : 0.1}`)].join('\n');
     const bits = await indexDocument(big, 'big.csv', { ...request, loss: { ...request.loss, base: '2' } });
     assert.equal(codeLensTitle(bits), `Loss Lens: mean BCE ${Number((-Math.log2(0.9)).toPrecision(4))} bits over 10,000 samples (preset classic)`);

@@ -4,7 +4,7 @@ import { PRESETS } from '../../core/presets';
 import { formatNumber } from '../../shared/render';
 import { kindShort } from './hover-content';
 
-/** "Loss Lens: mean CE 0.4213 nats over 10,000 samples (preset classic)", or why there is no mean. */
+/** "Loss Lens: mean CE 0.4213 nats over 10,000 samples (preset classic)" ("CE from logits" when read so), or why there is no mean. */
 export function codeLensTitle(index: DocumentIndex): string {
   const a = index.analysis;
   if (!a) {
@@ -14,7 +14,8 @@ export function codeLensTitle(index: DocumentIndex): string {
   const b = a.breakdown;
   const unit = b.base === '2' ? 'bits' : 'nats';
   const stat = a.options.reduction === 'sum' ? 'total' : 'mean';
-  let title = `Loss Lens: ${stat} ${kindShort(b.kind)} ${formatNumber(a.value, 'markdown', 4)} ${unit} over ${b.count.toLocaleString('en-US')} samples (preset ${PRESETS[a.preset].name})`;
+  const from = a.options.input === 'logits' ? ' from logits' : '';
+  let title = `Loss Lens: ${stat} ${kindShort(b.kind)}${from} ${formatNumber(a.value, 'markdown', 4)} ${unit} over ${b.count.toLocaleString('en-US')} samples (preset ${PRESETS[a.preset].name})`;
   const bad = Math.max(index.problemCount, index.problems.length);
   if (bad > 0) title += ` · ${bad} row${bad === 1 ? '' : 's'} skipped`;
   return title;
