@@ -16,6 +16,8 @@ import { fileSource, CHUNK_BYTES } from '../../src/node/file-source';
 import { readAll } from './parse-helpers';
 import { stringifyReport } from '../../src/core/report-json';
 import { CsvTokenizer, fieldText, rowTexts } from '../../src/core/parse/csv';
+import { defaultSampleRows } from '../../src/core/parse/csv-reader';
+import { readLayout } from '../../src/core/parse/read';
 import { ceEval, feed } from './breakdown-helpers';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 
@@ -242,4 +244,40 @@ describe('fast paths: row texts from one decode', () => {
       { numRuns: 500 },
     );
   });
+});
+
+describe('fast paths: wide CSV files sampled by cells', () => {
+  it('samples 256 rows up to 256 columns, then 65,536 cells, never under 32 rows', () => {
+    assert.equal(defaultSampleRows(11), 256);
+    assert.equal(defaultSampleRows(256), 256);
+    assert.equal(defaultSampleRows(1001), 65);
+    assert.equal(defaultSampleRows(100_000), 32);
+  });
+
+  for (const input of ['probs', 'logits'] as const) {
+    it(`infers the same layout for a 600-class ${input} file as from 256 rows`, async () => {
+      const K = 600;
+      const lines = [['label', ...Array.from({ length: K }, (_, k) => `${input === 'probs' ? 'p' : 'z'}_${k}`)].join(',')];
+      let x = 7;
+      for (let i = 0; i < 300; i++) {
+        const z = Array.from({ length: K }, () => ((x = (x * 16807) % 2147483647) / 2147483647) * 6 - 3);
+        const max = Math.max(...z);
+        const e = z.map((v) => Math.exp(v - max));
+        const sum = e.reduce((a, b) => a + b, 0);
+        const row = input === 'probs' ? e.map((v) => (v / sum).toPrecision(9)) : z.map((v) => v.toFixed(5));
+        lines.push([String(i % K), ...row].join(','));
+      }
+      const text = lines.join('\n') + '\n';
+      const wide = await readLayout(bytesSource('wide.csv', text));
+      const full = await readLayout(bytesSource('wide.csv', text), { sampleRows: 256 });
+      assert.ok(wide.ok && full.ok);
+      // Only the evidence differs: it counts the rows it saw.
+      const { evidence: we, ...w } = wide.layout!;
+      const { evidence: fe, ...f } = full.layout!;
+      assert.deepEqual(w, f);
+      assert.equal(we.length, fe.length);
+      assert.equal(wide.layout!.input, input);
+      assert.equal(wide.layout!.numClasses, K);
+    });
+  }
 });

@@ -111,7 +111,7 @@ export interface ReadOptions {
   firstLine?: number;
   /** Stop after this many data rows (a row cap for huge files; readLayout uses it). */
   limitRows?: number;
-  /** Rows inspected to infer the layout (default 256). */
+  /** Rows inspected to infer the layout (default 256; CSV files wider than 256 columns: 65,536 cells, at least 32 rows). */
   sampleRows?: number;
   /** Longest row/line accepted, in bytes (default 16 MiB). */
   maxRowBytes?: number;
