@@ -65,7 +65,10 @@ export class Dashboard {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
       case 'loading':
-        this.show(renderLoading(this.ctx, m.label, m.fraction), 'loading');
+        // A recomputation (what-if, reload) keeps the numbers on screen under a progress strip,
+        // so the page neither flashes nor loses the control being typed in.
+        if (this.view === 'data' || this.view === 'comparison') this.showBusy(m.label, m.fraction);
+        else this.show(renderLoading(this.ctx, m.label, m.fraction), 'loading');
         return;
       case 'data':
         this.renderData(m.data);
@@ -97,11 +100,35 @@ export class Dashboard {
     drawCanvases(this.root);
   }
 
+  private view = '';
+
+  private showBusy(label: string, fraction: number | null): void {
+    const { dom } = this.ctx;
+    const bar = dom.h('progress', { class: 'busy-bar', max: 1, 'aria-label': `Recomputing ${label}`, 'data-testid': 'busy' });
+    if (fraction !== null && Number.isFinite(fraction)) bar.value = Math.max(0, Math.min(1, fraction));
+    this.root.querySelector('.busy-bar')?.remove();
+    this.root.prepend(bar);
+    this.root.setAttribute('aria-busy', 'true');
+  }
+
   private show(view: HTMLElement, kind: string): void {
     const { dom } = this.ctx;
+    // Re-rendering replaces every element: the focused one (a what-if field being edited, a
+    // sorted header) is found again by id or data-testid and refocused, caret included.
+    const active = this.root.ownerDocument.activeElement as HTMLElement | null;
+    const key = active && this.root.contains(active) ? (active.id ? `#${active.id}` : active.getAttribute('data-testid') ? `[data-testid="${active.getAttribute('data-testid')}"]` : null) : null;
+    const input = active?.tagName === 'INPUT' ? (active as HTMLInputElement) : null;
+    const caret = input ? [input.selectionStart, input.selectionEnd] : null;
+    this.view = kind;
+    this.root.removeAttribute('aria-busy');
     // The ready marker means "numbers on screen": only the data and comparison views carry it.
     const ready = kind === 'data' || kind === 'comparison' ? dom.h('span', { hidden: true, 'data-testid': 'dashboard-ready', 'data-view': kind }) : null;
     this.root.replaceChildren(...[view, ready].filter((n): n is HTMLElement => n !== null));
     this.root.setAttribute('data-view', kind);
+    if (key) {
+      const again = this.root.querySelector(key) as HTMLElement | null;
+      again?.focus();
+      if (caret && again?.tagName === 'INPUT' && typeof caret[0] === 'number' && typeof caret[1] === 'number') (again as HTMLInputElement).setSelectionRange(caret[0], caret[1]);
+    }
   }
 }

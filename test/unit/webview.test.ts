@@ -243,6 +243,26 @@ describe('webview dashboard: controls and states', () => {
     }]);
   });
 
+  it('keeps the numbers under a progress strip while recomputing, and the edited field focused after', () => {
+    const h = harness();
+    h.dashboard.handle({ type: 'data', data: dataOf(digits) });
+    const field = q(h.root, '[data-testid="whatif-labelSmoothing"]') as HTMLInputElement;
+    field.focus();
+    field.value = '0.15';
+    field.setSelectionRange(2, 2);
+    h.dashboard.handle({ type: 'loading', label: 'digits.csv', fraction: 0.5 });
+    assert.equal((q(h.root, '[data-testid="busy"]') as HTMLProgressElement).value, 0.5);
+    assert.ok(h.root.querySelector('[data-testid="mean-loss"]'));
+    assert.equal(h.root.getAttribute('aria-busy'), 'true');
+    h.dashboard.handle({ type: 'data', data: dataOf(digits, { whatIf: { ...dataOf(digits).whatIf, labelSmoothing: 0.15 } }) });
+    assert.equal(h.root.querySelector('[data-testid="busy"]'), null);
+    const again = h.doc.activeElement as HTMLInputElement;
+    assert.equal(again.getAttribute('data-testid'), 'whatif-labelSmoothing');
+    assert.notEqual(again, field);
+    assert.equal(again.value, '0.15');
+    assert.equal(again.selectionStart, 2);
+  });
+
   it('does not post an invalid what-if, and says which field is wrong', () => {
     const h = harness();
     h.dashboard.handle({ type: 'data', data: dataOf(digits) });
