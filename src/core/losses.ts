@@ -35,7 +35,7 @@
  */
 import { argmax, sigmoid } from './math';
 import { PRESETS } from './presets';
-import { binaryLoss } from './loss/binary';
+import { binaryLoss, plainBinaryLoss } from './loss/binary';
 import { categoricalLoss } from './loss/categorical';
 import { resolveOptions, type ResolvedOptions } from './loss/resolve';
 import { Scratch } from './loss/scratch';
@@ -123,7 +123,10 @@ export class EvaluatorImpl implements Evaluator {
         if (r.ignoreIndex !== null && y === r.ignoreIndex) return this.ignore(out, pred, -1);
         if (!(y >= 0 && y <= 1)) throw new RangeError(`bce target must be in [0, 1], got ${String(t)}`);
         out.targets[0] = y;
-        loss = binaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch, record);
+        loss =
+          r.plainBinary && !record
+            ? plainBinaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch)
+            : binaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch, record);
         out.entropy = this.scratch.entropy;
         const p = out.probs[0] as number;
         out.trueClass = y >= 0.5 ? 1 : 0;

@@ -14,6 +14,9 @@ import type { ByteRange, ByteSource, ChunkOptions } from '../../src/core/parse/t
 import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions, type SampleEval } from '../../src/core/types';
 import { fileSource, CHUNK_BYTES } from '../../src/node/file-source';
 import { readAll } from './parse-helpers';
+import { binaryLoss, plainBinaryLoss } from '../../src/core/loss/binary';
+import { resolveOptions } from '../../src/core/loss/resolve';
+import { Scratch } from '../../src/core/loss/scratch';
 import { stringifyReport } from '../../src/core/report-json';
 import { CsvTokenizer, fieldText, rowTexts } from '../../src/core/parse/csv';
 import { defaultSampleRows } from '../../src/core/parse/csv-reader';
@@ -280,4 +283,37 @@ describe('fast paths: wide CSV files sampled by cells', () => {
       assert.equal(wide.layout!.numClasses, K);
     });
   }
+});
+
+describe('fast paths: plain binary kernel', () => {
+  it('gives binaryLoss\'s loss, probability and entropy bit for bit, under every preset', () => {
+    const x = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: -800, max: 800, noNaN: true }), fc.constantFrom(0, 1, 1e-300, 1 - 1e-16));
+    const y = fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }));
+    fc.assert(
+      fc.property(x, y, fc.constantFrom('probs', 'logits'), fc.constantFrom(...PRESET_NAMES), (xv, yv, input, preset) => {
+        if (input === 'probs' && !(xv >= 0 && xv <= 1)) return;
+        const r = resolveOptions({ ...DEFAULT_OPTIONS, kind: 'bce', input, preset }, 1);
+        assert.ok(r.plainBinary);
+        const a = new Float64Array(1);
+        const b = new Float64Array(1);
+        const sa = new Scratch(0, 1);
+        const sb = new Scratch(0, 1);
+        const la = binaryLoss(xv, yv, 0, r, a, sa, false);
+        const lb = plainBinaryLoss(xv, yv, 0, r, b, sb);
+        assert.ok(Object.is(la, lb), `loss ${la} vs ${lb}`);
+        assert.ok(Object.is(a[0], b[0]));
+        assert.ok(Object.is(sa.entropy, sb.entropy), `entropy ${sa.entropy} vs ${sb.entropy}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is used only without smoothing, weights and focal loss', () => {
+    const base = { ...DEFAULT_OPTIONS, kind: 'bce' as const };
+    assert.ok(resolveOptions(base, 1).plainBinary);
+    assert.ok(!resolveOptions({ ...base, labelSmoothing: 0.1 }, 1).plainBinary);
+    assert.ok(!resolveOptions({ ...base, classWeights: [1, 2] }, 1).plainBinary);
+    assert.ok(!resolveOptions({ ...base, posWeight: 3 }, 1).plainBinary);
+    assert.ok(!resolveOptions({ ...base, focalGamma: 2 }, 1).plainBinary);
+  });
 });

@@ -23,6 +23,8 @@ export interface ResolvedOptions {
   posWeight: Float64Array | null;
   ignoreIndex: number | null;
   focal: boolean;
+  /** Binary terms with no smoothing, weights or focal factor: plainBinaryLoss computes them. */
+  plainBinary: boolean;
   gamma: number;
   /** Focal alpha, or null when not given (no class balancing, no scalar factor). */
   alpha: number | null;
@@ -107,6 +109,7 @@ export function resolveOptions(options: LossOptions, numClasses: number): Resolv
     posWeight,
     ignoreIndex,
     focal,
+    plainBinary: smoothing === 0 && classWeights === null && posWeight === null && !focal,
     gamma,
     alpha,
     bits: options.base === '2',
