@@ -163,7 +163,8 @@ export function renderDistribution(ctx: Ctx, r: ReportJson): HTMLElement {
         `The curve loss = −log p(true) for p from 0 to 1; the thickness along it shows how many samples gave their true class each probability. Most samples (${int(peak.count)}) have p(true) between ${num((r.unit === 'bits' ? 2 : Math.E) ** -peak.hi)} and ${num((r.unit === 'bits' ? 2 : Math.E) ** -peak.lo)}`,
         binTable(dom, r, bins, true), 'loss-curve'));
     } else {
-      body.push(dom.h('p', { class: 'muted small' }, 'The −log p curve is shown for hard labels without smoothing, focal terms or class weights, where each loss is −log of one probability.'));
+      const why = r.layout.kind === 'multilabel' ? 'each loss here is a mean over labels' : 'these settings or targets make a loss more than −log of one probability';
+      body.push(dom.h('p', { class: 'muted small', 'data-testid': 'no-curve' }, `No −log p curve: ${why}. It is drawn for hard labels without smoothing, focal terms or weights.`));
     }
   }
   if (extras.length) body.push(dom.h('p', { class: 'small', 'data-testid': 'histogram-extras' }, `Outside the bins: ${extras.join(', ')}.`));
