@@ -120,6 +120,46 @@ describe('explain features in code-server: hovers, CodeLens, Problems, quick fix
     assert.deepEqual(problems.map((p) => p.line), [4, 6, 10]);
   });
 
+  it('follows unsaved edits: fixing "abc" removes its diagnostic and adds the row to the CodeLens', async function () {
+    const editor = wb.page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').click();
+    await wb.page.keyboard.press('Control+G');
+    await wb.page.locator('.quick-input-widget input').fill(':4:10');
+    await wb.page.keyboard.press('Enter');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Shift+ArrowRight');
+    await wb.page.keyboard.type('0.5');
+    // Read as logits since the quick fix: r3 is now label 1, z = [0.2, 0.5, 0.3].
+    const z = [0.2, 0.5, 0.3];
+    const rowLoss = Math.log(z.reduce((t, v) => t + Math.exp(v), 0)) - 0.5;
+    const { mean, count } = meanOfValidRows(true);
+    const expected = (mean * count + rowLoss) / (count + 1);
+    const deadline = Date.now() + 30_000;
+    let lens = '';
+    while (Date.now() < deadline) {
+      lens = await codeLensText();
+      if (lens.includes(`over ${count + 1} samples`)) break;
+      await wb.page.waitForTimeout(300);
+    }
+    assert.ok(lens.startsWith(`Loss Lens: mean CE from logits ${sig4(expected)} nats over ${count + 1} samples`), lens);
+    const problems = (await wb.problems()).filter((p) => p.source.includes('Loss Lens'));
+    assert.deepEqual(problems.map((p) => p.line), [6, 10]);
+    const hover = await wb.hoverAt(4, 2);
+    assert.match(hover, new RegExp(`Loss ${sig4(rowLoss)} nats · categorical cross-entropy from logits`));
+    assert.match(hover, /Softmax via log-sum-exp/);
+    // Leave the sample file as it is on disk.
+    await wb.runCommand('File: Revert File');
+  });
+
+  it('hovers a JSONL record (hf_logits.jsonl line 5): softmax by log-sum-exp', async function () {
+    await wb.openFile('hf_logits.jsonl');
+    const text = await wb.hoverAt(5, 10);
+    // {"label_ids":2,"predictions":[0.1924,-1.6406,2.9255]}
+    const z = [0.1924, -1.6406, 2.9255];
+    const loss = Math.log(z.reduce((t, v) => t + Math.exp(v), 0)) - z[2]!;
+    assert.match(text, new RegExp(`Loss ${sig4(loss)} nats · categorical cross-entropy from logits`));
+    assert.match(text, /logsumexp\(z\)/);
+  });
+
   it('renders hover and Problems panel in the light theme (screenshots)', async function () {
     await wb.setTheme('light');
     await wb.openFile('digits.csv');
