@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2eWorkspace, extensionLogReport, extensionId, openWorkbench, startE2EServer, type E2EServer, type Workbench } from './harness';
 
@@ -31,16 +31,20 @@ function meanOfValidRows(asLogits: boolean): { mean: number; count: number } {
 describe('explain features in code-server: hovers, CodeLens, Problems, quick fixes', function () {
   let server: E2EServer;
   let wb: Workbench;
+  const problemsPath = join(e2eWorkspace(), 'problems.csv');
+  const original = readFileSync(problemsPath, 'utf8');
 
   before(async function () {
     // A server of our own: the quick fix remembers "logits" for problems.csv in the profile.
-    server = await startE2EServer();
+    server = await startE2EServer({ settings: { 'files.autoSave': 'off' } });
     wb = await openWorkbench(server);
   });
 
   after(async function () {
     await wb?.close();
     await server?.stop();
+    // The edits test types into a sample; never leave it changed, whatever failed.
+    if (readFileSync(problemsPath, 'utf8') !== original) writeFileSync(problemsPath, original);
   });
 
   async function codeLensText(): Promise<string> {
@@ -146,7 +150,8 @@ describe('explain features in code-server: hovers, CodeLens, Problems, quick fix
     const hover = await wb.hoverAt(4, 2);
     assert.match(hover, new RegExp(`Loss ${sig4(rowLoss)} nats · categorical cross-entropy from logits`));
     assert.match(hover, /Softmax via log-sum-exp/);
-    // Leave the sample file as it is on disk.
+    // The edits were never saved: the index followed the unsaved text.
+    assert.equal(readFileSync(problemsPath, 'utf8'), original);
     await wb.runCommand('File: Revert File');
   });
 
