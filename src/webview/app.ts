@@ -58,6 +58,15 @@ export class Dashboard {
   /** Registers the message listener, then tells the host it may send (it waits for `ready`). */
   start(): void {
     this.win.addEventListener('message', (e: MessageEvent) => this.handle(e.data as HostMessage));
+    // A theme change swaps VS Code's body class and the variables on <html>: CSS and SVG follow
+    // by themselves, a canvas has to be drawn again with the new colours.
+    const Observer = (this.win as Window & typeof globalThis).MutationObserver;
+    if (Observer) {
+      const redraw = new Observer(() => drawCanvases(this.root));
+      const doc = this.win.document;
+      redraw.observe(doc.body, { attributes: true, attributeFilter: ['class'] });
+      redraw.observe(doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    }
     this.api.postMessage({ type: 'ready' });
   }
 

@@ -16,7 +16,20 @@ export const request = (over: Partial<AnalysisRequest['loss']> = {}, rest: Parti
   ...rest,
 });
 
-export async function reportOf(path: string, text?: string, over: Partial<AnalysisRequest['loss']> = {}, rest: Partial<AnalysisRequest> = {}): Promise<ReportJson> {
+const reports = new Map<string, Promise<ReportJson>>();
+
+/** The report of a file (or of `text` named `path`), computed once per test run: tests only read it. */
+export function reportOf(path: string, text?: string, over: Partial<AnalysisRequest['loss']> = {}, rest: Partial<AnalysisRequest> = {}): Promise<ReportJson> {
+  const key = JSON.stringify([path, text, over, rest]);
+  let r = reports.get(key);
+  if (!r) {
+    r = computeReport(path, text, over, rest);
+    reports.set(key, r);
+  }
+  return r;
+}
+
+async function computeReport(path: string, text: string | undefined, over: Partial<AnalysisRequest['loss']>, rest: Partial<AnalysisRequest>): Promise<ReportJson> {
   const bytes = text === undefined ? new Uint8Array(readFileSync(path)) : new TextEncoder().encode(text);
   return reportJson(await analyze(bytesSource(path, bytes), request(over, rest)));
 }
@@ -57,8 +70,16 @@ export interface Harness {
   send: (m: HostMessage) => void;
 }
 
+const open: Window[] = [];
+
+/** Closes the windows the tests opened (their observers and timers). */
+export async function closeWindows(): Promise<void> {
+  await Promise.all(open.splice(0).map((w) => w.happyDOM.close()));
+}
+
 export function harness(initialState?: unknown): Harness {
   const win = new Window({ url: 'https://webview.test/' });
+  open.push(win);
   const doc = win.document as unknown as Document;
   const root = doc.createElement('div');
   root.id = 'root';

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import type { ReportJson } from '../../src/core/report-json';
-import { dataOf, harness, manyClassesCsv, q, reportOf, texts } from './webview-helpers';
+import { closeWindows, dataOf, harness, manyClassesCsv, q, reportOf, texts } from './webview-helpers';
 
 const fixed = (n: number, d = 4) => n.toFixed(d);
 
 describe('webview dashboard: rendering real reports', () => {
+  afterEach(closeWindows);
   let digits: ReportJson;
   let binary: ReportJson;
   let multilabel: ReportJson;
@@ -163,6 +164,7 @@ describe('webview dashboard: rendering real reports', () => {
 });
 
 describe('webview dashboard: confusion matrix', () => {
+  afterEach(closeWindows);
   it('draws a small matrix as SVG cells with counts, and reads a cell by keyboard', async () => {
     const digits = await reportOf('samples/digits.csv');
     const h = harness();
@@ -210,10 +212,19 @@ describe('webview dashboard: confusion matrix', () => {
     stage.dispatchEvent(new h.win.KeyboardEvent('keydown', { key: 'End' }) as unknown as Event);
     assert.equal(stage.getAttribute('data-cursor'), '0,99');
     assert.match(q(h.root, '[data-testid="confusion-readout"]').textContent ?? '', new RegExp(`^True c0, predicted c99: ${(m[0] as number[])[99]} sample`));
+    // A theme switch (VS Code changes the body class) draws the canvas again in the new colours.
+    const canvas = q(stage, 'canvas') as HTMLCanvasElement & { draw: () => void };
+    let draws = 0;
+    const draw = canvas.draw;
+    canvas.draw = () => { draws++; draw(); };
+    h.doc.body.className = 'vscode-light';
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(draws, 1);
   });
 });
 
 describe('webview dashboard: controls and states', () => {
+  afterEach(closeWindows);
   let digits: ReportJson;
   before(async () => {
     digits = await reportOf('samples/digits.csv');
