@@ -3,7 +3,7 @@
 // whether both agree to 1e-9 relative. Figures, not assertions: targets are read off the table.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
@@ -38,6 +38,10 @@ const cases = [
   { name: '5M binary', file: files.binary, kind: 'binary', args: [] },
 ];
 
+// Issue 3's targets: at least 3x the baseline's work time, under 200 MB, the same number to 1e-9.
+const TARGET_SPEEDUP = 3;
+const TARGET_RSS_MB = 200;
+const loadBefore = loadavg()[0];
 const rows = [];
 for (const c of cases) {
   const mb = statSync(c.file).size / 1e6;
@@ -62,8 +66,15 @@ for (const c of cases) {
     'speed-up (vs work)': (refWork / ourSec).toFixed(1) + 'x',
     'rel. diff': relErr.toExponential(1),
     same: relErr <= 1e-9 ? 'yes' : 'NO',
+    targets:
+      refWork / ourSec >= TARGET_SPEEDUP && Math.max(...ours.map((o) => o.peakMB)) < TARGET_RSS_MB && relErr <= 1e-9 ? 'met' : 'MISSED',
   });
 }
 console.log(`\nloss-lens bench: ${runs} run(s) each, median wall time; the CLI is timed end to end`);
-console.log('(process start to exit), the baseline only for read_csv + loss (imports excluded).\n');
+console.log('(process start to exit), the baseline only for read_csv + loss (imports excluded).');
+// Both sides share the machine with whatever else runs: the load says how much to trust the times.
+console.log(
+  `machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after;`,
+);
+console.log(`targets: speed-up >= ${TARGET_SPEEDUP}x, peak RSS < ${TARGET_RSS_MB} MB, rel. diff <= 1e-9.\n`);
 console.table(rows);
