@@ -66,9 +66,11 @@ describe('extension manifest', () => {
     assert.ok(PREDICTION_FILE_RE.test('/x/y/val.jsonl.gz') && !PREDICTION_FILE_RE.test('/x/y/val.txt'));
   });
 
-  it('activates on its dashboard (commands are inferred) and loads dist/extension.js', () => {
-    assert.deepEqual(pkg.activationEvents, ACTIVATION_EVENTS);
-    assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:lossLens.dashboard']);
+  it('activates on a restored dashboard (commands are inferred) and loads dist/extension.js', () => {
+    // Other features may add their own events (e.g. onStartupFinished for the editor features).
+    for (const e of ACTIVATION_EVENTS) assert.ok(pkg.activationEvents.includes(e), e);
+    assert.ok(pkg.activationEvents.includes('onWebviewPanel:lossLens.dashboard'));
+    assert.deepEqual(pkg.activationEvents.filter((e) => e.startsWith('onCommand:')), [], 'VS Code infers command activation');
     assert.equal(pkg.main, './dist/extension.js');
   });
 
