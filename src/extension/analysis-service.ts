@@ -61,10 +61,14 @@ export class AnalysisService {
     const info = await stat(uri.fsPath);
     const key = cacheKey({ path: uri.fsPath, mtimeMs: info.mtimeMs, size: info.size }, request);
     if (opts.force) this.cache.deleteFile(uri.fsPath);
-    return this.cache.getOrCompute(key, async () => {
-      const r = await this.job({ op: 'analyze', file: { path: uri.fsPath, name: this.label(uri), request } }, opts);
+    // The computation is shared by everyone asking for the same key (status bar, dashboard,
+    // Compute Loss): one caller's signal only stops its own wait, never the others' result.
+    // The notification's Cancel button (a user's explicit choice) does stop the worker.
+    const shared = this.cache.getOrCompute(key, async () => {
+      const r = await this.job({ op: 'analyze', file: { path: uri.fsPath, name: this.label(uri), request } }, { ...opts, signal: undefined });
       return r.analysis;
     });
+    return opts.signal ? untilAborted(shared, opts.signal) : shared;
   }
 
   /** A cached analysis if there is one for the file as it is now; never computes. */
@@ -112,6 +116,16 @@ export class AnalysisService {
     this.output.appendLine(`error: ${message}`);
     void vscode.window.showErrorMessage(`Loss Lens: ${message}`);
   }
+}
+
+/** `p`, or a CancelledError as soon as `signal` aborts (p itself runs on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A cancellable notification with the percentage done; Cancel aborts the worker's read. */
