@@ -3,6 +3,7 @@
  * worker, cached) for files up to the large-file threshold; a click opens the dashboard.
  */
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../node/analyze-in-worker';
 import type { AnalysisService } from './analysis-service';
@@ -13,6 +14,9 @@ export class LossStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private running: AbortController | undefined;
   private generation = 0;
+  /** Watches the shown file on disk (a trainer rewriting it), so the figure never goes stale. */
+  private watched: { uri: string; watcher: vscode.Disposable } | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly service: AnalysisService) {
     this.item.name = 'Loss Lens: mean loss';
@@ -36,6 +40,7 @@ export class LossStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
+    this.watch(uri);
     this.item.command = { title: 'Open Dashboard', command: 'lossLens.openDashboard', arguments: [uri] };
     const request = this.service.request(uri);
     const limit = this.service.config.get('largeFileThresholdMB') * 1024 * 1024;
@@ -59,6 +64,17 @@ export class LossStatusBar implements vscode.Disposable {
     }
   }
 
+  private watch(uri: vscode.Uri): void {
+    if (this.watched?.uri === uri.toString()) return;
+    this.watched?.watcher.dispose();
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), basename(uri.fsPath)));
+    const changed = () => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.update(), 500);
+    };
+    this.watched = { uri: uri.toString(), watcher: vscode.Disposable.from(w, w.onDidChange(changed), w.onDidCreate(changed)) };
+  }
+
   private show(text: string, tooltip: string): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
@@ -67,6 +83,8 @@ export class LossStatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.running?.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.watched?.watcher.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
