@@ -31,5 +31,10 @@ export function manifestContributes() {
   };
 }
 
-/** Commands activate by themselves (VS Code infers onCommand); a restored dashboard needs its own event. */
-export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`];
+/**
+ * Commands activate by themselves (VS Code infers onCommand); a restored dashboard needs its own
+ * event. Hovers, CodeLens, diagnostics and the status bar must work on a predictions file opened
+ * without any command, and VS Code has no CSV language to key on (files open as plaintext), so
+ * the extension also activates once startup has finished (activate does no work until a file asks).
+ */
+export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`, 'onStartupFinished'];

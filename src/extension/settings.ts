@@ -14,6 +14,9 @@ export interface LossLensConfig {
   calibrationBins: number;
   liveReload: boolean;
   largeFileThresholdMB: number;
+  'codeLens.enabled': boolean;
+  'diagnostics.enabled': boolean;
+  'hovers.enabled': boolean;
 }
 
 interface SettingSchema {
@@ -76,6 +79,25 @@ export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default:
       'Files larger than this (in MB) are not analysed automatically for the status bar; **Open Dashboard** and **Compute Loss** still analyse them, in a background worker with progress and Cancel. `0` never analyses automatically.',
     order: 6,
   },
+  'codeLens.enabled': {
+    type: 'boolean',
+    default: true,
+    markdownDescription: 'Show the mean loss above each prediction file (CodeLens), with a link to its dashboard.',
+    order: 7,
+  },
+  'diagnostics.enabled': {
+    type: 'boolean',
+    default: true,
+    markdownDescription:
+      'Show the problems of prediction files (non-numeric values, ragged rows, probabilities outside [0, 1], bad labels, NaN, malformed JSON) in the Problems panel, as you type.',
+    order: 8,
+  },
+  'hovers.enabled': {
+    type: 'boolean',
+    default: true,
+    markdownDescription: 'Hover a row of a prediction file to see its loss derived step by step; hover a header column for its class summary.',
+    order: 9,
+  },
 };
 
 export const CONFIG_KEYS = Object.keys(SETTINGS) as (keyof LossLensConfig)[];
@@ -108,6 +130,9 @@ export function readConfig(get: (key: keyof LossLensConfig) => unknown): LossLen
     calibrationBins: pick('calibrationBins', (v) => isInt(v, SETTINGS.calibrationBins)),
     liveReload: pick('liveReload', (v) => typeof v === 'boolean'),
     largeFileThresholdMB: pick('largeFileThresholdMB', (v) => isInt(v, SETTINGS.largeFileThresholdMB)),
+    'codeLens.enabled': pick('codeLens.enabled', (v) => typeof v === 'boolean'),
+    'diagnostics.enabled': pick('diagnostics.enabled', (v) => typeof v === 'boolean'),
+    'hovers.enabled': pick('hovers.enabled', (v) => typeof v === 'boolean'),
   };
 }
 
