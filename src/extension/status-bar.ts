@@ -3,8 +3,8 @@
  * worker, cached) for files up to the large-file threshold; a click opens the dashboard.
  */
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { uriBasename } from './uri';
 import { CancelledError } from '../node/analyze-in-worker';
 import type { AnalysisService } from './analysis-service';
 import { isPredictionFile } from './target';
@@ -67,7 +67,7 @@ export class LossStatusBar implements vscode.Disposable {
   private watch(uri: vscode.Uri): void {
     if (this.watched?.uri === uri.toString()) return;
     this.watched?.watcher.dispose();
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), basename(uri.fsPath)));
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), uriBasename(uri)));
     const changed = () => {
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.update(), 500);

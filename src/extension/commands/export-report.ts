@@ -1,5 +1,5 @@
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { uriBasename } from '../uri';
 import { reportJson, stringifyReport } from '../../core/report-json';
 import { reportHtml, reportMarkdown } from '../export/report-export';
 import { targetOrPick } from '../target';
@@ -22,7 +22,7 @@ export const exportReport: CommandFactory = (ctx) => async (arg, formatArg, outA
     FORMATS.find((f) => f.ext === formatArg) ??
     (await vscode.window.showQuickPick(FORMATS, { title: `Loss Lens: export the report of ${ctx.service.label(uri)}` }));
   if (!format) return;
-  const stem = basename(uri.fsPath).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
+  const stem = uriBasename(uri).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
   const out =
     outArg instanceof vscode.Uri
       ? outArg

@@ -2,9 +2,8 @@
  * One dashboard: a webview panel beside its file. Listeners go in before the HTML, nothing is
  * sent before the page says `ready`, and the last state is re-sent whenever the page (re)loads.
  */
-import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { uriBasename } from '../uri';
 import { AnalysisError } from '../../core/analyze';
 import { CancelledError } from '../../node/analyze-in-worker';
 import type { HostMessage, WebviewMessage, WhatIf } from '../../shared/protocol';
@@ -39,7 +38,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.whatIf = defaultWhatIf(service.config.all, service.choices.get(uri));
     const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
-    panel.title = `Loss: ${basename(uri.fsPath)}`;
+    panel.title = `Loss: ${uriBasename(uri)}`;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
@@ -50,7 +49,8 @@ export class DashboardPanel implements vscode.Disposable {
         void this.load({ force: false });
       }),
     );
-    const nonce = randomBytes(16).toString('base64');
+    // Web Crypto: the same code runs in the desktop and the web extension host.
+    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     panel.webview.html = dashboardHtml({
       cspSource: panel.webview.cspSource,
       nonce,
@@ -63,7 +63,7 @@ export class DashboardPanel implements vscode.Disposable {
 
   private watch(): vscode.Disposable {
     const dir = vscode.Uri.joinPath(this.uri, '..');
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, basename(this.uri.fsPath)));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, uriBasename(this.uri)));
     const changed = () => {
       if (!this.service.config.get('liveReload')) return;
       if (this.reloadTimer) clearTimeout(this.reloadTimer);
