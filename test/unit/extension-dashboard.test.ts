@@ -28,7 +28,7 @@ describe('dashboard host (pure parts)', () => {
 
   it('uses a nonce from crypto, never Math.random', () => {
     const panel = readFileSync('src/extension/dashboard/panel.ts', 'utf8');
-    assert.match(panel, /randomBytes\(16\)/);
+    assert.match(panel, /crypto\.getRandomValues\(new Uint8Array\(16\)\)/);
     assert.ok(!panel.includes('Math.random'));
   });
 
