@@ -242,7 +242,8 @@ describe('fast paths: row texts from one decode', () => {
         };
         tok.push(new TextEncoder().encode(text), check);
         tok.end(check);
-        assert.ok(seen > 0);
+        // A row of one empty field is a blank line, which CSV readers skip.
+        assert.equal(seen, rows.filter((r) => r.join(',') !== '').length);
       }),
       { numRuns: 500 },
     );
