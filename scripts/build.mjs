@@ -1,6 +1,7 @@
 // Bundles every entry point with esbuild; type-checking is `tsc --noEmit` (npm run typecheck).
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { webTargets } from './web-targets.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -50,7 +51,23 @@ const targets = [
     format: 'iife',
     target: 'es2022',
   },
+  ...webTargets,
 ];
+
+/**
+ * KaTeX's stylesheet and fonts for the dashboard's derivation panel, shipped in dist/katex/ (the
+ * webview loads nothing from the network). Only the woff2 fonts: every webview engine reads them,
+ * so the CSS's woff/ttf fallbacks are dropped rather than shipped.
+ */
+function copyKatex() {
+  const from = new URL('../node_modules/katex/dist/', import.meta.url);
+  const to = new URL('../dist/katex/', import.meta.url);
+  mkdirSync(new URL('fonts/', to), { recursive: true });
+  const css = readFileSync(new URL('katex.min.css', from), 'utf8').replace(/,url\(fonts\/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+  writeFileSync(new URL('katex.min.css', to), css);
+  for (const f of readdirSync(new URL('fonts/', from)).filter((n) => n.endsWith('.woff2'))) copyFileSync(new URL(`fonts/${f}`, from), new URL(`fonts/${f}`, to));
+}
+copyKatex();
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 if (watch) {

@@ -3,15 +3,15 @@
  * extension host), cached by file, modification time and options, with a cancellable progress
  * notification when a user is waiting for it.
  */
-import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { formatProblems, type Layout, type LayoutOverrides } from '../core/parse';
-import { CancelledError, runInWorker, type ResultOf, type WorkerJob } from '../node/analyze-in-worker';
+import { CancelledError } from '../shared/cancelled';
 import type { WhatIf } from '../shared/protocol';
 import { cacheKey, ResultCache } from './cache';
 import type { Config } from './config';
 import type { FileChoicesStore } from './file-choices';
+import type { FileStamp, JobRunner, ResultOf, WorkerJob } from './job-runner';
 import { requestFor } from './request';
 
 export interface RunOptions {
@@ -28,11 +28,16 @@ export class AnalysisService {
   private readonly cache = new ResultCache<Analysis>(16);
 
   constructor(
-    private readonly workerScript: string,
+    private readonly runner: JobRunner,
     readonly config: Config,
     readonly choices: FileChoicesStore,
     readonly output: vscode.OutputChannel,
   ) {}
+
+  /** Size and modification time of the file as it is now (what the cache keys on). */
+  stamp(uri: vscode.Uri): Promise<FileStamp> {
+    return this.runner.stamp(uri);
+  }
 
   /** A workspace-relative path, for titles and problem messages. */
   label(uri: vscode.Uri): string {
@@ -45,8 +50,7 @@ export class AnalysisService {
 
   private job<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunOptions): Promise<ResultOf<Op>> {
     const run = (signal: AbortSignal | undefined, report: (f: number | null) => void) =>
-      runInWorker<Op>(job, {
-        workerScript: this.workerScript,
+      this.runner.run<Op>(job, {
         signal,
         onProgress: (f) => {
           report(f);
@@ -58,14 +62,15 @@ export class AnalysisService {
   }
 
   async analyze(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<Analysis> {
-    const info = await stat(uri.fsPath);
-    const key = cacheKey({ path: uri.fsPath, mtimeMs: info.mtimeMs, size: info.size }, request);
-    if (opts.force) this.cache.deleteFile(uri.fsPath);
+    const path = this.runner.pathOf(uri);
+    const info = await this.runner.stamp(uri);
+    const key = cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request);
+    if (opts.force) this.cache.deleteFile(path);
     // The computation is shared by everyone asking for the same key (status bar, dashboard,
     // Compute Loss): one caller's signal only stops its own wait, never the others' result.
     // The notification's Cancel button (a user's explicit choice) does stop the worker.
     const shared = this.cache.getOrCompute(key, async () => {
-      const r = await this.job({ op: 'analyze', file: { path: uri.fsPath, name: this.label(uri), request } }, { ...opts, signal: undefined });
+      const r = await this.job({ op: 'analyze', file: { path, name: this.label(uri), request } }, { ...opts, signal: undefined });
       return r.analysis;
     });
     return opts.signal ? untilAborted(shared, opts.signal) : shared;
@@ -73,21 +78,28 @@ export class AnalysisService {
 
   /** A cached analysis if there is one for the file as it is now; never computes. */
   async cached(uri: vscode.Uri, request: AnalysisRequest): Promise<Analysis | undefined> {
-    const info = await stat(uri.fsPath);
-    return this.cache.get(cacheKey({ path: uri.fsPath, mtimeMs: info.mtimeMs, size: info.size }, request))?.catch(() => undefined);
+    const path = this.runner.pathOf(uri);
+    const info = await this.runner.stamp(uri);
+    return this.cache.get(cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request))?.catch(() => undefined);
   }
 
   async layout(uri: vscode.Uri, overrides: LayoutOverrides): Promise<Layout> {
-    const r = await this.job({ op: 'layout', path: uri.fsPath, name: this.label(uri), overrides }, { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` });
+    const r = await this.job({ op: 'layout', path: this.runner.pathOf(uri), name: this.label(uri), overrides }, { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` });
     return r.layout;
+  }
+
+  /** The sample starting on `line` (1-based), read with `layout` (its analysis's); null when none does. */
+  async sampleOnLine(uri: vscode.Uri, layout: Layout, line: number, opts: RunOptions = {}) {
+    const r = await this.job({ op: 'sample', path: this.runner.pathOf(uri), name: this.label(uri), layout, line }, opts);
+    return r.hit;
   }
 
   compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
     return this.job(
       {
         op: 'compare',
-        base: { path: base.fsPath, name: this.label(base), request },
-        other: { path: other.fsPath, name: this.label(other), request },
+        base: { path: this.runner.pathOf(base), name: this.label(base), request },
+        other: { path: this.runner.pathOf(other), name: this.label(other), request },
         topN,
       },
       opts,
@@ -96,7 +108,7 @@ export class AnalysisService {
 
   perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: string) {
     return this.job(
-      { op: 'perSampleCsv', file: { path: uri.fsPath, name: this.label(uri), request }, out },
+      { op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out },
       { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` },
     );
   }

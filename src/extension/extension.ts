@@ -1,34 +1,14 @@
 /**
- * Loss Lens in VS Code: wires the command table, the dashboards, the status bar and the settings
- * together. All file reading and computing runs in dist/file-worker.js, off this thread.
+ * Loss Lens in VS Code (desktop): all file reading and computing runs in dist/file-worker.js, a
+ * worker thread, off the extension host. The browser build is src/web/extension.ts.
  */
 import * as vscode from 'vscode';
-import { AnalysisService } from './analysis-service';
-import { registerCommands } from './commands';
-import { Config } from './config';
-import { DashboardManager } from './dashboard/manager';
-import { defaultExplainServices, registerExplainFeatures } from './explain';
-import { FileChoicesStore } from './file-choices';
-import { LossStatusBar } from './status-bar';
+import { nodeJobRunner } from './node-runner';
+import { activateWith } from './wiring';
 
 export function activate(context: vscode.ExtensionContext): void {
-  const config = new Config();
-  const choices = new FileChoicesStore(context.workspaceState);
-  const output = vscode.window.createOutputChannel('Loss Lens');
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'file-worker.js').fsPath;
-  const service = new AnalysisService(workerScript, config, choices, output);
-  const dashboards = new DashboardManager(service, context.extensionUri);
-  const statusBar = new LossStatusBar(service);
-  context.subscriptions.push(
-    config,
-    choices,
-    output,
-    dashboards,
-    statusBar,
-    config.onDidChange(() => dashboards.refreshAll()),
-    ...registerCommands({ service, dashboards, extensionUri: context.extensionUri }),
-  );
-  registerExplainFeatures(context, defaultExplainServices(context, { config, choices }), (m) => output.appendLine(m));
+  activateWith(context, nodeJobRunner(workerScript));
 }
 
 export function deactivate(): void {

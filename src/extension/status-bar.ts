@@ -2,10 +2,9 @@
  * The active predictions file's mean loss in the status bar, computed in the background (in the
  * worker, cached) for files up to the large-file threshold; a click opens the dashboard.
  */
-import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { uriBasename } from './uri';
-import { CancelledError } from '../node/analyze-in-worker';
+import { CancelledError } from '../shared/cancelled';
 import type { AnalysisService } from './analysis-service';
 import { isPredictionFile } from './target';
 
@@ -46,7 +45,7 @@ export class LossStatusBar implements vscode.Disposable {
     const limit = this.service.config.get('largeFileThresholdMB') * 1024 * 1024;
     try {
       const cached = await this.service.cached(uri, request);
-      const size = (await stat(uri.fsPath)).size;
+      const { size } = await this.service.stamp(uri);
       if (!cached && size > limit) {
         this.show('$(graph) Loss Lens', `${this.service.label(uri)} is larger than lossLens.largeFileThresholdMB: click to analyse it in the dashboard`);
         return;

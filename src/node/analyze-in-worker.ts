@@ -5,17 +5,11 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisError, OptionsError } from '../core/analyze';
+import { CancelledError } from '../shared/cancelled';
 import type { FailureData, FileWorkerMessage, JobResult, WorkerJob } from './file-worker';
 
 export type { FileJob, JobResult, WorkerJob } from './file-worker';
-
-/** The user cancelled: not an error to show. */
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled');
-  }
-}
+export { CancelledError };
 
 export interface InWorkerOptions {
   signal?: AbortSignal;

@@ -10,6 +10,7 @@ import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
 import { analyzeFile } from './analyze-file';
 import { fileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
+import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 
 export interface FileJob {
   path: string;
@@ -22,13 +23,16 @@ export type WorkerJob =
   | { op: 'analyze'; file: FileJob }
   | { op: 'layout'; path: string; name: string; overrides: LayoutOverrides }
   | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
-  | { op: 'perSampleCsv'; file: FileJob; out: string };
+  | { op: 'perSampleCsv'; file: FileJob; out: string }
+  /** The sample starting on a 1-based line, read with the layout its analysis found. */
+  | { op: 'sample'; path: string; name: string; layout: Layout; line: number };
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
   | { op: 'layout'; layout: Layout }
   | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[] }
-  | { op: 'perSampleCsv'; analysis: Analysis; rows: number };
+  | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
+  | { op: 'sample'; hit: SampleHit | null };
 
 export type FailureData =
   | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number }
@@ -70,6 +74,10 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       const b = lossCollector();
       const other = await analyzeFile(job.other.path, job.other.request, { signal, name: job.other.name, onEval: b.onEval, onProgress: onProgress(0.5, 0.5) });
       return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
+    }
+    case 'sample': {
+      const source = await fileSource(job.path, job.name);
+      return { op: 'sample', hit: (await sampleOnLine(source, job.layout, job.line, signal)) ?? null };
     }
     case 'perSampleCsv': {
       const fd = openSync(job.out, 'w');

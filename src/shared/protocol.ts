@@ -5,6 +5,7 @@
  */
 import type { ReportJson } from '../core/report-json';
 import type { InputKind, LossKind, PresetName } from '../core/types';
+import type { TexEntry } from './render/tex';
 
 /** The what-if controls: everything a user can change from the dashboard and recompute. */
 export interface WhatIf {
@@ -52,11 +53,28 @@ export interface ProblemData {
   message: string;
 }
 
+/** One sample's loss derived step by step, its numbers substituted (the derivation panel). */
+export interface DerivationData {
+  row: number;
+  line: number;
+  /** The sample's steps, from the likelihood to its loss. */
+  entries: TexEntry[];
+  /** From Bayes' rule and maximum likelihood to the mean loss over the data set. */
+  preamble: TexEntry[];
+  /** The loss under the other presets, as one sentence; null when there is nothing to compare. */
+  presets: string | null;
+  /** The sample's loss, as in the worst-samples table. */
+  value: number;
+  /** The loss's unit (nats, bits...), as the report's. */
+  unit: string;
+}
+
 export type HostMessage =
   | { type: 'loading'; label: string; /** 0..1, or null when unknown. */ fraction: number | null }
   | { type: 'data'; data: DashboardData }
   | { type: 'comparison'; comparison: ComparisonData }
-  | { type: 'error'; label: string; message: string; problems: ProblemData[]; errorCount: number };
+  | { type: 'error'; label: string; message: string; problems: ProblemData[]; errorCount: number }
+  | { type: 'derivation'; derivation: DerivationData };
 
 export type WebviewMessage =
   | { type: 'ready' }

@@ -3,13 +3,14 @@
  * keeps the UI state with the webview API. Everything is rebuilt from the message on each render
  * (a report is small: 50 worst rows, K classes), so no view holds stale numbers.
  */
-import type { DashboardData, HostMessage, WebviewMessage } from '../shared/protocol';
+import type { DashboardData, DerivationData, HostMessage, WebviewMessage } from '../shared/protocol';
 import type { Ctx, ViewState } from './context';
 import { Dom } from './dom';
 import { renderCalibration } from './sections/calibration';
 import { renderClasses } from './sections/classes';
 import { renderComparison } from './sections/comparison';
 import { drawCanvases, renderConfusion } from './sections/confusion';
+import { renderDerivation } from './sections/derivation';
 import { renderDistribution } from './sections/distribution';
 import { renderLayout, renderWarnings } from './sections/layout';
 import { renderError, renderLoading } from './sections/status';
@@ -88,6 +89,9 @@ export class Dashboard {
       case 'error':
         this.show(renderError(this.ctx, m.label, m.message, m.problems, m.errorCount), 'error');
         return;
+      case 'derivation':
+        this.showDerivation(m.derivation);
+        return;
       default:
         m satisfies never;
     }
@@ -104,12 +108,28 @@ export class Dashboard {
       renderClasses(this.ctx, r),
       dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
       renderConfusion(this.ctx, r),
-      renderWorst(this.ctx, r));
+      renderWorst(this.ctx, r),
+      this.derivation ? renderDerivation(this.ctx, this.derivation) : null);
     this.show(main, 'data');
     drawCanvases(this.root);
   }
 
   private view = '';
+  /** The selected sample's derivation: kept across re-renders until the host sends a newer one. */
+  private derivation: DerivationData | undefined;
+
+  /** Puts the derivation after the worst samples (replacing an older one), then scrolls to it and focuses it. */
+  private showDerivation(d: DerivationData): void {
+    this.derivation = d;
+    const main = this.root.querySelector('.dashboard');
+    if (this.view !== 'data' || !main) return; // renderData shows it with the data
+    const section = renderDerivation(this.ctx, d);
+    const old = main.querySelector('[data-testid="derivation"]');
+    if (old) old.replaceWith(section);
+    else main.appendChild(section);
+    section.scrollIntoView?.({ block: 'start' });
+    section.focus({ preventScroll: true });
+  }
 
   private showBusy(label: string, fraction: number | null): void {
     const { dom } = this.ctx;

@@ -21,13 +21,15 @@ function walk(dir: string): string[] {
 
 /**
  * What the extension loads at run time: its main, every bundle the build writes to dist/
- * (webview, worker...) except the command-line tool, and everything under media/.
+ * (webview, worker...) except the command-line tool, KaTeX's stylesheet and fonts (dist/katex/,
+ * the derivation panel's), and everything under media/.
  */
 function runtimeFiles(): string[] {
   const m = manifest();
   const cli = new Set(Object.values(m.bin ?? {}).map((p) => posix.normalize(p)));
   const bundles = walk(join(REPO_ROOT, 'dist')).filter((f) => /^dist\/[^/]+\.js$/.test(f) && !cli.has(f));
-  return [...new Set([posix.normalize(m.main), 'package.json', ...bundles, ...walk(join(REPO_ROOT, 'media'))])];
+  const katex = walk(join(REPO_ROOT, 'dist', 'katex'));
+  return [...new Set([posix.normalize(m.main), 'package.json', ...bundles, ...katex, ...walk(join(REPO_ROOT, 'media'))])];
 }
 
 function packageViolations(shipped: string[], required: string[]): string[] {
@@ -50,6 +52,7 @@ describe('the packaged extension (.vscodeignore allowlist)', function () {
     const listed = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' })
       .split('\n').map((l) => l.trim()).filter((l) => l !== '');
     assert.ok(listed.includes('dist/extension.js'), `vsce ls: ${JSON.stringify(listed)}`);
+    assert.ok(listed.includes('dist/katex/katex.min.css') && listed.some((f) => /^dist\/katex\/fonts\/KaTeX_Main-Regular\.woff2$/.test(f)), 'KaTeX CSS and fonts ship');
     assert.deepEqual(packageViolations(listed, runtimeFiles()), []);
   });
 

@@ -8,6 +8,7 @@ describe('dashboard host (pure parts)', () => {
     nonce: 'abc+/=',
     scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js',
     styleUri: 'https://x.vscode-cdn.net/ext/media/dashboard.css',
+    katexStyleUri: 'https://x.vscode-cdn.net/ext/dist/katex/katex.min.css',
     title: 'Loss: <digits>.csv',
   });
 
@@ -22,7 +23,11 @@ describe('dashboard host (pure parts)', () => {
   it('loads exactly one script, with the nonce, and no inline script or style', () => {
     assert.deepEqual([...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]), [' nonce="abc+/=" src="https://x.vscode-cdn.net/ext/dist/webview.js"']);
     assert.ok(!/<style|style=/.test(html));
-    assert.ok(html.includes('<link rel="stylesheet" href="https://x.vscode-cdn.net/ext/media/dashboard.css">'));
+    // KaTeX's stylesheet first, so the dashboard's own rules (colours) win over it.
+    assert.deepEqual([...html.matchAll(/<link rel="stylesheet" href="([^"]*)">/g)].map((m) => m[1]), [
+      'https://x.vscode-cdn.net/ext/dist/katex/katex.min.css',
+      'https://x.vscode-cdn.net/ext/media/dashboard.css',
+    ]);
     assert.ok(html.includes('<title>Loss: &lt;digits>.csv</title>'));
   });
 

@@ -25,10 +25,12 @@ export class DashboardManager implements vscode.Disposable, vscode.WebviewPanelS
     return undefined;
   }
 
-  show(uri: vscode.Uri): DashboardPanel {
+  /** Opens (or reveals) the file's dashboard; with a sample, also shows that sample's derivation. */
+  show(uri: vscode.Uri, sample?: { row: number; line: number }): DashboardPanel {
     const open = this.get(uri);
     if (open) {
       open.reveal();
+      if (sample) void open.select(sample);
       return open;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -38,7 +40,9 @@ export class DashboardManager implements vscode.Disposable, vscode.WebviewPanelS
       // Hidden dashboards are rebuilt from their last message (cheap) rather than kept alive.
       { enableScripts: true, retainContextWhenHidden: false },
     );
-    return this.attach(panel, uri);
+    const dashboard = this.attach(panel, uri);
+    if (sample) void dashboard.select(sample);
+    return dashboard;
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: DashboardState | undefined): Promise<void> {

@@ -3,9 +3,13 @@
  * history of mean losses across reloads, and a comparison of two files.
  */
 import type { Analysis } from '../../core/analyze';
+import { derive } from '../../core/derivation';
+import { lossUnderPresets } from '../../core/losses';
 import { reportJson } from '../../core/report-json';
 import type { ChangedSample } from '../../node/per-sample';
-import type { ComparisonData, DashboardData, WhatIf } from '../../shared/protocol';
+import type { SampleHit } from '../../core/sample-on-line';
+import type { ComparisonData, DashboardData, DerivationData, WhatIf } from '../../shared/protocol';
+import { presetsLine, renderPreamble, renderTexSteps } from '../../shared/render';
 
 /** Reloads remembered for the sparkline. */
 export const HISTORY_LENGTH = 30;
@@ -22,11 +26,27 @@ export function comparisonData(base: DashboardData, other: DashboardData, change
   return { base, other, changed: changed.map((c) => ({ ...c })) };
 }
 
+/** A sample's derivation under the analysis's options, with the data set's mean and count (what --explain prints). */
+export function derivationData(a: Analysis, hit: SampleHit, line: number): DerivationData {
+  const d = derive(hit.sample, a.options, a.layout.numClasses, a.layout.classNames);
+  return {
+    row: hit.row,
+    line,
+    entries: renderTexSteps(d),
+    preamble: renderPreamble(d, { mean: a.breakdown.mean, count: a.breakdown.count }),
+    presets: presetsLine(lossUnderPresets(hit.sample, a.options, a.layout.numClasses)),
+    value: d.value,
+    unit: a.options.base === '2' ? 'bits' : 'nats',
+  };
+}
+
 export interface ShellParts {
   cspSource: string;
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** KaTeX's stylesheet (its fonts sit beside it, loaded from the extension under font-src). */
+  katexStyleUri: string;
   title: string;
 }
 
@@ -50,6 +70,7 @@ export function dashboardHtml(p: ShellParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(p.katexStyleUri)}">
 <link rel="stylesheet" href="${attr(p.styleUri)}">
 <title>${attr(p.title)}</title>
 </head>

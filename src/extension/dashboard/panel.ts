@@ -4,12 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { uriBasename } from '../uri';
-import { AnalysisError } from '../../core/analyze';
-import { CancelledError } from '../../node/analyze-in-worker';
+import { AnalysisError, type Analysis } from '../../core/analyze';
+import { CancelledError } from '../../shared/cancelled';
 import type { HostMessage, WebviewMessage, WhatIf } from '../../shared/protocol';
 import type { AnalysisService } from '../analysis-service';
 import { defaultWhatIf } from '../request';
-import { appendHistory, comparisonData, dashboardData, dashboardHtml } from './model';
+import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivationData } from './model';
 import { revealLine } from '../reveal';
 
 /** Samples listed as "changed most" in a comparison. */
@@ -26,6 +26,10 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private compareWith: vscode.Uri | undefined;
+  /** The sample whose derivation is shown; derived again after every (re)computation. */
+  private selected: { row: number; line: number } | undefined;
+  private derivation: HostMessage | undefined;
+  private derivationGeneration = 0;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -56,6 +60,7 @@ export class DashboardPanel implements vscode.Disposable {
       nonce,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString(),
+      katexStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'katex', 'katex.min.css')).toString(),
       title: panel.title,
     });
     void this.load({ force: false, record: true });
@@ -83,12 +88,16 @@ export class DashboardPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        if (this.last) void this.panel.webview.postMessage(this.last);
-        else void this.panel.webview.postMessage({ type: 'loading', label: this.service.label(this.uri), fraction: null } satisfies HostMessage);
+        if (this.last) {
+          void this.panel.webview.postMessage(this.last);
+          if (this.derivation) void this.panel.webview.postMessage(this.derivation);
+        } else void this.panel.webview.postMessage({ type: 'loading', label: this.service.label(this.uri), fraction: null } satisfies HostMessage);
         return;
       case 'revealLine':
-      case 'selectSample':
         void revealLine(this.uri, m.line);
+        return;
+      case 'selectSample':
+        void this.select({ row: m.row, line: m.line });
         return;
       case 'setWhatIf':
         this.whatIf = m.whatIf;
@@ -134,7 +143,11 @@ export class DashboardPanel implements vscode.Disposable {
       if (opts.record || this.history.length === 0) this.history = appendHistory(this.history, analysis.breakdown.mean, Date.now());
       const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, Date.now() - started);
       if (this.compareWith) await this.showComparison(this.compareWith);
-      else this.post({ type: 'data', data });
+      else {
+        this.post({ type: 'data', data });
+        // The numbers in the derivation follow the what-if settings and the file as it is now.
+        if (this.selected) void this.showDerivation(analysis);
+      }
     } catch (err) {
       if (generation !== this.generation) return;
       this.postError(label, err);
@@ -173,6 +186,34 @@ export class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'comparison', comparison: comparisonData(base, otherData, r.changed) });
     } catch (err) {
       if (generation === this.generation) this.postError(label, err);
+    }
+  }
+
+  /** Shows a sample's derivation (a worst-samples row, a hover's link): once the data is there. */
+  async select(sample: { row: number; line: number }): Promise<void> {
+    this.selected = sample;
+    if (this.last?.type !== 'data') return; // load() derives it when its result arrives
+    const request = this.service.request(this.uri, this.whatIf);
+    const analysis = await this.service.cached(this.uri, request);
+    if (analysis) await this.showDerivation(analysis);
+    else await this.load({ force: false });
+  }
+
+  private async showDerivation(analysis: Analysis): Promise<void> {
+    const selected = this.selected;
+    if (!selected) return;
+    const generation = ++this.derivationGeneration;
+    try {
+      const hit = await this.service.sampleOnLine(this.uri, analysis.layout, selected.line);
+      if (generation !== this.derivationGeneration) return;
+      if (!hit) {
+        void vscode.window.showWarningMessage(`Loss Lens: no sample starts on line ${selected.line} of ${this.service.label(this.uri)}.`);
+        return;
+      }
+      this.derivation = { type: 'derivation', derivation: derivationData(analysis, hit, selected.line) };
+      if (this.ready) void this.panel.webview.postMessage(this.derivation);
+    } catch (err) {
+      if (generation === this.derivationGeneration) this.service.output.appendLine(`Derivation of line ${selected.line}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -44,8 +44,7 @@ function flag(key: string): boolean {
 /**
  * The real thing, from the extension's Config and FileChoicesStore (pass the extension's own
  * instances so change events are shared; fresh ones are made otherwise). Registers the
- * open-at-sample command, which opens the file's dashboard (and the row, once the dashboard
- * can select one).
+ * open-at-sample command, which opens the file's dashboard at that sample's derivation.
  */
 export function defaultExplainServices(
   context: vscode.ExtensionContext,
@@ -63,8 +62,8 @@ export function defaultExplainServices(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Object.values(EXPLAIN_SETTINGS).some((k) => e.affectsConfiguration(k))) changed.fire();
     }),
-    vscode.commands.registerCommand(OPEN_AT_SAMPLE_COMMAND, async (uri: string) => {
-      await vscode.commands.executeCommand('lossLens.openDashboard', vscode.Uri.parse(uri));
+    vscode.commands.registerCommand(OPEN_AT_SAMPLE_COMMAND, async (uri: string, row: number, line: number) => {
+      await vscode.commands.executeCommand('lossLens.openDashboard', vscode.Uri.parse(uri), { row, line });
     }),
   );
   return {

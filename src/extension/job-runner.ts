@@ -1,0 +1,31 @@
+/**
+ * What differs between the desktop and the web extension host: where a job runs (a Node worker
+ * thread over the file on disk, or a Web Worker over bytes read through vscode.workspace.fs) and
+ * how a file is named in a job and stamped for the cache. AnalysisService takes either runner.
+ */
+import type * as vscode from 'vscode';
+import type { JobResult, WorkerJob } from '../node/file-worker';
+
+export type { FileJob, JobResult, WorkerJob } from '../node/file-worker';
+
+/** The result of a job of kind `Op`. */
+export type ResultOf<Op extends WorkerJob['op']> = Extract<JobResult, { op: Op }>;
+
+export interface RunJobOptions {
+  signal?: AbortSignal;
+  /** 0..1 of the job, or null when the total is unknown (gzip). */
+  onProgress?: (fraction: number | null) => void;
+}
+
+/** What the cache keys a file's results on besides its name: they change when the file does. */
+export interface FileStamp {
+  mtimeMs: number;
+  size: number;
+}
+
+export interface JobRunner {
+  /** How a job names the file: a file system path (desktop) or a URI string (web). */
+  pathOf(uri: vscode.Uri): string;
+  stamp(uri: vscode.Uri): Promise<FileStamp>;
+  run<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunJobOptions): Promise<ResultOf<Op>>;
+}

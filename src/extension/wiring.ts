@@ -1,0 +1,33 @@
+/**
+ * Everything activate() wires, for both extension hosts: only the job runner differs (a Node
+ * worker thread on the desktop, a Web Worker in the browser), so both get the same commands,
+ * dashboards, status bar and editor features.
+ */
+import * as vscode from 'vscode';
+import { AnalysisService } from './analysis-service';
+import { registerCommands } from './commands';
+import { Config } from './config';
+import { DashboardManager } from './dashboard/manager';
+import { defaultExplainServices, registerExplainFeatures } from './explain';
+import { FileChoicesStore } from './file-choices';
+import type { JobRunner } from './job-runner';
+import { LossStatusBar } from './status-bar';
+
+export function activateWith(context: vscode.ExtensionContext, runner: JobRunner): void {
+  const config = new Config();
+  const choices = new FileChoicesStore(context.workspaceState);
+  const output = vscode.window.createOutputChannel('Loss Lens');
+  const service = new AnalysisService(runner, config, choices, output);
+  const dashboards = new DashboardManager(service, context.extensionUri);
+  const statusBar = new LossStatusBar(service);
+  context.subscriptions.push(
+    config,
+    choices,
+    output,
+    dashboards,
+    statusBar,
+    config.onDidChange(() => dashboards.refreshAll()),
+    ...registerCommands({ service, dashboards, extensionUri: context.extensionUri }),
+  );
+  registerExplainFeatures(context, defaultExplainServices(context, { config, choices }), (m) => output.appendLine(m));
+}

@@ -1,0 +1,108 @@
+/**
+ * The Web Worker's job logic, free of any worker API so it runs (and is tested) in Node as is:
+ * a job and the bytes of its files in, progress and one result (or failure) message out. The
+ * host read the files through vscode.workspace.fs, so they are whole in memory here.
+ */
+import { analyze, AnalysisError, type AnalysisRequest } from '../core/analyze';
+import { bytesSource, readLayout } from '../core/parse';
+import type { FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
+import { lossCollector, topChanged } from '../node/per-sample';
+import { sampleOnLine } from '../core/sample-on-line';
+import { failureOf } from './failure';
+
+/** What the host posts: a job, the bytes of every file it names (keyed by the job's path), or a cancel. */
+export type WebWorkerRequest = { type: 'job'; job: WorkerJob; files: Record<string, ArrayBuffer> } | 'cancel';
+
+/** Says what the browser build cannot do, instead of failing half way. */
+export class UnsupportedInBrowserError extends Error {
+  override name = 'UnsupportedInBrowserError';
+}
+
+export function unsupportedOp(op: string): UnsupportedInBrowserError {
+  const what = op === 'perSampleCsv' ? 'Exporting the per-sample losses as CSV' : `The "${op}" job`;
+  return new UnsupportedInBrowserError(`${what} needs the desktop app: the browser build of Loss Lens does not do it.`);
+}
+
+/** Every `path` a job names (its own, or its files'): the URIs the host must read. */
+export function pathsOf(job: WorkerJob): string[] {
+  const paths = new Set<string>();
+  for (const value of [job, ...Object.values(job)]) {
+    if (value && typeof value === 'object' && 'path' in value && typeof value.path === 'string') paths.add(value.path);
+  }
+  return [...paths];
+}
+
+/** Gzip files are recognised by their magic bytes, as on the desktop, and inflated in one go. */
+async function contentOf(buffer: ArrayBuffer): Promise<Uint8Array> {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export async function runWebJob(
+  job: WorkerJob,
+  files: Record<string, ArrayBuffer>,
+  signal: AbortSignal,
+  progress: (fraction: number | null) => void,
+): Promise<JobResult> {
+  const source = async (path: string, name: string) => {
+    const buffer = files[path];
+    if (!buffer) throw new Error(`${name}: the file was not sent to the worker`);
+    return bytesSource(name, await contentOf(buffer));
+  };
+  // Fraction of the whole job: a comparison reads two files, each half the bar.
+  const read = async (file: { path: string; name: string; request: AnalysisRequest }, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {
+    const src = await source(file.path, file.name);
+    const total = src.size;
+    return analyze(src, file.request, { signal, onEval, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
+  };
+  switch (job.op) {
+    case 'analyze':
+      return { op: 'analyze', analysis: await read(job.file, 0, 1) };
+    case 'layout': {
+      const head = await readLayout(await source(job.path, job.name), { overrides: job.overrides, skipInvalid: true, signal });
+      if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1));
+      return { op: 'layout', layout: head.layout };
+    }
+    case 'sample': {
+      const hit = await sampleOnLine(await source(job.path, job.name), job.layout, job.line, signal);
+      return { op: 'sample', hit: hit ?? null };
+    }
+    case 'compare': {
+      const a = lossCollector();
+      const base = await read(job.base, 0, 0.5, a.onEval);
+      const b = lossCollector();
+      const other = await read(job.other, 0.5, 0.5, b.onEval);
+      return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
+    }
+    default:
+      throw unsupportedOp(job.op);
+  }
+}
+
+/**
+ * The worker's message handler as a plain function: `post` is the worker's postMessage. Progress
+ * is throttled to ~10 messages a second, as on the desktop; a cancel aborts the running job.
+ */
+export function createJobHandler(post: (m: FileWorkerMessage) => void, now: () => number = Date.now): (m: WebWorkerRequest) => Promise<void> {
+  const controller = new AbortController();
+  let last = -Infinity;
+  const progress = (fraction: number | null) => {
+    const t = now();
+    if (t - last < 100) return;
+    last = t;
+    post({ type: 'progress', fraction });
+  };
+  return async (m) => {
+    if (m === 'cancel') {
+      controller.abort();
+      return;
+    }
+    try {
+      post({ type: 'done', result: await runWebJob(m.job, m.files, controller.signal, progress) });
+    } catch (err) {
+      post({ type: 'failed', failure: failureOf(err, controller.signal) });
+    }
+  };
+}

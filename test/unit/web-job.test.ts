@@ -1,0 +1,131 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { PresetName } from '../../src/core/types';
+import { requestFor } from '../../src/extension/request';
+import { DEFAULT_CONFIG } from '../../src/extension/settings';
+import { reportJson } from '../../src/core/report-json';
+import type { FileWorkerMessage, WorkerJob } from '../../src/node/file-worker';
+import { createJobHandler, pathsOf } from '../../src/web/job';
+
+// The bundled CLI, as users run it: `npm test` builds before the unit tests.
+const CLI = 'dist/cli.js';
+
+function cliJson(file: string, ...args: string[]): unknown {
+  assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build`);
+  const r = spawnSync(process.execPath, [CLI, file, '--json', ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** What the extension asks for a file with the given default preset (the CLI's defaults otherwise). */
+function requestOf(preset: PresetName = 'classic') {
+  return requestFor({ ...DEFAULT_CONFIG, defaultPreset: preset }, {});
+}
+
+/** Runs one job through the Web Worker's message handler, as the worker would, collecting what it posts. */
+async function post(job: WorkerJob, files: Record<string, ArrayBuffer>, cancelFirst = false): Promise<FileWorkerMessage[]> {
+  const posted: FileWorkerMessage[] = [];
+  let t = 0;
+  const handle = createJobHandler((m) => posted.push(structuredClone(m)), () => (t += 1000));
+  const running = handle({ type: 'job', job, files });
+  if (cancelFirst) await handle('cancel');
+  await running;
+  return posted;
+}
+
+/** A copy holding exactly the file (a small Buffer is a view into Node's shared pool; Buffer#slice does not copy). */
+function bufferOf(bytes: Uint8Array): ArrayBuffer {
+  return Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
+}
+
+describe('web worker job (browser build)', () => {
+  const digits = bufferOf(readFileSync('samples/digits.csv'));
+
+  it('reports the same numbers as the CLI --json for samples/digits.csv', async () => {
+    const request = requestOf();
+    const posted = await post({ op: 'analyze', file: { path: 'memory:/digits', name: 'samples/digits.csv', request } }, { 'memory:/digits': digits });
+    const last = posted.at(-1);
+    assert.ok(last?.type === 'done' && last.result.op === 'analyze', JSON.stringify(last));
+    assert.deepEqual(JSON.parse(JSON.stringify(reportJson(last.result.analysis))), cliJson('samples/digits.csv'));
+  });
+
+  it('reports progress as a growing fraction of the file (one report per MiB read)', async () => {
+    const [header, ...rows] = readFileSync('samples/digits.csv', 'utf8').trimEnd().split('\n');
+    const body = rows.join('\n') + '\n';
+    const big = new TextEncoder().encode(`${header}\n${body.repeat(30)}`);
+    const posted = await post({ op: 'analyze', file: { path: 'b', name: 'big.csv', request: requestOf() } }, { b: bufferOf(big) });
+    const last = posted.at(-1);
+    assert.ok(last?.type === 'done' && last.result.op === 'analyze');
+    assert.equal(last.result.analysis.breakdown.count, 30 * rows.length);
+    const progress = posted.filter((m) => m.type === 'progress').map((m) => m.fraction ?? NaN);
+    // 3.3 MB read: a report after each of the first three MiB.
+    assert.equal(progress.length, Math.floor(big.length / (1 << 20)), `progress ${progress.join(',')}`);
+    assert.ok(progress.every((f, i) => f > 0 && f <= 1 && (i === 0 || f > (progress[i - 1] as number))), `progress ${progress.join(',')}`);
+  });
+
+  it('finds the sample starting on a line, for the derivation panel', async () => {
+    const layout = await post({ op: 'layout', path: 'd', name: 'digits.csv', overrides: {} }, { d: digits });
+    const l = layout.at(-1);
+    assert.ok(l?.type === 'done' && l.result.op === 'layout');
+    const posted = await post({ op: 'sample', path: 'd', name: 'digits.csv', layout: l.result.layout, line: 3 }, { d: digits });
+    const hit = posted.at(-1);
+    assert.ok(hit?.type === 'done' && hit.result.op === 'sample' && hit.result.hit);
+    // Line 3 of samples/digits.csv: digit-0003, label "two", prob_two 0.0872669.
+    assert.equal(hit.result.hit.row, 1);
+    assert.equal(hit.result.hit.sample.target, 2);
+    assert.equal(hit.result.hit.sample.prediction[2], 0.0872669);
+  });
+
+  it('inflates a gzip file as the desktop does (same report as the CLI on the plain file, pytorch preset)', async () => {
+    const request = requestOf('pytorch');
+    const gz = bufferOf(gzipSync(readFileSync('samples/binary.csv')));
+    const posted = await post({ op: 'analyze', file: { path: 'p', name: 'samples/binary.csv', request } }, { p: gz });
+    const last = posted.at(-1);
+    assert.ok(last?.type === 'done' && last.result.op === 'analyze', JSON.stringify(last));
+    assert.deepEqual(JSON.parse(JSON.stringify(reportJson(last.result.analysis))), cliJson('samples/binary.csv', '--preset', 'pytorch'));
+  });
+
+  it('reads the layout, and compares two files sample by sample', async () => {
+    const layout = await post({ op: 'layout', path: 'd', name: 'digits.csv', overrides: {} }, { d: digits });
+    const l = layout.at(-1);
+    assert.ok(l?.type === 'done' && l.result.op === 'layout');
+    assert.equal(l.result.layout.numClasses, 10);
+    assert.equal(l.result.layout.labelColumn, 'label');
+
+    const request = requestOf();
+    const keras = requestOf('keras');
+    const cmp = await post(
+      { op: 'compare', base: { path: 'd', name: 'a', request }, other: { path: 'd', name: 'b', request: keras }, topN: 3 },
+      { d: digits },
+    );
+    const c = cmp.at(-1);
+    assert.ok(c?.type === 'done' && c.result.op === 'compare');
+    assert.equal(c.result.base.breakdown.mean, (cliJson('samples/digits.csv') as { mean: number }).mean);
+    assert.equal(c.result.other.breakdown.mean, (cliJson('samples/digits.csv', '--preset', 'keras') as { mean: number }).mean);
+    assert.ok(c.result.changed.length <= 3);
+  });
+
+  it('reports a file with problems as an analysis failure, a cancel as cancelled, and per-sample CSV as desktop only', async () => {
+    const request = requestOf();
+    const bad = await post({ op: 'analyze', file: { path: 'x', name: 'problems.csv', request } }, { x: bufferOf(readFileSync('samples/problems.csv')) });
+    const b = bad.at(-1);
+    assert.ok(b?.type === 'failed' && b.failure.kind === 'analysis', JSON.stringify(b));
+    assert.equal(b.failure.file, 'problems.csv');
+    assert.ok(b.failure.problems.length > 0);
+
+    const cancelled = await post({ op: 'analyze', file: { path: 'd', name: 'digits.csv', request: requestOf() } }, { d: digits }, true);
+    assert.deepEqual(cancelled.at(-1), { type: 'failed', failure: { kind: 'cancelled' } });
+
+    const csv = await post({ op: 'perSampleCsv', file: { path: 'd', name: 'digits.csv', request }, out: '/tmp/x.csv' }, { d: digits });
+    const f = csv.at(-1);
+    assert.ok(f?.type === 'failed' && f.failure.kind === 'other' && /desktop/.test(f.failure.message), JSON.stringify(f));
+  });
+
+  it('finds every file a job names, to read on the host', () => {
+    const request = requestOf();
+    assert.deepEqual(pathsOf({ op: 'compare', base: { path: 'a', name: 'a', request }, other: { path: 'b', name: 'b', request }, topN: 1 }), ['a', 'b']);
+    assert.deepEqual(pathsOf({ op: 'layout', path: 'c', name: 'c', overrides: {} }), ['c']);
+  });
+});
