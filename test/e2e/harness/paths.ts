@@ -4,8 +4,11 @@ import { REPO_ROOT } from '../../../scripts/lib/code-server.mjs';
 
 export { REPO_ROOT };
 
-/** Kept by CI on the machine (gitignored): screenshots and code-server logs. */
-export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
+/**
+ * Kept by CI on the machine (gitignored): screenshots and code-server logs. LOSS_LENS_E2E_RESULTS
+ * moves it, so two runs side by side (one per branch of work) do not clear each other's.
+ */
+export const RESULTS_DIR = process.env.LOSS_LENS_E2E_RESULTS || join(REPO_ROOT, 'test-results', 'e2e');
 
 interface Manifest {
   name: string;
@@ -25,10 +28,10 @@ export function extensionId(): string {
   return `${m.publisher}.${m.name}`;
 }
 
-/** The file `npm run package` writes. */
+/** The file `npm run package` writes, or LOSS_LENS_E2E_VSIX (a package of one's own, for a run beside another). */
 export function vsixPath(): string {
   const m = manifest();
-  return join(REPO_ROOT, `${m.name}-${m.version}.vsix`);
+  return process.env.LOSS_LENS_E2E_VSIX || join(REPO_ROOT, `${m.name}-${m.version}.vsix`);
 }
 
 /** The samples a newcomer sees (written by scripts/gen-samples.mjs), else the suite's own folder. */
