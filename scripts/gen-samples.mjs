@@ -141,3 +141,30 @@ const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', '
   lines[9] = 'r9,0,NaN,0.5,0.5'; // line 10, column 6: NaN
   write('problems.csv', lines.join('\n') + '\n');
 }
+
+// epoch_1.csv, epoch_2.csv: one spam filter's validation predictions after two epochs, over the
+// same 400 emails in the same order (for Compare With...). Epoch 2 is better on most emails and
+// more confident everywhere, so its few mistakes (mislabelled emails) cost more. Written to 4
+// decimals, as a logging callback often does: the most confident predictions round to exactly 0
+// or 1, which is where the presets part ways (PyTorch's BCELoss clamps the log at -100, classic
+// log loss clips p to 1e-15).
+{
+  const rand = rng(7);
+  const emails = [];
+  for (let i = 0; i < 400; i++) {
+    const spam = rand() < 0.4 ? 1 : 0;
+    // A few labels disagree with what the text says: the model learns the text, not the label.
+    const looksSpam = rand() < 0.03 ? 1 - spam : spam;
+    emails.push({ id: `mail-${String(i + 1).padStart(4, '0')}`, spam, looksSpam, ease: 1 + gaussian(rand) * 0.9, noise: [gaussian(rand), gaussian(rand)] });
+  }
+  const epoch = (k, scale) => {
+    const lines = ['email_id,label,p_spam'];
+    for (const e of emails) {
+      const z = scale * (2 * e.looksSpam - 1) * e.ease + e.noise[k] * (k === 0 ? 1.4 : 0.9);
+      lines.push(`${e.id},${e.spam},${sigmoid(z).toFixed(4)}`);
+    }
+    return lines.join('\n') + '\n';
+  };
+  write('epoch_1.csv', epoch(0, 1.6));
+  write('epoch_2.csv', epoch(1, 5.5));
+}
