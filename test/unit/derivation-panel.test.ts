@@ -11,6 +11,8 @@ import { runInWorker } from '../../src/node/analyze-in-worker';
 import { sampleOnLine } from '../../src/core/sample-on-line';
 import type { DerivationData, HostMessage } from '../../src/shared/protocol';
 import { renderText } from '../../src/shared/render';
+import katex from 'katex';
+import { typeset, withoutInlineStyles } from '../../src/webview/sections/derivation';
 import { closeWindows, dataOf, harness, q, request, texts } from './webview-helpers';
 
 const FILE = 'samples/digits.csv';
@@ -76,7 +78,7 @@ describe('derivation panel: the sample on a line, derived for the dashboard', fu
       const section = q(h.root, '[data-testid="derivation"]') as HTMLElement;
       assert.equal(q(section, 'h2').textContent, `Sample on line ${LINE} (row ${LINE - 2})`);
       assert.equal(section.getAttribute('data-value'), String(d.value));
-      assert.equal(q(section, '[data-testid="derivation-value"]').textContent, d.value.toFixed(4));
+      assert.equal(q(section, '[data-testid="derivation-value"]').textContent, String(Number(d.value.toPrecision(4))));
       const steps = [...section.querySelectorAll('[data-testid="derivation-step"]')];
       const all = [...d.entries, ...d.preamble];
       assert.deepEqual(steps.map((s) => s.getAttribute('data-kind')), all.map((e) => e.kind));
@@ -93,6 +95,27 @@ describe('derivation panel: the sample on a line, derived for the dashboard', fu
       assert.equal(section.querySelectorAll('details [data-testid="derivation-step"]').length, d.preamble.length);
       if (d.presets) assert.match(q(section, '[data-testid="derivation-presets"]').textContent ?? '', /Under the presets/);
       assert.equal(h.doc.activeElement, section);
+    });
+
+    it('applies KaTeX\'s inline sizes through the CSSOM: no style attribute parsed for the CSP to block', () => {
+      // A fraction and a subscript: KaTeX sizes their struts and vertical lists inline.
+      const tex = '\\frac{a}{b_k} = x^{2}';
+      const html = katex.renderToString(tex, { displayMode: true, output: 'html' });
+      const parsed = withoutInlineStyles(html);
+      assert.equal(html.match(/ style="/g)?.length, parsed.match(/ data-katex-style="/g)?.length);
+      assert.doesNotMatch(parsed, / style=/);
+      const h = harness();
+      const el = h.doc.createElement('div') as unknown as HTMLElement;
+      typeset(el, tex);
+      assert.equal(el.querySelectorAll('[data-katex-style]').length, 0);
+      const strut = el.querySelector('.strut') as HTMLElement;
+      assert.equal(strut.style.height, /class="strut" style="height:([\d.]+em)/.exec(html)?.[1]);
+      assert.match(strut.style.verticalAlign, /^-\d+(\.\d+)?em$/);
+      assert.ok([...el.querySelectorAll<HTMLElement>('.vlist')].every((v) => v.style.height !== ''));
+      // A quote in \text{} stays text: never mistaken for an attribute.
+      typeset(el, '\\text{a style="color:red" b}');
+      assert.equal(el.querySelectorAll('.mord.text [style]').length, 0);
+      assert.match(el.textContent ?? '', /a\sstyle="color:red"\sb/);
     });
 
     it('keeps the derivation when the data is rendered again, and replaces it with a newer one', async () => {

@@ -73,8 +73,8 @@ describe('render: TeX', () => {
     const entries = renderTexSteps(derive({ prediction: [0.8], target: 1 }, bce, 1));
     assert.deepEqual(entries.map((e) => [e.title, e.tex]), [
       ['Model', 'P(y \\mid x) = p^{y}\\,(1-p)^{1-y}'],
-      ['Formula', '\\ell = -\\ln P(y \\mid x) = -\\bigl[y \\ln p + (1-y) \\ln(1-p)\\bigr],\\quad \\ln = \\log_e\\ \\text{(nats)}'],
-      ['Values', 'y = 1,\\quad p = 0.8'],
+      ['Formula', '\\ell = -\\ln P(y \\mid x) = -\\bigl[y \\ln p + (1-y) \\ln(1-p)\\bigr],\\quad\\allowbreak \\ln = \\log_e\\ \\text{(nats)}'],
+      ['Values', 'y = 1,\\quad\\allowbreak p = 0.8'],
       ['Log (ln)', '\\ln p = \\ln 0.8 = -0.2231'],
       ['Negative log-likelihood', '\\ell = y\\,(-\\ln p) = 1 \\cdot 0.2231 = 0.2231'],
       ['Loss', '\\ell = 0.2231\\ \\text{nats}'],
@@ -109,7 +109,21 @@ describe('render: TeX', () => {
     assert.equal(escapeTexText('50% & $x$ a_b {c} ~^\\'), '50\\% \\& \\$x\\$ a\\_b \\{c\\} \\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
     const d = derive({ prediction: [0.7, 0.2, 0.1], target: 0 }, DEFAULT_OPTIONS, 3, ['a|b*', 'x_y', '2']);
     const values = renderTexSteps(d).find((e) => e.kind === 'values');
-    assert.ok(values?.tex.includes('p_{\\text{a|b*}} = 0.7,\\ p_{\\text{x\\_y}} = 0.2,\\ p_{2} = 0.1'), values?.tex);
+    assert.ok(values?.tex.includes('p_{\\text{a|b*}} = 0.7,\\ \\allowbreak p_{\\text{x\\_y}} = 0.2,\\ \\allowbreak p_{2} = 0.1'), values?.tex);
+  });
+
+  it('a formula on several rows also lists its rows, each a formula of its own that parses', () => {
+    const d = derive({ prediction: [0.7, 0.2, 0.1], target: 0 }, DEFAULT_OPTIONS, 3, ['cat', 'dog', 'bird']);
+    const entries = renderTexSteps(d);
+    const values = entries.find((e) => e.kind === 'values');
+    assert.deepEqual(values?.rows, [
+      '\\text{true class} = \\text{cat},\\quad\\allowbreak \\text{predicted class} = \\text{cat}',
+      'p_{\\text{cat}} = 0.7,\\ \\allowbreak p_{\\text{dog}} = 0.2,\\ \\allowbreak p_{\\text{bird}} = 0.1',
+    ]);
+    assert.equal(values?.tex, `\\begin{gathered}${values?.rows?.join(' \\\\ ')}\\end{gathered}`);
+    for (const r of values?.rows ?? []) katex.renderToString(r, { throwOnError: true, displayMode: true, strict: 'error' });
+    // One-row formulas carry no rows.
+    assert.equal(entries.find((e) => e.kind === 'log')?.rows, undefined);
   });
 
   it('scientific numbers stay one term: in a log\'s argument and as a power\'s base', () => {
@@ -138,7 +152,7 @@ describe('render: TeX', () => {
     const d = derive({ prediction: p.map(Math.log), target: 3 }, { ...DEFAULT_OPTIONS, input: 'logits' }, K1000);
     const entries = renderTexSteps(d, { maxEntries: 3 });
     const softmax = entries.find((e) => e.kind === 'softmax');
-    assert.match(softmax?.tex ?? '', /:\\ p_\{3\} = 0\.3,\\ p_\{7\} = 0\.5,\\ \\ldots\\ \\text\{\(998 more classes\)\}\\end\{gathered\}$/);
+    assert.match(softmax?.tex ?? '', /:\\ p_\{3\} = 0\.3,\\ \\allowbreak p_\{7\} = 0\.5,\\ \\allowbreak \\ldots\\ \\text\{\(998 more classes\)\}\\end\{gathered\}$/);
     for (const e of entries) {
       parses(e);
       assert.ok(e.tex.length < 600, `${e.title}: ${e.tex.length} characters`);
@@ -156,12 +170,12 @@ describe('render: preamble (Bayes to the mean)', () => {
     ]);
     // loss-math.md section 3: 0.95 x 0.2 / 0.3 = 0.633; h1 0.19 beats h2 0.08.
     assert.equal((0.95 * 0.2 / 0.3).toFixed(3), '0.633');
-    assert.equal(entries[0]?.tex, 'P(h \\mid D) = \\frac{P(D \\mid h)\\,P(h)}{P(D)},\\quad \\text{e.g.}\\ \\frac{0.95 \\cdot 0.2}{0.3} = 0.6333');
+    assert.equal(entries[0]?.tex, 'P(h \\mid D) = \\frac{P(D \\mid h)\\,P(h)}{P(D)},\\quad\\allowbreak \\text{e.g.}\\ \\frac{0.95 \\cdot 0.2}{0.3} = 0.6333');
     assert.match(entries[1]?.tex ?? '', /h_1: 0\.95 \\cdot 0\.2 = 0\.19 > h_2: 0\.1 \\cdot 0\.8 = 0\.08 \\Rightarrow h_1$/);
     assert.equal(entries[3]?.tex, 'P(y \\mid x) = p^{y}\\,(1-p)^{1-y} = 0.8^{1}\\,(1-0.8)^{0} = 0.8');
-    assert.equal(entries[5]?.tex, '\\ln L = \\sum_i \\ln P(y_i \\mid x_i),\\quad \\text{this sample:}\\ \\ln P = -0.2231');
-    assert.equal(entries[6]?.tex, '-\\ln L = \\sum_i -\\ln P(y_i \\mid x_i),\\quad \\text{this sample:}\\ -\\ln P = 0.2231\\ \\text{nats}');
-    assert.equal(entries[7]?.tex, '\\mathrm{BCE} = -\\frac{1}{N}\\sum_{i=1}^{N}\\bigl[y_i \\ln p_i + (1-y_i) \\ln(1-p_i)\\bigr] = 0.35\\ \\text{nats},\\quad N = 569');
+    assert.equal(entries[5]?.tex, '\\ln L = \\sum_i \\ln P(y_i \\mid x_i),\\quad\\allowbreak \\text{this sample:}\\ \\ln P = -0.2231');
+    assert.equal(entries[6]?.tex, '-\\ln L = \\sum_i -\\ln P(y_i \\mid x_i),\\quad\\allowbreak \\text{this sample:}\\ -\\ln P = 0.2231\\ \\text{nats}');
+    assert.equal(entries[7]?.tex, '\\mathrm{BCE} = -\\frac{1}{N}\\sum_{i=1}^{N}\\bigl[y_i \\ln p_i + (1-y_i) \\ln(1-p_i)\\bigr] = 0.35\\ \\text{nats},\\quad\\allowbreak N = 569');
     entries.forEach(parses);
     assert.ok(renderPreambleText(d).includes('for example 0.95 × 0.2 / 0.3 = 0.6333'));
   });

@@ -22,7 +22,8 @@ export interface DatasetSummary {
 }
 
 /** The textbook example of loss-math.md section 3. */
-const SEP = ',\\quad';
+/** As in tex.ts: the panel may wrap a row after the separator. */
+const SEP = ',\\quad\\allowbreak';
 
 export const BAYES_EXAMPLE = { likelihood: 0.95, prior: 0.2, evidence: 0.3, h2Likelihood: 0.1, h2Prior: 0.8 } as const;
 

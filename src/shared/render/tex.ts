@@ -18,6 +18,11 @@ export interface TexEntry {
   title: string;
   /** KaTeX input (display mode). */
   tex: string;
+  /**
+   * The rows of a formula set on several rows (`tex` stacks them), each a formula of its own:
+   * the panel typesets them one by one so each row can wrap in a narrow panel.
+   */
+  rows?: string[];
   /** The same content as one plain-text sentence (aria-label, screen readers). */
   text: string;
 }
@@ -54,7 +59,12 @@ function neg(fmt: Fmt, x: number): string {
   return x < 0 ? `(${fmt(x)})` : fmt(x);
 }
 
-const SEP = ',\\quad ';
+/**
+ * Between the parts of a formula, and between list entries: \allowbreak lets the panel wrap a
+ * row there (KaTeX breaks lines only at top-level relations, operators and explicit breaks).
+ */
+const SEP = ',\\quad\\allowbreak ';
+const LIST_SEP = ',\\ \\allowbreak ';
 
 function more(n: number, what: string): string {
   return `\\ldots\\ ${texText(`(${n} more ${what})`)}`;
@@ -64,7 +74,7 @@ function list(ctx: Ctx, classes: readonly number[], entry: (k: number, j: number
   const { shown, hidden } = abbreviate(ctx, classes);
   const parts = shown.map((j) => entry(classes[j] as number, j));
   if (hidden > 0) parts.push(more(hidden, what));
-  return parts.join(',\\ ');
+  return parts.join(LIST_SEP);
 }
 
 /** A function argument written without parentheses (\ln 0.8) needs them when it is several tokens (\ln(2 \times 10^{-16})). */
@@ -72,8 +82,17 @@ function arg(s: string): string {
   return /\s/.test(s) && !s.startsWith('(') ? `(${s})` : s;
 }
 
+const GATHERED = ['\\begin{gathered}', '\\end{gathered}'] as const;
+const ROW = ' \\\\ ';
+
 function lines(...rows: string[]): string {
-  return rows.length === 1 ? (rows[0] as string) : `\\begin{gathered}${rows.join(' \\\\ ')}\\end{gathered}`;
+  return rows.length === 1 ? (rows[0] as string) : `${GATHERED[0]}${rows.join(ROW)}${GATHERED[1]}`;
+}
+
+/** The rows `lines` stacked, or undefined for a one-row formula (rows hold no ROW of their own). */
+export function rowsOf(tex: string): string[] | undefined {
+  if (!tex.startsWith(GATHERED[0]) || !tex.endsWith(GATHERED[1])) return undefined;
+  return tex.slice(GATHERED[0].length, -GATHERED[1].length).split(ROW);
 }
 
 function all(n: number): number[] {
@@ -270,7 +289,10 @@ export function renderTexSteps(d: Derivation, options: TexRenderOptions = {}): T
   const ctx = makeCtx(d, options);
   const fmt = formatter('tex', ctx.digits);
   const st = textStyle('text', ctx.digits);
-  const entry = (t: TextStep, tex: string, kind: TexEntry['kind'] = t.kind): TexEntry => ({ kind, title: t.title, tex, text: flatText(t) });
+  const entry = (t: TextStep, tex: string, kind: TexEntry['kind'] = t.kind): TexEntry => {
+    const rows = rowsOf(tex);
+    return { kind, title: t.title, tex, ...(rows ? { rows } : {}), text: flatText(t) };
+  };
   const out: TexEntry[] = [];
   for (const block of groupBlocks(d.steps)) {
     if (block.type === 'step') {

@@ -10,18 +10,45 @@ import katex from 'katex';
 import type { TexEntry } from '../../shared/render/tex';
 import type { DerivationData } from '../../shared/protocol';
 import type { Ctx } from '../context';
-import { num } from '../format';
+// The hover's formatter: the panel shows the number the hover showed.
+import { formatNumber } from '../../shared/render/format';
+
+/**
+ * KaTeX sizes struts, fraction bars and the vertical lists of sub/superscripts with inline
+ * `style` attributes; the webview's CSP (no 'unsafe-inline' in style-src) drops those, which
+ * breaks the layout and logs a violation per element. So the attribute is renamed before the
+ * markup is parsed and its declarations are applied through the CSSOM, which the CSP allows.
+ */
+const STYLE_ATTR = / style="([^"]*)"/g;
+
+/** KaTeX's markup with every `style` attribute renamed to `data-katex-style`. */
+export function withoutInlineStyles(html: string): string {
+  return html.replace(STYLE_ATTR, ' data-katex-style="$1"');
+}
+
+function applyStyles(root: DocumentFragment): void {
+  for (const el of root.querySelectorAll<HTMLElement | SVGElement>('[data-katex-style]')) {
+    for (const decl of (el.getAttribute('data-katex-style') ?? '').split(';')) {
+      const colon = decl.indexOf(':');
+      if (colon > 0) el.style.setProperty(decl.slice(0, colon).trim(), decl.slice(colon + 1).trim());
+    }
+    el.removeAttribute('data-katex-style');
+  }
+}
 
 /**
  * Typesets `tex` into `el`; a formula KaTeX rejects shows as its source rather than breaking the
  * panel. KaTeX's DOM builder reaches for the global `document`; rendering to a string and parsing
- * it in `el`'s own document works the same in a webview and in a test window.
+ * it in `el`'s own document works the same in a webview and in a test window. KaTeX escapes text
+ * (a quote becomes &quot;), so ` style="` in its output is always an attribute.
  */
 export function typeset(el: HTMLElement, tex: string): void {
   const doc = el.ownerDocument;
   try {
+    const html = katex.renderToString(tex, { displayMode: true, throwOnError: false, output: 'html', trust: false, strict: 'ignore' });
     const template = doc.createElement('template');
-    template.innerHTML = katex.renderToString(tex, { displayMode: true, throwOnError: false, output: 'html', trust: false, strict: 'ignore' });
+    template.innerHTML = withoutInlineStyles(html);
+    applyStyles(template.content);
     el.replaceChildren(template.content);
   } catch {
     el.replaceChildren(doc.createTextNode(tex));
@@ -31,7 +58,16 @@ export function typeset(el: HTMLElement, tex: string): void {
 function step(ctx: Ctx, e: TexEntry): HTMLElement {
   const { dom } = ctx;
   const math = dom.h('div', { class: 'derivation-math', 'aria-hidden': 'true' });
-  typeset(math, e.tex);
+  const rows = e.rows ?? [e.tex];
+  if (rows.length === 1) typeset(math, rows[0] as string);
+  else {
+    // Row by row, so each row wraps on its own in a narrow panel.
+    math.replaceChildren(...rows.map((r) => {
+      const row = dom.h('div', { class: 'derivation-row' });
+      typeset(row, r);
+      return row;
+    }));
+  }
   // The sentence is what assistive technology reads; the typeset math is hidden from it.
   return dom.h('li', { class: 'derivation-step', 'data-testid': 'derivation-step', 'data-kind': e.kind },
     dom.h('h3', { class: 'derivation-title' }, e.title),
@@ -43,7 +79,7 @@ export function renderDerivation(ctx: Ctx, d: DerivationData): HTMLElement {
   const { dom } = ctx;
   const title = `Sample on line ${d.line} (row ${d.row})`;
   const section = dom.section('derivation', title,
-    dom.h('p', { class: 'derivation-value' }, 'Loss ', dom.h('strong', { 'data-testid': 'derivation-value' }, num(d.value)), ` ${d.unit}`),
+    dom.h('p', { class: 'derivation-value' }, 'Loss ', dom.h('strong', { 'data-testid': 'derivation-value' }, formatNumber(d.value, 'text')), ` ${d.unit}`),
     dom.h('ol', { class: 'derivation-steps' }, ...d.entries.map((e) => step(ctx, e))),
     d.presets ? dom.h('p', { class: 'muted small', 'data-testid': 'derivation-presets' }, `Under the presets: ${d.presets}`) : null,
     dom.h('details', { class: 'derivation-preamble', 'data-testid': 'derivation-preamble' },
