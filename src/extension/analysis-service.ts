@@ -13,6 +13,7 @@ import type { Config } from './config';
 import type { FileChoicesStore } from './file-choices';
 import type { FileStamp, JobRunner, ResultOf, WorkerJob } from './job-runner';
 import { requestFor } from './request';
+import type { SampleEstimate } from '../node/sample-file';
 
 export interface RunOptions {
   /** Title of the progress notification; none = a silent background run (the status bar). */
@@ -24,8 +25,21 @@ export interface RunOptions {
   onProgress?: (fraction: number | null) => void;
 }
 
+/** An analysis with when and how long it was computed: a cache hit says so, with the original time. */
+export interface TimedAnalysis {
+  analysis: Analysis;
+  /** Milliseconds the computation took (the worker's job, not the lookup). */
+  elapsedMs: number;
+  /** When it finished (epoch ms). */
+  computedAt: number;
+  /** Served from the cache: computed before this caller asked (the file has not changed since). */
+  fromCache: boolean;
+}
+
+type Computed = Omit<TimedAnalysis, 'fromCache'>;
+
 export class AnalysisService {
-  private readonly cache = new ResultCache<Analysis>(16);
+  private readonly cache = new ResultCache<Computed>(16);
 
   constructor(
     private readonly runner: JobRunner,
@@ -62,6 +76,12 @@ export class AnalysisService {
   }
 
   async analyze(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<Analysis> {
+    return (await this.analyzeTimed(uri, request, opts)).analysis;
+  }
+
+  /** As analyze(), also saying how long the computation took and whether it came from the cache. */
+  async analyzeTimed(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<TimedAnalysis> {
+    const asked = Date.now();
     const path = this.runner.pathOf(uri);
     const info = await this.runner.stamp(uri);
     const key = cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request);
@@ -70,17 +90,35 @@ export class AnalysisService {
     // Compute Loss): one caller's signal only stops its own wait, never the others' result.
     // The notification's Cancel button (a user's explicit choice) does stop the worker.
     const shared = this.cache.getOrCompute(key, async () => {
+      const started = Date.now();
       const r = await this.job({ op: 'analyze', file: { path, name: this.label(uri), request } }, { ...opts, signal: undefined });
-      return r.analysis;
+      return { analysis: r.analysis, elapsedMs: Date.now() - started, computedAt: Date.now() };
     });
-    return opts.signal ? untilAborted(shared, opts.signal) : shared;
+    const done = await (opts.signal ? untilAborted(shared, opts.signal) : shared);
+    // Finished before this caller asked: a cache hit. Joining a computation already running is not.
+    return { ...done, fromCache: done.computedAt < asked };
+  }
+
+  /**
+   * A quick estimate from evenly spaced samples of the file (see src/node/sample-file.ts), or
+   * undefined when it cannot be sampled or the runner has no such job (the web worker). Not cached:
+   * it only stands in until the full analysis arrives.
+   */
+  async estimate(uri: vscode.Uri, request: AnalysisRequest, signal?: AbortSignal): Promise<SampleEstimate | undefined> {
+    try {
+      const r = await this.runner.run<'estimate'>({ op: 'estimate', file: { path: this.runner.pathOf(uri), name: this.label(uri), request } }, { signal });
+      return r.estimate ?? undefined;
+    } catch (err) {
+      if (err instanceof AnalysisError || err instanceof OptionsError || err instanceof CancelledError) throw err;
+      return undefined;
+    }
   }
 
   /** A cached analysis if there is one for the file as it is now; never computes. */
   async cached(uri: vscode.Uri, request: AnalysisRequest): Promise<Analysis | undefined> {
     const path = this.runner.pathOf(uri);
     const info = await this.runner.stamp(uri);
-    return this.cache.get(cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request))?.catch(() => undefined);
+    return this.cache.get(cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request))?.then((c) => c.analysis, () => undefined);
   }
 
   async layout(uri: vscode.Uri, overrides: LayoutOverrides): Promise<Layout> {
@@ -106,9 +144,9 @@ export class AnalysisService {
     );
   }
 
-  perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: string) {
+  perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
     return this.job(
-      { op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out },
+      { op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out: this.runner.pathOf(out) },
       { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` },
     );
   }

@@ -76,7 +76,7 @@ export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default:
     default: 256,
     minimum: 0,
     markdownDescription:
-      'Files larger than this (in MB) are not analysed automatically for the status bar; **Open Dashboard** and **Compute Loss** still analyse them, in a background worker with progress and Cancel. `0` never analyses automatically.',
+      'Large-file sampling threshold, in MB. For a larger file the dashboard first shows an **estimate** from rows sampled in the middle of 16 equal parts of the file (about 4 MB, read within a second), clearly labelled, while the full pass runs with progress and Cancel; the full result then replaces it. The estimate lists no worst samples: the line numbers of rows read mid-file are only known after a full pass. Such files are also not analysed automatically for the status bar (click it to open the dashboard). Plain CSV, TSV and JSONL files are sampled; gzip and JSON documents only show the progress. `0` treats every file as large.',
     order: 6,
   },
   'codeLens.enabled': {
@@ -99,6 +99,14 @@ export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default:
     order: 9,
   },
 };
+
+/**
+ * Above the threshold a file is "large": the status bar does not analyse it by itself and the
+ * dashboard shows a sampled estimate first. 0 makes every file large.
+ */
+export function isLargeFile(bytes: number, thresholdMB: number): boolean {
+  return bytes > thresholdMB * 1024 * 1024;
+}
 
 export const CONFIG_KEYS = Object.keys(SETTINGS) as (keyof LossLensConfig)[];
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { uriBasename } from './uri';
 import { CancelledError } from '../shared/cancelled';
 import type { AnalysisService } from './analysis-service';
+import { isLargeFile } from './settings';
 import { isPredictionFile } from './target';
 
 export class LossStatusBar implements vscode.Disposable {
@@ -42,12 +43,11 @@ export class LossStatusBar implements vscode.Disposable {
     this.watch(uri);
     this.item.command = { title: 'Open Dashboard', command: 'lossLens.openDashboard', arguments: [uri] };
     const request = this.service.request(uri);
-    const limit = this.service.config.get('largeFileThresholdMB') * 1024 * 1024;
     try {
       const cached = await this.service.cached(uri, request);
       const { size } = await this.service.stamp(uri);
-      if (!cached && size > limit) {
-        this.show('$(graph) Loss Lens', `${this.service.label(uri)} is larger than lossLens.largeFileThresholdMB: click to analyse it in the dashboard`);
+      if (!cached && isLargeFile(size, this.service.config.get('largeFileThresholdMB'))) {
+        this.show('$(graph) Loss Lens', `${this.service.label(uri)} is larger than lossLens.largeFileThresholdMB: click for the dashboard (an estimate first, then the full pass)`);
         return;
       }
       if (!cached) this.show('$(sync~spin) Loss', `Computing the loss of ${this.service.label(uri)}...`);

@@ -11,6 +11,7 @@ import { analyzeFile } from './analyze-file';
 import { fileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
+import { estimateFile, type SampleEstimate } from './sample-file';
 
 export interface FileJob {
   path: string;
@@ -21,6 +22,8 @@ export interface FileJob {
 
 export type WorkerJob =
   | { op: 'analyze'; file: FileJob }
+  /** A quick estimate from evenly spaced byte ranges (large files, while the full pass runs). */
+  | { op: 'estimate'; file: FileJob }
   | { op: 'layout'; path: string; name: string; overrides: LayoutOverrides }
   | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
   | { op: 'perSampleCsv'; file: FileJob; out: string }
@@ -29,6 +32,8 @@ export type WorkerJob =
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
+  /** null: the file cannot be sampled (gzip, a JSON document, quoted newlines, small). */
+  | { op: 'estimate'; estimate: SampleEstimate | null }
   | { op: 'layout'; layout: Layout }
   | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[] }
   | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
@@ -61,6 +66,10 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     case 'analyze': {
       const analysis = await analyzeFile(job.file.path, job.file.request, { signal, name: job.file.name, onProgress: onProgress(0, 1) });
       return { op: 'analyze', analysis };
+    }
+    case 'estimate': {
+      const estimate = await estimateFile(job.file.path, job.file.request, { signal, name: job.file.name });
+      return { op: 'estimate', estimate: estimate ?? null };
     }
     case 'layout': {
       const source = await fileSource(job.path, job.name);

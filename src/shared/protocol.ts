@@ -34,8 +34,26 @@ export interface DashboardData {
   uri?: string;
   /** Mean loss after each (re)load of this file, oldest first, for the sparkline. */
   history: { time: number; mean: number }[];
-  /** Milliseconds the computation took. */
+  /** Milliseconds the computation took (on a cache hit: the original computation's). */
   elapsedMs: number;
+  /** The result was already in the cache (the file has not changed since it was computed). */
+  fromCache?: boolean;
+  /** When the computation finished (epoch ms). */
+  computedAt?: number;
+  /**
+   * Present while the numbers are an estimate from evenly spaced samples of a large file (the
+   * full pass is still running). Counts are the sample's; row and line numbers are unknown.
+   */
+  estimate?: SampleInfo;
+}
+
+/** What a sampled estimate read. */
+export interface SampleInfo {
+  sampledRows: number;
+  sampledBytes: number;
+  totalBytes: number;
+  /** Evenly spaced byte ranges read. */
+  ranges: number;
 }
 
 export interface ComparisonData {
@@ -84,12 +102,16 @@ export type WebviewMessage =
   | { type: 'setWhatIf'; whatIf: WhatIf }
   /** Show one sample's derivation (the worst-samples table or a hover link). */
   | { type: 'selectSample'; row: number; line: number }
-  | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' };
+  | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' }
+  /** Leave the comparison: back to the dashboard of the file alone. */
+  | { type: 'closeComparison' };
 
 /** What the webview keeps with setState, to restore after a reload (WebviewPanelSerializer). */
 export interface DashboardState {
   /** The file's URI as a string. */
   uri: string;
+  /** The file it is compared with (Compare With...), so a reload brings the comparison back. */
+  compareWith?: string;
   /** UI state: which table column is sorted, and how. */
   sort?: { column: string; descending: boolean };
 }

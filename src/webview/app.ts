@@ -16,7 +16,7 @@ import { renderLayout, renderWarnings } from './sections/layout';
 import { renderError, renderLoading } from './sections/status';
 import { renderSummary } from './sections/summary';
 import { renderWhatIf } from './sections/whatif';
-import { renderWorst } from './sections/worst';
+import { renderWorst, renderWorstPending } from './sections/worst';
 
 /** The object acquireVsCodeApi() returns, as far as the dashboard uses it. */
 export interface VsCodeApi {
@@ -84,6 +84,7 @@ export class Dashboard {
         this.renderData(m.data);
         return;
       case 'comparison':
+        this.remember(m.comparison.base.uri, m.comparison.other.uri);
         this.show(renderComparison(this.ctx, m.comparison), 'comparison');
         return;
       case 'error':
@@ -98,7 +99,7 @@ export class Dashboard {
   }
 
   private renderData(data: DashboardData): void {
-    if (data.uri && data.uri !== this.ctx.state.uri) this.ctx.saveState({ uri: data.uri });
+    this.remember(data.uri, undefined);
     const r = data.report;
     const { dom } = this.ctx;
     const main = dom.h('div', { class: 'dashboard' },
@@ -108,10 +109,17 @@ export class Dashboard {
       renderClasses(this.ctx, r),
       dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
       renderConfusion(this.ctx, r),
-      renderWorst(this.ctx, r),
-      this.derivation ? renderDerivation(this.ctx, this.derivation) : null);
+      data.estimate ? renderWorstPending(this.ctx) : renderWorst(this.ctx, r),
+      this.derivation && !data.estimate ? renderDerivation(this.ctx, this.derivation) : null);
     this.show(main, 'data');
     drawCanvases(this.root);
+  }
+
+  /** What the host needs to rebuild this view after a window reload (WebviewPanelSerializer). */
+  private remember(uri: string | undefined, compareWith: string | undefined): void {
+    if (!uri) return;
+    if (uri === this.ctx.state.uri && compareWith === this.ctx.state.compareWith) return;
+    this.ctx.saveState({ uri, compareWith });
   }
 
   private view = '';

@@ -21,15 +21,18 @@ export const computeLoss: CommandFactory = (ctx) => async (arg) => {
     return;
   }
   const label = ctx.service.label(uri);
+  let analysis: Analysis;
   try {
     const request = ctx.service.request(uri, ctx.dashboards.get(uri)?.currentWhatIf);
-    const analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: computing the loss of ${label}` });
-    const line = summaryLine(label, analysis);
-    ctx.service.output.appendLine(renderTextReport(analysis));
-    const action = await vscode.window.showInformationMessage(line, 'Open Dashboard', 'Show Output');
-    if (action === 'Open Dashboard') ctx.dashboards.show(uri);
-    else if (action === 'Show Output') ctx.service.output.show(true);
+    analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: computing the loss of ${label}` });
   } catch (err) {
     ctx.service.showError(err);
+    return;
   }
+  ctx.service.output.appendLine(renderTextReport(analysis));
+  // A notification left open when the window closes rejects: not an analysis error.
+  void vscode.window.showInformationMessage(summaryLine(label, analysis), 'Open Dashboard', 'Show Output').then((action) => {
+    if (action === 'Open Dashboard') ctx.dashboards.show(uri);
+    else if (action === 'Show Output') ctx.service.output.show(true);
+  }, () => undefined);
 };

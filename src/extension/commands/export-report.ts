@@ -34,17 +34,23 @@ export const exportReport: CommandFactory = (ctx) => async (arg, formatArg, outA
   const request = ctx.service.request(uri, ctx.dashboards.get(uri)?.currentWhatIf);
   try {
     if (format.ext === 'csv') {
-      // Streamed to disk by the worker: a per-sample file can be as large as the input.
-      await ctx.service.perSampleCsv(uri, request, out.fsPath);
+      // Streamed to disk by the desktop's worker (a per-sample file can be as large as the
+      // input); the browser build's worker returns it whole and the host writes it.
+      await ctx.service.perSampleCsv(uri, request, out);
     } else {
       const analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: analysing ${ctx.service.label(uri)}` });
       const report = reportJson(analysis);
       const text = format.ext === 'md' ? reportMarkdown(report) : format.ext === 'html' ? reportHtml(report) : stringifyReport(report) + '\n';
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(text));
     }
-    const action = await vscode.window.showInformationMessage(`Loss Lens: report written to ${vscode.workspace.asRelativePath(out, false)}`, 'Open');
-    if (action === 'Open') await vscode.commands.executeCommand('vscode.open', out);
   } catch (err) {
     ctx.service.showError(err);
+    return;
   }
+  // Not awaited inside the try: a notification still open when the window closes rejects, and
+  // that is no export error (showError would then write to a closed output channel).
+  void vscode.window.showInformationMessage(`Loss Lens: report written to ${vscode.workspace.asRelativePath(out, false)}`, 'Open').then(
+    (action) => (action === 'Open' ? vscode.commands.executeCommand('vscode.open', out) : undefined),
+    () => undefined,
+  );
 };

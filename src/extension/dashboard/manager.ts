@@ -50,11 +50,11 @@ export class DashboardManager implements vscode.Disposable, vscode.WebviewPanelS
       panel.dispose();
       return;
     }
-    this.attach(panel, vscode.Uri.parse(state.uri));
+    this.attach(panel, vscode.Uri.parse(state.uri), state.compareWith ? vscode.Uri.parse(state.compareWith) : undefined);
   }
 
-  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri): DashboardPanel {
-    const dashboard = new DashboardPanel(panel, uri, this.service, this.extensionUri);
+  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, compareWith?: vscode.Uri): DashboardPanel {
+    const dashboard = new DashboardPanel(panel, uri, this.service, this.extensionUri, compareWith);
     this.panels.set(uri.toString(), dashboard);
     dashboard.onDidClose(() => {
       if (this.panels.get(uri.toString()) === dashboard) this.panels.delete(uri.toString());

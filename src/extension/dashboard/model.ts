@@ -18,8 +18,15 @@ export function appendHistory(history: DashboardData['history'], mean: number, t
   return [...history, { time, mean }].slice(-HISTORY_LENGTH);
 }
 
-export function dashboardData(a: Analysis, whatIf: WhatIf, label: string, uri: string, history: DashboardData['history'], elapsedMs: number): DashboardData {
-  return { report: reportJson(a), whatIf, label, uri, history, elapsedMs };
+/** How the numbers came about, besides the time they took: a cache hit, or a sampled estimate. */
+export type Provenance = Pick<DashboardData, 'fromCache' | 'computedAt' | 'estimate'>;
+
+export function dashboardData(a: Analysis, whatIf: WhatIf, label: string, uri: string, history: DashboardData['history'], elapsedMs: number, provenance: Provenance = {}): DashboardData {
+  const data: DashboardData = { report: reportJson(a), whatIf, label, uri, history, elapsedMs };
+  if (provenance.fromCache !== undefined) data.fromCache = provenance.fromCache;
+  if (provenance.computedAt !== undefined) data.computedAt = provenance.computedAt;
+  if (provenance.estimate !== undefined) data.estimate = provenance.estimate;
+  return data;
 }
 
 export function comparisonData(base: DashboardData, other: DashboardData, changed: ChangedSample[]): ComparisonData {

@@ -8,6 +8,8 @@ import { AnalysisError, type Analysis } from '../../core/analyze';
 import { CancelledError } from '../../shared/cancelled';
 import type { HostMessage, WebviewMessage, WhatIf } from '../../shared/protocol';
 import type { AnalysisService } from '../analysis-service';
+import type { AnalysisRequest } from '../../core/analyze';
+import { isLargeFile } from '../settings';
 import { defaultWhatIf } from '../request';
 import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivationData } from './model';
 import { revealLine } from '../reveal';
@@ -38,7 +40,10 @@ export class DashboardPanel implements vscode.Disposable {
     readonly uri: vscode.Uri,
     private readonly service: AnalysisService,
     extensionUri: vscode.Uri,
+    /** A comparison to show from the start (a dashboard restored after a window reload). */
+    compareWith?: vscode.Uri,
   ) {
+    this.compareWith = compareWith;
     this.whatIf = defaultWhatIf(service.config.all, service.choices.get(uri));
     const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
     panel.webview.options = { enableScripts: true, localResourceRoots: roots };
@@ -103,6 +108,10 @@ export class DashboardPanel implements vscode.Disposable {
         this.whatIf = m.whatIf;
         void this.load({ force: false });
         return;
+      case 'closeComparison':
+        this.compareWith = undefined;
+        void this.load({ force: false });
+        return;
       case 'command':
         if (m.command === 'refresh') void this.load({ force: true, record: true });
         else void vscode.commands.executeCommand(`lossLens.${m.command}`, this.uri);
@@ -127,10 +136,9 @@ export class DashboardPanel implements vscode.Disposable {
     this.running = controller;
     const label = this.service.label(this.uri);
     this.post({ type: 'loading', label, fraction: 0 });
-    const started = Date.now();
     try {
       const request = this.service.request(this.uri, this.whatIf);
-      const analysis = await this.service.analyze(this.uri, request, {
+      const full = this.service.analyzeTimed(this.uri, request, {
         force: opts.force,
         signal: controller.signal,
         // A live reload updates in place: no notification for every epoch the trainer writes.
@@ -139,9 +147,12 @@ export class DashboardPanel implements vscode.Disposable {
           if (generation === this.generation) this.post({ type: 'loading', label, fraction });
         },
       });
+      void this.showEstimate(generation, request, full, controller.signal);
+      const timed = await full;
       if (generation !== this.generation) return;
+      const analysis = timed.analysis;
       if (opts.record || this.history.length === 0) this.history = appendHistory(this.history, analysis.breakdown.mean, Date.now());
-      const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, Date.now() - started);
+      const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, timed.elapsedMs, { fromCache: timed.fromCache, computedAt: timed.computedAt });
       if (this.compareWith) await this.showComparison(this.compareWith);
       else {
         this.post({ type: 'data', data });
@@ -151,6 +162,36 @@ export class DashboardPanel implements vscode.Disposable {
     } catch (err) {
       if (generation !== this.generation) return;
       this.postError(label, err);
+    }
+  }
+
+  /**
+   * For a file above lossLens.largeFileThresholdMB: numbers from evenly spaced samples of it
+   * within a second, labelled as an estimate, until the full pass (`full`) replaces them.
+   */
+  private async showEstimate(generation: number, request: AnalysisRequest, full: Promise<unknown>, signal: AbortSignal): Promise<void> {
+    if (this.compareWith) return;
+    const stop = new AbortController();
+    let done = false;
+    const finished = () => {
+      done = true;
+      stop.abort();
+    };
+    full.then(finished, finished);
+    signal.addEventListener('abort', () => stop.abort(), { once: true });
+    try {
+      const { size } = await this.service.stamp(this.uri);
+      // A cache hit has settled by now (its own stamp was asked first): nothing to estimate.
+      if (done || !isLargeFile(size, this.service.config.get('largeFileThresholdMB'))) return;
+      const started = Date.now();
+      const estimate = await this.service.estimate(this.uri, request, stop.signal);
+      if (!estimate || done || generation !== this.generation) return;
+      const data = dashboardData(estimate.analysis, this.whatIf, this.service.label(this.uri), this.uri.toString(), this.history, Date.now() - started, {
+        estimate: { sampledRows: estimate.sampledRows, sampledBytes: estimate.sampledBytes, totalBytes: estimate.totalBytes, ranges: estimate.ranges.length },
+      });
+      this.post({ type: 'data', data });
+    } catch {
+      // The estimate is a courtesy: the full pass reports whatever is wrong with the file.
     }
   }
 

@@ -80,9 +80,12 @@ export function renderComparison(ctx: Ctx, c: ComparisonData): HTMLElement {
       ctx.post({ type: 'selectSample', row: s.row, line: s.line });
     },
   });
+  const alone = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'close-comparison' }, `Show ${c.base.label} alone`);
+  alone.addEventListener('click', () => ctx.post({ type: 'closeComparison' }));
   return dom.h('div', { class: 'comparison', 'data-testid': 'comparison' },
     dom.h('section', { class: 'card', id: 'compare', 'aria-labelledby': 'compare-heading' },
-      dom.h('h1', { id: 'compare-heading' }, `${c.base.label} → ${c.other.label}`), summary),
+      dom.h('div', { class: 'compare-head' }, dom.h('h1', { id: 'compare-heading' }, `${c.base.label} → ${c.other.label}`), alone),
+      dom.h('div', { class: 'table-wrap' }, summary)),
     dom.section('compare-classes', 'Per class', classTable),
     dom.section('compare-changed', 'Samples whose loss changed most', changed.length ? changedTable : dom.h('p', { class: 'muted' }, 'No sample changed.')));
 }

@@ -1,5 +1,5 @@
 /** The headline: mean loss with its unit and preset, count, accuracy, ECE, and the history sparkline. */
-import type { DashboardData } from '../../shared/protocol';
+import type { DashboardData, SampleInfo } from '../../shared/protocol';
 import { PRESETS } from '../../core/presets';
 import { chartFigure, type Dom } from '../dom';
 import { KIND_NAMES, type Ctx } from '../context';
@@ -38,6 +38,30 @@ export function sparkline(dom: Dom, history: DashboardData['history'], unit: str
   return chartFigure(dom, svg, label, alt, 'history-sparkline');
 }
 
+/** Bytes as a person reads them: 4.0 MB, 1.02 GB. */
+export function size(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+/** How long the numbers took, and whether they were looked up rather than computed just now. */
+export function computedText(data: DashboardData): string {
+  const ms = `${int(Math.round(data.elapsedMs))} ms`;
+  if (data.estimate) return `Estimated in ${ms}; the full pass is running.`;
+  if (!data.fromCache) return `Computed in ${ms}.`;
+  const at = data.computedAt !== undefined ? ` at ${new Date(data.computedAt).toLocaleTimeString()}` : '';
+  return `Computed in ${ms}${at}; shown from the cache, as the file has not changed since.`;
+}
+
+/** The banner over an estimate: what was sampled, and that the full result will replace it. */
+function estimateNote(dom: Dom, e: SampleInfo): HTMLElement {
+  return dom.h('p', { class: 'estimate-note', role: 'status', 'data-testid': 'estimate', 'data-value': e.sampledRows },
+    dom.h('strong', {}, 'Estimate'),
+    ` from ${int(e.sampledRows)} sampled rows (${int(e.ranges)} evenly spaced parts of the file, ${size(e.sampledBytes)} of ${size(e.totalBytes)}). `,
+    'The full pass is running and will replace these numbers; counts below are the sample\'s.');
+}
+
 export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   const { dom } = ctx;
   const r = data.report;
@@ -50,7 +74,7 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
     'dl',
     { class: 'figures' },
     figure(dom, 'mean-loss', meanLabel, r.value, num(r.value, 6), meanDetail),
-    figure(dom, 'count', 'Samples', r.count, int(r.count), [r.ignored ? `${int(r.ignored)} ignored` : '', r.skipped ? `${int(r.skipped)} skipped` : ''].filter(Boolean).join(', ')),
+    figure(dom, 'count', data.estimate ? 'Sampled rows' : 'Samples', r.count, int(r.count), [r.ignored ? `${int(r.ignored)} ignored` : '', r.skipped ? `${int(r.skipped)} skipped` : ''].filter(Boolean).join(', ')),
     figure(dom, 'accuracy', r.layout.kind === 'multilabel' ? 'Exact-match accuracy' : 'Accuracy', r.accuracy, num(r.accuracy)),
     figure(dom, 'ece', 'ECE', r.ece, num(r.ece), `${r.calibration.bins.length} bins`),
     figure(dom, 'perplexity', 'Perplexity', r.perplexity, num(r.perplexity)),
@@ -66,8 +90,9 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
     dom.h('span', { class: 'muted' }, `Preset ${r.preset}: ${preset.description}`),
   );
   const spark = sparkline(dom, data.history, r.unit);
-  const meta = dom.h('p', { class: 'muted small' }, `Computed in ${int(Math.round(data.elapsedMs))} ms`);
+  const meta = dom.h('p', { class: 'muted small', 'data-testid': 'computed' }, computedText(data));
   return dom.h('section', { class: 'card summary', id: 'summary', 'aria-labelledby': 'summary-heading' },
     dom.h('header', { class: 'summary-head' }, dom.h('h1', { id: 'summary-heading', 'data-testid': 'title' }, data.label), spark),
+    data.estimate ? estimateNote(dom, data.estimate) : null,
     desc, list, meta);
 }

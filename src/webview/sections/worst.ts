@@ -41,3 +41,15 @@ export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
   });
   return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted small' }, 'Click a row or press Enter to open the line and see its derivation.'), table);
 }
+
+/**
+ * In place of the table while the numbers are a sampled estimate: a row read mid-file has no
+ * known line number (the lines before it have not been counted), and a made-up one would open
+ * the wrong line.
+ */
+export function renderWorstPending(ctx: Ctx): HTMLElement {
+  const { dom } = ctx;
+  return dom.section('worst', 'Worst samples',
+    dom.h('p', { class: 'muted', 'data-testid': 'worst-pending' },
+      'Listed when the full pass finishes: the rows of the estimate were read from the middle of the file, where their line numbers are not known yet.'));
+}
