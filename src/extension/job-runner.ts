@@ -24,6 +24,10 @@ export interface FileStamp {
 }
 
 export interface JobRunner {
+  /** URI schemes of the files it reads: `file` on the desktop, also remote and virtual folders in the browser. */
+  readonly schemes: readonly string[];
+  /** Where jobs run, said once in the output channel (which build a user has, when support asks). */
+  readonly where: string;
   /** How a job names the file: a file system path (desktop) or a URI string (web). */
   pathOf(uri: vscode.Uri): string;
   stamp(uri: vscode.Uri): Promise<FileStamp>;

@@ -6,6 +6,8 @@ import type { JobRunner } from './job-runner';
 
 export function nodeJobRunner(workerScript: string): JobRunner {
   return {
+    schemes: ['file'],
+    where: 'desktop build: jobs run in a Node worker thread over files on disk',
     pathOf: (uri) => uri.fsPath,
     async stamp(uri: vscode.Uri) {
       const info = await stat(uri.fsPath);

@@ -2,14 +2,15 @@
 import * as vscode from 'vscode';
 import { PREDICTION_FILE_RE } from '../shared/commands';
 import type { DashboardManager } from './dashboard/manager';
+import { isReadableScheme } from './schemes';
 
 export function isPredictionFile(uri: vscode.Uri | undefined): uri is vscode.Uri {
-  return uri !== undefined && uri.scheme === 'file' && PREDICTION_FILE_RE.test(uri.path);
+  return uri !== undefined && isReadableScheme(uri.scheme) && PREDICTION_FILE_RE.test(uri.path);
 }
 
 /** The file in view without asking: command argument, dashboard in front, or active editor. */
 export function currentTarget(arg: unknown, dashboards: DashboardManager): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri && arg.scheme === 'file') return arg;
+  if (arg instanceof vscode.Uri && isReadableScheme(arg.scheme)) return arg;
   const dashboard = dashboards.active();
   if (dashboard) return dashboard.uri;
   const active = vscode.window.activeTextEditor?.document.uri;

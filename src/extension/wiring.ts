@@ -11,12 +11,15 @@ import { DashboardManager } from './dashboard/manager';
 import { defaultExplainServices, registerExplainFeatures } from './explain';
 import { FileChoicesStore } from './file-choices';
 import type { JobRunner } from './job-runner';
+import { setReadableSchemes } from './schemes';
 import { LossStatusBar } from './status-bar';
 
 export function activateWith(context: vscode.ExtensionContext, runner: JobRunner): void {
+  setReadableSchemes(runner.schemes);
   const config = new Config();
   const choices = new FileChoicesStore(context.workspaceState);
   const output = vscode.window.createOutputChannel('Loss Lens');
+  output.appendLine(`Loss Lens ${String(context.extension.packageJSON.version)}, ${runner.where}.`);
   const service = new AnalysisService(runner, config, choices, output);
   const dashboards = new DashboardManager(service, context.extensionUri);
   const statusBar = new LossStatusBar(service);

@@ -1,15 +1,16 @@
 /**
- * Loss Lens in the web extension host (vscode.dev, a browser host): the same commands, dashboard,
- * status bar and editor features as the desktop, with jobs run in a Web Worker over the bytes of
- * the file (see runner.ts). Bundled to dist/web/extension.js; nothing here may need Node.
+ * Loss Lens in the web extension host (vscode.dev, code-server's browser host): the same
+ * commands, dashboard, status bar and editor features as the desktop, with jobs run in a Web
+ * Worker over the bytes of the file (see runner.ts). Bundled to dist/web/extension.js; nothing
+ * here may need Node.
  */
 import * as vscode from 'vscode';
 import { activateWith } from '../extension/wiring';
-import { webJobRunner } from './runner';
+import { blobWorkers, webJobRunner } from './runner';
 
 export function activate(context: vscode.ExtensionContext): void {
   const workerUrl = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js').toString(true);
-  activateWith(context, webJobRunner(workerUrl));
+  activateWith(context, webJobRunner(blobWorkers(workerUrl)));
 }
 
 export function deactivate(): void {

@@ -6,21 +6,25 @@
 import { analyze, AnalysisError, type AnalysisRequest } from '../core/analyze';
 import { bytesSource, readLayout } from '../core/parse';
 import type { FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
-import { lossCollector, topChanged } from '../node/per-sample';
+import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
 import { sampleOnLine } from '../core/sample-on-line';
 import { failureOf } from './failure';
 
 /** What the host posts: a job, the bytes of every file it names (keyed by the job's path), or a cancel. */
 export type WebWorkerRequest = { type: 'job'; job: WorkerJob; files: Record<string, ArrayBuffer> } | 'cancel';
 
-/** Says what the browser build cannot do, instead of failing half way. */
-export class UnsupportedInBrowserError extends Error {
-  override name = 'UnsupportedInBrowserError';
-}
+/**
+ * What the worker posts: the desktop file worker's messages, and with a per-sample export its
+ * CSV as bytes, for the host to write with vscode.workspace.fs (a Web Worker cannot write files).
+ */
+export type WebWorkerMessage =
+  | Exclude<FileWorkerMessage, { type: 'done' }>
+  | { type: 'done'; result: JobResult; output?: ArrayBuffer };
 
-export function unsupportedOp(op: string): UnsupportedInBrowserError {
-  const what = op === 'perSampleCsv' ? 'Exporting the per-sample losses as CSV' : `The "${op}" job`;
-  return new UnsupportedInBrowserError(`${what} needs the desktop app: the browser build of Loss Lens does not do it.`);
+/** A job's result, and the bytes of the file it produced, if any. */
+export interface WebJobOutcome {
+  result: JobResult;
+  output?: ArrayBuffer;
 }
 
 /** Every `path` a job names (its own, or its files'): the URIs the host must read. */
@@ -40,12 +44,43 @@ async function contentOf(buffer: ArrayBuffer): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/**
+ * The per-sample CSV as UTF-8 bytes, encoded a MiB of text at a time: the text of a large file
+ * is never held whole as a string besides its bytes.
+ */
+function csvWriter() {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  let text = PER_SAMPLE_HEADER;
+  const flush = () => {
+    chunks.push(encoder.encode(text));
+    text = '';
+  };
+  return {
+    write(line: string) {
+      text += line;
+      if (text.length > 1 << 20) flush();
+    },
+    bytes(): ArrayBuffer {
+      flush();
+      const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      chunks.length = 0;
+      return out.buffer;
+    },
+  };
+}
+
 export async function runWebJob(
   job: WorkerJob,
   files: Record<string, ArrayBuffer>,
   signal: AbortSignal,
   progress: (fraction: number | null) => void,
-): Promise<JobResult> {
+): Promise<WebJobOutcome> {
   const source = async (path: string, name: string) => {
     const buffer = files[path];
     if (!buffer) throw new Error(`${name}: the file was not sent to the worker`);
@@ -59,25 +94,40 @@ export async function runWebJob(
   };
   switch (job.op) {
     case 'analyze':
-      return { op: 'analyze', analysis: await read(job.file, 0, 1) };
+      return { result: { op: 'analyze', analysis: await read(job.file, 0, 1) } };
     case 'layout': {
       const head = await readLayout(await source(job.path, job.name), { overrides: job.overrides, skipInvalid: true, signal });
       if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1));
-      return { op: 'layout', layout: head.layout };
+      return { result: { op: 'layout', layout: head.layout } };
     }
     case 'sample': {
       const hit = await sampleOnLine(await source(job.path, job.name), job.layout, job.line, signal);
-      return { op: 'sample', hit: hit ?? null };
+      return { result: { op: 'sample', hit: hit ?? null } };
     }
     case 'compare': {
       const a = lossCollector();
       const base = await read(job.base, 0, 0.5, a.onEval);
       const b = lossCollector();
       const other = await read(job.other, 0.5, 0.5, b.onEval);
-      return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
+      return { result: { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) } };
+    }
+    case 'estimate':
+      // The runner answers this itself (no estimate: the whole file is read anyway).
+      return { result: { op: 'estimate', estimate: null } };
+    case 'perSampleCsv': {
+      // The same rows as the desktop's file worker writes (src/node/file-worker.ts).
+      const csv = csvWriter();
+      let rows = 0;
+      const analysis = await read(job.file, 0, 1, (e, row, line) => {
+        if (e.ignored) return;
+        rows++;
+        csv.write(perSampleLine(e, row, line));
+      });
+      return { result: { op: 'perSampleCsv', analysis, rows }, output: csv.bytes() };
     }
     default:
-      throw unsupportedOp(job.op);
+      // A job this worker does not know (a host newer than its worker): say so rather than hang.
+      throw new Error(`the analysis worker does not know the job "${(job as { op: string }).op}"`);
   }
 }
 
@@ -85,7 +135,7 @@ export async function runWebJob(
  * The worker's message handler as a plain function: `post` is the worker's postMessage. Progress
  * is throttled to ~10 messages a second, as on the desktop; a cancel aborts the running job.
  */
-export function createJobHandler(post: (m: FileWorkerMessage) => void, now: () => number = Date.now): (m: WebWorkerRequest) => Promise<void> {
+export function createJobHandler(post: (m: WebWorkerMessage, transfer?: ArrayBuffer[]) => void, now: () => number = Date.now): (m: WebWorkerRequest) => Promise<void> {
   const controller = new AbortController();
   let last = -Infinity;
   const progress = (fraction: number | null) => {
@@ -100,7 +150,9 @@ export function createJobHandler(post: (m: FileWorkerMessage) => void, now: () =
       return;
     }
     try {
-      post({ type: 'done', result: await runWebJob(m.job, m.files, controller.signal, progress) });
+      const { result, output } = await runWebJob(m.job, m.files, controller.signal, progress);
+      if (output) post({ type: 'done', result, output }, [output]);
+      else post({ type: 'done', result });
     } catch (err) {
       post({ type: 'failed', failure: failureOf(err, controller.signal) });
     }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { DocumentIndex } from '../../core/explain';
 import { PREDICTION_FILE_RE } from '../../shared/commands';
+import { isReadableScheme } from '../schemes';
 import { buildIndex, type IndexTiming } from './document-index';
 import type { ExplainServices } from './services';
 
@@ -26,7 +27,7 @@ interface Entry {
 
 /** Files Loss Lens may read: by extension (the index then decides whether the layout is recognised). */
 export function isCandidate(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && PREDICTION_FILE_RE.test(doc.uri.path);
+  return (isReadableScheme(doc.uri.scheme) || doc.uri.scheme === 'untitled') && PREDICTION_FILE_RE.test(doc.uri.path);
 }
 
 export class DocumentIndexCache implements vscode.Disposable {

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { PREDICTION_EXTENSIONS } from '../../shared/commands';
+import { WEB_WORKSPACE_SCHEMES } from '../schemes';
 import { LossCodeLensProvider } from './codelens-provider';
 import { DocumentIndexCache } from './document-cache';
 import { LossDiagnostics } from './diagnostics';
@@ -13,11 +14,14 @@ import type { ExplainServices } from './services';
 
 export { defaultExplainServices, type ExplainServices } from './services';
 
-/** Recognised by file name, in any language mode (VS Code has no built-in CSV language). */
-export const PREDICTION_SELECTOR: vscode.DocumentSelector = [
-  { scheme: 'file', pattern: `**/*.{${PREDICTION_EXTENSIONS.join(',')}}` },
-  { scheme: 'untitled', pattern: `**/*.{${PREDICTION_EXTENSIONS.join(',')}}` },
-];
+/**
+ * Recognised by file name, in any language mode (VS Code has no built-in CSV language). Every
+ * scheme the browser build reads is listed; isCandidate narrows it to what this build reads.
+ */
+export const PREDICTION_SELECTOR: vscode.DocumentSelector = [...WEB_WORKSPACE_SCHEMES, 'untitled'].map((scheme) => ({
+  scheme,
+  pattern: `**/*.{${PREDICTION_EXTENSIONS.join(',')}}`,
+}));
 
 /** Internal: reports the last re-index and hover costs (used by the e2e tests and for support). */
 export const EXPLAIN_STATS_COMMAND = 'lossLens.explain.stats';
