@@ -6,7 +6,10 @@
  */
 import { analyze, type Analysis, type AnalysisRequest, AnalysisError, OptionsError } from './analyze';
 import { bytesSource, readSamples, type Layout, type Problem } from './parse';
+import { scanJsonArrays, type JsonElement, type TextSpan } from './json-elements';
 import type { Sample } from './types';
+
+export type { TextSpan } from './json-elements';
 
 /** One pass over a document: everything hovers, CodeLens and diagnostics read. */
 export interface DocumentIndex {
@@ -158,4 +161,81 @@ export async function sampleAtLine(text: string, name: string, layout: Layout, l
     return { kind: 'problem', problems: result.problems.map((p) => ({ ...p, line: p.line > 0 ? p.line + offset : line })) };
   }
   return found ? { kind: 'sample', sample: found } : { kind: 'none' };
+}
+
+/** The JSON sample under the cursor, with where it is: its row, the line the reader gives it, the span to highlight. */
+export type SampleAtOffset =
+  | { kind: 'sample'; sample: Sample; row: number; line: number; span: TextSpan }
+  | { kind: 'problem'; problems: Problem[] }
+  | { kind: 'none' };
+
+/** The columns a JSON layout reads, in the order the reader takes them. */
+function usedColumns(layout: Layout): string[] {
+  const cols = [layout.labelColumn, ...(layout.targetColumns ?? []), ...layout.predictionColumns];
+  if (layout.weightColumn !== undefined) cols.push(layout.weightColumn);
+  return [...new Set(cols)];
+}
+
+async function readOne(snippet: string, name: string, layout: Layout, line: number): Promise<SampleAtOffset | Sample> {
+  let found: Sample | undefined;
+  // The snippet holds the data at the top: the layout's path would not be found in it.
+  const local: Layout = { ...layout, jsonPath: [], evidence: [] };
+  const result = await readSamples(bytesSource(name, new TextEncoder().encode(snippet)), { layout: local }, (s) => {
+    found ??= copySample(s);
+  });
+  if (!result.ok) return { kind: 'problem', problems: result.problems.map((p) => ({ ...p, line })) };
+  return found ?? { kind: 'none' };
+}
+
+/**
+ * The sample of a JSON document (records, or parallel arrays) at a text offset, read from its
+ * own text alone: the record around the offset, or the entries at the same position of every
+ * column the layout reads. One character scan up to the sample (columns: of the arrays), no parse
+ * of the document. `line` is the line the reader reports for the sample (records: where the
+ * record starts; columns: where its prediction sits), as the index and the dashboard know it.
+ */
+export async function sampleAtOffset(text: string, name: string, layout: Layout, offset: number): Promise<SampleAtOffset> {
+  if (layout.format !== 'json') return { kind: 'none' };
+  const base = layout.jsonPath ?? [];
+  if (layout.jsonShape === 'records') {
+    let hit: JsonElement | undefined;
+    scanJsonArrays(text, [base], (e) => {
+      if (e.start > offset) return true;
+      if (offset < e.end || (offset === e.end && e.end > e.start)) {
+        hit = e;
+        return true;
+      }
+      return false;
+    });
+    if (!hit || text.charCodeAt(hit.start) !== 123) return { kind: 'none' };
+    const one = await readOne(`[${text.slice(hit.start, hit.end)}]`, name, layout, hit.line);
+    if ('kind' in one) return one;
+    return { kind: 'sample', sample: one, row: hit.index, line: hit.line, span: hit };
+  }
+  if (layout.jsonShape !== 'columns') return { kind: 'none' };
+  const columns = usedColumns(layout);
+  const paths = columns.map((c) => [...base, c]);
+  let under: JsonElement | undefined;
+  scanJsonArrays(text, paths, (e) => {
+    if (e.start <= offset && offset <= e.end) {
+      under = e;
+      return true;
+    }
+    return false;
+  });
+  if (!under) return { kind: 'none' };
+  const row = under.index;
+  const entries: (JsonElement | undefined)[] = columns.map(() => undefined);
+  let missing = columns.length;
+  scanJsonArrays(text, paths, (e) => {
+    if (e.index !== row || entries[e.array]) return false;
+    entries[e.array] = e;
+    return --missing === 0;
+  });
+  if (missing > 0) return { kind: 'none' };
+  const prediction = entries[columns.indexOf(layout.predictionColumns[0] as string)] as JsonElement;
+  const snippet = `{${columns.map((c, i) => `${JSON.stringify(c)}: [${text.slice(entries[i]!.start, entries[i]!.end)}]`).join(', ')}}`;
+  const one = await readOne(snippet, name, layout, prediction.line);
+  if ('kind' in one) return one;
+  return { kind: 'sample', sample: one, row, line: prediction.line, span: under };
 }

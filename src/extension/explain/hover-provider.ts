@@ -1,11 +1,13 @@
 /**
  * Hovers on recognised prediction files: a data row shows its loss derived step by step, a
  * header column its class summary. A CSV/JSONL row is read from its own line (plus the header),
- * never the whole file; rank and totals come from the document's cached index.
+ * a JSON record (or the entries of parallel arrays) from its own text, never the whole file;
+ * rank and totals come from the document's cached index.
  */
 import * as vscode from 'vscode';
 import { derive } from '../../core/derivation';
-import { indexOfLine, rankOfLoss, sampleAtLine } from '../../core/explain';
+import { indexOfLine, rankOfLoss, sampleAtLine, sampleAtOffset } from '../../core/explain';
+import type { Sample } from '../../core/types';
 import { lossOptionsFor } from '../../core/analyze';
 import { lossUnderPresets } from '../../core/losses';
 import type { CachedIndex, DocumentIndexCache } from './document-cache';
@@ -26,18 +28,18 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (!cached || token.isCancellationRequested) return undefined;
     const t0 = performance.now();
     try {
-      const md = await this.content(doc, pos, cached);
-      if (md === undefined || token.isCancellationRequested) return undefined;
-      const ms = new vscode.MarkdownString(md);
+      const content = await this.content(doc, pos, cached);
+      if (content === undefined || token.isCancellationRequested) return undefined;
+      const ms = new vscode.MarkdownString(content.markdown);
       ms.isTrusted = { enabledCommands: [this.services.openDashboardAtSampleCommand] };
-      return new vscode.Hover(ms, doc.lineAt(pos.line).range);
+      return new vscode.Hover(ms, content.range ?? doc.lineAt(pos.line).range);
     } finally {
       hoverTimings.push(performance.now() - t0);
       if (hoverTimings.length > 100) hoverTimings.shift();
     }
   }
 
-  private async content(doc: vscode.TextDocument, pos: vscode.Position, cached: CachedIndex): Promise<string | undefined> {
+  private async content(doc: vscode.TextDocument, pos: vscode.Position, cached: CachedIndex): Promise<{ markdown: string; range?: vscode.Range } | undefined> {
     const { index } = cached;
     const layout = index.layout;
     const analysis = index.analysis;
@@ -46,23 +48,38 @@ export class LossHoverProvider implements vscode.HoverProvider {
     const isCsv = layout.format === 'csv' || layout.format === 'tsv';
     if (isCsv && line === 1) {
       const field = headerFieldAt(doc.lineAt(0).text, layout.delimiter ?? ',', pos.character);
-      return field ? (headerHoverMarkdown(analysis, field.name) ?? undefined) : undefined;
+      const md = field ? headerHoverMarkdown(analysis, field.name) : null;
+      return md === null ? undefined : { markdown: md };
     }
-    if (layout.format === 'json') return undefined;
+    if (layout.format === 'json') {
+      // A record spans lines (and a line may hold several): found around the cursor's offset.
+      const hit = await sampleAtOffset(doc.getText(), doc.uri.path, layout, doc.offsetAt(pos));
+      if (hit.kind !== 'sample') return undefined;
+      const { span } = hit;
+      const range = new vscode.Range(span.line - 1, span.column, span.endLine - 1, span.endColumn);
+      return { markdown: this.rowMarkdown(doc, cached, hit.sample, hit.line, hit.row), range };
+    }
     if (isCsv && layout.quotedNewlines) return undefined;
     // Only this row's text (and the header) goes to the reader.
     const body = doc.lineAt(pos.line).text;
     const text = isCsv ? `${doc.lineAt(0).text}\n${body}\n` : `${body}\n`;
     const hit = await sampleAtLine(text, doc.uri.path, layout, isCsv ? 2 : 1);
     if (hit.kind !== 'sample') return undefined;
-    const options = lossOptionsFor(layout, this.services.requestFor(doc.uri));
-    const derivation = derive(hit.sample, options, layout.numClasses, layout.classNames);
     const fresh = cached.version === doc.version;
     const at = fresh ? indexOfLine(index, line) : -1;
     const row = at >= 0 ? (index.rows[at] as number) : line - (isCsv ? 2 : 1);
+    return { markdown: this.rowMarkdown(doc, cached, hit.sample, line, row) };
+  }
+
+  private rowMarkdown(doc: vscode.TextDocument, cached: CachedIndex, sample: Sample, line: number, row: number): string {
+    const { index } = cached;
+    const layout = index.layout!;
+    const options = lossOptionsFor(layout, this.services.requestFor(doc.uri));
+    const derivation = derive(sample, options, layout.numClasses, layout.classNames);
+    const fresh = cached.version === doc.version;
     return rowHoverMarkdown({
       derivation,
-      presetValues: lossUnderPresets(hit.sample, options, layout.numClasses),
+      presetValues: lossUnderPresets(sample, options, layout.numClasses),
       line,
       row,
       rank: fresh && !derivation.ignored ? rankOfLoss(index, derivation.value) : undefined,
