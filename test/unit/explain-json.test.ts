@@ -81,7 +81,7 @@ describe('explain: JSON samples under the cursor', function () {
 
   it('records: the record around the cursor on its one line, with its span', async () => {
     const r = sample(await sampleAtOffset(RECORDS, 'preds.json', records.layout!, at(RECORDS, '0.7')));
-    assert.deepEqual({ prediction: [...r.sample.prediction], target: r.sample.target }, { prediction: [0.2, 0.7, 0.1], target: 1 });
+    assert.deepEqual({ prediction: Array.from(r.sample.prediction), target: r.sample.target }, { prediction: [0.2, 0.7, 0.1], target: 1 });
     assert.equal(r.row, 0);
     assert.equal(r.line, 3);
     assert.deepEqual({ ...r.span }, { array: 0, index: 0, start: at(RECORDS, '{"label": "dog"'), end: at(RECORDS, '},') + 1, line: 3, column: 2, endLine: 3, endColumn: 44 });
@@ -93,7 +93,7 @@ describe('explain: JSON samples under the cursor', function () {
       assert.equal(r.row, 1, needle);
       assert.equal(r.line, 4);
       assert.deepEqual([r.span.line, r.span.column, r.span.endLine, r.span.endColumn], [4, 2, 7, 3]);
-      assert.deepEqual([...r.sample.prediction], [0.5, 0.3, 0.2]);
+      assert.deepEqual(Array.from(r.sample.prediction), [0.5, 0.3, 0.2]);
       assert.equal(r.sample.target, 2);
     }
     const third = sample(await sampleAtOffset(RECORDS, 'preds.json', records.layout!, at(RECORDS, '"cat", "probs"')));
@@ -121,7 +121,7 @@ describe('explain: JSON samples under the cursor', function () {
     const fromPrediction = sample(await sampleAtOffset(COLUMNS, 'cols.json', columns.layout!, at(COLUMNS, '[1, 0, 0]') + 1));
     const fromLabel = sample(await sampleAtOffset(COLUMNS, 'cols.json', columns.layout!, at(COLUMNS, '0, 2]')));
     for (const r of [fromPrediction, fromLabel]) {
-      assert.deepEqual({ prediction: [...r.sample.prediction], target: r.sample.target, row: r.row, line: r.line }, { prediction: [1, 0, 0], target: 0, row: 1, line: 3 });
+      assert.deepEqual({ prediction: Array.from(r.sample.prediction), target: r.sample.target, row: r.row, line: r.line }, { prediction: [1, 0, 0], target: 0, row: 1, line: 3 });
     }
     assert.deepEqual([fromPrediction.span.line, fromPrediction.span.column, fromPrediction.span.endColumn], [3, 3, 12]);
     assert.deepEqual([fromLabel.span.line, fromLabel.span.column, fromLabel.span.endColumn], [1, 15, 16]);
