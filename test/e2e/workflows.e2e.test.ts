@@ -6,12 +6,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { extensionLogReport, openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { extensionLogReport, openWorkbench, REPO_ROOT, startE2EServer, THEMES, type E2EServer, type Workbench } from './harness';
 import { CHROMIUM } from './harness/workbench';
 import { EXTENSION_ID } from './expected';
 
@@ -182,6 +182,8 @@ describe('command workflows in code-server', function () {
     await wb.runCommand('Loss Lens: Open Dashboard');
     await expectShown('mean-loss', asLogits.mean);
     assert.equal(await wb.webview().locator('[data-testid="whatif-input"]').inputValue(), 'logits');
+    // Same file, same options, unchanged on disk: the cached result, with the time it really took.
+    assert.match(await wb.webview().locator('[data-testid="computed"]').innerText(), /^Computed in [\d,]+ ms at .+; shown from the cache/);
     // Back to what was inferred, for the steps below.
     await startCommand('Loss Lens: Choose Columns...');
     await waitForTitle(/\(1\/4\)/);
@@ -231,13 +233,29 @@ describe('command workflows in code-server', function () {
       assert.equal(Number(await changed.nth(i).getAttribute('data-line')), expected.line, `changed sample #${i + 1}`);
     }
     for (const theme of ['dark', 'light'] as const) {
-      // setTheme reloads the window: the comparison must come back by itself.
-      await wb.setTheme(theme);
-      await wb.webview().locator('[data-testid="comparison"]').waitFor({ state: 'visible', timeout: 60_000 });
+      // A new theme and a window reload: the comparison must come back by itself.
+      server.setSettings({ 'workbench.colorTheme': THEMES[theme] });
+      await reloadWindow();
+      await wb.page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 30_000 });
+      await wb.webview().locator('[data-testid="comparison"]').waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: unknown) => {
+        await wb.screenshot(`comparison-not-restored-${theme}`);
+        throw err;
+      });
       await wb.webview().locator('[data-testid="dashboard-ready"]').waitFor({ state: 'attached', timeout: 60_000 });
       const path = await wb.screenshot(`comparison-${theme}`);
       assert.ok(existsSync(path) && statSync(path).size > 10_000, `${path} is missing or tiny`);
     }
+    // The Δ of the headline figures stays on the card in a panel a third of the window wide.
+    const delta = wb.webview().locator('[data-testid="compare-mean"] td').nth(2);
+    assert.equal(Number(await delta.getAttribute('data-value')), b.mean - a.mean);
+    assert.ok(await delta.isVisible());
+    const card = await wb.webview().locator('#compare').boundingBox();
+    const cell = await delta.boundingBox();
+    assert.ok(card && cell && cell.x + cell.width <= card.x + card.width + 1, `the Δ cell ${JSON.stringify(cell)} overflows its card ${JSON.stringify(card)}`);
+    // And back to the first file alone.
+    await wb.webview().locator('[data-testid="close-comparison"]').click();
+    await wb.webview().locator('[data-testid="dashboard-ready"][data-view="data"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await expectShown('mean-loss', a.mean);
   });
 
   for (const format of ['Markdown', 'HTML', 'JSON', 'CSV'] as const) {
@@ -306,6 +324,47 @@ describe('command workflows in code-server', function () {
     });
     assert.deepEqual({ count: await shown('count'), accuracy: await shown('accuracy'), ece: await shown('ece') }, before);
     assert.equal(before.count, r.count);
+  });
+
+  it('a 1 GB file: first an estimate from sampled rows, labelled as one, then the full result (the CLI\'s mean)', async function () {
+    this.timeout(600_000);
+    await closeAll();
+    // The benchmark's 1M x 10 probabilities file (cached by scripts/bench/generate.mjs), 9 times over.
+    const benchDir = join(homedir(), '.cache', 'loss-lens', 'bench');
+    const gen = spawnSync(process.execPath, ['--input-type=module', '-e', `import { generate } from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'scripts', 'bench', 'generate.mjs')).href)}; await generate(${JSON.stringify(benchDir)});`], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    const part = readFileSync(join(benchDir, 'probs_1M_x10.csv'));
+    const body = part.subarray(part.indexOf(10) + 1);
+    const big = join(ws, 'big.csv');
+    writeFileSync(big, part);
+    for (let i = 1; i < 9; i++) appendFileSync(big, body);
+    assert.ok(statSync(big).size > 1e9);
+    const full = cli('big.csv');
+    const started = Date.now();
+    // No predictions file is active: Open Dashboard asks for one.
+    await startCommand('Loss Lens: Open Dashboard');
+    await answerFileDialog(big);
+    const note = wb.webview().locator('[data-testid="estimate"]');
+    await note.waitFor({ state: 'visible', timeout: 60_000 });
+    const firstNumbers = Date.now() - started;
+    const estimate = await shown('mean-loss');
+    const sampled = Number(await note.getAttribute('data-value'));
+    assert.match(await note.innerText(), /^Estimate from [\d,]+ sampled rows \(16 evenly spaced parts of the file, 4\.2 MB of 1\.01 GB\)/);
+    assert.ok(sampled > 10_000 && sampled < full.count / 100, `${sampled} sampled rows`);
+    assert.equal(await shown('count'), sampled);
+    assert.ok(Math.abs(estimate - full.mean) / full.mean < 0.05, `estimate ${estimate}, full ${full.mean}`);
+    assert.ok(await wb.webview().locator('[data-testid="worst-pending"]').isVisible());
+    assert.equal(await wb.webview().locator('[data-testid="worst-row"]').count(), 0);
+    await wb.screenshot('large-file-estimate');
+    await expectShown('mean-loss', full.mean, 300_000);
+    const fullNumbers = Date.now() - started;
+    assert.equal(await note.count(), 0);
+    assert.equal(await shown('count'), full.count);
+    assert.ok((await wb.webview().locator('[data-testid="worst-row"]').count()) > 0);
+    console.log(`      1 GB file: first numbers (estimate) after ${firstNumbers} ms, full result after ${fullNumbers} ms`);
+    await wb.screenshot('large-file-full');
+    await closeAll();
+    rmSync(big);
   });
 
   it('logged no extension error', function () {

@@ -63,6 +63,26 @@ describe('Export Report builders', () => {
     assert.deepEqual(widths, [Number(((l[1] / ((l[0] + l[2]) / 2)) * 300).toFixed(1)), 300]);
   });
 
+  it('draws the loss histogram and the reliability diagram into the HTML page, as inline SVG (samples/digits.csv)', async () => {
+    const r = reportJson(await analyze(await fileSource('samples/digits.csv'), requestFor(DEFAULT_CONFIG, {})));
+    const html = reportHtml(r);
+    assert.equal([...html.matchAll(/<svg [^>]*role="img"/g)].length, 3);
+    // One bar per bin from the first to the last non-empty decade; every sample is in one of them.
+    const bars = [...html.matchAll(/<rect class="hist" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)"><title>\[[^,]+, [^)]+\): (\d+)<\/title>/g)];
+    const counted = bars.reduce((n, m) => n + Number(m[2]), 0);
+    assert.equal(counted + r.histogram.zero + r.histogram.underflow + r.histogram.overflow + r.histogram.infinite, r.count);
+    const most = Math.max(...bars.map((m) => Number(m[2])));
+    for (const m of bars) assert.ok(Math.abs(Number(m[1]) - (Number(m[2]) / most) * 128) < 0.06);
+    // A dot per non-empty reliability bin at (mean confidence, accuracy) on the 144 px square.
+    const dots = [...html.matchAll(/<circle class="bin" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const filled = r.calibration.bins.filter((b) => b.count > 0);
+    assert.equal(dots.length, filled.length);
+    filled.forEach((b, i) => {
+      assert.ok(Math.abs((dots[i]?.[0] ?? NaN) - (28 + 144 * b.meanConfidence)) < 0.06);
+      assert.ok(Math.abs((dots[i]?.[1] ?? NaN) - (172 - 144 * b.accuracy)) < 0.06);
+    });
+  });
+
   it('escapes names from the file in both formats', async () => {
     const csv = 'label,<b>cat</b>,dog\n<b>cat</b>,0.7,0.3\ndog,0.4,0.6\n';
     const r = reportJson(await analyze(bytesSource('a&b.csv', csv), requestFor(DEFAULT_CONFIG, {})));

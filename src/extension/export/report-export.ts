@@ -1,9 +1,11 @@
 /**
  * Export Report... builders: the CLI's JSON report as Markdown or as one self-contained HTML page
- * (inline CSS and SVG, no script, no remote resource). Free of `vscode`: unit-tested on real reports.
+ * (inline CSS and SVG charts: per-class bars, the loss histogram, the reliability diagram; no
+ * script, no remote resource). Free of `vscode`: unit-tested on real reports.
  */
 import type { ReportJson } from '../../core/report-json';
 import { PRESETS } from '../../core/presets';
+import { visibleBins } from '../../webview/sections/distribution';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
@@ -93,9 +95,51 @@ export function classBarsSvg(r: ReportJson): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="mean loss per class" width="${labelW + barW + 80}" height="${h}" viewBox="0 0 ${labelW + barW + 80} ${h}">${bars.join('')}</svg>`;
 }
 
+/**
+ * The loss histogram on the dashboard's log-spaced bins (from the first to the last non-empty
+ * decade): one bar per bin, its height the count, ticks at each decade.
+ */
+export function histogramSvg(r: ReportJson): string {
+  const bins = visibleBins(r.histogram);
+  const w = 480;
+  const h = 160;
+  const left = 40;
+  const bottom = 24;
+  if (bins.length === 0) return '';
+  const max = Math.max(...bins.map((b) => b.count), 1);
+  const bw = (w - left - 8) / bins.length;
+  const bars = bins.map((b, j) => {
+    const bh = (b.count / max) * (h - bottom - 8);
+    const x = left + j * bw;
+    return `<rect class="hist" x="${x.toFixed(1)}" y="${(h - bottom - bh).toFixed(1)}" width="${Math.max(bw - 1, 1).toFixed(1)}" height="${bh.toFixed(1)}"><title>${escapeHtml(`[${fmt(b.lo)}, ${fmt(b.hi)}): ${b.count}`)}</title></rect>`;
+  });
+  const ticks = bins
+    .map((b, j) => ({ b, j }))
+    .filter(({ b }) => Math.abs(Math.log10(b.lo) - Math.round(Math.log10(b.lo))) < 1e-9)
+    .map(({ b, j }) => `<text x="${(left + j * bw).toFixed(1)}" y="${h - 8}" text-anchor="middle">${escapeHtml(String(Number(b.lo.toPrecision(3))))}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="histogram of per-sample loss (${escapeHtml(r.unit)}, log scale)" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><line x1="${left}" y1="${h - bottom}" x2="${w - 8}" y2="${h - bottom}" class="axis"/><text x="4" y="14">${max}</text>${bars.join('')}${ticks.join('')}</svg>`;
+}
+
+/** The reliability diagram: accuracy against mean confidence per non-empty bin, and the diagonal of perfect calibration. */
+export function reliabilitySvg(r: ReportJson): string {
+  const size = 200;
+  const pad = 28;
+  const span = size - 2 * pad;
+  const px = (v: number) => (pad + v * span).toFixed(1);
+  const py = (v: number) => (size - pad - v * span).toFixed(1);
+  const bins = r.calibration.bins.filter((b) => b.count > 0 && Number.isFinite(b.accuracy) && Number.isFinite(b.meanConfidence));
+  const most = Math.max(...bins.map((b) => b.count), 1);
+  const dots = bins.map(
+    (b) =>
+      `<circle class="bin" cx="${px(b.meanConfidence)}" cy="${py(b.accuracy)}" r="${(2 + 4 * Math.sqrt(b.count / most)).toFixed(1)}"><title>${escapeHtml(`confidence ${fmt(b.meanConfidence)}, accuracy ${fmt(b.accuracy)}, ${b.count} samples`)}</title></circle>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="reliability diagram, ECE ${fmt(r.ece)}" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}"><rect class="frame" x="${pad}" y="${pad}" width="${span}" height="${span}"/><line class="diagonal" x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}"/>${dots.join('')}<text x="${pad}" y="${size - 8}">0</text><text x="${size - pad}" y="${size - 8}" text-anchor="end">confidence 1</text><text x="4" y="${pad - 8}">accuracy</text></svg>`;
+}
+
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222;background:#fff}
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.2em .7em;border-bottom:1px solid #ddd;text-align:right}
 th:first-child,td:first-child{text-align:left}svg text{font-size:12px;fill:currentColor}svg rect{fill:#3b7dd8}
+svg rect.frame{fill:none;stroke:#999}svg .axis,svg .diagonal{stroke:#999;stroke-dasharray:4 3}svg .bin{fill:#d8693b;fill-opacity:.8}
 @media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}th,td{border-color:#444}}`;
 
 export function reportHtml(r: ReportJson): string {
@@ -114,6 +158,7 @@ export function reportHtml(r: ReportJson): string {
     `<table><tbody>${s.summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`,
   ];
   if (perClass) parts.push(`<h2>${escapeHtml(perClass.title)}</h2>`, classBarsSvg(r), table(perClass.header, perClass.rows));
+  parts.push(`<h2>Loss distribution</h2>`, histogramSvg(r), `<h2>Calibration (ECE ${escapeHtml(fmt(r.ece))})</h2>`, reliabilitySvg(r));
   for (const t of rest) parts.push(`<h2>${escapeHtml(t.title)}</h2>`, table(t.header, t.rows));
   parts.push('</body></html>');
   return parts.join('\n') + '\n';
