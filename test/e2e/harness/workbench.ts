@@ -160,6 +160,53 @@ export class Workbench {
     }
   }
 
+  /**
+   * Runs the palette command labelled exactly `title` that asks something next (a quick pick, or
+   * code-server's save dialog, which is a quick input): returns once the palette gave way to it.
+   */
+  async runCommandThatAsks(title: string, timeout = 20_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    const exact = new RegExp(`^${escapeRegExp(title)}$`);
+    for (;;) {
+      await this.quickOpen(`>${title}`);
+      const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+      if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+        await row.click();
+        const input = this.quickInput.locator('input');
+        await this.page.waitForFunction(
+          (el) => el instanceof HTMLInputElement && !el.value.startsWith('>') && el.offsetParent !== null,
+          await input.elementHandle(),
+          { timeout: 10_000 },
+        );
+        return;
+      }
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`The command palette has no "${title}"`);
+    }
+  }
+
+  /** Chooses the row of the quick pick on screen whose label is `label` (or matches it). */
+  async pickItem(label: string | RegExp): Promise<void> {
+    const name = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
+    const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: name }) }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /**
+   * Replaces the text of the quick input on screen and accepts it with Enter (a path typed into
+   * code-server's file dialogs); returns once the input has closed.
+   */
+  async answerInput(text: string, timeout = 20_000): Promise<void> {
+    const input = this.quickInput.locator('input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+    // The dialog validates the path as it is typed; Enter before that is ignored.
+    await this.page.waitForTimeout(500);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout });
+  }
+
   /** Opens a workspace file through Quick Open (Ctrl+P's list, which needs ripgrep). */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);

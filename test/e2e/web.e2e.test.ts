@@ -1,0 +1,163 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { e2eWorkspace, extensionLogReport, openWorkbench, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { EXTENSION_ID } from './expected';
+
+/**
+ * code-server runs an extension that has both `main` and `browser` in its Node extension host.
+ * This user setting (read by VS Code's extensionManifestPropertiesService) makes the web
+ * workbench run it in the browser's Web Worker extension host instead, as vscode.dev does.
+ */
+const IN_WEB_WORKER = { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } };
+
+/** 4 significant digits, as the hover prints them. */
+const sig4 = (x: number): string => String(Number(x.toPrecision(4)));
+
+function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+/** The CLI's --json mean (the desktop's reader and math, in Node): what the browser build must show. */
+const cliMean = (file: string): number => (JSON.parse(cli(`samples/${file}`, '--json')) as { mean: number }).mean;
+
+/** digits.csv read independently: the CE of the row on a 1-based line (labels are class names). */
+function digitsLoss(line: number): number {
+  const lines = readFileSync(join(e2eWorkspace(), 'digits.csv'), 'utf8').split('\n');
+  const classes = lines[0]!.split(',').slice(2).map((h) => h.replace(/^prob_/, ''));
+  const fields = lines[line - 1]!.split(',');
+  const y = classes.indexOf(fields[1]!);
+  assert.ok(y >= 0, `label ${fields[1]} of line ${line} is not a class`);
+  return -Math.log(Number(fields[2 + y]));
+}
+
+describe('the browser build in code-server: Loss Lens in the web worker extension host', function () {
+  let server: E2EServer;
+  let wb: Workbench;
+  const out = mkdtempSync(join(tmpdir(), 'loss-lens-web-e2e-'));
+
+  before(async function () {
+    server = await startE2EServer({ settings: { ...IN_WEB_WORKER, 'files.autoSave': 'off' } });
+    wb = await openWorkbench(server, { viewport: { width: 1600, height: 1000 } });
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  /** The text of an Output channel or a log (picked by its label in the command's list). */
+  async function outputOf(command: string, label: string, wanted: RegExp, timeout = 20_000): Promise<string> {
+    await wb.runCommandThatAsks(command);
+    await wb.pickItem(label);
+    const view = wb.page.locator('.part.panel .monaco-editor .view-lines').first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = (await view.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+      if (wanted.test(text) || Date.now() > deadline) return text;
+      await wb.page.waitForTimeout(300);
+    }
+  }
+
+  async function shownMean(timeout = 60_000): Promise<number> {
+    const el = wb.webview().locator('[data-testid="mean-loss"]');
+    await el.waitFor({ state: 'visible', timeout });
+    return Number(await el.getAttribute('data-value'));
+  }
+
+  it('Open Dashboard on digits.csv shows the mean the CLI computes, computed in a Web Worker', async function () {
+    // Workers the page (and its extension-host iframe) starts: ours is named, and built from a blob.
+    const workers: string[] = [];
+    wb.page.on('worker', (w) => workers.push(w.url()));
+    await wb.openFile('digits.csv');
+    await wb.runCommand('Loss Lens: Open Dashboard');
+    assert.equal(await shownMean(), cliMean('digits.csv'));
+    assert.ok(workers.some((u) => u.startsWith('blob:')), `no Web Worker started: ${workers.join(', ')}`);
+    await wb.screenshot('web-dashboard');
+  });
+
+  it('puts the mean of digits.csv in the status bar', async function () {
+    const item = wb.page.locator('.statusbar-item', { hasText: /Loss \d\.\d{4}/ }).first();
+    await wb.runCommand('View: Focus First Editor Group');
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await item.innerText(), new RegExp(`Loss ${cliMean('digits.csv').toFixed(4)}`));
+  });
+
+  it('hovering a row of digits.csv shows that row\'s loss and its rank', async function () {
+    const line = 7;
+    const text = await wb.hoverAt(line, 3, 40_000);
+    assert.match(text, new RegExp(`Loss ${sig4(digitsLoss(line))} nats · categorical cross-entropy · preset Classic log loss`));
+    assert.match(text, new RegExp(`row ${line - 2}, line ${line} · rank \\d+ of 899`));
+    await wb.screenshot('web-hover');
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('clicking a worst-samples row opens its derivation, with the loss of that line', async function () {
+    await wb.runCommand('Loss Lens: Open Dashboard');
+    const row = wb.webview().locator('[data-testid="worst-row"]').nth(2);
+    await row.scrollIntoViewIfNeeded({ timeout: 60_000 });
+    const line = Number(await row.getAttribute('data-line'));
+    await row.click();
+    const section = wb.webview().locator(`[data-testid="derivation"][data-line="${line}"]`);
+    await section.waitFor({ state: 'visible', timeout: 60_000 });
+    const value = Number(await section.getAttribute('data-value'));
+    assert.ok(Math.abs(value - digitsLoss(line)) <= 1e-12 * digitsLoss(line), `${value} vs ${digitsLoss(line)}`);
+    assert.equal(await section.locator('.katex-error').count(), 0);
+    assert.ok((await section.locator('.katex').count()) > 0, 'no KaTeX in the derivation');
+    await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await wb.screenshot('web-derivation');
+  });
+
+  it('Export Report... as CSV writes the per-sample losses the CLI writes, through the workspace file system', async function () {
+    await wb.runCommand('View: Focus First Editor Group');
+    await wb.runCommandThatAsks('Loss Lens: Export Report...');
+    await wb.pickItem('CSV');
+    const target = join(out, 'digits.losses.csv');
+    // code-server's save dialog is a quick input holding a path on the server.
+    await wb.answerInput(target);
+    await wb.waitForNotification(/Loss Lens: report written to/, 60_000);
+    const reference = join(out, 'cli.csv');
+    cli('samples/digits.csv', '--per-sample', reference);
+    const ours = readFileSync(target, 'utf8').trimEnd().split('\n');
+    const theirs = readFileSync(reference, 'utf8').trimEnd().split('\n');
+    assert.equal(ours[0], theirs[0]);
+    assert.equal(ours.length, theirs.length);
+    let differ = 0;
+    ours.slice(1).forEach((l, i) => {
+      const [a, b] = [l.split(','), theirs[i + 1]!.split(',')];
+      // Everything but the loss is exact; the loss may differ in its last bit: Chromium's V8
+      // computes Math.log differently from Node 20's (e.g. -ln 0.975809 is 0.024488408441457946
+      // in Chromium and glibc, 0.02448840844145795 in Node).
+      assert.deepEqual([...a.slice(0, 2), ...a.slice(3)], [...b.slice(0, 2), ...b.slice(3)], `line ${i + 2}`);
+      const [x, y] = [Number(a[2]), Number(b[2])];
+      assert.ok(Math.abs(x - y) <= 4 * Number.EPSILON * Math.abs(y), `line ${i + 2}: loss ${x} vs ${y}`);
+      if (x !== y) differ++;
+    });
+    console.log(`      per-sample losses differing from Node's in the last bits: ${differ} of ${ours.length - 1}`);
+  });
+
+  it('ran in the web worker host: Running Extensions says so, its log has the activation, the Node host\'s has none', async function () {
+    await wb.clearNotifications();
+    await wb.runCommand('Developer: Show Running Extensions');
+    const entry = wb.page.locator('.editor-instance .monaco-list-row', { hasText: 'Loss Lens' }).first();
+    await entry.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await entry.innerText(), /web worker/i);
+    await wb.screenshot('web-running-extensions');
+
+    const said = await outputOf('Output: Show Output Channels...', 'Loss Lens', /browser build/);
+    assert.match(said, /Loss Lens \d+\.\d+\.\d+, browser build \(web extension host\): jobs run in a Web Worker/);
+
+    const workerLog = await outputOf('Developer: Show Logs...', 'Extension Host (Worker)', /_doActivateExtension loss-lens\.loss-lens/);
+    assert.match(workerLog, /ExtensionService#_doActivateExtension loss-lens\.loss-lens/);
+    assert.doesNotMatch(workerLog, /\[error\]/);
+    await wb.screenshot('web-worker-log');
+
+    // The Node extension host (code-server's remoteexthost.log) never loaded it.
+    assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID), { activations: [], errors: [] });
+  });
+});
