@@ -28,8 +28,8 @@ export type DerivationStep =
   | { kind: 'sigmoid'; z: number; p: number; oneMinusP: number }
   /** p_k = e^(z_k - max) / sumExp; logSumExp = max + ln(sumExp). */
   | { kind: 'softmax'; z: number[]; max: number; sumExp: number; logSumExp: number; p: number[] }
-  /** Probabilities divided by their row sum (Keras). */
-  | { kind: 'renormalise'; sum: number; before: number[]; after: number[] }
+  /** Probabilities divided by their row sum: by the preset (Keras), or by the `renormalise` option. */
+  | { kind: 'renormalise'; sum: number; before: number[]; after: number[]; by: 'preset' | 'option' }
   /** t' = (1 - alpha) t + alpha / classes (binary: classes = 2). */
   | { kind: 'label-smoothing'; alpha: number; classes: number; before: number[]; after: number[] }
   /** Probabilities clipped to [lower, upper] by the preset; only the entries that changed. */
@@ -106,7 +106,7 @@ export function derive(sample: Sample, options: LossOptions, numClasses: number,
     steps.push({ kind: 'ignored', label: typeof t === 'number' ? t : (t[0] as number), ignoreIndex: r.ignoreIndex as number });
   } else {
     if (r.kind === 'ce') {
-      categoricalSteps(steps, sample.prediction, out.targets, r, evaluator.scratch);
+      categoricalSteps(steps, sample.prediction, out.targets, r, evaluator.scratch, options.renormalise === undefined ? 'preset' : 'option');
     } else if (r.kind === 'bce') {
       binarySteps(steps, sample.prediction[0] as number, out.targets[0] as number, 0, r, evaluator.scratch);
     } else {
@@ -141,6 +141,7 @@ export function derive(sample: Sample, options: LossOptions, numClasses: number,
 
 function categoricalSteps(
   steps: DerivationStep[], pred: ArrayLike<number>, targets: Float64Array, r: ResolvedOptions, s: Scratch,
+  renormaliseBy: 'preset' | 'option',
 ): void {
   const K = r.width;
   const exact = r.exactLogits;
@@ -155,7 +156,7 @@ function categoricalSteps(
 
   if (r.input === 'probs' && r.params.renormalise && s.rowSum !== 1) {
     const before = Array.from(pred);
-    steps.push({ kind: 'renormalise', sum: s.rowSum, before, after: before.map((v) => v / s.rowSum) });
+    steps.push({ kind: 'renormalise', sum: s.rowSum, before, after: before.map((v) => v / s.rowSum), by: renormaliseBy });
   }
   if (r.smoothing > 0) {
     steps.push({ kind: 'label-smoothing', alpha: r.smoothing, classes: K, before: Array.from(targets), after: Array.from(s.ts) });

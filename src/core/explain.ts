@@ -7,7 +7,8 @@
 import { analyze, type Analysis, type AnalysisRequest, AnalysisError, OptionsError } from './analyze';
 import { bytesSource, readSamples, type Layout, type Problem } from './parse';
 import { scanJsonArrays, type JsonElement, type TextSpan } from './json-elements';
-import type { Sample } from './types';
+import { getPreset } from './presets';
+import type { LossOptions, Sample, SampleEval } from './types';
 
 export type { TextSpan } from './json-elements';
 
@@ -26,6 +27,53 @@ export interface DocumentIndex {
   losses: Float64Array;
   /** The losses sorted in decreasing order, for ranks. */
   sortedLosses: Float64Array;
+  /**
+   * Rows of categorical probabilities that do not sum to 1 (warnings, in file order, at most
+   * MAX_ROW_SUM_WARNINGS): the rows still count, as they are, unless the loss renormalises them.
+   */
+  rowSumProblems: Problem[];
+  rowSumCount: number;
+}
+
+/** A probability row farther than this from 1 is reported (the layout inference's tolerance). */
+export const ROW_SUM_TOLERANCE = 1e-3;
+export const MAX_ROW_SUM_WARNINGS = 20;
+
+/**
+ * Watches each evaluated row's probabilities for a sum away from 1. The layout is only known when
+ * the read ends, so every row is summed (K additions, next to K logs) and `result` keeps the
+ * warnings only for categorical probabilities the loss takes as they are.
+ */
+export class RowSumWatch {
+  private readonly problems: Problem[] = [];
+  private count = 0;
+
+  add(e: SampleEval, line: number): void {
+    const p = e.probs;
+    let sum = 0;
+    for (let k = 0; k < p.length; k++) sum += p[k] as number;
+    // NaN sums are the reader's or the loss's problem, already reported.
+    if (!(Math.abs(sum - 1) > ROW_SUM_TOLERANCE)) return;
+    this.count++;
+    if (this.problems.length < MAX_ROW_SUM_WARNINGS) {
+      this.problems.push({ line, message: rowSumMessage(sum), severity: 'warning' });
+    }
+  }
+
+  result(analysis: Analysis | undefined): { rowSumProblems: Problem[]; rowSumCount: number } {
+    const o = analysis?.options;
+    const watched = o !== undefined && o.kind === 'ce' && o.input === 'probs' && !renormalises(o);
+    return watched ? { rowSumProblems: this.problems, rowSumCount: this.count } : { rowSumProblems: [], rowSumCount: 0 };
+  }
+}
+
+export function rowSumMessage(sum: number): string {
+  return `the probabilities on this row sum to ${Number(sum.toPrecision(6))}, not 1 (the loss takes them as they are)`;
+}
+
+/** Whether categorical probabilities are divided by their row sum: the option, else the preset. */
+export function renormalises(o: Pick<LossOptions, 'preset' | 'renormalise'>): boolean {
+  return o.renormalise ?? getPreset(o.preset).params.renormalise;
 }
 
 /** The reader's suffix on skipped rows: diagnostics show the problem itself. */
@@ -40,6 +88,7 @@ export async function indexDocument(text: string, name: string, request: Analysi
   const lines: number[] = [];
   const rows: number[] = [];
   const losses: number[] = [];
+  const sums = new RowSumWatch();
   const source = bytesSource(name, new TextEncoder().encode(text));
   let analysis: Analysis | undefined;
   let problems: Problem[] = [];
@@ -52,6 +101,7 @@ export async function indexDocument(text: string, name: string, request: Analysi
         lines.push(line);
         rows.push(row);
         losses.push(e.loss);
+        sums.add(e, line);
       },
     });
     problems = analysis.warnings.map(asError);
@@ -77,6 +127,7 @@ export async function indexDocument(text: string, name: string, request: Analysi
     rows: Int32Array.from(rows),
     losses: Float64Array.from(losses),
     sortedLosses: sorted,
+    ...sums.result(analysis),
   };
 }
 

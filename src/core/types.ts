@@ -31,6 +31,12 @@ export interface LossOptions {
   focalGamma?: number;
   /** Focal alpha (Keras: binary applies class balancing alpha_t; categorical a scalar factor). */
   focalAlpha?: number;
+  /**
+   * Categorical probabilities divided by their row sum before clipping. Unset: as the preset does
+   * (Keras renormalises, the others do not); set: overrides the preset, e.g. for a file whose rows
+   * do not quite sum to 1 (a per-file "renormalise rows on read" choice).
+   */
+  renormalise?: boolean;
   reduction: Reduction;
   base: LogBase;
 }

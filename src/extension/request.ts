@@ -15,6 +15,8 @@ export interface FileChoices {
   predColumns?: string[];
   kind?: LossKind;
   input?: InputKind;
+  /** Categorical probability rows divided by their sum on read (the "renormalise rows" quick fix). */
+  renormalise?: boolean;
 }
 
 export function defaultWhatIf(config: LossLensConfig, choices: FileChoices): WhatIf {
@@ -46,6 +48,7 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
       posWeight: whatIf.posWeight ?? undefined,
       focalGamma: whatIf.focalGamma ?? undefined,
       focalAlpha: whatIf.focalAlpha ?? undefined,
+      ...(choices.renormalise === undefined ? {} : { renormalise: choices.renormalise }),
       reduction: 'mean',
       base: config.logBase,
     },

@@ -91,6 +91,9 @@ export function resolveOptions(options: LossOptions, numClasses: number): Resolv
     alpha = options.focalAlpha;
   }
 
+  if (options.renormalise !== undefined && typeof options.renormalise !== 'boolean') {
+    throw new RangeError(`renormalise must be true or false, got ${String(options.renormalise)}`);
+  }
   if (options.base !== 'e' && options.base !== '2') throw new RangeError(`unknown log base '${String(options.base)}'`);
   if (options.reduction !== 'mean' && options.reduction !== 'sum' && options.reduction !== 'none') {
     throw new RangeError(`unknown reduction '${String(options.reduction)}'`);
@@ -100,7 +103,9 @@ export function resolveOptions(options: LossOptions, numClasses: number): Resolv
     kind,
     input,
     preset: preset.name,
-    params: preset.params,
+    params: options.renormalise === undefined || options.renormalise === preset.params.renormalise
+      ? preset.params
+      : { ...preset.params, renormalise: options.renormalise },
     width,
     exactLogits: input === 'logits' && preset.params.logits === 'exact',
     smoothing,

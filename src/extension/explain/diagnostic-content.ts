@@ -14,9 +14,10 @@ export type ProblemCode =
   | 'non-finite'
   | 'malformed-json'
   | 'layout'
+  | 'row-sum'
   | 'more';
 
-export type QuickFix = 'read-as-logits' | 'choose-columns';
+export type QuickFix = 'read-as-logits' | 'renormalise' | 'choose-columns';
 
 export interface DiagnosticSpec {
   /** 0-based line and characters [start, end), as vscode.Range takes them. */
@@ -33,6 +34,7 @@ export interface DiagnosticSpec {
 export const MAX_DIAGNOSTICS = 20;
 
 export function classifyProblem(message: string): ProblemCode {
+  if (/^the probabilities on this row sum to /.test(message)) return 'row-sum';
   if (/is outside \[0, 1\]/.test(message)) return 'probability-range';
   if (/^found (NaN|-?Infinity|infinity)|must be finite/i.test(message)) return 'non-finite';
   if (/expected a number/.test(message)) return 'not-a-number';
@@ -46,6 +48,8 @@ function fixesFor(code: ProblemCode): QuickFix[] {
   switch (code) {
     case 'probability-range':
       return ['read-as-logits', 'choose-columns'];
+    case 'row-sum':
+      return ['renormalise', 'read-as-logits'];
     case 'not-a-number':
     case 'ragged-row':
     case 'label':
@@ -112,11 +116,14 @@ export function problemSpan(p: Problem, lineText: string, format: FileFormat, de
 }
 
 /**
- * Diagnostics for a document: one per listed problem (at most MAX_DIAGNOSTICS), then one on the
- * first line summarising the rest. `lineText(n)` returns 1-based line n of the document.
+ * Diagnostics for a document: one per listed problem (at most MAX_DIAGNOSTICS; the reader's
+ * problems and rows whose probabilities do not sum to 1, in line order), then one on the first
+ * line summarising the rest. `lineText(n)` returns 1-based line n of the document.
  */
 export function diagnosticSpecs(index: DocumentIndex, format: FileFormat, delimiter: string | undefined, lineText: (line: number) => string | undefined): DiagnosticSpec[] {
-  const listed = index.problems.slice(0, MAX_DIAGNOSTICS);
+  // Stable: a row's reader problem stays before its sum warning.
+  const all = [...index.problems, ...index.rowSumProblems].sort((a, b) => a.line - b.line);
+  const listed = all.slice(0, MAX_DIAGNOSTICS);
   const specs: DiagnosticSpec[] = listed.map((p) => {
     const code = classifyProblem(p.message);
     const line = Math.max(0, p.line - 1);
@@ -124,7 +131,7 @@ export function diagnosticSpecs(index: DocumentIndex, format: FileFormat, delimi
     const span = problemSpan(p.line > 0 ? p : { ...p, column: undefined }, text, format, delimiter);
     return { line, ...span, message: p.message, code, severity: p.severity === 'warning' ? 'warning' : 'error', fixes: fixesFor(code) };
   });
-  const more = Math.max(index.problemCount, index.problems.length) - listed.length;
+  const more = Math.max(index.problemCount, index.problems.length) + Math.max(index.rowSumCount, index.rowSumProblems.length) - listed.length;
   if (more > 0) {
     const first = lineText(1) ?? '';
     specs.push({

@@ -5,7 +5,7 @@
  * Free of `vscode`: unit-tested in plain Node.
  */
 import { analyze, AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../../core/analyze';
-import type { DocumentIndex } from '../../core/explain';
+import { RowSumWatch, type DocumentIndex } from '../../core/explain';
 import type { ByteRange, ByteSource, Problem } from '../../core/parse';
 
 /** ~16 K characters of CSV is a few hundred rows: well under a millisecond of parsing and evaluating. */
@@ -143,6 +143,7 @@ export async function buildIndex(
   const lines: number[] = [];
   const rows: number[] = [];
   const losses: number[] = [];
+  const sums = new RowSumWatch();
   const source = yieldingSource(name, text, options.chunkChars ?? INDEX_CHUNK_CHARS, clock);
   let analysis: Analysis | undefined;
   let problems: Problem[] = [];
@@ -155,6 +156,7 @@ export async function buildIndex(
         lines.push(line);
         rows.push(row);
         losses.push(e.loss);
+        sums.add(e, line);
       },
     });
     problems = analysis.warnings.map(asError);
@@ -185,6 +187,7 @@ export async function buildIndex(
       rows: Int32Array.from(rows),
       losses: Float64Array.from(losses),
       sortedLosses,
+      ...sums.result(analysis),
     },
     timing,
   };

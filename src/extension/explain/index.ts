@@ -9,7 +9,7 @@ import { LossCodeLensProvider } from './codelens-provider';
 import { DocumentIndexCache } from './document-cache';
 import { LossDiagnostics } from './diagnostics';
 import { hoverTimings, LossHoverProvider } from './hover-provider';
-import { LossQuickFixes, READ_AS_LOGITS_COMMAND } from './quick-fixes';
+import { LossQuickFixes, READ_AS_LOGITS_COMMAND, RENORMALISE_COMMAND } from './quick-fixes';
 import type { ExplainServices } from './services';
 
 export { defaultExplainServices, type ExplainServices } from './services';
@@ -38,6 +38,7 @@ export function registerExplainFeatures(context: vscode.ExtensionContext, servic
     vscode.languages.registerCodeLensProvider(PREDICTION_SELECTOR, codeLens),
     vscode.languages.registerCodeActionsProvider(PREDICTION_SELECTOR, new LossQuickFixes(services), LossQuickFixes.metadata),
     vscode.commands.registerCommand(READ_AS_LOGITS_COMMAND, (uri: vscode.Uri) => services.setInputOverride(uri, 'logits')),
+    vscode.commands.registerCommand(RENORMALISE_COMMAND, (uri: vscode.Uri) => services.setRenormalise(uri, true)),
     vscode.commands.registerCommand(EXPLAIN_STATS_COMMAND, (uri?: vscode.Uri) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString());
       const cached = doc ? cache.peek(doc) : undefined;

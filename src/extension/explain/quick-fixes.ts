@@ -1,13 +1,15 @@
-/** Quick fixes on Loss Lens diagnostics: read the file as logits, or choose its columns. */
+/** Quick fixes on Loss Lens diagnostics: read the file as logits, renormalise its rows, or choose its columns. */
 import * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE, specOf } from './diagnostics';
 import type { QuickFix } from './diagnostic-content';
 import type { ExplainServices } from './services';
 
 export const READ_AS_LOGITS_COMMAND = 'lossLens.explain.readAsLogits';
+export const RENORMALISE_COMMAND = 'lossLens.explain.renormaliseRows';
 
 export const QUICK_FIX_TITLES: Record<QuickFix, string> = {
   'read-as-logits': 'Loss Lens: read this file as logits',
+  renormalise: 'Loss Lens: renormalise rows on read',
   'choose-columns': 'Loss Lens: choose columns...',
 };
 
@@ -25,10 +27,10 @@ export class LossQuickFixes implements vscode.CodeActionProvider {
     return [...wanted].map(([fix, diagnostics]) => {
       const action = new vscode.CodeAction(QUICK_FIX_TITLES[fix], vscode.CodeActionKind.QuickFix);
       action.diagnostics = diagnostics;
-      action.isPreferred = fix === 'read-as-logits';
-      action.command = fix === 'read-as-logits'
-        ? { title: action.title, command: READ_AS_LOGITS_COMMAND, arguments: [doc.uri] }
-        : { title: action.title, command: this.services.chooseColumnsCommand, arguments: [doc.uri] };
+      // The first fix of a diagnostic is the one that fits it best.
+      action.isPreferred = diagnostics.some((d) => specOf.get(d)?.fixes[0] === fix);
+      const command = fix === 'read-as-logits' ? READ_AS_LOGITS_COMMAND : fix === 'renormalise' ? RENORMALISE_COMMAND : this.services.chooseColumnsCommand;
+      action.command = { title: action.title, command, arguments: [doc.uri] };
       return action;
     });
   }

@@ -16,6 +16,8 @@ export interface ExplainServices {
   onDidChangeSettings: vscode.Event<void>;
   /** Remembers "read this file as logits / probabilities" for the file (then onDidChangeSettings fires). */
   setInputOverride(uri: vscode.Uri, input: InputKind): Promise<void>;
+  /** Remembers "divide each categorical probability row by its sum" for the file (or forgets it: undefined). */
+  setRenormalise(uri: vscode.Uri, renormalise: boolean | undefined): Promise<void>;
   /** Command id taking (uri) that lets the user pick the columns of a file. */
   chooseColumnsCommand: string;
   /** Command id taking (uri string, row, line) that opens the dashboard at that sample. */
@@ -70,6 +72,7 @@ export function defaultExplainServices(
     requestFor: (uri) => requestFor(config.all, choices.get(uri)),
     onDidChangeSettings: changed.event,
     setInputOverride: (uri, input) => choices.update(uri, { input }),
+    setRenormalise: (uri, renormalise) => choices.update(uri, { renormalise }),
     chooseColumnsCommand: 'lossLens.chooseColumns',
     openDashboardAtSampleCommand: OPEN_AT_SAMPLE_COMMAND,
     openDashboardCommand: 'lossLens.openDashboard',

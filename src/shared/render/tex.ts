@@ -157,7 +157,7 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
         `p_k = e^{z_k - ${neg(fmt, step.logSumExp)}}:\\ ${list(ctx, all(step.p.length), (k) => `p_{${texName(ctx, k)}} = ${fmt(step.p[k] ?? Number.NaN)}`)}`,
       );
     case 'renormalise':
-      return `\\textstyle\\sum_k p_k = ${fmt(step.sum)}${SEP}p_k \\leftarrow \\frac{p_k}{${fmt(step.sum)}}:\\ ${list(ctx, all(step.after.length), (k) => `p_{${texName(ctx, k)}} = ${fmt(step.after[k] ?? Number.NaN)}`)}`;
+      return `\\sum\\nolimits_k p_k = ${fmt(step.sum)}${SEP}p_k \\leftarrow \\frac{p_k}{${fmt(step.sum)}}:\\ ${list(ctx, all(step.after.length), (k) => `p_{${texName(ctx, k)}} = ${fmt(step.after[k] ?? Number.NaN)}`)}`;
     case 'label-smoothing':
       if (step.classes === 2 && binary) {
         return `y' = y\\,(1-\\alpha) + \\frac{\\alpha}{2} = ${fmt(step.before[0] ?? Number.NaN)} \\cdot ${fmt(1 - step.alpha)} + ${fmt(step.alpha / 2)} = ${fmt(step.after[0] ?? Number.NaN)}${SEP}\\alpha = ${fmt(step.alpha)}`;

@@ -143,7 +143,7 @@ export function textStepLines(step: DerivationStep, ctx: Ctx, st: TextStyle): Te
     }
     case 'renormalise':
       return t(
-        'Renormalise (Keras)',
+        step.by === 'preset' ? 'Renormalise (Keras)' : 'Renormalise (rows renormalised on read)',
         `the probabilities sum to ${fmt(step.sum)}, so each is divided by it: ${list(ctx, st, all(step.after.length), (k) => `p_${textName(ctx, k)} = ${fmt(step.after[k] ?? Number.NaN)}`, 'classes')}`,
       );
     case 'label-smoothing': {
