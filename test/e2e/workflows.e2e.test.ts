@@ -340,10 +340,10 @@ describe('command workflows in code-server', function () {
     for (let i = 1; i < 9; i++) appendFileSync(big, body);
     assert.ok(statSync(big).size > 1e9);
     const full = cli('big.csv');
-    const started = Date.now();
     // No predictions file is active: Open Dashboard asks for one.
     await startCommand('Loss Lens: Open Dashboard');
     await answerFileDialog(big);
+    const started = Date.now();
     const note = wb.webview().locator('[data-testid="estimate"]');
     await note.waitFor({ state: 'visible', timeout: 60_000 });
     const firstNumbers = Date.now() - started;
@@ -361,6 +361,7 @@ describe('command workflows in code-server', function () {
     assert.equal(await note.count(), 0);
     assert.equal(await shown('count'), full.count);
     assert.ok((await wb.webview().locator('[data-testid="worst-row"]').count()) > 0);
+    // Timed from the file dialog's answer; the figures go in the report, not in an assertion (a loaded machine).
     console.log(`      1 GB file: first numbers (estimate) after ${firstNumbers} ms, full result after ${fullNumbers} ms`);
     await wb.screenshot('large-file-full');
     await closeAll();

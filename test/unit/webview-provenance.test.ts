@@ -29,6 +29,7 @@ describe('webview dashboard: where the numbers come from (estimate, cache) and t
     assert.equal(h.root.querySelectorAll('[data-testid="worst-row"]').length, 0);
     assert.match(q(h.root, '[data-testid="worst-pending"]').textContent ?? '', /line numbers are not known/);
     assert.equal(q(h.root, '[data-testid="computed"]').textContent, 'Estimated in 240 ms; the full pass is running.');
+    assert.match(q(h.root, '.summary .subtitle').textContent ?? '', new RegExp(`, ${digits.rows} sampled rows, CSV\\.`));
   });
 
   it('replaces the estimate with the full result when it arrives', () => {

@@ -86,7 +86,7 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   const desc = dom.h(
     'p',
     { class: 'subtitle' },
-    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} rows, ${r.format.toUpperCase()}. `,
+    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} ${data.estimate ? 'sampled ' : ''}rows, ${r.format.toUpperCase()}. `,
     dom.h('span', { class: 'muted' }, `Preset ${r.preset}: ${preset.description}`),
   );
   const spark = sparkline(dom, data.history, r.unit);
