@@ -258,6 +258,22 @@ describe('command workflows in code-server', function () {
     await expectShown('mean-loss', a.mean);
   });
 
+  it('Compare With... from the explorer on two selected files compares them, no dialog', async function () {
+    await closeAll();
+    const row = (name: string) => wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
+    await row('epoch_1.csv').click();
+    await row('epoch_2.csv').click({ modifiers: ['Control'] });
+    await row('epoch_1.csv').click({ button: 'right' });
+    const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Compare With\.\.\.$/ });
+    await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await item.first().click();
+    await wb.webview().locator('[data-testid="comparison"]').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await wb.webview().locator('#compare-heading').innerText(), 'epoch_1.csv → epoch_2.csv');
+    const mean = wb.webview().locator('[data-testid="compare-mean"] td');
+    assert.equal(Number(await mean.nth(1).getAttribute('data-value')), cli('epoch_2.csv').mean);
+    await wb.webview().locator('[data-testid="close-comparison"]').click();
+  });
+
   for (const format of ['Markdown', 'HTML', 'JSON', 'CSV'] as const) {
     it(`Export Report... → ${format}: the file is written and says what the CLI says`, async function () {
       await closeAll();
@@ -300,9 +316,14 @@ describe('command workflows in code-server', function () {
       const url = pathToFileURL(path).href;
       await page.goto(url);
       assert.deepEqual(requests, [url]);
-      const charts = page.locator('svg[role="img"]');
-      assert.ok((await charts.count()) >= 1, 'no chart in the page');
-      const bars = await page.locator('svg rect').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
+      // Three charts (per-class bars, loss histogram, reliability diagram), each drawn with a size.
+      const charts = await page.locator('svg[role="img"]').evaluateAll((svgs) => svgs.map((s) => ({ label: s.getAttribute('aria-label'), ...s.getBoundingClientRect().toJSON() as { width: number; height: number } })));
+      assert.equal(charts.length, 3, JSON.stringify(charts));
+      for (const c of charts) assert.ok(c.width > 100 && c.height > 30, JSON.stringify(c));
+      const histogram = await page.locator('svg rect.hist').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().height));
+      assert.ok(histogram.filter((h) => h > 0).length >= 5, `histogram bars: ${JSON.stringify(histogram)}`);
+      assert.ok((await page.locator('svg circle.bin').count()) >= 3);
+      const bars = await page.locator('svg rect:not(.hist):not(.frame)').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
       assert.ok(bars.filter((w) => w > 0).length >= report.perClass.length - 1, `bars: ${JSON.stringify(bars)}`);
       assert.match(await page.locator('body').innerText(), new RegExp(report.mean.toFixed(4)));
     } finally {
