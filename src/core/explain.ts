@@ -6,7 +6,7 @@
  */
 import { analyze, type Analysis, type AnalysisRequest, AnalysisError, OptionsError } from './analyze';
 import { bytesSource, readSamples, type Layout, type Problem } from './parse';
-import { scanJsonArrays, type JsonElement, type TextSpan } from './json-elements';
+import { scanJsonArrays, type JsonElement, type ScanStart, type TextSpan } from './json-elements';
 import { getPreset } from './presets';
 import type { LossOptions, Sample, SampleEval } from './types';
 
@@ -239,16 +239,52 @@ async function readOne(snippet: string, name: string, layout: Layout, line: numb
 }
 
 /**
+ * Where the index says records start, for a hover to scan from the nearest one instead of the
+ * top of the document. Only valid for the text the index was built from.
+ */
+export interface RecordStarts {
+  /** The cursor's 1-based line. */
+  line: number;
+  index: Pick<DocumentIndex, 'lines' | 'rows'>;
+  /** UTF-16 offset of the start of a 1-based line. */
+  offsetOfLine(line: number): number;
+}
+
+/** The last record the index saw starting on or before the cursor's line, when that line starts with it. */
+function nearestStart(text: string, starts: RecordStarts): { from: ScanStart; row: number } | undefined {
+  const { lines, rows } = starts.index;
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((lines[mid] as number) <= starts.line) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return undefined;
+  const line = lines[lo - 1] as number;
+  // The first record on that line (several may share it).
+  let j = lo - 1;
+  while (j > 0 && lines[j - 1] === line) j--;
+  let offset = starts.offsetOfLine(line);
+  while (text.charCodeAt(offset) === 32 || text.charCodeAt(offset) === 9) offset++;
+  // A line that opens with the end of the previous record ("}, {") or the array ("[{"): scan from the top.
+  if (text.charCodeAt(offset) !== 123) return undefined;
+  return { from: { offset, line, array: 0 }, row: rows[j] as number };
+}
+
+/**
  * The sample of a JSON document (records, or parallel arrays) at a text offset, read from its
  * own text alone: the record around the offset, or the entries at the same position of every
- * column the layout reads. One character scan up to the sample (columns: of the arrays), no parse
- * of the document. `line` is the line the reader reports for the sample (records: where the
- * record starts; columns: where its prediction sits), as the index and the dashboard know it.
+ * column the layout reads. One character scan up to the sample (records: from the nearest record
+ * start the index knows, when given), no parse of the document. `line` is the line the reader
+ * reports for the sample (records: where the record starts; columns: where its prediction sits),
+ * as the index and the dashboard know it.
  */
-export async function sampleAtOffset(text: string, name: string, layout: Layout, offset: number): Promise<SampleAtOffset> {
+export async function sampleAtOffset(text: string, name: string, layout: Layout, offset: number, starts?: RecordStarts): Promise<SampleAtOffset> {
   if (layout.format !== 'json') return { kind: 'none' };
   const base = layout.jsonPath ?? [];
   if (layout.jsonShape === 'records') {
+    const near = starts ? nearestStart(text, starts) : undefined;
     let hit: JsonElement | undefined;
     scanJsonArrays(text, [base], (e) => {
       if (e.start > offset) return true;
@@ -257,11 +293,13 @@ export async function sampleAtOffset(text: string, name: string, layout: Layout,
         return true;
       }
       return false;
-    });
+    }, near?.from);
     if (!hit || text.charCodeAt(hit.start) !== 123) return { kind: 'none' };
     const one = await readOne(`[${text.slice(hit.start, hit.end)}]`, name, layout, hit.line);
     if ('kind' in one) return one;
-    return { kind: 'sample', sample: one, row: hit.index, line: hit.line, span: hit };
+    const row = (near?.row ?? 0) + hit.index;
+    const span: JsonElement = { ...hit, index: row };
+    return { kind: 'sample', sample: one, row, line: hit.line, span };
   }
   if (layout.jsonShape !== 'columns') return { kind: 'none' };
   const columns = usedColumns(layout);

@@ -38,14 +38,33 @@ interface Frame {
 
 const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((k, i) => k === b[i]);
 
+/** Where to start instead of the top: an element of requested array `array` starts at `offset` (on 1-based `line`). */
+export interface ScanStart {
+  offset: number;
+  line: number;
+  array: number;
+}
+
 /**
  * Calls `visit` with each element of the arrays at `paths` (keys from the top; [] = the top-level
- * value), in text order; stops when `visit` returns true.
+ * value), in text order; stops when `visit` returns true. With `from`, the scan starts inside that
+ * array at one of its elements (indices then count from it) and ends with the array.
  */
-export function scanJsonArrays(text: string, paths: readonly (readonly string[])[], visit: (e: JsonElement) => boolean | void): void {
+export function scanJsonArrays(text: string, paths: readonly (readonly string[])[], visit: (e: JsonElement) => boolean | void, from?: ScanStart): void {
   const stack: Frame[] = [];
+  const maxDepth = Math.max(0, ...paths.map((p) => p.length));
   let line = 1;
   let lineStart = 0;
+  let begin = 0;
+  if (from) {
+    begin = from.offset;
+    line = from.line;
+    lineStart = text.lastIndexOf('\n', from.offset - 1) + 1;
+    stack.push({
+      isArray: true, path: [...(paths[from.array] ?? [])], key: undefined, target: from.array, count: 0,
+      expectElement: true, elementStart: -1, elementLine: 0, elementColumn: 0,
+    });
+  }
   // End of the last token, for the end of an element: offset, line and column just past it.
   let lastEnd = 0;
   let lastLine = 1;
@@ -80,7 +99,7 @@ export function scanJsonArrays(text: string, paths: readonly (readonly string[])
     lastColumn = i - lineStart;
   };
 
-  for (let i = 0; i < text.length; i++) {
+  for (let i = begin; i < text.length; i++) {
     const c = text.charCodeAt(i);
     switch (c) {
       case 10: // \n
@@ -106,7 +125,8 @@ export function scanJsonArrays(text: string, paths: readonly (readonly string[])
       }
       case 58: { // : after a key
         const top = stack[stack.length - 1];
-        if (top && !top.isArray && stringStart >= 0) {
+        // Keys matter only on the way to a requested array (never inside records or vectors).
+        if (top && !top.isArray && top.path !== null && top.path.length < maxDepth && stringStart >= 0) {
           try {
             top.key = JSON.parse(text.slice(stringStart, stringEnd)) as string;
           } catch {
@@ -130,6 +150,7 @@ export function scanJsonArrays(text: string, paths: readonly (readonly string[])
         // The last element of an array ends with the token before its ']'.
         if (c === 93 && endElement()) return;
         stack.pop();
+        if (from && stack.length === 0) return;
         tokenEnd(i + 1);
         continue;
       }

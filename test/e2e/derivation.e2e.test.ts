@@ -225,6 +225,18 @@ describe('derivation panel in code-server: hover link, worst samples, KaTeX and 
     await wb.runCommand('View: Focus First Editor Group');
     const hover = await wb.hoverAt(5, 3);
     assert.match(hover, /Renormalise \(rows renormalised on read\) the probabilities sum to 0\.9, so each is divided by it/);
+    // The lens that states the choice undoes it.
+    await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Stop renormalising rows' }).click();
+    const deadline3 = Date.now() + 30_000;
+    while (Date.now() < deadline3) {
+      lens = await codeLensText();
+      if (!lens.includes('rows renormalised')) break;
+      await wb.page.waitForTimeout(300);
+    }
+    assert.equal(lens.replace(/\s+/g, ' '), `Loss Lens: mean CE ${sig4(unnormalised.asIs)} nats over 16 samples (preset classic) | Open Dashboard`);
+    const back = (await wb.problems()).filter((p) => p.source.includes('Loss Lens') && p.file === 'unnormalised.csv');
+    assert.deepEqual(back.map((p) => p.line), [5, 9, 13, 17]);
   });
 
   for (const theme of ['dark', 'light'] as const) {

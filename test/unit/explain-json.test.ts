@@ -114,6 +114,34 @@ describe('explain: JSON samples under the cursor', function () {
     assert.equal(r.kind === 'problem' && r.problems[0]?.line, 4);
   });
 
+  it('records: from the nearest start the index knows, the same answer at every offset', async () => {
+    const lineStarts = [0];
+    for (let i = 0; i < RECORDS.length; i++) if (RECORDS[i] === '\n') lineStarts.push(i + 1);
+    const lineOf = (offset: number): number => lineStarts.filter((s) => s <= offset).length;
+    for (let offset = 0; offset < RECORDS.length; offset++) {
+      const starts = { line: lineOf(offset), index: records, offsetOfLine: (l: number) => lineStarts[l - 1]! };
+      const fast = await sampleAtOffset(RECORDS, 'preds.json', records.layout!, offset, starts);
+      const slow = await sampleAtOffset(RECORDS, 'preds.json', records.layout!, offset);
+      assert.deepEqual(fast, slow, `offset ${offset}`);
+    }
+  });
+
+  it('records: the scan starts at the record\'s line, not at the top (what comes before is not read)', async () => {
+    const lines = ['{"data": ['];
+    for (let r = 0; r < 5; r++) lines.push(`  {"label": ${r % 2}, "p": ${0.1 + 0.2 * r}}${r < 4 ? ',' : ''}`);
+    lines.push(']}', '');
+    const text = lines.join('\n');
+    const index = await indexDocument(text, 'b.json', request);
+    assert.deepEqual([...index.lines], [2, 3, 4, 5, 6]);
+    // The same length, but a top the scanner would trip over: only a scan from line 5 finds record 3.
+    const spoiled = `]]]]${text.slice(4)}`;
+    const offset = text.indexOf('0.7000000000000001');
+    const starts = { line: 5, index, offsetOfLine: (l: number) => text.split('\n').slice(0, l - 1).join('\n').length + 1 };
+    const r = sample(await sampleAtOffset(spoiled, 'b.json', index.layout!, offset, starts));
+    assert.deepEqual([r.row, r.line, r.sample.target, Array.from(r.sample.prediction)], [3, 5, 1, [0.7000000000000001]]);
+    assert.equal((await sampleAtOffset(spoiled, 'b.json', index.layout!, offset)).kind, 'none');
+  });
+
   it('columns: the entries at the same position of every array, from the prediction or the label', async () => {
     assert.equal(columns.layout?.jsonShape, 'columns');
     assert.equal(columns.layout?.input, 'logits');

@@ -1,7 +1,14 @@
-/** "Loss Lens: mean CE 0.4213 nats over 10,000 samples (preset classic) · Open Dashboard" on line 1. */
+/**
+ * "Loss Lens: mean CE 0.4213 nats over 10,000 samples (preset classic) · Open Dashboard" on line 1,
+ * and "Stop renormalising rows" while the file's rows are renormalised by choice.
+ */
 import * as vscode from 'vscode';
 import type { DocumentIndexCache } from './document-cache';
 import { codeLensTitle } from './codelens-content';
+import { PRESETS } from '../../core/presets';
+import { RENORMALISE_COMMAND } from './quick-fixes';
+
+export const STOP_RENORMALISING_TITLE = 'Stop renormalising rows';
 import type { ExplainServices } from './services';
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -19,10 +26,16 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     const cached = this.cache.peek(doc) ?? (await this.cache.get(doc, token));
     if (!cached?.index.layout || token.isCancellationRequested) return [];
     const range = new vscode.Range(0, 0, 0, 0);
-    return [
+    const lenses = [
       new vscode.CodeLens(range, { title: codeLensTitle(cached.index), command: this.services.openDashboardCommand, arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Open Dashboard', command: this.services.openDashboardCommand, arguments: [doc.uri] }),
     ];
+    // The quick fix's choice leaves no diagnostic to undo it from: the lens that states it does.
+    const options = cached.index.analysis?.options;
+    if (options?.renormalise === true && !PRESETS[options.preset].params.renormalise) {
+      lenses.push(new vscode.CodeLens(range, { title: STOP_RENORMALISING_TITLE, command: RENORMALISE_COMMAND, arguments: [doc.uri, false] }));
+    }
+    return lenses;
   }
 
   dispose(): void {

@@ -53,7 +53,9 @@ export class LossHoverProvider implements vscode.HoverProvider {
     }
     if (layout.format === 'json') {
       // A record spans lines (and a line may hold several): found around the cursor's offset.
-      const hit = await sampleAtOffset(doc.getText(), doc.uri.path, layout, doc.offsetAt(pos));
+      const fresh = cached.version === doc.version;
+      const starts = fresh ? { line, index, offsetOfLine: (l: number) => doc.offsetAt(new vscode.Position(l - 1, 0)) } : undefined;
+      const hit = await sampleAtOffset(doc.getText(), doc.uri.path, layout, doc.offsetAt(pos), starts);
       if (hit.kind !== 'sample') return undefined;
       const { span } = hit;
       const range = new vscode.Range(span.line - 1, span.column, span.endLine - 1, span.endColumn);

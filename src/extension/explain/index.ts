@@ -38,7 +38,8 @@ export function registerExplainFeatures(context: vscode.ExtensionContext, servic
     vscode.languages.registerCodeLensProvider(PREDICTION_SELECTOR, codeLens),
     vscode.languages.registerCodeActionsProvider(PREDICTION_SELECTOR, new LossQuickFixes(services), LossQuickFixes.metadata),
     vscode.commands.registerCommand(READ_AS_LOGITS_COMMAND, (uri: vscode.Uri) => services.setInputOverride(uri, 'logits')),
-    vscode.commands.registerCommand(RENORMALISE_COMMAND, (uri: vscode.Uri) => services.setRenormalise(uri, true)),
+    // (uri) from the quick fix; (uri, false) from the lens that undoes it.
+    vscode.commands.registerCommand(RENORMALISE_COMMAND, (uri: vscode.Uri, on?: boolean) => services.setRenormalise(uri, on === false ? undefined : true)),
     vscode.commands.registerCommand(EXPLAIN_STATS_COMMAND, (uri?: vscode.Uri) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString());
       const cached = doc ? cache.peek(doc) : undefined;
