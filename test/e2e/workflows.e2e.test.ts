@@ -266,8 +266,13 @@ describe('command workflows in code-server', function () {
     await row('epoch_1.csv').click({ button: 'right' });
     const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Compare With\.\.\.$/ });
     await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+    // A menu ignores a click that comes right after it opened (the right button's release): wait a moment.
+    await wb.page.waitForTimeout(800);
     await item.first().click();
-    await wb.webview().locator('[data-testid="comparison"]').waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.webview().locator('[data-testid="comparison"]').waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: unknown) => {
+      await wb.screenshot('explorer-compare-failed');
+      throw err;
+    });
     assert.equal(await wb.webview().locator('#compare-heading').innerText(), 'epoch_1.csv → epoch_2.csv');
     const mean = wb.webview().locator('[data-testid="compare-mean"] td');
     assert.equal(Number(await mean.nth(1).getAttribute('data-value')), cli('epoch_2.csv').mean);
