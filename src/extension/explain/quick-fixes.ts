@@ -27,8 +27,8 @@ export class LossQuickFixes implements vscode.CodeActionProvider {
     return [...wanted].map(([fix, diagnostics]) => {
       const action = new vscode.CodeAction(QUICK_FIX_TITLES[fix], vscode.CodeActionKind.QuickFix);
       action.diagnostics = diagnostics;
-      // The first fix of a diagnostic is the one that fits it best.
-      action.isPreferred = diagnostics.some((d) => specOf.get(d)?.fixes[0] === fix);
+      // A diagnostic's first fix fits it best; picking columns always needs the user's choice.
+      action.isPreferred = fix !== 'choose-columns' && diagnostics.some((d) => specOf.get(d)?.fixes[0] === fix);
       const command = fix === 'read-as-logits' ? READ_AS_LOGITS_COMMAND : fix === 'renormalise' ? RENORMALISE_COMMAND : this.services.chooseColumnsCommand;
       action.command = { title: action.title, command, arguments: [doc.uri] };
       return action;
