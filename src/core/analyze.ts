@@ -3,10 +3,10 @@
  * breakdown. Runs over the whole content or over one byte range (a worker's share); the parts are
  * merged by `mergeParts`. Pure: the byte source comes from the caller (Node file, browser, memory).
  */
-import { createAccumulator, type AccumulatorState, type Breakdown } from './breakdown';
+import { createAccumulator, type AccumulatorState, type Breakdown, type BreakdownAccumulator, type BreakdownConfig, type TopKState } from './breakdown';
 import { createEvaluator, type Evaluator } from './losses';
 import { readLayout, readSamples } from './parse';
-import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadResult } from './parse';
+import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadOptions, ReadResult } from './parse';
 import type { Problem } from './parse';
 import { MAX_LISTED_PROBLEMS } from './parse';
 import type { LossOptions, PresetName, SampleEval } from './types';
@@ -75,6 +75,18 @@ export function evaluatorFor(layout: Layout, request: AnalysisRequest): Evaluato
   }
 }
 
+function accumulatorConfig(layout: Layout, request: AnalysisRequest): BreakdownConfig {
+  return {
+    kind: layout.kind,
+    // A binary file has one prediction column but two classes (0 and 1).
+    numClasses: layout.kind === 'bce' ? 2 : layout.numClasses,
+    classNames: layout.kind === 'bce' && layout.classNames.length !== 2 ? undefined : layout.classNames,
+    base: request.loss.base,
+    calibrationBins: request.calibrationBins,
+    topK: request.topK,
+  };
+}
+
 /** Infers the layout from the first rows; throws AnalysisError when the file cannot be read at all. */
 export async function inferFileLayout(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal): Promise<Layout> {
   const head = await readLayout(source, { overrides: request.overrides, skipInvalid: true, signal });
@@ -101,70 +113,140 @@ export interface PartOptions {
  */
 export async function analyzePart(source: ByteSource, request: AnalysisRequest, opts: PartOptions = {}): Promise<AnalysisPart> {
   const layout = opts.layout ?? (await inferFileLayout(source, request, opts.signal));
+  const reader = pieceReader(source, layout, request, opts);
+  const read = await reader.read(opts.range);
+  return { state: reader.acc.toState(opts.typedState ?? false), read };
+}
+
+/** An evaluator and an accumulator for one layout, fed by range reads one after another. */
+function pieceReader(source: ByteSource, layout: Layout, request: AnalysisRequest, opts: PartOptions) {
   const evaluator = evaluatorFor(layout, request);
-  const acc = createAccumulator({
-    kind: layout.kind,
-    // A binary file has one prediction column but two classes (0 and 1).
-    numClasses: layout.kind === 'bce' ? 2 : layout.numClasses,
-    classNames: layout.kind === 'bce' && layout.classNames.length !== 2 ? undefined : layout.classNames,
-    base: request.loss.base,
-    calibrationBins: request.calibrationBins,
-    topK: request.topK,
-  });
+  const acc = createAccumulator(accumulatorConfig(layout, request));
   const out = evaluator.newEval();
   const onEval = opts.onEval;
-  const read = await readSamples(
-    source,
-    {
-      overrides: request.overrides,
-      skipInvalid: request.skipInvalid,
-      signal: opts.signal,
-      onProgress: opts.onProgress,
-      layout,
-      range: opts.range,
-      firstLine: opts.range && opts.range.start > 0 ? 1 : undefined,
-    },
-    (sample, row, line) => {
-      evaluator.evaluate(sample, out);
-      acc.add(out, row, line);
-      onEval?.(out, row, line);
-    },
-  );
-  return { state: acc.toState(opts.typedState ?? false), read };
+  const onSample = onEval
+    ? (sample: Parameters<typeof evaluator.evaluate>[0], row: number, line: number) => {
+        evaluator.evaluate(sample, out);
+        acc.add(out, row, line);
+        onEval(out, row, line);
+      }
+    : (sample: Parameters<typeof evaluator.evaluate>[0], row: number, line: number) => {
+        evaluator.evaluate(sample, out);
+        acc.add(out, row, line);
+      };
+  const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout };
+  return {
+    acc,
+    read: (range: ByteRange | undefined, onProgress = opts.onProgress) =>
+      readSamples(source, { ...base, onProgress, range, firstLine: range && range.start > 0 ? 1 : undefined }, onSample),
+  };
+}
+
+/** One piece of a split read: its read result and its worst samples, rows and lines relative to it. */
+export interface SplitPiece {
+  index: number;
+  read: ReadResult;
+  topK: TopKState;
+}
+
+/** What one thread of a split read returns: one accumulator over all its pieces, and the pieces. */
+export interface SplitShare {
+  /** The thread's accumulator; its worst samples are in the pieces. */
+  state: AccumulatorState;
+  pieces: SplitPiece[];
+}
+
+export interface ShareOptions extends Omit<PartOptions, 'range' | 'onEval'> {
+  layout: Layout;
+  /** The file's pieces, in file order (splitRanges / planPieces). */
+  ranges: ByteRange[];
+  /** Claims the next piece for this thread: its index, or -1 (or past the end) when none is left. */
+  claim: () => number;
 }
 
 /**
- * Shifts a range's relative rows and lines by the rows and newlines of the ranges before it.
- * The first range (which holds the header) is absolute already.
+ * A thread's share of a split read: it claims pieces until none is left, so threads that start
+ * late or run slow (a busy core) simply read fewer. One accumulator takes every piece (a state
+ * per piece would cost a merge each, eight million bytes with 1000 classes); only the worst
+ * samples, whose rows become absolute once the pieces before are counted, are kept per piece.
  */
-function shiftPart(part: AnalysisPart, rowOffset: number, lineOffset: number): AnalysisPart {
-  if (rowOffset === 0 && lineOffset === 0) return part;
-  const topK = part.state.topK;
-  const shift = (xs: AccumulatorState['topK']['row'], by: number) => xs.map((v) => (typeof v === 'number' ? v + by : v));
-  const moveProblem = (p: Problem): Problem => (p.line > 0 ? { ...p, line: p.line + lineOffset } : p);
-  return {
-    state: { ...part.state, topK: { ...topK, row: shift(topK.row, rowOffset), line: shift(topK.line, lineOffset) } },
-    read: { ...part.read, problems: part.read.problems.map(moveProblem), warnings: part.read.warnings.map(moveProblem) },
-  };
+export async function analyzeShare(source: ByteSource, request: AnalysisRequest, opts: ShareOptions): Promise<SplitShare> {
+  const reader = pieceReader(source, opts.layout, request, opts);
+  const pieces: SplitPiece[] = [];
+  let done = 0;
+  for (let i = opts.claim(); i >= 0 && i < opts.ranges.length; i = opts.claim()) {
+    const before = done;
+    const read = await reader.read(opts.ranges[i], opts.onProgress && ((n: number) => opts.onProgress!(before + n)));
+    done += read.bytesRead;
+    pieces.push({ index: i, read, topK: reader.acc.takeWorst() });
+  }
+  return { state: reader.acc.toState(opts.typedState ?? false), pieces };
+}
+
+/** Merges the shares of a split read (pieces in any order, each claimed once) into one Analysis. */
+export function mergeShares(file: string, layout: Layout, request: AnalysisRequest, shares: SplitShare[]): Analysis {
+  const pieces = shares.flatMap((s) => s.pieces).sort((a, b) => a.index - b.index);
+  if (pieces.some((p, i) => p.index !== i)) throw new Error('a split read lost a piece');
+  return combine(
+    file,
+    layout,
+    request,
+    pieces.map((p) => p.read),
+    (acc, shift) => {
+      for (const s of shares) acc.merge(s.state);
+      pieces.forEach((p, i) => acc.mergeWorst(shiftTopK(p.topK, shift[i]!.rows, shift[i]!.lines)));
+    },
+  );
+}
+
+function shiftTopK(topK: TopKState, rows: number, lines: number): TopKState {
+  if (rows === 0 && lines === 0) return topK;
+  const shift = (xs: TopKState['row'], by: number) => xs.map((v) => (typeof v === 'number' ? v + by : v));
+  return { ...topK, row: shift(topK.row, rows), line: shift(topK.line, lines) };
 }
 
 /** Merges the parts of consecutive ranges (in file order) into one Analysis; throws AnalysisError on a failed read. */
 export function mergeParts(file: string, layout: Layout, request: AnalysisRequest, parts: AnalysisPart[]): Analysis {
+  return combine(
+    file,
+    layout,
+    request,
+    parts.map((p) => p.read),
+    (acc, shift) =>
+      parts.forEach((p, i) => acc.merge({ ...p.state, topK: shiftTopK(p.state.topK, shift[i]!.rows, shift[i]!.lines) })),
+  );
+}
+
+/**
+ * The Analysis from the reads of consecutive ranges (file order) and a callback that merges their
+ * accumulators, given how far each range's relative rows and lines are shifted: by the rows and
+ * newlines of the ranges before it. The first range (which holds the header) is absolute already.
+ */
+function combine(
+  file: string,
+  layout: Layout,
+  request: AnalysisRequest,
+  reads: ReadResult[],
+  mergeInto: (acc: BreakdownAccumulator, shift: { rows: number; lines: number }[]) => void,
+): Analysis {
   let rowOffset = 0;
   let lineOffset = 0;
-  const shifted = parts.map((p, i) => {
-    const s = shiftPart(p, rowOffset, i === 0 ? 0 : lineOffset);
-    rowOffset += p.read.rows;
-    lineOffset += p.read.newlines;
-    return s;
+  const shift: { rows: number; lines: number }[] = [];
+  const shifted = reads.map((r, i) => {
+    const by = { rows: rowOffset, lines: i === 0 ? 0 : lineOffset };
+    shift.push(by);
+    rowOffset += r.rows;
+    lineOffset += r.newlines;
+    if (by.lines === 0) return r;
+    const moveProblem = (p: Problem): Problem => (p.line > 0 ? { ...p, line: p.line + by.lines } : p);
+    return { ...r, problems: r.problems.map(moveProblem), warnings: r.warnings.map(moveProblem) };
   });
-  const errors = shifted.flatMap((p) => p.read.problems).slice(0, MAX_LISTED_PROBLEMS);
-  const errorCount = shifted.reduce((n, p) => n + p.read.errorCount, 0);
-  if (shifted.some((p) => !p.read.ok)) throw new AnalysisError(file, errors, Math.max(errorCount, 1));
-  const [first, ...rest] = shifted;
-  if (first === undefined) throw new AnalysisError(file, [], 1);
-  const acc = createAccumulator(first.state.config);
-  for (const p of [first, ...rest]) acc.merge(p.state);
+  const errors = shifted.flatMap((r) => r.problems).slice(0, MAX_LISTED_PROBLEMS);
+  const errorCount = shifted.reduce((n, r) => n + r.errorCount, 0);
+  if (shifted.some((r) => !r.ok)) throw new AnalysisError(file, errors, Math.max(errorCount, 1));
+  if (shifted.length === 0) throw new AnalysisError(file, [], 1);
+  const acc = createAccumulator(accumulatorConfig(layout, request));
+  mergeInto(acc, shift);
   const breakdown = acc.result();
   const options = lossOptionsFor(layout, request);
   return {
@@ -175,13 +257,13 @@ export function mergeParts(file: string, layout: Layout, request: AnalysisReques
     preset: options.preset,
     breakdown,
     value: options.reduction === 'sum' ? breakdown.sum : breakdown.mean,
-    rows: shifted.reduce((n, p) => n + p.read.rows, 0),
-    skipped: shifted.reduce((n, p) => n + p.read.skipped, 0),
-    bytesRead: shifted.reduce((n, p) => n + p.read.bytesRead, 0),
+    rows: rowOffset,
+    skipped: shifted.reduce((n, r) => n + r.skipped, 0),
+    bytesRead: shifted.reduce((n, r) => n + r.bytesRead, 0),
     problems: errors,
     errorCount,
-    warnings: shifted.flatMap((p) => p.read.warnings).slice(0, MAX_LISTED_PROBLEMS),
-    warningCount: shifted.reduce((n, p) => n + p.read.warningCount, 0),
+    warnings: shifted.flatMap((r) => r.warnings).slice(0, MAX_LISTED_PROBLEMS),
+    warningCount: shifted.reduce((n, r) => n + r.warningCount, 0),
   };
 }
 

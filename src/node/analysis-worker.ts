@@ -1,9 +1,10 @@
 /**
- * A worker thread's share of a file: reads one byte range and posts back its mergeable part.
+ * A worker thread's share of a split file: claims pieces (byte ranges) from a counter shared
+ * with the other readers until none is left, and posts back its share (see analyzeShare).
  * Bundled to dist/worker.js; the CLI and the extension host start it (see analyze-file.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzePart, type AnalysisRequest } from '../core/analyze';
+import { analyzeShare, type AnalysisRequest, type SplitShare } from '../core/analyze';
 import type { ByteRange, Layout } from '../core/parse';
 import { fileSource } from './file-source';
 
@@ -12,7 +13,10 @@ export interface WorkerInput {
   name: string;
   request: AnalysisRequest;
   layout: Layout;
-  range: ByteRange;
+  /** The file's pieces, in file order. */
+  ranges: ByteRange[];
+  /** An Int32Array's buffer: slot 0 is the next piece to claim, shared by every reader. */
+  next: SharedArrayBuffer;
 }
 
 /** What the host posts: the job (once; the worker may be started before it is known), or a cancel. */
@@ -20,7 +24,7 @@ export type WorkerRequest = { type: 'job'; input: WorkerInput } | 'cancel';
 
 export type WorkerMessage =
   | { type: 'progress'; bytesRead: number }
-  | { type: 'done'; part: Awaited<ReturnType<typeof analyzePart>> }
+  | { type: 'done'; share: SplitShare }
   | { type: 'failed'; message: string };
 
 const controller = new AbortController();
@@ -36,18 +40,19 @@ async function run(input: WorkerInput): Promise<void> {
   if (!port) return;
   try {
     const source = await fileSource(input.path, input.name);
-    const part = await analyzePart(source, input.request, {
+    const next = new Int32Array(input.next);
+    const share = await analyzeShare(source, input.request, {
       layout: input.layout,
-      range: input.range,
+      ranges: input.ranges,
+      claim: () => Atomics.add(next, 0, 1),
       signal: controller.signal,
       onProgress: (bytesRead) => port.postMessage({ type: 'progress', bytesRead } satisfies WorkerMessage),
       typedState: true,
     });
-    // Moved, not copied: with 1000 classes the confusion matrix alone is 8 MB per worker.
-    const transfer = Object.values(part.state.arrays).flatMap((a) => (a instanceof Float64Array ? [a.buffer as ArrayBuffer] : []));
-    port.postMessage({ type: 'done', part } satisfies WorkerMessage, transfer);
+    // Moved, not copied: with 1000 classes the confusion matrix alone is 8 MB.
+    const transfer = Object.values(share.state.arrays).flatMap((a) => (a instanceof Float64Array ? [a.buffer as ArrayBuffer] : []));
+    port.postMessage({ type: 'done', share } satisfies WorkerMessage, transfer);
   } catch (err) {
     port.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies WorkerMessage);
   }
 }
-

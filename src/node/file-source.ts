@@ -30,16 +30,25 @@ async function firstBytes(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
+/** Past a read's expected end, chunks this small: enough for the row that crosses it. */
+const TAIL_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Buffer pairs of finished reads, for the next read on this thread: a split read opens one read per
+ * piece, and a fresh pair each time is 2 MiB to allocate and fault in, then garbage.
+ */
+const sparePairs: Uint8Array[][] = [];
+
 /**
  * Bytes [start, end) of a file through two buffers read in turn: the next read runs while the
  * consumer scans the current chunk, and the buffer it last saw is only overwritten once it asks
  * for another. No allocation per chunk, so RSS stays flat and the GC has nothing to do.
  */
-async function* reusedChunks(path: string, start: number, end: number): AsyncGenerator<Uint8Array> {
+async function* reusedChunks(path: string, start: number, end: number, expectedEnd = end): AsyncGenerator<Uint8Array> {
   const fh: FileHandle = await open(path, 'r');
-  const buffers = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+  const buffers = sparePairs.pop() ?? [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
   const readInto = async (buf: Uint8Array, at: number): Promise<number> => {
-    const want = Math.min(buf.length, end - at);
+    const want = Math.min(buf.length, end - at, at < expectedEnd ? expectedEnd - at : TAIL_CHUNK_BYTES);
     let got = 0;
     while (got < want) {
       const { bytesRead } = await fh.read(buf, got, want - got, at + got);
@@ -66,6 +75,7 @@ async function* reusedChunks(path: string, start: number, end: number): AsyncGen
     // A consumer that stops early leaves one read in flight: let it land before closing.
     await pending.catch(() => 0);
     await fh.close();
+    sparePairs.push(buffers);
   }
 }
 
@@ -87,7 +97,7 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
         const end = Math.min(info.size, range?.end ?? info.size);
         if (end <= start) return;
         if (options?.reuseBuffers) {
-          yield* reusedChunks(path, start, end);
+          yield* reusedChunks(path, start, end, options.expectedEnd);
           return;
         }
         // createReadStream's end is inclusive.

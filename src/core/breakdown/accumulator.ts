@@ -16,7 +16,7 @@ import { averages, oneVsRest, prf, type OneVsRest } from './confusion';
 import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
 import { DEFAULT_HISTOGRAM, HistogramBinner } from './histogram';
 import { compensatedAdd, compensatedValue, mergeCompensated, mergeCounts } from './summation';
-import { WorstK } from './topk';
+import { WorstK, type TopKState } from './topk';
 import {
   STATE_FORMAT,
   type AccumulatorState,
@@ -114,7 +114,8 @@ export class BreakdownAccumulator {
   /** Per bin: compensated confidence sum, compensated outcome sum. */
   readonly calibrationSums: Float64Array;
   readonly histogram: Float64Array;
-  readonly worst: WorstK;
+  /** Replaced by takeWorst: a split read keeps one list per piece, to shift its rows afterwards. */
+  worst: WorstK;
 
   private readonly k: number;
   private readonly kindCode: number;
@@ -291,20 +292,65 @@ export class BreakdownAccumulator {
 
   /** Adds another accumulator (or its toJSON state) of the same configuration into this one. */
   merge(other: BreakdownAccumulator | AccumulatorState): void {
-    // Merging into itself would read the heap while rewriting it: merge a copy instead.
-    const o =
-      other === this
-        ? BreakdownAccumulator.fromJSON(this.toJSON())
-        : other instanceof BreakdownAccumulator
-          ? other
-          : BreakdownAccumulator.fromJSON(other);
-    if (!sameConfig(this.config, o.config)) throw new Error('cannot merge breakdowns of different configurations');
-    for (const name of COUNTERS) this[name] += o[name];
-    this.minLoss = Math.min(this.minLoss, o.minLoss);
-    this.maxLoss = Math.max(this.maxLoss, o.maxLoss);
-    for (const name of SUM_ARRAYS) mergeCompensated(this[name], o[name]);
-    for (const name of COUNT_ARRAYS) mergeCounts(this[name], o[name]);
-    this.worst.merge(o.worst);
+    if (other instanceof BreakdownAccumulator) {
+      // Merging into itself would read the arrays while rewriting them: merge a copy instead.
+      this.mergeState(other === this ? this.toState(true) : other.toState(true));
+      return;
+    }
+    this.mergeState(other);
+  }
+
+  /**
+   * A state merged in place: its typed arrays (toState(true), posted by a worker) are read as they
+   * are, with no accumulator built around them; a 1000-class state holds eight million bytes.
+   */
+  private mergeState(state: AccumulatorState): void {
+    if (state.format !== STATE_FORMAT) throw new TypeError(`not a breakdown state (${String(state.format)})`);
+    if (!sameConfig(this.config, resolveBreakdownConfig(state.config))) throw new Error('cannot merge breakdowns of different configurations');
+    const counters: Record<string, number> = {};
+    for (const name of COUNTERS) {
+      const v = state.counters[name];
+      if (typeof v !== 'number' || !(v >= 0)) throw new TypeError(`breakdown state: bad counter ${name}`);
+      counters[name] = v;
+    }
+    // Checked and decoded before anything is added, so a bad state leaves this accumulator as it was.
+    const arrays = new Map<ArrayName, Float64Array>();
+    for (const name of [...SUM_ARRAYS, ...COUNT_ARRAYS] as ArrayName[]) {
+      const v = state.arrays[name];
+      const own = this[name];
+      if (v instanceof Float64Array && v.length === own.length) arrays.set(name, v);
+      else {
+        const decoded = new Float64Array(own.length);
+        decodeArrayInto(v, decoded, name);
+        arrays.set(name, decoded);
+      }
+    }
+    const worst = WorstK.fromJSON(state.topK, this.config.topK);
+    const minLoss = decodeNumber(state.minLoss);
+    const maxLoss = decodeNumber(state.maxLoss);
+    for (const name of COUNTERS) this[name] += counters[name]!;
+    this.minLoss = Math.min(this.minLoss, minLoss);
+    this.maxLoss = Math.max(this.maxLoss, maxLoss);
+    for (const name of SUM_ARRAYS) mergeCompensated(this[name], arrays.get(name)!);
+    for (const name of COUNT_ARRAYS) mergeCounts(this[name], arrays.get(name)!);
+    this.worst.merge(worst);
+  }
+
+  /**
+   * The worst samples added since the last call, handed over as a state; the accumulator goes on
+   * with an empty list. A thread that reads several pieces of a file into one accumulator takes
+   * each piece's list apart: its rows and lines are relative to the piece until the pieces before
+   * it are counted (see analyzeShare).
+   */
+  takeWorst(): TopKState {
+    const state = this.worst.toJSON();
+    this.worst = new WorstK(this.config.topK);
+    return state;
+  }
+
+  /** Offers the entries of a worst-sample state (takeWorst's, its rows made absolute). */
+  mergeWorst(state: TopKState): void {
+    this.worst.merge(WorstK.fromJSON(state, this.config.topK));
   }
 
   toJSON(): AccumulatorState {
@@ -331,16 +377,7 @@ export class BreakdownAccumulator {
   static fromJSON(state: AccumulatorState): BreakdownAccumulator {
     if (state.format !== STATE_FORMAT) throw new TypeError(`not a breakdown state (${String(state.format)})`);
     const acc = new BreakdownAccumulator(state.config);
-    for (const name of COUNTERS) {
-      const v = state.counters[name];
-      if (typeof v !== 'number' || !(v >= 0)) throw new TypeError(`breakdown state: bad counter ${name}`);
-      acc[name] = v;
-    }
-    acc.minLoss = decodeNumber(state.minLoss);
-    acc.maxLoss = decodeNumber(state.maxLoss);
-    for (const name of [...SUM_ARRAYS, ...COUNT_ARRAYS] as ArrayName[]) decodeArrayInto(state.arrays[name], acc[name], name);
-    const worst = WorstK.fromJSON(state.topK, acc.config.topK);
-    acc.worst.merge(worst);
+    acc.mergeState(state);
     return acc;
   }
 

@@ -6,6 +6,6 @@ export type { OneVsRest, Prf, PrfAverages } from './confusion';
 export type { EncodedNumber } from './encoding';
 export type { HistogramSettings, LossHistogram } from './histogram';
 export { DEFAULT_HISTOGRAM, histogramEdges } from './histogram';
-export type { WorstSample } from './topk';
+export type { TopKState, WorstSample } from './topk';
 export type { AccumulatorState, Breakdown, BreakdownConfig, ClassBreakdown, ResolvedBreakdownConfig } from './types';
 export { STATE_FORMAT } from './types';

@@ -81,6 +81,8 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       }
       return true;
     }
+    // A layout given by the caller needs no sample: rows go straight to the processor.
+    if (processRow === undefined && layout !== undefined) decide();
     if (processRow !== undefined) {
       processRow(row);
       return true;
@@ -95,7 +97,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   // are clones, the head is copied while it is gathered), so the source may reuse its buffers.
   const chunks = source.chunks(
     fromStart ? (range === undefined ? undefined : { start: 0, end: Number.MAX_SAFE_INTEGER }) : { start: range!.start - 1, end: Number.MAX_SAFE_INTEGER },
-    { reuseBuffers: true },
+    { reuseBuffers: true, expectedEnd: range?.end },
   );
   const startTokenizer = (head: Uint8Array): void => {
     if (layout?.delimiter !== undefined) {

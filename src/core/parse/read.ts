@@ -191,6 +191,34 @@ export function splitRanges(size: number, parts: number): ByteRange[] {
   return out;
 }
 
+/** The smallest piece of a split read: below it a piece's own costs (a file read, the row crossing its end) show. */
+export const MIN_PIECE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Pieces for `readers` threads that claim them in turn (guided self-scheduling): each piece is a
+ * 2 x readers-th of what is left, down to MIN_PIECE_BYTES, so the first claims are large (few
+ * pieces, little per-piece work) and the last small (the readers finish within a small piece of
+ * each other, however late one started or however busy its core). Undefined when the file must
+ * be read in one pass (see planRanges).
+ */
+export function planPieces(layout: Layout, size: number | undefined, readers: number): ByteRange[] | undefined {
+  if (planRanges(layout, size, readers) === undefined) return undefined;
+  return splitPieces(size!, readers);
+}
+
+export function splitPieces(size: number, readers: number): ByteRange[] {
+  const out: ByteRange[] = [];
+  let start = 0;
+  while (start < size) {
+    const left = size - start;
+    let length = Math.max(MIN_PIECE_BYTES, Math.ceil(left / (2 * readers)));
+    if (left - length < MIN_PIECE_BYTES) length = left;
+    out.push({ start, end: start + length });
+    start += length;
+  }
+  return out;
+}
+
 /**
  * Decides the layout from the first rows only (reads about `sampleRows` rows), e.g. on the main
  * thread before handing byte ranges to workers. JSON reads its first pass fully (it must find

@@ -26,6 +26,12 @@ export interface ChunkOptions {
    * RSS per reading thread (measured on the 150 MB benchmark CSV).
    */
   reuseBuffers?: boolean;
+  /**
+   * Where the consumer will most likely stop: a range read goes on past its end only to finish
+   * the row crossing it. A source may end a chunk there and read small ones after it, rather
+   * than a whole chunk of bytes that are scanned by nobody.
+   */
+  expectedEnd?: number;
 }
 
 export interface ByteRange {
