@@ -200,6 +200,9 @@ export class Workbench {
   async answerInput(text: string, timeout = 20_000): Promise<void> {
     const input = this.quickInput.locator('input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
+    // A file dialog fills in its default path once it has read the folder: typing before that is overwritten.
+    await this.page.waitForFunction((el) => el instanceof HTMLInputElement && el.value !== '', await input.elementHandle(), { timeout: 10_000 }).catch(() => undefined);
+    await this.page.waitForTimeout(800);
     await input.fill(text);
     // The dialog validates the path as it is typed; Enter before that is ignored.
     await this.page.waitForTimeout(500);
