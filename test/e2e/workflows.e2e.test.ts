@@ -129,7 +129,9 @@ describe('command workflows in code-server', function () {
 
   /**
    * Developer: Reload Window, as a user reloads: the workbench saves its state (the open
-   * dashboards among it) before it goes. A page reload may cut that save short.
+   * dashboards among it) before it goes. The harness's wb.reload() (a page reload) restores the
+   * dashboard only once the workbench has saved its state by itself, about a minute after a
+   * change (measured: reloaded at once, no editor came back; after 70 s, the dashboard did).
    */
   async function reloadWindow(): Promise<void> {
     const loaded = wb.page.waitForEvent('load', { timeout: 60_000 });
