@@ -2,8 +2,8 @@
  * A quick estimate of a large file's loss from a few evenly spaced byte ranges, while the full
  * pass runs. Built on the core's range machinery (the same protocol as the parallel reader, see
  * planRanges in core/parse/read.ts): each range starts at a line start and is read with the
- * layout inferred from the head (no range needs the header); the parts are merged into an
- * Analysis of the sampled rows.
+ * layout inferred from the head (no range needs the header), all of them in one pass over a
+ * source that stitches them together.
  *
  * Evenly spaced rather than the head alone: prediction files are often sorted (by class, by
  * data-loader shard, by time), and the first rows of such a file say little about the rest.
@@ -69,6 +69,45 @@ export function canSample(layout: Layout, size: number | undefined): size is num
   return size !== undefined && layout.format !== 'json' && !layout.quotedNewlines;
 }
 
+/**
+ * The sampled ranges as one source of whole lines: a newline, then each range's bytes up to the
+ * end of its last line. Read with { range: { start: 1 } } (a range reader skips up to the first
+ * newline), every sampled row goes through ONE reader and ONE accumulator: with 1000 classes a
+ * reader per range would also mean a 1000 x 1000 confusion matrix per range, allocated and merged.
+ */
+export async function stitchedSource(source: ByteSource, size: number, ranges: ByteRange[], signal?: AbortSignal): Promise<ByteSource> {
+  // Each range runs on to the end of the row that crosses its end (the next range starts later).
+  const pieces: ByteRange[] = [];
+  for (let i = 0; i < ranges.length; i++) {
+    const r = ranges[i] as ByteRange;
+    const next = ranges[i + 1]?.start ?? size;
+    const end = Math.min(next, await lineStartAtOrAfter(source, r.end, size, signal));
+    pieces.push({ start: r.start, end });
+  }
+  const total = 1 + pieces.reduce((n, p) => n + (p.end - p.start), 0);
+  const NEWLINE = new Uint8Array([10]);
+  return {
+    name: source.name,
+    size: total,
+    async *chunks(range, options) {
+      const from = Math.max(0, range?.start ?? 0);
+      const to = Math.min(total, range?.end ?? total);
+      // Offsets in the stitched content: the newline at 0, then the pieces one after another.
+      let at = 0;
+      if (from < 1 && to > 0) yield NEWLINE;
+      at = 1;
+      for (const p of pieces) {
+        const len = p.end - p.start;
+        const lo = Math.max(from, at);
+        const hi = Math.min(to, at + len);
+        if (lo < hi) yield* source.chunks({ start: p.start + (lo - at), end: p.start + (hi - at) }, options);
+        at += len;
+        if (at >= to) return;
+      }
+    },
+  };
+}
+
 export interface EstimateOptions {
   signal?: AbortSignal;
   name?: string;
@@ -89,11 +128,11 @@ export async function estimateFile(path: string, request: AnalysisRequest, opts:
   if (!canSample(layout, source.size)) return undefined;
   const ranges = await sampleRanges(source, source.size, opts.count, opts.bytes, opts.signal);
   if (ranges === undefined) return undefined;
-  const parts = [];
-  for (const range of ranges) parts.push(await analyzePart(source, request, { layout, range, signal: opts.signal }));
+  const stitched = await stitchedSource(source, source.size, ranges, opts.signal);
+  const part = await analyzePart(stitched, request, { layout, range: { start: 1, end: stitched.size as number }, signal: opts.signal });
   // A quoted newline met in a range means rows may have been cut: no estimate rather than a wrong one.
-  if (parts.some((p) => p.read.splitUnsafe)) return undefined;
-  const analysis = mergeParts(source.name, layout, request, parts);
+  if (part.read.splitUnsafe) return undefined;
+  const analysis = mergeParts(source.name, layout, request, [part]);
   return {
     analysis,
     sampledRows: analysis.rows,

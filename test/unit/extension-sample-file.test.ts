@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile } from '../../src/node/analyze-file';
 import { fileSource } from '../../src/node/file-source';
-import { estimateFile, sampleRanges } from '../../src/node/sample-file';
+import { estimateFile, sampleRanges, stitchedSource } from '../../src/node/sample-file';
 import { requestFor } from '../../src/extension/request';
 import { DEFAULT_CONFIG } from '../../src/extension/settings';
 
@@ -111,6 +111,39 @@ describe('sampled estimate of a large file (src/node/sample-file.ts)', function 
     assert.ok(rel < 0.05, `estimate ${estimate.analysis.breakdown.mean}, full ${full.breakdown.mean}`);
     const head = referenceMean(text, [{ start: 0, end: estimate.ranges[0]?.end ?? 0 }]);
     assert.ok(Math.abs(head.mean - full.breakdown.mean) / full.breakdown.mean > 0.3, `head ${head.mean}, full ${full.breakdown.mean}`);
+  });
+
+  it('reads all the ranges in one pass over whole lines, stitched together (also JSONL, which has no header)', async () => {
+    const request = requestFor(DEFAULT_CONFIG, {});
+    const jsonl = join(dir, 'sorted.jsonl');
+    const rows = text.trim().split('\n').slice(1).map((l) => l.split(','));
+    writeFileSync(jsonl, rows.map((f) => JSON.stringify({ id: f[0], label: Number(f[1]), probs: f.slice(2).map(Number) })).join('\n') + '\n');
+    const source = await fileSource(jsonl);
+    const size = source.size as number;
+    const ranges = await sampleRanges(source, size, 16, 6 * 1024);
+    assert.ok(ranges);
+    const stitched = await stitchedSource(source, size, ranges);
+    const parts: Buffer[] = [];
+    for await (const c of stitched.chunks()) parts.push(Buffer.from(c));
+    const content = Buffer.concat(parts).toString('latin1');
+    const lines = content.split('\n');
+    // A leading newline, then nothing but whole lines of the file, in file order.
+    assert.equal(content[0], '\n');
+    assert.equal(content.at(-1), '\n');
+    const fileLines = readFileSync(jsonl, 'latin1').split('\n');
+    let last = -1;
+    for (const line of lines.slice(1, -1)) {
+      const i = fileLines.indexOf(line, last + 1);
+      assert.ok(i > last, `not a line of the file, or out of order: ${line.slice(0, 60)}`);
+      last = i;
+    }
+    assert.equal(stitched.size, Buffer.byteLength(content, 'latin1'));
+    const estimate = await estimateFile(jsonl, request, { count: 16, bytes: 6 * 1024 });
+    assert.ok(estimate);
+    assert.equal(estimate.sampledRows, lines.length - 2);
+    const expected = lines.slice(1, -1).map((l) => JSON.parse(l) as { label: number; probs: number[] }).map((r) => -Math.log(Math.min(Math.max(r.probs[r.label] as number, 1e-15), 1 - 1e-15)));
+    const mean = expected.reduce((a, b) => a + b, 0) / expected.length;
+    assert.ok(Math.abs(estimate.analysis.breakdown.mean - mean) < 1e-12, `${estimate.analysis.breakdown.mean} vs ${mean}`);
   });
 
   it('gives no estimate for what cannot be read by byte ranges: a JSON document, gzip', async () => {
