@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eWorkspace, extensionLogReport, openWorkbench, startE2EServer, type E2EServer, type Workbench } from './harness';
@@ -22,12 +22,19 @@ function cli(...args: string[]): string {
   return r.stdout;
 }
 
+/**
+ * The suite's workspace: a copy of samples/ made by before() (the live-reload test rewrites a
+ * file), beside a folder for exports. Every figure below is the CLI's on that copy.
+ */
+let root = '';
+let ws = '';
+
 /** The CLI's --json mean (the desktop's reader and math, in Node): what the browser build must show. */
-const cliMean = (file: string): number => (JSON.parse(cli(`samples/${file}`, '--json')) as { mean: number }).mean;
+const cliMean = (file: string, ...args: string[]): number => (JSON.parse(cli(join(ws, file), '--json', ...args)) as { mean: number }).mean;
 
 /** digits.csv read independently: the CE of the row on a 1-based line (labels are class names). */
 function digitsLoss(line: number): number {
-  const lines = readFileSync(join(e2eWorkspace(), 'digits.csv'), 'utf8').split('\n');
+  const lines = readFileSync(join(ws, 'digits.csv'), 'utf8').split('\n');
   const classes = lines[0]!.split(',').slice(2).map((h) => h.replace(/^prob_/, ''));
   const fields = lines[line - 1]!.split(',');
   const y = classes.indexOf(fields[1]!);
@@ -38,17 +45,22 @@ function digitsLoss(line: number): number {
 describe('the browser build in code-server: Loss Lens in the web worker extension host', function () {
   let server: E2EServer;
   let wb: Workbench;
-  const out = mkdtempSync(join(tmpdir(), 'loss-lens-web-e2e-'));
+  let out = '';
 
   before(async function () {
-    server = await startE2EServer({ settings: { ...IN_WEB_WORKER, 'files.autoSave': 'off' } });
+    root = mkdtempSync(join(tmpdir(), 'loss-lens-web-e2e-'));
+    ws = join(root, 'samples');
+    out = join(root, 'out');
+    cpSync(e2eWorkspace(), ws, { recursive: true });
+    mkdirSync(out);
+    server = await startE2EServer({ workspace: ws, settings: { ...IN_WEB_WORKER, 'files.autoSave': 'off' } });
     wb = await openWorkbench(server, { viewport: { width: 1600, height: 1000 } });
   });
 
   after(async function () {
     await wb?.close();
     await server?.stop();
-    rmSync(out, { recursive: true, force: true });
+    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   /** The lines of an Output channel or a log (picked by its label in the command's list) that contain `filter`. */
@@ -133,13 +145,56 @@ describe('the browser build in code-server: Loss Lens in the web worker extensio
   it('Compare With... epoch_2.csv shows both means as the CLI reads them', async function () {
     await wb.openFile('epoch_1.csv');
     await wb.runCommandThatAsks('Loss Lens: Compare With...');
-    await wb.answerInput(join(e2eWorkspace(), 'epoch_2.csv'));
+    await wb.answerInput(join(ws, 'epoch_2.csv'));
     await wb.webview().locator('[data-testid="comparison"]').waitFor({ state: 'visible', timeout: 60_000 });
     const mean = wb.webview().locator('[data-testid="compare-mean"] td');
     assert.equal(Number(await mean.nth(0).getAttribute('data-value')), cliMean('epoch_1.csv'));
     assert.equal(Number(await mean.nth(1).getAttribute('data-value')), cliMean('epoch_2.csv'));
     assert.ok((await wb.webview().locator('[data-testid="changed-row"]').count()) > 0, 'no changed samples listed');
     await wb.screenshot('web-compare');
+  });
+
+  async function expectMean(expected: number, timeout = 60_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let seen = NaN;
+    while (Date.now() < deadline) {
+      seen = await shownMean(5000).catch(() => NaN);
+      if (seen === expected) return;
+      await wb.page.waitForTimeout(300);
+    }
+    assert.equal(seen, expected, 'the dashboard\'s mean');
+  }
+
+  it('Select Preset... → pytorch: the dashboard of epoch_2.csv shows the CLI\'s pytorch mean', async function () {
+    const [classic, pytorch] = [cliMean('epoch_2.csv'), cliMean('epoch_2.csv', '--preset', 'pytorch')];
+    assert.notEqual(classic, pytorch, 'the presets should differ on this file');
+    // One dashboard at a time: wb.webview() is the first one in the page, shown or not.
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('epoch_2.csv');
+    await wb.runCommand('Loss Lens: Open Dashboard');
+    await expectMean(classic);
+    await wb.runCommandThatAsks('Loss Lens: Select Preset...');
+    await wb.pickItem('pytorch');
+    await expectMean(pytorch);
+  });
+
+  it('follows the file when it changes on disk (live reload through the remote file watcher)', async function () {
+    const before = cliMean('epoch_1.csv');
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('epoch_1.csv');
+    await wb.runCommand('Loss Lens: Open Dashboard');
+    // Compare With... left this dashboard comparing: back to the file alone first.
+    const alone = wb.webview().locator('[data-testid="close-comparison"]');
+    if (await alone.isVisible()) await alone.click();
+    await expectMean(before);
+    const original = readFileSync(join(ws, 'epoch_1.csv'));
+    writeFileSync(join(ws, 'epoch_1.csv'), readFileSync(join(ws, 'epoch_2.csv')));
+    try {
+      await expectMean(cliMean('epoch_1.csv'));
+    } finally {
+      writeFileSync(join(ws, 'epoch_1.csv'), original);
+    }
+    await expectMean(before);
   });
 
   it('lists the bad values of problems.csv in the Problems panel', async function () {
@@ -163,7 +218,7 @@ describe('the browser build in code-server: Loss Lens in the web worker extensio
     await wb.answerInput(target);
     await wb.waitForNotification(/Loss Lens: report written to/, 60_000);
     const reference = join(out, 'cli.csv');
-    cli('samples/digits.csv', '--per-sample', reference);
+    cli(join(ws, 'digits.csv'), '--per-sample', reference);
     const ours = readFileSync(target, 'utf8').trimEnd().split('\n');
     const theirs = readFileSync(reference, 'utf8').trimEnd().split('\n');
     assert.equal(ours[0], theirs[0]);
