@@ -123,7 +123,8 @@ describe('readSamples: JSON', () => {
       'v.json:2:25: probability 1.2 is outside [0, 1] (field probs); if these are logits, read with input=logits',
     ]);
     r = await readText('m.json', '[{"label": 1, "probs": [0.5, 0.5]}, {"probs": [0.5, 0.5]}, {"label": 0, "probs": [0.5]}]');
-    assert.deepEqual(r.messages, ['m.json:1:37: missing field "label"', 'm.json:1:60: expected 2 values in probs, found 1']);
+    // A missing field points at its record; a bad value at the value itself (as JSONL does).
+    assert.deepEqual(r.messages, ['m.json:1:37: missing field "label"', 'm.json:1:82: expected 2 values in probs, found 1']);
     r = await readText('n.json', '{"a": 1}');
     assert.match(r.messages[0]!, /^n\.json:1:1: no predictions found/);
   });

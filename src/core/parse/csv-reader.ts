@@ -2,6 +2,7 @@
  * The CSV/TSV reader: header, a sample of the first rows for layout inference (kept as copies and
  * replayed through the same byte path), then every row parsed straight from the bytes.
  */
+import { concatBytes } from './bytes';
 import { cellNumber, cellVector, inferLayout, LayoutError, namesList } from './layout';
 import { DEFAULT_MAX_ROW_BYTES, CsvTokenizer, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter, type CsvRow } from './csv';
 import { FatalRead, type ReadContext } from './context';
@@ -132,7 +133,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   let headParts: Uint8Array[] | undefined = [];
   let headBytes = 0;
   const flushHead = (): void => {
-    let head = concatParts(headParts!, headBytes);
+    let head = concatBytes(headParts!, headBytes);
     headParts = undefined;
     if (fromStart && head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
     startTokenizer(head);
@@ -260,7 +261,7 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
       if (m !== undefined) return bad(row, labelIdx, m);
     } else if (labelEncoding === 'names') {
       const text = fieldText(row, labelIdx);
-      const m = filler.labelNames(namesList(text) ?? []);
+      const m = filler.labelNames(namesList(text, filler.isName) ?? []);
       if (m !== undefined) return bad(row, labelIdx, m);
     } else {
       const m = filler.labelCell(fieldText(row, labelIdx));
@@ -277,13 +278,3 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
   };
 }
 
-function concatParts(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

@@ -16,9 +16,12 @@
  *
  * Grammar (RFC 4180 plus what real files do): a field is either raw bytes up to the delimiter or
  * newline, or a quoted field where `""` is a quote and delimiters/newlines are data. CRLF and LF
- * both end rows; a lone CR at the end of a field is dropped. A quote inside a raw field is kept
+ * both end rows; a lone CR at the end of a field is dropped (files whose lines end in a lone CR
+ * reach this tokenizer with each CR turned into LF: read.ts). A quote inside a raw field is kept
  * as data (lenient, like Python's csv). Text after a closing quote is an error.
  */
+
+import { concatBytes } from './bytes';
 
 export const QUOTE = 34;
 const POW10 = [
@@ -145,7 +148,7 @@ export class CsvTokenizer {
       // Finish the open row on a small joined buffer (the tail plus the new chunk up to its first
       // newline) rather than copying the whole chunk behind the tail.
       this.pending.push(chunk.subarray(0, nl + 1));
-      const head = concat(this.pending, this.pendingBytes + nl + 1);
+      const head = concatBytes(this.pending, this.pendingBytes + nl + 1);
       this.pending = [];
       this.pendingBytes = 0;
       const used = this.scan(head, false, onRow);
@@ -154,7 +157,7 @@ export class CsvTokenizer {
       if (used < head.length) {
         // The newline was inside a quoted field: the row is still open; join it with the rest.
         const restHead = head.subarray(used);
-        chunk = concat([restHead, chunk.subarray(nl + 1)], restHead.length + chunk.length - nl - 1);
+        chunk = concatBytes([restHead, chunk.subarray(nl + 1)], restHead.length + chunk.length - nl - 1);
       } else {
         chunk = chunk.subarray(nl + 1);
         if (chunk.length === 0) return;
@@ -173,7 +176,7 @@ export class CsvTokenizer {
   /** Ends the input: a last row without a trailing newline is emitted. */
   end(onRow: RowHandler): void {
     if (this.done || this.skippingLine || this.pendingBytes === 0) return;
-    const buf = concat(this.pending, this.pendingBytes);
+    const buf = concatBytes(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     this.scan(buf, true, onRow);
@@ -422,16 +425,6 @@ export class CsvTokenizer {
   }
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 

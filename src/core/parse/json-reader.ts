@@ -191,33 +191,47 @@ interface Batch {
   values: unknown[];
   lines: number[];
   columns: number[];
+  /** Per element that is a record: where each of its fields' values starts (problems point there, as in JSONL). */
+  fields?: (Map<string, Position> | undefined)[];
 }
 
 /** Streams one array's elements, a chunk's worth at a time, over its byte range. */
 async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes: number): AsyncGenerator<Batch> {
-  let batch: Batch = { values: [], lines: [], columns: [] };
+  const newBatch = (): Batch => ({ values: [], lines: [], columns: [], fields: [] });
+  let batch = newBatch();
   let depth = 0;
   let line = 0;
   let column = 0;
+  // The element being built, when it is a record: its fields' value positions.
+  let fields: Map<string, Position> | undefined;
+  let fieldKey: string | undefined;
   const builder = new ValueBuilder((v) => {
     batch.values.push(v);
     batch.lines.push(line);
     batch.columns.push(column);
+    batch.fields!.push(fields);
+    fields = undefined;
   });
+  const elementStart = (record: boolean): void => {
+    line = t.tokenLine;
+    column = t.tokenColumn;
+    fields = record ? new Map() : undefined;
+  };
+  const fieldValue = (): void => {
+    // A repeated key: the last value is the one the record keeps, so its position is kept too.
+    if (fields !== undefined && fieldKey !== undefined) fields.set(fieldKey, { line: t.tokenLine, column: t.tokenColumn });
+    fieldKey = undefined;
+  };
   const handler: JsonHandler = {
     startObject() {
-      if (depth++ === 1) {
-        line = t.tokenLine;
-        column = t.tokenColumn;
-      }
-      if (depth > 1) builder.startObject();
+      if (depth === 1) elementStart(true);
+      else if (depth === 2) fieldValue();
+      if (depth++ >= 1) builder.startObject();
     },
     startArray() {
-      if (depth++ === 1) {
-        line = t.tokenLine;
-        column = t.tokenColumn;
-      }
-      if (depth > 1) builder.startArray();
+      if (depth === 1) elementStart(false);
+      else if (depth === 2) fieldValue();
+      if (depth++ >= 1) builder.startArray();
     },
     endObject() {
       if (--depth >= 1) builder.end();
@@ -226,13 +240,12 @@ async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes
       if (--depth >= 1) builder.end();
     },
     key(k) {
+      if (depth === 2) fieldKey = k;
       builder.key(k);
     },
     value(v) {
-      if (depth === 1) {
-        line = t.tokenLine;
-        column = t.tokenColumn;
-      }
+      if (depth === 1) elementStart(false);
+      else if (depth === 2) fieldValue();
       builder.value(v);
     },
   };
@@ -241,7 +254,7 @@ async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes
     t.push(chunk);
     if (batch.values.length > 0) {
       yield batch;
-      batch = { values: [], lines: [], columns: [] };
+      batch = newBatch();
     }
   }
   t.end();
@@ -336,7 +349,9 @@ async function readRecordsArray(source: ByteSource, ctx: ReadContext, info: Arra
   for await (const batch of arrayElements(source, info, maxTokenBytes)) {
     for (let j = 0; j < batch.values.length; j++) {
       if (ctx.full) return layout;
-      process(batch.values[j], { line: batch.lines[j]!, column: batch.columns[j]! });
+      const at = { line: batch.lines[j]!, column: batch.columns[j]! };
+      const fields = batch.fields?.[j];
+      process(batch.values[j], at, fields && ((field) => fields.get(field) ?? at));
     }
     if (opts.signal?.aborted) throw new FatalRead(0, undefined, 'read cancelled');
   }

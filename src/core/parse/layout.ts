@@ -78,8 +78,13 @@ export function cellNumber(c: Cell): number | undefined {
   return undefined;
 }
 
-/** A list of class names from a cell: a JSON array of strings, or text like `cat|dog`, `cat,dog`, `["cat","dog"]`. */
-export function namesList(c: Cell): string[] | undefined {
+/**
+ * A list of class names from a cell: a JSON array of strings, or text like `cat|dog`, `cat,dog`,
+ * `["cat","dog"]`. Spaces separate names only where `isName` says so: when every word is a class
+ * name and the whole text is not (`cat dog` with classes cat and dog). Otherwise `new york` is one
+ * name, as in a CSV label column whose classes have spaces in their names.
+ */
+export function namesList(c: Cell, isName?: (name: string) => boolean): string[] | undefined {
   if (Array.isArray(c)) return c.every((x) => typeof x === 'string') ? (c as string[]) : undefined;
   if (typeof c !== 'string') return undefined;
   const t = c.trim();
@@ -95,8 +100,11 @@ export function namesList(c: Cell): string[] | undefined {
     return inner.split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, ''));
   }
   if (t === '') return [];
-  const sep = /[|;,]/.exec(t)?.[0] ?? (/\s/.test(t) ? ' ' : undefined);
-  return sep === undefined ? [t] : t.split(sep === ' ' ? /\s+/ : sep).map((x) => x.trim()).filter((x) => x !== '');
+  if (isName?.(t)) return [t];
+  const sep = /[|;,]/.exec(t)?.[0];
+  if (sep !== undefined) return t.split(sep).map((x) => x.trim()).filter((x) => x !== '');
+  const words = t.split(/\s+/);
+  return words.length > 1 && isName !== undefined && words.every(isName) ? words : [t];
 }
 
 /** A numeric vector from a cell: a JSON array of numbers or text like `[0.1, 0.9]`. */
@@ -277,6 +285,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
 
   // Label encoding, looked at on the sample.
   let labelEncoding: LabelEncoding = 'index';
+  let isName: ((name: string) => boolean) | undefined;
   const present = labelValues.filter((v) => v !== undefined && v !== null && v !== '');
   if (targetColumns !== undefined) {
     labelEncoding = 'vector';
@@ -285,8 +294,11 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
       ? 'vector'
       : 'names';
   } else if (present.some((v) => cellNumber(v) === undefined && booleanWord(String(v)) === undefined)) {
-    // Text labels: one name each, or a list of names (multi-label).
-    const lists = present.map((v) => namesList(v) ?? []);
+    // Text labels: one name each, or a list of names (multi-label). Names the header or the user
+    // gave already decide whether a space separates two names or sits inside one.
+    const known = new Set([...(classNames ?? []), ...(groupSuffixes ?? []), ...columns.filter((c) => !excluded.has(c))].map((n) => n.trim()));
+    isName = (n) => known.has(n);
+    const lists = present.map((v) => namesList(v, isName) ?? []);
     labelEncoding = lists.some((l) => l.length !== 1) || present.some((v) => typeof v === 'string' && v.trim().startsWith('['))
       ? 'names'
       : 'name';
@@ -297,7 +309,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   // Columns named after the classes string labels use.
   if (predictionColumns === undefined && (labelEncoding === 'name' || labelEncoding === 'names')) {
     const names = new Set<string>();
-    for (const v of present) for (const n of labelEncoding === 'name' ? [String(v).trim()] : namesList(v) ?? []) names.add(n);
+    for (const v of present) for (const n of labelEncoding === 'name' ? [String(v).trim()] : namesList(v, isName) ?? []) names.add(n);
     const named = columns.filter((c) => !excluded.has(c) && names.has(c.trim()));
     const namedNorm = columns.filter((c) => !excluded.has(c) && [...names].some((n) => normName(n) === normName(c)));
     const hit = named.length >= 2 ? named : namedNorm.length >= 2 ? namedNorm : undefined;
@@ -352,7 +364,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   }
   if (classNames === undefined && (labelEncoding === 'name' || labelEncoding === 'names')) {
     const names = new Set<string>();
-    for (const v of present) for (const n of labelEncoding === 'name' ? [String(v).trim()] : namesList(v) ?? []) names.add(n);
+    for (const v of present) for (const n of labelEncoding === 'name' ? [String(v).trim()] : namesList(v, isName) ?? []) names.add(n);
     classNames = [...names].sort();
     evidence.push(
       `class names ${classNames.join(', ')}: the distinct labels of the first ${rows.length} rows in sorted order (a name first seen later is an error; set classNames to fix the order)`,

@@ -7,7 +7,7 @@ import { readCsv } from './csv-reader';
 import { JsonSyntaxError } from './json';
 import { readJson } from './json-reader';
 import { readJsonl } from './jsonl';
-import type { ByteSource, ByteRange, FileFormat, Layout, ReadOptions, ReadResult, SampleHandler } from './types';
+import type { ByteSource, ByteRange, ChunkOptions, FileFormat, Layout, ReadOptions, ReadResult, SampleHandler } from './types';
 
 export interface FormatGuess {
   format: FileFormat;
@@ -112,9 +112,12 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
   let format: FileFormat = options.layout?.format ?? options.overrides?.format ?? 'csv';
   let formatEvidence: string | undefined;
   try {
+    let crOnly = options.layout?.lineBreaks === 'cr';
     if (options.layout === undefined) {
-      const first = await head(source, 65536);
+      let first = await head(source, 65536);
       if (first.length === 0) throw new FatalRead(0, undefined, 'the file is empty');
+      crOnly = onlyCrLineBreaks(first);
+      if (crOnly) first = crToLf(first);
       const binary = binaryReason(first);
       if (binary !== undefined) throw new FatalRead(0, undefined, binary);
       if (options.overrides?.format === undefined) {
@@ -125,10 +128,15 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
         formatEvidence = `format: ${format} (set by the user)`;
       }
     }
+    const lines = crOnly ? crAsLfSource(source) : source;
     let layout: Layout;
-    if (format === 'json') layout = await readJson(source, ctx);
-    else if (format === 'jsonl') layout = await readJsonl(source, ctx);
-    else layout = await readCsv(source, format, ctx);
+    if (format === 'json') layout = await readJson(lines, ctx);
+    else if (format === 'jsonl') layout = await readJsonl(lines, ctx);
+    else layout = await readCsv(lines, format, ctx);
+    if (crOnly && options.layout === undefined) {
+      layout.lineBreaks = 'cr';
+      layout.evidence.unshift('lines end in a lone CR (classic Mac OS): each CR read as a line break');
+    }
     if (formatEvidence !== undefined) layout.evidence.unshift(formatEvidence);
     if (format === 'tsv' || format === 'csv') layout.format = layout.delimiter === '\t' ? 'tsv' : 'csv';
     return ctx.result(layout);
@@ -140,6 +148,43 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     r.ok = false;
     return r;
   }
+}
+
+/**
+ * Lines ended by a lone CR, as classic Mac OS wrote them (and Excel for Mac's "CSV" until 2016):
+ * a CR in the first bytes and no LF at all. A CRLF file has LFs; a file of one line has no CR.
+ */
+export function onlyCrLineBreaks(head: Uint8Array): boolean {
+  return head.indexOf(13) >= 0 && head.indexOf(10) < 0;
+}
+
+/** `bytes` with every CR as LF, written into `out` (as long as bytes at least). */
+function crToLf(bytes: Uint8Array, out: Uint8Array = new Uint8Array(bytes.length)): Uint8Array {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    out[i] = b === 13 ? 10 : b;
+  }
+  return out.length === bytes.length ? out : out.subarray(0, bytes.length);
+}
+
+/**
+ * The source with every CR read as an LF, so the readers (which end lines at LF) see one line per
+ * CR. Byte for byte, so offsets, byte ranges and columns hold. A CR inside a quoted CSV field was
+ * a line break inside the field in such a file, and still is.
+ */
+function crAsLfSource(source: ByteSource): ByteSource {
+  return {
+    name: source.name,
+    size: source.size,
+    async *chunks(range?: ByteRange, options?: ChunkOptions) {
+      // A consumer that lets the source reuse its buffers lets this one reuse its own, too.
+      let out: Uint8Array | undefined;
+      for await (const chunk of source.chunks(range, options)) {
+        if (!options?.reuseBuffers || out === undefined || out.length < chunk.length) out = new Uint8Array(chunk.length);
+        yield crToLf(chunk, out);
+      }
+    },
+  };
 }
 
 /**

@@ -62,7 +62,7 @@ export class SampleFiller {
   labelText(s: string): string | undefined {
     const l = this.layout;
     const t = s.trim();
-    if (l.labelEncoding === 'names') return this.labelNames(namesList(t) ?? [t]);
+    if (l.labelEncoding === 'names') return this.labelNames(namesList(t, this.isName) ?? [t]);
     const i = this.nameIndex.get(t);
     if (i !== undefined && l.labelEncoding === 'name') {
       this.sample.target = i;
@@ -81,6 +81,9 @@ export class SampleFiller {
     if (n !== undefined) return this.labelNumber(n);
     return `expected a class index, found ${quoteForMessage(t)}`;
   }
+
+  /** Whether `name` is one of the layout's class names (namesList: does a space separate two?). */
+  readonly isName = (name: string): boolean => this.nameIndex.has(name);
 
   /** A multi-label list of names. */
   labelNames(names: string[]): string | undefined {
@@ -120,7 +123,7 @@ export class SampleFiller {
       return undefined;
     }
     if (l.labelEncoding === 'names') {
-      const names = namesList(c);
+      const names = namesList(c, this.isName);
       if (names === undefined) return `expected a list of class names, found ${describe(c)}`;
       return this.labelNames(names);
     }

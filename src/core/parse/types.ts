@@ -85,6 +85,8 @@ export interface Layout {
   evidence: string[];
   /** CSV: a quoted field holding a newline was seen while inferring: do not split by ranges. */
   quotedNewlines?: boolean;
+  /** Lines end in a lone CR (classic Mac OS): every read turns CRs into line breaks. */
+  lineBreaks?: 'cr';
 }
 
 /** Choices a user can force; the rest is still inferred around them. */
