@@ -106,6 +106,8 @@ async function analyzePieces(
       ranges,
       claim,
       signal: stop.signal,
+      // Typed arrays merge as they are: encoding a 1000-class state for JSON and decoding it took ~50 ms.
+      typedState: true,
       onProgress: (n) => {
         progress[0] = n;
         report();
