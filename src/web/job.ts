@@ -9,9 +9,16 @@ import type { FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worke
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
 import { sampleOnLine } from '../core/sample-on-line';
 import { failureOf } from './failure';
+import { fetchSource, type StreamedFile } from './fetch-source';
 
-/** What the host posts: a job, the bytes of every file it names (keyed by the job's path), or a cancel. */
-export type WebWorkerRequest = { type: 'job'; job: WorkerJob; files: Record<string, ArrayBuffer> } | 'cancel';
+/**
+ * Every file a job names (keyed by the job's path): its bytes, read by the host, or a URL the
+ * worker streams it from itself (see fetch-source.ts).
+ */
+export type WebFiles = Record<string, ArrayBuffer | StreamedFile>;
+
+/** What the host posts: a job and its files, or a cancel. */
+export type WebWorkerRequest = { type: 'job'; job: WorkerJob; files: WebFiles } | 'cancel';
 
 /**
  * What the worker posts: the desktop file worker's messages, and with a per-sample export its
@@ -77,14 +84,14 @@ function csvWriter() {
 
 export async function runWebJob(
   job: WorkerJob,
-  files: Record<string, ArrayBuffer>,
+  files: WebFiles,
   signal: AbortSignal,
   progress: (fraction: number | null) => void,
 ): Promise<WebJobOutcome> {
   const source = async (path: string, name: string) => {
-    const buffer = files[path];
-    if (!buffer) throw new Error(`${name}: the file was not sent to the worker`);
-    return bytesSource(name, await contentOf(buffer));
+    const file = files[path];
+    if (!file) throw new Error(`${name}: the file was not sent to the worker`);
+    return file instanceof ArrayBuffer ? bytesSource(name, await contentOf(file)) : fetchSource(name, file, signal);
   };
   // Fraction of the whole job: a comparison reads two files, each half the bar.
   const read = async (file: { path: string; name: string; request: AnalysisRequest }, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {

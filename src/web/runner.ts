@@ -1,16 +1,18 @@
 /**
- * The browser build's runner: the host reads each file whole through vscode.workspace.fs (the
- * web extension host has no other access to files, local or virtual), transfers the bytes to a
- * Web Worker (dist/web/worker.js) and waits for its result. A file is held in memory while it is
- * analysed, so very large files are a desktop feature. A per-sample export comes back as bytes,
- * which the host writes with vscode.workspace.fs.
+ * The browser build's runner: each job runs in a Web Worker of its own (dist/web/worker.js). A
+ * file of code-server's workspace (`vscode-remote:`) is streamed by the worker from the server's
+ * resource URL; any other (vscode.dev's virtual folders) is read whole through
+ * vscode.workspace.fs by the host and its bytes transferred to the worker, so it is held in
+ * memory while it is analysed. A per-sample export comes back as bytes, which the host writes
+ * with vscode.workspace.fs.
  */
 import * as vscode from 'vscode';
 import type { JobRunner, ResultOf, RunJobOptions, WorkerJob } from '../extension/job-runner';
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { CancelledError } from '../shared/cancelled';
 import { errorOf } from './failure';
-import { pathsOf, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
+import type { StreamedFile } from './fetch-source';
+import { pathsOf, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
 
 /** Grace for the worker to stop by itself before it is terminated outright. */
 const CANCEL_GRACE_MS = 2000;
@@ -44,6 +46,29 @@ export function blobWorkers(scriptUrl: string): () => Promise<Worker> {
   };
 }
 
+/**
+ * The http URL the worker can stream a file from, when there is one: the web extension host's
+ * fetch resolves a `vscode-remote:` URI (code-server's workspace) to the server's resource URL,
+ * which a first request finds (and is then cut off after the first bytes: gzip or not). Other
+ * schemes (vscode.dev's virtual folders, local files) have only vscode.workspace.fs.
+ */
+async function streamable(uri: vscode.Uri): Promise<StreamedFile | undefined> {
+  if (uri.scheme !== 'vscode-remote') return undefined;
+  const probe = new AbortController();
+  try {
+    const response = await fetch(uri.toString(true), { signal: probe.signal });
+    if (!response.ok || !response.body || !/^https?:/i.test(response.url)) return undefined;
+    const head = await response.body.getReader().read();
+    const gzip = head.value !== undefined && head.value[0] === 0x1f && head.value[1] === 0x8b;
+    if (gzip) return { url: response.url, gzip };
+    return { url: response.url, size: (await vscode.workspace.fs.stat(uri)).size, gzip };
+  } catch {
+    return undefined; // Read whole through vscode.workspace.fs instead.
+  } finally {
+    probe.abort();
+  }
+}
+
 export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
   return {
     schemes: WEB_WORKSPACE_SCHEMES,
@@ -58,10 +83,11 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       // A sampled estimate stands in while a large file is read in full; here the file is read
       // whole either way, so there is nothing quicker to show.
       if (asked.op === 'estimate') return { op: 'estimate', estimate: null } as ResultOf<Op>;
-      const files: Record<string, ArrayBuffer> = {};
+      const files: WebFiles = {};
       for (const path of pathsOf(job)) {
         if (opts.signal?.aborted) throw new CancelledError();
-        files[path] = ownBuffer(await vscode.workspace.fs.readFile(vscode.Uri.parse(path)));
+        const uri = vscode.Uri.parse(path);
+        files[path] = (await streamable(uri)) ?? ownBuffer(await vscode.workspace.fs.readFile(uri));
       }
       if (opts.signal?.aborted) throw new CancelledError();
       const { result, output } = await inWorker(await newWorker(), { type: 'job', job, files }, opts);
@@ -102,6 +128,6 @@ function inWorker(worker: Worker, request: Extract<WebWorkerRequest, { type: 'jo
       else finish(() => reject(errorOf(m.failure)));
     };
     worker.onerror = (event) => finish(() => reject(new Error(`the analysis worker failed: ${event.message}`)));
-    worker.postMessage(request, Object.values(request.files));
+    worker.postMessage(request, Object.values(request.files).filter((f) => f instanceof ArrayBuffer));
   });
 }

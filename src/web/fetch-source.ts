@@ -1,0 +1,43 @@
+/**
+ * A ByteSource streamed from a URL the Web Worker can fetch: code-server serves a workspace file
+ * at an http URL of its own (what the web extension host's fetch resolves a `vscode-remote:` URI
+ * to), so the worker reads it a chunk at a time instead of holding the whole file. Each read is
+ * one request; a range read skips to its start (the server sends whole files, no Range).
+ */
+import type { ByteRange, ByteSource } from '../core/parse';
+
+/** A file the worker fetches itself; `size` is unknown for gzip (its inflated size). */
+export interface StreamedFile {
+  url: string;
+  size?: number;
+  gzip: boolean;
+}
+
+export function fetchSource(name: string, file: StreamedFile, signal?: AbortSignal): ByteSource {
+  return {
+    name,
+    ...(file.size === undefined ? {} : { size: file.size }),
+    async *chunks(range?: ByteRange) {
+      const response = await fetch(file.url, signal ? { signal } : {});
+      if (!response.ok || !response.body) throw new Error(`${name}: cannot read the file (HTTP ${response.status})`);
+      const body: ReadableStream<Uint8Array> = file.gzip ? response.body.pipeThrough(new DecompressionStream('gzip')) : response.body;
+      const reader = body.getReader();
+      const start = Math.max(0, range?.start ?? 0);
+      const end = range?.end ?? Infinity;
+      let at = 0;
+      try {
+        while (at < end) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          const from = Math.max(0, start - at);
+          const to = Math.min(value.length, end - at);
+          at += value.length;
+          if (to > from) yield value.subarray(from, to);
+        }
+      } finally {
+        // Stops the download when the reader stops early (a layout reads the first rows only).
+        await reader.cancel().catch(() => undefined);
+      }
+    },
+  };
+}
