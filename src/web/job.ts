@@ -17,6 +17,10 @@ import { fetchSource, type StreamedFile } from './fetch-source';
  */
 export type WebFiles = Record<string, ArrayBuffer | StreamedFile>;
 
+export function isStreamed(file: ArrayBuffer | StreamedFile): file is StreamedFile {
+  return typeof (file as Partial<StreamedFile>).url === 'string';
+}
+
 /** What the host posts: a job and its files, or a cancel. */
 export type WebWorkerRequest = { type: 'job'; job: WorkerJob; files: WebFiles } | 'cancel';
 
@@ -91,7 +95,8 @@ export async function runWebJob(
   const source = async (path: string, name: string) => {
     const file = files[path];
     if (!file) throw new Error(`${name}: the file was not sent to the worker`);
-    return file instanceof ArrayBuffer ? bytesSource(name, await contentOf(file)) : fetchSource(name, file, signal);
+    // By shape, not instanceof: a buffer from another realm (a test's vm context) is one too.
+    return isStreamed(file) ? fetchSource(name, file, signal) : bytesSource(name, await contentOf(file));
   };
   // Fraction of the whole job: a comparison reads two files, each half the bar.
   const read = async (file: { path: string; name: string; request: AnalysisRequest }, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {

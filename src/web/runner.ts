@@ -12,7 +12,7 @@ import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { CancelledError } from '../shared/cancelled';
 import { errorOf } from './failure';
 import type { StreamedFile } from './fetch-source';
-import { pathsOf, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
+import { isStreamed, pathsOf, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
 
 /** Grace for the worker to stop by itself before it is terminated outright. */
 const CANCEL_GRACE_MS = 2000;
@@ -128,6 +128,6 @@ function inWorker(worker: Worker, request: Extract<WebWorkerRequest, { type: 'jo
       else finish(() => reject(errorOf(m.failure)));
     };
     worker.onerror = (event) => finish(() => reject(new Error(`the analysis worker failed: ${event.message}`)));
-    worker.postMessage(request, Object.values(request.files).filter((f) => f instanceof ArrayBuffer));
+    worker.postMessage(request, Object.values(request.files).filter((f) => !isStreamed(f)) as ArrayBuffer[]);
   });
 }
