@@ -65,17 +65,26 @@ describe('the browser build in code-server: Loss Lens in the web worker extensio
 
   /** The lines of an Output channel or a log (picked by its label in the command's list) that contain `filter`. */
   async function outputOf(command: string, label: string, filter: string, timeout = 20_000): Promise<string> {
-    await wb.runCommandThatAsks(command);
-    await wb.pickItem(label);
-    // The view shows the end of a channel; its filter box brings back the lines asked for.
-    await wb.page.locator('.part.panel input[placeholder="Filter"]').fill(filter);
-    const view = wb.page.locator('.part.panel .monaco-editor .view-lines').filter({ visible: true }).first();
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const text = (await view.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-      if (text.includes(filter) || Date.now() > deadline) return text;
-      await wb.page.waitForTimeout(300);
+    let text = '';
+    // Twice at most: a pick made while the list is still filling can land on another channel.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await wb.runCommandThatAsks(command);
+      await wb.pickItem(label);
+      const channel = wb.page.locator('.part.panel select.monaco-select-box').filter({ visible: true }).first();
+      const shown = await channel.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text ?? '').catch(() => '');
+      // The view shows the end of a channel; its filter box brings back the lines asked for.
+      await wb.page.locator('.part.panel input[placeholder="Filter"]').fill(filter);
+      const view = wb.page.locator('.part.panel .monaco-editor .view-lines').filter({ visible: true }).first();
+      const deadline = Date.now() + (attempt === 0 ? timeout / 2 : timeout);
+      for (;;) {
+        text = (await view.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+        if (text.includes(filter) || Date.now() > deadline) break;
+        await wb.page.waitForTimeout(300);
+      }
+      if (text.includes(filter) || shown === label) return text;
     }
+    await wb.screenshot(`web-output-${label.replace(/\W+/g, '-')}`);
+    return text;
   }
 
   async function shownMean(timeout = 60_000): Promise<number> {
