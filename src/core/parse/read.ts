@@ -240,11 +240,12 @@ export function splitRanges(size: number, parts: number): ByteRange[] {
 export const MIN_PIECE_BYTES = 2 * 1024 * 1024;
 
 /**
- * Pieces for `readers` threads that claim them in turn (guided self-scheduling): each piece is a
- * 2 x readers-th of what is left, down to MIN_PIECE_BYTES, so the first claims are large (few
- * pieces, little per-piece work) and the last small (the readers finish within a small piece of
- * each other, however late one started or however busy its core). Undefined when the file must
- * be read in one pass (see planRanges).
+ * Pieces for `readers` threads that claim them in turn: one large piece each (together four fifths
+ * of the file), then one a quarter that size each, claimed by whoever is done first, so a reader
+ * that started late or runs on a busier core reads less and the readers finish within a small
+ * piece of each other. Few pieces on purpose: each is a fresh read (its tokenizer, its row
+ * processor), and in measurements 8 to 13 pieces cost 5-10% more CPU than 2 to 4 (2-core
+ * machine, 112 MB CSV). Undefined when the file must be read in one pass (see planRanges).
  */
 export function planPieces(layout: Layout, size: number | undefined, readers: number): ByteRange[] | undefined {
   if (planRanges(layout, size, readers) === undefined) return undefined;
@@ -252,14 +253,18 @@ export function planPieces(layout: Layout, size: number | undefined, readers: nu
 }
 
 export function splitPieces(size: number, readers: number): ByteRange[] {
+  const small = size / (5 * readers);
+  // Too small a tail to be worth its reads: equal pieces.
+  const lengths =
+    small < MIN_PIECE_BYTES
+      ? Array.from({ length: readers }, () => size / readers)
+      : [...Array.from({ length: readers }, () => 4 * small), ...Array.from({ length: readers }, () => small)];
   const out: ByteRange[] = [];
-  let start = 0;
-  while (start < size) {
-    const left = size - start;
-    let length = Math.max(MIN_PIECE_BYTES, Math.ceil(left / (2 * readers)));
-    if (left - length < MIN_PIECE_BYTES) length = left;
-    out.push({ start, end: start + length });
-    start += length;
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const end = i === lengths.length - 1 ? size : Math.round(at + lengths[i]!);
+    out.push({ start: Math.round(at), end });
+    at = end;
   }
   return out;
 }
