@@ -206,6 +206,35 @@ describe('the browser build in code-server: Loss Lens in the web worker extensio
     await expectMean(before);
   });
 
+  /** Waits for the quick pick's title to match (the steps of a multi-step command). */
+  async function waitForTitle(re: RegExp): Promise<void> {
+    const title = wb.page.locator('.quick-input-widget .quick-input-title');
+    await wb.page.waitForFunction(
+      ([el, source]) => new RegExp(source as string).test((el as HTMLElement | null)?.innerText ?? ''),
+      [await title.elementHandle(), re.source] as const,
+      { timeout: 30_000 },
+    );
+  }
+
+  it('Choose Columns... → logits: the dashboard reads epoch_1.csv as logits, as the CLI does with --input logits', async function () {
+    const asLogits = cliMean('epoch_1.csv', '--input', 'logits');
+    assert.notEqual(asLogits, cliMean('epoch_1.csv'));
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('epoch_1.csv');
+    await wb.runCommandThatAsks('Loss Lens: Choose Columns...');
+    await waitForTitle(/\(1\/4\)/);
+    await wb.pickItem('label');
+    await waitForTitle(/\(2\/4\)/);
+    // The inferred prediction column is ticked already: accept the selection.
+    await wb.page.keyboard.press('Enter');
+    await waitForTitle(/\(3\/4\)/);
+    await wb.pickItem('Infer');
+    await waitForTitle(/\(4\/4\)/);
+    await wb.pickItem('logits');
+    await wb.runCommand('Loss Lens: Open Dashboard');
+    await expectMean(asLogits);
+  });
+
   it('lists the bad values of problems.csv in the Problems panel', async function () {
     await wb.openFile('problems.csv');
     const deadline = Date.now() + 30_000;
