@@ -275,6 +275,23 @@ describe('the browser build in code-server: Loss Lens in the web worker extensio
     console.log(`      per-sample losses differing from Node's in the last bits: ${differ} of ${ours.length - 1}`);
   });
 
+  it('Export Report... as JSON writes the CLI\'s --json report (only the file name differs)', async function () {
+    await wb.clearNotifications();
+    await wb.openFile('digits.csv');
+    await wb.runCommandThatAsks('Loss Lens: Export Report...');
+    await wb.pickItem('JSON');
+    const target = join(out, 'digits.loss-report.json');
+    await wb.answerInput(target);
+    await wb.waitForNotification(/Loss Lens: report written to/, 60_000);
+    const ours = JSON.parse(readFileSync(target, 'utf8')) as Record<string, unknown>;
+    const theirs = JSON.parse(cli(join(ws, 'digits.csv'), '--json')) as Record<string, unknown>;
+    assert.equal(ours.file, 'digits.csv');
+    // Every figure but the per-sample losses' last bits (Math.log in Chromium): the mean is exact.
+    assert.equal(ours.mean, theirs.mean);
+    assert.equal(ours.count, theirs.count);
+    assert.deepEqual(ours.layout, theirs.layout);
+  });
+
   it('ran in the web worker host: Running Extensions says so, its log has the activation, the Node host\'s has none', async function () {
     await wb.clearNotifications();
     // A dashboard's webview is laid over the workbench and would take the clicks meant for the panel.
