@@ -158,7 +158,7 @@ export interface SplitShare {
 
 export interface ShareOptions extends Omit<PartOptions, 'range' | 'onEval'> {
   layout: Layout;
-  /** The file's pieces, in file order (splitRanges / planPieces). */
+  /** The file's pieces, in file order (e.g. planRanges). */
   ranges: ByteRange[];
   /** Claims the next piece for this thread: its index, or -1 (or past the end) when none is left. */
   claim: () => number;

@@ -1,8 +1,8 @@
 /**
- * Analyses a file on disk, splitting plain CSV/JSONL files into pieces (byte ranges) that this
- * thread and worker threads claim in turn, each thread filling one mergeable accumulator (see
- * core/analyze.ts), and reading everything else in one pass. Memory stays flat either way:
- * nothing holds more than a chunk and the accumulators.
+ * Analyses a file on disk, splitting plain CSV/JSONL files into pieces (byte ranges, one per
+ * reader) that this thread and worker threads claim from a shared counter, each thread filling
+ * one mergeable accumulator (see core/analyze.ts), and reading everything else in one pass.
+ * Memory stays flat either way: nothing holds more than a chunk and the accumulators.
  *
  * This thread reads too, rather than waiting on a worker per core: it is the first reader ready
  * (it inferred the layout), and the worker it does not start costs a thread's boot, some 40 ms of
@@ -15,7 +15,7 @@ import {
   analyze, analyzeShare, inferFileLayout, mergeShares,
   type Analysis, type AnalysisRequest, type PartOptions, type SplitShare,
 } from '../core/analyze';
-import { MIN_SPLIT_BYTES, planPieces, type ByteRange, type Layout } from '../core/parse';
+import { MIN_SPLIT_BYTES, planRanges, type ByteRange, type Layout } from '../core/parse';
 import type { WorkerInput, WorkerMessage, WorkerRequest } from './analysis-worker';
 import { fileSource, type FileSource } from './file-source';
 
@@ -132,7 +132,9 @@ export async function analyzeFile(path: string, request: AnalysisRequest, opts: 
     const layout = await inferFileLayout(source, request, opts.signal);
     const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.(n, source.size));
     // Per-sample output wants rows in file order from one reader.
-    const ranges = opts.onEval === undefined ? planPieces(layout, source.size, threads) : undefined;
+    // One piece per reader: each further piece is a fresh read whose row processor the JIT warms up
+    // again (measured: 4 pieces for 2 readers took 8% more instructions than 2 on a 22 MB CSV).
+    const ranges = opts.onEval === undefined ? planRanges(layout, source.size, threads) : undefined;
     if (ranges !== undefined) {
       const shares = await analyzePieces(source, layout, request, ranges, threads, spares, opts);
       // A quoted newline seen only past the inference sample makes byte ranges unsafe: read again in one pass.

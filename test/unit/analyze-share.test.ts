@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { analyze, analyzeShare, inferFileLayout, mergeShares, AnalysisError, type AnalysisRequest } from '../../src/core/analyze';
-import { bytesSource, MIN_PIECE_BYTES, splitPieces, type ByteRange } from '../../src/core/parse';
+import { bytesSource, type ByteRange } from '../../src/core/parse';
 
 const request = (rest: Partial<AnalysisRequest> = {}): AnalysisRequest => ({
   loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
@@ -78,25 +78,5 @@ describe('analyzeShare: pieces claimed by several readers', () => {
     const share = await analyzeShare(src, req, { layout, ranges, claim: () => claims.shift() ?? -1 });
     assert.deepEqual(share.pieces.map((p) => p.index), [0, 1, 3]);
     assert.throws(() => mergeShares(src.name, layout, req, [share]), /lost a piece/);
-  });
-});
-
-describe('splitPieces', () => {
-  it('a large piece per reader, then a quarter-size one each; equal pieces when those would be tiny', () => {
-    assert.deepEqual(splitPieces(100e6, 2), [
-      { start: 0, end: 40e6 },
-      { start: 40e6, end: 80e6 },
-      { start: 80e6, end: 90e6 },
-      { start: 90e6, end: 100e6 },
-    ]);
-    assert.deepEqual(splitPieces(9e6, 2), [{ start: 0, end: 4.5e6 }, { start: 4.5e6, end: 9e6 }]);
-    for (const [size, readers] of [[112_000_046, 2], [150_075_803, 3], [65_000_014, 4], [8_388_609, 2]] as const) {
-      const ps = splitPieces(size, readers);
-      assert.equal(ps[0]!.start, 0);
-      assert.equal(ps.at(-1)!.end, size);
-      for (let i = 1; i < ps.length; i++) assert.equal(ps[i]!.start, ps[i - 1]!.end);
-      assert.ok(ps.every((p) => p.end - p.start >= MIN_PIECE_BYTES), `${size}`);
-      assert.ok(ps.length === readers || ps.length === 2 * readers);
-    }
   });
 });

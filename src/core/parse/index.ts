@@ -16,7 +16,7 @@
 export type {
   ByteRange, ByteSource, ChunkOptions, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,
 } from './types';
-export { readSamples, readLayout, sniffFormat, firstLineOfRange, planRanges, splitRanges, planPieces, splitPieces, MIN_SPLIT_BYTES, MIN_PIECE_BYTES } from './read';
+export { readSamples, readLayout, sniffFormat, firstLineOfRange, planRanges, splitRanges, MIN_SPLIT_BYTES } from './read';
 export type { FormatGuess } from './read';
 export { inferLayout, LayoutError, type SampleTable } from './layout';
 export { formatProblem, formatProblems, MAX_LISTED_PROBLEMS, type Problem, type Severity } from './problems';

@@ -236,39 +236,6 @@ export function splitRanges(size: number, parts: number): ByteRange[] {
   return out;
 }
 
-/** The smallest piece of a split read: below it a piece's own costs (a file read, the row crossing its end) show. */
-export const MIN_PIECE_BYTES = 2 * 1024 * 1024;
-
-/**
- * Pieces for `readers` threads that claim them in turn: one large piece each (together four fifths
- * of the file), then one a quarter that size each, claimed by whoever is done first, so a reader
- * that started late or runs on a busier core reads less and the readers finish within a small
- * piece of each other. Few pieces on purpose: each is a fresh read (its tokenizer, its row
- * processor), and in measurements 8 to 13 pieces cost 5-10% more CPU than 2 to 4 (2-core
- * machine, 112 MB CSV). Undefined when the file must be read in one pass (see planRanges).
- */
-export function planPieces(layout: Layout, size: number | undefined, readers: number): ByteRange[] | undefined {
-  if (planRanges(layout, size, readers) === undefined) return undefined;
-  return splitPieces(size!, readers);
-}
-
-export function splitPieces(size: number, readers: number): ByteRange[] {
-  const small = size / (5 * readers);
-  // Too small a tail to be worth its reads: equal pieces.
-  const lengths =
-    small < MIN_PIECE_BYTES
-      ? Array.from({ length: readers }, () => size / readers)
-      : [...Array.from({ length: readers }, () => 4 * small), ...Array.from({ length: readers }, () => small)];
-  const out: ByteRange[] = [];
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const end = i === lengths.length - 1 ? size : Math.round(at + lengths[i]!);
-    out.push({ start: Math.round(at), end });
-    at = end;
-  }
-  return out;
-}
-
 /**
  * Decides the layout from the first rows only (reads about `sampleRows` rows), e.g. on the main
  * thread before handing byte ranges to workers. JSON reads its first pass fully (it must find
