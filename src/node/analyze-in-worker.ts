@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AnalysisError, OptionsError } from '../core/analyze';
 import { CancelledError } from '../shared/cancelled';
-import type { FailureData, FileWorkerMessage, JobResult, WorkerJob } from './file-worker';
+import { errorOf } from '../shared/failure';
+import type { FileWorkerMessage, JobResult, WorkerJob } from './file-worker';
 
 export type { FileJob, JobResult, WorkerJob } from './file-worker';
 export { CancelledError };
@@ -17,19 +17,6 @@ export interface InWorkerOptions {
   onProgress?: (fraction: number | null) => void;
   /** Path of dist/file-worker.js; defaults to file-worker.js beside this bundle. */
   workerScript?: string;
-}
-
-function errorOf(f: FailureData): Error {
-  switch (f.kind) {
-    case 'analysis':
-      return new AnalysisError(f.file, f.problems, f.errorCount);
-    case 'options':
-      return new OptionsError(f.message);
-    case 'cancelled':
-      return new CancelledError();
-    case 'other':
-      return new Error(f.message);
-  }
 }
 
 /** Grace for the worker to abort its own sub-workers before it is terminated outright. */

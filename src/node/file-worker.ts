@@ -5,13 +5,14 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
+import { AnalysisError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
 import { analyzeFile } from './analyze-file';
 import { fileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 import { estimateFile, type SampleEstimate } from './sample-file';
+import { failureOf, type FailureData } from '../shared/failure';
 
 export interface FileJob {
   path: string;
@@ -39,24 +40,12 @@ export type JobResult =
   | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
   | { op: 'sample'; hit: SampleHit | null };
 
-export type FailureData =
-  | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number }
-  | { kind: 'options'; message: string }
-  | { kind: 'cancelled' }
-  | { kind: 'other'; message: string };
+export type { FailureData };
 
 export type FileWorkerMessage =
   | { type: 'progress'; fraction: number | null }
   | { type: 'done'; result: JobResult }
   | { type: 'failed'; failure: FailureData };
-
-function failureOf(err: unknown, signal: AbortSignal): FailureData {
-  // The readers report a cancelled read as a problem ("read cancelled"): it is not the file's fault.
-  if (signal.aborted) return { kind: 'cancelled' };
-  if (err instanceof AnalysisError) return { kind: 'analysis', file: err.file, problems: err.problems, errorCount: err.errorCount };
-  if (err instanceof OptionsError) return { kind: 'options', message: err.message };
-  return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
-}
 
 async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | null) => void): Promise<JobResult> {
   // Fraction of the whole job: a comparison reads two files, each half the bar.

@@ -8,7 +8,7 @@ import { bytesSource, readLayout } from '../core/parse';
 import type { FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
 import { sampleOnLine } from '../core/sample-on-line';
-import { failureOf } from './failure';
+import { failureOf } from '../shared/failure';
 import { fetchSource, type StreamedFile } from './fetch-source';
 
 /**

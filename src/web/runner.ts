@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { JobRunner, ResultOf, RunJobOptions, WorkerJob } from '../extension/job-runner';
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { CancelledError } from '../shared/cancelled';
-import { errorOf } from './failure';
+import { errorOf } from '../shared/failure';
 import type { StreamedFile } from './fetch-source';
 import { isStreamed, pathsOf, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
 

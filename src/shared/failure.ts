@@ -1,10 +1,15 @@
 /**
- * Errors across the Web Worker boundary: structured clone keeps no class, so a failure travels
- * as data (the same FailureData as the desktop file worker) and is rebuilt on the host.
+ * Errors across a worker boundary (the desktop's worker thread, the browser's Web Worker):
+ * structured clone keeps no class, so a failure travels as data and is rebuilt on the host.
  */
 import { AnalysisError, OptionsError } from '../core/analyze';
-import type { FailureData } from '../node/file-worker';
-import { CancelledError } from '../shared/cancelled';
+import { CancelledError } from './cancelled';
+
+export type FailureData =
+  | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number }
+  | { kind: 'options'; message: string }
+  | { kind: 'cancelled' }
+  | { kind: 'other'; message: string };
 
 export function failureOf(err: unknown, signal: AbortSignal): FailureData {
   // The readers report a cancelled read as a problem ("read cancelled"): it is not the file's fault.
