@@ -11,13 +11,22 @@ export interface SampleHit {
   row: number;
 }
 
-/** Copies the sample out of the reader's reused buffers; undefined when no sample starts on `line`. */
-export async function sampleOnLine(source: ByteSource, layout: Layout, line: number, signal?: AbortSignal): Promise<SampleHit | undefined> {
-  let found: SampleHit | undefined;
-  await readSamples(source, { layout, skipInvalid: true, signal }, (s, row, l) => {
-    if (l !== line || found) return;
+/**
+ * Copies the sample out of the reader's reused buffers; undefined when no sample starts on `line`.
+ * Several JSON records can start on one line: `row`, when given, picks among them (the first
+ * sample on the line is taken if none has that row, say after the file changed).
+ */
+export async function sampleOnLine(source: ByteSource, layout: Layout, line: number, signal?: AbortSignal, row?: number): Promise<SampleHit | undefined> {
+  let first: SampleHit | undefined;
+  let exact: SampleHit | undefined;
+  const copy = (s: Sample, r: number): SampleHit => {
     const target = typeof s.target === 'number' ? s.target : Float64Array.from(s.target);
-    found = { sample: { prediction: Float64Array.from(s.prediction), target, weight: s.weight }, row };
+    return { sample: { prediction: Float64Array.from(s.prediction), target, weight: s.weight }, row: r };
+  };
+  await readSamples(source, { layout, skipInvalid: true, signal }, (s, r, l) => {
+    if (l !== line || exact) return;
+    if (r === row) exact = copy(s, r);
+    else if (!first) first = copy(s, r);
   });
-  return found;
+  return exact ?? first;
 }

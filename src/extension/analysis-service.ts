@@ -127,8 +127,8 @@ export class AnalysisService {
   }
 
   /** The sample starting on `line` (1-based), read with `layout` (its analysis's); null when none does. */
-  async sampleOnLine(uri: vscode.Uri, layout: Layout, line: number, opts: RunOptions = {}) {
-    const r = await this.job({ op: 'sample', path: this.runner.pathOf(uri), name: this.label(uri), layout, line }, opts);
+  async sampleOnLine(uri: vscode.Uri, layout: Layout, line: number, row?: number, opts: RunOptions = {}) {
+    const r = await this.job({ op: 'sample', path: this.runner.pathOf(uri), name: this.label(uri), layout, line, row }, opts);
     return r.hit;
   }
 

@@ -29,7 +29,7 @@ export type WorkerJob =
   | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
   | { op: 'perSampleCsv'; file: FileJob; out: string }
   /** The sample starting on a 1-based line, read with the layout its analysis found. */
-  | { op: 'sample'; path: string; name: string; layout: Layout; line: number };
+  | { op: 'sample'; path: string; name: string; layout: Layout; line: number; row?: number };
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
@@ -75,7 +75,7 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     }
     case 'sample': {
       const source = await fileSource(job.path, job.name);
-      return { op: 'sample', hit: (await sampleOnLine(source, job.layout, job.line, signal)) ?? null };
+      return { op: 'sample', hit: (await sampleOnLine(source, job.layout, job.line, signal, job.row)) ?? null };
     }
     case 'perSampleCsv': {
       const fd = openSync(job.out, 'w');

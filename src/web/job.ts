@@ -113,7 +113,7 @@ export async function runWebJob(
       return { result: { op: 'layout', layout: head.layout } };
     }
     case 'sample': {
-      const hit = await sampleOnLine(await source(job.path, job.name), job.layout, job.line, signal);
+      const hit = await sampleOnLine(await source(job.path, job.name), job.layout, job.line, signal, job.row);
       return { result: { op: 'sample', hit: hit ?? null } };
     }
     case 'compare': {

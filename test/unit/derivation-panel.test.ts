@@ -48,6 +48,19 @@ describe('derivation panel: the sample on a line, derived for the dashboard', fu
     assert.ok(cli.includes(renderText(derive(r.hit.sample, analysis.options, analysis.layout.numClasses, analysis.layout.classNames))));
   });
 
+  it('picks among records that start on one line by their row', async () => {
+    const json = '[{"label": 0, "probs": [0.9, 0.1]}, {"label": 1, "probs": [0.3, 0.7]},\n {"label": 1, "probs": [0.4, 0.6]}]\n';
+    const src = () => bytesSource('one-line.json', new TextEncoder().encode(json));
+    const a = await analyze(src(), request());
+    const second = await sampleOnLine(src(), a.layout, 1, undefined, 1);
+    assert.equal(second?.row, 1);
+    assert.deepEqual(Array.from(second?.sample.prediction ?? []), [0.3, 0.7]);
+    // Without a row (or with one not on that line), the first record on the line.
+    assert.equal((await sampleOnLine(src(), a.layout, 1))?.row, 0);
+    assert.equal((await sampleOnLine(src(), a.layout, 1, undefined, 2))?.row, 0);
+    assert.equal((await sampleOnLine(src(), a.layout, 2, undefined, 2))?.row, 2);
+  });
+
   it('finds no sample on the header line or past the end', async () => {
     assert.equal(await sampleOnLine(source(), analysis.layout, 1), undefined);
     assert.equal(await sampleOnLine(source(), analysis.layout, 100000), undefined);

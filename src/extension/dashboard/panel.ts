@@ -245,7 +245,7 @@ export class DashboardPanel implements vscode.Disposable {
     if (!selected) return;
     const generation = ++this.derivationGeneration;
     try {
-      const hit = await this.service.sampleOnLine(this.uri, analysis.layout, selected.line);
+      const hit = await this.service.sampleOnLine(this.uri, analysis.layout, selected.line, selected.row);
       if (generation !== this.derivationGeneration) return;
       if (!hit) {
         void vscode.window.showWarningMessage(`Loss Lens: no sample starts on line ${selected.line} of ${this.service.label(this.uri)}.`);
