@@ -12,7 +12,7 @@
 import { LN2 } from '../math';
 import type { LossKind, SampleEval } from '../types';
 import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
-import { averages, oneVsRest, prf, type OneVsRest } from './confusion';
+import { allOneVsRest, averages, prf, type OneVsRest } from './confusion';
 import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
 import { DEFAULT_HISTOGRAM, HistogramBinner } from './histogram';
 import { compensatedAdd, compensatedValue, mergeCompensated, mergeCounts } from './summation';
@@ -117,6 +117,8 @@ export class BreakdownAccumulator {
   /** Replaced by takeWorst: a split read keeps one list per piece, to shift its rows afterwards. */
   worst: WorstK;
 
+  /** Nothing merged yet (an add counts in count or ignored): with those at 0, a merge may copy. */
+  private untouched = true;
   private readonly k: number;
   private readonly kindCode: number;
   private readonly calibration: Float64Array;
@@ -328,11 +330,22 @@ export class BreakdownAccumulator {
     const worst = WorstK.fromJSON(state.topK, this.config.topK);
     const minLoss = decodeNumber(state.minLoss);
     const maxLoss = decodeNumber(state.maxLoss);
+    // Into an accumulator that has taken nothing yet, adding is copying (0 + x is x, and a sum's
+    // error term starts at 0), and a copy of a million-cell confusion matrix is a memcpy, where
+    // adding runs a loop the JIT has not optimised yet (this runs a few times per file).
+    const fresh = this.untouched && this.count === 0 && this.ignored === 0;
+    this.untouched = false;
     for (const name of COUNTERS) this[name] += counters[name]!;
     this.minLoss = Math.min(this.minLoss, minLoss);
     this.maxLoss = Math.max(this.maxLoss, maxLoss);
-    for (const name of SUM_ARRAYS) mergeCompensated(this[name], arrays.get(name)!);
-    for (const name of COUNT_ARRAYS) mergeCounts(this[name], arrays.get(name)!);
+    for (const name of SUM_ARRAYS) {
+      if (fresh) this[name].set(arrays.get(name)!);
+      else mergeCompensated(this[name], arrays.get(name)!);
+    }
+    for (const name of COUNT_ARRAYS) {
+      if (fresh) this[name].set(arrays.get(name)!);
+      else mergeCounts(this[name], arrays.get(name)!);
+    }
     this.worst.merge(worst);
   }
 
@@ -394,16 +407,16 @@ export class BreakdownAccumulator {
     const n = this.count;
     const per = (x: number): number => (n > 0 ? x / n : Number.NaN);
 
-    const counts: OneVsRest[] = [];
-    for (let j = 0; j < k; j++) {
-      if (multilabel) {
+    let counts: OneVsRest[] = [];
+    if (multilabel) {
+      for (let j = 0; j < k; j++) {
         const tp = this.confusion[3 * j] as number;
         const fp = this.confusion[3 * j + 1] as number;
         const fn = this.confusion[3 * j + 2] as number;
         counts.push({ tp, fp, fn, tn: n - tp - fp - fn });
-      } else {
-        counts.push(oneVsRest(this.confusion, j, k, n - this.unclassified));
       }
+    } else {
+      counts = allOneVsRest(this.confusion, k, n - this.unclassified);
     }
 
     // Shares of the total: of the finite sums, or of the infinite counts when there are any.

@@ -52,6 +52,34 @@ export function oneVsRest(confusion: ArrayLike<number>, k: number, classes: numb
   return { tp, fp, fn, tn: total - tp - fn - fp };
 }
 
+/**
+ * Every class's one-vs-rest counts from a row-major K x K matrix in one pass over it: a column
+ * read per class strides through the whole matrix (1000 classes: a million scattered reads, twice).
+ * The same counts as oneVsRest for each class (sums of integer counts are exact in any order).
+ */
+export function allOneVsRest(confusion: ArrayLike<number>, classes: number, total: number): OneVsRest[] {
+  const rowSums = new Float64Array(classes);
+  const colSums = new Float64Array(classes);
+  for (let t = 0; t < classes; t++) {
+    const base = t * classes;
+    let row = 0;
+    for (let p = 0; p < classes; p++) {
+      const c = confusion[base + p] as number;
+      row += c;
+      colSums[p] = (colSums[p] as number) + c;
+    }
+    rowSums[t] = row;
+  }
+  const out: OneVsRest[] = [];
+  for (let k = 0; k < classes; k++) {
+    const tp = confusion[k * classes + k] as number;
+    const fn = (rowSums[k] as number) - tp;
+    const fp = (colSums[k] as number) - tp;
+    out.push({ tp, fp, fn, tn: total - tp - fn - fp });
+  }
+  return out;
+}
+
 export function averages(perClass: readonly OneVsRest[]): PrfAverages {
   const k = perClass.length;
   const macro = { precision: 0, recall: 0, f1: 0 };
