@@ -286,6 +286,24 @@ describe('fast paths: wide CSV files sampled by cells', () => {
   }
 });
 
+describe('fast paths: layout inference evaluates no row', () => {
+  const text = 'label,p_0,p_1,p_2\n' + Array.from({ length: 400 }, (_, i) => `${i % 3},0.2,0.3,0.5`).join('\n') + '\n';
+  it('decides the layout a full read decides, stopping after the sample without delivering a row', async () => {
+    const head = await readLayout(bytesSource('p.csv', text));
+    const full = await readLayout(bytesSource('p.csv', text), { layoutOnly: false });
+    assert.ok(head.ok && full.ok);
+    assert.deepEqual(head.layout, full.layout);
+    assert.equal(head.rows, 0);
+    assert.equal(full.rows, 256);
+    assert.ok(head.bytesRead <= full.bytesRead);
+  });
+  it('still rejects a label column that the header lacks', async () => {
+    const head = await readLayout(bytesSource('p.csv', text), { overrides: { labelColumn: 'target' } });
+    assert.equal(head.ok, false);
+    assert.match(head.problems[0]!.message, /target/);
+  });
+});
+
 describe('fast paths: plain binary kernel', () => {
   it('gives binaryLoss\'s loss, probability and entropy bit for bit, under every preset', () => {
     const x = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: -800, max: 800, noNaN: true }), fc.constantFrom(0, 1, 1e-300, 1 - 1e-16));

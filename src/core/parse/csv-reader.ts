@@ -45,6 +45,8 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   const held: CsvRow[] = [];
   let processRow: ((row: CsvRow) => void) | undefined;
   let delimiterEvidence: string | undefined;
+  /** layoutOnly: the layout is decided, no more rows are wanted. */
+  let stopped = false;
 
   const decide = (): void => {
     if (layout === undefined) {
@@ -62,14 +64,20 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       layout.evidence.unshift(delimiterEvidence!);
       layout.quotedNewlines = tokenizer!.sawQuotedNewline;
     }
-    processRow = makeRowProcessor(layout, header!, ctx);
-    for (const r of held) processRow(r);
+    // Built even when only the layout is wanted: it checks that the layout's columns are in the header.
+    const process = makeRowProcessor(layout, header!, ctx);
+    if (opts.layoutOnly) {
+      stopped = true;
+    } else {
+      processRow = process;
+      for (const r of held) process(r);
+    }
     held.length = 0;
   };
 
   let delimiterCode = 44;
   const onRow = (row: CsvRow): boolean => {
-    if (ctx.full) return false;
+    if (ctx.full || stopped) return false;
     if (header === undefined) {
       header = rowTexts(row).map((h) => h.trim());
       if (opts.sampleRows === undefined) sampleRows = defaultSampleRows(header.length);
@@ -162,7 +170,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   ctx.newlines = tokenizer.newlines;
   ctx.splitUnsafe = tokenizer.sawQuotedNewline;
   if (header === undefined) throw new FatalRead(0, undefined, 'the file is empty');
-  if (processRow === undefined) {
+  if (processRow === undefined && !stopped) {
     if (held.length === 0 && layout === undefined) throw new FatalRead(1, undefined, 'the header has no rows under it');
     decide();
   }

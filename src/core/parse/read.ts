@@ -243,5 +243,5 @@ export function splitRanges(size: number, parts: number): ByteRange[] {
  */
 export async function readLayout(source: ByteSource, options: ReadOptions = {}): Promise<ReadResult> {
   const limitRows = options.sampleRows ?? 256;
-  return readSamples(source, { ...options, limitRows }, () => {});
+  return readSamples(source, { layoutOnly: true, ...options, limitRows }, () => {});
 }
