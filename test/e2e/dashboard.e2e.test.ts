@@ -42,13 +42,16 @@ describe('the dashboard in code-server', function () {
     assert.match(await item.first().innerText(), new RegExp(`Loss ${cliMean('digits.csv').toFixed(4)}`));
   });
 
-  for (const theme of ['dark', 'light'] as const) {
+  // The class VS Code puts on a webview's body for each kind of theme (what the CSS's --vscode-* follow).
+  const BODY_CLASS = { dark: 'vscode-dark', light: 'vscode-light', highContrast: 'vscode-high-contrast' } as const;
+  for (const theme of ['dark', 'light', 'highContrast'] as const) {
     it(`renders in the ${theme} theme (screenshot)`, async function () {
       // setTheme reloads the window, and this workbench restores no editors: open both again.
       await wb.setTheme(theme);
       await wb.openFile('digits.csv');
       await wb.runCommand('Loss Lens: Open Dashboard');
       assert.equal(await shownMean(), cliMean('digits.csv'));
+      assert.ok((await wb.webview().locator('body').getAttribute('class'))?.split(' ').includes(BODY_CLASS[theme]));
       const path = await wb.screenshot(`dashboard-${theme}`);
       assert.ok(existsSync(path) && statSync(path).size > 10_000, `${path} is missing or tiny`);
     });
