@@ -17,7 +17,8 @@ import { readAll } from './parse-helpers';
 import { binaryLoss, plainBinaryLoss } from '../../src/core/loss/binary';
 import { resolveOptions } from '../../src/core/loss/resolve';
 import { Scratch } from '../../src/core/loss/scratch';
-import { stringifyReport } from '../../src/core/report-json';
+import { reportJson, stringifyReport } from '../../src/core/report-json';
+import { analyze } from '../../src/core/analyze';
 import { CsvTokenizer, fieldText, rowTexts } from '../../src/core/parse/csv';
 import { defaultSampleRows } from '../../src/core/parse/csv-reader';
 import { readLayout } from '../../src/core/parse/read';
@@ -220,6 +221,15 @@ describe('fast paths: report JSON without a replacer', () => {
     assert.equal(stringifyReport(v), reference(v));
     assert.equal(inner.mean, Infinity);
     assert.equal(inner.rows[1], -Infinity);
+  });
+
+  it('writes a whole report as the replacer does (its confusion counts are not searched)', async () => {
+    const rows = ['label,p_0,p_1,p_2', '0,1,0,0', '1,0.2,0.3,0.5', '2,0.1,0.1,0.8', '1,0,0,1'];
+    const request = { loss: { ...DEFAULT_OPTIONS, preset: 'none' as const }, overrides: {}, skipInvalid: false, topK: 3, calibrationBins: 10 };
+    const report = reportJson(await analyze(bytesSource('r.csv', rows.join('\n') + '\n'), request));
+    assert.equal(report.mean, Infinity);
+    assert.deepEqual(report.confusion, [[1, 0, 0], [0, 0, 2], [0, 0, 1]]);
+    assert.equal(stringifyReport(report), reference(report));
   });
 });
 

@@ -461,7 +461,14 @@ export class BreakdownAccumulator {
     let confusion: number[][] | null = null;
     if (!multilabel) {
       confusion = [];
-      for (let t = 0; t < k; t++) confusion.push(Array.from(this.confusion.subarray(t * k, (t + 1) * k)));
+      // A plain loop, not Array.from over a subarray: that goes through the iterator protocol,
+      // ~45 ms for the million cells of 1000 classes, against a few ms.
+      const cells = this.confusion;
+      for (let t = 0; t < k; t++) {
+        const row: number[] = [];
+        for (let p = t * k, end = p + k; p < end; p++) row.push(cells[p] as number);
+        confusion.push(row);
+      }
     }
 
     const valid = n - this.invalid > 0;
