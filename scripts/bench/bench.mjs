@@ -45,10 +45,14 @@ const loadBefore = loadavg()[0];
 const rows = [];
 for (const c of cases) {
   const mb = statSync(c.file).size / 1e6;
+  // Runs alternate between the two sides, so a drift in the machine's speed (other jobs, the
+  // host) weighs on both alike rather than on whichever ran second.
   const ours = [];
-  for (let i = 0; i < runs; i++) ours.push(timed(process.execPath, [cli, c.file, '--json', ...c.args]));
   const theirs = [];
-  for (let i = 0; i < runs; i++) theirs.push(timed(python, [join(root, 'scripts/bench/reference.py'), c.kind, c.file]));
+  for (let i = 0; i < runs; i++) {
+    ours.push(timed(process.execPath, [cli, c.file, '--json', ...c.args]));
+    theirs.push(timed(python, [join(root, 'scripts/bench/reference.py'), c.kind, c.file]));
+  }
   const ourMean = JSON.parse(ours[0].stdout).mean;
   const ref = theirs.map((t) => JSON.parse(t.stdout));
   const ourSec = median(ours.map((o) => o.seconds));
