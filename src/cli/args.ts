@@ -14,6 +14,8 @@ export interface CliArgs {
   ignoreIndex?: number;
   focalGamma?: number;
   focalAlpha?: number;
+  /** Divide categorical probability rows by their sum (true) or not (false); the preset decides when unset. */
+  renormalise?: boolean;
   reduction: 'mean' | 'sum';
   base: LogBase;
   labelColumn?: string;
@@ -29,11 +31,13 @@ export interface CliArgs {
 export const USAGE = `usage: loss-lens FILE [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
   [--preset classic|pytorch|keras|sklearn|none] [--label-smoothing A] [--class-weights w0,w1,...]
   [--pos-weight W] [--ignore-index K] [--focal-gamma G] [--focal-alpha A] [--reduction mean|sum]
-  [--base e|2] [--label-column NAME] [--pred-columns A,B,...] [--top K] [--per-sample OUT.csv]
-  [--skip-invalid] [--explain LINE] [--no-progress]
+  [--renormalise | --no-renormalise] [--base e|2] [--label-column NAME] [--pred-columns A,B,...]
+  [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE] [--no-progress]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz)
 with a per-class breakdown, the worst samples and the layout Loss Lens inferred.
+--renormalise divides each row of class probabilities by its sum before the loss (as Keras and
+scikit-learn 1.2 do); --no-renormalise takes rows as they are; by default the preset decides.
 --explain LINE derives the loss of the sample on that line, step by step.
 Exit status: 0 success, 1 bad input, 2 bad usage.`;
 
@@ -88,6 +92,8 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'ignore-index': { type: 'string' },
         'focal-gamma': { type: 'string' },
         'focal-alpha': { type: 'string' },
+        renormalise: { type: 'boolean' },
+        'no-renormalise': { type: 'boolean' },
         reduction: { type: 'string', default: 'mean' },
         base: { type: 'string', default: 'e' },
         'label-column': { type: 'string' },
@@ -116,6 +122,8 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const classWeights = v['class-weights']?.split(',').map((w, i) => num(`class-weights (item ${i + 1})`, w, nonNegative) as number);
   const predColumns = v['pred-columns']?.split(',').map((c) => c.trim()).filter((c) => c !== '');
   if (predColumns?.length === 0) throw new UsageError('--pred-columns expects a comma-separated list of column names');
+  if (v.renormalise && v['no-renormalise']) throw new UsageError('--renormalise and --no-renormalise contradict each other: give one');
+  const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
   return {
     file: parsed.positionals[0] as string,
     json: v.json as boolean,
@@ -128,6 +136,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     ignoreIndex,
     focalGamma: num('focal-gamma', v['focal-gamma'], nonNegative),
     focalAlpha: num('focal-alpha', v['focal-alpha'], (n) => (n < 0 || n > 1 ? 'must be in [0, 1]' : undefined)),
+    ...(renormalise === undefined ? {} : { renormalise }),
     reduction: oneOf('reduction', v.reduction as string, ['mean', 'sum'] as const),
     base: oneOf('base', v.base as string, ['e', '2'] as const),
     labelColumn: v['label-column'],

@@ -26,6 +26,7 @@ export function requestFromArgs(args: CliArgs): AnalysisRequest {
       ignoreIndex: args.ignoreIndex,
       focalGamma: args.focalGamma,
       focalAlpha: args.focalAlpha,
+      ...(args.renormalise === undefined ? {} : { renormalise: args.renormalise }),
       reduction: args.reduction,
       base: args.base,
     },

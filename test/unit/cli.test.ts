@@ -82,6 +82,21 @@ describe('loss-lens CLI', () => {
     assert.ok(Math.abs(keras.value - (-Math.log(1e-7) - Math.log(1 - 1e-7))) < 1e-12);
   });
 
+  it('renormalises rows on request: --renormalise gives scikit-learn 1.2 log_loss, --no-renormalise overrides keras', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-cli-'));
+    const file = join(dir, 'unnormalised.csv');
+    // The rows of test/unit/losses-renormalise.test.ts; sklearn 1.2.1 log_loss(y, P) = 0.6962528105595845,
+    // np.mean(-np.log(P[range(4), y])) = 0.7033526791900091 (rows as they are).
+    writeFileSync(file, 'label,p_0,p_1,p_2\n1,0.2,0.5,0.2\n0,0.5,0.4,0.3\n2,0.1,0.1,0.8\n2,0.3,0.3,0.3\n');
+    const mean = (...flags: string[]) => JSON.parse(run(file, '--json', '--input', 'probs', ...flags).stdout).mean as number;
+    assert.ok(Math.abs(mean('--renormalise') - 0.6962528105595845) < 1e-15);
+    assert.ok(Math.abs(mean() - 0.7033526791900091) < 1e-15);
+    assert.ok(Math.abs(mean('--preset', 'keras', '--no-renormalise') - 0.7033526791900091) < 1e-15);
+    const both = run(file, '--renormalise', '--no-renormalise');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--renormalise and --no-renormalise contradict/);
+  });
+
   it('writes per-sample losses that add up to the sum', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'll-cli-')), 'losses.csv');
     const r = run('samples/hf_logits.jsonl', '--json', '--per-sample', out);
