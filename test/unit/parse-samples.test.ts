@@ -11,7 +11,7 @@ describe('samples/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'll-samples-'));
     const run = spawnSync(process.execPath, ['scripts/gen-samples.mjs', dir], { encoding: 'utf8', env: { ...process.env, LOSS_LENS_SHARED_DATA: join(dir, 'none') } });
     assert.equal(run.status, 0, run.stderr);
-    for (const name of ['multilabel.csv', 'hf_logits.jsonl', 'soft_labels.csv', 'problems.csv']) {
+    for (const name of ['multilabel.csv', 'hf_logits.jsonl', 'soft_labels.csv', 'problems.csv', 'epoch_1.csv', 'epoch_2.csv']) {
       assert.equal(readFileSync(join(dir, name), 'utf8'), readFileSync(join('samples', name), 'utf8'), name);
     }
   });
