@@ -263,8 +263,17 @@ describe('command workflows in code-server', function () {
   it('Compare With... from the explorer on two selected files compares them, no dialog', async function () {
     await closeAll();
     const row = (name: string) => wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
-    await row('epoch_1.csv').click();
-    await row('epoch_2.csv').click({ modifiers: ['Control'] });
+    // The first click opens epoch_1.csv, and the list can re-render under the Ctrl-click that
+    // follows: select again until both rows really are selected.
+    const selected = async (name: string) => (await row(name).getAttribute('aria-selected')) === 'true';
+    for (let attempt = 0; ; attempt++) {
+      await row('epoch_1.csv').click();
+      await wb.page.waitForTimeout(300);
+      await row('epoch_2.csv').click({ modifiers: ['Control'] });
+      await wb.page.waitForTimeout(300);
+      if ((await selected('epoch_1.csv')) && (await selected('epoch_2.csv'))) break;
+      assert.ok(attempt < 4, 'the explorer did not keep epoch_1.csv and epoch_2.csv selected together');
+    }
     await row('epoch_1.csv').click({ button: 'right' });
     const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Compare With\.\.\.$/ });
     await item.first().waitFor({ state: 'visible', timeout: 15_000 });
