@@ -5,7 +5,7 @@
  * Pure: works on the document's text, so unsaved edits count.
  */
 import { analyze, type Analysis, type AnalysisRequest, AnalysisError, OptionsError } from './analyze';
-import { bytesSource, readSamples, type Layout, type Problem } from './parse';
+import { bytesSource, readSamples, type ByteSource, type Layout, type Problem } from './parse';
 import { scanJsonArrays, type JsonElement, type ScanStart, type TextSpan } from './json-elements';
 import { getPreset } from './presets';
 import type { LossOptions, Sample, SampleEval } from './types';
@@ -83,13 +83,16 @@ function asError(p: Problem): Problem {
   return { ...p, message: p.message.replace(SKIPPED_SUFFIX, ''), severity: 'error' };
 }
 
-/** Reads the whole document once (bad rows skipped and reported), recording each row's loss. */
-export async function indexDocument(text: string, name: string, request: AnalysisRequest, signal?: AbortSignal): Promise<DocumentIndex> {
+/**
+ * One pass over a document's bytes (bad rows skipped and reported as errors), recording each row's
+ * line, row and loss: everything of the index but the sorted losses. Shared by indexDocument and
+ * the extension's yielding index, which feeds the text in chunks and sorts in slices.
+ */
+export async function readIndex(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal): Promise<Omit<DocumentIndex, 'sortedLosses'>> {
   const lines: number[] = [];
   const rows: number[] = [];
   const losses: number[] = [];
   const sums = new RowSumWatch();
-  const source = bytesSource(name, new TextEncoder().encode(text));
   let analysis: Analysis | undefined;
   let problems: Problem[] = [];
   let problemCount = 0;
@@ -117,7 +120,6 @@ export async function indexDocument(text: string, name: string, request: Analysi
       throw err;
     }
   }
-  const sorted = Float64Array.from(losses).sort().reverse();
   return {
     analysis,
     layout: analysis?.layout,
@@ -126,9 +128,14 @@ export async function indexDocument(text: string, name: string, request: Analysi
     lines: Int32Array.from(lines),
     rows: Int32Array.from(rows),
     losses: Float64Array.from(losses),
-    sortedLosses: sorted,
     ...sums.result(analysis),
   };
+}
+
+/** Reads the whole document once (bad rows skipped and reported), recording each row's loss. */
+export async function indexDocument(text: string, name: string, request: AnalysisRequest, signal?: AbortSignal): Promise<DocumentIndex> {
+  const pass = await readIndex(bytesSource(name, new TextEncoder().encode(text)), request, signal);
+  return { ...pass, sortedLosses: pass.losses.slice().sort().reverse() };
 }
 
 /** Position of the row at a 1-based line in the index, or -1 (header, blank, bad or ignored row). */

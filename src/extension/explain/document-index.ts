@@ -4,9 +4,9 @@
  * and other extensions run between chunks, and an abort stops the pass at the next chunk.
  * Free of `vscode`: unit-tested in plain Node.
  */
-import { analyze, AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../../core/analyze';
-import { RowSumWatch, type DocumentIndex } from '../../core/explain';
-import type { ByteRange, ByteSource, Problem } from '../../core/parse';
+import type { AnalysisRequest } from '../../core/analyze';
+import { readIndex, type DocumentIndex } from '../../core/explain';
+import type { ByteRange, ByteSource } from '../../core/parse';
 
 /** ~16 K characters of CSV is a few hundred rows: well under a millisecond of parsing and evaluating. */
 export const INDEX_CHUNK_CHARS = 16 * 1024;
@@ -71,7 +71,7 @@ function yieldingSource(name: string, text: string, chunkChars: number, clock: C
 }
 
 /** Sorts in decreasing order in slices (runs of 8192, then merges), yielding between them. */
-export async function sortDescending(values: readonly number[], clock: Clock, signal?: AbortSignal): Promise<Float64Array> {
+export async function sortDescending(values: ArrayLike<number>, clock: Clock, signal?: AbortSignal): Promise<Float64Array> {
   const RUN = 8192;
   const WORK = 65536;
   let a = Float64Array.from(values);
@@ -125,9 +125,6 @@ function endSlice(clock: Clock): void {
   clock.longestBlockMs = Math.max(clock.longestBlockMs, performance.now() - clock.sliceStart);
 }
 
-const SKIPPED_SUFFIX = / \(row skipped\)$/;
-const asError = (p: Problem): Problem => ({ ...p, message: p.message.replace(SKIPPED_SUFFIX, ''), severity: 'error' });
-
 /**
  * The same index as core's indexDocument (bad rows skipped and reported as errors), read in
  * yielding chunks. Rejects with the signal's reason when aborted.
@@ -140,55 +137,14 @@ export async function buildIndex(
 ): Promise<{ index: DocumentIndex; timing: IndexTiming }> {
   const t0 = performance.now();
   const clock: Clock = { longestBlockMs: 0, totalMs: 0, slices: 0, sliceStart: t0 };
-  const lines: number[] = [];
-  const rows: number[] = [];
-  const losses: number[] = [];
-  const sums = new RowSumWatch();
   const source = yieldingSource(name, text, options.chunkChars ?? INDEX_CHUNK_CHARS, clock);
-  let analysis: Analysis | undefined;
-  let problems: Problem[] = [];
-  let problemCount = 0;
-  try {
-    analysis = await analyze(source, { ...request, skipInvalid: true }, {
-      signal: options.signal,
-      onEval: (e, row, line) => {
-        if (e.ignored) return;
-        lines.push(line);
-        rows.push(row);
-        losses.push(e.loss);
-        sums.add(e, line);
-      },
-    });
-    problems = analysis.warnings.map(asError);
-    problemCount = analysis.warningCount;
-  } catch (err) {
+  const pass = await readIndex(source, request, options.signal).catch((err: unknown) => {
     options.signal?.throwIfAborted();
-    if (err instanceof AnalysisError) {
-      problems = err.problems.map(asError);
-      problemCount = err.errorCount;
-    } else if (err instanceof OptionsError) {
-      problems = [{ line: 0, message: err.message, severity: 'error' }];
-      problemCount = 1;
-    } else {
-      throw err;
-    }
-  }
+    throw err;
+  });
   options.signal?.throwIfAborted();
-  const sortedLosses = await sortDescending(losses, clock, options.signal);
+  const sortedLosses = await sortDescending(pass.losses, clock, options.signal);
   endSlice(clock);
   const timing: IndexTiming = { longestBlockMs: clock.longestBlockMs, totalMs: performance.now() - t0, slices: clock.slices };
-  return {
-    index: {
-      analysis,
-      layout: analysis?.layout,
-      problems,
-      problemCount,
-      lines: Int32Array.from(lines),
-      rows: Int32Array.from(rows),
-      losses: Float64Array.from(losses),
-      sortedLosses,
-      ...sums.result(analysis),
-    },
-    timing,
-  };
+  return { index: { ...pass, sortedLosses }, timing };
 }
