@@ -7,18 +7,8 @@ import { fileSource } from '../../src/node/file-source';
 import { estimateFile, sampleRanges, stitchedSource } from '../../src/node/sample-file';
 import { requestFor } from '../../src/extension/request';
 import { DEFAULT_CONFIG } from '../../src/extension/settings';
+import { rng } from '../../scripts/lib/rng.mjs';
 
-/** A seeded PRNG (mulberry32), so the file and therefore every figure is the same on each run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * 3 classes, rows sorted by class and getting harder down the file (as a data loader sorted by
