@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../shared/cancelled';
 import { errorOf } from '../shared/failure';
+import { workerEnding } from '../shared/worker-ending';
 import type { FileWorkerMessage, JobResult, WorkerJob } from './file-worker';
 
 export type { FileJob, JobResult, WorkerJob } from './file-worker';
@@ -19,9 +20,6 @@ export interface InWorkerOptions {
   workerScript?: string;
 }
 
-/** Grace for the worker to abort its own sub-workers before it is terminated outright. */
-const CANCEL_GRACE_MS = 2000;
-
 /** The result of a job of kind `Op`. */
 export type ResultOf<Op extends WorkerJob['op']> = Extract<JobResult, { op: Op }>;
 
@@ -32,21 +30,7 @@ export function runInWorker<Op extends WorkerJob['op']>(job: Extract<WorkerJob, 
       return;
     }
     const worker = new Worker(opts.workerScript ?? join(__dirname, 'file-worker.js'), { workerData: job });
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', cancel);
-      if (timer) clearTimeout(timer);
-      fn();
-      void worker.terminate();
-    };
-    function cancel() {
-      worker.postMessage('cancel');
-      timer = setTimeout(() => finish(() => reject(new CancelledError())), CANCEL_GRACE_MS);
-    }
-    opts.signal?.addEventListener('abort', cancel, { once: true });
+    const finish = workerEnding({ cancel: () => worker.postMessage('cancel'), terminate: () => void worker.terminate() }, opts.signal, reject);
     worker.on('message', (m: FileWorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(m.fraction);
       else if (m.type === 'done') finish(() => resolve(m.result as ResultOf<Op>));

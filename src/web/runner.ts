@@ -11,11 +11,9 @@ import type { JobRunner, ResultOf, RunJobOptions, WorkerJob } from '../extension
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { CancelledError } from '../shared/cancelled';
 import { errorOf } from '../shared/failure';
+import { workerEnding } from '../shared/worker-ending';
 import type { StreamedFile } from './fetch-source';
 import { isStreamed, pathsOf, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
-
-/** Grace for the worker to stop by itself before it is terminated outright. */
-const CANCEL_GRACE_MS = 2000;
 
 /** A buffer holding exactly the file's bytes, which can be transferred (not copied) to the worker. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -102,25 +100,12 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
 
 function inWorker(worker: Worker, request: Extract<WebWorkerRequest, { type: 'job' }>, opts: RunJobOptions): Promise<WebJobOutcome> {
   return new Promise<WebJobOutcome>((resolve, reject) => {
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', cancel);
-      if (timer) clearTimeout(timer);
-      fn();
-      worker.terminate();
-    };
-    function cancel() {
-      worker.postMessage('cancel' satisfies WebWorkerRequest);
-      timer = setTimeout(() => finish(() => reject(new CancelledError())), CANCEL_GRACE_MS);
-    }
     if (opts.signal?.aborted) {
-      finish(() => reject(new CancelledError()));
+      worker.terminate();
+      reject(new CancelledError());
       return;
     }
-    opts.signal?.addEventListener('abort', cancel, { once: true });
+    const finish = workerEnding({ cancel: () => worker.postMessage('cancel' satisfies WebWorkerRequest), terminate: () => worker.terminate() }, opts.signal, reject);
     worker.onmessage = (event: MessageEvent<WebWorkerMessage>) => {
       const m = event.data;
       if (m.type === 'progress') opts.onProgress?.(m.fraction);
