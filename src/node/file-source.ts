@@ -79,6 +79,14 @@ async function* reusedChunks(path: string, start: number, end: number, expectedE
   }
 }
 
+/**
+ * A Buffer's bytes as a plain Uint8Array view: the tokenizers then see one kind of array. Fed a
+ * Buffer by one read and a Uint8Array by the next, V8 threw away their optimised code ("wrong map").
+ */
+function plainBytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** Opens a file for the readers; `name` (default: the path) is what problems are reported against. */
 export async function fileSource(path: string, name = path): Promise<FileSource> {
   const info = await stat(path);
@@ -103,7 +111,7 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
         // createReadStream's end is inclusive.
         const stream = createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK_BYTES });
         try {
-          for await (const chunk of stream) yield chunk as Uint8Array;
+          for await (const chunk of stream) yield plainBytes(chunk as Buffer);
         } finally {
           stream.destroy();
         }
@@ -126,7 +134,7 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
       let offset = 0;
       try {
         for await (const c of gunzip) {
-          const chunk = c as Uint8Array;
+          const chunk = plainBytes(c as Buffer);
           const from = offset;
           offset += chunk.length;
           if (offset <= start) continue;

@@ -99,6 +99,19 @@ describe('CsvTokenizer', () => {
     );
   });
 
+  it('keeps the scanned numbers of plain rows and leaves those of quoted rows to the readers', () => {
+    const t = new CsvTokenizer({ delimiter: 44 });
+    const rows: number[][] = [];
+    const onRow = (r: CsvRow): void => void rows.push(Array.from(r.values.subarray(0, r.count)));
+    t.push(enc.encode('1,0.25,-3.5e2,x\r\n"2",0.5,7,y\n3,0.125,'), onRow);
+    t.end(onRow);
+    assert.deepEqual(rows, [
+      [1, 0.25, -350, Number.NaN],
+      [Number.NaN, Number.NaN, Number.NaN, Number.NaN],
+      [Number.NaN, Number.NaN, Number.NaN],
+    ]);
+  });
+
   it('places fields at 1-based character columns, counting UTF-8 characters', () => {
     const bytes = enc.encode('h\n"é",ü,abc\n');
     const t = new CsvTokenizer({ delimiter: 44 });
