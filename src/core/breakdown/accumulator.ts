@@ -99,7 +99,10 @@ export class BreakdownAccumulator {
   minLoss = Number.POSITIVE_INFINITY;
   maxLoss = Number.NEGATIVE_INFINITY;
 
-  /** Compensated sums of loss (finite ones), weight, entropy (nats) and confidence. */
+  /**
+   * Compensated sums of loss (finite ones), weight, entropy (nats) and confidence. For ce and bce
+   * only the entropy of every sample: the rest holds the samples no class takes (see addTotals).
+   */
   readonly totals = new Float64Array(8);
   /** Per class, compensated: finite loss (multilabel: the label loss), weight, true-class probability, confidence. */
   readonly classLoss: Float64Array;
@@ -157,11 +160,8 @@ export class BreakdownAccumulator {
     this.count++;
     // + 0 turns -0 (from -1 x ln 1) into 0: JSON cannot carry -0, and a state must round-trip exactly.
     const loss = e.loss + 0;
-    compensatedAdd(this.totals, WEIGHT, e.weight);
-    compensatedAdd(this.totals, CONFIDENCE, e.confidence);
     const valid = loss === loss && loss !== Number.NEGATIVE_INFINITY;
-    if (Number.isFinite(loss)) compensatedAdd(this.totals, SUM, loss);
-    else if (loss === Number.POSITIVE_INFINITY) this.infinite++;
+    if (loss === Number.POSITIVE_INFINITY) this.infinite++;
     if (valid) {
       if (loss < this.minLoss) this.minLoss = loss;
       if (loss > this.maxLoss) this.maxLoss = loss;
@@ -173,8 +173,12 @@ export class BreakdownAccumulator {
 
     // The per-kind parts are too big for V8 to inline here, so they take the SampleEval alone:
     // a double passed to (or returned from) a call that is not inlined is boxed, one allocation per row.
-    if (this.kindCode === KIND_MULTILABEL) this.addLabels(e);
-    else this.addClasses(e);
+    if (this.kindCode === KIND_MULTILABEL) {
+      this.addTotals(e, loss);
+      this.addLabels(e);
+    } else {
+      this.addClasses(e);
+    }
 
     if (valid && this.worst.admits(loss, row)) this.keep(e, loss, row, line);
   }
@@ -214,6 +218,7 @@ export class BreakdownAccumulator {
     compensatedAdd(this.totals, ENTROPY, h);
     if (!(t >= 0 && t < k && p >= 0 && p < k && t === Math.trunc(t) && p === Math.trunc(p))) {
       this.unclassified++;
+      this.addTotals(e, e.loss + 0);
       return;
     }
     const loss = e.loss;
@@ -225,6 +230,28 @@ export class BreakdownAccumulator {
     compensatedAdd(this.classConfidence, 2 * p, e.confidence);
     const cell = t * k + p;
     this.confusion[cell] = (this.confusion[cell] as number) + 1;
+  }
+
+  /**
+   * The loss, weight and confidence totals of a sample no class takes. A classified sample (ce, bce)
+   * adds them to its classes only, and the totals are summed from the classes at the end: three
+   * compensated sums fewer per row (5M binary rows: ~8% of a read).
+   */
+  private addTotals(e: SampleEval, loss: number): void {
+    compensatedAdd(this.totals, WEIGHT, e.weight);
+    compensatedAdd(this.totals, CONFIDENCE, e.confidence);
+    if (Number.isFinite(loss)) compensatedAdd(this.totals, SUM, loss);
+  }
+
+  /** A total: the `totals` slot, plus (ce, bce) the per-class sums of the classified samples. */
+  private total(slot: number, classSums: Float64Array): number {
+    if (this.kindCode === KIND_MULTILABEL) return compensatedValue(this.totals, slot);
+    const acc = this.totals.slice(slot, slot + 2);
+    for (let j = 0; j < classSums.length; j += 2) {
+      compensatedAdd(acc, 0, classSums[j] as number);
+      acc[1] = (acc[1] as number) + (classSums[j + 1] as number);
+    }
+    return compensatedValue(acc, 0);
   }
 
   private addLabels(e: SampleEval): void {
@@ -399,8 +426,8 @@ export class BreakdownAccumulator {
     const k = this.k;
     const multilabel = this.kindCode === KIND_MULTILABEL;
     const toBase = c.base === '2' ? 1 / LN2 : 1;
-    const finiteSum = compensatedValue(this.totals, SUM);
-    const weightSum = compensatedValue(this.totals, WEIGHT);
+    const finiteSum = this.total(SUM, this.classLoss);
+    const weightSum = this.total(WEIGHT, this.classWeight);
     const sum = this.invalid > 0 ? Number.NaN : this.infinite > 0 ? Number.POSITIVE_INFINITY : finiteSum;
     const mean = this.invalid > 0 ? Number.NaN : this.infinite > 0 ? Number.POSITIVE_INFINITY : finiteSum / weightSum;
     const perplexity = c.base === '2' ? 2 ** mean : Math.exp(mean);
@@ -488,7 +515,7 @@ export class BreakdownAccumulator {
       perplexity,
       accuracy: per(this.correct),
       hammingAccuracy: multilabel ? (n > 0 && k > 0 ? this.labelsCorrect / (n * k) : Number.NaN) : per(this.correct),
-      meanConfidence: per(compensatedValue(this.totals, CONFIDENCE)),
+      meanConfidence: per(this.total(CONFIDENCE, this.classConfidence)),
       meanEntropy: per(compensatedValue(this.totals, ENTROPY)) * toBase,
       minLoss: valid ? this.minLoss : Number.NaN,
       maxLoss: valid ? this.maxLoss : Number.NaN,

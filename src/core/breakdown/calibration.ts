@@ -67,7 +67,8 @@ export function calibrationAdd(counts: Float64Array, sums: Float64Array, edges: 
   const m = calibrationBin(c, edges);
   counts[m] = (counts[m] as number) + 1;
   compensatedAdd(sums, 4 * m, c);
-  compensatedAdd(sums, 4 * m + 2, outcome);
+  // Adding 0 leaves a compensated sum as it is: wrong predictions (ce) and y = 0 (bce) skip it.
+  if (outcome !== 0) compensatedAdd(sums, 4 * m + 2, outcome);
 }
 
 export function calibrationReport(

@@ -141,7 +141,7 @@ export interface Breakdown {
   worst: WorstSample[];
 }
 
-export const STATE_FORMAT = 'loss-lens.breakdown/1';
+export const STATE_FORMAT = 'loss-lens.breakdown/2';
 
 /**
  * What toJSON() returns: plain arrays and numbers, safe for structured clone and for JSON.
