@@ -103,8 +103,12 @@ export class EvaluatorImpl implements Evaluator {
     return this.run(sample, out, false);
   }
 
+  /**
+   * One sample through the kind's own path. Each path ends in `finish` on its own: with one loss
+   * variable for every kind, V8 merged the binary path's unboxed double with the categorical
+   * call's boxed result and so boxed every binary loss, a heap number per row.
+   */
   run(sample: Sample, out: SampleEval, record: boolean): SampleEval {
-    const r = this.r;
     const pred = sample.prediction;
     if (pred.length !== this.width) {
       throw new RangeError(`prediction has ${pred.length} values, expected ${this.width}`);
@@ -114,104 +118,114 @@ export class EvaluatorImpl implements Evaluator {
     out.ignored = false;
     out.entropy = Number.NaN;
     this.hardLabel = -1;
-    let loss: number;
-    let denominator = sw;
-    switch (r.kind) {
-      case 'bce': {
-        const t = sample.target;
-        const y = typeof t === 'number' ? t : t.length === 1 ? (t[0] as number) : Number.NaN;
-        if (r.ignoreIndex !== null && y === r.ignoreIndex) return this.ignore(out, pred, -1);
-        if (!(y >= 0 && y <= 1)) throw new RangeError(`bce target must be in [0, 1], got ${String(t)}`);
-        out.targets[0] = y;
-        loss =
-          r.plainBinary && !record
-            ? plainBinaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch)
-            : binaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch, record);
-        out.entropy = this.scratch.entropy;
-        const p = out.probs[0] as number;
-        out.trueClass = y >= 0.5 ? 1 : 0;
-        out.predictedClass = p >= 0.5 ? 1 : 0;
-        out.confidence = p >= 0.5 ? p : 1 - p;
-        break;
-      }
-      case 'multilabel': {
-        const t = sample.target;
-        const L = this.width;
-        if (typeof t === 'number' || t.length !== L) {
-          throw new RangeError(`multilabel target must have ${L} values`);
-        }
-        let sum = 0;
-        let confidence = 0;
-        for (let l = 0; l < L; l++) {
-          const y = t[l] as number;
-          if (!(y >= 0 && y <= 1)) throw new RangeError(`multilabel target ${l} must be in [0, 1], got ${y}`);
-          out.targets[l] = y;
-          const ll = binaryLoss(pred[l] as number, y, l, r, out.probs, this.scratch, record);
-          out.labelLosses[l] = ll;
-          sum += ll;
-          const p = out.probs[l] as number;
-          confidence += p >= 0.5 ? p : 1 - p;
-        }
-        loss = sum / L;
-        out.trueClass = -1;
-        out.predictedClass = -1;
-        out.confidence = confidence / L;
-        break;
-      }
-      case 'ce': {
-        const t = sample.target;
-        const K = this.width;
-        const targets = out.targets;
-        let hard = -1;
-        if (typeof t === 'number') {
-          if (r.ignoreIndex !== null && t === r.ignoreIndex) {
-            return this.ignore(out, pred, Number.isInteger(t) && t >= 0 && t < K ? t : -1);
-          }
-          if (!(Number.isInteger(t) && t >= 0 && t < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${t}`);
-          for (let k = 0; k < K; k++) targets[k] = 0;
-          targets[t] = 1;
-          hard = t;
-          out.trueClass = t;
-        } else {
-          if (t.length !== K) throw new RangeError(`target has ${t.length} values, expected ${K}`);
-          let ones = 0;
-          let nonzero = 0;
-          let one = -1;
-          for (let k = 0; k < K; k++) {
-            const v = t[k] as number;
-            targets[k] = v;
-            if (v !== 0) nonzero++;
-            if (v === 1) {
-              ones++;
-              one = k;
-            }
-          }
-          if (ones === 1 && nonzero === 1) hard = one;
-          out.trueClass = argmax(targets, K);
-        }
-        this.hardLabel = hard;
-        loss = categoricalLoss(pred, targets, hard, r, out.probs, this.scratch, record);
-        out.entropy = this.scratch.entropy;
-        const predicted = argmax(out.probs, K);
-        out.predictedClass = predicted;
-        out.confidence = out.probs[predicted] as number;
-        if (hard >= 0 && r.classWeights !== null) denominator = (r.classWeights[hard] as number) * sw;
-        break;
-      }
+    const kind = this.r.kind;
+    if (kind === 'bce') return this.runBinary(sample, pred, sw, out, record);
+    if (kind === 'multilabel') return this.runMultilabel(sample, pred, sw, out, record);
+    return this.runCategorical(sample, pred, sw, out, record);
+  }
+
+  private runBinary(sample: Sample, pred: ArrayLike<number>, sw: number, out: SampleEval, record: boolean): SampleEval {
+    const r = this.r;
+    const t = sample.target;
+    const y = typeof t === 'number' ? t : t.length === 1 ? (t[0] as number) : Number.NaN;
+    if (r.ignoreIndex !== null && y === r.ignoreIndex) return this.ignore(out, pred, -1);
+    if (!(y >= 0 && y <= 1)) throw new RangeError(`bce target must be in [0, 1], got ${String(t)}`);
+    out.targets[0] = y;
+    const loss =
+      r.plainBinary && !record
+        ? plainBinaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch)
+        : binaryLoss(pred[0] as number, y, 0, r, out.probs, this.scratch, record);
+    out.entropy = this.scratch.entropy;
+    const p = out.probs[0] as number;
+    out.trueClass = y >= 0.5 ? 1 : 0;
+    out.predictedClass = p >= 0.5 ? 1 : 0;
+    out.confidence = p >= 0.5 ? p : 1 - p;
+    return this.finish(out, loss, sw, sw);
+  }
+
+  private runMultilabel(sample: Sample, pred: ArrayLike<number>, sw: number, out: SampleEval, record: boolean): SampleEval {
+    const r = this.r;
+    const t = sample.target;
+    const L = this.width;
+    if (typeof t === 'number' || t.length !== L) {
+      throw new RangeError(`multilabel target must have ${L} values`);
     }
-    this.kernelLoss = loss;
-    // A zero sample weight removes the sample even where its loss is infinite.
-    const weighted = sw === 1 ? loss : sw === 0 ? 0 : loss * sw;
-    this.weightedLoss = weighted;
-    out.loss = r.bits ? weighted / Math.LN2 : weighted;
-    out.weight = denominator;
-    if (r.kind === 'multilabel' && (sw !== 1 || r.bits)) {
+    let sum = 0;
+    let confidence = 0;
+    for (let l = 0; l < L; l++) {
+      const y = t[l] as number;
+      if (!(y >= 0 && y <= 1)) throw new RangeError(`multilabel target ${l} must be in [0, 1], got ${y}`);
+      out.targets[l] = y;
+      const ll = binaryLoss(pred[l] as number, y, l, r, out.probs, this.scratch, record);
+      out.labelLosses[l] = ll;
+      sum += ll;
+      const p = out.probs[l] as number;
+      confidence += p >= 0.5 ? p : 1 - p;
+    }
+    out.trueClass = -1;
+    out.predictedClass = -1;
+    out.confidence = confidence / L;
+    this.finish(out, sum / L, sw, sw);
+    if (sw !== 1 || r.bits) {
       const labelLosses = out.labelLosses;
-      for (let l = 0; l < this.width; l++) {
+      for (let l = 0; l < L; l++) {
         const v = sw === 0 ? 0 : (labelLosses[l] as number) * sw;
         labelLosses[l] = r.bits ? v / Math.LN2 : v;
       }
     }
+    return out;
+  }
+
+  private runCategorical(sample: Sample, pred: ArrayLike<number>, sw: number, out: SampleEval, record: boolean): SampleEval {
+    const r = this.r;
+    const t = sample.target;
+    const K = this.width;
+    const targets = out.targets;
+    let hard = -1;
+    if (typeof t === 'number') {
+      if (r.ignoreIndex !== null && t === r.ignoreIndex) {
+        return this.ignore(out, pred, Number.isInteger(t) && t >= 0 && t < K ? t : -1);
+      }
+      if (!(Number.isInteger(t) && t >= 0 && t < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${t}`);
+      for (let k = 0; k < K; k++) targets[k] = 0;
+      targets[t] = 1;
+      hard = t;
+      out.trueClass = t;
+    } else {
+      if (t.length !== K) throw new RangeError(`target has ${t.length} values, expected ${K}`);
+      let ones = 0;
+      let nonzero = 0;
+      let one = -1;
+      for (let k = 0; k < K; k++) {
+        const v = t[k] as number;
+        targets[k] = v;
+        if (v !== 0) nonzero++;
+        if (v === 1) {
+          ones++;
+          one = k;
+        }
+      }
+      if (ones === 1 && nonzero === 1) hard = one;
+      out.trueClass = argmax(targets, K);
+    }
+    this.hardLabel = hard;
+    const loss = categoricalLoss(pred, targets, hard, r, out.probs, this.scratch, record);
+    out.entropy = this.scratch.entropy;
+    const predicted = argmax(out.probs, K);
+    out.predictedClass = predicted;
+    out.confidence = out.probs[predicted] as number;
+    const denominator = hard >= 0 && r.classWeights !== null ? (r.classWeights[hard] as number) * sw : sw;
+    return this.finish(out, loss, sw, denominator);
+  }
+
+  /** The sample weight, the log base and the mean's denominator. */
+  private finish(out: SampleEval, loss: number, sw: number, denominator: number): SampleEval {
+    this.kernelLoss = loss;
+    // A zero sample weight removes the sample even where its loss is infinite.
+    const weighted = sw === 1 ? loss : sw === 0 ? 0 : loss * sw;
+    this.weightedLoss = weighted;
+    out.loss = this.r.bits ? weighted / Math.LN2 : weighted;
+    out.weight = denominator;
     return out;
   }
 

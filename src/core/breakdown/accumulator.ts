@@ -199,14 +199,15 @@ export class BreakdownAccumulator {
     let trueProb: number;
     if (isBinary) {
       const p1 = probs[0] as number;
-      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, p1, e.targets[0] as number);
+      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, 0, e.targets[0] as number);
       if (!known) {
         if (p1 > 0) h -= p1 * Math.log(p1);
         if (p1 < 1) h -= (1 - p1) * Math.log(1 - p1);
       }
       trueProb = t === 1 ? p1 : 1 - p1;
     } else {
-      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, e.confidence, right ? 1 : 0);
+      // The confidence is the predicted class's probability.
+      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, p, right ? 1 : 0);
       if (!known) {
         for (let j = 0; j < k; j++) {
           const q = probs[j] as number;
@@ -284,7 +285,7 @@ export class BreakdownAccumulator {
         if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, ll + 0);
         else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
       }
-      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, q, y);
+      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, l, y);
       if (q > 0) h -= q * Math.log(q);
       if (q < 1) h -= (1 - q) * Math.log(1 - q);
     }

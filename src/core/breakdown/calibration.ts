@@ -60,10 +60,15 @@ export function calibrationBin(c: number, edges: Float64Array): number {
 }
 
 /**
- * Flat storage: counts[m], and compensated sums of confidence and outcome per bin,
- * sums[4m..4m+1] (confidence) and sums[4m+2..4m+3] (outcome).
+ * Bins probs[at] against the outcome. Flat storage: counts[m], and compensated sums of confidence
+ * and outcome per bin, sums[4m..4m+1] (confidence) and sums[4m+2..4m+3] (outcome).
+ *
+ * The probability comes as an array and an index, not as a number: where V8 does not inline this
+ * call (the accumulator's per-row methods are past its inlining budget), a double argument is boxed,
+ * a heap number per row; an index is not, nor an outcome of 0 or 1.
  */
-export function calibrationAdd(counts: Float64Array, sums: Float64Array, edges: Float64Array, c: number, outcome: number): void {
+export function calibrationAdd(counts: Float64Array, sums: Float64Array, edges: Float64Array, probs: Float64Array, at: number, outcome: number): void {
+  const c = probs[at] as number;
   const m = calibrationBin(c, edges);
   counts[m] = (counts[m] as number) + 1;
   compensatedAdd(sums, 4 * m, c);
