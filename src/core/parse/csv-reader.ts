@@ -245,11 +245,15 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
         const ci = predIdx[k]!;
         let v = values[ci]!;
         if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
-        if (v !== v || v === Infinity || v === -Infinity) {
-          const text = fieldText(row, ci);
-          return bad(row, ci, v !== v ? notANumberMessage(text, `column ${header[ci]}`) : finiteMessage(v, `column ${header[ci]}`)!);
+        // One test on the usual path (a probability in [0, 1], or a finite logit: NaN fails both);
+        // which message, only when it fails.
+        if (probs ? !(v >= 0 && v <= 1) : !(v - v === 0)) {
+          if (v !== v || v === Infinity || v === -Infinity) {
+            const text = fieldText(row, ci);
+            return bad(row, ci, v !== v ? notANumberMessage(text, `column ${header[ci]}`) : finiteMessage(v, `column ${header[ci]}`)!);
+          }
+          return bad(row, ci, filler.prediction(v, k)!);
         }
-        if (probs && (v < 0 || v > 1)) return bad(row, ci, filler.prediction(v, k)!);
         pred[k] = v;
       }
     } else {
