@@ -554,12 +554,16 @@ export function sniffDelimiter(head: string, name = ''): { delimiter: string; ev
   const lines = head.split('\n').slice(0, 21);
   if (lines.length > 1 && !head.endsWith('\n')) lines.pop(); // last line may be cut
   const candidates = [',', '\t', ';'];
+  // By UTF-16 code unit rather than `for...of` (code points): the delimiters and the quote are ASCII,
+  // and on 7 KB lines (1000 columns) the string iterator took ~15% of layout inference in a profile.
   const count = (line: string, d: string): number => {
+    const dc = d.charCodeAt(0);
     let k = 0;
     let inQuotes = false;
-    for (const ch of line) {
-      if (ch === '"') inQuotes = !inQuotes;
-      else if (ch === d && !inQuotes) k++;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === QUOTE) inQuotes = !inQuotes;
+      else if (c === dc && !inQuotes) k++;
     }
     return k;
   };
