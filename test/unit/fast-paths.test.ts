@@ -229,7 +229,20 @@ describe('fast paths: report JSON without a replacer', () => {
     const report = reportJson(await analyze(bytesSource('r.csv', rows.join('\n') + '\n'), request));
     assert.equal(report.mean, Infinity);
     assert.deepEqual(report.confusion, [[1, 0, 0], [0, 0, 2], [0, 0, 1]]);
-    assert.equal(stringifyReport(report), reference(report));
+    // The same text but for the confusion matrix, written one row per line.
+    const text = stringifyReport(report);
+    assert.equal(text.replace('"confusion": [\n    [1,0,0],\n    [0,0,2],\n    [0,0,1]\n  ]', '"confusion": null'), reference({ ...report, confusion: null }));
+    assert.equal(stringifyReport(report, 0), reference(report, 0));
+  });
+
+  it('writes a report\'s matrix by rows at any depth, whatever the strings around it hold', async () => {
+    const rows = ['label,p', '1,0.9', '0,0.2', '1,0.4', '0,0.1', '1,0.8'];
+    const request = { loss: { ...DEFAULT_OPTIONS, preset: 'none' as const }, overrides: {}, skipInvalid: false, topK: 3, calibrationBins: 10 };
+    const report = reportJson(await analyze(bytesSource('b.csv', rows.join('\n') + '\n'), request));
+    const nested = { a: [{ report }], b: 'a "quoted" \u0000matrix 0 look-alike' };
+    const text = stringifyReport(nested, 4);
+    assert.deepEqual(JSON.parse(text), JSON.parse(reference(nested, 4)));
+    assert.match(text, /\n {16}"confusion": \[\n {20}\[2,0\],\n {20}\[1,2\]\n {16}\]/);
   });
 });
 
