@@ -3,6 +3,7 @@
  * breakdown. Runs over the whole content or over one byte range (a worker's share); the parts are
  * merged by `mergeParts`. Pure: the byte source comes from the caller (Node file, browser, memory).
  */
+import { EvalBatch, RowBatch } from './batch';
 import { createAccumulator, type AccumulatorState, type Breakdown, type BreakdownAccumulator, type BreakdownConfig, type TopKState } from './breakdown';
 import { createEvaluator, type Evaluator } from './losses';
 import { readLayout, readSamples } from './parse';
@@ -135,6 +136,18 @@ function pieceReader(source: ByteSource, layout: Layout, request: AnalysisReques
         acc.add(out, row, line);
       };
   const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout };
+  if (onEval === undefined && layout.kind !== 'multilabel') {
+    const rows = new RowBatch(evaluator.width);
+    const evals = new EvalBatch(rows.capacity);
+    base.batch = {
+      batch: rows,
+      flush: () => {
+        evaluator.evaluateBatch(rows, evals);
+        acc.addBatch(evals);
+        rows.size = 0;
+      },
+    };
+  }
   return {
     acc,
     read: (range: ByteRange | undefined, onProgress = opts.onProgress) =>

@@ -10,6 +10,7 @@
  */
 
 import { LN2 } from '../math';
+import { EvalBatch, setEvalRow } from '../batch';
 import type { LossKind, SampleEval } from '../types';
 import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
 import { allOneVsRest, averages, prf, type OneVsRest } from './confusion';
@@ -126,6 +127,8 @@ export class BreakdownAccumulator {
   private readonly kindCode: number;
   private readonly calibration: Float64Array;
   private readonly binner: HistogramBinner;
+  /** add's batch of one (ce, bce). */
+  private readonly one = new EvalBatch(1);
 
   constructor(config: BreakdownConfig) {
     this.config = resolveBreakdownConfig(config);
@@ -153,6 +156,13 @@ export class BreakdownAccumulator {
    * `line` the 1-based line in the file (reported with the worst samples).
    */
   add(e: SampleEval, row: number, line: number): void {
+    if (this.kindCode !== KIND_MULTILABEL) {
+      // ce and bce go through addBatch, as a batch of one: one code path for both.
+      setEvalRow(this.one, 0, e, this.kindCode === KIND_BCE, row, line);
+      this.one.size = 1;
+      this.addBatch(this.one);
+      return;
+    }
     if (e.ignored) {
       this.ignored++;
       return;
@@ -160,83 +170,125 @@ export class BreakdownAccumulator {
     this.count++;
     // + 0 turns -0 (from -1 x ln 1) into 0: JSON cannot carry -0, and a state must round-trip exactly.
     const loss = e.loss + 0;
-    const valid = loss === loss && loss !== Number.NEGATIVE_INFINITY;
+    const valid = this.addLoss(loss);
+    this.addTotals(e, loss);
+    this.addLabels(e);
+    if (valid && this.worst.admits(loss, row)) this.keep(e, loss, row, line);
+  }
+
+  /** Counts a sample's loss (not NaN or -Infinity: valid) in the min, max and histogram; false for an invalid one. */
+  private addLoss(loss: number): boolean {
     if (loss === Number.POSITIVE_INFINITY) this.infinite++;
-    if (valid) {
+    if (loss === loss && loss !== Number.NEGATIVE_INFINITY) {
       if (loss < this.minLoss) this.minLoss = loss;
       if (loss > this.maxLoss) this.maxLoss = loss;
       const slot = this.binner.slot(loss);
       this.histogram[slot] = (this.histogram[slot] as number) + 1;
-    } else {
-      this.invalid++;
+      return true;
     }
-
-    // The per-kind parts are too big for V8 to inline here, so they take the SampleEval alone:
-    // a double passed to (or returned from) a call that is not inlined is boxed, one allocation per row.
-    if (this.kindCode === KIND_MULTILABEL) {
-      this.addTotals(e, loss);
-      this.addLabels(e);
-    } else {
-      this.addClasses(e);
-    }
-
-    if (valid && this.worst.admits(loss, row)) this.keep(e, loss, row, line);
-  }
-
-  /** ce and bce. One flat method: V8 inlines its few small callees only while its budget lasts. */
-  private addClasses(e: SampleEval): void {
-    const k = this.k;
-    const t = e.trueClass;
-    const p = e.predictedClass;
-    const probs = e.probs;
-    const isBinary = this.kindCode === KIND_BCE;
-    const right = t === p;
-    if (right) this.correct++;
-    // The evaluator's entropy when it had one (from logits, or a binary p's own logs), else the logs here.
-    const given = e.entropy;
-    const known = given !== undefined && given === given;
-    let h = known ? given : 0;
-    let trueProb: number;
-    if (isBinary) {
-      const p1 = probs[0] as number;
-      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, 0, e.targets[0] as number);
-      if (!known) {
-        if (p1 > 0) h -= p1 * Math.log(p1);
-        if (p1 < 1) h -= (1 - p1) * Math.log(1 - p1);
-      }
-      trueProb = t === 1 ? p1 : 1 - p1;
-    } else {
-      // The confidence is the predicted class's probability.
-      calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, p, right ? 1 : 0);
-      if (!known) {
-        for (let j = 0; j < k; j++) {
-          const q = probs[j] as number;
-          if (q > 0) h -= q * Math.log(q);
-        }
-      }
-      trueProb = probs[t] as number;
-    }
-    compensatedAdd(this.totals, ENTROPY, h);
-    if (!(t >= 0 && t < k && p >= 0 && p < k && t === Math.trunc(t) && p === Math.trunc(p))) {
-      this.unclassified++;
-      this.addTotals(e, e.loss + 0);
-      return;
-    }
-    const loss = e.loss;
-    this.support[t] = (this.support[t] as number) + 1;
-    if (Number.isFinite(loss)) compensatedAdd(this.classLoss, 2 * t, loss + 0);
-    else if (loss === Number.POSITIVE_INFINITY) this.classInfinite[t] = (this.classInfinite[t] as number) + 1;
-    compensatedAdd(this.classWeight, 2 * t, e.weight);
-    compensatedAdd(this.classTrueProb, 2 * t, trueProb);
-    compensatedAdd(this.classConfidence, 2 * p, e.confidence);
-    const cell = t * k + p;
-    this.confusion[cell] = (this.confusion[cell] as number) + 1;
+    this.invalid++;
+    return false;
   }
 
   /**
-   * The loss, weight and confidence totals of a sample no class takes. A classified sample (ce, bce)
-   * adds them to its classes only, and the totals are summed from the classes at the end: three
-   * compensated sums fewer per row (5M binary rows: ~8% of a read).
+   * Takes evaluated ce or bce samples in bulk (the evaluator's evaluateBatch, or add's batch of one).
+   * One pass per part of the state, each a small loop with its arrays in locals; every sum still
+   * takes the rows in file order, so the result is that of adding them one by one.
+   */
+  addBatch(b: EvalBatch): void {
+    if (this.kindCode === KIND_MULTILABEL) throw new Error('multilabel samples are added one by one');
+    const n = b.size;
+    const ignored = b.ignored;
+    const losses = b.loss;
+    let taken = 0;
+    for (let i = 0; i < n; i++) {
+      if (ignored[i] !== 0) continue;
+      taken++;
+      // + 0 turns -0 (from -1 x ln 1) into 0: JSON cannot carry -0, and a state must round-trip exactly.
+      this.addLoss((losses[i] as number) + 0);
+    }
+    this.count += taken;
+    this.ignored += n - taken;
+    this.addCalibration(b);
+    this.addClasses(b);
+    const worst = this.worst;
+    for (let i = 0; i < n; i++) {
+      const loss = (losses[i] as number) + 0;
+      if (ignored[i] !== 0 || loss !== loss || loss === Number.NEGATIVE_INFINITY) continue;
+      const row = b.rows[i] as number;
+      if (worst.admits(loss, row)) {
+        worst.place(loss, row, b.lines[i] as number, b.weight[i] as number, b.confidence[i] as number, b.trueProb[i] as number, b.trueClass[i] as number, b.predictedClass[i] as number, -1);
+      }
+    }
+  }
+
+  private addCalibration(b: EvalBatch): void {
+    const counts = this.calibrationCounts;
+    const sums = this.calibrationSums;
+    const edges = this.calibration;
+    const ignored = b.ignored;
+    const probs = b.calProb;
+    const outcomes = b.calOutcome;
+    const entropy = this.totals;
+    for (let i = 0; i < b.size; i++) {
+      if (ignored[i] !== 0) continue;
+      calibrationAdd(counts, sums, edges, probs, i, outcomes[i] as number);
+      compensatedAdd(entropy, ENTROPY, b.entropy[i] as number);
+    }
+  }
+
+  private addClasses(b: EvalBatch): void {
+    const k = this.k;
+    const ignored = b.ignored;
+    const losses = b.loss;
+    const trueClass = b.trueClass;
+    const predictedClass = b.predictedClass;
+    const weight = b.weight;
+    const trueProb = b.trueProb;
+    const confidence = b.confidence;
+    const support = this.support;
+    const classLoss = this.classLoss;
+    const classInfinite = this.classInfinite;
+    const classWeight = this.classWeight;
+    const classTrueProb = this.classTrueProb;
+    const classConfidence = this.classConfidence;
+    const confusion = this.confusion;
+    let correct = 0;
+    for (let i = 0; i < b.size; i++) {
+      if (ignored[i] !== 0) continue;
+      const t = trueClass[i] as number;
+      const p = predictedClass[i] as number;
+      if (t === p) correct++;
+      if (!(t >= 0 && t < k && p >= 0 && p < k)) {
+        this.addUnclassified(b, i);
+        continue;
+      }
+      const loss = (losses[i] as number) + 0;
+      support[t] = (support[t] as number) + 1;
+      if (Number.isFinite(loss)) compensatedAdd(classLoss, 2 * t, loss);
+      else if (loss === Number.POSITIVE_INFINITY) classInfinite[t] = (classInfinite[t] as number) + 1;
+      compensatedAdd(classWeight, 2 * t, weight[i] as number);
+      compensatedAdd(classTrueProb, 2 * t, trueProb[i] as number);
+      compensatedAdd(classConfidence, 2 * p, confidence[i] as number);
+      const cell = t * k + p;
+      confusion[cell] = (confusion[cell] as number) + 1;
+    }
+    this.correct += correct;
+  }
+
+  /** A sample no class takes (a class out of range): its totals are kept apart (see total). */
+  private addUnclassified(b: EvalBatch, i: number): void {
+    this.unclassified++;
+    const loss = (b.loss[i] as number) + 0;
+    compensatedAdd(this.totals, WEIGHT, b.weight[i] as number);
+    compensatedAdd(this.totals, CONFIDENCE, b.confidence[i] as number);
+    if (Number.isFinite(loss)) compensatedAdd(this.totals, SUM, loss);
+  }
+
+  /**
+   * Multilabel: the loss, weight and confidence totals. A classified ce / bce sample adds them to its
+   * classes only, and the totals are summed from the classes at the end: three compensated sums
+   * fewer per row (5M binary rows: ~8% of a read).
    */
   private addTotals(e: SampleEval, loss: number): void {
     compensatedAdd(this.totals, WEIGHT, e.weight);
@@ -293,31 +345,23 @@ export class BreakdownAccumulator {
     compensatedAdd(this.totals, ENTROPY, labels > 0 ? h / labels : 0);
   }
 
-  /** Copies what the worst-k list shows; runs only for the samples that enter it. */
+  /** Multilabel: copies what the worst-k list shows; runs only for the samples that enter it. */
   private keep(e: SampleEval, loss: number, row: number, line: number): void {
     let trueProb = Number.NaN;
     let worstLabel = -1;
-    const t = e.trueClass;
-    if (this.kindCode === KIND_MULTILABEL) {
-      let worstLoss = Number.NEGATIVE_INFINITY;
-      for (let l = 0; l < e.labelLosses.length; l++) {
-        const ll = e.labelLosses[l] as number;
-        if (ll > worstLoss) {
-          worstLoss = ll;
-          worstLabel = l;
-        }
+    let worstLoss = Number.NEGATIVE_INFINITY;
+    for (let l = 0; l < e.labelLosses.length; l++) {
+      const ll = e.labelLosses[l] as number;
+      if (ll > worstLoss) {
+        worstLoss = ll;
+        worstLabel = l;
       }
-      if (worstLabel >= 0) {
-        const q = e.probs[worstLabel] as number;
-        trueProb = (e.targets[worstLabel] as number) >= 0.5 ? q : 1 - q;
-      }
-    } else if (this.kindCode === KIND_BCE) {
-      const q = e.probs[0] as number;
-      trueProb = t === 1 ? q : t === 0 ? 1 - q : Number.NaN;
-    } else if (t >= 0 && t < this.k) {
-      trueProb = e.probs[t] as number;
     }
-    this.worst.place(loss, row, line, e.weight, e.confidence, trueProb, t, e.predictedClass, worstLabel);
+    if (worstLabel >= 0) {
+      const q = e.probs[worstLabel] as number;
+      trueProb = (e.targets[worstLabel] as number) >= 0.5 ? q : 1 - q;
+    }
+    this.worst.place(loss, row, line, e.weight, e.confidence, trueProb, e.trueClass, e.predictedClass, worstLabel);
   }
 
   /** Adds another accumulator (or its toJSON state) of the same configuration into this one. */

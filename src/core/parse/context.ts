@@ -3,6 +3,7 @@
  */
 import { ProblemLog } from './problems';
 import type { Layout, ReadOptions, ReadResult, RowFields, SampleHandler } from './types';
+import type { BatchSink } from '../batch';
 import type { Sample } from '../types';
 
 /** Signals a problem that ends the read (thrown inside a reader, caught by readSamples). */
@@ -36,6 +37,7 @@ export class ReadContext {
     private readonly onSample: SampleHandler,
   ) {
     this.limitRows = opts.limitRows ?? Number.POSITIVE_INFINITY;
+    this.batch = opts.batch;
   }
 
   /** The row cap is reached: readers stop. */
@@ -54,10 +56,21 @@ export class ReadContext {
     }
   }
 
+  /** Where a reader may write numeric rows in bulk instead of delivering them (ReadOptions.batch). */
+  readonly batch: BatchSink | undefined;
+
   deliver(sample: Sample, row: number, line: number, fields: RowFields): void {
     if (this.failed) return;
+    // Rows already batched come first: the consumer sees rows in file order.
+    this.flushBatch();
     this.valid++;
     this.onSample(sample, row, line, fields);
+  }
+
+  /** Hands the batched rows on (at the end of a read, and before a row delivered on its own). */
+  flushBatch(): void {
+    const b = this.batch;
+    if (b !== undefined && b.batch.size > 0) b.flush();
   }
 
   progress(bytes: number): void {

