@@ -11,6 +11,8 @@ import { createAccumulator } from '../../src/core/breakdown';
 import { createEvaluator } from '../../src/core/losses';
 import { bytesSource } from '../../src/core/parse/memory-source';
 import { CsvTokenizer, type CsvRow } from '../../src/core/parse/csv';
+import { readSamples, splitRanges } from '../../src/core/parse/read';
+import type { Layout, ReadOptions, ReadResult } from '../../src/core/parse/types';
 import { DEFAULT_OPTIONS, PRESET_NAMES, type LossOptions } from '../../src/core/types';
 
 const probability = fc.double({ min: 0, max: 1, noNaN: true });
@@ -177,6 +179,66 @@ describe('batched CSV reads', () => {
     }
     const [batched, single] = await bothReads(lines.join('\r\n'));
     assert.deepEqual(batched, single);
+  });
+});
+
+/** Every row a read takes, as [row, line, label, ...predictions], and its result without the layout. */
+async function rowsRead(bytes: Uint8Array, chunk: number, batched: boolean, opts: ReadOptions): Promise<[number[][], Omit<ReadResult, 'layout'>]> {
+  const rows: number[][] = [];
+  let batch: RowBatch | undefined;
+  if (batched) {
+    const width = opts.layout!.numClasses;
+    const b = new RowBatch(width);
+    batch = b;
+    opts = {
+      ...opts,
+      batch: {
+        batch: b,
+        flush: () => {
+          for (let i = 0; i < b.size; i++) rows.push([b.rows[i]!, b.lines[i]!, b.labels[i]!, ...b.preds.subarray(i * width, (i + 1) * width)]);
+          b.size = 0;
+        },
+      },
+    };
+  }
+  const r = await readSamples(bytesSource('t.csv', bytes, chunk), opts, (s, row, line) => {
+    assert.equal(batch?.size ?? 0, 0, 'rows batched before this one were flushed first');
+    rows.push([row, line, s.target as number, ...Array.from(s.prediction)]);
+  });
+  const { layout: _layout, ...rest } = r;
+  return [rows, rest];
+}
+
+describe('batched CSV rows: the tokenizer\'s numeric path', () => {
+  // Rows a plain numeric path takes, and rows it must leave to the usual one (bad, quoted, odd).
+  const good = fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 1000 }), fc.nat({ max: 1000 })).map(([y, a, b]) => {
+    const p = a / 1000;
+    return `${y},${p},${(b / 1000).toFixed(b % 7)},id${a}`;
+  });
+  const odd = fc.constantFrom(
+    '', '1,0.5,0.25', '"1",0.5,0.5,x', '1,"0.5",0.5,x', '1,1.5,0.5,x', '3,0.5,0.5,x', '1.5,0.5,0.5,x', '1,abc,0.5,x', '1,0.5,0.5,"a,b"',
+    '1,0.5,0.5,x,extra', '1,5e-1,2.5E-1,x', '1,-0.0,0.5,x', '1, 0.5,0.5,x', '1,0.5 ,0.5,x', '0,0.12345678901234567,0.5,x', 'true,0.5,0.5,x',
+  );
+  const file = fc
+    .tuple(fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: odd }), { minLength: 1, maxLength: 60 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+    .map(([rows, eol, lastEol]) => 'label,p_a,p_b,id' + eol + rows.join(eol) + (lastEol ? eol : ''));
+
+  it('takes the rows, lines, labels and problems the usual path takes, whole and in byte ranges, at any chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(file, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 4 }), async (text, chunk, parts) => {
+        const bytes = new TextEncoder().encode(text);
+        const first = await readSamples(bytesSource('t.csv', bytes), { overrides: { labelColumn: 'label', predColumns: ['p_a', 'p_b'] }, skipInvalid: true, limitRows: 1 }, () => {});
+        const layout: Layout = { ...first.layout, kind: 'ce', numClasses: 2, labelEncoding: 'index', classNames: ['a', 'b'] };
+        for (const range of parts === 1 ? [undefined] : splitRanges(bytes.length, parts)) {
+          const opts: ReadOptions = { layout, skipInvalid: true, range, firstLine: range && range.start > 0 ? 1 : undefined };
+          const [plainRows, plainResult] = await rowsRead(bytes, chunk, false, opts);
+          const [batchedRows, batchedResult] = await rowsRead(bytes, chunk, true, opts);
+          assert.deepEqual(batchedRows, plainRows);
+          assert.deepEqual(batchedResult, plainResult);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -4,11 +4,15 @@
  */
 import { concatBytes } from './bytes';
 import { cellNumber, cellVector, inferLayout, LayoutError, namesList, type Cell } from './layout';
-import { DEFAULT_MAX_ROW_BYTES, CsvTokenizer, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter, type CsvRow } from './csv';
+import {
+  DEFAULT_MAX_ROW_BYTES, CsvTokenizer, LABEL_COLUMN, TEXT_COLUMN, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter,
+  type CsvRow, type NumericRows,
+} from './csv';
 import { FatalRead, type ReadContext } from './context';
 import { parseFloatBytes } from './float';
 import { sizeText } from './problems';
 import { finiteMessage, notANumberMessage, SampleFiller } from './sample-filler';
+import type { BatchSink } from '../batch';
 import type { ByteSource, FileFormat, Layout, RowFields } from './types';
 
 const DEFAULT_SAMPLE_ROWS = 256;
@@ -76,7 +80,10 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       stopped = true;
     } else {
       processRow = process;
-      if (ctx.limitRows === Number.POSITIVE_INFINITY) handler = process;
+      if (ctx.limitRows === Number.POSITIVE_INFINITY) {
+        handler = process;
+        tokenizer!.numeric = numericRows(layout, header!, ctx);
+      }
       for (const r of held) process(r);
     }
     held.length = 0;
@@ -204,6 +211,34 @@ function rowCells(row: CsvRow): Cell[] {
   return cells;
 }
 
+/**
+ * The tokenizer's fast path for this layout when rows are batched (the same conditions as the row
+ * processor's batch): each column's role, and the checks that keep a row on that path.
+ */
+function numericRows(layout: Layout, header: string[], ctx: ReadContext): NumericRows | undefined {
+  const sink = ctx.batch;
+  if (sink === undefined || !batchable(layout, sink)) return undefined;
+  const roles = new Int32Array(header.length).fill(TEXT_COLUMN);
+  const first = (c: string): number => header.indexOf(c);
+  const label = first(layout.labelColumn);
+  roles[label] = LABEL_COLUMN;
+  for (const [k, c] of layout.predictionColumns.entries()) {
+    const i = first(c);
+    // A column read twice (as the label, or as two predictions) keeps rows on the usual path.
+    if (roles[i] !== TEXT_COLUMN) return undefined;
+    roles[i] = k;
+  }
+  return { roles, probs: layout.input === 'probs', classIndex: layout.kind === 'ce', batch: sink.batch, flush: () => sink.flush(), counts: ctx };
+}
+
+/** Rows of numbers only (a class index or y, one column per prediction): what a RowBatch holds. */
+function batchable(layout: Layout, sink: BatchSink): boolean {
+  return (
+    sink.batch.width === layout.numClasses && layout.kind !== 'multilabel' && !layout.predictionIsVector &&
+    layout.targetColumns === undefined && layout.labelEncoding === 'index' && layout.weightColumn === undefined
+  );
+}
+
 /** The per-row work, specialised on the layout once. */
 function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (row: CsvRow) => void {
   const colIndex = new Map<string, number>();
@@ -228,12 +263,7 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
   const probs = layout.input === 'probs';
   const labelEncoding = layout.labelEncoding;
   const sink = ctx.batch;
-  // Rows of numbers only (a class index or y, one column per prediction) can be batched.
-  const batch =
-    sink !== undefined && sink.batch.width === K && layout.kind !== 'multilabel' && !predVector && targetIdx === undefined &&
-    labelEncoding === 'index' && weightIdx < 0
-      ? sink.batch
-      : undefined;
+  const batch = sink !== undefined && batchable(layout, sink) ? sink.batch : undefined;
   let current: CsvRow | undefined;
   const fields: RowFields = {
     text(column: string): string | undefined {
