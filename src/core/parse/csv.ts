@@ -429,6 +429,10 @@ export class CsvTokenizer {
     const ncols = roles.length;
     const batch = nr.batch;
     const preds = batch.preds;
+    const labels = batch.labels;
+    const rowIndices = batch.rows;
+    const lines = batch.lines;
+    const capacity = batch.capacity;
     const K = batch.width;
     const probs = nr.probs;
     const classIndex = nr.classIndex;
@@ -436,9 +440,10 @@ export class CsvTokenizer {
     const stop = this.stopAt - this.offset;
     let rowStart = p;
     let row = nr.counts.rows;
+    let line = this.line;
     let taken = 0;
+    let at = batch.size;
     rows: while (p < len && p < stop) {
-      const at = batch.size;
       const base = at * K;
       let label = Number.NaN;
       for (let col = 0; col < ncols; col++) {
@@ -525,14 +530,20 @@ export class CsvTokenizer {
         p++;
       }
       if (classIndex ? !(Number.isInteger(label) && label >= 0 && label < K) : !(label >= 0 && label <= 1)) break;
-      batch.labels[at] = label;
-      batch.rows[at] = row++;
-      batch.lines[at] = this.line++;
-      batch.size = at + 1;
+      labels[at] = label;
+      rowIndices[at] = row++;
+      lines[at] = line++;
+      at++;
       taken++;
       rowStart = p;
-      if (at + 1 === batch.capacity) nr.flush();
+      if (at === capacity) {
+        batch.size = at;
+        nr.flush();
+        at = batch.size;
+      }
     }
+    batch.size = at;
+    this.line = line;
     this.newlines += taken;
     nr.counts.rows = row;
     nr.counts.valid += taken;
