@@ -37,7 +37,7 @@ import { bernoulliEntropy, entropy, setEvalRow, type EvalBatch, type RowBatch } 
 import { argmax, sigmoid } from './math';
 import { PRESETS } from './presets';
 import { binaryLoss, plainBinaryLoss } from './loss/binary';
-import { categoricalLoss } from './loss/categorical';
+import { categoricalLoss, classTerm } from './loss/categorical';
 import { resolveOptions, type ResolvedOptions } from './loss/resolve';
 import { Scratch } from './loss/scratch';
 import { PRESET_NAMES, type LossOptions, type PresetName, type Sample, type SampleEval } from './types';
@@ -121,6 +121,7 @@ export class EvaluatorImpl implements Evaluator {
     // The usual options on their own loops; ignoreIndex, smoothing and the other bce options through run.
     if (r.ignoreIndex === null && (r.kind === 'bce' ? r.plainBinary : r.smoothing === 0)) {
       if (r.kind === 'bce') this.binaryBatch(rows, out);
+      else if (r.input === 'probs') this.probabilityBatch(rows, out);
       else this.categoricalBatch(rows, out);
     } else {
       this.runBatch(rows, out);
@@ -175,7 +176,56 @@ export class EvaluatorImpl implements Evaluator {
     }
   }
 
-  /** ce with hard labels, no smoothing and no ignoreIndex: runCategorical and setEvalRow on one loop (sample weight 1). */
+  /**
+   * categoricalBatch for probabilities: each row is read once, in place, for its argmax, entropy
+   * and sum, and its one loss term taken where it lies (categoricalLoss would copy the row twice
+   * first, and the entropy read it again): the same operations in the same order, so the same bits.
+   */
+  private probabilityBatch(rows: RowBatch, out: EvalBatch): void {
+    const r = this.r;
+    const K = this.width;
+    const s = this.scratch;
+    const labels = rows.labels;
+    const preds = rows.preds;
+    const cw = r.classWeights;
+    const renormalise = r.params.renormalise;
+    for (let i = 0; i < rows.size; i++) {
+      const hard = labels[i] as number;
+      if (!(Number.isInteger(hard) && hard >= 0 && hard < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${hard}`);
+      const at = i * K;
+      let predicted = 0;
+      let best = preds[at] as number;
+      let h = 0;
+      let rowSum = 0;
+      for (let k = 0; k < K; k++) {
+        const q = preds[at + k] as number;
+        if (q > best) {
+          best = q;
+          predicted = k;
+        }
+        if (q > 0) h -= q * Math.log(q);
+        rowSum += q;
+      }
+      const coef = cw === null ? 1 : (cw[hard] as number);
+      let loss = coef !== 0 ? classTerm(at + hard, coef, preds, preds, 0, 0, renormalise ? rowSum : 1, renormalise, r, s, false) : 0;
+      if (r.focal && r.alpha !== null) loss *= r.alpha;
+      const confidence = preds[at + predicted] as number;
+      out.ignored[i] = 0;
+      out.loss[i] = r.bits ? loss / Math.LN2 : loss;
+      out.weight[i] = cw !== null ? (cw[hard] as number) : 1;
+      out.trueClass[i] = hard;
+      out.predictedClass[i] = predicted;
+      out.confidence[i] = confidence;
+      out.entropy[i] = h;
+      out.trueProb[i] = preds[at + hard] as number;
+      out.calProb[i] = confidence;
+      out.calOutcome[i] = hard === predicted ? 1 : 0;
+      out.rows[i] = rows.rows[i] as number;
+      out.lines[i] = rows.lines[i] as number;
+    }
+  }
+
+  /** ce from logits with hard labels, no smoothing and no ignoreIndex: runCategorical and setEvalRow on one loop (sample weight 1). */
   private categoricalBatch(rows: RowBatch, out: EvalBatch): void {
     const r = this.r;
     const K = this.width;

@@ -24,10 +24,10 @@ const options = (kind: 'ce' | 'bce', input: 'probs' | 'logits', K: number) =>
     preset: fc.constantFrom(...PRESET_NAMES),
     labelSmoothing: fc.constantFrom(0, 0, 0.1),
     classWeights: fc.option(fc.array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: K, maxLength: K }), { nil: undefined }),
-    focalGamma: fc.constantFrom(undefined, 2),
+    focal: fc.constantFrom({}, { focalGamma: 2 }, { focalGamma: 2, focalAlpha: 0.25 }),
     ignoreIndex: fc.constantFrom(undefined, undefined, 1),
     base: fc.constantFrom('e' as const, '2' as const),
-  }).map((o): LossOptions => ({ ...DEFAULT_OPTIONS, ...o, kind, input }));
+  }).map(({ focal, ...o }): LossOptions => ({ ...DEFAULT_OPTIONS, ...o, ...focal, kind, input }));
 
 /** One by one and batched, the accumulator states as JSON. */
 function bothWays(opts: LossOptions, K: number, labels: number[], preds: number[][]): [string, string] {

@@ -98,8 +98,11 @@ export function categoricalLoss(
   return loss;
 }
 
-/** One class's term coef (1 - q)^gamma (-ln q), q as the preset makes it. */
-function classTerm(
+/**
+ * One class's term coef (1 - q)^gamma (-ln q), q as the preset makes it. `k` indexes `probs` (and
+ * `pred` on the exact logits path): a caller may pass a row's position in a larger array.
+ */
+export function classTerm(
   k: number, coef: number, pred: ArrayLike<number>, probs: Float64Array, max: number, logSum: number, rowSum: number,
   renormalise: boolean, r: ResolvedOptions, s: Scratch, record: boolean,
 ): number {
