@@ -103,7 +103,7 @@ describe('batched rows', () => {
     );
   });
 
-  it('spans several batches: 2,500 rows of 10 classes (1024 a batch)', () => {
+  it('spans several batches: 2,500 rows of 10 classes (256 a batch)', () => {
     const K = 10;
     let seed = 7;
     const rand = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
@@ -115,7 +115,8 @@ describe('batched rows', () => {
       preds.push(raw.map((v) => v / sum));
       labels.push(Math.floor(rand() * K));
     }
-    assert.equal(new RowBatch(K).capacity, 1024);
+    assert.equal(new RowBatch(K).capacity, 256);
+    assert.equal(new RowBatch(1000).capacity, 65);
     const [one, batched] = bothWays({ ...DEFAULT_OPTIONS, kind: 'ce', input: 'probs' }, K, labels, preds);
     assert.equal(batched, one);
     assert.equal(JSON.parse(batched).counters.count, 2500);
