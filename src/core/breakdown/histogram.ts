@@ -98,12 +98,16 @@ export class HistogramBinner {
     const size = subBucket(this.hi) - this.tableStart + 1;
     this.table = size <= MAX_TABLE ? new Int32Array(size) : null;
     if (this.table !== null) {
+      // Sub-buckets rise with their values, so one walk along the edges bins them all (a search per
+      // entry ran a log 2,400 times per accumulator, and V8 compiled it in every thread).
+      let j = 0;
       for (let i = 0; i < size; i++) {
         // The smallest double of sub-bucket i: its high word with the lower mantissa bits cleared.
         words[HIGH_WORD] = (this.tableStart + i) << (20 - SUB_BITS);
         words[1 - HIGH_WORD] = 0;
         const start = bits64[0] as number;
-        this.table[i] = start < this.lo ? 0 : start >= this.hi ? this.bins - 1 : this.searchedBin(start);
+        while (j < this.bins - 1 && start >= (this.edges[j + 1] as number)) j++;
+        this.table[i] = j;
       }
     }
   }
