@@ -256,12 +256,19 @@ export class CsvTokenizer {
     while (pos < len) {
       const numeric = this.numeric;
       if (numeric !== undefined && !numeric.counts.failed) {
-        const to = this.numericRows(buf, pos, len, numeric);
+        const got = this.numericRows(buf, pos, len, numeric);
         if (numeric.batch.size === numeric.batch.capacity) numeric.flush();
+        // Decoded on every call, not only when negative: arithmetic first run once per chunk had
+        // no type feedback in the compiled loop, and V8 threw the code away when it ran.
+        const cutAt = -1 - got;
+        const to = got < 0 ? cutAt : got;
         if (to > pos) {
           pos = to;
           continue;
         }
+        // A plain row cut off by the end of these bytes: wait for the rest here (the general path
+        // would scan it twice to find the same, and become hot enough for V8 to compile).
+        if (got < 0 && !final) return pos;
       }
       const rowStart = pos;
       const rowOffset = this.offset + rowStart;
@@ -444,6 +451,10 @@ export class CsvTokenizer {
     const counts = nr.counts;
     let rowStart = p;
     rows: while (p < len && p < stop && batch.size < capacity) {
+      // What a cut-off row returns, worked out on every row: after the loop (or only when a row is
+      // cut off, once per chunk) it ran in compiled code without type feedback, and V8 threw the
+      // code away every time (100 to 400 times a read).
+      const cutOff = -1 - rowStart;
       const at = batch.size;
       const base = at * K;
       let label = Number.NaN;
@@ -457,7 +468,7 @@ export class CsvTokenizer {
             if (c === QUOTE) break rows;
             p++;
           }
-          if (p >= len) break rows;
+          if (p >= len) return cutOff;
         } else {
           let m = 0;
           let exp = 0;
@@ -526,7 +537,7 @@ export class CsvTokenizer {
           if (role === LABEL_COLUMN) label = value;
           else if (probs && !(value >= 0 && value <= 1)) break rows;
           else preds[base + role] = value;
-          if (p >= len) break rows;
+          if (p >= len) return cutOff;
           c = buf[p]!;
         }
         if (col + 1 < ncols) {
