@@ -450,11 +450,15 @@ export class CsvTokenizer {
     const stop = this.stopAt - this.offset;
     const counts = nr.counts;
     let rowStart = p;
+    // Rows that end before the last LF of these bytes are whole: scanning one stops at its LF at
+    // the latest, so no byte is read past `len` and the loops below need no bound of their own.
+    const whole = buf.lastIndexOf(LF, len - 1) + 1;
     rows: while (p < len && p < stop && batch.size < capacity) {
       // What a cut-off row returns, worked out on every row: after the loop (or only when a row is
       // cut off, once per chunk) it ran in compiled code without type feedback, and V8 threw the
       // code away every time (100 to 400 times a read).
       const cutOff = -1 - rowStart;
+      if (p >= whole) return cutOff;
       const at = batch.size;
       const base = at * K;
       let label = Number.NaN;
@@ -462,18 +466,17 @@ export class CsvTokenizer {
         const role = roles[col]!;
         let c = 0;
         if (role === TEXT_COLUMN) {
-          while (p < len) {
+          for (;;) {
             c = buf[p]!;
             if (c === d || c === LF) break;
             if (c === QUOTE) break rows;
             p++;
           }
-          if (p >= len) return cutOff;
         } else {
           let m = 0;
           let exp = 0;
           let negative = false;
-          if (p < len && buf[p] === 45) {
+          if (buf[p] === 45) {
             negative = true;
             p++;
           }
@@ -481,20 +484,20 @@ export class CsvTokenizer {
           // One unsigned compare per digit test (a byte below '0' wraps above 9): with two, the
           // second is never reached after the last digit of a four-digit step, and V8 threw its
           // code away each time a chunk's end left digits to this loop.
-          while (p < len) {
+          for (;;) {
             c = buf[p]! - 48;
             if (c >>> 0 > 9) break;
             m = m * 10 + c;
             p++;
           }
           let digits = p - intStart;
-          if (p < len && buf[p] === 46) {
+          if (buf[p] === 46) {
             p++;
             const fracStart = p;
             for (;;) {
-              // A row this close to the end of the bytes is left to the usual path (it is most
-              // likely cut off): here the digit loop below would then run its first multiply,
-              // code V8 compiled without type feedback and threw away (once per chunk).
+              // A row whose LF is among the last three bytes is left to the usual path: here the
+              // digit loop below would run its first multiply, code V8 compiled without type
+              // feedback and threw away (once per chunk).
               if (p + 4 > len) break rows;
               let v = view.getUint32(p, true);
               if ((v & 0xf0f0f0f0) !== 0x30303030 || ((v + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
@@ -504,7 +507,7 @@ export class CsvTokenizer {
               m = m * 10000 + v;
               p += 4;
             }
-            while (p < len) {
+            for (;;) {
               c = buf[p]! - 48;
               if (c >>> 0 > 9) break;
               m = m * 10 + c;
@@ -513,16 +516,16 @@ export class CsvTokenizer {
             digits += p - fracStart;
             exp = fracStart - p;
           }
-          if (p < len && digits > 0 && (buf[p] === 101 || buf[p] === 69)) {
+          if (digits > 0 && (buf[p] === 101 || buf[p] === 69)) {
             p++;
             let expNegative = false;
-            if (p < len && (buf[p] === 45 || buf[p] === 43)) {
+            if (buf[p] === 45 || buf[p] === 43) {
               expNegative = buf[p] === 45;
               p++;
             }
             const expStart = p;
             let x = 0;
-            while (p < len && p - expStart < 4) {
+            while (p - expStart < 4) {
               c = buf[p]! - 48;
               if (c >>> 0 > 9) break;
               x = x * 10 + c;
@@ -537,13 +540,12 @@ export class CsvTokenizer {
           if (role === LABEL_COLUMN) label = value;
           else if (probs && !(value >= 0 && value <= 1)) break rows;
           else preds[base + role] = value;
-          if (p >= len) return cutOff;
           c = buf[p]!;
         }
         if (col + 1 < ncols) {
           if (c !== d) break rows;
         } else {
-          if (c === CR && p + 1 < len && buf[p + 1] === LF) p++;
+          if (c === CR && buf[p + 1] === LF) p++;
           else if (c !== LF) break rows;
         }
         p++;
