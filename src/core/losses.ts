@@ -123,6 +123,11 @@ export class EvaluatorImpl implements Evaluator {
       if (r.kind === 'bce') this.binaryBatch(rows, out);
       else if (r.input === 'probs') this.probabilityBatch(rows, out);
       else this.categoricalBatch(rows, out);
+      // What every kernel's rows share: none ignored, and their rows and lines as read.
+      const n = rows.size;
+      out.ignored.fill(0, 0, n);
+      out.rows.set(rows.rows.subarray(0, n));
+      out.lines.set(rows.lines.subarray(0, n));
     } else {
       this.runBatch(rows, out);
     }
@@ -161,7 +166,6 @@ export class EvaluatorImpl implements Evaluator {
       const p = probs[0] as number;
       const t = y >= 0.5 ? 1 : 0;
       const h = s.entropy;
-      out.ignored[i] = 0;
       out.loss[i] = r.bits ? loss / Math.LN2 : loss;
       out.weight[i] = 1;
       out.trueClass[i] = t;
@@ -171,8 +175,6 @@ export class EvaluatorImpl implements Evaluator {
       out.trueProb[i] = t === 1 ? p : 1 - p;
       out.calProb[i] = p;
       out.calOutcome[i] = y;
-      out.rows[i] = rows.rows[i] as number;
-      out.lines[i] = rows.lines[i] as number;
     }
   }
 
@@ -210,7 +212,6 @@ export class EvaluatorImpl implements Evaluator {
       let loss = coef !== 0 ? classTerm(at + hard, coef, preds, preds, 0, 0, renormalise ? rowSum : 1, renormalise, r, s, false) : 0;
       if (r.focal && r.alpha !== null) loss *= r.alpha;
       const confidence = preds[at + predicted] as number;
-      out.ignored[i] = 0;
       out.loss[i] = r.bits ? loss / Math.LN2 : loss;
       out.weight[i] = cw !== null ? (cw[hard] as number) : 1;
       out.trueClass[i] = hard;
@@ -220,8 +221,6 @@ export class EvaluatorImpl implements Evaluator {
       out.trueProb[i] = preds[at + hard] as number;
       out.calProb[i] = confidence;
       out.calOutcome[i] = hard === predicted ? 1 : 0;
-      out.rows[i] = rows.rows[i] as number;
-      out.lines[i] = rows.lines[i] as number;
     }
   }
 
@@ -245,7 +244,6 @@ export class EvaluatorImpl implements Evaluator {
       const h = s.entropy;
       const predicted = argmax(probs, K);
       const confidence = probs[predicted] as number;
-      out.ignored[i] = 0;
       out.loss[i] = r.bits ? loss / Math.LN2 : loss;
       out.weight[i] = cw !== null ? (cw[hard] as number) : 1;
       out.trueClass[i] = hard;
@@ -255,8 +253,6 @@ export class EvaluatorImpl implements Evaluator {
       out.trueProb[i] = probs[hard] as number;
       out.calProb[i] = confidence;
       out.calOutcome[i] = hard === predicted ? 1 : 0;
-      out.rows[i] = rows.rows[i] as number;
-      out.lines[i] = rows.lines[i] as number;
     }
   }
 

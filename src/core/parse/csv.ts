@@ -14,6 +14,11 @@
  * pass and no allocation; anything the fast path cannot do exactly is left NaN and re-parsed by
  * parseFloatBytes. For comparison pandas.read_csv + sklearn log_loss take 2.2 s on that file.
  *
+ * Three row paths, tried in turn: numericRows (a reader that batches: rows of plain numbers go
+ * straight into a RowBatch, nothing per row but the numbers), plainRow (unquoted rows, as field
+ * offsets and values), anyRow (everything else). Each leaves what it cannot take to the next, so
+ * the last one alone knows the whole grammar and every row that is wrong is reported by it.
+ *
  * Grammar (RFC 4180 plus what real files do): a field is either raw bytes up to the delimiter or
  * newline, or a quoted field where `""` is a quote and delimiters/newlines are data. CRLF and LF
  * both end rows; a lone CR at the end of a field is dropped (files whose lines end in a lone CR
