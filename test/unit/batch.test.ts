@@ -218,11 +218,32 @@ describe('batched CSV rows: the tokenizer\'s numeric path', () => {
   });
   const odd = fc.constantFrom(
     '', '1,0.5,0.25', '"1",0.5,0.5,x', '1,"0.5",0.5,x', '1,1.5,0.5,x', '3,0.5,0.5,x', '1.5,0.5,0.5,x', '1,abc,0.5,x', '1,0.5,0.5,"a,b"',
-    '1,0.5,0.5,x,extra', '1,5e-1,2.5E-1,x', '1,-0.0,0.5,x', '1, 0.5,0.5,x', '1,0.5 ,0.5,x', '0,0.12345678901234567,0.5,x', 'true,0.5,0.5,x',
+    '1,0.5,0.5,"a\nb"', '1,0.5,0.5,x,extra', '1,5e-1,2.5E-1,x', '1,-0.0,0.5,x', '1, 0.5,0.5,x', '1,0.5 ,0.5,x', '0,0.12345678901234567,0.5,x', 'true,0.5,0.5,x',
   );
+  // Fields split on the comma outside quotes, then laid out in any column order and with either delimiter.
+  const fields = (row: string): string[] => {
+    if (row === '') return [];
+    const out = [''];
+    let quoted = false;
+    for (const ch of row) {
+      if (ch === '"') quoted = !quoted;
+      if (ch === ',' && !quoted) out.push('');
+      else out[out.length - 1] += ch;
+    }
+    return out;
+  };
   const file = fc
-    .tuple(fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: odd }), { minLength: 1, maxLength: 60 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
-    .map(([rows, eol, lastEol]) => 'label,p_a,p_b,id' + eol + rows.join(eol) + (lastEol ? eol : ''));
+    .tuple(
+      fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: odd }), { minLength: 1, maxLength: 60 }),
+      fc.constantFrom('\n', '\r\n'),
+      fc.boolean(),
+      fc.constantFrom([0, 1, 2, 3], [3, 0, 1, 2], [1, 3, 0, 2], [2, 1, 3, 0]),
+      fc.constantFrom(',', '\t'),
+    )
+    .map(([rows, eol, lastEol, order, d]) => {
+      const lay = (f: string[]): string => order.filter((i) => i < f.length).map((i) => f[i]).concat(f.slice(4)).join(d);
+      return lay(['label', 'p_a', 'p_b', 'id']) + eol + rows.map((r) => lay(fields(r))).join(eol) + (lastEol ? eol : '');
+    });
 
   it('takes the rows, lines, labels and problems the usual path takes, whole and in byte ranges, at any chunk size', async () => {
     await fc.assert(
