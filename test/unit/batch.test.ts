@@ -171,6 +171,34 @@ describe('batched CSV reads', () => {
     assert.equal(seen, 2995);
   });
 
+  it('give the same state for JSONL and JSON records (vectors and fields, bad records, labels as words) as one by one', async () => {
+    const jsonl: string[] = [];
+    const fields: string[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const p = ((i * 7919) % 1000) / 1000;
+      const y = i % 3;
+      const probs = [p / 2, p / 2, 1 - p];
+      if (i > 600 && i % 400 === 7) jsonl.push('{"label": 1, "probs": [0.5, 0.5');
+      else if (i > 600 && i % 300 === 11) jsonl.push(`{"label": "x", "probs": [${probs.join(', ')}]}`);
+      else if (i > 600 && i % 250 === 5) jsonl.push(`{"label": 1, "probs": [0.5, 1.5, 0.2]}`);
+      else jsonl.push(`{"id": ${i}, "label": ${y}, "probs": [${probs.join(', ')}]}`);
+      fields.push(`{"label": ${y}, "p_0": ${probs[0]}, "p_1": ${probs[1]}, "p_2": ${probs[2]}}`);
+    }
+    for (const [name, text] of [
+      ['t.jsonl', jsonl.join('\n') + '\n'],
+      ['f.jsonl', fields.join('\n')],
+      ['t.json', '[' + fields.join(',\n') + ']'],
+    ] as const) {
+      const source = bytesSource(name, text, 13);
+      const batched = await analyzePart(source, request);
+      let seen = 0;
+      const single = await analyzePart(source, request, { onEval: () => void seen++ });
+      assert.deepEqual(JSON.parse(JSON.stringify(batched)), JSON.parse(JSON.stringify(single)), name);
+      assert.equal(batched.read.valid, seen, name);
+      assert.ok(seen > 1100, `${name}: ${seen} rows`);
+    }
+  });
+
   it('give the same worst samples and lines for a 10-class file over several batches', async () => {
     const lines = ['label,' + Array.from({ length: 10 }, (_, k) => `p_${k}`).join(',')];
     for (let i = 0; i < 2100; i++) {

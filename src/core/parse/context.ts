@@ -3,7 +3,7 @@
  */
 import { ProblemLog } from './problems';
 import type { Layout, ReadOptions, ReadResult, RowFields, SampleHandler } from './types';
-import type { BatchSink } from '../batch';
+import type { BatchSink, RowBatch } from '../batch';
 import type { Sample } from '../types';
 
 /** Signals a problem that ends the read (thrown inside a reader, caught by readSamples). */
@@ -98,4 +98,16 @@ export class ReadContext {
       ok: this.log.errorCount === 0,
     };
   }
+}
+
+/**
+ * The batch a reader may write this layout's valid rows into (ReadOptions.batch), when they are
+ * what a RowBatch holds: a number for the label (a class index or y) and one per prediction.
+ */
+export function batchFor(layout: Layout, ctx: ReadContext): RowBatch | undefined {
+  const sink = ctx.batch;
+  return sink !== undefined && sink.batch.width === layout.numClasses && layout.kind !== 'multilabel' &&
+    layout.targetColumns === undefined && layout.labelEncoding === 'index' && layout.weightColumn === undefined
+    ? sink.batch
+    : undefined;
 }

@@ -8,11 +8,10 @@ import {
   DEFAULT_MAX_ROW_BYTES, CsvTokenizer, LABEL_COLUMN, TEXT_COLUMN, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter,
   type CsvRow, type NumericRows,
 } from './csv';
-import { FatalRead, type ReadContext } from './context';
+import { batchFor, FatalRead, type ReadContext } from './context';
 import { parseFloatBytes } from './float';
 import { sizeText } from './problems';
 import { finiteMessage, notANumberMessage, SampleFiller } from './sample-filler';
-import type { BatchSink } from '../batch';
 import type { ByteSource, FileFormat, Layout, RowFields } from './types';
 
 const DEFAULT_SAMPLE_ROWS = 256;
@@ -217,7 +216,7 @@ function rowCells(row: CsvRow): Cell[] {
  */
 function numericRows(layout: Layout, header: string[], ctx: ReadContext): NumericRows | undefined {
   const sink = ctx.batch;
-  if (sink === undefined || !batchable(layout, sink)) return undefined;
+  if (sink === undefined || layout.predictionIsVector || batchFor(layout, ctx) === undefined) return undefined;
   const roles = new Int32Array(header.length).fill(TEXT_COLUMN);
   const first = (c: string): number => header.indexOf(c);
   const label = first(layout.labelColumn);
@@ -229,14 +228,6 @@ function numericRows(layout: Layout, header: string[], ctx: ReadContext): Numeri
     roles[i] = k;
   }
   return { roles, probs: layout.input === 'probs', classIndex: layout.kind === 'ce', batch: sink.batch, flush: () => sink.flush(), counts: ctx };
-}
-
-/** Rows of numbers only (a class index or y, one column per prediction): what a RowBatch holds. */
-function batchable(layout: Layout, sink: BatchSink): boolean {
-  return (
-    sink.batch.width === layout.numClasses && layout.kind !== 'multilabel' && !layout.predictionIsVector &&
-    layout.targetColumns === undefined && layout.labelEncoding === 'index' && layout.weightColumn === undefined
-  );
 }
 
 /** The per-row work, specialised on the layout once. */
@@ -263,7 +254,7 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
   const probs = layout.input === 'probs';
   const labelEncoding = layout.labelEncoding;
   const sink = ctx.batch;
-  const batch = sink !== undefined && batchable(layout, sink) ? sink.batch : undefined;
+  const batch = predVector ? undefined : batchFor(layout, ctx);
   let current: CsvRow | undefined;
   const fields: RowFields = {
     text(column: string): string | undefined {

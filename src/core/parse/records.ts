@@ -2,7 +2,7 @@
  * Records (JSON objects, from a JSON array, a JSONL line, or parallel columns zipped together)
  * into Samples, and record samples into the table that layout inference reads.
  */
-import type { ReadContext } from './context';
+import { batchFor, type ReadContext } from './context';
 import type { Cell, SampleTable } from './layout';
 import { describe, SampleFiller } from './sample-filler';
 import type { FileFormat, Layout, RowFields } from './types';
@@ -42,6 +42,8 @@ export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unk
   const targets = layout.targetColumns;
   const label = layout.labelColumn;
   const weight = layout.weightColumn;
+  // Valid records go into the batch when the reader's consumer takes batches (ReadOptions.batch).
+  const batch = batchFor(layout, ctx);
   let current: Record<string, unknown> | undefined;
   const fields: RowFields = {
     text(column: string): string | undefined {
@@ -92,6 +94,17 @@ export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unk
       const v = r[weight];
       const m = typeof v === 'number' ? filler.weight(v) : `sample weight ${describe(v)} is not a number`;
       if (m !== undefined) return bad(weight, m);
+    }
+    if (batch !== undefined && !ctx.failed && typeof sample.target === 'number') {
+      const i = batch.size;
+      batch.labels[i] = sample.target;
+      batch.preds.set(filler.pred, i * K);
+      batch.rows[i] = rowIndex;
+      batch.lines[i] = at.line;
+      batch.size = i + 1;
+      ctx.valid++;
+      if (i + 1 === batch.capacity) ctx.batch!.flush();
+      return;
     }
     current = r;
     ctx.deliver(sample, rowIndex, at.line, fields);
