@@ -6,6 +6,7 @@
  * V8's inlining budget for the next) cost about as much as the loss itself on a two-column file;
  * a loop over a few hundred rows at each stage runs the same arithmetic without those calls.
  */
+import { bernoulliEntropy, entropy } from './math';
 import type { SampleEval } from './types';
 
 /** Rows of a file read as numbers: a numeric label and `width` predictions per row. */
@@ -93,7 +94,7 @@ export function setEvalRow(b: EvalBatch, i: number, e: SampleEval, binary: boole
   b.lines[i] = line;
   // The evaluator's entropy when it had one (from logits, or a binary p's own logs), else the logs here.
   const given = e.entropy;
-  const h = given !== undefined && given === given ? given : binary ? bernoulliEntropy(probs[0] as number) : entropy(probs, probs.length);
+  const h = given !== undefined && given === given ? given : binary ? bernoulliEntropy(probs[0] as number) : entropy(probs);
   b.entropy[i] = h;
   if (binary) {
     const p1 = probs[0] as number;
@@ -105,22 +106,4 @@ export function setEvalRow(b: EvalBatch, i: number, e: SampleEval, binary: boole
     b.calProb[i] = p >= 0 && p < probs.length ? (probs[p] as number) : Number.NaN;
     b.calOutcome[i] = t === p ? 1 : 0;
   }
-}
-
-/** Entropy in nats of the first k probabilities (0 ln 0 = 0). */
-export function entropy(probs: Float64Array, k: number): number {
-  let h = 0;
-  for (let j = 0; j < k; j++) {
-    const q = probs[j] as number;
-    if (q > 0) h -= q * Math.log(q);
-  }
-  return h;
-}
-
-/** Entropy in nats of Bernoulli(p) (0 ln 0 = 0). */
-export function bernoulliEntropy(p: number): number {
-  let h = 0;
-  if (p > 0) h -= p * Math.log(p);
-  if (p < 1) h -= (1 - p) * Math.log(1 - p);
-  return h;
 }

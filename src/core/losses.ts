@@ -33,8 +33,8 @@
  * - ln(1 - p) is computed as log1p(-p) and ln(1 + e^-|z|) as log1p(e^-|z|); PyTorch and Keras
  *   use log, and return 0 where we return a loss below 1e-16.
  */
-import { bernoulliEntropy, entropy, setEvalRow, type EvalBatch, type RowBatch } from './batch';
-import { argmax, sigmoid } from './math';
+import { setEvalRow, type EvalBatch, type RowBatch } from './batch';
+import { argmax, bernoulliEntropy, entropy, sigmoid } from './math';
 import { PRESETS } from './presets';
 import { binaryLoss, plainBinaryLoss } from './loss/binary';
 import { categoricalLoss, classTerm } from './loss/categorical';
@@ -249,7 +249,7 @@ export class EvaluatorImpl implements Evaluator {
       out.trueClass[i] = hard;
       out.predictedClass[i] = predicted;
       out.confidence[i] = confidence;
-      out.entropy[i] = h === h ? h : entropy(probs, K);
+      out.entropy[i] = h === h ? h : entropy(probs);
       out.trueProb[i] = probs[hard] as number;
       out.calProb[i] = confidence;
       out.calOutcome[i] = hard === predicted ? 1 : 0;

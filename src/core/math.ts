@@ -54,3 +54,11 @@ export function entropy(t: ArrayLike<number>): number {
   }
   return h;
 }
+
+/** Entropy in nats of Bernoulli(p), with 0 ln 0 = 0. */
+export function bernoulliEntropy(p: number): number {
+  let h = 0;
+  if (p > 0) h -= p * Math.log(p);
+  if (p < 1) h -= (1 - p) * Math.log(1 - p);
+  return h;
+}
