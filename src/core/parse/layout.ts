@@ -19,6 +19,17 @@ export interface SampleTable {
   lines: number[];
   /** A `classes` / `class_names` / `label_names` field, when the file has one. */
   classNames?: string[];
+  /**
+   * Roles a reader worked out itself (a file without a header: which unnamed column is the
+   * label), with the evidence for them. Taken like overrides, but said as the reader's guess.
+   */
+  hints?: LayoutHints;
+}
+
+export interface LayoutHints {
+  labelColumn?: string;
+  predColumns?: string[];
+  evidence: string[];
 }
 
 /** Thrown when no layout can be made: the message names what is missing and how to say it. */
@@ -208,9 +219,13 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   // 1. The label.
   let labelColumn: string | undefined;
   let targetColumns: string[] | undefined;
+  const hints = table.hints;
+  if (hints !== undefined) evidence.push(...hints.evidence);
   if (overrides.labelColumn !== undefined) {
     labelColumn = requireColumn(columns, overrides.labelColumn, 'label column');
     evidence.push(`label column "${labelColumn}" (set by the user)`);
+  } else if (hints?.labelColumn !== undefined) {
+    labelColumn = requireColumn(columns, hints.labelColumn, 'label column');
   } else {
     labelColumn = findByNames(columns, LABEL_NAMES, new Set());
     if (labelColumn !== undefined) evidence.push(`label column "${labelColumn}" (a usual name for labels)`);
@@ -227,6 +242,8 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   if (overrides.predColumns !== undefined && overrides.predColumns.length > 0) {
     predictionColumns = overrides.predColumns.map((c) => requireColumn(columns, c, 'prediction column'));
     evidence.push(`prediction columns ${predictionColumns.map((c) => `"${c}"`).join(', ')} (set by the user)`);
+  } else if (hints?.predColumns !== undefined && hints.predColumns.length > 0) {
+    predictionColumns = hints.predColumns.map((c) => requireColumn(columns, c, 'prediction column'));
   } else {
     const groups = findGroups(columns, PRED_PREFIXES, excluded);
     const single = findByNames(columns, PRED_NAMES, excluded);
