@@ -43,7 +43,7 @@ describe('loss-lens CLI', () => {
     assert.deepEqual(r.stderr.trim().split('\n'), [
       'samples/problems.csv:4:10: expected a number, found "abc"',
       'samples/problems.csv:6:13: expected 5 fields (as in the header), found 4',
-      'samples/problems.csv:8:14: probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with input=logits',
+      'samples/problems.csv:8:14: probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with --input logits',
       'samples/problems.csv:10:6: found NaN (column p_0): values must be finite numbers',
     ]);
   });

@@ -151,7 +151,7 @@ describe('explain: hover, diagnostic and CodeLens content', () => {
   it('classifies the reader\'s messages', () => {
     assert.equal(classifyProblem('found NaN (column p_0): values must be finite numbers'), 'non-finite');
     assert.equal(classifyProblem('label 7 is not a class index (0 to 2)'), 'label');
-    assert.equal(classifyProblem('probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with input=logits'), 'probability-range');
+    assert.equal(classifyProblem('probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with --input logits'), 'probability-range');
   });
 
   it('CodeLens title: the mean over the valid rows, their count, the preset and the unit', async () => {

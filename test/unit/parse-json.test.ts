@@ -120,7 +120,7 @@ describe('readSamples: JSON', () => {
     r = await readText('v.json', '{"labels": [1, 0, 1],\n "probs": [0.2, "high", 1.2]}');
     assert.deepEqual(r.messages, [
       'v.json:2:17: expected a number, found "high" (field probs)',
-      'v.json:2:25: probability 1.2 is outside [0, 1] (field probs); if these are logits, read with input=logits',
+      'v.json:2:25: probability 1.2 is outside [0, 1] (field probs); if these are logits, read with --input logits',
     ]);
     r = await readText('m.json', '[{"label": 1, "probs": [0.5, 0.5]}, {"probs": [0.5, 0.5]}, {"label": 0, "probs": [0.5]}]');
     // A missing field points at its record; a bad value at the value itself (as JSONL does).
@@ -168,7 +168,7 @@ describe('readSamples: JSONL', () => {
   it('points at the offending field of a record', async () => {
     const r = await readText('x.jsonl', '{"label": 1, "p": 0.5}\n{"label": 0, "p": 1.5}\n{"label": 7,  "p": 0.5}\n{"p": [1], "label": 0}\n{"id": 3, "label": 0, "p": 0.25}\n');
     assert.deepEqual(r.messages, [
-      'x.jsonl:2:19: probability 1.5 is outside [0, 1] (field p); if these are logits, read with input=logits',
+      'x.jsonl:2:19: probability 1.5 is outside [0, 1] (field p); if these are logits, read with --input logits',
       'x.jsonl:3:11: label 7 is not 0, 1 or a probability in [0, 1]',
       'x.jsonl:4:7: expected a number, found a list of 1 (field p)',
     ]);

@@ -80,7 +80,7 @@ describe('readSamples: CSV', () => {
     assert.deepEqual(messages, [
       'samples/problems.csv:4:10: expected a number, found "abc"',
       'samples/problems.csv:6:13: expected 5 fields (as in the header), found 4',
-      'samples/problems.csv:8:14: probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with input=logits',
+      'samples/problems.csv:8:14: probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with --input logits',
       'samples/problems.csv:10:6: found NaN (column p_0): values must be finite numbers',
     ]);
     assert.equal(result.errorCount, 4);
@@ -136,8 +136,8 @@ describe('readSamples: CSV', () => {
     assert.deepEqual(r.messages, ['a.csv:3:1: label 2 is not a class index (0 to 1)', 'a.csv:4:1: label 1.5 is not a class index (0 to 1)']);
     r = await readText('b.csv', 'label,cat,dog\ncat,0.5,0.5\ndog,0.5,0.5\ncow,0.5,0.5\n');
     assert.deepEqual(r.messages, ['b.csv:4:1: label "cow" is not among the class names (cat, dog)']);
-    r = await readText('c.csv', 'y,p\n1,0.5\n3,0.5\n,0.5\n');
-    assert.deepEqual(r.messages, ['c.csv:3:1: label 3 is not 0, 1 or a probability in [0, 1]', 'c.csv:4:1: missing label']);
+    r = await readText('c.csv', 'y,p\n1,0.5\n0,0.5\n3,0.5\n,0.5\n');
+    assert.deepEqual(r.messages, ['c.csv:4:1: label 3 is not 0, 1 or a probability in [0, 1]', 'c.csv:5:1: missing label']);
   });
 
   it('reports infinities, empty values, and quotes problems', async () => {
@@ -162,7 +162,7 @@ describe('readSamples: CSV', () => {
     ]);
     const nolabel = await readText('n.csv', 'foo,p_0,p_1\n1,0.5,0.5\n');
     assert.equal(nolabel.result.ok, false);
-    assert.match(nolabel.messages[0]!, /^n\.csv:1: no label column found \(looked for label, labels, y, .*\); the columns are: foo, p_0, p_1\. Name the label column with the labelColumn option$/);
+    assert.match(nolabel.messages[0]!, /^n\.csv:1: no label column found \(looked for label, labels, y, .*\); the columns are: foo, p_0, p_1\. Name the label column with --label-column NAME$/);
   });
 
   it('reports an over-long line (no newline in megabytes) without hanging', async () => {
@@ -187,10 +187,18 @@ describe('layout inference', () => {
     assert.ok(result.layout.evidence.includes('values outside [0, 1] in 2 of the first 2 rows, first in column logit_0 (line 2: 2.5): read as logits'), result.layout.evidence.join('\n'));
   });
 
-  it('reads logits when rows of [0, 1] values do not sum to 1', async () => {
+  it('reads rows of [0, 1] values that do not sum to 1 as probabilities, said as an assumption with the logits reading', async () => {
     const { result } = await readText('l.csv', 'label,s_a,s_b\n0,0.5,0.9\n1,0.1,0.2\n', { overrides: { predColumns: ['s_a', 's_b'] } });
+    assert.equal(result.layout.input, 'probs');
+    const text = 'values in [0, 1] but 2 of the first 2 rows do not sum to 1 (line 2 sums to 1.4): read as probabilities, each row as it is (not renormalised)';
+    assert.ok(result.layout.evidence.includes(text), result.layout.evidence.join('\n'));
+    assert.deepEqual(result.layout.assumptions, [{ text: `${text}; if they are logits, read them as logits`, other: { input: 'logits' }, otherLabel: 'read as logits' }]);
+  });
+
+  it('reads the same rows as logits when the columns are named so', async () => {
+    const { result } = await readText('l.csv', 'label,logit_a,logit_b\n0,0.5,0.9\n1,0.1,0.2\n');
     assert.equal(result.layout.input, 'logits');
-    assert.ok(result.layout.evidence.includes('values in [0, 1] but 2 of the first 2 rows do not sum to 1 (line 2 sums to 1.4): read as logits'));
+    assert.ok(result.layout.evidence.includes('values in [0, 1] but 2 of the first 2 rows do not sum to 1 (line 2 sums to 1.4) and the columns are named logit_a: read as logits'), result.layout.evidence.join('\n'));
   });
 
   it('maps string labels by sorted order when no column names the classes, and says so', async () => {
@@ -238,7 +246,7 @@ describe('layout inference', () => {
   it('recognises hard predicted labels for what they are', async () => {
     const multi = await readText('h.csv', 'y_true,y_pred\n3,3\n1,2\n0,0\n');
     assert.deepEqual(multi.messages, [
-      'h.csv:1: column y_pred holds whole numbers up to 3: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with predColumns)',
+      'h.csv:1: column y_pred holds whole numbers up to 3: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with --pred-columns A,B,...)',
     ]);
     const binary = await readText('b.csv', 'y_true,y_pred\n1,1\n1,0\n0,0\n');
     assert.equal(binary.result.ok, true);

@@ -3,12 +3,21 @@
  * input they imply, and the class names, decided from the names and the first rows, with every
  * decision written down as a sentence of evidence. Format-agnostic: CSV and JSON readers hand
  * over a small table of the first rows.
+ *
+ * The rules, in the order they apply (README, "How Loss Lens reads your file"):
+ * - pandas' row index (an unnamed or `Unnamed: N` column of whole numbers) is never a prediction;
+ *   nor is a column of predicted classes (`y_pred`, `pred`, ...) beside the scores;
+ * - the class set comes from the prediction columns, never from the labels seen in the first rows;
+ *   labels are matched to the columns' names (`cat`, `yes`, `1`), unnamed columns count from 0;
+ * - a choice the evidence does not settle is said as an assumption, with the other reading.
  */
 import type { InputKind, LossKind } from '../types';
-import type { FileFormat, LabelEncoding, Layout, LayoutOverrides, TargetKind } from './types';
+import { booleanWord, cellNumber, cellVector, isBlank, mostlyVectors, namesList, normName, numberKey, oppositeWord, type Cell } from './cells';
+import { classNamesFlag, columnFlag } from './flags';
+import { decideInput } from './infer-input';
+import type { Assumption, FileFormat, LabelEncoding, Layout, LayoutOverrides, TargetKind } from './types';
 
-/** A cell as read: CSV gives strings, JSON any value (numbers, arrays, strings, null). */
-export type Cell = unknown;
+export { booleanWord, cellNumber, cellVector, namesList, normName, type Cell } from './cells';
 
 export interface SampleTable {
   format: FileFormat;
@@ -32,7 +41,7 @@ export interface LayoutHints {
   evidence: string[];
 }
 
-/** Thrown when no layout can be made: the message names what is missing and how to say it. */
+/** Thrown when no layout can be made: the message names what is missing and the flag that says it. */
 export class LayoutError extends Error {
   constructor(
     message: string,
@@ -43,107 +52,38 @@ export class LayoutError extends Error {
   }
 }
 
-export function normName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s\-.]+/g, '_');
-}
-
 /** In order of preference. */
 export const LABEL_NAMES = [
   'label', 'labels', 'y', 'y_true', 'ytrue', 'target', 'targets', 'class', 'gt', 'true', 'truth',
   'ground_truth', 'groundtruth', 'label_ids', 'label_id', 'true_label', 'true_labels', 'true_class',
-  'actual', 'y_test', 'class_id', 'label_idx', 'gold', 'gold_label',
+  'actual', 'y_test', 'class_id', 'label_idx', 'gold', 'gold_label', 'true_y', 'y_actual',
 ];
 export const PRED_NAMES = [
   'probs', 'probabilities', 'prob', 'proba', 'y_prob', 'y_proba', 'p', 'logits', 'logit', 'y_score',
   'score', 'scores', 'y_pred', 'pred', 'preds', 'prediction', 'predictions', 'outputs', 'output',
-  'y_hat', 'yhat',
+  'y_hat', 'yhat', 'softmax', 'decision_function', 'decision',
+];
+/** Names of a column of predicted classes when it holds whole numbers or class names. */
+const HARD_PRED_NAMES = [
+  'y_pred', 'pred', 'preds', 'prediction', 'predictions', 'predicted', 'predicted_label', 'predicted_labels', 'predicted_class',
+  'pred_label', 'pred_class', 'pred_id', 'pred_idx', 'y_hat', 'yhat', 'argmax', 'predicted_id', 'predicted_index', 'prediction_label',
 ];
 /** Prefixes of one-column-per-class prediction groups (`p_0`, `prob_cat`, `logit_3`). */
 const PRED_PREFIXES = [
   'p', 'prob', 'probs', 'proba', 'probability', 'y_prob', 'y_proba', 'score', 'y_score', 'pred',
-  'y_pred', 'logit', 'logits', 'output',
+  'y_pred', 'logit', 'logits', 'output', 'softmax',
 ];
 /** Prefixes of one-column-per-class target groups (`t_0`, `target_cat`, `y_true_2`). */
 const TARGET_PREFIXES = ['t', 'y', 'y_true', 'target', 'targets', 'label', 'labels', 'true', 'gt', 'soft', 'soft_label'];
+/** Suffixes pairing a multi-label target column with its prediction (`action` + `action_prob`). */
+const PRED_SUFFIXES = ['prob', 'proba', 'probability', 'p', 'pred', 'score', 'logit', 'prediction', 'hat'];
 const WEIGHT_NAMES = ['weight', 'weights', 'sample_weight', 'sample_weights', 'w'];
 const ID_NAMES = ['id', 'sample_id', 'idx', 'index', 'uid', 'guid', 'key', 'row_id', 'example_id', 'filename', 'file', 'path', 'image', 'name'];
-
-/** Strings a label may use for true/false in binary files. */
-const TRUE_WORDS = new Set(['true', 'yes', 'pos', 'positive']);
-const FALSE_WORDS = new Set(['false', 'no', 'neg', 'negative']);
-
-export function booleanWord(s: string): number | undefined {
-  const t = s.trim().toLowerCase();
-  if (TRUE_WORDS.has(t)) return 1;
-  if (FALSE_WORDS.has(t)) return 0;
-  return undefined;
-}
-
-const NUMBER_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-
-/** A cell as a number when it is one (JSON number, or CSV text in decimal notation). */
-export function cellNumber(c: Cell): number | undefined {
-  if (typeof c === 'number') return Number.isFinite(c) ? c : undefined;
-  if (typeof c === 'string' && NUMBER_RE.test(c)) return Number(c);
-  if (typeof c === 'boolean') return c ? 1 : 0;
-  return undefined;
-}
-
-/**
- * A list of class names from a cell: a JSON array of strings, or text like `cat|dog`, `cat,dog`,
- * `["cat","dog"]`. Spaces separate names only where `isName` says so: when every word is a class
- * name and the whole text is not (`cat dog` with classes cat and dog). Otherwise `new york` is one
- * name, as in a CSV label column whose classes have spaces in their names.
- */
-export function namesList(c: Cell, isName?: (name: string) => boolean): string[] | undefined {
-  if (Array.isArray(c)) return c.every((x) => typeof x === 'string') ? (c as string[]) : undefined;
-  if (typeof c !== 'string') return undefined;
-  const t = c.trim();
-  if (t.startsWith('[') && t.endsWith(']')) {
-    try {
-      const v: unknown = JSON.parse(t);
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-    } catch {
-      // Not JSON: fall through to separators (['cat', 'dog'] from Python's repr).
-    }
-    const inner = t.slice(1, -1).trim();
-    if (inner === '') return [];
-    return inner.split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, ''));
-  }
-  if (t === '') return [];
-  if (isName?.(t)) return [t];
-  const sep = /[|;,]/.exec(t)?.[0];
-  if (sep !== undefined) return t.split(sep).map((x) => x.trim()).filter((x) => x !== '');
-  const words = t.split(/\s+/);
-  return words.length > 1 && isName !== undefined && words.every(isName) ? words : [t];
-}
-
-/** A numeric vector from a cell: a JSON array of numbers or text like `[0.1, 0.9]`. */
-export function cellVector(c: Cell): number[] | undefined {
-  let v: unknown = c;
-  if (typeof c === 'string') {
-    const t = c.trim();
-    if (!t.startsWith('[')) return undefined;
-    try {
-      v = JSON.parse(t);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!Array.isArray(v) || v.length === 0) return undefined;
-  return v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
-}
-
-/** A field holds vectors when most sampled values are vectors (one odd row is reported, not followed). */
-function mostlyVectors(cells: Cell[]): boolean {
-  let vectors = 0;
-  let numbers = 0;
-  for (const c of cells) {
-    if (cellVector(c) !== undefined) vectors++;
-    else if (cellNumber(c) !== undefined) numbers++;
-  }
-  return vectors > numbers;
-}
+/** Numeric columns that sit beside the scores and are never a class. */
+const META_NAMES = new Set([
+  'confidence', 'max_prob', 'max_proba', 'entropy', 'loss', 'nll', 'margin', 'epoch', 'step', 'fold', 'split', 'correct',
+  'is_correct', 'rank', 'seed', 'time', 'timestamp', 'batch', 'n', 'count',
+]);
 
 interface Group {
   prefix: string;
@@ -160,7 +100,7 @@ function findGroups(columns: string[], prefixes: string[], exclude: Set<string>)
     for (const prefix of prefixes) {
       if (!n.startsWith(prefix) || n.length === prefix.length) continue;
       let suffix = col.trim().slice(prefix.length);
-      if (suffix.startsWith('_') || suffix.startsWith('-') || suffix.startsWith('.')) suffix = suffix.slice(1);
+      if (suffix.startsWith('_') || suffix.startsWith('-') || suffix.startsWith('.') || suffix.startsWith(' ')) suffix = suffix.slice(1);
       else if (!/^\d+$/.test(suffix)) continue; // `prob` + `cat` needs a separator; `p0` does not
       if (suffix === '') continue;
       const g = groups.get(prefix) ?? { prefix, columns: [], suffixes: [] };
@@ -185,6 +125,24 @@ function findGroups(columns: string[], prefixes: string[], exclude: Set<string>)
   return out.sort((a, b) => b.columns.length - a.columns.length);
 }
 
+/** `action` + `action_prob` (or `_p`, `_pred`, ...): multi-label targets paired with their scores by name. */
+function findSuffixPairs(columns: string[], exclude: Set<string>): { targets: string[]; preds: string[] } | undefined {
+  const byNorm = new Map(columns.filter((c) => !exclude.has(c)).map((c) => [normName(c), c]));
+  const targets: string[] = [];
+  const preds: string[] = [];
+  for (const [n, c] of byNorm) {
+    for (const s of PRED_SUFFIXES) {
+      const p = byNorm.get(`${n}_${s}`);
+      if (p !== undefined) {
+        targets.push(c);
+        preds.push(p);
+        break;
+      }
+    }
+  }
+  return targets.length >= 2 ? { targets, preds } : undefined;
+}
+
 function findByNames(columns: string[], names: string[], exclude: Set<string>): string | undefined {
   for (const want of names) {
     const hit = columns.find((c) => !exclude.has(c) && normName(c) === want);
@@ -196,25 +154,73 @@ function findByNames(columns: string[], names: string[], exclude: Set<string>): 
 function requireColumn(columns: string[], name: string, what: string): string {
   const exact = columns.find((c) => c === name) ?? columns.find((c) => normName(c) === normName(name));
   if (exact === undefined) {
-    throw new LayoutError(`${what} "${name}" not found; the columns are: ${columns.join(', ')}`);
+    throw new LayoutError(`${what} "${name}" not found; the columns are: ${columnList(columns)}`);
   }
   return exact;
 }
 
-const ROW_SUM_TOLERANCE = 1e-3;
+function columnList(columns: string[]): string {
+  const shown = columns.slice(0, 30).map((c) => (c === '' ? '(unnamed)' : c));
+  return shown.join(', ') + (columns.length > 30 ? `, ... (${columns.length} in all)` : '');
+}
+
+/** pandas' index as written by `to_csv()`: an unnamed first column, or `Unnamed: 0` after a round trip. */
+function indexLike(name: string, cells: Cell[]): boolean {
+  const n = name.trim();
+  if (n !== '' && !/^unnamed: ?\d+$/i.test(n)) return false;
+  const nums = cells.filter((c) => !isBlank(c)).map(cellNumber);
+  if (nums.length === 0 || nums.some((x) => x === undefined || !Number.isInteger(x))) return false;
+  return new Set(nums).size === nums.length;
+}
+
+/** A column of predicted classes: whole numbers or names (not vectors, not fractions). */
+function hardLike(cells: Cell[]): boolean {
+  const present = cells.filter((c) => !isBlank(c));
+  if (present.length === 0) return false;
+  return present.every((c) => {
+    if (cellVector(c) !== undefined || Array.isArray(c)) return false;
+    const x = cellNumber(c);
+    return x === undefined ? typeof c === 'string' : Number.isInteger(x);
+  });
+}
+
+const allNumeric = (cells: Cell[]): boolean => {
+  const present = cells.filter((c) => !isBlank(c));
+  return present.length > 0 && present.every((c) => cellNumber(c) !== undefined || cellVector(c) !== undefined);
+};
+
+/** The label's text as matched to class names. */
+const labelText = (c: Cell): string => (typeof c === 'string' ? c.trim() : String(c));
+
+/** Integer names `0..K-1`, each at its own position: labels are then column indices as they are. */
+const isIdentity = (names: string[]): boolean => names.every((n, i) => numberKey(n) === String(i));
+const allNumberNames = (names: string[]): boolean => names.length > 0 && names.every((n) => numberKey(n) !== undefined);
 
 /**
- * Infers the layout of a table sample. Throws LayoutError when no label or prediction column can
- * be found (the message lists the columns and the override to use).
+ * Infers the layout of a table sample. Throws LayoutError when no layout can be made (the message
+ * says what was seen and which flag resolves it).
  */
 export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {}): Layout {
   const { columns, rows, lines } = table;
   const evidence: string[] = [];
-  const colIndex = new Map(columns.map((c, i) => [c, i]));
+  const assumptions: Assumption[] = [];
+  const colIndex = new Map<string, number>();
+  columns.forEach((c, i) => {
+    if (!colIndex.has(c)) colIndex.set(c, i);
+  });
   const values = (col: string): Cell[] => {
     const i = colIndex.get(col)!;
     return rows.map((r) => r[i]);
   };
+  const sampled = `the first ${rows.length} rows`;
+
+  // 0. Columns that are never predictions: pandas' index.
+  const excluded = new Set<string>();
+  const indexColumns = columns.filter((c) => c !== overrides.labelColumn && !(overrides.predColumns ?? []).includes(c) && indexLike(c, values(c)));
+  for (const c of indexColumns) {
+    excluded.add(c);
+    evidence.push(`column ${c === '' ? '"" (unnamed)' : `"${c}"`} holds distinct whole numbers: a row index (as pandas' to_csv writes it), not a prediction`);
+  }
 
   // 1. The label.
   let labelColumn: string | undefined;
@@ -227,18 +233,29 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   } else if (hints?.labelColumn !== undefined) {
     labelColumn = requireColumn(columns, hints.labelColumn, 'label column');
   } else {
-    labelColumn = findByNames(columns, LABEL_NAMES, new Set());
+    labelColumn = findByNames(columns, LABEL_NAMES, excluded);
     if (labelColumn !== undefined) evidence.push(`label column "${labelColumn}" (a usual name for labels)`);
   }
-  const excluded = new Set<string>(labelColumn === undefined ? [] : [labelColumn]);
+  if (labelColumn !== undefined) excluded.add(labelColumn);
+
+  // A column of predicted classes beside the scores is a cross-check, not the prediction.
+  let hardPredictionColumn: string | undefined;
+  if (overrides.predColumns === undefined && hints?.predColumns === undefined) {
+    const hard = columns.filter((c) => !excluded.has(c) && HARD_PRED_NAMES.includes(normName(c)) && hardLike(values(c)));
+    const others = columns.filter((c) => !excluded.has(c) && !hard.includes(c) && allNumeric(values(c)));
+    if (hard.length > 0 && others.length > 0) {
+      hardPredictionColumn = hard[0];
+      for (const c of hard) excluded.add(c);
+      evidence.push(`column "${hard[0]}" holds predicted classes (whole numbers or names), not scores: not used for the loss`);
+    }
+  }
 
   // 2. The predictions.
   let predictionColumns: string[] | undefined;
   let predIsVector = false;
   let groupSuffixes: string[] | undefined;
-  let predNameHint: InputKind | undefined;
-  const hintFromName = (name: string): InputKind | undefined =>
-    /logit/i.test(name) ? 'logits' : /prob|^p(_|$)/i.test(name) ? 'probs' : undefined;
+  /** The prediction columns' names are the classes' names. */
+  let namedByColumns: string[] | undefined;
   if (overrides.predColumns !== undefined && overrides.predColumns.length > 0) {
     predictionColumns = overrides.predColumns.map((c) => requireColumn(columns, c, 'prediction column'));
     evidence.push(`prediction columns ${predictionColumns.map((c) => `"${c}"`).join(', ')} (set by the user)`);
@@ -248,12 +265,22 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     const groups = findGroups(columns, PRED_PREFIXES, excluded);
     const single = findByNames(columns, PRED_NAMES, excluded);
     const singleIsVector = single !== undefined && mostlyVectors(values(single));
-    if (single !== undefined && (singleIsVector || groups.length === 0)) {
+    const pairs = labelColumn === undefined ? findSuffixPairs(columns, excluded) : undefined;
+    if (single !== undefined && (singleIsVector || (groups.length === 0 && pairs === undefined))) {
       predictionColumns = [single];
       evidence.push(
         singleIsVector
           ? `prediction field "${single}" holds a vector per row (a usual name for predictions)`
           : `prediction column "${single}" (a usual name for predictions)`,
+      );
+    } else if (pairs !== undefined && (groups.length === 0 || pairs.preds.length >= groups[0]!.columns.length)) {
+      predictionColumns = pairs.preds;
+      targetColumns = pairs.targets;
+      labelColumn = pairs.targets[0]!;
+      namedByColumns = pairs.targets.map((c) => c.trim());
+      for (const c of pairs.targets) excluded.add(c);
+      evidence.push(
+        `target columns paired with prediction columns by name: ${pairs.targets.slice(0, 3).map((t, i) => `${t} + ${pairs.preds[i]}`).join(', ')}${pairs.targets.length > 3 ? ', ...' : ''} (${pairs.targets.length} pairs)`,
       );
     } else if (groups.length > 0) {
       const g = groups[0]!;
@@ -267,74 +294,88 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   if (predictionColumns !== undefined) {
     for (const c of predictionColumns) excluded.add(c);
     predIsVector = predictionColumns.length === 1 && mostlyVectors(values(predictionColumns[0]!));
-    predNameHint = hintFromName(predictionColumns[0]!);
   }
 
-  // Targets in several columns (soft labels), when no single label column exists.
+  // Targets in several columns (soft labels, multi-label), when no single label column exists.
   if (labelColumn === undefined) {
     const tg = findGroups(columns, TARGET_PREFIXES, excluded);
     const k = predIsVector ? undefined : predictionColumns?.length;
-    const fit = tg.find((g) => k === undefined || g.columns.length === k) ?? tg[0];
+    const sameSuffixes = (g: Group): boolean => groupSuffixes !== undefined && g.suffixes.length === groupSuffixes.length && g.suffixes.every((s) => groupSuffixes!.includes(s));
+    const fit = tg.find(sameSuffixes) ?? tg.find((g) => k === undefined || g.columns.length === k) ?? tg[0];
     if (fit !== undefined) {
-      targetColumns = fit.columns;
-      labelColumn = fit.columns[0]!;
+      // In the order of the prediction columns when both name the same classes.
+      targetColumns = sameSuffixes(fit) ? groupSuffixes!.map((s) => fit.columns[fit.suffixes.indexOf(s)]!) : fit.columns;
+      labelColumn = targetColumns[0]!;
       for (const c of fit.columns) excluded.add(c);
-      evidence.push(`target columns ${fit.columns[0]} .. ${fit.columns[fit.columns.length - 1]} (${fit.columns.length} columns named ${fit.prefix}_*)`);
+      evidence.push(`target columns ${targetColumns[0]} .. ${targetColumns[targetColumns.length - 1]} (${fit.columns.length} columns named ${fit.prefix}_*)`);
       groupSuffixes ??= fit.suffixes;
     }
   }
   if (labelColumn === undefined) {
     throw new LayoutError(
-      `no label column found (looked for ${LABEL_NAMES.slice(0, 12).join(', ')}, ...); the columns are: ${columns.join(', ')}. Name the label column with the labelColumn option`,
+      `no label column found (looked for ${LABEL_NAMES.slice(0, 12).join(', ')}, ...); the columns are: ${columnList(columns)}. Name the label column with ${columnFlag('label-column', 'NAME')}`,
     );
   }
   const labelValues = values(labelColumn);
+  const present = labelValues.filter((v) => !isBlank(v));
 
-  // Class names: a classes field, or names used by string labels.
+  // Class names given by the user or the file.
   let classNames: string[] | undefined;
+  let namesGiven = false;
   if (overrides.classNames !== undefined) {
     classNames = [...overrides.classNames];
+    namesGiven = true;
     evidence.push(`class names ${classNames.join(', ')} (set by the user)`);
   } else if (table.classNames !== undefined) {
     classNames = table.classNames;
+    namesGiven = true;
     evidence.push(`class names ${classNames.join(', ')} (from the file's class names field)`);
   }
 
   // Label encoding, looked at on the sample.
   let labelEncoding: LabelEncoding = 'index';
   let isName: ((name: string) => boolean) | undefined;
-  const present = labelValues.filter((v) => v !== undefined && v !== null && v !== '');
+  // Numbers, perhaps with a true/false word among them (read as 1/0): not names.
+  const numericLabels =
+    present.some((v) => cellNumber(v) !== undefined) &&
+    present.every((v) => !Array.isArray(v) && (cellNumber(v) !== undefined || (typeof v === 'string' && booleanWord(v) !== undefined)));
   if (targetColumns !== undefined) {
     labelEncoding = 'vector';
   } else if (present.some((v) => cellVector(v) !== undefined || Array.isArray(v))) {
-    labelEncoding = present.every((v) => cellVector(v) !== undefined || (Array.isArray(v) && v.length === 0))
-      ? 'vector'
-      : 'names';
-  } else if (present.some((v) => cellNumber(v) === undefined && booleanWord(String(v)) === undefined)) {
+    labelEncoding = present.every((v) => cellVector(v) !== undefined || (Array.isArray(v) && v.length === 0)) ? 'vector' : 'names';
+  } else if (!numericLabels && present.length > 0) {
     // Text labels: one name each, or a list of names (multi-label). Names the header or the user
     // gave already decide whether a space separates two names or sits inside one.
     const known = new Set([...(classNames ?? []), ...(groupSuffixes ?? []), ...columns.filter((c) => !excluded.has(c))].map((n) => n.trim()));
     isName = (n) => known.has(n);
     const lists = present.map((v) => namesList(v, isName) ?? []);
-    labelEncoding = lists.some((l) => l.length !== 1) || present.some((v) => typeof v === 'string' && v.trim().startsWith('['))
-      ? 'names'
-      : 'name';
-  } else if (present.length > 0 && present.every((v) => typeof v === 'string' && booleanWord(v) !== undefined)) {
-    evidence.push(`labels are true/false words in "${labelColumn}": read as 1/0`);
+    labelEncoding = lists.some((l) => l.length !== 1) || present.some((v) => typeof v === 'string' && v.trim().startsWith('[')) ? 'names' : 'name';
   }
-
-  // Columns named after the classes string labels use.
-  if (predictionColumns === undefined && (labelEncoding === 'name' || labelEncoding === 'names')) {
+  const textLabels = labelEncoding === 'name' || labelEncoding === 'names';
+  const labelNames = (): string[] => {
     const names = new Set<string>();
-    for (const v of present) for (const n of labelEncoding === 'name' ? [String(v).trim()] : namesList(v, isName) ?? []) names.add(n);
-    const named = columns.filter((c) => !excluded.has(c) && names.has(c.trim()));
-    const namedNorm = columns.filter((c) => !excluded.has(c) && [...names].some((n) => normName(n) === normName(c)));
-    const hit = named.length >= 2 ? named : namedNorm.length >= 2 ? namedNorm : undefined;
-    if (hit !== undefined) {
-      predictionColumns = hit;
-      groupSuffixes = hit.map((c) => c.trim());
-      for (const c of hit) excluded.add(c);
-      evidence.push(`prediction columns ${hit.join(', ')} (named after the class names the labels use)`);
+    for (const v of present) for (const n of labelEncoding === 'name' ? [labelText(v)] : namesList(v, isName) ?? []) names.add(n.trim());
+    return [...names];
+  };
+
+  // Columns named after the classes: the labels (names or numbers) are found among the numeric
+  // columns' names. The class set is every such column, not only those the sample's labels use.
+  const candidates = (): string[] =>
+    columns.filter((c) => !excluded.has(c) && c.trim() !== '' && !META_NAMES.has(normName(c)) && allNumeric(values(c)) && !mostlyVectors(values(c)));
+  if (predictionColumns === undefined && (textLabels || numericLabels)) {
+    const seen = labelNames();
+    const cands = candidates();
+    const matches = (c: string): boolean =>
+      seen.some((n) => n === c.trim() || normName(n) === normName(c) || (numberKey(n) !== undefined && numberKey(n) === numberKey(c)));
+    const used = cands.filter(matches);
+    const enough = numericLabels ? allNumberNames(cands) && cands.length >= 2 : cands.length >= 2;
+    if (used.length > 0 && enough) {
+      predictionColumns = cands;
+      namedByColumns = cands.map((c) => c.trim());
+      for (const c of cands) excluded.add(c);
+      evidence.push(
+        `prediction columns ${columnRange(cands)}: named after classes (labels use ${used.length} of the ${cands.length} class-named columns in ${sampled}; the class set is taken from the header)`,
+      );
     }
   }
 
@@ -351,17 +392,26 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
 
   if (predictionColumns === undefined) {
     // Last resort: the remaining numeric columns.
-    const numeric = columns.filter(
-      (c) => !excluded.has(c) && values(c).length > 0 && values(c).every((v) => cellNumber(v) !== undefined || cellVector(v) !== undefined),
-    );
-    if (numeric.length === 0) {
+    const numeric = candidates();
+    const vectors = columns.filter((c) => !excluded.has(c) && mostlyVectors(values(c)));
+    const chosen = numeric.length > 0 ? numeric : vectors.slice(0, 1);
+    if (chosen.length === 0) {
+      if (hardPredictionColumn !== undefined || columns.some((c) => !excluded.has(c) && HARD_PRED_NAMES.includes(normName(c)))) {
+        const col = hardPredictionColumn ?? columns.find((c) => !excluded.has(c) && HARD_PRED_NAMES.includes(normName(c)))!;
+        throw new LayoutError(
+          `column ${col} holds predicted classes, not probabilities or logits; cross-entropy needs a score per class (name those columns with ${columnFlag('pred-columns', 'A,B,...')})`,
+        );
+      }
       throw new LayoutError(
-        `no prediction column found (looked for ${PRED_NAMES.slice(0, 10).join(', ')}, p_0.., prob_*, logit_*, ...); the columns are: ${columns.join(', ')}. Name them with the predColumns option`,
+        `no prediction column found (looked for ${PRED_NAMES.slice(0, 10).join(', ')}, p_0.., prob_*, logit_*, ...); the columns are: ${columnList(columns)}. Name them with ${columnFlag('pred-columns', 'A,B,...')}`,
       );
     }
-    predictionColumns = numeric;
-    predIsVector = numeric.length === 1 && mostlyVectors(values(numeric[0]!));
-    evidence.push(`no prediction column has a usual name: using the numeric column${numeric.length > 1 ? 's' : ''} ${numeric.join(', ')}`);
+    predictionColumns = chosen;
+    for (const c of chosen) excluded.add(c);
+    predIsVector = chosen.length === 1 && mostlyVectors(values(chosen[0]!));
+    evidence.push(`no prediction column has a usual name: using the numeric column${chosen.length > 1 ? 's' : ''} ${columnRange(chosen)}`);
+    // Bare numbers as names (pandas' DataFrame(proba) writes 0..K-1) name the classes.
+    if (!predIsVector && chosen.length >= 2 && allNumberNames(chosen)) namedByColumns = chosen.map((c) => c.trim());
   }
 
   // Width of the prediction vectors.
@@ -371,47 +421,37 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     width = lens[0] ?? 1;
   }
 
-  // Class names from the column names (p_cat -> cat), else from string labels in sorted order.
-  const numericSuffixes = groupSuffixes?.every((s, i) => s === String(i)) ?? false;
-  const textLabels = labelEncoding === 'name' || labelEncoding === 'names';
-  // `p_0, p_1` name no classes when the labels are words: then the labels name them (below).
-  if (classNames === undefined && groupSuffixes !== undefined && groupSuffixes.length === width && !(numericSuffixes && textLabels)) {
-    classNames = groupSuffixes;
-    if (!numericSuffixes) evidence.push(`class names ${classNames.join(', ')} (from the prediction column names)`);
-  }
-  if (classNames === undefined && (labelEncoding === 'name' || labelEncoding === 'names')) {
-    const names = new Set<string>();
-    for (const v of present) for (const n of labelEncoding === 'name' ? [String(v).trim()] : namesList(v, isName) ?? []) names.add(n);
-    classNames = [...names].sort();
-    evidence.push(
-      `class names ${classNames.join(', ')}: the distinct labels of the first ${rows.length} rows in sorted order (a name first seen later is an error; set classNames to fix the order)`,
-    );
-  }
-
   // 3. The kind of loss and of target.
   let kind: LossKind;
   let targetKind: TargetKind = 'sparse';
-  const targetVectors: number[][] = [];
-  const targetLines: number[] = [];
   if (labelEncoding === 'vector') {
+    const vecs: number[][] = [];
+    const vecLines: number[] = [];
     for (let r = 0; r < rows.length; r++) {
       const v = targetColumns !== undefined ? targetColumns.map((c) => cellNumber(rows[r]![colIndex.get(c)!])) : cellVector(labelValues[r]);
       if (v !== undefined && v.every((x) => x !== undefined)) {
-        targetVectors.push(v as number[]);
-        targetLines.push(lines[r]!);
+        vecs.push(v as number[]);
+        vecLines.push(lines[r]!);
       }
     }
-    const binary = targetVectors.every((v) => v.every((x) => x === 0 || x === 1)) as boolean;
-    const sumsToOne = targetVectors.every((v) => Math.abs(sum(v) - 1) <= ROW_SUM_TOLERANCE);
-    if (binary && sumsToOne) {
+    const binary = vecs.every((v) => v.every((x) => x === 0 || x === 1));
+    const sumsToOne = vecs.every((v) => Math.abs(sum(v) - 1) <= 1e-3);
+    if (binary && sumsToOne && width > 1) {
       targetKind = 'onehot';
       kind = 'ce';
       evidence.push('targets are one-hot vectors (one 1 per row): categorical cross-entropy');
+      if (targetColumns !== undefined && namedByColumns !== undefined) {
+        assumptions.push({
+          text: `every target row of ${sampled} has exactly one 1: read as one class per sample (categorical cross-entropy); if a sample may have several labels, read as multi-label`,
+          other: { kind: 'multilabel' },
+          otherLabel: 'read as multi-label',
+        });
+      }
     } else if (binary) {
       targetKind = 'multihot';
       kind = 'multilabel';
-      const r = targetVectors.findIndex((v) => sum(v) !== 1);
-      evidence.push(`targets are 0/1 vectors with ${r >= 0 ? `${sum(targetVectors[r]!)} ones on line ${targetLines[r]}` : 'any number of ones'}: multi-label (one sigmoid per label)`);
+      const r = vecs.findIndex((v) => sum(v) !== 1);
+      evidence.push(`targets are 0/1 vectors with ${r >= 0 ? `${sum(vecs[r]!)} ones on line ${vecLines[r]}` : 'any number of ones'}: multi-label (one sigmoid per label)`);
     } else if (sumsToOne) {
       targetKind = 'soft';
       kind = 'ce';
@@ -427,13 +467,12 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     evidence.push(`labels in "${labelColumn}" are lists of class names: multi-label (one sigmoid per label)`);
   } else if (width === 1 && !predIsVector) {
     kind = 'bce';
-    const nums = present.map((v) => cellNumber(v) ?? (typeof v === 'string' ? booleanWord(v) : undefined));
-    const soft = nums.some((x) => x !== undefined && x > 0 && x < 1);
+    const soft = numericLabels && present.some((v) => {
+      const x = cellNumber(v);
+      return x !== undefined && x > 0 && x < 1;
+    });
     targetKind = soft ? 'soft' : 'sparse';
     evidence.push(`one prediction per row: binary cross-entropy${soft ? ' with soft targets (labels strictly between 0 and 1)' : ''}`);
-    if (labelEncoding === 'name' && classNames !== undefined && classNames.length === 2) {
-      evidence.push(`label "${classNames[1]}" read as 1 and "${classNames[0]}" as 0`);
-    }
   } else {
     kind = 'ce';
     targetKind = 'sparse';
@@ -448,38 +487,78 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   if (kind === 'bce' && width !== 1) {
     throw new LayoutError(`kind bce needs one prediction per row; found ${width} (${predictionColumns.join(', ')})`);
   }
-  if (classNames === undefined) classNames = Array.from({ length: kind === 'bce' ? 2 : width }, (_, i) => String(i));
-  const numClasses = kind === 'bce' ? 1 : width;
-  if (kind !== 'bce' && classNames.length !== width) {
-    throw new LayoutError(
-      `${classNames.length} class names (${classNames.join(', ')}) but ${width} predictions per row`,
-    );
-  }
 
-  // Hard predictions (predicted class indices) are a common mix-up with scores.
-  if (width === 1 && !predIsVector && overrides.input === undefined) {
-    const col = predictionColumns[0]!;
-    const preds = values(col).map(cellNumber).filter((x): x is number => x !== undefined);
-    if (preds.length > 0 && preds.every((x) => Number.isInteger(x) && x >= 0)) {
-      const max = Math.max(...preds);
+  // 4. Class names, and how labels map to them.
+  const predNames = predictionColumns;
+  if (kind === 'bce' && overrides.input === undefined) {
+    const hard = values(predictionColumns[0]!).map(cellNumber).filter((x): x is number => x !== undefined);
+    if (hard.length > 0 && hard.every((x) => Number.isInteger(x) && x >= 0)) {
+      const max = Math.max(...hard);
       if (max > 1) {
         throw new LayoutError(
-          `column ${col} holds whole numbers up to ${max}: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with predColumns)`,
+          `column ${predictionColumns[0]} holds whole numbers up to ${max}: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with ${columnFlag('pred-columns', 'A,B,...')})`,
         );
       }
-      evidence.push(`warning: every value of ${col} in the first ${preds.length} rows is exactly 0 or 1: hard predictions give infinite losses wherever they are wrong`);
+      evidence.push(`warning: every value of ${predictionColumns[0]} in ${sampled} is exactly 0 or 1: hard predictions give infinite losses wherever they are wrong`);
     }
   }
+  if (kind === 'bce') {
+    const bin = binaryClasses(predNames[0]!, present, numericLabels, classNames, namesGiven, sampled);
+    classNames = bin.classNames;
+    labelEncoding = bin.encoding;
+    evidence.push(bin.evidence);
+    if (bin.assumption !== undefined) assumptions.push(bin.assumption);
+  } else {
+    if (classNames === undefined && namedByColumns !== undefined) {
+      classNames = namedByColumns;
+      if (!isIdentity(classNames)) evidence.push(`class names ${shortList(classNames)} (from the prediction column names)`);
+    }
+    const numericSuffixes = groupSuffixes?.every((s, i) => s === String(i)) ?? false;
+    if (classNames === undefined && groupSuffixes !== undefined && groupSuffixes.length === width && !(numericSuffixes && textLabels)) {
+      classNames = groupSuffixes;
+      if (!numericSuffixes) evidence.push(`class names ${shortList(classNames)} (from the prediction column names)`);
+    }
+    if (classNames === undefined && textLabels) {
+      // The columns do not name classes: the labels must, and all of them must be seen.
+      const names = labelNames().sort();
+      if (kind === 'ce' && names.length !== width) {
+        throw new LayoutError(
+          `labels are class names but the ${width} prediction columns do not name classes, and ${sampled} use ${names.length} names (${shortList(names)}): which column is which class? Give the names in column order with ${classNamesFlag(width)}`,
+          lines[0] ?? 0,
+        );
+      }
+      classNames = names;
+      const text = `class names ${shortList(names)}: the distinct labels of ${sampled} in sorted order, as scikit-learn orders predict_proba's columns`;
+      evidence.push(text);
+      if (kind === 'ce') assumptions.push({ text: `${text}; if the columns are in another order, give it`, other: { classNames: [] }, otherLabel: 'give the class names in column order' });
+    }
+    if (classNames === undefined) classNames = Array.from({ length: width }, (_, i) => String(i));
+    if (classNames.length !== width) {
+      throw new LayoutError(`${classNames.length} class names (${shortList(classNames)}) but ${width} predictions per row`);
+    }
+    if (numericLabels && labelEncoding === 'index' && allNumberNames(classNames) && !isIdentity(classNames)) {
+      // Columns `1..K` (R, MATLAB, UCI) or sorted SVM classes `-1, 1`: labels are names, not positions.
+      labelEncoding = 'name';
+      evidence.push(`labels are numbers matched to the class-named columns (label ${numberKey(classNames[0]!)} is column ${predNames[0]})`);
+    }
+    if (numericLabels && labelEncoding === 'index') checkIndexLabels(present, classNames, namedByColumns !== undefined, sampled, lines[0] ?? 0);
+  }
+  const numClasses = kind === 'bce' ? 1 : width;
 
-  // 4. Probabilities or logits.
+  // 5. Probabilities or logits.
   let input: InputKind;
+  const predIdx = predictionColumns.map((c) => colIndex.get(c)!);
   if (overrides.input !== undefined) {
     input = overrides.input;
     evidence.push(`input read as ${input === 'probs' ? 'probabilities' : 'logits'} (set by the user)`);
   } else {
-    input = decideInput(table, predictionColumns, predIsVector, kind, predNameHint, colIndex, evidence);
+    const decided = decideInput(rows, lines, predIdx, predIsVector, predNames, kind);
+    input = decided.input;
+    evidence.push(decided.evidence);
+    if (decided.assumption !== undefined) assumptions.push(decided.assumption);
   }
 
+  for (const a of assumptions) evidence.push(`assumed: ${a.text}`);
   return {
     format: table.format,
     kind,
@@ -496,88 +575,153 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     idColumn,
     columns,
     evidence,
+    ...(assumptions.length > 0 ? { assumptions } : {}),
+    ...(hardPredictionColumn !== undefined ? { hardPredictionColumn } : {}),
+  };
+}
+
+interface BinaryClasses {
+  classNames: string[];
+  encoding: LabelEncoding;
+  evidence: string;
+  assumption?: Assumption;
+}
+
+/** The class a single score column is the probability of, when its name says: `prob_benign` -> benign. */
+function classInName(column: string, names: string[]): string | undefined {
+  const n = normName(column);
+  const stripped = n
+    .replace(/^(y_)?(prob(ability|abilities|s)?|proba|p|score|pred|logit|softmax|sigmoid|is)_/, '')
+    .replace(/_(prob(ability)?|proba|p|score|logit)$/, '');
+  if (stripped === n) return undefined;
+  return names.find((x) => normName(x) === stripped || (numberKey(x) !== undefined && numberKey(x) === numberKey(stripped)));
+}
+
+/**
+ * A binary file's two classes, [negative, positive], and which the score column is the
+ * probability of: its name when it says (`prob_benign`), else 1 / +1 / yes / true, else (two
+ * arbitrary labels) the second in sorted order as scikit-learn takes it, said as an assumption.
+ */
+function binaryClasses(
+  predColumn: string,
+  present: Cell[],
+  numericLabels: boolean,
+  given: string[] | undefined,
+  namesGiven: boolean,
+  sampled: string,
+): BinaryClasses {
+  if (given !== undefined && namesGiven) {
+    if (given.length !== 2) throw new LayoutError(`one prediction per row needs 2 class names (negative, positive), not ${given.length} (${shortList(given)})`);
+    return {
+      classNames: given,
+      encoding: numericLabels && isIdentity(given) ? 'index' : 'name',
+      evidence: `the column ${predColumn} is P(${given[1]}): "${given[1]}" is read as 1 and "${given[0]}" as 0 (class names given)`,
+    };
+  }
+  const seen = [...new Set(present.map(labelText))];
+  if (numericLabels) {
+    const nums = [...new Set(present.map((v) => cellNumber(v) ?? booleanWord(String(v))!))].sort((a, b) => a - b);
+    if (nums.every((x) => x >= 0 && x <= 1)) {
+      const named = classInName(predColumn, ['0', '1']);
+      if (named === '0' && nums.every((x) => x === 0 || x === 1)) {
+        return { classNames: ['1', '0'], encoding: 'name', evidence: `the column ${predColumn} is P(0), as its name says: label 0 is read as the positive class` };
+      }
+      return { classNames: ['0', '1'], encoding: 'index', evidence: `labels are 0/1: the column ${predColumn} is P(label = 1)` };
+    }
+    if (nums.every((x) => x === -1 || x === 1)) {
+      return {
+        classNames: ['-1', '1'],
+        encoding: 'name',
+        evidence: `labels are -1/+1 (the SVM and perceptron convention, which scikit-learn's log_loss accepts): +1 is the positive class`,
+      };
+    }
+    if (nums.length === 2) {
+      const [a, b] = nums.map(String) as [string, string];
+      return binaryNamed(predColumn, a, b, sampled);
+    }
+    const inRange = present.filter((v) => {
+      const x = cellNumber(v) ?? booleanWord(String(v))!;
+      return x >= 0 && x <= 1;
+    }).length;
+    if (inRange * 2 > present.length) {
+      // Mostly 0/1 (or soft y): the odd label is reported on its line, not followed.
+      return { classNames: ['0', '1'], encoding: 'index', evidence: `labels are 0/1 in ${inRange} of ${present.length} rows of ${sampled}: the column ${predColumn} is P(label = 1)` };
+    }
+    throw new LayoutError(
+      `one prediction per row, but the labels take ${nums.length} values (${shortList(nums.map(String))}) in ${sampled}: not a binary file? Name the score columns with ${columnFlag('pred-columns', 'A,B,...')}`,
+    );
+  }
+  if (seen.length === 2) {
+    const sorted = [...seen].sort();
+    const trueWord = seen.find((s) => booleanWord(s) === 1);
+    const falseWord = seen.find((s) => booleanWord(s) === 0);
+    const named = classInName(predColumn, seen);
+    if (named === undefined && trueWord !== undefined && falseWord !== undefined) {
+      return { classNames: [falseWord, trueWord], encoding: 'name', evidence: `labels are ${falseWord}/${trueWord}: the column ${predColumn} is P(${trueWord})` };
+    }
+    return binaryNamed(predColumn, sorted[0]!, sorted[1]!, sampled);
+  }
+  if (seen.length === 1) {
+    const only = seen[0]!;
+    const other = oppositeWord(only);
+    const named = classInName(predColumn, seen);
+    if (other !== undefined) {
+      const pair = booleanWord(only) === 1 ? [other, only] : [only, other];
+      return { classNames: pair, encoding: 'name', evidence: `labels are ${pair[0]}/${pair[1]} (only "${only}" in ${sampled}): the column ${predColumn} is P(${pair[1]})` };
+    }
+    throw new LayoutError(
+      `one prediction per row, and ${sampled} have only the label "${only}"${named !== undefined ? ` (the column ${predColumn} names it)` : ''}: the other class is unknown. Give both, negative first, with ${classNamesFlag(2)}`,
+    );
+  }
+  throw new LayoutError(
+    `one prediction per row, but the labels take ${seen.length} values (${shortList(seen)}) in ${sampled}: not a binary file? Name the score columns with ${columnFlag('pred-columns', 'A,B,...')}`,
+  );
+}
+
+function binaryNamed(predColumn: string, a: string, b: string, sampled: string): BinaryClasses {
+  const named = classInName(predColumn, [a, b]);
+  if (named !== undefined) {
+    const pair = named === a ? [b, a] : [a, b];
+    return { classNames: pair, encoding: 'name', evidence: `the column ${predColumn} is P(${named}), as its name says: "${named}" is the positive class` };
+  }
+  const text = `labels "${a}" and "${b}" in ${sampled}, and the name ${predColumn} does not say which class it scores: taken as P(${b}), the second label in sorted order (as scikit-learn's log_loss takes it)`;
+  return {
+    classNames: [a, b],
+    encoding: 'name',
+    evidence: text,
+    assumption: { text: `${text}; if it is P(${a}), say so`, other: { classNames: [b, a] }, otherLabel: `read as P(${a})` },
   };
 }
 
 /**
- * Probabilities or logits, by majority so that one bad value in a probability file is reported as
- * a problem rather than flipping the whole file to logits: logits when more than half of the
- * sampled rows have a value outside [0, 1], or (ce) do not sum to 1.
+ * Whole-number labels read as column positions: a sample that looks 1-based against columns
+ * counted from 0 is refused (the classic off-by-one of R and MATLAB exports), not shifted silently.
  */
-function decideInput(
-  table: SampleTable,
-  predictionColumns: string[],
-  predIsVector: boolean,
-  kind: LossKind,
-  nameHint: InputKind | undefined,
-  colIndex: Map<string, number>,
-  evidence: string[],
-): InputKind {
-  const { rows, lines } = table;
-  let outside = 0;
-  let firstOutside: { line: number; column: string; value: number } | undefined;
-  let notOne = 0;
-  let firstNotOne: { line: number; sum: number } | undefined;
-  let checked = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    let vec: (number | undefined)[];
-    if (predIsVector) vec = cellVector(row[colIndex.get(predictionColumns[0]!)!]) ?? [];
-    else vec = predictionColumns.map((c) => cellNumber(row[colIndex.get(c)!]));
-    if (vec.length === 0 || vec.some((x) => x === undefined)) continue;
-    checked++;
-    let total = 0;
-    let out = -1;
-    for (let k = 0; k < vec.length; k++) {
-      const x = vec[k]!;
-      if ((x < 0 || x > 1) && out < 0) out = k;
-      total += x;
-    }
-    if (out >= 0) {
-      outside++;
-      firstOutside ??= {
-        line: lines[r]!,
-        column: predIsVector ? `field ${predictionColumns[0]}[${out}]` : `column ${predictionColumns[out]}`,
-        value: vec[out]!,
-      };
-    } else if (kind === 'ce' && Math.abs(total - 1) > ROW_SUM_TOLERANCE) {
-      notOne++;
-      firstNotOne ??= { line: lines[r]!, sum: total };
-    }
-  }
-  const rowsText = (n: number): string => `${n} of the first ${checked} rows`;
-  if (firstOutside !== undefined && outside * 2 > checked) {
-    evidence.push(
-      `values outside [0, 1] in ${rowsText(outside)}, first in ${firstOutside.column} (line ${firstOutside.line}: ${firstOutside.value}): read as logits`,
+function checkIndexLabels(present: Cell[], classNames: string[], namedColumns: boolean, sampled: string, line: number): void {
+  const nums = present.map((v) => cellNumber(v));
+  if (!nums.every((x) => x !== undefined && Number.isInteger(x))) return;
+  const k = classNames.length;
+  const min = Math.min(...(nums as number[]));
+  const max = Math.max(...(nums as number[]));
+  if (min >= 1 && max === k) {
+    const names = Array.from({ length: k }, (_, i) => String(i + 1));
+    throw new LayoutError(
+      `labels run from ${min} to ${max} in ${sampled}, but the ${k} prediction columns${namedColumns ? ` are named ${classNames[0]}..${classNames[k - 1]}` : ' count from 0'}: label ${k} has no column. If the labels count from 1, say so with ${classNamesFlag(k, names)}`,
+      line,
     );
-    return 'logits';
   }
-  if (firstNotOne !== undefined && (outside + notOne) * 2 > checked) {
-    evidence.push(
-      `values in [0, 1] but ${rowsText(notOne)} do not sum to 1 (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)}): read as logits`,
-    );
-    return 'logits';
-  }
-  if (nameHint === 'logits') {
-    evidence.push(`values in [0, 1] but the columns are named ${predictionColumns[0]}: read as logits`);
-    return 'logits';
-  }
-  let text =
-    kind === 'ce'
-      ? `values in [0, 1] and rows summing to 1 (within ${ROW_SUM_TOLERANCE}) in ${rowsText(checked - outside - notOne)}: read as probabilities`
-      : `values in [0, 1] in ${rowsText(checked - outside)}: read as probabilities`;
-  if (firstOutside !== undefined) text += ` (line ${firstOutside.line} has ${firstOutside.value} in ${firstOutside.column}, reported as a problem; if these are logits, read with input=logits)`;
-  else if (firstNotOne !== undefined) text += ` (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)})`;
-  evidence.push(text);
-  return 'probs';
+}
+
+function columnRange(cols: string[]): string {
+  return cols.length > 4 ? `${cols[0]} .. ${cols[cols.length - 1]} (${cols.length} columns)` : cols.join(', ');
+}
+
+function shortList(names: string[]): string {
+  return names.length > 12 ? `${names.slice(0, 10).join(', ')}, ... (${names.length})` : names.join(', ');
 }
 
 function sum(v: readonly number[]): number {
   let s = 0;
   for (const x of v) s += x;
   return s;
-}
-
-function round(x: number): string {
-  return String(Math.round(x * 1e6) / 1e6);
 }

@@ -4,7 +4,7 @@
  * column they know and go on.
  */
 import type { Sample } from '../types';
-import { booleanWord, cellNumber, cellVector, namesList, type Cell } from './layout';
+import { booleanWord, cellNumber, cellVector, namesList, numberKey, type Cell } from './cells';
 import { quoteForMessage } from './problems';
 import type { Layout } from './types';
 
@@ -24,14 +24,14 @@ export class SampleFiller {
     const dense = layout.labelEncoding === 'vector' || layout.labelEncoding === 'names';
     this.target = dense ? new Float64Array(this.k) : undefined;
     this.sample = { prediction: this.pred, target: dense ? this.target! : 0 };
-    this.nameIndex = new Map(layout.classNames.map((n, i) => [n, i]));
+    this.nameIndex = nameIndex(layout.classNames);
     this.probs = layout.input === 'probs';
   }
 
   /** Stores prediction k (callers have rejected NaN and infinities); a message when out of range. */
   prediction(v: number, k: number): string | undefined {
     if (this.probs && (v < 0 || v > 1)) {
-      return `probability ${v} is outside [0, 1] (${this.predName(k)}); if these are logits, read with input=logits`;
+      return `probability ${v} is outside [0, 1] (${this.predName(k)}); if these are logits, read with --input logits`;
     }
     this.pred[k] = v;
     return undefined;
@@ -63,7 +63,7 @@ export class SampleFiller {
     const l = this.layout;
     const t = s.trim();
     if (l.labelEncoding === 'names') return this.labelNames(namesList(t, this.isName) ?? [t]);
-    const i = this.nameIndex.get(t);
+    const i = this.classOf(t);
     if (i !== undefined && l.labelEncoding === 'name') {
       this.sample.target = i;
       return undefined;
@@ -85,12 +85,18 @@ export class SampleFiller {
   /** Whether `name` is one of the layout's class names (namesList: does a space separate two?). */
   readonly isName = (name: string): boolean => this.nameIndex.has(name);
 
+  /** The class a label names: as written, as a number (`1.0` is class `1`), or in another case. */
+  classOf(name: string): number | undefined {
+    const m = this.nameIndex;
+    return m.get(name) ?? m.get(NUMBER_KEY + (numberKey(name) ?? '')) ?? m.get(LOWER_KEY + name.toLowerCase());
+  }
+
   /** A multi-label list of names. */
   labelNames(names: string[]): string | undefined {
     const t = this.target!;
     t.fill(0);
     for (const n of names) {
-      const i = this.nameIndex.get(n.trim());
+      const i = this.classOf(n.trim());
       if (i === undefined) return `label ${quoteForMessage(n)} is not among the class names (${this.layout.classNames.join(', ')})`;
       t[i] = 1;
     }
@@ -127,7 +133,10 @@ export class SampleFiller {
       if (names === undefined) return `expected a list of class names, found ${describe(c)}`;
       return this.labelNames(names);
     }
-    if (typeof c === 'number') return Number.isFinite(c) ? this.labelNumber(c) : `label ${c} is not finite`;
+    if (typeof c === 'number') {
+      if (!Number.isFinite(c)) return `label ${c} is not finite`;
+      return l.labelEncoding === 'name' ? this.labelText(String(c)) : this.labelNumber(c);
+    }
     if (typeof c === 'boolean') return this.labelNumber(c ? 1 : 0);
     if (typeof c === 'string') return this.labelText(c);
     if (c === null || c === undefined) return 'missing label';
@@ -157,6 +166,26 @@ export class SampleFiller {
     this.sample.weight = v;
     return undefined;
   }
+}
+
+const NUMBER_KEY = '\u0000#';
+const LOWER_KEY = '\u0000a';
+
+/** Class names by name, and by number and lower case where that names one class only. */
+function nameIndex(names: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  const extra = new Map<string, number | undefined>();
+  names.forEach((n, i) => {
+    if (!m.has(n)) m.set(n, i);
+    const t = n.trim();
+    if (!m.has(t)) m.set(t, i);
+    for (const key of [numberKey(t) !== undefined ? NUMBER_KEY + numberKey(t) : undefined, LOWER_KEY + t.toLowerCase()]) {
+      if (key === undefined) continue;
+      extra.set(key, extra.has(key) && extra.get(key) !== i ? undefined : i);
+    }
+  });
+  for (const [k, i] of extra) if (i !== undefined) m.set(k, i);
+  return m;
 }
 
 export function finiteMessage(v: number, where: string): string | undefined {

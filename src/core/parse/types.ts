@@ -84,10 +84,27 @@ export interface Layout {
   columns: string[];
   /** Human-readable sentences: why each choice was made. */
   evidence: string[];
+  /**
+   * Choices made on weak or mixed evidence: each is said in every report with the other reading,
+   * which a front end offers as a flag or a click.
+   */
+  assumptions?: Assumption[];
+  /** A column of predicted classes (`y_pred` from `clf.predict`): not used for the loss. */
+  hardPredictionColumn?: string;
   /** CSV: a quoted field holding a newline was seen while inferring: do not split by ranges. */
   quotedNewlines?: boolean;
   /** Lines end in a lone CR (classic Mac OS): every read turns CRs into line breaks. */
   lineBreaks?: 'cr';
+}
+
+/** A choice made on weak evidence, and how to ask for the other one. */
+export interface Assumption {
+  /** What was assumed and from what (a sentence). */
+  text: string;
+  /** The other reading, as the overrides that give it. */
+  other: LayoutOverrides;
+  /** The other reading in a few words, for a button: "read as logits". */
+  otherLabel: string;
 }
 
 /** Choices a user can force; the rest is still inferred around them. */

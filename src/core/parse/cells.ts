@@ -1,0 +1,114 @@
+/**
+ * Cells as readers hand them to layout inference (CSV: numbers and text; JSON: any value), and
+ * the few ways of reading one: a number, a vector, a list of names, a true/false word.
+ */
+
+/** A cell as read: CSV gives numbers or strings, JSON any value (numbers, arrays, strings, null). */
+export type Cell = unknown;
+
+export function normName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s\-.]+/g, '_');
+}
+
+/** Strings a label may use for true/false in binary files. */
+const TRUE_WORDS = new Set(['true', 'yes', 'pos', 'positive']);
+const FALSE_WORDS = new Set(['false', 'no', 'neg', 'negative']);
+const OPPOSITE: Record<string, string> = { true: 'false', yes: 'no', pos: 'neg', positive: 'negative' };
+
+export function booleanWord(s: string): number | undefined {
+  const t = s.trim().toLowerCase();
+  if (TRUE_WORDS.has(t)) return 1;
+  if (FALSE_WORDS.has(t)) return 0;
+  return undefined;
+}
+
+/** The word of the other truth value, in the same case: `yes` -> `no`, `False` -> `True`. */
+export function oppositeWord(s: string): string | undefined {
+  const t = s.trim();
+  const low = t.toLowerCase();
+  const other = OPPOSITE[low] ?? Object.keys(OPPOSITE).find((k) => OPPOSITE[k] === low);
+  if (other === undefined) return undefined;
+  if (t === t.toUpperCase()) return other.toUpperCase();
+  if (t[0] === t[0]!.toUpperCase()) return other[0]!.toUpperCase() + other.slice(1);
+  return other;
+}
+
+const NUMBER_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** A cell as a number when it is one (JSON number, or CSV text in decimal notation). */
+export function cellNumber(c: Cell): number | undefined {
+  if (typeof c === 'number') return Number.isFinite(c) ? c : undefined;
+  if (typeof c === 'string' && NUMBER_RE.test(c)) return Number(c);
+  if (typeof c === 'boolean') return c ? 1 : 0;
+  return undefined;
+}
+
+/**
+ * The key a class name or a label is matched by when it is a number: `1`, `1.0` and `+1` are one
+ * class (pandas writes integer labels as `1`, a float column as `1.0`, SVM files as `+1`).
+ */
+export function numberKey(s: string): string | undefined {
+  const t = s.trim();
+  return NUMBER_RE.test(t) ? String(Number(t)) : undefined;
+}
+
+/**
+ * A list of class names from a cell: a JSON array of strings, or text like `cat|dog`, `cat,dog`,
+ * `["cat","dog"]`. Spaces separate names only where `isName` says so: when every word is a class
+ * name and the whole text is not (`cat dog` with classes cat and dog). Otherwise `new york` is one
+ * name, as in a CSV label column whose classes have spaces in their names.
+ */
+export function namesList(c: Cell, isName?: (name: string) => boolean): string[] | undefined {
+  if (Array.isArray(c)) return c.every((x) => typeof x === 'string') ? (c as string[]) : undefined;
+  if (typeof c !== 'string') return undefined;
+  const t = c.trim();
+  if (t.startsWith('[') && t.endsWith(']')) {
+    try {
+      const v: unknown = JSON.parse(t);
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    } catch {
+      // Not JSON: fall through to separators (['cat', 'dog'] from Python's repr).
+    }
+    const inner = t.slice(1, -1).trim();
+    if (inner === '') return [];
+    return inner.split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, ''));
+  }
+  if (t === '') return [];
+  if (isName?.(t)) return [t];
+  const sep = /[|;,]/.exec(t)?.[0];
+  if (sep !== undefined) return t.split(sep).map((x) => x.trim()).filter((x) => x !== '');
+  const words = t.split(/\s+/);
+  return words.length > 1 && isName !== undefined && words.every(isName) ? words : [t];
+}
+
+/** A numeric vector from a cell: a JSON array of numbers or text like `[0.1, 0.9]`. */
+export function cellVector(c: Cell): number[] | undefined {
+  let v: unknown = c;
+  if (typeof c === 'string') {
+    const t = c.trim();
+    if (!t.startsWith('[')) return undefined;
+    try {
+      v = JSON.parse(t);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  return v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+}
+
+/** A field holds vectors when most sampled values are vectors (one odd row is reported, not followed). */
+export function mostlyVectors(cells: Cell[]): boolean {
+  let vectors = 0;
+  let numbers = 0;
+  for (const c of cells) {
+    if (cellVector(c) !== undefined) vectors++;
+    else if (cellNumber(c) !== undefined) numbers++;
+  }
+  return vectors > numbers;
+}
+
+/** An empty cell: no value in this row. */
+export function isBlank(c: Cell): boolean {
+  return c === undefined || c === null || c === '';
+}
