@@ -8,7 +8,8 @@ import { formatProblems } from '../core/parse';
 import { reportJson, stringifyReport } from '../core/report-json';
 import type { SampleEval } from '../core/types';
 import { analyzeFile } from '../node/analyze-file';
-import { fileSource } from '../node/file-source';
+import { withFileSource } from '../node/file-source';
+import { isFileChanged } from '../core/file-changed';
 import { renderExplanation } from './explain';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
@@ -105,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
     });
     progress.clear();
     if (args.explain !== undefined) {
-      const text = await renderExplanation(await fileSource(args.file), analysis, args.explain);
+      const line = args.explain;
+      const text = await withFileSource(args.file, args.file, (source) => renderExplanation(source, analysis, line));
       if (text === undefined) {
         process.stderr.write(`${args.file}:${args.explain}: no sample starts on this line\n`);
         return 1;
@@ -117,6 +119,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     progress.clear();
+    // Supersedes the rows a rewrite or truncation broke: one line, the file's, exit 1.
+    if (isFileChanged(err)) {
+      process.stderr.write(`${err.file}: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof AnalysisError) {
       const unlisted = err.errorCount - err.problems.length;
       process.stderr.write(formatProblems(err.file, err.problems, unlisted).join('\n') + '\n');

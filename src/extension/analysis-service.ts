@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { formatProblems, type Layout, type LayoutOverrides } from '../core/parse';
+import { describeChange, isFileChanged, type FileChangedError } from '../core/file-changed';
 import { CancelledError } from '../shared/cancelled';
 import type { WhatIf } from '../shared/protocol';
 import { cacheKey, ResultCache } from './cache';
@@ -13,6 +14,7 @@ import type { Config } from './config';
 import type { FileChoicesStore } from './file-choices';
 import type { FileStamp, JobRunner, ResultOf, WorkerJob } from './job-runner';
 import { requestFor } from './request';
+import { CAP_MS, readSettled } from './settle';
 import type { SampleEstimate } from '../node/sample-file';
 
 export interface RunOptions {
@@ -23,6 +25,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Fraction done (0..1, null = unknown), besides the notification (the dashboard's bar). */
   onProgress?: (fraction: number | null) => void;
+  /**
+   * The file changed while it was read (it is being written): it is read again once it has been
+   * quiet for a second. Called when the wait begins; what it returns, when the wait ends.
+   */
+  onWaiting?: (change: FileChangedError) => (() => void) | void;
 }
 
 /** An analysis with when and how long it was computed: a cache hit says so, with the original time. */
@@ -75,12 +82,40 @@ export class AnalysisService {
     return withProgress(opts.progressTitle, opts.signal, run);
   }
 
+  /**
+   * `read()`, and when a file it reads (`uris`) changed meanwhile, once more after the file has
+   * been quiet for a second (see settle.ts): the user sees that the file is being written
+   * (opts.onWaiting; with a progress title, a cancellable notification), never rows a rewrite
+   * tore or a mean over two versions. A change during the second read is the error.
+   */
+  private settled<T>(uris: vscode.Uri[], opts: RunOptions, read: () => Promise<T>): Promise<T> {
+    return readSettled(read, {
+      stamp: () => Promise.all(uris.map((u) => this.runner.stamp(u))),
+      signal: opts.signal,
+      onWaiting: (change) => {
+        this.output.appendLine(`${change.file}: the file changed while it was read (${describeChange(change.before, change.after)}): reading it again once it has not changed for a second.`);
+        return opts.onWaiting?.(change);
+      },
+      wait: opts.progressTitle
+        ? (run, change) => withProgress(`Loss Lens: ${change.file} is being written; waiting until it stops changing`, opts.signal, (signal) => run(signal))
+        : undefined,
+      onSettled: (quiet) => {
+        if (!quiet) this.output.appendLine(`Still changing after ${CAP_MS / 1000} s: reading it again anyway.`);
+      },
+    });
+  }
+
   async analyze(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<Analysis> {
     return (await this.analyzeTimed(uri, request, opts)).analysis;
   }
 
   /** As analyze(), also saying how long the computation took and whether it came from the cache. */
-  async analyzeTimed(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<TimedAnalysis> {
+  analyzeTimed(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<TimedAnalysis> {
+    return this.settled([uri], opts, () => this.analyzeOnce(uri, request, opts));
+  }
+
+  /** One read of the file as it is now, through the cache. */
+  private async analyzeOnce(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions): Promise<TimedAnalysis> {
     const asked = Date.now();
     const path = this.runner.pathOf(uri);
     const info = await this.runner.stamp(uri);
@@ -122,7 +157,8 @@ export class AnalysisService {
   }
 
   async layout(uri: vscode.Uri, overrides: LayoutOverrides): Promise<Layout> {
-    const r = await this.job({ op: 'layout', path: this.runner.pathOf(uri), name: this.label(uri), overrides }, { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` });
+    const opts: RunOptions = { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` };
+    const r = await this.settled([uri], opts, () => this.job({ op: 'layout', path: this.runner.pathOf(uri), name: this.label(uri), overrides }, opts));
     return r.layout;
   }
 
@@ -133,27 +169,35 @@ export class AnalysisService {
   }
 
   compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
-    return this.job(
-      {
-        op: 'compare',
-        base: { path: this.runner.pathOf(base), name: this.label(base), request },
-        other: { path: this.runner.pathOf(other), name: this.label(other), request },
-        topN,
-      },
-      opts,
+    return this.settled([base, other], opts, () =>
+      this.job(
+        {
+          op: 'compare',
+          base: { path: this.runner.pathOf(base), name: this.label(base), request },
+          other: { path: this.runner.pathOf(other), name: this.label(other), request },
+          topN,
+        },
+        opts,
+      ),
     );
   }
 
   perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
-    return this.job(
-      { op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out: this.runner.pathOf(out) },
-      { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` },
+    const opts: RunOptions = { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` };
+    return this.settled([uri], opts, () =>
+      this.job({ op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out: this.runner.pathOf(out) }, opts),
     );
   }
 
   /** Says what went wrong (problems in the output channel); a cancel is not an error. */
   showError(err: unknown): void {
     if (err instanceof CancelledError) return;
+    // It supersedes the problems the torn read met: one message, with the file's name.
+    if (isFileChanged(err)) {
+      this.output.appendLine(`error: ${err.file}: ${err.message}`);
+      void vscode.window.showErrorMessage(`Loss Lens: ${err.file}: ${err.message}`);
+      return;
+    }
     if (err instanceof AnalysisError) {
       const lines = formatProblems(err.file, err.problems, err.errorCount - err.problems.length);
       this.output.appendLine(lines.join('\n'));

@@ -53,7 +53,11 @@ export class LossStatusBar implements vscode.Disposable {
       if (!cached) this.show('$(sync~spin) Loss', `Computing the loss of ${this.service.label(uri)}...`);
       const controller = new AbortController();
       this.running = controller;
-      const a = cached ?? (await this.service.analyze(uri, request, { signal: controller.signal }));
+      // A file being written is read again once it stops changing: no number from a torn read meanwhile.
+      const onWaiting = () => {
+        if (generation === this.generation) this.show('$(sync~spin) Loss', `${this.service.label(uri)} is being written: waiting until it stops changing...`);
+      };
+      const a = cached ?? (await this.service.analyze(uri, request, { signal: controller.signal, onWaiting }));
       if (generation !== this.generation) return;
       const unit = a.options.base === '2' ? 'bits' : 'nats';
       this.show(`$(graph) Loss ${a.breakdown.mean.toFixed(4)}`, `Mean ${a.layout.kind} loss of ${this.service.label(uri)}: ${a.breakdown.mean} ${unit} over ${a.breakdown.count} samples (${a.preset}). Click for the dashboard.`);

@@ -1,12 +1,15 @@
 /**
  * A worker thread's share of a split file: claims pieces (byte ranges) from a counter shared
- * with the other readers until none is left, and posts back its share (see analyzeShare).
+ * with the other readers until none is left, and posts back its share (see analyzeShare) with
+ * the file's identity when it opened it; a file that changed while it read fails its share.
  * Bundled to dist/worker.js; the CLI and the extension host start it (see analyze-file.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeShare, type AnalysisRequest, type SplitShare } from '../core/analyze';
+import type { FileIdentity } from '../core/file-changed';
 import type { ByteRange, Layout } from '../core/parse';
-import { fileSource } from './file-source';
+import { failureOf, type FailureData } from '../shared/failure';
+import { withFileSource } from './file-source';
 
 export interface WorkerInput {
   path: string;
@@ -24,8 +27,9 @@ export type WorkerRequest = { type: 'job'; input: WorkerInput } | 'cancel';
 
 export type WorkerMessage =
   | { type: 'progress'; bytesRead: number }
-  | { type: 'done'; share: SplitShare }
-  | { type: 'failed'; message: string };
+  /** `identity`: the file when this worker opened it (the host compares it with its own). */
+  | { type: 'done'; share: SplitShare; identity: FileIdentity }
+  | { type: 'failed'; failure: FailureData };
 
 const controller = new AbortController();
 parentPort?.on('message', (m: WorkerRequest) => {
@@ -39,20 +43,22 @@ async function run(input: WorkerInput): Promise<void> {
   const port = parentPort;
   if (!port) return;
   try {
-    const source = await fileSource(input.path, input.name);
     const next = new Int32Array(input.next);
-    const share = await analyzeShare(source, input.request, {
-      layout: input.layout,
-      ranges: input.ranges,
-      claim: () => Atomics.add(next, 0, 1),
-      signal: controller.signal,
-      onProgress: (bytesRead) => port.postMessage({ type: 'progress', bytesRead } satisfies WorkerMessage),
-      typedState: true,
-    });
+    const { share, identity } = await withFileSource(input.path, input.name, async (source) => ({
+      identity: source.identity,
+      share: await analyzeShare(source, input.request, {
+        layout: input.layout,
+        ranges: input.ranges,
+        claim: () => Atomics.add(next, 0, 1),
+        signal: controller.signal,
+        onProgress: (bytesRead) => port.postMessage({ type: 'progress', bytesRead } satisfies WorkerMessage),
+        typedState: true,
+      }),
+    }));
     // Moved, not copied: with 1000 classes the confusion matrix alone is 8 MB.
     const transfer = Object.values(share.state.arrays).flatMap((a) => (a instanceof Float64Array ? [a.buffer as ArrayBuffer] : []));
-    port.postMessage({ type: 'done', share } satisfies WorkerMessage, transfer);
+    port.postMessage({ type: 'done', share, identity } satisfies WorkerMessage, transfer);
   } catch (err) {
-    port.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies WorkerMessage);
+    port.postMessage({ type: 'failed', failure: failureOf(err, controller.signal) } satisfies WorkerMessage);
   }
 }

@@ -4,6 +4,10 @@
  * one mergeable accumulator (see core/analyze.ts), and reading everything else in one pass.
  * Memory stays flat either way: nothing holds more than a chunk and the accumulators.
  *
+ * Every reader records the file's identity when it opens it and checks it when it is done: a file
+ * that changed while it was read (any reader seeing it, or readers that opened different files)
+ * gives a FileChangedError, whatever the reads found (see withFileSource in file-source.ts).
+ *
  * This thread reads too, rather than waiting on a worker per core: it is the first reader ready
  * (it inferred the layout), and the worker it does not start costs a thread's boot, some 40 ms of
  * CPU that competed with the reads on a two-core machine.
@@ -15,9 +19,11 @@ import {
   analyze, analyzeShare, inferFileLayout, mergeShares,
   type Analysis, type AnalysisRequest, type PartOptions, type SplitShare,
 } from '../core/analyze';
+import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { MIN_SPLIT_BYTES, planRanges, type ByteRange, type Layout } from '../core/parse';
+import { errorOf } from '../shared/failure';
 import type { WorkerInput, WorkerMessage, WorkerRequest } from './analysis-worker';
-import { fileSource, type FileSource } from './file-source';
+import { withFileSource, type FileSource } from './file-source';
 
 export interface AnalyzeFileOptions {
   signal?: AbortSignal;
@@ -49,7 +55,13 @@ function spawnWorker(script: string): SpareWorker {
   return spare;
 }
 
-function runWorker(spare: SpareWorker, input: WorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<SplitShare> {
+/** A worker's share, and the file as the worker found it when it opened it. */
+interface WorkerShare {
+  share: SplitShare;
+  identity: FileIdentity;
+}
+
+function runWorker(spare: SpareWorker, input: WorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<WorkerShare> {
   return new Promise((resolve, reject) => {
     const worker = spare.worker;
     if (spare.failure !== undefined) {
@@ -68,8 +80,8 @@ function runWorker(spare: SpareWorker, input: WorkerInput, signal: AbortSignal |
     };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress(m.bytesRead);
-      else if (m.type === 'done') finish(() => resolve(m.share));
-      else finish(() => reject(new Error(m.message)));
+      else if (m.type === 'done') finish(() => resolve({ share: m.share, identity: m.identity }));
+      else finish(() => reject(errorOf(m.failure)));
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`worker stopped (exit code ${code})`))));
@@ -113,14 +125,22 @@ async function analyzePieces(
         report();
       },
     });
-    return await Promise.all([own, ...workers]);
+    const [mine, ...theirs] = await Promise.all([own, ...workers]);
+    // Readers that opened different files (one before a rewrite, one after) read no one file.
+    const other = theirs.find((w) => !sameIdentity(source.identity, w.identity));
+    if (other) throw new FileChangedError(source.name, source.identity, other.identity);
+    return [mine, ...theirs.map((w) => w.share)];
   } finally {
     opts.signal?.removeEventListener('abort', abort);
   }
 }
 
 export async function analyzeFile(path: string, request: AnalysisRequest, opts: AnalyzeFileOptions = {}): Promise<Analysis> {
-  const source = await fileSource(path, opts.name ?? path);
+  return withFileSource(path, opts.name ?? path, (source) => analyzeSource(source, request, opts));
+}
+
+async function analyzeSource(source: FileSource, request: AnalysisRequest, opts: AnalyzeFileOptions): Promise<Analysis> {
+  const path = source.path;
   const threads = opts.threads ?? availableParallelism();
   // Boot the workers while the layout is inferred when the file will most likely be split: a plain
   // (not gzip) file big enough, not a JSON document, no per-sample output (that wants one reader).

@@ -2,10 +2,16 @@
  * Node adapters for the core readers: a file as a ByteSource (fs streams), transparently
  * gunzipped when its first bytes are the gzip magic 1f 8b (whatever its name), with byte-range
  * reads so workers can each take a part of a plain file.
+ *
+ * A source records the file's identity when it is opened (fstat: size, modification time, inode
+ * and device), so a read can tell at its end whether the file changed meanwhile: a training loop
+ * rewriting, truncating or replacing its file. withFileSource keeps the descriptor it opened for
+ * the whole read and checks both it and the path at the end.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import type { ByteRange, ByteSource, ChunkOptions } from '../core/parse/types';
 
 /** 1 MiB reads: large enough that per-chunk overhead vanishes, small enough for a flat RSS. */
@@ -17,17 +23,49 @@ export interface FileSource extends ByteSource {
   gzip: boolean;
   /** Size of the file on disk (compressed size for gzip). */
   fileSize: number;
+  /** The file when the source was opened (fstat of the descriptor it opened). */
+  identity: FileIdentity;
+  /**
+   * Whether the file changed since the source was opened: fstat on the descriptor, while it is
+   * kept (a rewrite in place, a truncation), and stat on the path (another file renamed over it,
+   * or none left).
+   */
+  changed(): Promise<FileChangedError | undefined>;
+  /** Closes the descriptor kept by withFileSource (fileSource's is closed at once); reads open the file each. */
+  close(): Promise<void>;
 }
 
-async function firstBytes(path: string, n: number): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
+export function identityOf(info: Stats): FileIdentity {
+  return { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, dev: info.dev };
+}
+
+async function headBytes(fh: FileHandle, n: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(n);
+  const { bytesRead } = await fh.read(buf, 0, n, 0);
+  return buf.subarray(0, bytesRead);
+}
+
+/** The path's identity now, or null when it no longer names a file (removed, or its folder gone). */
+async function identityAtPath(path: string): Promise<FileIdentity | null | undefined> {
   try {
-    const buf = new Uint8Array(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
+    return identityOf(await stat(path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Another failure (permissions changed) says nothing about the content: the descriptor decides.
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
   }
+}
+
+/** The change check of a source opened as `fh` (undefined: closed) with identity `before` (see FileSource.changed). */
+function changeCheck(fh: FileHandle | undefined, path: string, name: string, before: FileIdentity): () => Promise<FileChangedError | undefined> {
+  return async () => {
+    const [fd, atPath] = await Promise.all([fh ? fh.stat().then(identityOf) : before, identityAtPath(path)]);
+    // The path's view first: it is the file a run after this one will read.
+    if (atPath === null) return new FileChangedError(name, before, null);
+    if (atPath !== undefined && !sameIdentity(before, atPath)) return new FileChangedError(name, before, atPath);
+    if (!sameIdentity(before, fd)) return new FileChangedError(name, before, fd);
+    return undefined;
+  };
 }
 
 /** Past a read's expected end, chunks this small: enough for the row that crosses it. */
@@ -87,11 +125,33 @@ function plainBytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Opens a file for the readers; `name` (default: the path) is what problems are reported against. */
-export async function fileSource(path: string, name = path): Promise<FileSource> {
-  const info = await stat(path);
-  if (info.isDirectory()) throw new Error(`${path} is a directory`);
-  const magic = await firstBytes(path, 2);
+/**
+ * Opens a file for the readers; `name` (default: the path) is what problems are reported against.
+ * Its descriptor is closed at once: readers that want to know whether the file changed while
+ * they read it go through withFileSource.
+ */
+export function fileSource(path: string, name = path): Promise<FileSource> {
+  return openSource(path, name, false);
+}
+
+/** A source; `keep`: its descriptor stays open (for the change check) until close(). */
+async function openSource(path: string, name: string, keep: boolean): Promise<FileSource> {
+  const fh = await open(path, 'r');
+  let info: Stats;
+  let magic: Uint8Array;
+  try {
+    info = await fh.stat();
+    if (info.isDirectory()) throw new Error(`${path} is a directory`);
+    magic = await headBytes(fh, 2);
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+  if (!keep) await fh.close();
+  const identity = identityOf(info);
+  const changed = changeCheck(keep ? fh : undefined, path, name, identity);
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= keep ? fh.close() : Promise.resolve());
   const gzip = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
   if (!gzip) {
     return {
@@ -100,6 +160,9 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
       gzip,
       fileSize: info.size,
       size: info.size,
+      identity,
+      changed,
+      close,
       async *chunks(range?: ByteRange, options?: ChunkOptions) {
         const start = Math.max(0, range?.start ?? 0);
         const end = Math.min(info.size, range?.end ?? info.size);
@@ -123,6 +186,9 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
     path,
     gzip,
     fileSize: info.size,
+    identity,
+    changed,
+    close,
     // A range of the decompressed content: decompress from the start, drop bytes before it.
     async *chunks(range?: ByteRange) {
       const start = Math.max(0, range?.start ?? 0);
@@ -152,4 +218,35 @@ export async function fileSource(path: string, name = path): Promise<FileSource>
       }
     },
   };
+}
+
+/**
+ * Runs `read` over `source`, then checks that the file did not change meanwhile. A change is the
+ * result, superseding what the read returned or threw (a truncation mid-read makes rows that
+ * look malformed, a rewrite a mean over old and new rows). Closes the source either way.
+ */
+export async function checkedRead<T>(source: FileSource, read: (source: FileSource) => Promise<T>): Promise<T> {
+  try {
+    let result: T;
+    try {
+      result = await read(source);
+    } catch (err) {
+      const change = await source.changed().catch(() => undefined);
+      throw change ?? err;
+    }
+    const change = await source.changed();
+    if (change) throw change;
+    return result;
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * Opens `path` (as fileSource, keeping the descriptor) and reads it with checkedRead: the file's
+ * identity from fstat when it was opened, against fstat on that descriptor and stat on the path
+ * when the read is done.
+ */
+export async function withFileSource<T>(path: string, name: string, read: (source: FileSource) => Promise<T>): Promise<T> {
+  return checkedRead(await openSource(path, name, true), read);
 }

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
 import { analyzeFile } from './analyze-file';
-import { fileSource } from './file-source';
+import { withFileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 import { estimateFile, type SampleEstimate } from './sample-file';
@@ -61,8 +61,7 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       return { op: 'estimate', estimate: estimate ?? null };
     }
     case 'layout': {
-      const source = await fileSource(job.path, job.name);
-      const head = await readLayout(source, { overrides: job.overrides, skipInvalid: true, signal });
+      const head = await withFileSource(job.path, job.name, (source) => readLayout(source, { overrides: job.overrides, skipInvalid: true, signal }));
       if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1));
       return { op: 'layout', layout: head.layout };
     }
@@ -74,8 +73,8 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
     }
     case 'sample': {
-      const source = await fileSource(job.path, job.name);
-      return { op: 'sample', hit: (await sampleOnLine(source, job.layout, job.line, signal, job.row)) ?? null };
+      const hit = await withFileSource(job.path, job.name, (source) => sampleOnLine(source, job.layout, job.line, signal, job.row));
+      return { op: 'sample', hit: hit ?? null };
     }
     case 'perSampleCsv': {
       const fd = openSync(job.out, 'w');

@@ -10,7 +10,7 @@
  */
 import { analyzePart, inferFileLayout, mergeParts, type Analysis, type AnalysisRequest } from '../core/analyze';
 import type { ByteRange, ByteSource, Layout } from '../core/parse';
-import { fileSource } from './file-source';
+import { withFileSource, type FileSource } from './file-source';
 
 /** Ranges read for an estimate, and bytes per range: 16 × 256 KiB = 4 MiB, a fraction of a second. */
 export const SAMPLE_RANGES = 16;
@@ -122,7 +122,11 @@ export interface EstimateOptions {
  * are relative to their range, so a caller must not show them as the file's.
  */
 export async function estimateFile(path: string, request: AnalysisRequest, opts: EstimateOptions = {}): Promise<SampleEstimate | undefined> {
-  const source = await fileSource(path, opts.name ?? path);
+  // A file rewritten while it is sampled gives a FileChangedError, not an estimate of two files.
+  return withFileSource(path, opts.name ?? path, (source) => estimateSource(source, request, opts));
+}
+
+async function estimateSource(source: FileSource, request: AnalysisRequest, opts: EstimateOptions): Promise<SampleEstimate | undefined> {
   if (source.gzip) return undefined;
   const layout = await inferFileLayout(source, request, opts.signal);
   if (!canSample(layout, source.size)) return undefined;

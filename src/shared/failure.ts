@@ -3,17 +3,21 @@
  * structured clone keeps no class, so a failure travels as data and is rebuilt on the host.
  */
 import { AnalysisError, OptionsError } from '../core/analyze';
+import { FileChangedError, isFileChanged, type ChangePhase, type FileIdentity } from '../core/file-changed';
 import { CancelledError } from './cancelled';
 
 export type FailureData =
   | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number }
   | { kind: 'options'; message: string }
+  /** The file changed while it was read: supersedes whatever problems the read met. */
+  | { kind: 'changed'; file: string; before: FileIdentity; after: FileIdentity | null; phase: ChangePhase }
   | { kind: 'cancelled' }
   | { kind: 'other'; message: string };
 
 export function failureOf(err: unknown, signal: AbortSignal): FailureData {
   // The readers report a cancelled read as a problem ("read cancelled"): it is not the file's fault.
   if (signal.aborted) return { kind: 'cancelled' };
+  if (isFileChanged(err)) return { kind: 'changed', file: err.file, before: err.before, after: err.after, phase: err.phase };
   if (err instanceof AnalysisError) return { kind: 'analysis', file: err.file, problems: err.problems, errorCount: err.errorCount };
   if (err instanceof OptionsError) return { kind: 'options', message: err.message };
   return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
@@ -25,6 +29,8 @@ export function errorOf(f: FailureData): Error {
       return new AnalysisError(f.file, f.problems, f.errorCount);
     case 'options':
       return new OptionsError(f.message);
+    case 'changed':
+      return new FileChangedError(f.file, f.before, f.after, f.phase);
     case 'cancelled':
       return new CancelledError();
     case 'other':

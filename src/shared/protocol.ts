@@ -92,6 +92,11 @@ export type HostMessage =
   | { type: 'data'; data: DashboardData }
   | { type: 'comparison'; comparison: ComparisonData }
   | { type: 'error'; label: string; message: string; problems: ProblemData[]; errorCount: number }
+  /**
+   * The file changed while it was read: it is being written. `waiting`: it is read again once it
+   * stops changing; otherwise it changed again then, and `message` says so (no numbers, no problems).
+   */
+  | { type: 'writing'; label: string; message: string; waiting: boolean }
   | { type: 'derivation'; derivation: DerivationData };
 
 export type WebviewMessage =

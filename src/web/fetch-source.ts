@@ -4,6 +4,7 @@
  * to), so the worker reads it a chunk at a time instead of holding the whole file. Each read is
  * one request; a range read skips to its start (the server sends whole files, no Range).
  */
+import { FileChangedError } from '../core/file-changed';
 import type { ByteRange, ByteSource } from '../core/parse';
 
 /** A file the worker fetches itself; `size` is unknown for gzip (its inflated size). */
@@ -11,6 +12,8 @@ export interface StreamedFile {
   url: string;
   size?: number;
   gzip: boolean;
+  /** The file's modification time when the host looked (for the message if it changes). */
+  mtimeMs?: number;
 }
 
 export function fetchSource(name: string, file: StreamedFile, signal?: AbortSignal): ByteSource {
@@ -28,7 +31,14 @@ export function fetchSource(name: string, file: StreamedFile, signal?: AbortSign
       try {
         while (at < end) {
           const { done, value } = await reader.read();
-          if (done) break;
+          if (done) {
+            // The whole file came, and not the size the host saw: it changed since (cheap to tell;
+            // the host's stat after the job tells the rest).
+            if (!file.gzip && file.size !== undefined && at !== file.size) {
+              throw new FileChangedError(name, { size: file.size, mtimeMs: file.mtimeMs ?? NaN }, { size: at, mtimeMs: NaN });
+            }
+            break;
+          }
           const from = Math.max(0, start - at);
           const to = Math.min(value.length, end - at);
           at += value.length;

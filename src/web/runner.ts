@@ -5,10 +5,15 @@
  * vscode.workspace.fs by the host and its bytes transferred to the worker, so it is held in
  * memory while it is analysed. A per-sample export comes back as bytes, which the host writes
  * with vscode.workspace.fs.
+ *
+ * A file that changes while a job reads it (a training loop writing it) is caught by comparing
+ * its stat (size and modification time; the workspace file system has no inode) before the job
+ * and after its bytes were read: a FileChangedError then, whatever the job found.
  */
 import * as vscode from 'vscode';
 import type { JobRunner, ResultOf, RunJobOptions, WorkerJob } from '../extension/job-runner';
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
+import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { CancelledError } from '../shared/cancelled';
 import { errorOf } from '../shared/failure';
 import { workerEnding } from '../shared/worker-ending';
@@ -67,6 +72,44 @@ async function streamable(uri: vscode.Uri): Promise<StreamedFile | undefined> {
   }
 }
 
+/** The file as the workspace file system sees it now; null when it is gone. */
+async function identityOf(uri: vscode.Uri): Promise<FileIdentity | null> {
+  try {
+    const info = await vscode.workspace.fs.stat(uri);
+    return { size: info.size, mtimeMs: info.mtime };
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return null;
+    throw err;
+  }
+}
+
+/** A file a job reads, as it was when the job began. */
+interface Watched {
+  uri: vscode.Uri;
+  name: string;
+  before: FileIdentity;
+}
+
+/** The first of `files` that is not as it was, as the error to report. */
+async function changeOf(files: Watched[]): Promise<FileChangedError | undefined> {
+  for (const f of files) {
+    const now = await identityOf(f.uri);
+    if (now === null || !sameIdentity(f.before, now)) return new FileChangedError(f.name, f.before, now);
+  }
+  return undefined;
+}
+
+/** The name a job gives each file it reads (by path), for messages. */
+function namesOf(job: WorkerJob): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const value of [job, ...Object.values(job)]) {
+    if (value && typeof value === 'object' && 'path' in value && typeof value.path === 'string') {
+      names.set(value.path, 'name' in value && typeof value.name === 'string' ? value.name : value.path);
+    }
+  }
+  return names;
+}
+
 export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
   return {
     schemes: WEB_WORKSPACE_SCHEMES,
@@ -82,13 +125,37 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       // whole either way, so there is nothing quicker to show.
       if (asked.op === 'estimate') return { op: 'estimate', estimate: null } as ResultOf<Op>;
       const files: WebFiles = {};
+      const names = namesOf(job);
+      // Files the worker streams, checked again once it is done.
+      const streamed: Watched[] = [];
       for (const path of pathsOf(job)) {
         if (opts.signal?.aborted) throw new CancelledError();
         const uri = vscode.Uri.parse(path);
-        files[path] = (await streamable(uri)) ?? ownBuffer(await vscode.workspace.fs.readFile(uri));
+        const before = await identityOf(uri);
+        const watched = before === null ? undefined : { uri, name: names.get(path) ?? path, before };
+        const stream = await streamable(uri);
+        if (stream) {
+          files[path] = watched ? { ...stream, mtimeMs: watched.before.mtimeMs } : stream;
+          if (watched) streamed.push(watched);
+        } else {
+          files[path] = ownBuffer(await vscode.workspace.fs.readFile(uri));
+          // The bytes are the file's if it did not change while they were read.
+          const change = watched && (await changeOf([watched]));
+          if (change) throw change;
+        }
       }
       if (opts.signal?.aborted) throw new CancelledError();
-      const { result, output } = await inWorker(await newWorker(), { type: 'job', job, files }, opts);
+      let outcome: WebJobOutcome;
+      try {
+        outcome = await inWorker(await newWorker(), { type: 'job', job, files }, opts);
+      } catch (err) {
+        // A change supersedes what the job met in the torn stream (rows cut short).
+        const change = err instanceof CancelledError ? undefined : await changeOf(streamed).catch(() => undefined);
+        throw change ?? err;
+      }
+      const change = await changeOf(streamed);
+      if (change) throw change;
+      const { result, output } = outcome;
       if (asked.op === 'perSampleCsv') {
         if (!output) throw new Error('the analysis worker sent no CSV');
         await vscode.workspace.fs.writeFile(vscode.Uri.parse(asked.out), new Uint8Array(output));

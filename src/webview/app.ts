@@ -13,7 +13,7 @@ import { drawCanvases, renderConfusion } from './sections/confusion';
 import { renderDerivation } from './sections/derivation';
 import { renderDistribution } from './sections/distribution';
 import { renderLayout, renderWarnings } from './sections/layout';
-import { renderError, renderLoading } from './sections/status';
+import { renderError, renderLoading, renderWriting } from './sections/status';
 import { renderSummary } from './sections/summary';
 import { renderWhatIf } from './sections/whatif';
 import { renderWorst, renderWorstPending } from './sections/worst';
@@ -89,6 +89,10 @@ export class Dashboard {
         return;
       case 'error':
         this.show(renderError(this.ctx, m.label, m.message, m.problems, m.errorCount), 'error');
+        return;
+      case 'writing':
+        // No numbers while the file is being written: neither a torn read's nor the last ones.
+        this.show(renderWriting(this.ctx, m.label, m.message, m.waiting), 'writing');
         return;
       case 'derivation':
         this.showDerivation(m.derivation);

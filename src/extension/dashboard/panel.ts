@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { uriBasename } from '../uri';
 import { AnalysisError, type Analysis } from '../../core/analyze';
 import { CancelledError } from '../../shared/cancelled';
+import { describeChange, isFileChanged, type FileChangedError } from '../../core/file-changed';
 import type { HostMessage, WebviewMessage, WhatIf } from '../../shared/protocol';
 import type { AnalysisService } from '../analysis-service';
 import type { AnalysisRequest } from '../../core/analyze';
@@ -32,6 +33,10 @@ export class DashboardPanel implements vscode.Disposable {
   private selected: { row: number; line: number } | undefined;
   private derivation: HostMessage | undefined;
   private derivationGeneration = 0;
+  /** Loads waiting for their file to stop changing (it was being written while read). */
+  private settling = 0;
+  /** The last load whose read found the file being written: its estimate, if any, is not shown. */
+  private tornGeneration = 0;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -76,6 +81,8 @@ export class DashboardPanel implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, uriBasename(this.uri)));
     const changed = () => {
       if (!this.service.config.get('liveReload')) return;
+      // A load waiting for the file to stop changing watches it already, and reads it then.
+      if (this.settling > 0) return;
       if (this.reloadTimer) clearTimeout(this.reloadTimer);
       // Writers flush in bursts: wait until the file has been quiet for a moment.
       this.reloadTimer = setTimeout(() => void this.load({ force: false, record: true, quiet: true }), RELOAD_DEBOUNCE_MS);
@@ -146,6 +153,7 @@ export class DashboardPanel implements vscode.Disposable {
         onProgress: (fraction) => {
           if (generation === this.generation) this.post({ type: 'loading', label, fraction });
         },
+        onWaiting: this.whileWritten(generation, label),
       });
       void this.showEstimate(generation, request, full, controller.signal);
       const timed = await full;
@@ -185,7 +193,7 @@ export class DashboardPanel implements vscode.Disposable {
       if (done || !isLargeFile(size, this.service.config.get('largeFileThresholdMB'))) return;
       const started = Date.now();
       const estimate = await this.service.estimate(this.uri, request, stop.signal);
-      if (!estimate || done || generation !== this.generation) return;
+      if (!estimate || done || generation !== this.generation || generation === this.tornGeneration) return;
       const data = dashboardData(estimate.analysis, this.whatIf, this.service.label(this.uri), this.uri.toString(), this.history, Date.now() - started, {
         estimate: { sampledRows: estimate.sampledRows, sampledBytes: estimate.sampledBytes, totalBytes: estimate.totalBytes, ranges: estimate.ranges.length },
       });
@@ -195,9 +203,28 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * What a load shows while the file it read was being written (see AnalysisService.settled):
+   * no numbers (neither the torn read's nor the last ones), but that it waits for the writer.
+   */
+  private whileWritten(generation: number, label: string): (change: FileChangedError) => (() => void) | undefined {
+    return (change) => {
+      if (generation !== this.generation) return undefined;
+      this.tornGeneration = generation;
+      this.settling++;
+      const message = `The file changed while it was read (${describeChange(change.before, change.after)}). It is read again once it has not changed for a second.`;
+      this.post({ type: 'writing', label, message, waiting: true });
+      return () => {
+        this.settling--;
+      };
+    };
+  }
+
   private postError(label: string, err: unknown): void {
     if (err instanceof CancelledError) {
       this.post({ type: 'error', label, message: 'Cancelled. Run Refresh to analyse the file again.', problems: [], errorCount: 0 });
+    } else if (isFileChanged(err)) {
+      this.post({ type: 'writing', label, message: err.message, waiting: false });
     } else if (err instanceof AnalysisError) {
       const problems = err.problems.map((p) => ({ line: p.line, column: p.column ?? null, message: p.message }));
       this.post({ type: 'error', label, message: err.message, problems, errorCount: err.errorCount });
@@ -216,6 +243,7 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       const r = await this.service.compare(this.uri, other, request, CHANGED_SAMPLES, {
         progressTitle: `Loss Lens: comparing ${label} with ${this.service.label(other)}`,
+        onWaiting: this.whileWritten(generation, label),
         onProgress: (fraction) => {
           if (generation === this.generation) this.post({ type: 'loading', label, fraction });
         },

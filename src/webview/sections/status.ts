@@ -28,6 +28,20 @@ export function renderLoading(ctx: Ctx, label: string, fraction: number | null):
     dom.h('h2', {}, `Reading ${label}…`), bar, dom.h('span', { class: 'muted', role: 'status' }, pctText));
 }
 
+/**
+ * The file changed while it was read (a training loop still writing it): waiting until it stops
+ * changing, or (`waiting` false) it changed again when it was read once more.
+ */
+export function renderWriting(ctx: Ctx, label: string, message: string, waiting: boolean): HTMLElement {
+  const { dom } = ctx;
+  const retry = waiting ? null : dom.h('button', { type: 'button' }, 'Retry');
+  retry?.addEventListener('click', () => ctx.post({ type: 'command', command: 'refresh' }));
+  return dom.h('section', { class: `card status writing${waiting ? '' : ' error'}`, 'data-testid': 'writing', role: waiting ? 'status' : 'alert', 'aria-busy': waiting ? 'true' : 'false' },
+    dom.h('h2', {}, waiting ? `Waiting for ${label} to be written…` : `${label} is still being written`),
+    dom.h('p', { 'data-testid': 'writing-message' }, message),
+    retry ? dom.h('div', { class: 'actions' }, retry) : null);
+}
+
 export function renderError(ctx: Ctx, label: string, message: string, problems: ProblemData[], errorCount: number): HTMLElement {
   const { dom } = ctx;
   const more = errorCount > problems.length ? dom.h('p', { class: 'muted small' }, `${int(errorCount - problems.length)} more not listed.`) : null;
