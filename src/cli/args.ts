@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseNameList } from '../core/parse/flags';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
 
 /** What the command line asks for, validated; `loss`/`input` stay 'auto' until the layout is inferred. */
@@ -20,6 +21,8 @@ export interface CliArgs {
   base: LogBase;
   labelColumn?: string;
   predColumns?: string[];
+  /** `--class-names`: the names as given (a list), or a file of them, resolved by the caller. */
+  classNames?: string[] | { file: string };
   top: number;
   perSample?: string;
   skipInvalid: boolean;
@@ -32,12 +35,17 @@ export const USAGE = `usage: loss-lens FILE [--json] [--loss auto|bce|ce|multila
   [--preset classic|pytorch|keras|sklearn|none] [--label-smoothing A] [--class-weights w0,w1,...]
   [--pos-weight W] [--ignore-index K] [--focal-gamma G] [--focal-alpha A] [--reduction mean|sum]
   [--renormalise | --no-renormalise] [--base e|2] [--label-column NAME] [--pred-columns A,B,...]
-  [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE] [--no-progress]
+  [--class-names A,B,...|FILE] [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE]
+  [--no-progress]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz)
 with a per-class breakdown, the worst samples and the layout Loss Lens inferred.
 --renormalise divides each row of class probabilities by its sum before the loss (as Keras and
 scikit-learn 1.2 do); --no-renormalise takes rows as they are; by default the preset decides.
+--pred-columns and --class-names take a comma-separated list, or a JSON array for names with
+commas ('["a, b","c"]'); --class-names also takes a file: one name per line, a JSON array, or a
+Hugging Face config.json (its id2label). Class names are in column order; for one probability
+column, NEGATIVE,POSITIVE (the column is P(POSITIVE)).
 --explain LINE derives the loss of the sample on that line, step by step.
 Exit status: 0 success, 1 bad input, 2 bad usage.`;
 
@@ -74,6 +82,18 @@ function glueNegativeNumbers(argv: string[]): string[] {
   return out;
 }
 
+/** A list flag's value: `a,b,c`, or a JSON array when a name holds a comma. */
+export function nameList(flag: string, value: string): string[] {
+  const names = parseNameList(value);
+  if (!Array.isArray(names)) throw new UsageError(`--${flag}: ${names.error}`);
+  return names;
+}
+
+/** `--class-names` given inline (a list with a comma, or a JSON array) rather than as a file. */
+function looksLikeList(value: string): boolean {
+  return value.trim().startsWith('[') || value.includes(',');
+}
+
 export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   let parsed;
   try {
@@ -98,6 +118,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         base: { type: 'string', default: 'e' },
         'label-column': { type: 'string' },
         'pred-columns': { type: 'string' },
+        'class-names': { type: 'string' },
         top: { type: 'string', default: '10' },
         'per-sample': { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
@@ -120,8 +141,10 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const top = num('top', v.top, (n) => (!Number.isInteger(n) || n < 0 ? 'must be a whole number >= 0' : undefined)) ?? 10;
   const ignoreIndex = num('ignore-index', v['ignore-index'], (n) => (Number.isInteger(n) ? undefined : 'must be a whole number'));
   const classWeights = v['class-weights']?.split(',').map((w, i) => num(`class-weights (item ${i + 1})`, w, nonNegative) as number);
-  const predColumns = v['pred-columns']?.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  if (predColumns?.length === 0) throw new UsageError('--pred-columns expects a comma-separated list of column names');
+  const predColumns = v['pred-columns'] === undefined ? undefined : nameList('pred-columns', v['pred-columns']);
+  const classNamesArg = v['class-names'];
+  const classNames =
+    classNamesArg === undefined ? undefined : looksLikeList(classNamesArg) ? nameList('class-names', classNamesArg) : { file: classNamesArg };
   if (v.renormalise && v['no-renormalise']) throw new UsageError('--renormalise and --no-renormalise contradict each other: give one');
   const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
   return {
@@ -141,6 +164,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     base: oneOf('base', v.base as string, ['e', '2'] as const),
     labelColumn: v['label-column'],
     predColumns,
+    ...(classNames === undefined ? {} : { classNames }),
     top,
     perSample: v['per-sample'],
     skipInvalid: v['skip-invalid'] as boolean,

@@ -12,8 +12,9 @@ import { withFileSource } from '../node/file-source';
 import { isFileChanged } from '../core/file-changed';
 import { renderExplanation } from './explain';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
+import { classNamesFromFile } from './class-names';
 import { silentProgress, terminalProgress } from './progress';
-import { renderTextReport } from './report-text';
+import { renderTextReport } from '../shared/render/report-text';
 
 declare const LOSS_LENS_VERSION: string;
 
@@ -36,6 +37,7 @@ export function requestFromArgs(args: CliArgs): AnalysisRequest {
       predColumns: args.predColumns,
       kind: args.loss === 'auto' ? undefined : args.loss,
       input: args.input === 'auto' ? undefined : args.input,
+      classNames: args.classNames === undefined || Array.isArray(args.classNames) ? args.classNames : classNamesFromFile(args.classNames.file),
     },
     skipInvalid: args.skipInvalid,
     topK: args.top,
@@ -96,10 +98,21 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
+  let request: AnalysisRequest;
+  try {
+    request = requestFromArgs(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`loss-lens: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
   const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
   const perSample = args.perSample ? perSampleWriter(args.perSample) : undefined;
   try {
-    const analysis = await analyzeFile(args.file, requestFromArgs(args), {
+    const analysis = await analyzeFile(args.file, request, {
       onProgress: (done, total) => progress.update(done, total),
       onEval: perSample?.onEval,
       workerScript: `${__dirname}/worker.js`,

@@ -3,11 +3,12 @@
  * breakdown. Runs over the whole content or over one byte range (a worker's share); the parts are
  * merged by `mergeParts`. Pure: the byte source comes from the caller (Node file, browser, memory).
  */
+import { HardPredictionCheck, RowSumCheck, type HardAgreement } from './row-checks';
 import { EvalBatch, RowBatch } from './batch';
 import { createAccumulator, type AccumulatorState, type Breakdown, type BreakdownAccumulator, type BreakdownConfig, type TopKState } from './breakdown';
 import { createEvaluator, type Evaluator } from './losses';
 import { readLayout, readSamples } from './parse';
-import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadOptions, ReadResult } from './parse';
+import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields } from './parse';
 import type { Problem } from './parse';
 import { MAX_LISTED_PROBLEMS } from './parse';
 import type { LossOptions, PresetName, SampleEval } from './types';
@@ -43,6 +44,8 @@ export interface Analysis {
   errorCount: number;
   warnings: Problem[];
   warningCount: number;
+  /** The scores' argmax against the file's own predicted classes (Layout.hardPredictionColumn). */
+  hardAgreement?: HardAgreement;
 }
 
 /** The read failed: its problems, already located, for the front end to print. */
@@ -125,16 +128,15 @@ function pieceReader(source: ByteSource, layout: Layout, request: AnalysisReques
   const acc = createAccumulator(accumulatorConfig(layout, request));
   const out = evaluator.newEval();
   const onEval = opts.onEval;
-  const onSample = onEval
-    ? (sample: Parameters<typeof evaluator.evaluate>[0], row: number, line: number) => {
-        evaluator.evaluate(sample, out);
-        acc.add(out, row, line);
-        onEval(out, row, line);
-      }
-    : (sample: Parameters<typeof evaluator.evaluate>[0], row: number, line: number) => {
-        evaluator.evaluate(sample, out);
-        acc.add(out, row, line);
-      };
+  const sums = RowSumCheck.for(layout);
+  const hard = HardPredictionCheck.for(layout);
+  const onSample = (sample: Parameters<typeof evaluator.evaluate>[0], row: number, line: number, fields: RowFields) => {
+    sums?.row(sample.prediction, line);
+    hard?.row(sample, fields, line);
+    evaluator.evaluate(sample, out);
+    acc.add(out, row, line);
+    onEval?.(out, row, line);
+  };
   const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout };
   if (onEval === undefined && layout.kind !== 'multilabel') {
     const rows = new RowBatch(evaluator.width);
@@ -142,6 +144,7 @@ function pieceReader(source: ByteSource, layout: Layout, request: AnalysisReques
     base.batch = {
       batch: rows,
       flush: () => {
+        sums?.batch(rows);
         evaluator.evaluateBatch(rows, evals);
         acc.addBatch(evals);
         rows.size = 0;
@@ -150,8 +153,12 @@ function pieceReader(source: ByteSource, layout: Layout, request: AnalysisReques
   }
   return {
     acc,
-    read: (range: ByteRange | undefined, onProgress = opts.onProgress) =>
-      readSamples(source, { ...base, onProgress, range, firstLine: range && range.start > 0 ? 1 : undefined }, onSample),
+    read: async (range: ByteRange | undefined, onProgress = opts.onProgress) => {
+      const read = await readSamples(source, { ...base, onProgress, range, firstLine: range && range.start > 0 ? 1 : undefined }, onSample);
+      sums?.takeInto(read);
+      hard?.takeInto(read);
+      return read;
+    },
   };
 }
 
@@ -262,6 +269,18 @@ function combine(
   mergeInto(acc, shift);
   const breakdown = acc.result();
   const options = lossOptionsFor(layout, request);
+  const hard = layout.hardPredictionColumn !== undefined ? agreement(shifted, shift) : undefined;
+  const warnings = shifted.flatMap((r) => r.warnings);
+  let warningCount = shifted.reduce((n, r) => n + r.warningCount, 0);
+  if (hard !== undefined && hard.compared > 0 && hard.agree < 0.9 * hard.compared) {
+    // The file's own predictions disagree with the scores as read: the classes are likely misread.
+    warnings.unshift({
+      line: hard.firstDisagreement ?? 0,
+      message: `the highest score names the class in column ${layout.hardPredictionColumn} on only ${(100 * hard.agree / hard.compared).toFixed(1)}% of ${hard.compared} rows (the first that differs is on this line): are the class names in column order? Give them with --class-names NAME1,NAME2,...`,
+      severity: 'warning',
+    });
+    warningCount++;
+  }
   return {
     file,
     format: layout.format,
@@ -275,9 +294,23 @@ function combine(
     bytesRead: shifted.reduce((n, r) => n + r.bytesRead, 0),
     problems: errors,
     errorCount,
-    warnings: shifted.flatMap((r) => r.warnings).slice(0, MAX_LISTED_PROBLEMS),
-    warningCount: shifted.reduce((n, r) => n + r.warningCount, 0),
+    warnings: warnings.slice(0, MAX_LISTED_PROBLEMS),
+    warningCount,
+    ...(hard !== undefined ? { hardAgreement: hard } : {}),
   };
+}
+
+/** The reads' agreement counts added up; the first disagreement's line made absolute. */
+function agreement(reads: ReadResult[], shift: { lines: number }[]): HardAgreement {
+  const out: HardAgreement = { compared: 0, agree: 0 };
+  reads.forEach((r, i) => {
+    const h = r.hardAgreement;
+    if (h === undefined) return;
+    out.compared += h.compared;
+    out.agree += h.agree;
+    if (out.firstDisagreement === undefined && h.firstDisagreement !== undefined) out.firstDisagreement = h.firstDisagreement + shift[i]!.lines;
+  });
+  return out;
 }
 
 /** One pass over the whole source, on this thread. */

@@ -4,7 +4,7 @@
  * such numbers) and undefined ones (NaN, e.g. the precision of a never-predicted class) as null.
  */
 import type { Analysis } from './analyze';
-import type { Problem } from './parse';
+import { assumptionMessage, overridesFlags, type Problem } from './parse';
 
 export const REPORT_SCHEMA = 'loss-lens.report/1';
 
@@ -47,6 +47,8 @@ export function reportJson(a: Analysis) {
       labelEncoding: a.layout.labelEncoding,
       numClasses: a.layout.numClasses,
       evidence: a.layout.evidence,
+      assumptions: (a.layout.assumptions ?? []).map((x) => ({ text: x.text, flags: overridesFlags(x.taken), otherReading: x.otherLabel, otherFlags: overridesFlags(x.other), overrides: x.other })),
+      hardPredictionColumn: a.layout.hardPredictionColumn ?? null,
     },
     preset: a.preset,
     options: {
@@ -91,8 +93,13 @@ export function reportJson(a: Analysis) {
     calibration: b.calibration,
     histogram: b.histogram,
     worst: b.worst.map((w) => ({ ...w })),
-    warnings: a.warnings.map(problemJson),
-    warningCount: a.warningCount,
+    hardAgreement:
+      a.hardAgreement === undefined
+        ? null
+        : { column: a.layout.hardPredictionColumn ?? null, compared: a.hardAgreement.compared, agree: a.hardAgreement.agree, firstDisagreementLine: a.hardAgreement.firstDisagreement ?? null },
+    // What was assumed comes first: it qualifies every number above.
+    warnings: [...(a.layout.assumptions ?? []).map((x) => ({ line: 0, column: null, message: assumptionMessage(x) })), ...a.warnings.map(problemJson)],
+    warningCount: a.warningCount + (a.layout.assumptions?.length ?? 0),
   };
 }
 

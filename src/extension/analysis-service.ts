@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { formatProblems, type Layout, type LayoutOverrides } from '../core/parse';
 import { describeChange, isFileChanged, type FileChangedError } from '../core/file-changed';
+import { editorSpeaker } from '../shared/speak';
 import { CancelledError } from '../shared/cancelled';
 import type { WhatIf } from '../shared/protocol';
 import { cacheKey, ResultCache } from './cache';
@@ -199,14 +200,17 @@ export class AnalysisService {
       return;
     }
     if (err instanceof AnalysisError) {
-      const lines = formatProblems(err.file, err.problems, err.errorCount - err.problems.length);
+      const lines = formatProblems(err.file, err.problems, err.errorCount - err.problems.length).map(editorSpeaker);
       this.output.appendLine(lines.join('\n'));
-      void vscode.window.showErrorMessage(`Loss Lens: ${lines[0] ?? err.message}`, 'Show Output').then((a) => {
-        if (a) this.output.show(true);
+      // A message that points at Choose Columns... gets a button for it.
+      const actions = lines.some((l) => l.includes('Choose Columns...')) ? ['Choose Columns...', 'Show Output'] : ['Show Output'];
+      void vscode.window.showErrorMessage(`Loss Lens: ${lines[0] ?? err.message}`, ...actions).then((a) => {
+        if (a === 'Choose Columns...') void vscode.commands.executeCommand('lossLens.chooseColumns');
+        else if (a) this.output.show(true);
       });
       return;
     }
-    const message = err instanceof OptionsError || err instanceof Error ? err.message : String(err);
+    const message = editorSpeaker(err instanceof OptionsError || err instanceof Error ? err.message : String(err));
     this.output.appendLine(`error: ${message}`);
     void vscode.window.showErrorMessage(`Loss Lens: ${message}`);
   }

@@ -15,6 +15,8 @@ export interface FileChoices {
   predColumns?: string[];
   kind?: LossKind;
   input?: InputKind;
+  /** Class names in column order (binary: negative, positive). */
+  classNames?: string[];
   /** Categorical probability rows divided by their sum on read (the "renormalise rows" quick fix). */
   renormalise?: boolean;
 }
@@ -40,6 +42,7 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
   const input = whatIf.input ?? choices.input;
   if (kind !== undefined) overrides.kind = kind;
   if (input !== undefined) overrides.input = input;
+  if (choices.classNames !== undefined && choices.classNames.length > 0) overrides.classNames = [...choices.classNames];
   return {
     loss: {
       preset: whatIf.preset,
@@ -58,6 +61,21 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
     topK: config.topK,
     calibrationBins: config.calibrationBins,
   };
+}
+
+/**
+ * The per-file choices that give the other reading of an assumption (a CodeLens or dashboard
+ * click), or undefined when it needs names only the user knows (then Choose Columns... asks).
+ */
+export function choicesForReading(other: LayoutOverrides): Partial<FileChoices> | undefined {
+  if (other.classNames !== undefined && other.classNames.length === 0) return undefined;
+  const out: Partial<FileChoices> = {};
+  if (other.input !== undefined) out.input = other.input;
+  if (other.kind !== undefined) out.kind = other.kind;
+  if (other.classNames !== undefined) out.classNames = [...other.classNames];
+  if (other.labelColumn !== undefined) out.labelColumn = other.labelColumn;
+  if (other.predColumns !== undefined) out.predColumns = [...other.predColumns];
+  return out;
 }
 
 /** JSON with object keys sorted and undefined dropped: equal requests give equal strings. */

@@ -108,6 +108,8 @@ export type WebviewMessage =
   /** Show one sample's derivation (the worst-samples table or a hover link). */
   | { type: 'selectSample'; row: number; line: number }
   | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' }
+  /** Read the file the other way an assumption offers (its index in report.layout.assumptions). */
+  | { type: 'otherReading'; assumption: number }
   /** Leave the comparison: back to the dashboard of the file alone. */
   | { type: 'closeComparison' };
 

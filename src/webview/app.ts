@@ -12,7 +12,7 @@ import { renderComparison } from './sections/comparison';
 import { drawCanvases, renderConfusion } from './sections/confusion';
 import { renderDerivation } from './sections/derivation';
 import { renderDistribution } from './sections/distribution';
-import { renderLayout, renderWarnings } from './sections/layout';
+import { renderAssumptions, renderLayout, renderWarnings } from './sections/layout';
 import { renderError, renderLoading, renderWriting } from './sections/status';
 import { renderSummary } from './sections/summary';
 import { renderWhatIf } from './sections/whatif';
@@ -108,6 +108,7 @@ export class Dashboard {
     const { dom } = this.ctx;
     const main = dom.h('div', { class: 'dashboard' },
       renderSummary(this.ctx, data),
+      renderAssumptions(this.ctx, r),
       renderWarnings(this.ctx, r),
       dom.h('div', { class: 'columns' }, renderWhatIf(this.ctx, data.whatIf, r.layout.numClasses), renderLayout(this.ctx, r)),
       renderClasses(this.ctx, r),

@@ -1,5 +1,5 @@
 /**
- * Number formatting shared by every section, following the CLI's text report (src/cli/report-text.ts):
+ * Number formatting shared by every section, following the CLI's text report (src/shared/render/report-text.ts):
  * 4 decimals for losses and scores, tiny values in scientific notation, shares as percentages with
  * one decimal. Values arrive by structured clone, so Infinity and NaN are numbers here: Infinity
  * shows as ∞ and NaN (undefined: a class never predicted, an empty bin) as an en dash.

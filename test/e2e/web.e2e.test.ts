@@ -222,15 +222,18 @@ describe('the browser build in code-server: Loss Lens in the web worker extensio
     await wb.runCommand('View: Close All Editors');
     await wb.openFile('epoch_1.csv');
     await wb.runCommandThatAsks('Loss Lens: Choose Columns...');
-    await waitForTitle(/\(1\/4\)/);
+    await waitForTitle(/\(1\/5\)/);
     await wb.pickItem('label');
-    await waitForTitle(/\(2\/4\)/);
+    await waitForTitle(/\(2\/5\)/);
     // The inferred prediction column is ticked already: accept the selection.
     await wb.page.keyboard.press('Enter');
-    await waitForTitle(/\(3\/4\)/);
+    await waitForTitle(/\(3\/5\)/);
     await wb.pickItem('Infer');
-    await waitForTitle(/\(4\/4\)/);
+    await waitForTitle(/\(4\/5\)/);
     await wb.pickItem('logits');
+    // The class names as inferred: accept them.
+    await waitForTitle(/\(5\/5\)/);
+    await wb.page.keyboard.press('Enter');
     await wb.runCommand('Loss Lens: Open Dashboard');
     await expectMean(asLogits);
   });

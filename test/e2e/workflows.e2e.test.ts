@@ -165,15 +165,18 @@ describe('command workflows in code-server', function () {
     assert.notEqual(asLogits.mean, cli('epoch_1.csv').mean);
     await wb.openFile('epoch_1.csv');
     await startCommand('Loss Lens: Choose Columns...');
-    await waitForTitle(/\(1\/4\)/);
+    await waitForTitle(/\(1\/5\)/);
     await pick('label');
-    await waitForTitle(/\(2\/4\)/);
+    await waitForTitle(/\(2\/5\)/);
     // The inferred prediction column is ticked already: accept the selection.
     await wb.page.keyboard.press('Enter');
-    await waitForTitle(/\(3\/4\)/);
+    await waitForTitle(/\(3\/5\)/);
     await pick('Infer');
-    await waitForTitle(/\(4\/4\)/);
+    await waitForTitle(/\(4\/5\)/);
     await pick('logits');
+    // The class names as inferred: accept them.
+    await waitForTitle(/\(5\/5\)/);
+    await wb.page.keyboard.press('Enter');
     await quickInput().waitFor({ state: 'hidden' });
     await wb.runCommand('Loss Lens: Open Dashboard');
     await expectShown('mean-loss', asLogits.mean);
@@ -188,14 +191,17 @@ describe('command workflows in code-server', function () {
     assert.match(await wb.webview().locator('[data-testid="computed"]').innerText(), /^Computed in [\d,]+ ms at .+; shown from the cache/);
     // Back to what was inferred, for the steps below.
     await startCommand('Loss Lens: Choose Columns...');
-    await waitForTitle(/\(1\/4\)/);
+    await waitForTitle(/\(1\/5\)/);
     await pick('label');
-    await waitForTitle(/\(2\/4\)/);
+    await waitForTitle(/\(2\/5\)/);
     await wb.page.keyboard.press('Enter');
-    await waitForTitle(/\(3\/4\)/);
+    await waitForTitle(/\(3\/5\)/);
     await pick('Infer');
-    await waitForTitle(/\(4\/4\)/);
+    await waitForTitle(/\(4\/5\)/);
     await pick('Infer');
+    // The class names as inferred: accept them.
+    await waitForTitle(/\(5\/5\)/);
+    await wb.page.keyboard.press('Enter');
     await expectShown('mean-loss', cli('epoch_1.csv').mean);
   });
 

@@ -48,7 +48,8 @@ describe('CLI arguments', () => {
     [['a.csv', '--top', '2.5'], /--top must be a whole number >= 0/],
     [['a.csv', '--base', '10'], /--base must be one of e, 2, not "10"/],
     [['a.csv', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['a.csv', '--pred-columns', ','], /--pred-columns expects a comma-separated list/],
+    [['a.csv', '--pred-columns', ','], /--pred-columns: expected a comma-separated list of names/],
+    [['a.csv', '--pred-columns', '["a", 1'], /--pred-columns: "\["a", 1" starts with \[ but is not a JSON array/],
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${JSON.stringify(argv)} with a usage error`, () => {

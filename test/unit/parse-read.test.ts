@@ -157,8 +157,9 @@ describe('readSamples: CSV', () => {
     const garbage = new Uint8Array(5000).map((_, i) => (i * 7919) % 256);
     assert.match((await readAll(bytesSource('g.csv', garbage))).messages[0]!, /^g\.csv: binary data \(a NUL byte at offset 0\)/);
     assert.match((await readAll(bytesSource('z.csv.gz', new Uint8Array([0x1f, 0x8b, 8, 0])))).messages[0]!, /gzip-compressed data/);
-    assert.deepEqual((await readText('d.csv', '0,0.25\n1,0.75\n')).messages, [
-      'd.csv:1:1: the first line holds only numbers: a header row naming the columns (e.g. label,p_0,p_1) is needed',
+    // No header, and both end columns could be the labels: refused, not guessed (parse-headerless.test.ts).
+    assert.deepEqual((await readText('d.csv', '1,0.5,0\n0,0.5,1\n')).messages, [
+      "d.csv:1: the file has no header (the first line holds only numbers), so its columns are named column 1 .. column 3, and which one holds the labels is unclear: both column 1 and column 3 hold only whole numbers in 0..1 (class indices for the 2 other columns) in the first 2 rows. Name it with --label-column 'column N', e.g. --label-column 'column 1'",
     ]);
     const nolabel = await readText('n.csv', 'foo,p_0,p_1\n1,0.5,0.5\n');
     assert.equal(nolabel.result.ok, false);
@@ -192,7 +193,7 @@ describe('layout inference', () => {
     assert.equal(result.layout.input, 'probs');
     const text = 'values in [0, 1] but 2 of the first 2 rows do not sum to 1 (line 2 sums to 1.4): read as probabilities, each row as it is (not renormalised)';
     assert.ok(result.layout.evidence.includes(text), result.layout.evidence.join('\n'));
-    assert.deepEqual(result.layout.assumptions, [{ text: `${text}; if they are logits, read them as logits`, other: { input: 'logits' }, otherLabel: 'read as logits' }]);
+    assert.deepEqual(result.layout.assumptions, [{ text: `${text}; if they are logits, read them as logits`, short: 'probabilities', other: { input: 'logits' }, otherLabel: 'read as logits' }]);
   });
 
   it('reads the same rows as logits when the columns are named so', async () => {

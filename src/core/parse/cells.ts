@@ -81,7 +81,10 @@ export function namesList(c: Cell, isName?: (name: string) => boolean): string[]
   return words.length > 1 && isName !== undefined && words.every(isName) ? words : [t];
 }
 
-/** A numeric vector from a cell: a JSON array of numbers or text like `[0.1, 0.9]`. */
+/**
+ * A numeric vector from a cell: a JSON array of numbers, or text like `[0.1, 0.9]`, or numpy's
+ * repr of an array as pandas writes a list column (`[ 0.1  -2.3e-01\n  0.9]`: spaces, no commas).
+ */
 export function cellVector(c: Cell): number[] | undefined {
   let v: unknown = c;
   if (typeof c === 'string') {
@@ -90,7 +93,7 @@ export function cellVector(c: Cell): number[] | undefined {
     try {
       v = JSON.parse(t);
     } catch {
-      return undefined;
+      return numpyVector(t);
     }
   }
   if (!Array.isArray(v) || v.length === 0) return undefined;
@@ -111,4 +114,14 @@ export function mostlyVectors(cells: Cell[]): boolean {
 /** An empty cell: no value in this row. */
 export function isBlank(c: Cell): boolean {
   return c === undefined || c === null || c === '';
+}
+
+const NUMPY_ITEM = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** `[ 0.1  0.2\n 0.7]` (numpy's str of a 1-d float array); undefined for anything else. */
+function numpyVector(t: string): number[] | undefined {
+  if (!t.endsWith(']') || t.includes('[', 1)) return undefined;
+  const items = t.slice(1, -1).split(/[\s,]+/).filter((x) => x !== '');
+  if (items.length === 0 || !items.every((x) => NUMPY_ITEM.test(x))) return undefined;
+  return items.map(Number);
 }

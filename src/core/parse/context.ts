@@ -107,7 +107,9 @@ export class ReadContext {
 export function batchFor(layout: Layout, ctx: ReadContext): RowBatch | undefined {
   const sink = ctx.batch;
   return sink !== undefined && sink.batch.width === layout.numClasses && layout.kind !== 'multilabel' &&
-    layout.targetColumns === undefined && layout.labelEncoding === 'index' && layout.weightColumn === undefined
+    layout.targetColumns === undefined && layout.labelEncoding === 'index' && layout.weightColumn === undefined &&
+    // Its predicted classes are read from each row's fields, which a batch does not keep.
+    layout.hardPredictionColumn === undefined
     ? sink.batch
     : undefined;
 }

@@ -3,7 +3,7 @@
  * The editor translates them into its commands (src/shared/speak.ts), so each interface names
  * only what it has.
  */
-import type { LayoutOverrides } from './types';
+import type { Assumption, LayoutOverrides } from './types';
 
 export type FlagName = 'label-column' | 'pred-columns' | 'class-names' | 'input' | 'loss' | 'skip-invalid';
 
@@ -37,4 +37,34 @@ export function overridesFlags(o: LayoutOverrides): string {
 /** A value as one shell word: bare when safe, else single-quoted. */
 export function shellWord(s: string): string {
   return /^[\w.,:+\-/@=]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An assumption as one line of a report: what was assumed, the flags that pin it, and those of the other reading. */
+export function assumptionMessage(a: Assumption): string {
+  return `assumed: ${a.text} (this reading: ${overridesFlags(a.taken)}; the other: ${overridesFlags(a.other)})`;
+}
+
+/**
+ * A list as a user types it (a flag's value, an input box): `a,b,c`, or a JSON array when a name
+ * holds a comma. A message instead when it is not one.
+ */
+export function parseNameList(value: string): string[] | { error: string } {
+  const t = value.trim();
+  let names: string[];
+  if (t.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(t);
+    } catch {
+      return { error: `"${value}" starts with [ but is not a JSON array of strings (write ["a, b","c"])` };
+    }
+    if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string' || typeof x === 'number')) {
+      return { error: `expected a JSON array of strings, not ${value}` };
+    }
+    names = parsed.map(String);
+  } else {
+    names = t.split(',').map((c) => c.trim());
+  }
+  if (names.length === 0 || names.some((n) => n === '')) return { error: `expected a comma-separated list of names (or a JSON array), not "${value}"` };
+  return names;
 }

@@ -14,11 +14,12 @@
  * down), JSONL. Everything streams; no file is held in memory whole.
  */
 export type {
-  ByteRange, ByteSource, ChunkOptions, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,
+  Assumption, ByteRange, ByteSource, ChunkOptions, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,
 } from './types';
 export { readSamples, readLayout, sniffFormat, firstLineOfRange, planRanges, splitRanges, MIN_SPLIT_BYTES } from './read';
 export type { FormatGuess } from './read';
 export { inferLayout, LayoutError, type SampleTable } from './layout';
+export { assumptionMessage, listValue, overridesFlags, parseNameList } from './flags';
 export { formatProblem, formatProblems, MAX_LISTED_PROBLEMS, type Problem, type Severity } from './problems';
 export { parseFloatBytes } from './float';
 export { bytesSource } from './memory-source';

@@ -44,6 +44,8 @@ export interface InputEvidence {
   input: InputKind;
   evidence: string;
   assumption?: Assumption;
+  /** ce read as probabilities whose sampled rows all sum to 1: the widest tolerance their digits needed. */
+  sumTolerance?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export function decideInput(
   let notOne = 0;
   let firstNotOne: { line: number; sum: number } | undefined;
   let checked = 0;
+  let widest = ROW_SUM_FLOOR;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let vec: (number | undefined)[];
@@ -81,9 +84,13 @@ export function decideInput(
     if (out >= 0) {
       outside++;
       firstOutside ??= { line: lines[r]!, column: predIsVector ? `field ${predNames[0]}[${out}]` : `column ${predNames[out]}`, value: v[out]! };
-    } else if (kind === 'ce' && Math.abs(total - 1) > rowSumTolerance(v)) {
-      notOne++;
-      firstNotOne ??= { line: lines[r]!, sum: total };
+    } else if (kind === 'ce') {
+      const tol = rowSumTolerance(v);
+      widest = Math.max(widest, tol);
+      if (Math.abs(total - 1) > tol) {
+        notOne++;
+        firstNotOne ??= { line: lines[r]!, sum: total };
+      }
     }
   }
   const said = nameSays(predNames[0] ?? '');
@@ -112,7 +119,7 @@ export function decideInput(
     return {
       input: 'probs',
       evidence: text,
-      assumption: { text: `${text}; if they are logits, read them as logits`, other: toLogits, otherLabel: 'read as logits' },
+      assumption: { text: `${text}; if they are logits, read them as logits`, short: 'probabilities', taken: toProbs, other: toLogits, otherLabel: 'read as logits' },
     };
   }
   const sumText = kind === 'ce' ? ' and rows summing to 1 (to the digits written)' : '';
@@ -122,7 +129,7 @@ export function decideInput(
     return {
       input: 'probs',
       evidence: text,
-      assumption: { text: `${text}; if they are logits, read them as logits`, other: toLogits, otherLabel: 'read as logits' },
+      assumption: { text: `${text}; if they are logits, read them as logits`, short: 'probabilities', taken: toProbs, other: toLogits, otherLabel: 'read as logits' },
     };
   }
   if (said === 'logits') {
@@ -130,13 +137,13 @@ export function decideInput(
     return {
       input: 'logits',
       evidence: text,
-      assumption: { text: `${text}; if they are probabilities, read them as probabilities`, other: toProbs, otherLabel: 'read as probabilities' },
+      assumption: { text: `${text}; if they are probabilities, read them as probabilities`, short: 'logits', taken: toLogits, other: toProbs, otherLabel: 'read as probabilities' },
     };
   }
   text += `: read as probabilities`;
   if (firstOutside !== undefined) text += ` (line ${firstOutside.line} has ${firstOutside.value} in ${firstOutside.column}, reported as a problem; if these are logits, read with --input logits)`;
   else if (firstNotOne !== undefined) text += ` (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)})`;
-  return { input: 'probs', evidence: text };
+  return { input: 'probs', evidence: text, ...(kind === 'ce' && notOne === 0 ? { sumTolerance: widest } : {}) };
 }
 
 function round(x: number): string {

@@ -236,6 +236,10 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     labelColumn = findByNames(columns, LABEL_NAMES, excluded);
     if (labelColumn !== undefined) evidence.push(`label column "${labelColumn}" (a usual name for labels)`);
   }
+  if (labelColumn === undefined && overrides.predColumns === undefined) {
+    labelColumn = labelByValues(columns, values, excluded);
+    if (labelColumn !== undefined) evidence.push(`label column "${labelColumn}": ${labelByValuesReason(columns, values(labelColumn), excluded, labelColumn)}`);
+  }
   if (labelColumn !== undefined) excluded.add(labelColumn);
 
   // A column of predicted classes beside the scores is a cross-check, not the prediction.
@@ -294,6 +298,21 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   if (predictionColumns !== undefined) {
     for (const c of predictionColumns) excluded.add(c);
     predIsVector = predictionColumns.length === 1 && mostlyVectors(values(predictionColumns[0]!));
+  }
+
+  // A label column of class indices no usual name announces (`digit`), beside named score columns.
+  if (labelColumn === undefined && predictionColumns !== undefined && overrides.predColumns === undefined) {
+    const k = predIsVector ? (cellVector(values(predictionColumns[0]!).find((v) => cellVector(v) !== undefined))?.length ?? 0) : predictionColumns.length;
+    const indexColumns = columns.filter((c) => {
+      if (excluded.has(c) || ID_NAMES.includes(normName(c)) || META_NAMES.has(normName(c))) return false;
+      const nums = values(c).filter((v) => !isBlank(v)).map(cellNumber);
+      return nums.length > 0 && nums.every((x) => x !== undefined && Number.isInteger(x) && x >= 0 && x < Math.max(2, k));
+    });
+    if (indexColumns.length === 1) {
+      labelColumn = indexColumns[0]!;
+      excluded.add(labelColumn);
+      evidence.push(`label column "${labelColumn}": the only column of whole numbers in 0..${Math.max(2, k) - 1} beside the ${k} score columns (no column has a usual label name)`);
+    }
   }
 
   // Targets in several columns (soft labels, multi-label), when no single label column exists.
@@ -443,6 +462,8 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
       if (targetColumns !== undefined && namedByColumns !== undefined) {
         assumptions.push({
           text: `every target row of ${sampled} has exactly one 1: read as one class per sample (categorical cross-entropy); if a sample may have several labels, read as multi-label`,
+          short: 'one class per sample',
+          taken: { kind: 'ce' },
           other: { kind: 'multilabel' },
           otherLabel: 'read as multi-label',
         });
@@ -503,7 +524,13 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     }
   }
   if (kind === 'bce') {
-    const bin = binaryClasses(predNames[0]!, present, numericLabels, classNames, namesGiven, sampled);
+    const scoreIdx = colIndex.get(predNames[0]!)!;
+    const labelIdx = colIndex.get(labelColumn)!;
+    const scored = rows
+      .map((r) => [r[labelIdx], cellNumber(r[scoreIdx])] as const)
+      .filter((x): x is readonly [Cell, number] => !isBlank(x[0]) && x[1] !== undefined)
+      .map(([l, v]) => [labelText(l), v] as const);
+    const bin = binaryClasses(predNames[0]!, present, numericLabels, classNames, namesGiven, sampled, scored);
     classNames = bin.classNames;
     labelEncoding = bin.encoding;
     evidence.push(bin.evidence);
@@ -530,7 +557,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
       classNames = names;
       const text = `class names ${shortList(names)}: the distinct labels of ${sampled} in sorted order, as scikit-learn orders predict_proba's columns`;
       evidence.push(text);
-      if (kind === 'ce') assumptions.push({ text: `${text}; if the columns are in another order, give it`, other: { classNames: [] }, otherLabel: 'give the class names in column order' });
+      if (kind === 'ce') assumptions.push({ text: `${text}; if the columns are in another order, give it`, short: 'sorted class order', taken: { classNames: names }, other: { classNames: [] }, otherLabel: 'give the class names in column order' });
     }
     if (classNames === undefined) classNames = Array.from({ length: width }, (_, i) => String(i));
     if (classNames.length !== width) {
@@ -547,6 +574,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
 
   // 5. Probabilities or logits.
   let input: InputKind;
+  let rowSumTolerance: number | undefined;
   const predIdx = predictionColumns.map((c) => colIndex.get(c)!);
   if (overrides.input !== undefined) {
     input = overrides.input;
@@ -554,11 +582,11 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
   } else {
     const decided = decideInput(rows, lines, predIdx, predIsVector, predNames, kind);
     input = decided.input;
+    rowSumTolerance = decided.sumTolerance;
     evidence.push(decided.evidence);
     if (decided.assumption !== undefined) assumptions.push(decided.assumption);
   }
 
-  for (const a of assumptions) evidence.push(`assumed: ${a.text}`);
   return {
     format: table.format,
     kind,
@@ -577,7 +605,48 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
     evidence,
     ...(assumptions.length > 0 ? { assumptions } : {}),
     ...(hardPredictionColumn !== undefined ? { hardPredictionColumn } : {}),
+    ...(rowSumTolerance !== undefined ? { rowSumTolerance } : {}),
   };
+}
+
+/** Words naming classes in the header: whole column names and what follows a prediction prefix. */
+function headerClassWords(columns: string[]): Set<string> {
+  const words = new Set<string>();
+  for (const c of columns) {
+    const n = normName(c);
+    words.add(n);
+    const m = /^(?:y_)?(?:prob(?:ability|abilities|s)?|proba|p|score|pred|logit|logits|softmax)_(.+)$/.exec(n) ?? /^(.+)_(?:prob(?:ability)?|proba|p|score|logit)$/.exec(n);
+    if (m) words.add(m[1]!);
+  }
+  return words;
+}
+
+/** Text cells that are class names, not free text (a file name, a sentence). */
+const wordLike = (c: Cell): boolean => typeof c === 'string' && c.trim() !== '' && cellNumber(c) === undefined && cellVector(c) === undefined && c.length <= 64;
+
+/**
+ * A label column no usual name announces: the one column of words whose values name classes in
+ * the header (`diagnosis` holding `benign` beside `prob_benign`), else the only column of a few
+ * distinct words.
+ */
+function labelByValues(columns: string[], values: (c: string) => Cell[], excluded: Set<string>): string | undefined {
+  const words = headerClassWords(columns);
+  const texts = columns.filter((c) => !excluded.has(c) && !ID_NAMES.includes(normName(c)) && !HARD_PRED_NAMES.includes(normName(c)) && values(c).filter((v) => !isBlank(v)).every(wordLike) && values(c).some((v) => !isBlank(v)));
+  const naming = texts.filter((c) => values(c).some((v) => words.has(normName(String(v)))));
+  if (naming.length === 1) return naming[0];
+  const few = texts.filter((c) => {
+    const vs = values(c).filter((v) => !isBlank(v));
+    return new Set(vs.map(String)).size <= Math.max(2, Math.floor(vs.length / 4));
+  });
+  return naming.length === 0 && few.length === 1 ? few[0] : undefined;
+}
+
+function labelByValuesReason(columns: string[], cells: Cell[], excluded: Set<string>, column: string): string {
+  const words = headerClassWords(columns.filter((c) => c !== column || !excluded.has(c)));
+  const named = [...new Set(cells.filter((v) => !isBlank(v)).map(String))].filter((v) => words.has(normName(v)));
+  return named.length > 0
+    ? `its values (${named.slice(0, 3).join(', ')}) name classes in the header`
+    : 'the only column of a few distinct words (no column has a usual label name)';
 }
 
 interface BinaryClasses {
@@ -609,6 +678,7 @@ function binaryClasses(
   given: string[] | undefined,
   namesGiven: boolean,
   sampled: string,
+  scored: (readonly [string, number])[],
 ): BinaryClasses {
   if (given !== undefined && namesGiven) {
     if (given.length !== 2) throw new LayoutError(`one prediction per row needs 2 class names (negative, positive), not ${given.length} (${shortList(given)})`);
@@ -619,6 +689,9 @@ function binaryClasses(
     };
   }
   const seen = [...new Set(present.map(labelText))];
+  if (present.every((v) => typeof v === 'boolean')) {
+    return { classNames: ['false', 'true'], encoding: 'index', evidence: `labels are JSON true/false: the column ${predColumn} is P(true)` };
+  }
   if (numericLabels) {
     const nums = [...new Set(present.map((v) => cellNumber(v) ?? booleanWord(String(v))!))].sort((a, b) => a - b);
     if (nums.every((x) => x >= 0 && x <= 1)) {
@@ -637,7 +710,7 @@ function binaryClasses(
     }
     if (nums.length === 2) {
       const [a, b] = nums.map(String) as [string, string];
-      return binaryNamed(predColumn, a, b, sampled);
+      return binaryNamed(predColumn, a, b, sampled, scored);
     }
     const inRange = present.filter((v) => {
       const x = cellNumber(v) ?? booleanWord(String(v))!;
@@ -659,7 +732,7 @@ function binaryClasses(
     if (named === undefined && trueWord !== undefined && falseWord !== undefined) {
       return { classNames: [falseWord, trueWord], encoding: 'name', evidence: `labels are ${falseWord}/${trueWord}: the column ${predColumn} is P(${trueWord})` };
     }
-    return binaryNamed(predColumn, sorted[0]!, sorted[1]!, sampled);
+    return binaryNamed(predColumn, sorted[0]!, sorted[1]!, sampled, scored);
   }
   if (seen.length === 1) {
     const only = seen[0]!;
@@ -678,18 +751,28 @@ function binaryClasses(
   );
 }
 
-function binaryNamed(predColumn: string, a: string, b: string, sampled: string): BinaryClasses {
+function binaryNamed(predColumn: string, a: string, b: string, sampled: string, scored: (readonly [string, number])[]): BinaryClasses {
   const named = classInName(predColumn, [a, b]);
   if (named !== undefined) {
     const pair = named === a ? [b, a] : [a, b];
     return { classNames: pair, encoding: 'name', evidence: `the column ${predColumn} is P(${named}), as its name says: "${named}" is the positive class` };
   }
-  const text = `labels "${a}" and "${b}" in ${sampled}, and the name ${predColumn} does not say which class it scores: taken as P(${b}), the second label in sorted order (as scikit-learn's log_loss takes it)`;
+  // The name does not say: scikit-learn takes the second label in sorted order, unless the scores
+  // read so would be right on fewer than half of the sampled rows (a model worse than chance).
+  const threshold = scored.every(([, v]) => v >= 0 && v <= 1) ? 0.5 : 0;
+  const right = scored.filter(([l, v]) => (v > threshold) === (l === b || (numberKey(l) !== undefined && numberKey(l) === numberKey(b)))).length;
+  const flip = scored.length >= 10 && right * 2 < scored.length;
+  const [neg, pos] = flip ? [b, a] : [a, b];
+  const share = (n: number): string => `${Math.round((100 * n) / scored.length)}%`;
+  const why = flip
+    ? `taken as P(${pos}): read as P(${neg}), the second label in sorted order (as scikit-learn's log_loss takes it), the scores would be right on only ${share(right)} of the rows, as P(${pos}) on ${share(scored.length - right)}`
+    : `taken as P(${pos}), the second label in sorted order (as scikit-learn's log_loss takes it)${scored.length > 0 ? `; read so, the scores are right on ${share(right)} of the rows` : ''}`;
+  const text = `labels "${a}" and "${b}" in ${sampled}, and the name ${predColumn} does not say which class it scores: ${why}`;
   return {
-    classNames: [a, b],
+    classNames: [neg, pos],
     encoding: 'name',
     evidence: text,
-    assumption: { text: `${text}; if it is P(${a}), say so`, other: { classNames: [b, a] }, otherLabel: `read as P(${a})` },
+    assumption: { text: `${text}; if it is P(${neg}), say so`, short: `P(${pos})`, taken: { classNames: [neg, pos] }, other: { classNames: [pos, neg] }, otherLabel: `read as P(${neg})` },
   };
 }
 

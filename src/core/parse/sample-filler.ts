@@ -168,6 +168,31 @@ export class SampleFiller {
   }
 }
 
+/**
+ * A class name or index as a file writes it (a `y_pred` cell) to the class's index: by name when
+ * the labels are names, else as a class index (bce: 0/1 and the true/false words).
+ */
+export function classLookup(layout: Layout): (text: string) => number | undefined {
+  const names = nameIndex(layout.classNames);
+  const byName = (t: string): number | undefined =>
+    names.get(t) ?? names.get(NUMBER_KEY + (numberKey(t) ?? '')) ?? names.get(LOWER_KEY + t.toLowerCase());
+  // Names first; a whole number that names no class is a class index (`clf.predict` beside string labels).
+  if (layout.labelEncoding === 'name') {
+    return (t) => {
+      const named = byName(t);
+      if (named !== undefined) return named;
+      const n = cellNumber(t);
+      return n !== undefined && Number.isInteger(n) && n >= 0 && n < layout.classNames.length ? n : undefined;
+    };
+  }
+  const k = layout.kind === 'bce' ? 2 : layout.numClasses;
+  return (t) => {
+    const n = cellNumber(t);
+    if (n !== undefined) return Number.isInteger(n) && n >= 0 && n < k ? n : undefined;
+    return layout.kind === 'bce' ? booleanWord(t) : byName(t);
+  };
+}
+
 const NUMBER_KEY = '\u0000#';
 const LOWER_KEY = '\u0000a';
 

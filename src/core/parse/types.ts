@@ -56,8 +56,16 @@ export type LabelEncoding = 'index' | 'name' | 'names' | 'vector';
 
 export interface Layout {
   format: FileFormat;
-  /** CSV/TSV only. */
+  /** CSV/TSV only; a space stands for runs of spaces and tabs (np.savetxt, fixed-width columns). */
   delimiter?: string;
+  /** CSV: numbers are written with a decimal comma (`0,8734`, with a `;` delimiter: European Excel). */
+  decimalComma?: boolean;
+  /**
+   * CSV: where the column names come from. Unset: the first line (after any `#` comment lines);
+   * 'comment': the last `#` line at the top (np.savetxt's `header=`), every line after it is a row;
+   * 'none': nowhere, every line is a row and the columns are `column 1`, `column 2`, ...
+   */
+  header?: 'comment' | 'none';
   /** JSON only: records (an array of objects) or columns (parallel arrays). */
   jsonShape?: 'records' | 'columns';
   /** JSON only: the keys leading to the object that holds the data (`['eval']`), empty at the top. */
@@ -89,6 +97,11 @@ export interface Layout {
    * which a front end offers as a flag or a click.
    */
   assumptions?: Assumption[];
+  /**
+   * Categorical probabilities whose sampled rows all summed to 1: how far a row may stray from 1
+   * (the rounding of its digits) before a later row that does is reported as contradicting it.
+   */
+  rowSumTolerance?: number;
   /** A column of predicted classes (`y_pred` from `clf.predict`): not used for the loss. */
   hardPredictionColumn?: string;
   /** CSV: a quoted field holding a newline was seen while inferring: do not split by ranges. */
@@ -101,6 +114,10 @@ export interface Layout {
 export interface Assumption {
   /** What was assumed and from what (a sentence). */
   text: string;
+  /** The assumption in a few words, for a CodeLens: "probabilities", "P(benign)". */
+  short: string;
+  /** The reading taken, as the overrides that pin it (a script can pass them to make it explicit). */
+  taken: LayoutOverrides;
   /** The other reading, as the overrides that give it. */
   other: LayoutOverrides;
   /** The other reading in a few words, for a button: "read as logits". */
@@ -188,4 +205,6 @@ export interface ReadResult {
   splitUnsafe: boolean;
   /** The read failed (some error and no skipInvalid, or a fatal problem). */
   ok: boolean;
+  /** The scores' argmax against the file's column of predicted classes (Layout.hardPredictionColumn). */
+  hardAgreement?: { compared: number; agree: number; firstDisagreement?: number };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { listValue, parseNameList } from '../../core/parse';
 import type { InputKind, LossKind } from '../../core/types';
 import type { FileChoices } from '../request';
 import { targetOrPick } from '../target';
@@ -9,8 +10,8 @@ interface Pick<T> extends vscode.QuickPickItem {
 }
 
 /**
- * Quick picks over the inferred layout: label column, prediction columns, loss kind and
- * probabilities / logits. Each starts on what Loss Lens inferred; the answers are kept per file.
+ * Quick picks over the inferred layout: label column, prediction columns, loss kind,
+ * probabilities / logits, and the class names (an input box). Each starts on what Loss Lens inferred; the answers are kept per file.
  */
 export const chooseColumns: CommandFactory = (ctx) => async (arg) => {
   const uri = await targetOrPick(arg, ctx.dashboards, 'Loss Lens: choose a predictions file');
@@ -31,14 +32,14 @@ export const chooseColumns: CommandFactory = (ctx) => async (arg) => {
       value: c,
       description: [c === layout.labelColumn ? 'inferred' : '', c === previous.labelColumn ? 'current' : ''].filter(Boolean).join(', '),
     })),
-    { title: `${title} (1/4): the label column`, placeHolder: `Inferred: ${layout.labelColumn}` },
+    { title: `${title} (1/5): the label column`, placeHolder: `Inferred: ${layout.labelColumn}` },
   );
   if (!label) return;
   const candidates = layout.columns.filter((c) => c !== label.value);
   const chosenPreds = previous.predColumns ?? layout.predictionColumns;
   const predItems = candidates.map((c) => ({ label: c, value: c, picked: chosenPreds.includes(c), description: layout.predictionColumns.includes(c) ? 'inferred' : '' }));
   const preds = await vscode.window.showQuickPick<Pick<string>>(predItems, {
-    title: `${title} (2/4): the prediction columns, in class order`,
+    title: `${title} (2/5): the prediction columns, in class order`,
     canPickMany: true,
     placeHolder: `Inferred: ${layout.predictionColumns.join(', ')}`,
   });
@@ -50,7 +51,7 @@ export const chooseColumns: CommandFactory = (ctx) => async (arg) => {
       { label: 'ce', value: 'ce', description: 'categorical: one column per class, one true class' },
       { label: 'multilabel', value: 'multilabel', description: 'independent sigmoid per label' },
     ],
-    { title: `${title} (3/4): the loss` },
+    { title: `${title} (3/5): the loss` },
   );
   if (!kind) return;
   const input = await vscode.window.showQuickPick<Pick<InputKind | undefined>>(
@@ -59,14 +60,26 @@ export const chooseColumns: CommandFactory = (ctx) => async (arg) => {
       { label: 'probs', value: 'probs', description: 'probabilities in [0, 1]' },
       { label: 'logits', value: 'logits', description: 'raw scores: sigmoid / softmax applied first' },
     ],
-    { title: `${title} (4/4): probabilities or logits` },
+    { title: `${title} (4/5): probabilities or logits` },
   );
   if (!input) return;
+  const names = await vscode.window.showInputBox({
+    title: `${title} (5/5): the class names, in column order${layout.kind === 'bce' ? ' (negative, positive: the column is P(positive))' : ''}`,
+    value: listValue(previous.classNames ?? layout.classNames),
+    prompt: `Comma-separated, or a JSON array for names with commas. Inferred: ${layout.classNames.slice(0, 12).join(', ')}${layout.classNames.length > 12 ? ', ...' : ''}`,
+    validateInput: (v) => {
+      const parsed = parseNameList(v);
+      return Array.isArray(parsed) ? undefined : parsed.error;
+    },
+  });
+  if (names === undefined) return;
+  const parsedNames = parseNameList(names) as string[];
   const choices: Partial<FileChoices> = {
     labelColumn: label.value === layout.labelColumn ? undefined : label.value,
     predColumns: preds.length === 0 || sameList(preds.map((p) => p.value), layout.predictionColumns) ? undefined : preds.map((p) => p.value),
     kind: kind.value,
     input: input.value,
+    classNames: sameList(parsedNames, layout.classNames) ? undefined : parsedNames,
   };
   await ctx.service.choices.update(uri, choices);
 };

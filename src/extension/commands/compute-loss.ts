@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { renderTextReport } from '../../cli/report-text';
+import { renderTextReport } from '../../shared/render/report-text';
+import { editorSpeaker } from '../../shared/speak';
 import type { Analysis } from '../../core/analyze';
 import { PRESETS } from '../../core/presets';
 import { currentTarget } from '../target';
@@ -29,7 +30,7 @@ export const computeLoss: CommandFactory = (ctx) => async (arg) => {
     ctx.service.showError(err);
     return;
   }
-  ctx.service.output.appendLine(renderTextReport(analysis));
+  ctx.service.output.appendLine(renderTextReport(analysis, editorSpeaker));
   // A notification left open when the window closes rejects: not an analysis error.
   void vscode.window.showInformationMessage(summaryLine(label, analysis), 'Open Dashboard', 'Show Output').then((action) => {
     if (action === 'Open Dashboard') ctx.dashboards.show(uri);

@@ -5,7 +5,8 @@
 import type { Analysis } from '../../core/analyze';
 import { derive } from '../../core/derivation';
 import { lossUnderPresets } from '../../core/losses';
-import { reportJson } from '../../core/report-json';
+import { reportJson, type ReportJson } from '../../core/report-json';
+import { editorSpeaker } from '../../shared/speak';
 import type { ChangedSample } from '../../node/per-sample';
 import type { SampleHit } from '../../core/sample-on-line';
 import type { ComparisonData, DashboardData, DerivationData, WhatIf } from '../../shared/protocol';
@@ -22,11 +23,20 @@ export function appendHistory(history: DashboardData['history'], mean: number, t
 export type Provenance = Pick<DashboardData, 'fromCache' | 'computedAt' | 'estimate'>;
 
 export function dashboardData(a: Analysis, whatIf: WhatIf, label: string, uri: string, history: DashboardData['history'], elapsedMs: number, provenance: Provenance = {}): DashboardData {
-  const data: DashboardData = { report: reportJson(a), whatIf, label, uri, history, elapsedMs };
+  const data: DashboardData = { report: spokenInEditor(reportJson(a)), whatIf, label, uri, history, elapsedMs };
   if (provenance.fromCache !== undefined) data.fromCache = provenance.fromCache;
   if (provenance.computedAt !== undefined) data.computedAt = provenance.computedAt;
   if (provenance.estimate !== undefined) data.estimate = provenance.estimate;
   return data;
+}
+
+/** The report's advice in the editor's words: its commands, not the CLI's flags. */
+function spokenInEditor(r: ReportJson): ReportJson {
+  return {
+    ...r,
+    layout: { ...r.layout, evidence: r.layout.evidence.map(editorSpeaker), assumptions: r.layout.assumptions.map((x) => ({ ...x, text: editorSpeaker(x.text) })) },
+    warnings: r.warnings.map((w) => ({ ...w, message: editorSpeaker(w.message) })),
+  };
 }
 
 export function comparisonData(base: DashboardData, other: DashboardData, changed: ChangedSample[]): ComparisonData {

@@ -14,6 +14,8 @@ import { isLargeFile } from '../settings';
 import { defaultWhatIf } from '../request';
 import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivationData } from './model';
 import { revealLine } from '../reveal';
+import { APPLY_READING_COMMAND } from '../explain/quick-fixes';
+import { editorSpeaker } from '../../shared/speak';
 
 /** Samples listed as "changed most" in a comparison. */
 const CHANGED_SAMPLES = 50;
@@ -119,6 +121,11 @@ export class DashboardPanel implements vscode.Disposable {
         this.compareWith = undefined;
         void this.load({ force: false });
         return;
+      case 'otherReading': {
+        const a = this.last?.type === 'data' ? this.last.data.report.layout.assumptions[m.assumption] : undefined;
+        if (a !== undefined) void vscode.commands.executeCommand(APPLY_READING_COMMAND, this.uri, a.overrides);
+        break;
+      }
       case 'command':
         if (m.command === 'refresh') void this.load({ force: true, record: true });
         else void vscode.commands.executeCommand(`lossLens.${m.command}`, this.uri);
@@ -226,10 +233,10 @@ export class DashboardPanel implements vscode.Disposable {
     } else if (isFileChanged(err)) {
       this.post({ type: 'writing', label, message: err.message, waiting: false });
     } else if (err instanceof AnalysisError) {
-      const problems = err.problems.map((p) => ({ line: p.line, column: p.column ?? null, message: p.message }));
-      this.post({ type: 'error', label, message: err.message, problems, errorCount: err.errorCount });
+      const problems = err.problems.map((p) => ({ line: p.line, column: p.column ?? null, message: editorSpeaker(p.message) }));
+      this.post({ type: 'error', label, message: editorSpeaker(err.message), problems, errorCount: err.errorCount });
     } else {
-      this.post({ type: 'error', label, message: err instanceof Error ? err.message : String(err), problems: [], errorCount: 1 });
+      this.post({ type: 'error', label, message: editorSpeaker(err instanceof Error ? err.message : String(err)), problems: [], errorCount: 1 });
     }
   }
 

@@ -1,5 +1,7 @@
 /** The CodeLens title at the top of a recognised file. Free of `vscode`: unit-tested in plain Node. */
 import type { DocumentIndex } from '../../core/explain';
+import type { Layout, LayoutOverrides } from '../../core/parse';
+import { editorSpeaker } from '../../shared/speak';
 import { PRESETS } from '../../core/presets';
 import { formatNumber } from '../../shared/render';
 import { kindShort } from './hover-content';
@@ -24,4 +26,24 @@ export function codeLensTitle(index: DocumentIndex): string {
   const bad = Math.max(index.problemCount, index.problems.length);
   if (bad > 0) title += ` · ${bad} row${bad === 1 ? '' : 's'} skipped`;
   return title;
+}
+
+export interface AssumptionLens {
+  /** "$(warning) Assumed probabilities" */
+  title: string;
+  /** "Read as logits" */
+  otherTitle: string;
+  /** The whole assumption, in the editor's words. */
+  tooltip: string;
+  other: LayoutOverrides;
+}
+
+/** A pair of lenses per assumption: what was assumed (hover for why) and the other reading. */
+export function assumptionLenses(layout: Layout | undefined): AssumptionLens[] {
+  return (layout?.assumptions ?? []).map((a) => ({
+    title: `$(warning) Assumed ${a.short}`,
+    otherTitle: a.otherLabel[0]!.toUpperCase() + a.otherLabel.slice(1),
+    tooltip: editorSpeaker(`Loss Lens assumed: ${a.text}`),
+    other: a.other,
+  }));
 }

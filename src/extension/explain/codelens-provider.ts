@@ -1,12 +1,14 @@
 /**
  * "Loss Lens: mean CE 0.4213 nats over 10,000 samples (preset classic) · Open Dashboard" on line 1,
- * and "Stop renormalising rows" while the file's rows are renormalised by choice.
+ * "Assumed probabilities · Read as logits" for each assumption, and "Stop renormalising rows"
+ * while the file's rows are renormalised by choice.
  */
 import * as vscode from 'vscode';
 import type { DocumentIndexCache } from './document-cache';
 import { codeLensTitle } from './codelens-content';
 import { PRESETS } from '../../core/presets';
-import { RENORMALISE_COMMAND } from './quick-fixes';
+import { APPLY_READING_COMMAND, RENORMALISE_COMMAND } from './quick-fixes';
+import { assumptionLenses } from './codelens-content';
 
 export const STOP_RENORMALISING_TITLE = 'Stop renormalising rows';
 import type { ExplainServices } from './services';
@@ -30,6 +32,13 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       new vscode.CodeLens(range, { title: codeLensTitle(cached.index), command: this.services.openDashboardCommand, arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Open Dashboard', command: this.services.openDashboardCommand, arguments: [doc.uri] }),
     ];
+    // What was assumed on weak evidence, and the other reading in one click.
+    for (const a of assumptionLenses(cached.index.layout)) {
+      lenses.push(
+        new vscode.CodeLens(range, { title: a.title, tooltip: a.tooltip, command: this.services.openDashboardCommand, arguments: [doc.uri] }),
+        new vscode.CodeLens(range, { title: a.otherTitle, tooltip: a.tooltip, command: APPLY_READING_COMMAND, arguments: [doc.uri, a.other] }),
+      );
+    }
     // The quick fix's choice leaves no diagnostic to undo it from: the lens that states it does.
     const options = cached.index.analysis?.options;
     if (options?.renormalise === true && !PRESETS[options.preset].params.renormalise) {

@@ -6,6 +6,8 @@ import type { ExplainServices } from './services';
 
 export const READ_AS_LOGITS_COMMAND = 'lossLens.explain.readAsLogits';
 export const RENORMALISE_COMMAND = 'lossLens.explain.renormaliseRows';
+/** (uri, overrides): read the file the other way an assumption offers. */
+export const APPLY_READING_COMMAND = 'lossLens.explain.applyReading';
 
 export const QUICK_FIX_TITLES: Record<QuickFix, string> = {
   'read-as-logits': 'Loss Lens: read this file as logits',

@@ -4,10 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisRequest } from '../../core/analyze';
+import type { LayoutOverrides } from '../../core/parse';
 import type { InputKind } from '../../core/types';
 import { Config } from '../config';
 import { FileChoicesStore } from '../file-choices';
-import { requestFor } from '../request';
+import { choicesForReading, requestFor } from '../request';
 
 export interface ExplainServices {
   /** The request the dashboard would use for this file: preset, log base, per-file overrides. */
@@ -18,6 +19,8 @@ export interface ExplainServices {
   setInputOverride(uri: vscode.Uri, input: InputKind): Promise<void>;
   /** Remembers "divide each categorical probability row by its sum" for the file (or forgets it: undefined). */
   setRenormalise(uri: vscode.Uri, renormalise: boolean | undefined): Promise<void>;
+  /** Reads the file the other way an assumption offers (or asks, through Choose Columns..., for names). */
+  applyReading(uri: vscode.Uri, other: LayoutOverrides): Promise<void>;
   /** Command id taking (uri) that lets the user pick the columns of a file. */
   chooseColumnsCommand: string;
   /** Command id taking (uri string, row, line) that opens the dashboard at that sample. */
@@ -73,6 +76,11 @@ export function defaultExplainServices(
     onDidChangeSettings: changed.event,
     setInputOverride: (uri, input) => choices.update(uri, { input }),
     setRenormalise: (uri, renormalise) => choices.update(uri, { renormalise }),
+    applyReading: async (uri, other) => {
+      const patch = choicesForReading(other);
+      if (patch === undefined) await vscode.commands.executeCommand('lossLens.chooseColumns', uri);
+      else await choices.update(uri, patch);
+    },
     chooseColumnsCommand: 'lossLens.chooseColumns',
     openDashboardAtSampleCommand: OPEN_AT_SAMPLE_COMMAND,
     openDashboardCommand: 'lossLens.openDashboard',

@@ -1,7 +1,8 @@
 /** The CLI's readable report: summary, per-class table, worst samples, how the file was read. */
-import type { Analysis } from '../core/analyze';
-import { formatProblems } from '../core/parse';
-import { PRESETS } from '../core/presets';
+import type { Analysis } from '../../core/analyze';
+import { assumptionMessage, formatProblems } from '../../core/parse';
+import { PRESETS } from '../../core/presets';
+import { cliSpeaker, type Speaker } from '../speak';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
@@ -24,13 +25,15 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-export function renderTextReport(a: Analysis): string {
+/** The report; `speak` puts the ways out (flags) in the words of the interface showing it. */
+export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): string {
   const b = a.breakdown;
   const unit = a.options.base === '2' ? 'bits' : 'nats';
   const preset = PRESETS[a.preset];
   const out: string[] = [];
   out.push(`Loss Lens: ${a.file} (${a.format.toUpperCase()}, ${int(a.rows)} rows)`);
   out.push(`  ${KIND_NAMES[a.layout.kind]} from ${a.layout.input === 'logits' ? 'logits' : 'probabilities'}, preset ${a.preset}: ${preset.description}`);
+  for (const as of a.layout.assumptions ?? []) out.push(`  ${speak(assumptionMessage(as))}`);
   out.push('');
   const label = a.options.reduction === 'sum' ? 'sum loss' : 'mean loss';
   out.push(`  ${label.padEnd(12)} ${num(a.value, 6)} ${unit}`);
@@ -40,6 +43,10 @@ export function renderTextReport(a: Analysis): string {
   out.push(`  ${'ECE'.padEnd(12)} ${num(b.calibration.ece)} (${b.calibration.bins.length} bins, ${b.calibration.definition})`);
   out.push(`  ${'perplexity'.padEnd(12)} ${num(b.perplexity)}`);
   out.push(`  ${'entropy'.padEnd(12)} ${num(b.meanEntropy)} ${unit} (mean, of the predictions)`);
+  const h = a.hardAgreement;
+  if (h !== undefined && h.compared > 0) {
+    out.push(`  ${'agreement'.padEnd(12)} ${num(h.agree / h.compared)} (highest score vs column ${a.layout.hardPredictionColumn}, ${int(h.agree)} of ${int(h.compared)} rows)`);
+  }
   if (b.infiniteCount > 0) out.push(`  ${int(b.infiniteCount)} sample(s) have an infinite loss (a probability of exactly 0 on the truth)`);
 
   out.push('', a.layout.kind === 'multilabel' ? 'Per label' : 'Per class');
@@ -62,10 +69,10 @@ export function renderTextReport(a: Analysis): string {
   }
 
   out.push('', 'How the file was read');
-  for (const e of a.layout.evidence) out.push(`  - ${e}`);
+  for (const e of a.layout.evidence) out.push(`  - ${speak(e)}`);
   if (a.warningCount > 0) {
     out.push('', `Warnings (${a.warningCount})`);
-    out.push(...formatProblems(a.file, a.warnings, a.warningCount - a.warnings.length).map((l) => `  ${l}`));
+    out.push(...formatProblems(a.file, a.warnings, a.warningCount - a.warnings.length).map((l) => `  ${speak(l)}`));
   }
   return out.join('\n') + '\n';
 }

@@ -19,11 +19,30 @@ export function renderLayout(ctx: Ctx, r: ReportJson): HTMLElement {
     dom.h('div', { class: 'actions' }, button, dom.h('span', { class: 'muted small' }, ` ${int(r.rows)} rows read.`)));
 }
 
+/**
+ * What was assumed on weak evidence, above every number it qualifies, each with a button for the
+ * other reading. The report lists the same assumptions first among its warnings.
+ */
+export function renderAssumptions(ctx: Ctx, r: ReportJson): HTMLElement | null {
+  const { dom } = ctx;
+  if (r.layout.assumptions.length === 0) return null;
+  const items = r.layout.assumptions.map((a, i) => {
+    const other = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': `other-reading-${i}` }, a.otherReading[0]!.toUpperCase() + a.otherReading.slice(1));
+    other.addEventListener('click', () => ctx.post({ type: 'otherReading', assumption: i }));
+    return dom.h('li', { class: 'assumption' }, dom.h('span', {}, a.text), ' ', other);
+  });
+  return dom.section('assumptions', r.layout.assumptions.length === 1 ? 'Assumed' : `Assumed (${r.layout.assumptions.length})`,
+    dom.h('ul', { class: 'assumptions', 'data-testid': 'assumptions' }, ...items));
+}
+
 export function renderWarnings(ctx: Ctx, r: ReportJson): HTMLElement | null {
   const { dom } = ctx;
-  if (r.warnings.length === 0) return null;
-  const more = r.warningCount > r.warnings.length ? dom.h('p', { class: 'muted small' }, `${int(r.warningCount - r.warnings.length)} more not listed.`) : null;
-  return dom.section('warnings', `Warnings (${int(r.warningCount)})`,
-    dom.h('ul', { class: 'problems', 'data-testid': 'warnings' }, ...r.warnings.map((w) => problemItem(ctx, w, 'problem warning'))),
+  // The assumptions lead the report's warnings; renderAssumptions shows them.
+  const listed = r.warnings.slice(r.layout.assumptions.length);
+  const count = r.warningCount - r.layout.assumptions.length;
+  if (listed.length === 0) return null;
+  const more = count > listed.length ? dom.h('p', { class: 'muted small' }, `${int(count - listed.length)} more not listed.`) : null;
+  return dom.section('warnings', `Warnings (${int(count)})`,
+    dom.h('ul', { class: 'problems', 'data-testid': 'warnings' }, ...listed.map((w) => problemItem(ctx, w, 'problem warning'))),
     more);
 }

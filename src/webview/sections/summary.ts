@@ -83,6 +83,11 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   if (r.infinite > 0) {
     list.appendChild(figure(dom, 'infinite', 'Infinite losses', r.infinite, int(r.infinite)));
   }
+  const h = r.hardAgreement;
+  if (h !== null && h.compared > 0) {
+    const rate = h.agree / h.compared;
+    list.appendChild(figure(dom, 'agreement', `Argmax = ${h.column}`, rate, num(rate), `${int(h.agree)} of ${int(h.compared)} rows`));
+  }
   const desc = dom.h(
     'p',
     { class: 'subtitle' },
