@@ -202,7 +202,8 @@ export async function sampleAtLine(text: string, name: string, layout: Layout, l
   if (body === undefined || body.trim() === '') return { kind: 'none' };
   let bytes: string;
   let offset: number;
-  if (isCsv) {
+  // A CSV without a header (Layout.header 'none') is read line by line, as JSONL is.
+  if (isCsv && layout.header !== 'none') {
     const header = lineText(text, 1) ?? '';
     if (line === 1) return { kind: 'header' };
     bytes = `${header}\n${body}\n`;

@@ -17,6 +17,17 @@ export const PREDICTION_FILE_RE = new RegExp(extPattern, 'i');
 /** The `when` clause of the explorer and editor-title menus. */
 export const PREDICTION_FILE_WHEN = `resourceFilename =~ /${extPattern}/i`;
 
+/**
+ * Delimited text under names any text file has (np.savetxt writes `.txt`): read when the user asks
+ * for it (a command on the file in the editor, the file picker), but given none of the automatic
+ * features (status bar, CodeLens, Problems, menus): most `.txt` files hold no predictions, and each
+ * would get a "cannot compute the loss" in the status bar and a Loss Lens button in its title bar.
+ */
+export const DELIMITED_TEXT_EXTENSIONS = ['txt', 'dat'] as const;
+
+/** A file a command reads when asked: a prediction file, or delimited text (`.txt`, `.dat`). */
+export const READABLE_FILE_RE = new RegExp(`\\.(${[...PREDICTION_EXTENSIONS, ...DELIMITED_TEXT_EXTENSIONS].join('|')})(\\.gz)?$`, 'i');
+
 export interface CommandSpec {
   title: string;
   /** A codicon, shown when the command sits in the editor title bar. */

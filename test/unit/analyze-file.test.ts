@@ -65,7 +65,8 @@ describe('analyzeFile: worker threads', function () {
 
   it('lets the workers it booted go when the layout cannot be inferred (the process exits)', () => {
     const bad = join(dir, 'numbers.csv');
-    writeFileSync(bad, '1,2,3\n'.repeat(Math.ceil((MIN_SPLIT_BYTES + 10) / 6)));
+    // No header, and neither end column holds class indices: no label to guess.
+    writeFileSync(bad, '7,2,3\n'.repeat(Math.ceil((MIN_SPLIT_BYTES + 10) / 6)));
     // A worker left running keeps its process alive: run the failing call in a child and time it out.
     const code = `
       const { analyzeFile } = require(${JSON.stringify(resolve('src/node/analyze-file.ts'))});

@@ -3,13 +3,14 @@
  * replayed through the same byte path), then every row parsed straight from the bytes.
  */
 import { concatBytes } from './bytes';
-import { cellNumber, cellVector, inferLayout, LayoutError, namesList, type Cell } from './layout';
+import { cellVector, inferLayout, LayoutError, namesList, type Cell } from './layout';
 import {
-  DEFAULT_MAX_ROW_BYTES, CsvTokenizer, LABEL_COLUMN, TEXT_COLUMN, cloneRow, fieldPosition, fieldText, positionOf, rowTexts, sniffDelimiter,
-  type CsvRow, type NumericRows,
+  DEFAULT_MAX_ROW_BYTES, CsvTokenizer, LABEL_COLUMN, TEXT_COLUMN, WHITESPACE, cloneRow, commentText, fieldPosition, fieldText, isCommentRow, positionOf, rowTexts,
+  sniffDelimiter, splitCommentHeader, type CsvRow, type NumericRows,
 } from './csv';
 import { batchFor, FatalRead, type ReadContext } from './context';
 import { parseFloatBytes } from './float';
+import { headerlessColumns, headerlessHints, type HeaderlessGuess } from './headerless';
 import { sizeText } from './problems';
 import { finiteMessage, notANumberMessage, SampleFiller } from './sample-filler';
 import type { ByteSource, FileFormat, Layout, RowFields } from './types';
@@ -33,6 +34,26 @@ const EMPTY_ROW: CsvRow = {
 };
 const SNIFF_BYTES = 65536;
 const utf8 = new TextDecoder('utf-8');
+const POINT = 46;
+const COMMA = 44;
+
+/** Field i as a number when it is one (decimal commas when `point` is a comma), else undefined. */
+function fieldNumber(row: CsvRow, i: number, point: number): number | undefined {
+  let v = row.values[i]!;
+  if (v !== v) v = parseFloatBytes(row.buf, row.starts[i]!, row.ends[i]!, point);
+  return v - v === 0 ? v : undefined;
+}
+
+/** pandas' default column names, 0..n-1, as `DataFrame(array).to_csv(index=False)` writes them. */
+function pandasNames(texts: string[]): boolean {
+  return texts.length >= 2 && texts.every((t, i) => t === String(i));
+}
+
+/** A row written only with bare integers (`0,1,2`), as pandas' default names are. */
+function bareIntegers(row: CsvRow): boolean {
+  for (let i = 0; i < row.count; i++) if (!/^\s*\d+\s*$/.test(fieldText(row, i))) return false;
+  return true;
+}
 
 export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadContext): Promise<Layout> {
   const opts = ctx.opts;
@@ -54,24 +75,59 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
    */
   let handler: (row: CsvRow) => boolean | void;
   let delimiterEvidence: string | undefined;
+  let decimalEvidence: string | undefined;
+  /** The decimal separator's byte: `.`, or `,` (Layout.decimalComma). */
+  let point = layout?.decimalComma === true ? COMMA : POINT;
+  /** The last `#` line at the top, split by the delimiter: np.savetxt's `header=`. */
+  let commentNames: string[] | undefined;
+  let commentLine = 0;
+  let commentRaw = '';
+  /** Where the names came from, when not from the first line (Layout.header), and why. */
+  let headerKind: 'comment' | 'none' | undefined = layout?.header;
+  let headerEvidence: string | undefined;
+  /** The first line was 0..n-1, held as a row until the sample says whether it names the columns (pandas). */
+  let maybeNames: string[] | undefined;
   /** layoutOnly: the layout is decided, no more rows are wanted. */
   let stopped = false;
 
   const decide = (): void => {
     if (layout === undefined) {
+      if (maybeNames !== undefined) {
+        // `0,1,2,3` over rows written otherwise (`1.0,0.25`): pandas' names, not a row.
+        if (held.length > 1 && held.slice(1).some((r) => r.error === undefined && !bareIntegers(r))) {
+          header = maybeNames;
+          held.shift();
+          headerKind = undefined;
+          headerEvidence = `column names ${maybeNames.join(', ')}: pandas' default names (DataFrame(array).to_csv()), the rows below are written otherwise`;
+        } else {
+          maybeNames = undefined;
+        }
+      }
       const columns = header!;
+      const cells = held.map((r) => rowCells(r, point));
+      let hints: HeaderlessGuess | undefined;
+      if (headerKind === 'none' || maybeNames !== undefined) {
+        hints = headerlessHints(columns, cells, opts.overrides, maybeNames !== undefined ? { named: 'pandas' } : {});
+        if (hints.labelColumn === undefined && opts.overrides?.labelColumn === undefined) {
+          throw new FatalRead(held[0]?.line ?? 1, undefined, hints.unclear!);
+        }
+      }
       try {
-        layout = inferLayout(
-          { format, columns, rows: held.map(rowCells), lines: held.map((r) => r.line) },
-          opts.overrides,
-        );
+        layout = inferLayout({ format, columns, rows: cells, lines: held.map((r) => r.line), ...(hints !== undefined ? { hints } : {}) }, opts.overrides);
       } catch (e) {
         if (e instanceof LayoutError) throw new FatalRead(1, undefined, e.message);
         throw e;
       }
+      // The guessed label column leads the assumptions: every report warns of it, with the flag.
+      const guessed = hints?.assumption;
+      if (guessed !== undefined && opts.overrides?.labelColumn === undefined) layout.assumptions = [guessed, ...(layout.assumptions ?? [])];
       layout.delimiter = String.fromCharCode(delimiterCode);
+      if (headerEvidence !== undefined) layout.evidence.unshift(headerEvidence);
+      if (decimalEvidence !== undefined) layout.evidence.unshift(decimalEvidence);
       layout.evidence.unshift(delimiterEvidence!);
       layout.quotedNewlines = tokenizer!.sawQuotedNewline;
+      if (point === COMMA) layout.decimalComma = true;
+      if (headerKind !== undefined) layout.header = headerKind;
     }
     // Built even when only the layout is wanted: it checks that the layout's columns are in the header.
     const process = makeRowProcessor(layout, header!, ctx);
@@ -81,7 +137,8 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       processRow = process;
       if (ctx.limitRows === Number.POSITIVE_INFINITY) {
         handler = process;
-        tokenizer!.numeric = numericRows(layout, header!, ctx);
+        // Rows split by runs of whitespace are left to the usual path (spacedRow).
+        if (delimiterCode !== WHITESPACE) tokenizer!.numeric = numericRows(layout, header!, ctx);
       }
       for (const r of held) process(r);
     }
@@ -89,19 +146,47 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   };
 
   let delimiterCode = 44;
+  /** The first line (after any `#` lines) holds only numbers: a row, not names. */
+  const firstRowIsData = (row: CsvRow): boolean => {
+    if (row.error !== undefined) return false;
+    for (let i = 0; i < row.count; i++) if (fieldNumber(row, i, point) === undefined) return false;
+    return true;
+  };
+  /** The names of a file whose first line is a row: a `#` line above it that names as many columns, else `column 1`, .... */
+  const dataHeader = (row: CsvRow): string[] => {
+    const n = row.count;
+    if (commentNames !== undefined && commentNames.length === n && commentNames.every((c) => c !== '')) {
+      headerKind = 'comment';
+      headerEvidence = `column names from the comment on line ${commentLine} (# ${commentRaw.trim()}), as np.savetxt writes header=`;
+      return commentNames;
+    }
+    const texts = rowTexts(row).map((h) => h.trim());
+    if (commentNames === undefined && pandasNames(texts)) maybeNames = texts;
+    headerKind = 'none';
+    return headerlessColumns(n);
+  };
   const onRow = (row: CsvRow): boolean => {
     if (ctx.full || stopped) return false;
     if (header === undefined) {
-      header = rowTexts(row).map((h) => h.trim());
+      // `#` lines at the top: a preamble, or np.savetxt's `# label p0 p1` naming the columns.
+      if (isCommentRow(row, delimiterCode)) {
+        commentRaw = commentText(row);
+        commentNames = splitCommentHeader(commentRaw, delimiterCode);
+        commentLine = row.line;
+        return true;
+      }
+      if (layout !== undefined ? layout.header === undefined : !firstRowIsData(row)) {
+        header = rowTexts(row).map((h) => h.trim());
+        if (opts.sampleRows === undefined) sampleRows = defaultSampleRows(header.length);
+        if (row.error !== undefined) {
+          const p = positionOf(row, row.errorAt ?? row.start);
+          throw new FatalRead(p.line, p.column, row.error);
+        }
+        return true;
+      }
+      // The names are elsewhere (a comment line) or nowhere: this row is the first row of data.
+      header = layout !== undefined ? layout.columns : dataHeader(row);
       if (opts.sampleRows === undefined) sampleRows = defaultSampleRows(header.length);
-      if (layout === undefined && opts.overrides?.labelColumn === undefined && header.every((h) => cellNumber(h) !== undefined)) {
-        throw new FatalRead(row.line, 1, 'the first line holds only numbers: a header row naming the columns (e.g. label,p_0,p_1) is needed');
-      }
-      if (row.error !== undefined) {
-        const p = positionOf(row, row.errorAt ?? row.start);
-        throw new FatalRead(p.line, p.column, row.error);
-      }
-      return true;
     }
     // A layout given by the caller needs no sample: rows go straight to the processor.
     if (processRow === undefined && layout !== undefined) decide();
@@ -130,9 +215,14 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       const sniffed = sniffDelimiter(utf8.decode(head.subarray(0, SNIFF_BYTES)), source.name);
       delimiterCode = sniffed.delimiter.charCodeAt(0);
       delimiterEvidence = sniffed.evidence;
+      if (sniffed.decimalComma === true) {
+        point = COMMA;
+        decimalEvidence = sniffed.decimalEvidence;
+      }
     }
     tokenizer = new CsvTokenizer({
       delimiter: delimiterCode,
+      decimalComma: point === COMMA,
       firstLine: fromStart ? 1 : (opts.firstLine ?? 1),
       firstOffset: fromStart ? 0 : range!.start - 1,
       skipFirstLine: !fromStart,
@@ -199,12 +289,21 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
  * time on a 1000-column file (regex and Number() per cell, and the strings' garbage), and
  * inference runs before either thread can start reading.
  */
-function rowCells(row: CsvRow): Cell[] {
+function rowCells(row: CsvRow, point: number): Cell[] {
   const n = row.count;
   const cells: Cell[] = [];
   let texts: string[] | undefined;
   for (let i = 0; i < n; i++) {
     const v = row.values[i]!;
+    // A number with a decimal comma the scan could not read exactly (`0,12345678901234567`), or
+    // quoted: as a number, since inference reads numbers from cells and `0,5` is not one to it.
+    if (point === COMMA && v !== v) {
+      const x = parseFloatBytes(row.buf, row.starts[i]!, row.ends[i]!, point);
+      if (x - x === 0) {
+        cells.push(x);
+        continue;
+      }
+    }
     cells.push(row.quoted[i] === 0 && v === v ? v : (texts ??= rowTexts(row))[i]);
   }
   return cells;
@@ -232,6 +331,9 @@ function numericRows(layout: Layout, header: string[], ctx: ReadContext): Numeri
 
 /** The per-row work, specialised on the layout once. */
 function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (row: CsvRow) => void {
+  const point = layout.decimalComma === true ? COMMA : POINT;
+  /** A column as messages name it: `column p_0`; a headerless file's names say it already (`column 3`). */
+  const where = (i: number): string => (layout.header === 'none' ? header[i]! : `column ${header[i]}`);
   const colIndex = new Map<string, number>();
   header.forEach((h, i) => {
     if (!colIndex.has(h)) colIndex.set(h, i);
@@ -278,7 +380,7 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
     if (row.count !== ncols) {
       // Point at the first extra field, or just past the end of a short row.
       const p = row.count > ncols ? fieldPosition(row, ncols) : positionOf(row, row.end);
-      ctx.bad(p.line, p.column, `expected ${ncols} fields (as in the header), found ${row.count}`);
+      ctx.bad(p.line, p.column, `expected ${ncols} fields (as in the ${layout.header === 'none' ? 'first line' : 'header'}), found ${row.count}`);
       return;
     }
     const buf = row.buf;
@@ -292,13 +394,13 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
       for (let k = 0; k < K; k++) {
         const ci = predIdx[k]!;
         let v = values[ci]!;
-        if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
+        if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!, point);
         // One test on the usual path (a probability in [0, 1], or a finite logit: NaN fails both);
         // which message, only when it fails.
         if (probs ? !(v >= 0 && v <= 1) : !(v - v === 0)) {
           if (v !== v || v === Infinity || v === -Infinity) {
             const text = fieldText(row, ci);
-            return bad(row, ci, v !== v ? notANumberMessage(text, `column ${header[ci]}`) : finiteMessage(v, `column ${header[ci]}`)!);
+            return bad(row, ci, v !== v ? notANumberMessage(text, where(ci)) : finiteMessage(v, where(ci))!);
           }
           return bad(row, ci, filler.prediction(v, k)!);
         }
@@ -314,15 +416,15 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
       for (let k = 0; k < K; k++) {
         const ci = targetIdx[k]!;
         let v = values[ci]!;
-        if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!);
-        if (v !== v || v === Infinity || v === -Infinity) return bad(row, ci, notANumberMessage(fieldText(row, ci), `column ${header[ci]}`));
+        if (v !== v) v = parseFloatBytes(buf, starts[ci]!, ends[ci]!, point);
+        if (v !== v || v === Infinity || v === -Infinity) return bad(row, ci, notANumberMessage(fieldText(row, ci), where(ci)));
         const m = filler.targetValue(v, k);
         if (m !== undefined) return bad(row, ci, m);
       }
       sample.target = filler.target!;
     } else if (labelEncoding === 'index') {
       let v = values[labelIdx]!;
-      if (v !== v) v = parseFloatBytes(buf, starts[labelIdx]!, ends[labelIdx]!);
+      if (v !== v) v = parseFloatBytes(buf, starts[labelIdx]!, ends[labelIdx]!, point);
       if (batch !== undefined) {
         if (v === v && !ctx.failed) {
           const m = filler.labelNumber(v);
@@ -353,8 +455,8 @@ function makeRowProcessor(layout: Layout, header: string[], ctx: ReadContext): (
       if (m !== undefined) return bad(row, labelIdx, m);
     }
     if (weightIdx >= 0) {
-      const v = parseFloatBytes(buf, starts[weightIdx]!, ends[weightIdx]!);
-      const m = v === v ? filler.weight(v) : notANumberMessage(fieldText(row, weightIdx), `column ${header[weightIdx]}`);
+      const v = parseFloatBytes(buf, starts[weightIdx]!, ends[weightIdx]!, point);
+      const m = v === v ? filler.weight(v) : notANumberMessage(fieldText(row, weightIdx), where(weightIdx));
       if (m !== undefined) return bad(row, weightIdx, m);
     }
     current = row;

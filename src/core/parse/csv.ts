@@ -28,6 +28,7 @@
 
 import type { RowBatch } from '../batch';
 import { concatBytes } from './bytes';
+import { parseFloatBytes } from './float';
 
 export const QUOTE = 34;
 const POW10 = [
@@ -36,6 +37,12 @@ const POW10 = [
 ];
 export const LF = 10;
 export const CR = 13;
+/** The delimiter byte that stands for runs of spaces and tabs (np.savetxt, fixed-width columns). */
+export const WHITESPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const POINT = 46;
+const COMMA = 44;
 
 /** A row as offsets into `buf`; valid only during the callback that receives it. */
 export interface CsvRow {
@@ -62,7 +69,13 @@ export interface CsvRow {
 }
 
 export interface CsvTokenizerOptions {
+  /**
+   * The delimiter's byte. WHITESPACE (a space) means runs of spaces and tabs, with leading and
+   * trailing ones ignored, as np.savetxt and fixed-width columns write them (no quoting then).
+   */
   delimiter: number;
+  /** Numbers are written with a decimal comma (`0,8734`): European Excel, `to_csv(decimal=',')`. */
+  decimalComma?: boolean;
   /** Line number of the first byte pushed. */
   firstLine?: number;
   /** Absolute byte offset of the first byte pushed. */
@@ -108,6 +121,10 @@ const MAX_FIELDS_START = 64;
 
 export class CsvTokenizer {
   private readonly delimiter: number;
+  /** The decimal separator's byte: `.`, or `,` in a file written with decimal commas. */
+  private readonly point: number;
+  /** Fields are separated by runs of whitespace (spacedRow), not by one delimiter byte. */
+  private readonly spaced: boolean;
   private readonly maxRowBytes: number;
   private readonly stopAt: number;
   private line: number;
@@ -137,6 +154,8 @@ export class CsvTokenizer {
 
   constructor(opts: CsvTokenizerOptions) {
     this.delimiter = opts.delimiter;
+    this.point = opts.decimalComma === true ? COMMA : POINT;
+    this.spaced = opts.delimiter === WHITESPACE;
     this.maxRowBytes = opts.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES;
     this.stopAt = opts.stopAt ?? Number.POSITIVE_INFINITY;
     this.line = opts.firstLine ?? 1;
@@ -257,6 +276,7 @@ export class CsvTokenizer {
     const row = this.row;
     row.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, len);
+    const spaced = this.spaced;
     let pos = 0;
     while (pos < len) {
       const numeric = this.numeric;
@@ -281,9 +301,10 @@ export class CsvTokenizer {
         this.done = true;
         return pos;
       }
-      let p = this.plainRow(buf, pos, len);
+      let p = spaced ? this.spacedRow(buf, pos, len, final) : this.plainRow(buf, pos, len);
       let lines = 1;
       if (p < 0) {
+        if (spaced) return rowStart; // incomplete row: wait for more bytes
         p = this.anyRow(buf, pos, len, final);
         if (p < 0) return rowStart; // incomplete row: wait for more bytes
         lines = this.rowLines;
@@ -328,6 +349,7 @@ export class CsvTokenizer {
    */
   private plainRow(buf: Uint8Array, p: number, len: number): number {
     const d = this.delimiter;
+    const point = this.point;
     const view = this.view;
     const row = this.row;
     let starts = row.starts;
@@ -361,7 +383,7 @@ export class CsvTokenizer {
         p++;
       }
       let digits = p - intStart;
-      if (p < len && buf[p] === 46) {
+      if (p < len && buf[p] === point) {
         p++;
         const fracStart = p;
         // Four digits per step while four are there (SWAR on one 32-bit load): the fraction is most
@@ -439,6 +461,7 @@ export class CsvTokenizer {
    */
   private numericRows(buf: Uint8Array, p: number, len: number, nr: NumericRows): number {
     const d = this.delimiter;
+    const point = this.point;
     const view = this.view;
     const roles = nr.roles;
     const ncols = roles.length;
@@ -496,7 +519,7 @@ export class CsvTokenizer {
             p++;
           }
           let digits = p - intStart;
-          if (buf[p] === 46) {
+          if (buf[p] === point) {
             p++;
             const fracStart = p;
             for (;;) {
@@ -568,6 +591,58 @@ export class CsvTokenizer {
       rowStart = p;
     }
     return rowStart;
+  }
+
+  /**
+   * A row of fields separated by runs of spaces and tabs (the WHITESPACE delimiter): leading and
+   * trailing ones are not fields, a CR is whitespace, quotes are data. Numbers are parsed as the
+   * fields are found (parseFloatBytes: np.savetxt's `%.18e` has more digits than the scan's exact
+   * path takes). Returns the offset past the LF (the field count in rowFields; a line of blanks
+   * is one empty field, as scan skips blank lines), or -1 when buf ends before the LF and more
+   * bytes may come.
+   */
+  private spacedRow(buf: Uint8Array, p: number, len: number, final: boolean): number {
+    const row = this.row;
+    const point = this.point;
+    let n = 0;
+    let c = 0;
+    for (;;) {
+      while (p < len) {
+        c = buf[p]!;
+        if (c !== WHITESPACE && c !== TAB && c !== CR) break;
+        p++;
+      }
+      if (p >= len) {
+        if (!final) return -1;
+        break;
+      }
+      if (c === LF) {
+        p++;
+        break;
+      }
+      if (n === row.starts.length) this.grow();
+      const s = p;
+      while (p < len) {
+        c = buf[p]!;
+        if (c === WHITESPACE || c === TAB || c === CR || c === LF) break;
+        p++;
+      }
+      if (p >= len && !final) return -1;
+      row.starts[n] = s;
+      row.ends[n] = p;
+      row.quoted[n] = 0;
+      row.values[n] = parseFloatBytes(buf, s, p, point);
+      n++;
+    }
+    if (n === 0) {
+      // Blank: one empty field, which scan skips.
+      row.starts[0] = p;
+      row.ends[0] = p;
+      row.quoted[0] = 0;
+      n = 1;
+    }
+    this.rowFields = n;
+    return p;
   }
 
   /**
@@ -750,13 +825,59 @@ export function cloneRow(row: CsvRow): CsvRow {
 }
 
 /**
- * Picks the delimiter from the first lines: the candidate (comma, tab, semicolon) that appears
- * outside quotes on the header line the same nonzero number of times on most of the following
- * lines. A `.tsv`/`.tab` name prefers tab on a tie. Returns comma when nothing decides.
+ * A comment line at the top of a file, as np.savetxt writes its `header=` (`# label p0 p1`) and
+ * other tools a preamble: `#` first, and not followed by the delimiter (`#,label,p` is a header
+ * whose first column is named `#`). With the WHITESPACE delimiter any line starting with `#`.
  */
-export function sniffDelimiter(head: string, name = ''): { delimiter: string; evidence: string } {
-  const lines = head.split('\n').slice(0, 21);
-  if (lines.length > 1 && !head.endsWith('\n')) lines.pop(); // last line may be cut
+export function isCommentRow(row: CsvRow, delimiter: number): boolean {
+  const at = row.start;
+  if (row.end <= at || row.buf[at] !== HASH) return false;
+  return delimiter === WHITESPACE || at + 1 >= row.end || row.buf[at + 1] !== delimiter;
+}
+
+/** A comment line's text without its `#` and the spaces after it. */
+export function commentText(row: CsvRow): string {
+  return utf8.decode(row.buf.subarray(row.start, row.end)).replace(/^#[ \t]*/, '');
+}
+
+/** Splits a header written in a comment line (`label p0 p1`, `label,p0,p1`) by the delimiter. */
+export function splitCommentHeader(text: string, delimiter: number): string[] {
+  const t = text.trim();
+  if (t === '') return [];
+  return delimiter === WHITESPACE ? t.split(/[ \t]+/) : t.split(String.fromCharCode(delimiter)).map((x) => x.trim());
+}
+
+/** A number written with a decimal comma (`0,8734`, `-1,5e-07`): how pandas writes floats with `decimal=','`. */
+const DECIMAL_COMMA_RE = /^\s*[-+]?\d+,\d+([eE][-+]?\d+)?\s*$/;
+/** A number written with a decimal point: a file that has these does not use decimal commas. */
+const DECIMAL_POINT_RE = /^\s*[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+export interface Dialect {
+  /** `,`, `\t`, `;`, or a space for runs of whitespace (WHITESPACE). */
+  delimiter: string;
+  evidence: string;
+  /** Numbers are written with decimal commas (only with a `;` delimiter). */
+  decimalComma?: boolean;
+  /** The evidence for decimal commas, when there are. */
+  decimalEvidence?: string;
+}
+
+/**
+ * Picks the delimiter from the first lines: the candidate (comma, tab, semicolon) that appears
+ * outside quotes on the first line the same nonzero number of times on most of the following
+ * lines. A `.tsv`/`.tab` name prefers tab on a tie. Comment lines at the top (np.savetxt's
+ * `# header`) are left out. A semicolon whose fields are numbers with a decimal comma (`0,8734`,
+ * and none with a decimal point) wins over the comma those numbers hold: European Excel's CSV. With
+ * none of the three on the first line, runs of spaces and tabs, when they split the lines into the
+ * same number (at least 2) of fields: np.savetxt's default, and fixed-width columns. Returns comma
+ * when nothing decides (one column).
+ */
+export function sniffDelimiter(head: string, name = ''): Dialect {
+  const all = head.split('\n');
+  if (all.length > 1 && !head.endsWith('\n')) all.pop(); // last line may be cut
+  let skip = 0;
+  while (skip < all.length - 1 && /^#(?![,;\t])/.test(all[skip]!)) skip++;
+  const lines = all.slice(skip, skip + 21);
   const candidates = [',', '\t', ';'];
   // By UTF-16 code unit rather than `for...of` (code points): the delimiters and the quote are ASCII,
   // and on 7 KB lines (1000 columns) the string iterator took ~15% of layout inference in a profile.
@@ -773,22 +894,89 @@ export function sniffDelimiter(head: string, name = ''): { delimiter: string; ev
   };
   let best = ',';
   let bestScore = -1;
+  let bestAgree = -1;
+  let semicolonAgree = -1;
   const preferTab = /\.(tsv|tab)(\.gz)?$/i.test(name);
   for (const d of candidates) {
     const first = count(lines[0] ?? '', d);
     if (first === 0) continue;
     let agree = 0;
     for (let i = 1; i < lines.length; i++) if (count(lines[i]!, d) === first) agree++;
+    if (d === ';') semicolonAgree = agree;
     const score = agree * 1000 + first + (preferTab && d === '\t' ? 0.5 : 0);
     if (score > bestScore) {
       best = d;
       bestScore = score;
+      bestAgree = agree;
+    }
+  }
+  const firstLine = skip > 0 ? 'first line after the comment lines' : 'first line';
+  // Decimal commas: a semicolon as steady as the best, its fields numbers with a comma.
+  if (semicolonAgree >= 0 && semicolonAgree >= bestAgree) {
+    let commas = 0;
+    let example = '';
+    let contrary = false;
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      for (const field of unquotedFields(line, ';')) {
+        if (field === undefined) continue;
+        if (DECIMAL_COMMA_RE.test(field)) {
+          commas++;
+          if (example === '') example = field.trim();
+        } else if (DECIMAL_POINT_RE.test(field)) {
+          contrary = true;
+        }
+      }
+    }
+    if (commas > 0 && !contrary) {
+      const number = example.replace(',', '.');
+      return {
+        delimiter: ';',
+        evidence: `delimiter: semicolon (${count(lines[0] ?? '', ';')} on the ${firstLine}, the same count on the following lines)`,
+        decimalComma: true,
+        decimalEvidence: `decimal commas (European Excel CSV): ${example} is read as ${number} (${commas} such numbers in the first ${lines.filter((l) => l.trim() !== '').length} lines, none with a decimal point)`,
+      };
+    }
+  }
+  if (bestScore < 0) {
+    const fields = (line: string): number => {
+      const t = line.trim();
+      return t === '' ? 0 : t.split(/[ \t]+/).length;
+    };
+    const first = fields(lines[0] ?? '');
+    const rest = lines.slice(1).filter((l) => l.trim() !== '');
+    const agree = rest.filter((l) => fields(l) === first).length;
+    if (first >= 2 && agree * 2 >= rest.length) {
+      return {
+        delimiter: ' ',
+        evidence: `delimiter: whitespace (runs of spaces and tabs, as numpy's savetxt writes them: ${first} fields on the ${firstLine}${rest.length > 0 ? `, the same on ${agree} of the ${rest.length} following lines` : ''})`,
+      };
     }
   }
   const label = best === '\t' ? 'tab' : best === ',' ? 'comma' : 'semicolon';
   const evidence =
     bestScore < 0
-      ? 'no comma, tab or semicolon on the header line: read as one column separated by commas'
-      : `delimiter: ${label} (${count(lines[0] ?? '', best)} on the header line, the same count on the following lines)`;
+      ? `no comma, tab or semicolon on the ${firstLine}: read as one column separated by commas`
+      : `delimiter: ${label} (${count(lines[0] ?? '', best)} on the ${firstLine}, the same count on the following lines)`;
   return { delimiter: best, evidence };
+}
+
+/** The fields of a line split on `d` outside quotes; a quoted field is undefined (its text is not looked at). */
+function unquotedFields(line: string, d: string): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  let start = 0;
+  let quoted = false;
+  let inQuotes = false;
+  for (let i = 0; i <= line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      inQuotes = !inQuotes;
+      quoted = true;
+    } else if (i === line.length || (c === d && !inQuotes)) {
+      out.push(quoted ? undefined : line.slice(start, i).replace(/\r$/, ''));
+      start = i + 1;
+      quoted = false;
+    }
+  }
+  return out;
 }

@@ -28,8 +28,10 @@ function asciiText(buf: Uint8Array, start: number, end: number): string {
  * Parses `buf[start, end)` as a decimal number: optional sign, digits with an optional fraction
  * (or a fraction alone), optional exponent. Surrounding spaces are allowed. Returns NaN for
  * anything else (empty text, `abc`, `NaN`, `inf`, hex, `1_000`): the caller reports it.
+ * `point` is the decimal separator's byte: `.` (46), or `,` (44) for files written with decimal
+ * commas (`df.to_csv(sep=';', decimal=',')`, European Excel); the other one is then not a number.
  */
-export function parseFloatBytes(buf: Uint8Array, start: number, end: number): number {
+export function parseFloatBytes(buf: Uint8Array, start: number, end: number, point = 46): number {
   // Fast path: plain digits with an optional fraction and exponent, the mantissa accumulated
   // exactly in a double (every partial value stays below 2^53, so each step is exact).
   let i = start;
@@ -46,7 +48,7 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
   }
   let digits = i - intStart;
   let e = 0;
-  if (i < end && buf[i] === 46) {
+  if (i < end && buf[i] === point) {
     i++;
     const fracStart = i;
     for (; i < end; i++) {
@@ -85,11 +87,11 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
     if (e >= 0 && e <= 22) return negative ? -(m * POW10[e]!) : m * POW10[e]!;
     if (e < 0 && e >= -22) return negative ? -(m / POW10[-e]!) : m / POW10[-e]!;
   }
-  return parseFloatCareful(buf, start, end);
+  return parseFloatCareful(buf, start, end, point);
 }
 
 /** Handles everything else: spaces, long mantissas, large exponents, invalid text. */
-function parseFloatCareful(buf: Uint8Array, start: number, end: number): number {
+function parseFloatCareful(buf: Uint8Array, start: number, end: number, point: number): number {
   while (start < end && buf[start] === 32) start++;
   while (end > start && buf[end - 1] === 32) end--;
   let i = start;
@@ -123,7 +125,9 @@ function parseFloatCareful(buf: Uint8Array, start: number, end: number): number 
       if (d !== 0) dropped = true;
     }
   }
-  if (i < end && buf[i] === 46 /* . */) {
+  let pointAt = -1;
+  if (i < end && buf[i] === point /* . or , */) {
+    pointAt = i;
     i++;
     for (; i < end; i++) {
       c = buf[i]!;
@@ -167,5 +171,6 @@ function parseFloatCareful(buf: Uint8Array, start: number, end: number): number 
     return negative ? -v : v;
   }
   // Not exactly representable on the fast path (e.g. 1e-300, 17-digit repr output).
-  return Number(asciiText(buf, start, end));
+  const text = asciiText(buf, start, end);
+  return Number(pointAt < 0 || point === 46 ? text : `${text.slice(0, pointAt - start)}.${text.slice(pointAt - start + 1)}`);
 }

@@ -33,7 +33,8 @@ function binaryReason(head: Uint8Array): string | undefined {
 /**
  * The format from the name (`.csv`, `.tsv`, `.json`, `.jsonl`/`.ndjson`, with or without `.gz`),
  * checked against the first bytes: JSON-looking content wins over a `.csv` name, a `.json` file
- * with one object per line is JSONL.
+ * with one object per line is JSONL. `.txt` and `.dat` (np.savetxt) are delimited text, read as
+ * CSV with the delimiter sniffed (whitespace among the candidates), as is any other name.
  */
 export function sniffFormat(name: string, firstBytes: Uint8Array): FormatGuess {
   const base = name.toLowerCase().replace(/\.gz$/, '');
@@ -62,6 +63,7 @@ export function sniffFormat(name: string, firstBytes: Uint8Array): FormatGuess {
   }
   if (ext === 'tsv' || ext === 'tab') return { format: 'tsv', evidence: `format: TSV (the name ends in .${ext})` };
   if (ext === 'jsonl' || ext === 'ndjson') return { format: 'jsonl', evidence: `format: JSONL (the name ends in .${ext})` };
+  if (ext === 'txt' || ext === 'dat') return { format: 'csv', evidence: `format: delimited text (the name ends in .${ext}), read as CSV with the delimiter sniffed` };
   return { format: 'csv', evidence: ext === 'csv' ? 'format: CSV (the name ends in .csv)' : 'format: CSV (the content is neither JSON nor JSONL)' };
 }
 

@@ -46,7 +46,9 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (!layout || !analysis) return undefined;
     const line = pos.line + 1;
     const isCsv = layout.format === 'csv' || layout.format === 'tsv';
-    if (isCsv && line === 1) {
+    // A CSV whose first line is a row (no header): each line read on its own, as JSONL's are.
+    const headed = isCsv && layout.header !== 'none';
+    if (headed && line === 1) {
       const field = headerFieldAt(doc.lineAt(0).text, layout.delimiter ?? ',', pos.character);
       const md = field ? headerHoverMarkdown(analysis, field.name) : null;
       return md === null ? undefined : { markdown: md };
@@ -64,12 +66,12 @@ export class LossHoverProvider implements vscode.HoverProvider {
     if (isCsv && layout.quotedNewlines) return undefined;
     // Only this row's text (and the header) goes to the reader.
     const body = doc.lineAt(pos.line).text;
-    const text = isCsv ? `${doc.lineAt(0).text}\n${body}\n` : `${body}\n`;
-    const hit = await sampleAtLine(text, doc.uri.path, layout, isCsv ? 2 : 1);
+    const text = headed ? `${doc.lineAt(0).text}\n${body}\n` : `${body}\n`;
+    const hit = await sampleAtLine(text, doc.uri.path, layout, headed ? 2 : 1);
     if (hit.kind !== 'sample') return undefined;
     const fresh = cached.version === doc.version;
     const at = fresh ? indexOfLine(index, line) : -1;
-    const row = at >= 0 ? (index.rows[at] as number) : line - (isCsv ? 2 : 1);
+    const row = at >= 0 ? (index.rows[at] as number) : line - (headed ? 2 : 1);
     return { markdown: this.rowMarkdown(doc, cached, hit.sample, line, row) };
   }
 
