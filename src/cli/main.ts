@@ -140,6 +140,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof AnalysisError) {
       const unlisted = err.errorCount - err.problems.length;
       process.stderr.write(formatProblems(err.file, err.problems, unlisted).join('\n') + '\n');
+      if (err.badRows && !args.skipInvalid) {
+        const n = err.errorCount;
+        process.stderr.write(`loss-lens: ${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'} could not be read: fix ${n === 1 ? 'it' : 'them'}, or leave ${n === 1 ? 'it' : 'them'} out of the loss with --skip-invalid (the report then counts the rows skipped)\n`);
+      }
       return 1;
     }
     if (err instanceof OptionsError) {

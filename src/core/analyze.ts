@@ -54,6 +54,8 @@ export class AnalysisError extends Error {
     readonly file: string,
     readonly problems: Problem[],
     readonly errorCount: number,
+    /** The problems are bad rows, which skipInvalid (--skip-invalid) would leave out of the loss. */
+    readonly badRows = false,
   ) {
     super(problems[0]?.message ?? 'the file could not be read');
     this.name = 'AnalysisError';
@@ -263,7 +265,7 @@ function combine(
   });
   const errors = shifted.flatMap((r) => r.problems).slice(0, MAX_LISTED_PROBLEMS);
   const errorCount = shifted.reduce((n, r) => n + r.errorCount, 0);
-  if (shifted.some((r) => !r.ok)) throw new AnalysisError(file, errors, Math.max(errorCount, 1));
+  if (shifted.some((r) => !r.ok)) throw new AnalysisError(file, errors, Math.max(errorCount, 1), !shifted.some((r) => r.fatal));
   if (shifted.length === 0) throw new AnalysisError(file, [], 1);
   const acc = createAccumulator(accumulatorConfig(layout, request));
   mergeInto(acc, shift);

@@ -190,8 +190,11 @@ export class AnalysisService {
     );
   }
 
-  /** Says what went wrong (problems in the output channel); a cancel is not an error. */
-  showError(err: unknown): void {
+  /**
+   * Says what went wrong (problems in the output channel); a cancel is not an error. With the
+   * file's uri, bad rows get a button to leave them out of the loss (the CLI's --skip-invalid).
+   */
+  showError(err: unknown, uri?: vscode.Uri): void {
     if (err instanceof CancelledError) return;
     // It supersedes the problems the torn read met: one message, with the file's name.
     if (isFileChanged(err)) {
@@ -202,10 +205,15 @@ export class AnalysisService {
     if (err instanceof AnalysisError) {
       const lines = formatProblems(err.file, err.problems, err.errorCount - err.problems.length).map(editorSpeaker);
       this.output.appendLine(lines.join('\n'));
-      // A message that points at Choose Columns... gets a button for it.
-      const actions = lines.some((l) => l.includes('Choose Columns...')) ? ['Choose Columns...', 'Show Output'] : ['Show Output'];
+      // A message that points at Choose Columns... gets a button for it; bad rows one to skip them.
+      const actions = [
+        ...(err.badRows && uri !== undefined ? [SKIP_INVALID] : []),
+        ...(lines.some((l) => l.includes('Choose Columns...')) ? ['Choose Columns...'] : []),
+        'Show Output',
+      ];
       void vscode.window.showErrorMessage(`Loss Lens: ${lines[0] ?? err.message}`, ...actions).then((a) => {
-        if (a === 'Choose Columns...') void vscode.commands.executeCommand('lossLens.chooseColumns');
+        if (a === SKIP_INVALID && uri !== undefined) void this.choices.update(uri, { skipInvalid: true });
+        else if (a === 'Choose Columns...') void vscode.commands.executeCommand('lossLens.chooseColumns', uri);
         else if (a) this.output.show(true);
       });
       return;
@@ -215,6 +223,9 @@ export class AnalysisService {
     void vscode.window.showErrorMessage(`Loss Lens: ${message}`);
   }
 }
+
+/** The button that leaves a file's unreadable rows out of its loss (a per-file choice). */
+export const SKIP_INVALID = 'Skip Invalid Rows';
 
 /** `p`, or a CancelledError as soon as `signal` aborts (p itself runs on). */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -17,6 +17,8 @@ export interface FileChoices {
   input?: InputKind;
   /** Class names in column order (binary: negative, positive). */
   classNames?: string[];
+  /** Rows that cannot be read are left out of the loss (and counted), rather than failing the file. */
+  skipInvalid?: boolean;
   /** Categorical probability rows divided by their sum on read (the "renormalise rows" quick fix). */
   renormalise?: boolean;
 }
@@ -57,7 +59,7 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
     },
     overrides,
     // As the CLI does by default: a bad row is shown as a located problem, not silently dropped.
-    skipInvalid: false,
+    skipInvalid: choices.skipInvalid ?? false,
     topK: config.topK,
     calibrationBins: config.calibrationBins,
   };

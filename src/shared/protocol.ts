@@ -91,7 +91,8 @@ export type HostMessage =
   | { type: 'loading'; label: string; /** 0..1, or null when unknown. */ fraction: number | null }
   | { type: 'data'; data: DashboardData }
   | { type: 'comparison'; comparison: ComparisonData }
-  | { type: 'error'; label: string; message: string; problems: ProblemData[]; errorCount: number }
+  /** `badRows`: the problems are rows that skipping would leave out (the dashboard offers to). */
+  | { type: 'error'; label: string; message: string; problems: ProblemData[]; errorCount: number; badRows?: boolean }
   /**
    * The file changed while it was read: it is being written. `waiting`: it is read again once it
    * stops changing; otherwise it changed again then, and `message` says so (no numbers, no problems).
@@ -108,6 +109,8 @@ export type WebviewMessage =
   /** Show one sample's derivation (the worst-samples table or a hover link). */
   | { type: 'selectSample'; row: number; line: number }
   | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' }
+  /** Leave the rows that cannot be read out of the loss (a per-file choice), or take them again. */
+  | { type: 'skipInvalid'; skip: boolean }
   /** Read the file the other way an assumption offers (its index in report.layout.assumptions). */
   | { type: 'otherReading'; assumption: number }
   /** Leave the comparison: back to the dashboard of the file alone. */

@@ -11,7 +11,7 @@ export const cliSpeaker: Speaker = (m) => m;
 const CHOOSE = 'Loss Lens: Choose Columns...';
 
 /** A flag with its value: a quoted word, a JSON array, or a bare word (`--input logits`). */
-const FLAG_RE = /--(label-column|pred-columns|class-names|input|loss|skip-invalid)(?: ('[^']*'|"[^"]*"|\[[^\]]*\]|[^\s;,)]+(?:,[^\s;,)]+)*(?:,\.\.\.)?))?/g;
+const FLAG_RE = /--(label-column|pred-columns|class-names|input|loss)(?: ('[^']*'|"[^"]*"|\[[^\]]*\]|[^\s;,()]+(?:,[^\s;,()]+)*(?:,\.\.\.)?))?|--(skip-invalid)/g;
 
 function editorWords(flag: string, value: string | undefined): string {
   switch (flag) {
@@ -26,7 +26,7 @@ function editorWords(flag: string, value: string | undefined): string {
     case 'loss':
       return `${CHOOSE} (the loss: ${value ?? 'bce, ce or multilabel'})`;
     default:
-      return 'a fix of the rows in the Problems panel (the dashboard shows the file once every row reads)';
+      return 'Skip Invalid Rows (the button on the error)';
   }
 }
 
@@ -48,7 +48,7 @@ export const editorSpeaker: Speaker = (m) => {
     const between = m.slice(at, start);
     if (run.length > 0 && between.trim() !== '') flush();
     if (run.length === 0) out.push(between);
-    run.push(editorWords(match[1]!, match[2]));
+    run.push(editorWords(match[1] ?? match[3]!, match[2]));
     at = runEnd = start + match[0].length;
   }
   flush();

@@ -88,7 +88,7 @@ export class Dashboard {
         this.show(renderComparison(this.ctx, m.comparison), 'comparison');
         return;
       case 'error':
-        this.show(renderError(this.ctx, m.label, m.message, m.problems, m.errorCount), 'error');
+        this.show(renderError(this.ctx, m.label, m.message, m.problems, m.errorCount, m.badRows ?? false), 'error');
         return;
       case 'writing':
         // No numbers while the file is being written: neither a torn read's nor the last ones.

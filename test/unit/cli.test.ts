@@ -45,6 +45,7 @@ describe('loss-lens CLI', () => {
       'samples/problems.csv:6:13: expected 5 fields (as in the header), found 4',
       'samples/problems.csv:8:14: probability 1.3 is outside [0, 1] (column p_2); if these are logits, read with --input logits',
       'samples/problems.csv:10:6: found NaN (column p_0): values must be finite numbers',
+      'loss-lens: 4 rows could not be read: fix them, or leave them out of the loss with --skip-invalid (the report then counts the rows skipped)',
     ]);
   });
 

@@ -161,7 +161,7 @@ describe('readSamples: CSV', () => {
     assert.deepEqual((await readText('d.csv', '1,0.5,0\n0,0.5,1\n')).messages, [
       "d.csv:1: the file has no header (the first line holds only numbers), so its columns are named column 1 .. column 3, and which one holds the labels is unclear: both column 1 and column 3 hold only whole numbers in 0..1 (class indices for the 2 other columns) in the first 2 rows. Name it with --label-column 'column N', e.g. --label-column 'column 1'",
     ]);
-    const nolabel = await readText('n.csv', 'foo,p_0,p_1\n1,0.5,0.5\n');
+    const nolabel = await readText('n.csv', 'foo,p_0,p_1\n7,0.5,0.5\n');
     assert.equal(nolabel.result.ok, false);
     assert.match(nolabel.messages[0]!, /^n\.csv:1: no label column found \(looked for label, labels, y, .*\); the columns are: foo, p_0, p_1\. Name the label column with --label-column NAME$/);
   });
@@ -193,7 +193,9 @@ describe('layout inference', () => {
     assert.equal(result.layout.input, 'probs');
     const text = 'values in [0, 1] but 2 of the first 2 rows do not sum to 1 (line 2 sums to 1.4): read as probabilities, each row as it is (not renormalised)';
     assert.ok(result.layout.evidence.includes(text), result.layout.evidence.join('\n'));
-    assert.deepEqual(result.layout.assumptions, [{ text: `${text}; if they are logits, read them as logits`, short: 'probabilities', other: { input: 'logits' }, otherLabel: 'read as logits' }]);
+    assert.deepEqual(result.layout.assumptions, [
+      { text: `${text}; if they are logits, read them as logits`, short: 'probabilities', taken: { input: 'probs' }, other: { input: 'logits' }, otherLabel: 'read as logits' },
+    ]);
   });
 
   it('reads the same rows as logits when the columns are named so', async () => {

@@ -20,6 +20,7 @@ describe('messages in the words of the interface', () => {
       editorSpeaker(`say so with --class-names '["a, b","c"]' (column order)`),
       'say so with Loss Lens: Choose Columns... (the class names) (column order)',
     );
+    assert.equal(editorSpeaker('or leave them out with --skip-invalid (counted)'), 'or leave them out with Skip Invalid Rows (the button on the error) (counted)');
     assert.equal(editorSpeaker('no flags here'), 'no flags here');
   });
 });

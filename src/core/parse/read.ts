@@ -149,6 +149,7 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     else ctx.log.error(0, undefined, `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
     const r = ctx.result(options.layout ?? EMPTY_LAYOUT(format));
     r.ok = false;
+    r.fatal = true;
     return r;
   }
 }

@@ -205,6 +205,8 @@ export interface ReadResult {
   splitUnsafe: boolean;
   /** The read failed (some error and no skipInvalid, or a fatal problem). */
   ok: boolean;
+  /** The file could not be read at all (not a row's problem: skipping rows would not help). */
+  fatal?: boolean;
   /** The scores' argmax against the file's column of predicted classes (Layout.hardPredictionColumn). */
   hardAgreement?: { compared: number; agree: number; firstDisagreement?: number };
 }

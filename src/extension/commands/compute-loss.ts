@@ -27,7 +27,7 @@ export const computeLoss: CommandFactory = (ctx) => async (arg) => {
     const request = ctx.service.request(uri, ctx.dashboards.get(uri)?.currentWhatIf);
     analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: computing the loss of ${label}` });
   } catch (err) {
-    ctx.service.showError(err);
+    ctx.service.showError(err, uri);
     return;
   }
   ctx.service.output.appendLine(renderTextReport(analysis, editorSpeaker));

@@ -44,7 +44,7 @@ export const exportReport: CommandFactory = (ctx) => async (arg, formatArg, outA
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(text));
     }
   } catch (err) {
-    ctx.service.showError(err);
+    ctx.service.showError(err, uri);
     return;
   }
   // Not awaited inside the try: a notification still open when the window closes rejects, and

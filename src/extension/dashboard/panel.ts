@@ -121,6 +121,9 @@ export class DashboardPanel implements vscode.Disposable {
         this.compareWith = undefined;
         void this.load({ force: false });
         return;
+      case 'skipInvalid':
+        void this.service.choices.update(this.uri, { skipInvalid: m.skip ? true : undefined });
+        break;
       case 'otherReading': {
         const a = this.last?.type === 'data' ? this.last.data.report.layout.assumptions[m.assumption] : undefined;
         if (a !== undefined) void vscode.commands.executeCommand(APPLY_READING_COMMAND, this.uri, a.overrides);
@@ -234,7 +237,7 @@ export class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'writing', label, message: err.message, waiting: false });
     } else if (err instanceof AnalysisError) {
       const problems = err.problems.map((p) => ({ line: p.line, column: p.column ?? null, message: editorSpeaker(p.message) }));
-      this.post({ type: 'error', label, message: editorSpeaker(err.message), problems, errorCount: err.errorCount });
+      this.post({ type: 'error', label, message: editorSpeaker(err.message), problems, errorCount: err.errorCount, badRows: err.badRows });
     } else {
       this.post({ type: 'error', label, message: editorSpeaker(err instanceof Error ? err.message : String(err)), problems: [], errorCount: 1 });
     }

@@ -7,10 +7,11 @@ import * as vscode from 'vscode';
 import type { DocumentIndexCache } from './document-cache';
 import { codeLensTitle } from './codelens-content';
 import { PRESETS } from '../../core/presets';
-import { APPLY_READING_COMMAND, RENORMALISE_COMMAND } from './quick-fixes';
+import { APPLY_READING_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
 import { assumptionLenses } from './codelens-content';
 
 export const STOP_RENORMALISING_TITLE = 'Stop renormalising rows';
+export const STOP_SKIPPING_TITLE = 'Stop skipping invalid rows';
 import type { ExplainServices } from './services';
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -43,6 +44,10 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     const options = cached.index.analysis?.options;
     if (options?.renormalise === true && !PRESETS[options.preset].params.renormalise) {
       lenses.push(new vscode.CodeLens(range, { title: STOP_RENORMALISING_TITLE, command: RENORMALISE_COMMAND, arguments: [doc.uri, false] }));
+    }
+    // Chosen from an error's button: the lens that states it undoes it.
+    if (this.services.requestFor(doc.uri).skipInvalid) {
+      lenses.push(new vscode.CodeLens(range, { title: STOP_SKIPPING_TITLE, command: SKIP_INVALID_COMMAND, arguments: [doc.uri, false] }));
     }
     return lenses;
   }

@@ -9,7 +9,7 @@ import { LossCodeLensProvider } from './codelens-provider';
 import { DocumentIndexCache } from './document-cache';
 import { LossDiagnostics } from './diagnostics';
 import { hoverTimings, LossHoverProvider } from './hover-provider';
-import { APPLY_READING_COMMAND, LossQuickFixes, READ_AS_LOGITS_COMMAND, RENORMALISE_COMMAND } from './quick-fixes';
+import { APPLY_READING_COMMAND, LossQuickFixes, READ_AS_LOGITS_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
 import type { LayoutOverrides } from '../../core/parse';
 import type { ExplainServices } from './services';
 
@@ -39,6 +39,7 @@ export function registerExplainFeatures(context: vscode.ExtensionContext, servic
     vscode.languages.registerCodeLensProvider(PREDICTION_SELECTOR, codeLens),
     vscode.languages.registerCodeActionsProvider(PREDICTION_SELECTOR, new LossQuickFixes(services), LossQuickFixes.metadata),
     vscode.commands.registerCommand(READ_AS_LOGITS_COMMAND, (uri: vscode.Uri) => services.setInputOverride(uri, 'logits')),
+    vscode.commands.registerCommand(SKIP_INVALID_COMMAND, (uri: vscode.Uri, on?: boolean) => services.setSkipInvalid(uri, on === false ? undefined : true)),
     vscode.commands.registerCommand(APPLY_READING_COMMAND, (uri: vscode.Uri, other: LayoutOverrides) => services.applyReading(uri, other)),
     // (uri) from the quick fix; (uri, false) from the lens that undoes it.
     vscode.commands.registerCommand(RENORMALISE_COMMAND, (uri: vscode.Uri, on?: boolean) => services.setRenormalise(uri, on === false ? undefined : true)),

@@ -6,6 +6,8 @@ import type { ExplainServices } from './services';
 
 export const READ_AS_LOGITS_COMMAND = 'lossLens.explain.readAsLogits';
 export const RENORMALISE_COMMAND = 'lossLens.explain.renormaliseRows';
+/** (uri, skip): leave the rows that cannot be read out of the loss, or (false) stop. */
+export const SKIP_INVALID_COMMAND = 'lossLens.explain.skipInvalidRows';
 /** (uri, overrides): read the file the other way an assumption offers. */
 export const APPLY_READING_COMMAND = 'lossLens.explain.applyReading';
 

@@ -19,6 +19,8 @@ export interface ExplainServices {
   setInputOverride(uri: vscode.Uri, input: InputKind): Promise<void>;
   /** Remembers "divide each categorical probability row by its sum" for the file (or forgets it: undefined). */
   setRenormalise(uri: vscode.Uri, renormalise: boolean | undefined): Promise<void>;
+  /** Remembers "leave rows that cannot be read out of the loss" for the file (or forgets it: undefined). */
+  setSkipInvalid(uri: vscode.Uri, skip: boolean | undefined): Promise<void>;
   /** Reads the file the other way an assumption offers (or asks, through Choose Columns..., for names). */
   applyReading(uri: vscode.Uri, other: LayoutOverrides): Promise<void>;
   /** Command id taking (uri) that lets the user pick the columns of a file. */
@@ -76,6 +78,7 @@ export function defaultExplainServices(
     onDidChangeSettings: changed.event,
     setInputOverride: (uri, input) => choices.update(uri, { input }),
     setRenormalise: (uri, renormalise) => choices.update(uri, { renormalise }),
+    setSkipInvalid: (uri, skipInvalid) => choices.update(uri, { skipInvalid }),
     applyReading: async (uri, other) => {
       const patch = choicesForReading(other);
       if (patch === undefined) await vscode.commands.executeCommand('lossLens.chooseColumns', uri);

@@ -42,17 +42,20 @@ export function renderWriting(ctx: Ctx, label: string, message: string, waiting:
     retry ? dom.h('div', { class: 'actions' }, retry) : null);
 }
 
-export function renderError(ctx: Ctx, label: string, message: string, problems: ProblemData[], errorCount: number): HTMLElement {
+export function renderError(ctx: Ctx, label: string, message: string, problems: ProblemData[], errorCount: number, badRows = false): HTMLElement {
   const { dom } = ctx;
   const more = errorCount > problems.length ? dom.h('p', { class: 'muted small' }, `${int(errorCount - problems.length)} more not listed.`) : null;
   const choose = dom.h('button', { type: 'button', class: 'secondary' }, 'Choose columns…');
   choose.addEventListener('click', () => ctx.post({ type: 'command', command: 'chooseColumns' }));
   const retry = dom.h('button', { type: 'button' }, 'Retry');
   retry.addEventListener('click', () => ctx.post({ type: 'command', command: 'refresh' }));
+  // Bad rows need not stop the whole file: leave them out, counted, as --skip-invalid does.
+  const skip = badRows ? dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'skip-invalid' }, 'Skip invalid rows') : null;
+  skip?.addEventListener('click', () => ctx.post({ type: 'skipInvalid', skip: true }));
   return dom.h('section', { class: 'card status error', 'data-testid': 'error', role: 'alert' },
     dom.h('h2', {}, `Could not read ${label}`),
     dom.h('p', { 'data-testid': 'error-message' }, message),
     problems.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...problems.map((p) => problemItem(ctx, p, 'problem'))) : null,
     more,
-    dom.h('div', { class: 'actions' }, retry, choose));
+    dom.h('div', { class: 'actions' }, retry, skip, choose));
 }
