@@ -17,7 +17,9 @@
  * Three row paths, tried in turn: numericRows (a reader that batches: rows of plain numbers go
  * straight into a RowBatch, nothing per row but the numbers), plainRow (unquoted rows, as field
  * offsets and values), anyRow (everything else). Each leaves what it cannot take to the next, so
- * the last one alone knows the whole grammar and every row that is wrong is reported by it.
+ * the last one alone knows the whole grammar and every row that is wrong is reported by it. A
+ * file split by runs of whitespace (np.savetxt) has a path of its own instead, spacedRow; numbers
+ * with a decimal comma (`0,8734`) are read by the same scans, only the byte for the point differs.
  *
  * Grammar (RFC 4180 plus what real files do): a field is either raw bytes up to the delimiter or
  * newline, or a quoted field where `""` is a quote and delimiters/newlines are data. CRLF and LF
