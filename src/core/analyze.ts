@@ -56,6 +56,8 @@ export class AnalysisError extends Error {
     readonly errorCount: number,
     /** The problems are bad rows, which skipInvalid (--skip-invalid) would leave out of the loss. */
     readonly badRows = false,
+    /** No layout could be made: the columns the file has (a picker offers them). */
+    readonly columns?: string[],
   ) {
     super(problems[0]?.message ?? 'the file could not be read');
     this.name = 'AnalysisError';
@@ -97,7 +99,7 @@ function accumulatorConfig(layout: Layout, request: AnalysisRequest): BreakdownC
 export async function inferFileLayout(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal): Promise<Layout> {
   const head = await readLayout(source, { overrides: request.overrides, skipInvalid: true, signal });
   if (!head.ok || head.layout.numClasses === 0) {
-    throw new AnalysisError(source.name, head.problems, Math.max(head.errorCount, 1));
+    throw new AnalysisError(source.name, head.problems, Math.max(head.errorCount, 1), false, head.layout.columns);
   }
   return head.layout;
 }

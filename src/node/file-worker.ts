@@ -62,7 +62,7 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     }
     case 'layout': {
       const head = await withFileSource(job.path, job.name, (source) => readLayout(source, { overrides: job.overrides, skipInvalid: true, signal }));
-      if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1));
+      if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1), false, head.layout.columns);
       return { op: 'layout', layout: head.layout };
     }
     case 'compare': {

@@ -7,7 +7,7 @@ import { FileChangedError, isFileChanged, type ChangePhase, type FileIdentity } 
 import { CancelledError } from './cancelled';
 
 export type FailureData =
-  | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number; badRows: boolean }
+  | { kind: 'analysis'; file: string; problems: AnalysisError['problems']; errorCount: number; badRows: boolean; columns?: string[] }
   | { kind: 'options'; message: string }
   /** The file changed while it was read: supersedes whatever problems the read met. */
   | { kind: 'changed'; file: string; before: FileIdentity; after: FileIdentity | null; phase: ChangePhase }
@@ -18,7 +18,7 @@ export function failureOf(err: unknown, signal: AbortSignal): FailureData {
   // The readers report a cancelled read as a problem ("read cancelled"): it is not the file's fault.
   if (signal.aborted) return { kind: 'cancelled' };
   if (isFileChanged(err)) return { kind: 'changed', file: err.file, before: err.before, after: err.after, phase: err.phase };
-  if (err instanceof AnalysisError) return { kind: 'analysis', file: err.file, problems: err.problems, errorCount: err.errorCount, badRows: err.badRows };
+  if (err instanceof AnalysisError) return { kind: 'analysis', file: err.file, problems: err.problems, errorCount: err.errorCount, badRows: err.badRows, ...(err.columns !== undefined ? { columns: err.columns } : {}) };
   if (err instanceof OptionsError) return { kind: 'options', message: err.message };
   return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
 }
@@ -26,7 +26,7 @@ export function failureOf(err: unknown, signal: AbortSignal): FailureData {
 export function errorOf(f: FailureData): Error {
   switch (f.kind) {
     case 'analysis':
-      return new AnalysisError(f.file, f.problems, f.errorCount, f.badRows);
+      return new AnalysisError(f.file, f.problems, f.errorCount, f.badRows, f.columns);
     case 'options':
       return new OptionsError(f.message);
     case 'changed':

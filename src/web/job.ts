@@ -109,7 +109,7 @@ export async function runWebJob(
       return { result: { op: 'analyze', analysis: await read(job.file, 0, 1) } };
     case 'layout': {
       const head = await readLayout(await source(job.path, job.name), { overrides: job.overrides, skipInvalid: true, signal });
-      if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1));
+      if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1), false, head.layout.columns);
       return { result: { op: 'layout', layout: head.layout } };
     }
     case 'sample': {

@@ -157,6 +157,13 @@ describe('layout inference on files as real code writes them', () => {
     assert.deepEqual(rows[0]!.target, [1, 0]);
   });
 
+  it('keeps the columns of a file it cannot make a layout of, for Choose Columns... to offer', async () => {
+    const { result, messages } = await readText('n.csv', 'foo,bar,baz\n7,0.5,0.25\n');
+    assert.equal(result.ok, false);
+    assert.match(messages[0]!, /^n\.csv:1: no label column found/);
+    assert.deepEqual(result.layout.columns, ['foo', 'bar', 'baz']);
+  });
+
   it('reports a later row of probabilities that does not sum to 1, with its line', async () => {
     const lines = ['label,p_0,p_1,p_2'];
     for (let i = 0; i < 300; i++) lines.push(`${i % 3},${probs(3, i % 3, 4).join(',')}`);

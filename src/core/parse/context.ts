@@ -12,6 +12,8 @@ export class FatalRead extends Error {
     readonly line: number,
     readonly column: number | undefined,
     message: string,
+    /** The columns the file has, when the layout could not be made of them (for a picker). */
+    readonly columns?: string[],
   ) {
     super(message);
     this.name = 'FatalRead';

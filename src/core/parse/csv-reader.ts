@@ -115,7 +115,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       try {
         layout = inferLayout({ format, columns, rows: cells, lines: held.map((r) => r.line), ...(hints !== undefined ? { hints } : {}) }, opts.overrides);
       } catch (e) {
-        if (e instanceof LayoutError) throw new FatalRead(1, undefined, e.message);
+        if (e instanceof LayoutError) throw new FatalRead(e.line || 1, undefined, e.message, columns);
         throw e;
       }
       // The guessed label column leads the assumptions: every report warns of it, with the flag.

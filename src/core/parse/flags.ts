@@ -17,10 +17,10 @@ export function listValue(names: string[]): string {
   return names.some((n) => n.includes(',') || n !== n.trim() || n === '') ? JSON.stringify(names) : names.join(',');
 }
 
-/** `--class-names a,b,...`: the given names, or placeholders for k of them. */
-export function classNamesFlag(k: number, names?: string[]): string {
+/** `--class-names a,b,...`: the given names, or placeholders (binary: the negative class first). */
+export function classNamesFlag(binary: boolean, names?: string[]): string {
   if (names !== undefined) return `--class-names ${shellWord(listValue(names.length > 12 ? [...names.slice(0, 3), '...', names[names.length - 1]!] : names))}`;
-  return `--class-names ${k === 2 ? 'NEGATIVE,POSITIVE' : 'NAME1,NAME2,...'}`;
+  return `--class-names ${binary ? 'NEGATIVE,POSITIVE' : 'NAME1,NAME2,...'}`;
 }
 
 /** The flags that give a reading: `--input logits`, `--class-names benign,malignant`. */
@@ -30,7 +30,7 @@ export function overridesFlags(o: LayoutOverrides): string {
   if (o.input !== undefined) out.push(`--input ${o.input}`);
   if (o.labelColumn !== undefined) out.push(columnFlag('label-column', o.labelColumn));
   if (o.predColumns !== undefined) out.push(`--pred-columns ${shellWord(listValue(o.predColumns))}`);
-  if (o.classNames !== undefined) out.push(o.classNames.length === 0 ? classNamesFlag(0) : `--class-names ${shellWord(listValue(o.classNames))}`);
+  if (o.classNames !== undefined) out.push(o.classNames.length === 0 ? classNamesFlag(false) : `--class-names ${shellWord(listValue(o.classNames))}`);
   return out.join(' ');
 }
 

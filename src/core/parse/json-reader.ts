@@ -1,6 +1,7 @@
 /**
  * JSON files: an array of records, or parallel columns (`{"labels": [...], "logits": [[...]]}`),
- * at the top or one object down (`{"eval": {...}}`, `{"results": [...]}`).
+ * at the top or one object down (`{"eval": {...}}`, `{"results": [...]}`), or a pandas frame as
+ * `DataFrame.to_json` writes it in any orient (json-pandas.ts).
  *
  * Constant memory, in two passes. Pass 1 streams the whole document through the tokenizer and
  * keeps only: where each candidate array starts and ends (byte offsets, line, column), how many
@@ -17,6 +18,8 @@
  */
 import { FatalRead, type ReadContext } from './context';
 import { JsonSyntaxError, JsonTokenizer, ValueBuilder, type JsonHandler, type JsonScalar } from './json';
+import { FrameScan, frameReadings, pandasShape, readPandas, splitReadings, valuesReading, type ArrayInfo, type PandasReading } from './json-pandas';
+import { containerElements, type Batch } from './json-stream';
 import { inferLayout, LABEL_NAMES, LayoutError, normName, PRED_NAMES, type Cell } from './layout';
 import { makeRecordProcessor, recordTable, type Position } from './records';
 import type { ByteSource, Layout } from './types';
@@ -24,24 +27,22 @@ import type { ByteSource, Layout } from './types';
 const DEFAULT_SAMPLE_ROWS = 256;
 const CLASS_FIELDS = ['classes', 'class_names', 'classnames', 'label_names', 'labelnames', 'id2label', 'target_names', 'categories'];
 const RECORD_KEYS = ['results', 'predictions', 'records', 'data', 'samples', 'rows', 'examples', 'items', 'outputs'];
-
-/** One array found in pass 1. */
-export interface ArrayInfo {
-  /** Keys from the top object to the array ([] for a top-level array). */
-  path: string[];
-  start: number;
-  end: number;
-  line: number;
-  column: number;
-  count: number;
-  sample: unknown[];
-  sampleAt: Position[];
-}
+/**
+ * Arrays kept per object, and objects one level down whose arrays are kept: an object of many
+ * arrays is no set of parallel columns (a pandas frame's column of lists, `{"logits": {"0": [...],
+ * ...}}`; its rows, `{"0": {"logits": [...]}, ...}`), and each array kept holds a sample.
+ */
+const MAX_GROUP_ARRAYS = 4096;
+const MAX_NESTED_GROUPS = 64;
 
 interface Frame {
   info?: ArrayInfo;
   /** Keys leading here (objects whose keys we follow). */
   path?: string[];
+  /** Objects whose keys we follow: arrays found directly in them so far. */
+  arrays?: number;
+  /** More arrays than MAX_GROUP_ARRAYS (or too many such objects): none of its arrays is a candidate. */
+  capped?: boolean;
 }
 
 /** Pass 1: finds arrays at the top or under one or two keys, samples them, and reads class names. */
@@ -50,6 +51,9 @@ class Discovery implements JsonHandler {
   classNames?: string[];
   classNamesAt?: Position;
   private frames: Frame[] = [];
+  /** Objects one level down seen so far. */
+  private nested = 0;
+  private readonly owners = new Map<ArrayInfo, Frame>();
   private pendingKey?: string;
   private builder?: ValueBuilder;
   private builderDepth = 0;
@@ -106,12 +110,33 @@ class Discovery implements JsonHandler {
       return;
     }
     if (isArray && path.length <= 2) {
+      if (parent !== undefined && !this.admit(parent)) {
+        this.frames.push({});
+        return;
+      }
       const info: ArrayInfo = { path, start: this.t.tokenOffset, end: -1, line: at.line, column: at.column, count: 0, sample: [], sampleAt: [] };
       this.arrays.push(info);
+      if (parent !== undefined) this.owners.set(info, parent);
       this.frames.push({ info });
       return;
     }
-    this.frames.push(!isArray && path.length <= 1 ? { path } : {});
+    if (!isArray && path.length <= 1) {
+      // Objects one level down past MAX_NESTED_GROUPS: their keys are still followed (class names), their arrays not kept.
+      this.frames.push(path.length === 1 && ++this.nested > MAX_NESTED_GROUPS ? { path, capped: true } : { path });
+      return;
+    }
+    this.frames.push({});
+  }
+
+  /** One more array directly in this object: kept unless the object holds too many (then none of them is). */
+  private admit(owner: Frame): boolean {
+    if (owner.capped) return false;
+    owner.arrays = (owner.arrays ?? 0) + 1;
+    if (owner.arrays <= MAX_GROUP_ARRAYS) return true;
+    owner.capped = true;
+    this.arrays = this.arrays.filter((a) => this.owners.get(a) !== owner);
+    for (const [a, o] of this.owners) if (o === owner) this.owners.delete(a);
+    return false;
   }
 
   private setClassNames(v: unknown, at: Position): void {
@@ -186,81 +211,6 @@ class Discovery implements JsonHandler {
   }
 }
 
-/** A chunk's worth of one array's elements, with where each starts (parallel arrays: no object per element). */
-interface Batch {
-  values: unknown[];
-  lines: number[];
-  columns: number[];
-  /** Per element that is a record: where each of its fields' values starts (problems point there, as in JSONL). */
-  fields?: (Map<string, Position> | undefined)[];
-}
-
-/** Streams one array's elements, a chunk's worth at a time, over its byte range. */
-async function* arrayElements(source: ByteSource, info: ArrayInfo, maxTokenBytes: number): AsyncGenerator<Batch> {
-  const newBatch = (): Batch => ({ values: [], lines: [], columns: [], fields: [] });
-  let batch = newBatch();
-  let depth = 0;
-  let line = 0;
-  let column = 0;
-  // The element being built, when it is a record: its fields' value positions.
-  let fields: Map<string, Position> | undefined;
-  let fieldKey: string | undefined;
-  const builder = new ValueBuilder((v) => {
-    batch.values.push(v);
-    batch.lines.push(line);
-    batch.columns.push(column);
-    batch.fields!.push(fields);
-    fields = undefined;
-  });
-  const elementStart = (record: boolean): void => {
-    line = t.tokenLine;
-    column = t.tokenColumn;
-    fields = record ? new Map() : undefined;
-  };
-  const fieldValue = (): void => {
-    // A repeated key: the last value is the one the record keeps, so its position is kept too.
-    if (fields !== undefined && fieldKey !== undefined) fields.set(fieldKey, { line: t.tokenLine, column: t.tokenColumn });
-    fieldKey = undefined;
-  };
-  const handler: JsonHandler = {
-    startObject() {
-      if (depth === 1) elementStart(true);
-      else if (depth === 2) fieldValue();
-      if (depth++ >= 1) builder.startObject();
-    },
-    startArray() {
-      if (depth === 1) elementStart(false);
-      else if (depth === 2) fieldValue();
-      if (depth++ >= 1) builder.startArray();
-    },
-    endObject() {
-      if (--depth >= 1) builder.end();
-    },
-    endArray() {
-      if (--depth >= 1) builder.end();
-    },
-    key(k) {
-      if (depth === 2) fieldKey = k;
-      builder.key(k);
-    },
-    value(v) {
-      if (depth === 1) elementStart(false);
-      else if (depth === 2) fieldValue();
-      builder.value(v);
-    },
-  };
-  const t = new JsonTokenizer(handler, { firstLine: info.line, firstColumn: info.column, firstOffset: info.start, maxTokenBytes });
-  for await (const chunk of source.chunks({ start: info.start, end: info.end })) {
-    t.push(chunk);
-    if (batch.values.length > 0) {
-      yield batch;
-      batch = newBatch();
-    }
-  }
-  t.end();
-  if (batch.values.length > 0) yield batch;
-}
-
 function pathText(path: string[]): string {
   return path.length === 0 ? 'the top-level array' : `"${path.join('.')}"`;
 }
@@ -271,21 +221,38 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
   const maxTokenBytes = opts.maxRowBytes ?? 16 * 1024 * 1024;
   const sampleRows = opts.sampleRows ?? DEFAULT_SAMPLE_ROWS;
   let discovery: Discovery | undefined;
+  let scan: FrameScan | undefined;
   let t: JsonTokenizer | undefined;
   const start = (firstOffset: number): JsonTokenizer => {
     const tok = new JsonTokenizer(
       {
-        startObject: () => discovery!.startObject(),
-        endObject: () => discovery!.endObject(),
-        startArray: () => discovery!.startArray(),
+        startObject: () => {
+          scan!.startObject();
+          discovery!.startObject();
+        },
+        endObject: () => {
+          scan!.endObject();
+          discovery!.endObject();
+        },
+        startArray: () => {
+          scan!.startArray();
+          discovery!.startArray();
+        },
         endArray: () => discovery!.endArray(),
-        key: (k) => discovery!.key(k),
-        value: (v) => discovery!.value(v),
+        key: (k) => {
+          scan!.key(k);
+          discovery!.key(k);
+        },
+        value: (v) => {
+          scan!.value();
+          discovery!.value(v);
+        },
       },
       // A BOM is skipped, not removed: offsets stay those of the file for pass 2's ranges.
       { maxTokenBytes, firstOffset },
     );
     discovery = new Discovery(tok, sampleRows);
+    scan = new FrameScan(tok);
     return tok;
   };
   for await (let chunk of source.chunks()) {
@@ -314,14 +281,33 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
   const hasLabel = (g: ArrayInfo[]): boolean => g.some((a) => LABEL_NAMES.includes(normName(a.path[a.path.length - 1]!)));
   const columnGroups = [...groups.values()].sort((a, b) => Number(hasLabel(b)) - Number(hasLabel(a)) || b.length - a.length);
 
-  const attempts: (() => Promise<Layout>)[] = [];
-  if (records[0] !== undefined) attempts.push(() => readRecordsArray(source, ctx, records[0]!, d, maxTokenBytes));
-  for (const g of columnGroups) if (g.length >= 2) attempts.push(() => readColumns(source, ctx, g, d, maxTokenBytes));
+  // pandas' orients: 'split' by its keys; 'columns' and 'index' (an object of objects) before
+  // parallel arrays, unless every cell is a list and no key is a row number ({"val": {"labels":
+  // [...], "probs": [...]}, "test": {...}} is parallel arrays twice); 'values' (no names) last.
+  const split = splitReadings(d.arrays, source, maxTokenBytes);
+  const frames = frameReadings(scan!, source, maxTokenBytes);
+  const values = valuesReading(d.arrays, source, maxTokenBytes);
+  const pandas = (list: PandasReading[]): (() => Promise<Layout>)[] =>
+    list
+      .filter((r) => opts.layout === undefined || opts.layout.jsonShape === pandasShape(r.orient))
+      .map((r) => () => readPandas(ctx, r));
+  const pinned = opts.layout?.jsonShape?.startsWith('pandas-') === true;
+  const attempts: (() => Promise<Layout>)[] = [...pandas(split)];
+  if (!pinned) {
+    if (records[0] !== undefined) attempts.push(() => readRecordsArray(source, ctx, records[0]!, d, maxTokenBytes));
+    if (!scan!.weak) attempts.push(...pandas(frames));
+    for (const g of columnGroups) if (g.length >= 2) attempts.push(() => readColumns(source, ctx, g, d, maxTokenBytes));
+    if (scan!.weak) attempts.push(...pandas(frames));
+  } else {
+    attempts.push(...pandas(frames));
+  }
+  attempts.push(...pandas(values ? [values] : []));
   if (attempts.length === 0) {
     throw new FatalRead(
       1,
       1,
-      'no predictions found: expected an array of records ([{"label": 1, "probs": [...]}, ...]) or parallel arrays ({"labels": [...], "logits": [...]}), at the top or one level down',
+      'no predictions found: expected an array of records ([{"label": 1, "probs": [...]}, ...]) or parallel arrays ({"labels": [...], "logits": [...]}), ' +
+        "at the top or one level down, or a pandas DataFrame.to_json file (orient 'columns', 'split', 'index', 'records', 'table' or 'values')",
     );
   }
   let lastError: unknown;
@@ -346,7 +332,7 @@ async function readRecordsArray(source: ByteSource, ctx: ReadContext, info: Arra
   layout.jsonPath = info.path;
   if (opts.layout === undefined) layout.evidence.unshift(`records: ${pathText(info.path)} holds ${info.count} objects (line ${info.line})`);
   const process = makeRecordProcessor(layout, ctx);
-  for await (const batch of arrayElements(source, info, maxTokenBytes)) {
+  for await (const batch of containerElements(source, info, { maxTokenBytes })) {
     for (let j = 0; j < batch.values.length; j++) {
       if (ctx.full) return layout;
       const at = { line: batch.lines[j]!, column: batch.columns[j]! };
@@ -392,7 +378,7 @@ async function readColumns(source: ByteSource, ctx: ReadContext, group: ArrayInf
   }
   const process = makeRecordProcessor(layout, ctx);
   // Lockstep: each column's reader hands over a batch; a row is made when every column has one.
-  const its = cols.map((c) => arrayElements(source, c, maxTokenBytes)[Symbol.asyncIterator]());
+  const its = cols.map((c) => containerElements(source, c, { maxTokenBytes })[Symbol.asyncIterator]());
   const bufs: Batch[] = cols.map(() => ({ values: [], lines: [], columns: [] }));
   const pos = cols.map(() => 0);
   const names = cols.map(name);

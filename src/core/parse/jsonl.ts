@@ -190,7 +190,7 @@ export async function readJsonl(source: ByteSource, ctx: ReadContext): Promise<L
       try {
         layout = inferLayout(recordTable('jsonl', good.map((h) => h.rec), good.map((h) => h.at.line)), opts.overrides);
       } catch (e) {
-        if (e instanceof LayoutError) throw new FatalRead(held[0]?.at.line ?? 1, undefined, e.message);
+        if (e instanceof LayoutError) throw new FatalRead(e.line || (held[0]?.at.line ?? 1), undefined, e.message, e.columns);
         throw e;
       }
 

@@ -43,6 +43,9 @@ export interface LayoutHints {
 
 /** Thrown when no layout can be made: the message names what is missing and the flag that says it. */
 export class LayoutError extends Error {
+  /** The columns the layout could not be made of (set by inferLayout), for a picker to offer. */
+  columns?: string[];
+
   constructor(
     message: string,
     readonly line = 0,
@@ -201,6 +204,15 @@ const allNumberNames = (names: string[]): boolean => names.length > 0 && names.e
  * says what was seen and which flag resolves it).
  */
 export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {}): Layout {
+  try {
+    return infer(table, overrides);
+  } catch (e) {
+    if (e instanceof LayoutError) e.columns ??= table.columns;
+    throw e;
+  }
+}
+
+function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
   const { columns, rows, lines } = table;
   const evidence: string[] = [];
   const assumptions: Assumption[] = [];
@@ -550,7 +562,7 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
       const names = labelNames().sort();
       if (kind === 'ce' && names.length !== width) {
         throw new LayoutError(
-          `labels are class names but the ${width} prediction columns do not name classes, and ${sampled} use ${names.length} names (${shortList(names)}): which column is which class? Give the names in column order with ${classNamesFlag(width)}`,
+          `labels are class names but the ${width} prediction columns do not name classes, and ${sampled} use ${names.length} name${names.length === 1 ? '' : 's'} (${shortList(names)}): which column is which class? Give the names in column order with ${classNamesFlag(false)}`,
           lines[0] ?? 0,
         );
       }
@@ -743,7 +755,7 @@ function binaryClasses(
       return { classNames: pair, encoding: 'name', evidence: `labels are ${pair[0]}/${pair[1]} (only "${only}" in ${sampled}): the column ${predColumn} is P(${pair[1]})` };
     }
     throw new LayoutError(
-      `one prediction per row, and ${sampled} have only the label "${only}"${named !== undefined ? ` (the column ${predColumn} names it)` : ''}: the other class is unknown. Give both, negative first, with ${classNamesFlag(2)}`,
+      `one prediction per row, and ${sampled} have only the label "${only}"${named !== undefined ? ` (the column ${predColumn} names it)` : ''}: the other class is unknown. Give both, negative first, with ${classNamesFlag(true)}`,
     );
   }
   throw new LayoutError(
@@ -789,7 +801,7 @@ function checkIndexLabels(present: Cell[], classNames: string[], namedColumns: b
   if (min >= 1 && max === k) {
     const names = Array.from({ length: k }, (_, i) => String(i + 1));
     throw new LayoutError(
-      `labels run from ${min} to ${max} in ${sampled}, but the ${k} prediction columns${namedColumns ? ` are named ${classNames[0]}..${classNames[k - 1]}` : ' count from 0'}: label ${k} has no column. If the labels count from 1, say so with ${classNamesFlag(k, names)}`,
+      `labels run from ${min} to ${max} in ${sampled}, but the ${k} prediction columns${namedColumns ? ` are named ${classNames[0]}..${classNames[k - 1]}` : ' count from 0'}: label ${k} has no column. If the labels count from 1, say so with ${classNamesFlag(false, names)}`,
       line,
     );
   }

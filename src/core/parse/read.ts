@@ -147,7 +147,7 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     if (e instanceof FatalRead) ctx.log.error(e.line, e.column, e.message);
     else if (e instanceof JsonSyntaxError) ctx.log.error(e.line, e.column, e.message);
     else ctx.log.error(0, undefined, `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
-    const r = ctx.result(options.layout ?? EMPTY_LAYOUT(format));
+    const r = ctx.result(options.layout ?? { ...EMPTY_LAYOUT(format), columns: e instanceof FatalRead ? (e.columns ?? []) : [] });
     r.ok = false;
     r.fatal = true;
     return r;

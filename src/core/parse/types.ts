@@ -66,8 +66,11 @@ export interface Layout {
    * 'none': nowhere, every line is a row and the columns are `column 1`, `column 2`, ...
    */
   header?: 'comment' | 'none';
-  /** JSON only: records (an array of objects) or columns (parallel arrays). */
-  jsonShape?: 'records' | 'columns';
+  /**
+   * JSON only: records (an array of objects), columns (parallel arrays), or a pandas frame as
+   * `DataFrame.to_json(orient=...)` writes it (orient 'records' and 'table' are records).
+   */
+  jsonShape?: 'records' | 'columns' | 'pandas-split' | 'pandas-columns' | 'pandas-index' | 'pandas-values';
   /** JSON only: the keys leading to the object that holds the data (`['eval']`), empty at the top. */
   jsonPath?: string[];
   kind: LossKind;
