@@ -194,7 +194,7 @@ describe('layout inference', () => {
     const text = 'values in [0, 1] but 2 of the first 2 rows do not sum to 1 (line 2 sums to 1.4): read as probabilities, each row as it is (not renormalised)';
     assert.ok(result.layout.evidence.includes(text), result.layout.evidence.join('\n'));
     assert.deepEqual(result.layout.assumptions, [
-      { text: `${text}; if they are logits, read them as logits`, short: 'probabilities', taken: { input: 'probs' }, other: { input: 'logits' }, otherLabel: 'read as logits' },
+      { text, short: 'probabilities', taken: { input: 'probs' }, other: { input: 'logits' }, otherLabel: 'read as logits' },
     ]);
   });
 

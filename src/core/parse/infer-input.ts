@@ -119,7 +119,7 @@ export function decideInput(
     return {
       input: 'probs',
       evidence: text,
-      assumption: { text: `${text}; if they are logits, read them as logits`, short: 'probabilities', taken: toProbs, other: toLogits, otherLabel: 'read as logits' },
+      assumption: { text, short: 'probabilities', taken: toProbs, other: toLogits, otherLabel: 'read as logits' },
     };
   }
   const sumText = kind === 'ce' ? ' and rows summing to 1 (to the digits written)' : '';
@@ -129,7 +129,7 @@ export function decideInput(
     return {
       input: 'probs',
       evidence: text,
-      assumption: { text: `${text}; if they are logits, read them as logits`, short: 'probabilities', taken: toProbs, other: toLogits, otherLabel: 'read as logits' },
+      assumption: { text, short: 'probabilities', taken: toProbs, other: toLogits, otherLabel: 'read as logits' },
     };
   }
   if (said === 'logits') {
@@ -137,7 +137,7 @@ export function decideInput(
     return {
       input: 'logits',
       evidence: text,
-      assumption: { text: `${text}; if they are probabilities, read them as probabilities`, short: 'logits', taken: toLogits, other: toProbs, otherLabel: 'read as probabilities' },
+      assumption: { text, short: 'logits', taken: toLogits, other: toProbs, otherLabel: 'read as probabilities' },
     };
   }
   text += `: read as probabilities`;

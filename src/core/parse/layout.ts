@@ -569,7 +569,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       classNames = names;
       const text = `class names ${shortList(names)}: the distinct labels of ${sampled} in sorted order, as scikit-learn orders predict_proba's columns`;
       evidence.push(text);
-      if (kind === 'ce') assumptions.push({ text: `${text}; if the columns are in another order, give it`, short: 'sorted class order', taken: { classNames: names }, other: { classNames: [] }, otherLabel: 'give the class names in column order' });
+      if (kind === 'ce') assumptions.push({ text, short: 'sorted class order', taken: { classNames: names }, other: { classNames: [] }, otherLabel: 'give the class names in column order' });
     }
     if (classNames === undefined) classNames = Array.from({ length: width }, (_, i) => String(i));
     if (classNames.length !== width) {
@@ -784,7 +784,7 @@ function binaryNamed(predColumn: string, a: string, b: string, sampled: string, 
     classNames: [neg, pos],
     encoding: 'name',
     evidence: text,
-    assumption: { text: `${text}; if it is P(${neg}), say so`, short: `P(${pos})`, taken: { classNames: [neg, pos] }, other: { classNames: [pos, neg] }, otherLabel: `read as P(${neg})` },
+    assumption: { text, short: `P(${pos})`, taken: { classNames: [neg, pos] }, other: { classNames: [pos, neg] }, otherLabel: `read as P(${neg})` },
   };
 }
 

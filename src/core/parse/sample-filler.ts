@@ -40,7 +40,10 @@ export class SampleFiller {
   predName(k: number): string {
     const l = this.layout;
     if (l.predictionIsVector) return `${l.predictionColumns[0]}[${k}]`;
-    return `${l.format === 'json' || l.format === 'jsonl' ? 'field' : 'column'} ${l.predictionColumns[k]}`;
+    const name = l.predictionColumns[k]!;
+    // A headerless file's names already say it (`column 3`).
+    if (l.header === 'none') return name;
+    return `${l.format === 'json' || l.format === 'jsonl' ? 'field' : 'column'} ${name}`;
   }
 
   /** A label written as a number (class index; bce: 0/1 or soft y). */
