@@ -141,4 +141,36 @@ describe('loss-lens CLI', () => {
     const r = run('--version');
     assert.equal(r.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
+
+  describe('--class-names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-names-'));
+    // labels ham/spam, `score` = P(spam): the name does not say, so the reading is an assumption.
+    const file = 'test/fixtures/corpus/score_ham_spam.csv';
+    const mean = (r: ReturnType<typeof run>) => (JSON.parse(r.stdout) as { mean: number }).mean;
+
+    it('pins either reading of an ambiguous binary file: a list, a file of lines, a config.json id2label, a JSON array', () => {
+      const assumed = run(file, '--json');
+      assert.equal(assumed.code, 0, assumed.stderr);
+      const j = JSON.parse(assumed.stdout) as { mean: number; warnings: { message: string }[]; layout: { classNames: string[]; assumptions: { flags: string; otherFlags: string }[] } };
+      assert.deepEqual(j.layout.classNames, ['ham', 'spam']);
+      assert.deepEqual(j.layout.assumptions.map((a) => [a.flags, a.otherFlags]), [['--class-names ham,spam', '--class-names spam,ham']]);
+      assert.match(j.warnings[0]!.message, /^assumed: labels "ham" and "spam" in the first 256 rows, .*\(this reading: --class-names ham,spam; the other: --class-names spam,ham\)$/);
+      const pinned = run(file, '--json', '--class-names', 'ham,spam');
+      assert.equal(mean(pinned), j.mean);
+      assert.deepEqual((JSON.parse(pinned.stdout) as { warnings: unknown[] }).warnings, []);
+      const other = mean(run(file, '--json', '--class-names', 'spam,ham'));
+      assert.ok(other > 2 * j.mean, `${other} vs ${j.mean}`);
+      writeFileSync(join(dir, 'names.txt'), 'spam\nham\n');
+      assert.equal(mean(run(file, '--json', '--class-names', join(dir, 'names.txt'))), other);
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['X'], id2label: { 1: 'ham', 0: 'spam' } }));
+      assert.equal(mean(run(file, '--json', '--class-names', join(dir, 'config.json'))), other);
+      assert.equal(mean(run(file, '--json', '--class-names', '["spam","ham"]')), other);
+    });
+
+    it('refuses a names file it cannot read, with a usage error', () => {
+      const r = run(file, '--class-names', join(dir, 'missing.txt'));
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--class-names .*missing\.txt: no such file \(give a file, or two or more names separated by commas\)/);
+    });
+  });
 });

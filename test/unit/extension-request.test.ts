@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../../src/core/analyze';
 import { fileSource } from '../../src/node/file-source';
-import { defaultWhatIf, requestFor, stableStringify } from '../../src/extension/request';
+import { choicesForReading, defaultWhatIf, requestFor, stableStringify } from '../../src/extension/request';
+import { assumptionLenses } from '../../src/extension/explain/codelens-content';
+import type { Layout } from '../../src/core/parse';
 import { DEFAULT_CONFIG } from '../../src/extension/settings';
 import type { WhatIf } from '../../src/shared/protocol';
 
@@ -51,5 +53,38 @@ describe('what-if -> AnalysisRequest', () => {
   it('stableStringify ignores key order and undefined', () => {
     assert.equal(stableStringify({ b: 1, a: { d: undefined, c: [2, { y: 1, x: 2 }] } }), stableStringify({ a: { c: [2, { x: 2, y: 1 }] }, b: 1 }));
     assert.notEqual(stableStringify({ a: [1, 2] }), stableStringify({ a: [2, 1] }));
+  });
+});
+
+describe('an assumption\'s other reading -> per-file choices', () => {
+  it('maps the overrides an assumption offers onto the choices requestFor reads', () => {
+    assert.deepEqual(choicesForReading({ input: 'logits' }), { input: 'logits' });
+    assert.deepEqual(choicesForReading({ classNames: ['spam', 'ham'] }), { classNames: ['spam', 'ham'] });
+    assert.deepEqual(choicesForReading({ kind: 'multilabel' }), { kind: 'multilabel' });
+    const r = requestFor(DEFAULT_CONFIG, { classNames: ['spam', 'ham'], skipInvalid: true });
+    assert.deepEqual(r.overrides.classNames, ['spam', 'ham']);
+    assert.equal(r.skipInvalid, true);
+    assert.equal(requestFor(DEFAULT_CONFIG, {}).skipInvalid, false);
+  });
+
+  it('leaves names only the user knows to Choose Columns... (no choice made)', () => {
+    assert.equal(choicesForReading({ classNames: [] }), undefined);
+  });
+});
+
+describe('assumption CodeLenses', () => {
+  it('say what was assumed (its reasons in the tooltip, in the editor\'s words) and offer the other reading', () => {
+    const lenses = assumptionLenses({
+      assumptions: [{ text: 'values in [0, 1] but rows do not sum to 1: read as probabilities', short: 'probabilities', taken: { input: 'probs' }, other: { input: 'logits' }, otherLabel: 'read as logits' }],
+    } as Layout);
+    assert.deepEqual(lenses, [
+      {
+        title: '$(warning) Assumed probabilities',
+        otherTitle: 'Read as logits',
+        tooltip: 'Loss Lens assumed: values in [0, 1] but rows do not sum to 1: read as probabilities',
+        other: { input: 'logits' },
+      },
+    ]);
+    assert.deepEqual(assumptionLenses({ evidence: [] } as unknown as Layout), []);
   });
 });

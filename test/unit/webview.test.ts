@@ -331,6 +331,34 @@ describe('webview dashboard: controls and states', () => {
     assert.deepEqual(h.posted, [{ type: 'revealLine', line: r.warnings[0]?.line }]);
   });
 
+  it('shows an assumption above the numbers with a button for the other reading, and not again among the warnings', async () => {
+    const lines = ['label,score'];
+    for (let i = 0; i < 20; i++) lines.push(i % 3 === 0 ? 'cat,0.9' : `dog,0.${i % 2 ? 2 : 1}`);
+    const r = await reportOf('w.csv', lines.join('\n') + '\n');
+    assert.equal(r.layout.assumptions.length, 1);
+    const h = harness();
+    h.dashboard.handle({ type: 'data', data: dataOf(r) });
+    const section = q(h.root, '[data-testid="assumptions"]');
+    assert.equal(section.querySelector('span')?.textContent, r.layout.assumptions[0]!.text);
+    // Above the figures' neighbours: right after the summary.
+    assert.equal(h.root.querySelector('#summary')?.nextElementSibling?.id, 'assumptions');
+    assert.equal(q(h.root, '[data-testid="other-reading-0"]').textContent, 'Read as P(dog)');
+    assert.equal(h.root.querySelector('[data-testid="warnings"]'), null);
+    h.posted.length = 0;
+    (q(h.root, '[data-testid="other-reading-0"]') as HTMLButtonElement).click();
+    assert.deepEqual(h.posted, [{ type: 'otherReading', assumption: 0 }]);
+  });
+
+  it('offers to skip invalid rows on an error made of bad rows, not on a file that cannot be read', () => {
+    const h = harness();
+    h.dashboard.handle({ type: 'error', label: 'bad.csv', message: 'm', errorCount: 1, problems: [{ line: 4, column: 2, message: 'x' }], badRows: true });
+    h.posted.length = 0;
+    (q(h.root, '[data-testid="skip-invalid"]') as HTMLButtonElement).click();
+    assert.deepEqual(h.posted, [{ type: 'skipInvalid', skip: true }]);
+    h.dashboard.handle({ type: 'error', label: 'bad.csv', message: 'no label column found', errorCount: 1, problems: [{ line: 1, column: null, message: 'no label column found' }] });
+    assert.equal(h.root.querySelector('[data-testid="skip-invalid"]'), null);
+  });
+
   it('shows a history sparkline with a text alternative', () => {
     const h = harness();
     const history = [0.5, 0.4, 0.3].map((mean, i) => ({ time: Date.UTC(2026, 0, 1, 0, i), mean }));
