@@ -113,6 +113,11 @@ export interface PartOptions {
   onEval?: (e: SampleEval, row: number, line: number) => void;
   /** Return the state's arrays as Float64Arrays, to transfer to another thread (see AccumulatorState). */
   typedState?: boolean;
+  /**
+   * Hold every row to what inference saw (row sums, the file's own predicted classes), reported as
+   * warnings (default true). The editor's index, which takes warnings for skipped rows, checks sums itself.
+   */
+  checks?: boolean;
 }
 
 /**
@@ -132,8 +137,8 @@ function pieceReader(source: ByteSource, layout: Layout, request: AnalysisReques
   const acc = createAccumulator(accumulatorConfig(layout, request));
   const out = evaluator.newEval();
   const onEval = opts.onEval;
-  const sums = RowSumCheck.for(layout);
-  const hard = HardPredictionCheck.for(layout);
+  const sums = opts.checks === false ? undefined : RowSumCheck.for(layout);
+  const hard = opts.checks === false ? undefined : HardPredictionCheck.for(layout);
   const onSample = (sample: Parameters<typeof evaluator.evaluate>[0], row: number, line: number, fields: RowFields) => {
     sums?.row(sample.prediction, line);
     hard?.row(sample, fields, line);
@@ -273,7 +278,7 @@ function combine(
   mergeInto(acc, shift);
   const breakdown = acc.result();
   const options = lossOptionsFor(layout, request);
-  const hard = layout.hardPredictionColumn !== undefined ? agreement(shifted, shift) : undefined;
+  const hard = layout.hardPredictionColumn !== undefined && shifted.some((r) => r.hardAgreement !== undefined) ? agreement(shifted, shift) : undefined;
   const warnings = shifted.flatMap((r) => r.warnings);
   let warningCount = shifted.reduce((n, r) => n + r.warningCount, 0);
   if (hard !== undefined && hard.compared > 0 && hard.agree < 0.9 * hard.compared) {

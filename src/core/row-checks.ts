@@ -49,7 +49,7 @@ export class RowSumCheck {
     this.log.warning(
       line,
       undefined,
-      `probabilities sum to ${Math.round(s * 1e6) / 1e6}, not 1, where the rows the layout was inferred from all sum to 1: this row's loss is taken as written (a row cut short, or scores that are not probabilities?)`,
+      `probabilities sum to ${Math.round(s * 1e6) / 1e6}, not 1 (the layout was inferred from rows that sum to 1): this row's loss is taken as written; a row cut short, or scores that are not probabilities?`,
     );
   }
 

@@ -24,14 +24,17 @@ function recordsJson(): { text: string; pTrue: number[] } {
   return { text: `{\n  "classes": ["cat", "dog", "bird"],\n  "predictions": [\n${records.join(',\n')}\n  ]\n}\n`, pTrue };
 }
 
-/** Three classes, mostly rows summing to 1, every fourth summing to 0.9: read as probabilities, with warnings. */
+/**
+ * Three classes, mostly rows summing to 1, every fourth summing to 0.9 (with two decimals: more than
+ * rounding explains): read as probabilities, with warnings.
+ */
 function unnormalisedCsv(): { text: string; asIs: number; renormalised: number } {
   const rows = ['label,p_a,p_b,p_c'];
   let asIs = 0;
   let renormalised = 0;
   for (let r = 0; r < 16; r++) {
     const y = r % 3;
-    const p = [0.2, 0.3, 0.5];
+    const p = [0.25, 0.25, 0.5];
     if (r % 4 === 3) p[2] = 0.4;
     rows.push(`${y},${p.join(',')}`);
     asIs += -Math.log(p[y]!);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
 
 const CORPUS = join(REPO_ROOT, 'test', 'fixtures', 'corpus');
-const FILES = ['pandas_index_digits.csv', 'imagefolder_sorted_cifar.csv', 'uci_wine_1_to_3.csv', 'prob_benign_breast_cancer.csv', 'score_ham_spam.csv'];
+const FILES = ['pandas_index_digits.csv', 'imagefolder_sorted_cifar.csv', 'uci_wine_1_to_3.csv', 'prob_benign_breast_cancer.csv', 'score_ham_spam.csv', 'ovr_sigmoid_unnormalised.csv'];
 
 interface Manifest {
   files: { file: string; expect: { mean: number; count: number } }[];
@@ -138,5 +138,20 @@ describe('real files in code-server: dashboard, CodeLens and hover agree with th
     const after = await lensMatching(new RegExp(`^Loss Lens: mean BCE ${sig4(other.mean).replace('.', '\\.')}`));
     assert.ok(!after.some((t) => t.includes('Assumed')), JSON.stringify(after));
     await wb.screenshot('reading-other-reading');
+  });
+
+  it('ovr_sigmoid_unnormalised.csv in the light theme: probabilities assumed, logits one click away', async function () {
+    const assumed = cli('ovr_sigmoid_unnormalised.csv');
+    assert.equal(assumed.layout.assumptions[0]!.otherFlags, '--input logits');
+    // setTheme reloads the window, which restores no editor: open the file after it.
+    await wb.setTheme('light');
+    await wb.openFile('ovr_sigmoid_unnormalised.csv');
+    const seen = await lensMatching(/Assumed probabilities/);
+    assert.ok(seen.includes('Read as logits'), JSON.stringify(seen));
+    await wb.runCommand('Loss Lens: Open Dashboard');
+    await dashboardMean(assumed.mean);
+    await wb.webview().locator('[data-testid="other-reading-0"]').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await wb.webview().locator('[data-testid="other-reading-0"]').innerText(), 'Read as logits');
+    await wb.screenshot('reading-assumption-light');
   });
 });

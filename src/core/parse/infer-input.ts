@@ -44,7 +44,7 @@ export interface InputEvidence {
   input: InputKind;
   evidence: string;
   assumption?: Assumption;
-  /** ce read as probabilities whose sampled rows all sum to 1: the widest tolerance their digits needed. */
+  /** ce read as probabilities whose sampled rows (most of them) sum to 1: the widest tolerance their digits needed. */
   sumTolerance?: number;
 }
 
@@ -143,7 +143,7 @@ export function decideInput(
   text += `: read as probabilities`;
   if (firstOutside !== undefined) text += ` (line ${firstOutside.line} has ${firstOutside.value} in ${firstOutside.column}, reported as a problem; if these are logits, read with --input logits)`;
   else if (firstNotOne !== undefined) text += ` (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)})`;
-  return { input: 'probs', evidence: text, ...(kind === 'ce' && notOne === 0 ? { sumTolerance: widest } : {}) };
+  return { input: 'probs', evidence: text, ...(kind === 'ce' ? { sumTolerance: widest } : {}) };
 }
 
 function round(x: number): string {

@@ -101,8 +101,9 @@ export interface Layout {
    */
   assumptions?: Assumption[];
   /**
-   * Categorical probabilities whose sampled rows all summed to 1: how far a row may stray from 1
-   * (the rounding of its digits) before a later row that does is reported as contradicting it.
+   * Categorical probabilities whose sampled rows summed to 1 (most of them): how far a row may
+   * stray from 1 (the rounding of its digits) before it is reported as contradicting the reading.
+   * Unset when rows not summing to 1 were assumed (then each is as expected, and not reported).
    */
   rowSumTolerance?: number;
   /** A column of predicted classes (`y_pred` from `clf.predict`): not used for the loss. */
