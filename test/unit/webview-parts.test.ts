@@ -3,7 +3,7 @@ import { int, num, pct, tick } from '../../src/webview/format';
 import { sortRows, type Column } from '../../src/webview/table';
 import { fieldsOf, parseWhatIf } from '../../src/webview/sections/whatif';
 import { labelStep, topConfusions } from '../../src/webview/sections/confusion';
-import { visibleBins } from '../../src/webview/sections/distribution';
+import { visibleBins } from '../../src/shared/histogram-bins';
 
 describe('webview parts', () => {
   it('formats like the CLI, with ∞ for infinite and a dash for undefined', () => {

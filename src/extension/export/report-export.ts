@@ -5,7 +5,7 @@
  */
 import type { ReportJson } from '../../core/report-json';
 import { PRESETS } from '../../core/presets';
-import { visibleBins } from '../../webview/sections/distribution';
+import { visibleBins } from '../../shared/histogram-bins';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
