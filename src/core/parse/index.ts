@@ -11,7 +11,8 @@
  * `planRanges(layout, source.size, workers)`; each worker calls
  * `readSamples(source, { layout, range, firstLine? })`; see planRanges for the protocol.
  * Formats: CSV/TSV (delimiter sniffed), JSON (records or parallel columns, top level or one key
- * down), JSONL. Everything streams; no file is held in memory whole.
+ * down, or pandas' DataFrame.to_json in any orient), JSONL. Everything streams; no file is held in
+ * memory whole.
  */
 export type {
   Assumption, ByteRange, ByteSource, ChunkOptions, FileFormat, LabelEncoding, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields, SampleHandler, TargetKind,

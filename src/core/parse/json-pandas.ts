@@ -12,9 +12,12 @@
  * every other JSON file. Memory stays bounded as in the rest of the reader: pass 1 (the reader's
  * discovery) keeps where each part is; the rows are then streamed by byte range. 'columns' is the
  * one orient whose rows are spread over the file: one reader per column, advanced in lockstep as
- * for parallel arrays, each reading a window of its column's bytes at a time (so a frame of 100
- * columns holds 100 windows, not 100 file streams). Rows are paired by their index key: a column
- * whose keys are not the first column's, in the same order, is an error at that key.
+ * for parallel arrays, each reading its column's bytes a window at a time (1 MiB of windows in
+ * all, so 100 columns hold 100 small windows, not 100 streams' buffers; a gzip source, which
+ * cannot read a range without decompressing up to it, streams each column instead). Rows are
+ * paired by their index key: a column whose keys are not the first column's, in the same order,
+ * is an error at that key. Measured: 400,000 rows x 11 columns (90 MB) read with the V8 heap
+ * capped at 64 MB in each orient.
  */
 import { FatalRead, type ReadContext } from './context';
 import { defaultSampleRows } from './csv-reader';
@@ -61,7 +64,8 @@ export interface MapInfo extends Span {
   endColumn: number;
 }
 
-function integerLike(s: string): boolean {
+/** `12`, `-3`: a key pandas writes for a row of an integer index. */
+export function integerLike(s: string): boolean {
   const n = s.length;
   if (n === 0) return false;
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
@@ -163,7 +167,7 @@ export class FrameScan {
     if (d === 1) {
       this.topKey = k;
       if (this.topKeysIntegers && !integerLike(k)) this.topKeysIntegers = false;
-      if (!this.topKeysNameLabels && LABEL_NAMES.includes(normName(k))) this.topKeysNameLabels = true;
+      if (!this.topKeysNameLabels && this.top!.count < MAX_MAPS && LABEL_NAMES.includes(normName(k))) this.topKeysNameLabels = true;
     } else if (d === 2 && this.inMap) {
       this.innerKey = k;
       if (this.innerKeysIntegers && !integerLike(k)) this.innerKeysIntegers = false;
@@ -184,11 +188,6 @@ export class FrameScan {
   /** The top-level value is an object of objects holding scalars and lists: a frame as orient 'columns' or 'index' writes it. */
   get isFrame(): boolean {
     return this.active && this.top !== undefined && this.top.end >= 0 && this.top.count > 0 && this.allObjects && (this.kinds & (NESTED | OBJECT)) === 0;
-  }
-
-  /** Every cell is a list and no keys are a row index's numbers: as likely parallel arrays one level down ({"val": {...}, "test": {...}}). */
-  get weak(): boolean {
-    return (this.kinds & SCALAR) === 0 && !this.topKeysIntegers && !this.innerKeysIntegers;
   }
 }
 
@@ -235,11 +234,17 @@ function quoteList(keys: string[], total: number): string {
   return total > shown.length ? `${shown.join(', ')}, ...` : shown.join(', ');
 }
 
-/** Windowed reads for readers in lockstep, when the source can read ranges cheaply (not gzip: it would decompress from the start for each). */
+/**
+ * Windowed reads for readers in lockstep, when the source can read ranges cheaply (not gzip: it
+ * would decompress from the start for each): 1 MiB of windows in all, at least 16 KiB each.
+ */
 function lockstepWindow(source: ByteSource, readers: number): number | undefined {
   if (source.size === undefined) return undefined;
-  return Math.max(16 << 10, Math.min(1 << 20, Math.floor((4 << 20) / Math.max(1, readers))));
+  return Math.max(16 << 10, Math.min(256 << 10, Math.floor((1 << 20) / Math.max(1, readers))));
 }
+
+/** Rows zipped from lockstep columns per batch: each row holds an object and a position per column. */
+const ZIP_ROWS = 512;
 
 /** orient='split': an object (at the top or one level down) with "columns" and "data" (rows as arrays), "index" optional. */
 export function splitReadings(arrays: ArrayInfo[], source: ByteSource, maxTokenBytes: number): PandasReading[] {
@@ -434,11 +439,12 @@ function columnsReading(maps: MapInfo[], source: ByteSource, maxTokenBytes: numb
               pos[i] = 0;
             }
           }
-          let m = Infinity;
+          let m = ZIP_ROWS;
           for (let i = 0; i < cols.length; i++) m = Math.min(m, bufs[i]!.values.length - pos[i]!);
           const out: RowBatch = { recs: [], at: [], where: [] };
           const ref = bufs[0]!;
-          for (let j = 0; j < m; j++) {
+          let misaligned: FatalRead | undefined;
+          rows: for (let j = 0; j < m; j++) {
             const key = ref.keys![pos[0]!]!;
             const rec: Record<string, unknown> = {};
             const at: Record<string, Position> = {};
@@ -446,12 +452,13 @@ function columnsReading(maps: MapInfo[], source: ByteSource, maxTokenBytes: numb
               const b = bufs[i]!;
               const p = pos[i]!++;
               if (i > 0 && b.keys![p] !== key) {
-                throw new FatalRead(
+                misaligned = new FatalRead(
                   b.keyLines![p]!,
                   b.keyColumns![p]!,
-                  `row key "${b.keys![p]}" in column "${names[i]}" where column "${names[0]}" has "${key}" (row ${row + 1}, line ${ref.keyLines![pos[0]! - (i > 0 ? 1 : 0)]}): ` +
+                  `row key "${b.keys![p]}" in column "${names[i]}" where column "${names[0]}" has "${key}" (row ${row + 1}, line ${ref.keyLines![pos[0]! - 1]}): ` +
                     `the columns do not list the same rows in the same order (pandas writes every column with the index in one order), so their values cannot be paired`,
                 );
+                break rows;
               }
               rec[names[i]!] = b.values[p];
               at[names[i]!] = { line: b.lines[p]!, column: b.columns[p]! };
@@ -462,7 +469,9 @@ function columnsReading(maps: MapInfo[], source: ByteSource, maxTokenBytes: numb
             out.where.push((f: string) => at[f] ?? here);
             row++;
           }
-          yield out;
+          // The rows before a misaligned key are read; the read then ends there.
+          if (out.recs.length > 0) yield out;
+          if (misaligned !== undefined) throw misaligned;
         }
       } finally {
         await Promise.all(its.map((it) => it.return?.(undefined)));

@@ -18,7 +18,7 @@
  */
 import { FatalRead, type ReadContext } from './context';
 import { JsonSyntaxError, JsonTokenizer, ValueBuilder, type JsonHandler, type JsonScalar } from './json';
-import { FrameScan, frameReadings, pandasShape, readPandas, splitReadings, valuesReading, type ArrayInfo, type PandasReading } from './json-pandas';
+import { FrameScan, frameReadings, integerLike, pandasShape, readPandas, splitReadings, valuesReading, type ArrayInfo, type PandasReading } from './json-pandas';
 import { containerElements, type Batch } from './json-stream';
 import { inferLayout, LABEL_NAMES, LayoutError, normName, PRED_NAMES, type Cell } from './layout';
 import { makeRecordProcessor, recordTable, type Position } from './records';
@@ -54,6 +54,7 @@ class Discovery implements JsonHandler {
   /** Objects one level down seen so far. */
   private nested = 0;
   private readonly owners = new Map<ArrayInfo, Frame>();
+  private readonly classFieldKeys = new Map<string, boolean>();
   private pendingKey?: string;
   private builder?: ValueBuilder;
   private builderDepth = 0;
@@ -102,7 +103,7 @@ class Discovery implements JsonHandler {
       return;
     }
     const path = parent === undefined ? [] : [...parent.path!, key!];
-    if (key !== undefined && CLASS_FIELDS.includes(normName(key)) && path.length <= 2) {
+    if (key !== undefined && path.length <= 2 && this.isClassField(key)) {
       this.builderDepth = 1;
       this.capture((v) => this.setClassNames(v, at));
       if (isArray) this.builder!.startArray();
@@ -126,6 +127,17 @@ class Discovery implements JsonHandler {
       return;
     }
     this.frames.push({});
+  }
+
+  /** A key naming class names; remembered, as the keys of a frame's rows repeat (orient='index'). */
+  private isClassField(key: string): boolean {
+    if (integerLike(key)) return false;
+    let is = this.classFieldKeys.get(key);
+    if (is === undefined) {
+      is = CLASS_FIELDS.includes(normName(key));
+      if (this.classFieldKeys.size < 4096) this.classFieldKeys.set(key, is);
+    }
+    return is;
   }
 
   /** One more array directly in this object: kept unless the object holds too many (then none of them is). */
@@ -203,7 +215,7 @@ class Discovery implements JsonHandler {
         info.sampleAt.push({ line: this.t.tokenLine, column: this.t.tokenColumn });
       }
       info.count++;
-    } else if (parent?.path !== undefined && key !== undefined && CLASS_FIELDS.includes(normName(key)) && typeof v === 'string') {
+    } else if (parent?.path !== undefined && key !== undefined && typeof v === 'string' && this.isClassField(key)) {
       // classes written as one string: "cat,dog" or "cat dog"
       this.classNames = v.split(/[,;|\s]+/).filter((x) => x !== '');
       this.classNamesAt = { line: this.t.tokenLine, column: this.t.tokenColumn };
@@ -223,34 +235,42 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
   let discovery: Discovery | undefined;
   let scan: FrameScan | undefined;
   let t: JsonTokenizer | undefined;
-  const start = (firstOffset: number): JsonTokenizer => {
-    const tok = new JsonTokenizer(
-      {
-        startObject: () => {
-          scan!.startObject();
-          discovery!.startObject();
-        },
-        endObject: () => {
-          scan!.endObject();
-          discovery!.endObject();
-        },
-        startArray: () => {
-          scan!.startArray();
-          discovery!.startArray();
-        },
-        endArray: () => discovery!.endArray(),
-        key: (k) => {
-          scan!.key(k);
-          discovery!.key(k);
-        },
-        value: (v) => {
-          scan!.value();
-          discovery!.value(v);
-        },
-      },
-      // A BOM is skipped, not removed: offsets stay those of the file for pass 2's ranges.
-      { maxTokenBytes, firstOffset },
-    );
+  const start = (firstOffset: number, frame: boolean): JsonTokenizer => {
+    // A document that opens with '[' is no object of objects: its pass 1 is discovery's alone.
+    const handler: JsonHandler = frame
+      ? {
+          startObject: () => {
+            scan!.startObject();
+            discovery!.startObject();
+          },
+          endObject: () => {
+            scan!.endObject();
+            discovery!.endObject();
+          },
+          startArray: () => {
+            scan!.startArray();
+            discovery!.startArray();
+          },
+          endArray: () => discovery!.endArray(),
+          key: (k) => {
+            scan!.key(k);
+            discovery!.key(k);
+          },
+          value: (v) => {
+            scan!.value();
+            discovery!.value(v);
+          },
+        }
+      : {
+          startObject: () => discovery!.startObject(),
+          endObject: () => discovery!.endObject(),
+          startArray: () => discovery!.startArray(),
+          endArray: () => discovery!.endArray(),
+          key: (k) => discovery!.key(k),
+          value: (v) => discovery!.value(v),
+        };
+    // A BOM is skipped, not removed: offsets stay those of the file for pass 2's ranges.
+    const tok = new JsonTokenizer(handler, { maxTokenBytes, firstOffset });
     discovery = new Discovery(tok, sampleRows);
     scan = new FrameScan(tok);
     return tok;
@@ -260,7 +280,9 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
     if (t === undefined) {
       const bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
       if (bom) chunk = chunk.subarray(3);
-      t = start(bom ? 3 : 0);
+      let i = 0;
+      while (i < chunk.length && (chunk[i] === 32 || chunk[i] === 9 || chunk[i] === 10 || chunk[i] === 13)) i++;
+      t = start(bom ? 3 : 0, chunk[i] !== 91 /* [ */);
     }
     t.push(chunk);
   }
@@ -279,14 +301,23 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
     groups.set(parent, [...(groups.get(parent) ?? []), a]);
   }
   const hasLabel = (g: ArrayInfo[]): boolean => g.some((a) => LABEL_NAMES.includes(normName(a.path[a.path.length - 1]!)));
-  const columnGroups = [...groups.values()].sort((a, b) => Number(hasLabel(b)) - Number(hasLabel(a)) || b.length - a.length);
+  // Arrays keyed 0, 1, 2, ... are rows (a pandas column of lists, {"logits": {"0": [...], ...}}), not named columns.
+  const rowKeyed = (g: ArrayInfo[]): boolean => g.every((a) => integerLike(a.path[a.path.length - 1]!));
+  const columnGroups = [...groups.values()]
+    .filter((g) => g.length >= 2 && !rowKeyed(g))
+    .sort((a, b) => Number(hasLabel(b)) - Number(hasLabel(a)) || b.length - a.length);
 
-  // pandas' orients: 'split' by its keys; 'columns' and 'index' (an object of objects) before
-  // parallel arrays, unless every cell is a list and no key is a row number ({"val": {"labels":
-  // [...], "probs": [...]}, "test": {...}} is parallel arrays twice); 'values' (no names) last.
+  // pandas' orients: 'split' by its keys, 'values' (no names) last. An object of objects is read
+  // as orient 'columns' or 'index' before parallel arrays one level down, unless it could be
+  // parallel arrays under a few keys ({"test": {"loss": 0.3, "labels": [...], "probs": [...]}},
+  // {"val": {...}, "test": {...}}, cross-validation folds {"0": {...}, "1": {...}}): one entry, or
+  // rows (orient 'index') fewer than the entries of a group of arrays in one of them.
   const split = splitReadings(d.arrays, source, maxTokenBytes);
   const frames = frameReadings(scan!, source, maxTokenBytes);
   const values = valuesReading(d.arrays, source, maxTokenBytes);
+  const entries = scan!.top?.count ?? 0;
+  const nestedRows = Math.max(0, ...columnGroups.filter((g) => g[0]!.path.length === 2).map((g) => Math.min(...g.map((a) => a.count))));
+  const framesFirst = frames.length > 0 && entries > 1 && (frames[0]!.orient === 'columns' || nestedRows < entries);
   const pandas = (list: PandasReading[]): (() => Promise<Layout>)[] =>
     list
       .filter((r) => opts.layout === undefined || opts.layout.jsonShape === pandasShape(r.orient))
@@ -295,9 +326,9 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
   const attempts: (() => Promise<Layout>)[] = [...pandas(split)];
   if (!pinned) {
     if (records[0] !== undefined) attempts.push(() => readRecordsArray(source, ctx, records[0]!, d, maxTokenBytes));
-    if (!scan!.weak) attempts.push(...pandas(frames));
-    for (const g of columnGroups) if (g.length >= 2) attempts.push(() => readColumns(source, ctx, g, d, maxTokenBytes));
-    if (scan!.weak) attempts.push(...pandas(frames));
+    if (framesFirst) attempts.push(...pandas(frames));
+    for (const g of columnGroups) attempts.push(() => readColumns(source, ctx, g, d, maxTokenBytes));
+    if (!framesFirst) attempts.push(...pandas(frames));
   } else {
     attempts.push(...pandas(frames));
   }
