@@ -162,6 +162,9 @@ describe('layout inference on files as real code writes them', () => {
     assert.equal(result.ok, false);
     assert.match(messages[0]!, /^n\.csv:1: no label column found/);
     assert.deepEqual(result.layout.columns, ['foo', 'bar', 'baz']);
+    const json = await readText('n.json', '[{"foo": 7, "bar": 0.5, "baz": 0.25}]');
+    assert.equal(json.result.ok, false);
+    assert.deepEqual(json.result.layout.columns, ['foo', 'bar', 'baz']);
   });
 
   it('reports a later row of probabilities that does not sum to 1, with its line', async () => {

@@ -341,17 +341,18 @@ export async function readJson(source: ByteSource, ctx: ReadContext): Promise<La
         "at the top or one level down, or a pandas DataFrame.to_json file (orient 'columns', 'split', 'index', 'records', 'table' or 'values')",
     );
   }
-  let lastError: unknown;
+  let firstError: LayoutError | undefined;
   for (const attempt of attempts) {
     try {
       return await attempt();
     } catch (e) {
       // A layout that does not fit: try the next candidate; report the first one's reason.
       if (!(e instanceof LayoutError)) throw e;
-      lastError ??= e;
+      firstError ??= e;
     }
   }
-  throw new FatalRead(1, undefined, (lastError as Error).message);
+  // Its fields go with it: Choose Columns... offers them.
+  throw new FatalRead(firstError!.line || 1, undefined, firstError!.message, firstError!.columns);
 }
 
 async function readRecordsArray(source: ByteSource, ctx: ReadContext, info: ArrayInfo, d: Discovery, maxTokenBytes: number): Promise<Layout> {
