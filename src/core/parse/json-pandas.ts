@@ -225,6 +225,29 @@ export interface PandasReading {
   unnamed?: { columns: string[]; line: number; column: number };
 }
 
+/** Arrays of values (split's "data", values' rows) as records by `names`; a row of another shape is a BadRow saying why. */
+function namedRows(b: Batch, names: string[], misfit: (v: unknown) => string): RowBatch {
+  const n = names.length;
+  const out: RowBatch = { recs: [], at: [], where: [] };
+  for (let j = 0; j < b.values.length; j++) {
+    const v = b.values[j];
+    const at = { line: b.lines[j]!, column: b.columns[j]! };
+    let rec: unknown;
+    if (!Array.isArray(v) || v.length !== n) {
+      rec = new BadRow(misfit(v));
+    } else {
+      const r: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) r[names[i]!] = v[i];
+      rec = r;
+    }
+    out.recs.push(rec);
+    out.at.push(at);
+    const fields = b.fields?.[j];
+    out.where.push(fields && ((f: string) => fields.get(f) ?? at));
+  }
+  return out;
+}
+
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -283,26 +306,11 @@ export function splitReadings(arrays: ArrayInfo[], source: ByteSource, maxTokenB
       async *rows() {
         const n = names.length;
         for await (const b of containerElements(source, data, { maxTokenBytes, itemNames: names })) {
-          const out: RowBatch = { recs: [], at: [], where: [] };
-          for (let j = 0; j < b.values.length; j++) {
-            const v = b.values[j];
-            const at = { line: b.lines[j]!, column: b.columns[j]! };
-            let rec: unknown;
-            if (!Array.isArray(v)) {
-              rec = new BadRow(`expected a row of "data" (an array of ${n} values, one per name in "columns"), found ${describe(v)}`);
-            } else if (v.length !== n) {
-              rec = new BadRow(`this row of "data" has ${plural(v.length, 'value')}, but "columns" names ${plural(n, 'column')}`);
-            } else {
-              const r: Record<string, unknown> = {};
-              for (let i = 0; i < n; i++) r[names[i]!] = v[i];
-              rec = r;
-            }
-            out.recs.push(rec);
-            out.at.push(at);
-            const fields = b.fields?.[j];
-            out.where.push(fields && ((f: string) => fields.get(f) ?? at));
-          }
-          yield out;
+          yield namedRows(b, names, (v) =>
+            !Array.isArray(v)
+              ? `expected a row of "data" (an array of ${n} values, one per name in "columns"), found ${describe(v)}`
+              : `this row of "data" has ${plural(v.length, 'value')}, but "columns" names ${plural(n, 'column')}`,
+          );
         }
       },
     });
@@ -325,24 +333,11 @@ export function valuesReading(arrays: ArrayInfo[], source: ByteSource, maxTokenB
     unnamed: { columns: names, line: top.line, column: top.column },
     async *rows() {
       for await (const b of containerElements(source, top, { maxTokenBytes, itemNames: names })) {
-        const out: RowBatch = { recs: [], at: [], where: [] };
-        for (let j = 0; j < b.values.length; j++) {
-          const v = b.values[j];
-          const at = { line: b.lines[j]!, column: b.columns[j]! };
-          let rec: unknown;
-          if (!Array.isArray(v)) rec = new BadRow(`expected a row (an array of ${n} values, as the first row), found ${describe(v)}`);
-          else if (v.length !== n) rec = new BadRow(`this row has ${plural(v.length, 'value')}, but the first row has ${n}`);
-          else {
-            const r: Record<string, unknown> = {};
-            for (let i = 0; i < n; i++) r[names[i]!] = v[i];
-            rec = r;
-          }
-          out.recs.push(rec);
-          out.at.push(at);
-          const fields = b.fields?.[j];
-          out.where.push(fields && ((f: string) => fields.get(f) ?? at));
-        }
-        yield out;
+        yield namedRows(b, names, (v) =>
+          !Array.isArray(v)
+            ? `expected a row (an array of ${n} values, as the first row), found ${describe(v)}`
+            : `this row has ${plural(v.length, 'value')}, but the first row has ${n}`,
+        );
       }
     },
   };
