@@ -43,6 +43,16 @@ describe('layout inference on files as real code writes them', () => {
     assert.deepEqual(result.layout.predictionColumns, ['0', '1']);
   });
 
+  it('never takes an id, an index or row numbers under another name for a class', async () => {
+    for (const head of ['id', 'index', 'sample_nr']) {
+      const lines = [`${head},cat,dog,label`];
+      for (let i = 0; i < 30; i++) lines.push(`${100 + 3 * i},${i % 2 ? '0.7,0.3,cat' : '0.2,0.8,dog'}`);
+      const { result } = await readText('i.csv', lines.join('\n') + '\n');
+      assert.deepEqual(result.layout.predictionColumns, ['cat', 'dog'], head);
+      assert.deepEqual(result.layout.classNames, ['cat', 'dog'], head);
+    }
+  });
+
   it('takes the class set from the header when the rows are sorted by class', async () => {
     const names = ['airplane', 'automobile', 'bird', 'cat', 'deer'];
     const lines = [`label,${names.join(',')}`];

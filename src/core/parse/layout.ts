@@ -176,6 +176,17 @@ function indexLike(name: string, cells: Cell[]): boolean {
   return new Set(nums).size === nums.length;
 }
 
+/**
+ * Row numbers or ids: every sampled value a distinct whole number, some above 1. Only with enough
+ * rows to tell: 0, 1, 2 in a three-row file may be labels.
+ */
+function rowNumbersLike(cells: Cell[]): boolean {
+  if (cells.length < 20) return false;
+  const nums = cells.map(cellNumber);
+  if (nums.some((x) => x === undefined || !Number.isInteger(x))) return false;
+  return new Set(nums).size === nums.length && nums.some((x) => x! > 1);
+}
+
 /** A column of predicted classes: whole numbers or names (not vectors, not fractions). */
 function hardLike(cells: Cell[]): boolean {
   const present = cells.filter((c) => !isBlank(c));
@@ -265,6 +276,28 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       evidence.push(`column "${hard[0]}" holds predicted classes (whole numbers or names), not scores: not used for the loss`);
     }
   }
+
+  // Row numbers under any name (`sample_nr`, `row`): distinct whole numbers beyond 0/1 are no scores.
+  if (overrides.predColumns === undefined && hints?.predColumns === undefined) {
+    for (const c of columns) {
+      if (excluded.has(c) || !rowNumbersLike(values(c))) continue;
+      excluded.add(c);
+      evidence.push(`column "${c}" holds distinct whole numbers (row numbers or ids), not scores`);
+    }
+  }
+
+  // Sample weights and a row name (`id`, `filename`) are never classes, whatever else is numeric.
+  const userPreds = new Set(overrides.predColumns ?? hints?.predColumns ?? []);
+  const weightColumn =
+    overrides.weightColumn !== undefined
+      ? requireColumn(columns, overrides.weightColumn, 'weight column')
+      : findByNames(columns, WEIGHT_NAMES, new Set([...excluded, ...userPreds]));
+  if (weightColumn !== undefined) {
+    excluded.add(weightColumn);
+    evidence.push(`sample weights from column "${weightColumn}"`);
+  }
+  const idColumn = findByNames(columns, ID_NAMES, new Set([...excluded, ...userPreds]));
+  if (idColumn !== undefined) excluded.add(idColumn);
 
   // 2. The predictions.
   let predictionColumns: string[] | undefined;
@@ -409,17 +442,6 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       );
     }
   }
-
-  const weightColumn =
-    overrides.weightColumn !== undefined
-      ? requireColumn(columns, overrides.weightColumn, 'weight column')
-      : findByNames(columns, WEIGHT_NAMES, excluded);
-  if (weightColumn !== undefined) {
-    excluded.add(weightColumn);
-    evidence.push(`sample weights from column "${weightColumn}"`);
-  }
-  const idColumn = findByNames(columns, ID_NAMES, excluded);
-  if (idColumn !== undefined) excluded.add(idColumn);
 
   if (predictionColumns === undefined) {
     // Last resort: the remaining numeric columns.
