@@ -459,6 +459,22 @@ def _(path):
     return index_of(d['species'], names), col_floats(d, names)
 
 
+@case('id_beside_class_columns_iris.csv',
+      "df = pd.DataFrame(proba, columns=iris.target_names); df.insert(0, 'id', ids); df['label'] = names[y]; df.to_csv(path, index=False)",
+      'a numeric `id` column (sample ids from 1001) before class-named probability columns: the id is no class',
+      'ce', 'probs', ['setosa', 'versicolor', 'virginica'])
+def _(path):
+    iris = load_iris()
+    proba = cross_val_predict(logreg(C=0.05), iris.data, iris.target, cv=5, method='predict_proba')
+    df = pd.DataFrame(proba, columns=iris.target_names)
+    df.insert(0, 'id', np.arange(1001, 1001 + len(proba)))
+    df['label'] = iris.target_names[iris.target]
+    df.to_csv(path, index=False)
+    names = list(iris.target_names)
+    d = read_csv(path)
+    return index_of(d['label'], names), col_floats(d, names)
+
+
 # 3. Labels that look like other things ----------------------------------------------------------
 
 @case('yes_no_bank.csv',
