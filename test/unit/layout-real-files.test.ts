@@ -77,6 +77,25 @@ describe('layout inference on files as real code writes them', () => {
     assert.deepEqual(rows.slice(0, 3).map((r) => r.target), [0, 1, 2]);
   });
 
+  it('matches labels 1..3 to columns class_1..class_3 by their numbers', async () => {
+    const { result, rows } = await readText('c.csv', 'label,class_1,class_2,class_3\n1,0.7,0.2,0.1\n3,0.2,0.2,0.6\n2,0.1,0.8,0.1\n');
+    assert.deepEqual(result.layout.classNames, ['1', '2', '3']);
+    assert.deepEqual(rows.map((r) => r.target), [0, 2, 1]);
+  });
+
+  it('refuses percentages (rows summing to 100, or a score column in [0, 100]) rather than read them as logits', async () => {
+    const { result, messages } = await readText('pct.csv', 'label,cat,dog,bird\ncat,70,20,10\ndog,10,80,10\nbird,25,25,50\n');
+    assert.equal(result.ok, false);
+    assert.match(messages[0]!, /^pct\.csv:2: rows of values in \[0, 100\] that sum to 100 in 3 of the first 3 rows \(line 2: up to 70\): percentages, not probabilities or logits .*--input logits$/);
+    const lines = ['label,prob_pos'];
+    for (let i = 0; i < 20; i++) lines.push(`${i % 2},${i % 2 ? 91.5 : 12.25}`);
+    const binary = await readText('pctb.csv', lines.join('\n') + '\n');
+    assert.match(binary.messages[0]!, /values in \[0, 100\], none below 0, above 1 in 20 of the first 20 rows .*percentages/);
+    // The user's word wins: read as logits when told so.
+    const told = await readText('pct.csv', 'label,cat,dog,bird\ncat,70,20,10\ndog,10,80,10\n', { overrides: { input: 'logits' } });
+    assert.equal(told.result.ok, true);
+  });
+
   it('refuses 1-based labels against columns counted from 0, naming --class-names', async () => {
     const lines = ['0,1,2,y'];
     for (let i = 0; i < 9; i++) lines.push(`${probs(3, i % 3).join(',')},${(i % 3) + 1}`);

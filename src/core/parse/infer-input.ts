@@ -46,6 +46,8 @@ export interface InputEvidence {
   assumption?: Assumption;
   /** ce read as probabilities whose sampled rows (most of them) sum to 1: the widest tolerance their digits needed. */
   sumTolerance?: number;
+  /** Neither reading fits (percentages): why, with what to do. */
+  refusal?: string;
 }
 
 /**
@@ -103,6 +105,8 @@ export function decideInput(
     return { input: said ?? 'probs', evidence: `no complete prediction row in the first ${rows.length} rows: read as ${said ?? 'probs'}` };
   }
   if (firstOutside !== undefined && outside * 2 > checked) {
+    const percent = percentages(rows, lines, predIndices, predIsVector, kind);
+    if (percent !== undefined) return { input: 'logits', evidence: percent, refusal: percent };
     return {
       input: 'logits',
       evidence: `values outside [0, 1] in ${rowsText(outside)}, first in ${firstOutside.column} (line ${firstOutside.line}: ${firstOutside.value}): read as logits${said === 'probs' ? ` (although named ${predNames[0]})` : ''}`,
@@ -144,6 +148,35 @@ export function decideInput(
   if (firstOutside !== undefined) text += ` (line ${firstOutside.line} has ${firstOutside.value} in ${firstOutside.column}, reported as a problem; if these are logits, read with --input logits)`;
   else if (firstNotOne !== undefined) text += ` (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)})`;
   return { input: 'probs', evidence: text, ...(kind === 'ce' ? { sumTolerance: widest } : {}) };
+}
+
+/**
+ * Probabilities written as percentages (`70, 20, 10`): read as logits they would give a loss near 0,
+ * as probabilities they are out of range. Rows of values in [0, 100] that sum to 100 (categorical),
+ * or a score column in [0, 100] with most values above 1 and none below 0 (binary), are refused.
+ */
+function percentages(rows: Cell[][], lines: number[], predIndices: number[], predIsVector: boolean, kind: LossKind): string | undefined {
+  let checked = 0;
+  let hits = 0;
+  let first: { line: number; max: number } | undefined;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const v = predIsVector ? cellVector(row[predIndices[0]!]) : predIndices.map((i) => cellNumber(row[i]));
+    if (v === undefined || v.length === 0 || v.some((x) => x === undefined)) continue;
+    const xs = v as number[];
+    checked++;
+    if (xs.some((x) => x < 0 || x > 100)) return undefined;
+    const total = xs.reduce((a, b) => a + b, 0);
+    const max = Math.max(...xs);
+    const hit = kind === 'ce' ? Math.abs(total - 100) <= 100 * rowSumTolerance(xs.map((x) => x / 100)) : max > 1;
+    if (hit) {
+      hits++;
+      first ??= { line: lines[r]!, max };
+    }
+  }
+  if (first === undefined || hits * 2 <= checked || (kind !== 'ce' && checked < 10)) return undefined;
+  const what = kind === 'ce' ? `rows of values in [0, 100] that sum to 100 in ${hits} of the first ${checked} rows` : `values in [0, 100], none below 0, above 1 in ${hits} of the first ${checked} rows`;
+  return `${what} (line ${first.line}: up to ${first.max}): percentages, not probabilities or logits (read as logits they would give a loss near 0). Write them divided by 100; if they are logits after all, read with --input logits`;
 }
 
 function round(x: number): string {

@@ -74,8 +74,9 @@ const HARD_PRED_NAMES = [
 /** Prefixes of one-column-per-class prediction groups (`p_0`, `prob_cat`, `logit_3`). */
 const PRED_PREFIXES = [
   'p', 'prob', 'probs', 'proba', 'probability', 'y_prob', 'y_proba', 'score', 'y_score', 'pred',
-  'y_pred', 'logit', 'logits', 'output', 'softmax',
+  'y_pred', 'logit', 'logits', 'output', 'softmax', 'class', 'cls',
 ];
+const WEAK_PREFIXES = new Set(['class', 'cls']);
 /** Prefixes of one-column-per-class target groups (`t_0`, `target_cat`, `y_true_2`). */
 const TARGET_PREFIXES = ['t', 'y', 'y_true', 'target', 'targets', 'label', 'labels', 'true', 'gt', 'soft', 'soft_label'];
 /** Suffixes pairing a multi-label target column with its prediction (`action` + `action_prob`). */
@@ -125,7 +126,9 @@ function findGroups(columns: string[], prefixes: string[], exclude: Set<string>)
     const keep = g.columns.map((c, i) => [c, g.suffixes[i]!] as const).filter(([c]) => owner.get(c) === g.prefix);
     if (keep.length >= 2) out.push({ prefix: g.prefix, columns: keep.map(([c]) => c), suffixes: keep.map(([, s]) => s) });
   }
-  return out.sort((a, b) => b.columns.length - a.columns.length);
+  // `class_1..` names classes more than it says scores: any other group comes first.
+  const weak = (g: Group): number => (WEAK_PREFIXES.has(g.prefix) ? 1 : 0);
+  return out.sort((a, b) => weak(a) - weak(b) || b.columns.length - a.columns.length);
 }
 
 /** `action` + `action_prob` (or `_p`, `_pred`, ...): multi-label targets paired with their scores by name. */
@@ -615,6 +618,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     evidence.push(`input read as ${input === 'probs' ? 'probabilities' : 'logits'} (set by the user)`);
   } else {
     const decided = decideInput(rows, lines, predIdx, predIsVector, predNames, kind);
+    if (decided.refusal !== undefined) throw new LayoutError(decided.refusal, lines[0] ?? 0);
     input = decided.input;
     rowSumTolerance = decided.sumTolerance;
     evidence.push(decided.evidence);
