@@ -96,6 +96,15 @@ describe('layout inference on files as real code writes them', () => {
     assert.equal(told.result.ok, true);
   });
 
+  it('reads log-probabilities of classes as logits (exact), and refuses one column of them (no sigmoid takes them)', async () => {
+    const { result, rows } = await readText('lp.csv', 'label,logp_0,logp_1\n0,-0.105360516,-2.302585093\n1,-1.203972804,-0.356674944\n');
+    assert.equal(result.layout.input, 'logits');
+    assert.deepEqual(rows[0]!.prediction, [-0.105360516, -2.302585093]);
+    const one = await readText('lp1.csv', 'label,log_prob\n1,-0.1\n0,-2.3\n');
+    assert.equal(one.result.ok, false);
+    assert.match(one.messages[0]!, /the column log_prob holds log-probabilities, as its name says: .* Write exp\(log p\) .*--input logits$/);
+  });
+
   it('refuses 1-based labels against columns counted from 0, naming --class-names', async () => {
     const lines = ['0,1,2,y'];
     for (let i = 0; i < 9; i++) lines.push(`${probs(3, i % 3).join(',')},${(i % 3) + 1}`);

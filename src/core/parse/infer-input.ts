@@ -33,6 +33,11 @@ export function rowSumTolerance(row: ArrayLike<number>): number {
 }
 
 /** What a prediction column's name says about its values. */
+/** `log_prob`, `logprobs`, `log_softmax`, `logp_*`: log-probabilities. */
+function logProbName(name: string): boolean {
+  return /log_?(prob|proba|softmax|sigmoid|p(_|$))/.test(name.trim().toLowerCase());
+}
+
 export function nameSays(name: string): InputKind | undefined {
   const n = name.trim().toLowerCase();
   if (/logit|decision|margin|raw_score|unnormali[sz]ed/.test(n)) return 'logits';
@@ -96,6 +101,14 @@ export function decideInput(
     }
   }
   const said = nameSays(predNames[0] ?? '');
+  if (logProbName(predNames[0] ?? '')) {
+    // log p is a logit of the categorical kind (softmax(log p) = p), not of the binary one.
+    if (kind !== 'ce') {
+      const refusal = `the column${predNames.length > 1 ? 's' : ''} ${predNames[0]}${predNames.length > 1 ? ' ..' : ''} hold${predNames.length > 1 ? '' : 's'} log-probabilities, as ${predNames.length > 1 ? 'their names say' : 'its name says'}: for a sigmoid they are neither probabilities nor logits. Write exp(log p) (the probabilities); if they are logits after all, read with --input logits`;
+      return { input: 'logits', evidence: refusal, refusal };
+    }
+    return { input: 'logits', evidence: `the columns hold log-probabilities (named ${predNames[0]}): read as logits, which they are (softmax gives the probabilities back)` };
+  }
   const named = said === undefined ? '' : ` and ${predNames.length > 1 || predIsVector ? 'the columns are' : 'the column is'} named ${predNames[0]}`;
   const rowsText = (n: number): string => `${n} of the first ${checked} rows`;
   const toLogits: Assumption['other'] = { input: 'logits' };
