@@ -53,6 +53,13 @@ describe('layout inference on files as real code writes them', () => {
     }
   });
 
+  it('takes no summary column for a class (a row sum, the top probability)', async () => {
+    for (const text of ['label,cat,dog,sum\ncat,0.7,0.3,1.0\ndog,0.2,0.8,1.0\n', 'label,prob_cat,prob_dog,prob_max\ncat,0.7,0.3,0.7\ndog,0.2,0.8,0.8\n']) {
+      const { result } = await readText('s.csv', text);
+      assert.deepEqual(result.layout.classNames, ['cat', 'dog'], text);
+    }
+  });
+
   it('takes the class set from the header when the rows are sorted by class', async () => {
     const names = ['airplane', 'automobile', 'bird', 'cat', 'deer'];
     const lines = [`label,${names.join(',')}`];

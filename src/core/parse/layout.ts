@@ -85,9 +85,12 @@ const WEIGHT_NAMES = ['weight', 'weights', 'sample_weight', 'sample_weights', 'w
 const ID_NAMES = ['id', 'sample_id', 'idx', 'index', 'uid', 'guid', 'key', 'row_id', 'example_id', 'filename', 'file', 'path', 'image', 'name'];
 /** Numeric columns that sit beside the scores and are never a class. */
 const META_NAMES = new Set([
-  'confidence', 'max_prob', 'max_proba', 'entropy', 'loss', 'nll', 'margin', 'epoch', 'step', 'fold', 'split', 'correct',
-  'is_correct', 'rank', 'seed', 'time', 'timestamp', 'batch', 'n', 'count',
+  'confidence', 'max_prob', 'max_proba', 'prob_max', 'p_max', 'top_prob', 'max_score', 'entropy', 'loss', 'nll', 'margin',
+  'epoch', 'step', 'fold', 'split', 'correct', 'is_correct', 'rank', 'seed', 'time', 'timestamp', 'batch', 'n', 'count',
+  'sum', 'total', 'prob_sum', 'sum_prob', 'argmax',
 ]);
+/** What follows a prediction prefix but names no class (`prob_max`, `p_sum`). */
+const META_SUFFIXES = new Set(['max', 'min', 'sum', 'total', 'top', 'top1', 'argmax', 'mean', 'entropy']);
 
 interface Group {
   prefix: string;
@@ -106,7 +109,7 @@ function findGroups(columns: string[], prefixes: string[], exclude: Set<string>)
       let suffix = col.trim().slice(prefix.length);
       if (suffix.startsWith('_') || suffix.startsWith('-') || suffix.startsWith('.') || suffix.startsWith(' ')) suffix = suffix.slice(1);
       else if (!/^\d+$/.test(suffix)) continue; // `prob` + `cat` needs a separator; `p0` does not
-      if (suffix === '') continue;
+      if (suffix === '' || META_SUFFIXES.has(suffix.toLowerCase())) continue;
       const g = groups.get(prefix) ?? { prefix, columns: [], suffixes: [] };
       g.columns.push(col);
       g.suffixes.push(suffix);
