@@ -112,6 +112,16 @@ describe('layout inference on files as real code writes them', () => {
     assert.match(one.messages[0]!, /the column log_prob holds log-probabilities, as its name says: .* Write exp\(log p\) .*--input logits$/);
   });
 
+  it("refuses a confidence of the predicted class (a Hugging Face pipeline's score) as a probability of one class", async () => {
+    const lines = [];
+    for (let i = 0; i < 12; i++) lines.push(JSON.stringify({ label: i % 3 ? 'POSITIVE' : 'NEGATIVE', score: 0.5 + (i % 5) / 10 }));
+    const { result, messages } = await readText('pipe.jsonl', lines.join('\n') + '\n');
+    assert.equal(result.ok, false);
+    assert.match(messages[0]!, /^pipe\.jsonl:1: column score is at least 0\.5 on all 12 of the first rows while the labels name both classes: the confidence of the predicted class .*--input probs$/);
+    const told = await readText('pipe.jsonl', lines.join('\n') + '\n', { overrides: { input: 'probs' } });
+    assert.equal(told.result.ok, true);
+  });
+
   it('refuses 1-based labels against columns counted from 0, naming --class-names', async () => {
     const lines = ['0,1,2,y'];
     for (let i = 0; i < 9; i++) lines.push(`${probs(3, i % 3).join(',')},${(i % 3) + 1}`);

@@ -552,7 +552,17 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
   // 4. Class names, and how labels map to them.
   const predNames = predictionColumns;
   if (kind === 'bce' && overrides.input === undefined) {
-    const hard = values(predictionColumns[0]!).map(cellNumber).filter((x): x is number => x !== undefined);
+    const scores = values(predictionColumns[0]!).map(cellNumber).filter((x): x is number => x !== undefined);
+    // The confidence of the predicted class (a Hugging Face pipeline's `score`) is no P(one class):
+    // at least 0.5 on every row, while the labels name both classes.
+    const labelKinds = new Set(present.map(labelText)).size;
+    if (scores.length >= 10 && labelKinds >= 2 && scores.every((x) => x >= 0.5 && x <= 1) && targetColumns === undefined) {
+      throw new LayoutError(
+        `column ${predictionColumns[0]} is at least 0.5 on all ${scores.length} of the first rows while the labels name both classes: the confidence of the predicted class (as a Hugging Face pipeline's "score"), not the probability of one class, and ${labelColumn} may be the predicted label. Cross-entropy needs the probability of one class per row; if it is that after all, read with --input probs`,
+        lines[0] ?? 0,
+      );
+    }
+    const hard = scores;
     if (hard.length > 0 && hard.every((x) => Number.isInteger(x) && x >= 0)) {
       const max = Math.max(...hard);
       if (max > 1) {
