@@ -36,6 +36,19 @@ describe('layout inference on files as real code writes them', () => {
     assert.ok(result.layout.evidence.includes('column "" (unnamed) holds distinct whole numbers: a row index (as pandas\' to_csv writes it), not a prediction'));
   });
 
+  it("reads R's write.table, whose header is one name short of its rows (row names), also with the layout given", async () => {
+    const text = '"label","cat","dog"\n"1","cat",0.7,0.3\n"2","dog",0.2,0.8\n';
+    const { result, rows } = await readText('r.csv', text);
+    assert.equal(result.ok, true, result.problems.map((p) => p.message).join('\n'));
+    assert.deepEqual(result.layout.columns, ['', 'label', 'cat', 'dog']);
+    assert.deepEqual(result.layout.predictionColumns, ['cat', 'dog']);
+    assert.deepEqual(rows.map((r) => [r.target, ...r.prediction]), [[0, 0.7, 0.3], [1, 0.2, 0.8]]);
+    // As the workers read it: the layout decided, the header read again from the first line.
+    const again = await readText('r.csv', text, { layout: result.layout });
+    assert.deepEqual(again.rows, rows);
+    assert.deepEqual(again.messages, []);
+  });
+
   it('takes the `Unnamed: 0` of a round trip for an index too', async () => {
     const lines = ['Unnamed: 0,0,1,true'];
     for (let i = 0; i < 10; i++) lines.push(`${i},${probs(2, i % 2).join(',')},${i % 2}`);

@@ -83,7 +83,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   let commentLine = 0;
   let commentRaw = '';
   /** Where the names came from, when not from the first line (Layout.header), and why. */
-  let headerKind: 'comment' | 'none' | undefined = layout?.header;
+  let headerKind: Layout['header'] = layout?.header;
   let headerEvidence: string | undefined;
   /** The first line was 0..n-1, held as a row until the sample says whether it names the columns (pandas). */
   let maybeNames: string[] | undefined;
@@ -102,6 +102,13 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
         } else {
           maybeNames = undefined;
         }
+      }
+      // R's write.table: the header is one name short, each row led by its row name (unnamed).
+      const named = header!.length;
+      if (headerKind === undefined && held.some((r) => r.error === undefined) && held.every((r) => r.error !== undefined || r.count === named + 1)) {
+        header = ['', ...header!];
+        headerKind = 'rowNames';
+        headerEvidence ??= `the header names ${named} columns and every row has ${named + 1} fields: R's write.table leaves the row names' column unnamed; read as an unnamed first column`;
       }
       const columns = header!;
       const cells = held.map((r) => rowCells(r, point));
@@ -175,8 +182,9 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
         commentLine = row.line;
         return true;
       }
-      if (layout !== undefined ? layout.header === undefined : !firstRowIsData(row)) {
+      if (layout !== undefined ? layout.header === undefined || layout.header === 'rowNames' : !firstRowIsData(row)) {
         header = rowTexts(row).map((h) => h.trim());
+        if (layout?.header === 'rowNames') header = ['', ...header];
         if (opts.sampleRows === undefined) sampleRows = defaultSampleRows(header.length);
         if (row.error !== undefined) {
           const p = positionOf(row, row.errorAt ?? row.start);

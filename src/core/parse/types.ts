@@ -64,8 +64,10 @@ export interface Layout {
    * CSV: where the column names come from. Unset: the first line (after any `#` comment lines);
    * 'comment': the last `#` line at the top (np.savetxt's `header=`), every line after it is a row;
    * 'none': nowhere, every line is a row and the columns are `column 1`, `column 2`, ...
+   * 'rowNames': the first line, one name short: R's write.table leaves its row names' column
+   * unnamed, so the columns are '' and then the names.
    */
-  header?: 'comment' | 'none';
+  header?: 'comment' | 'none' | 'rowNames';
   /**
    * JSON only: records (an array of objects), columns (parallel arrays), or a pandas frame as
    * `DataFrame.to_json(orient=...)` writes it (orient 'records' and 'table' are records).
