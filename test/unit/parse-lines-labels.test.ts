@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { concatBytes } from '../../src/core/parse/bytes';
-import { namesList } from '../../src/core/parse/layout';
+import { namesList } from '../../src/core/parse/cells';
 import { bytesSource } from '../../src/core/parse/memory-source';
 import { onlyCrLineBreaks, readSamples, splitRanges } from '../../src/core/parse/read';
 import { readText } from './parse-helpers';

@@ -3,7 +3,8 @@
  * replayed through the same byte path), then every row parsed straight from the bytes.
  */
 import { concatBytes } from './bytes';
-import { cellVector, inferLayout, LayoutError, namesList, type Cell } from './layout';
+import { cellVector, namesList, type Cell } from './cells';
+import { inferLayout, LayoutError } from './layout';
 import {
   DEFAULT_MAX_ROW_BYTES, CsvTokenizer, LABEL_COLUMN, TEXT_COLUMN, WHITESPACE, cloneRow, commentText, fieldPosition, fieldText, isCommentRow, positionOf, rowTexts,
   sniffDelimiter, splitCommentHeader, type CsvRow, type NumericRows,

@@ -20,7 +20,8 @@ import { FatalRead, type ReadContext } from './context';
 import { JsonSyntaxError, JsonTokenizer, ValueBuilder, type JsonHandler, type JsonScalar } from './json';
 import { FrameScan, frameReadings, integerLike, pandasShape, readPandas, splitReadings, valuesReading, type ArrayInfo, type PandasReading } from './json-pandas';
 import { containerElements, type Batch } from './json-stream';
-import { inferLayout, LABEL_NAMES, LayoutError, normName, PRED_NAMES, type Cell } from './layout';
+import { normName, type Cell } from './cells';
+import { inferLayout, LABEL_NAMES, LayoutError, PRED_NAMES } from './layout';
 import { makeRecordProcessor, recordTable, type Position } from './records';
 import type { ByteSource, Layout } from './types';
 

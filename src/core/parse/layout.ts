@@ -17,7 +17,6 @@ import { classNamesFlag, columnFlag } from './flags';
 import { decideInput } from './infer-input';
 import type { Assumption, FileFormat, LabelEncoding, Layout, LayoutOverrides, TargetKind } from './types';
 
-export { booleanWord, cellNumber, cellVector, namesList, normName, type Cell } from './cells';
 
 export interface SampleTable {
   format: FileFormat;
@@ -391,14 +390,11 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
 
   // Class names given by the user or the file.
   let classNames: string[] | undefined;
-  let namesGiven = false;
   if (overrides.classNames !== undefined) {
     classNames = [...overrides.classNames];
-    namesGiven = true;
     evidence.push(`class names ${classNames.join(', ')} (set by the user)`);
   } else if (table.classNames !== undefined) {
     classNames = table.classNames;
-    namesGiven = true;
     evidence.push(`class names ${classNames.join(', ')} (from the file's class names field)`);
   }
 
@@ -562,9 +558,8 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
         lines[0] ?? 0,
       );
     }
-    const hard = scores;
-    if (hard.length > 0 && hard.every((x) => Number.isInteger(x) && x >= 0)) {
-      const max = Math.max(...hard);
+    if (scores.length > 0 && scores.every((x) => Number.isInteger(x) && x >= 0)) {
+      const max = Math.max(...scores);
       if (max > 1) {
         throw new LayoutError(
           `column ${predictionColumns[0]} holds whole numbers up to ${max}: predicted class labels, not probabilities or logits; cross-entropy needs a score per class (name those columns with ${columnFlag('pred-columns', 'A,B,...')})`,
@@ -580,7 +575,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       .map((r) => [r[labelIdx], cellNumber(r[scoreIdx])] as const)
       .filter((x): x is readonly [Cell, number] => !isBlank(x[0]) && x[1] !== undefined)
       .map(([l, v]) => [labelText(l), v] as const);
-    const bin = binaryClasses(predNames[0]!, present, numericLabels, classNames, namesGiven, sampled, scored);
+    const bin = binaryClasses(predNames[0]!, present, numericLabels, classNames, sampled, scored);
     classNames = bin.classNames;
     labelEncoding = bin.encoding;
     evidence.push(bin.evidence);
@@ -726,12 +721,12 @@ function binaryClasses(
   predColumn: string,
   present: Cell[],
   numericLabels: boolean,
+  /** Class names the user or the file gave: [negative, positive]. */
   given: string[] | undefined,
-  namesGiven: boolean,
   sampled: string,
   scored: (readonly [string, number])[],
 ): BinaryClasses {
-  if (given !== undefined && namesGiven) {
+  if (given !== undefined) {
     if (given.length !== 2) throw new LayoutError(`one prediction per row needs 2 class names (negative, positive), not ${given.length} (${shortList(given)})`);
     return {
       classNames: given,

@@ -3,7 +3,8 @@
  * into Samples, and record samples into the table that layout inference reads.
  */
 import { batchFor, type ReadContext } from './context';
-import type { Cell, SampleTable } from './layout';
+import type { Cell } from './cells';
+import type { SampleTable } from './layout';
 import { describe, SampleFiller } from './sample-filler';
 import type { FileFormat, Layout, RowFields } from './types';
 

@@ -90,8 +90,7 @@ export class SampleFiller {
 
   /** The class a label names: as written, as a number (`1.0` is class `1`), or in another case. */
   classOf(name: string): number | undefined {
-    const m = this.nameIndex;
-    return m.get(name) ?? m.get(NUMBER_KEY + (numberKey(name) ?? '')) ?? m.get(LOWER_KEY + name.toLowerCase());
+    return findClass(this.nameIndex, name);
   }
 
   /** A multi-label list of names. */
@@ -177,8 +176,7 @@ export class SampleFiller {
  */
 export function classLookup(layout: Layout): (text: string) => number | undefined {
   const names = nameIndex(layout.classNames);
-  const byName = (t: string): number | undefined =>
-    names.get(t) ?? names.get(NUMBER_KEY + (numberKey(t) ?? '')) ?? names.get(LOWER_KEY + t.toLowerCase());
+  const byName = (t: string): number | undefined => findClass(names, t);
   // Names first; a whole number that names no class is a class index (`clf.predict` beside string labels).
   if (layout.labelEncoding === 'name') {
     return (t) => {
@@ -198,6 +196,11 @@ export function classLookup(layout: Layout): (text: string) => number | undefine
 
 const NUMBER_KEY = '\u0000#';
 const LOWER_KEY = '\u0000a';
+
+/** A class by its name as written, as a number (`1.0` is class `1`), or in another case. */
+function findClass(m: Map<string, number>, name: string): number | undefined {
+  return m.get(name) ?? m.get(NUMBER_KEY + (numberKey(name) ?? '')) ?? m.get(LOWER_KEY + name.toLowerCase());
+}
 
 /** Class names by name, and by number and lower case where that names one class only. */
 function nameIndex(names: string[]): Map<string, number> {
