@@ -159,8 +159,9 @@ describe('real files in code-server: dashboard, CodeLens and hover agree with th
   it('ovr_sigmoid_unnormalised.csv in the light theme: probabilities assumed, logits one click away', async function () {
     const assumed = cli('ovr_sigmoid_unnormalised.csv');
     assert.equal(assumed.layout.assumptions[0]!.otherFlags, '--input logits');
-    // setTheme reloads the window, which restores no editor: open the file after it.
+    // setTheme reloads the window, which may restore editors: close them, then open the file.
     await wb.setTheme('light');
+    await wb.runCommand('View: Close All Editors');
     await wb.openFile('ovr_sigmoid_unnormalised.csv');
     const seen = await lensMatching(/Assumed probabilities/);
     assert.ok(seen.includes('Read as logits'), JSON.stringify(seen));
