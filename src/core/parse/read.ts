@@ -2,11 +2,15 @@
  * The reading driver: sniff the format, dispatch to the reader, and turn every failure into a
  * located Problem. readSamples never throws for bad input; it resolves with ok = false.
  */
+import { binaryFormat, isBinaryFormat, openColumnar, type BinaryFormat } from '../columnar/open';
+import { readColumnar } from '../columnar/read';
+import { ColumnarError } from '../columnar/types';
 import { FatalRead, ReadContext } from './context';
 import { readCsv } from './csv-reader';
 import { JsonSyntaxError } from './json';
 import { readJson } from './json-reader';
 import { readJsonl } from './jsonl';
+import { LayoutError } from './layout';
 import type { ByteSource, ByteRange, ChunkOptions, FileFormat, Layout, ReadOptions, ReadResult, SampleHandler } from './types';
 
 export interface FormatGuess {
@@ -68,7 +72,7 @@ export function sniffFormat(name: string, firstBytes: Uint8Array): FormatGuess {
 }
 
 /** The first bytes of a source (for sniffing) without reading the rest. */
-async function head(source: ByteSource, bytes: number): Promise<Uint8Array> {
+async function readHead(source: ByteSource, bytes: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of source.chunks()) {
@@ -116,13 +120,20 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
   try {
     let crOnly = options.layout?.lineBreaks === 'cr';
     if (options.layout === undefined) {
-      let first = await head(source, 65536);
+      let first = await readHead(source, 65536);
       if (first.length === 0) throw new FatalRead(0, undefined, 'the file is empty');
-      crOnly = onlyCrLineBreaks(first);
+      const bin = binaryFormat(source.name, first);
+      if (bin !== undefined) {
+        format = bin.format;
+        formatEvidence = bin.evidence;
+      }
+      crOnly = bin === undefined && onlyCrLineBreaks(first);
       if (crOnly) first = crToLf(first);
-      const binary = binaryReason(first);
+      const binary = bin === undefined ? binaryReason(first) : undefined;
       if (binary !== undefined) throw new FatalRead(0, undefined, binary);
-      if (options.overrides?.format === undefined) {
+      if (bin !== undefined) {
+        // The bytes say what the file is; a format given for text files does not apply.
+      } else if (options.overrides?.format === undefined) {
         const guess = sniffFormat(source.name, first);
         format = guess.format;
         formatEvidence = guess.evidence;
@@ -132,7 +143,8 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     }
     const lines = crOnly ? crAsLfSource(source) : source;
     let layout: Layout;
-    if (format === 'json') layout = await readJson(lines, ctx);
+    if (isBinaryFormat(format)) layout = await readBinary(source, format, ctx, options);
+    else if (format === 'json') layout = await readJson(lines, ctx);
     else if (format === 'jsonl') layout = await readJsonl(lines, ctx);
     else layout = await readCsv(lines, format, ctx);
     if (crOnly && options.layout === undefined) {
@@ -145,12 +157,39 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     return ctx.result(layout);
   } catch (e) {
     if (e instanceof FatalRead) ctx.log.error(e.line, e.column, e.message);
+    else if (e instanceof ColumnarError) ctx.log.error(0, undefined, e.message);
     else if (e instanceof JsonSyntaxError) ctx.log.error(e.line, e.column, e.message);
     else ctx.log.error(0, undefined, `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
     const r = ctx.result(options.layout ?? { ...EMPTY_LAYOUT(format), columns: e instanceof FatalRead ? (e.columns ?? []) : [] });
     r.ok = false;
     r.fatal = true;
     return r;
+  }
+}
+
+/** A binary file (and its labels' file): its columns read as rows. */
+async function readBinary(source: ByteSource, format: BinaryFormat, ctx: ReadContext, options: ReadOptions): Promise<Layout> {
+  let paired: { source: ByteSource; format: BinaryFormat }[] = [];
+  if (options.labels !== undefined) {
+    const head = await readHead(options.labels, 64);
+    const bin = binaryFormat(options.labels.name, head);
+    if (bin === undefined) throw new ColumnarError(`the labels' file ${options.labels.name} is not a binary array file (.npy, .npz, safetensors, Parquet, Arrow)`);
+    paired = [{ source: options.labels, format: bin.format }];
+  }
+  const file = await openColumnar(source, format, paired);
+  let overrides = options.overrides ?? {};
+  if (paired.length > 0 && overrides.labelColumn === undefined) {
+    // The labels' file holds one array: it is the label, whatever its name.
+    const own = file.columns.filter((c) => c.file === options.labels!.name);
+    if (own.length === 1) overrides = { ...overrides, labelColumn: own[0]!.name };
+  }
+  try {
+    const layout = await readColumnar(file, format, ctx, options.layout, options.range, overrides);
+    if (paired.length > 0 && options.layout === undefined) layout.evidence.splice(1, 0, `labels from ${options.labels!.name}, row for row`);
+    return layout;
+  } catch (e) {
+    if (e instanceof LayoutError) throw new FatalRead(0, undefined, e.message, e.columns ?? file.columns.map((c) => c.name));
+    throw e;
   }
 }
 

@@ -40,7 +40,8 @@ export interface ByteRange {
   end: number;
 }
 
-export type FileFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
+/** Text formats, and binary ones read as columns (src/core/columnar): their positions are rows, not lines. */
+export type FileFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'npy' | 'npz' | 'safetensors' | 'parquet' | 'arrow';
 
 /** How a target is written: a class index, a one-hot / soft vector, or a multi-hot vector. */
 export type TargetKind = 'sparse' | 'onehot' | 'soft' | 'multihot';
@@ -149,10 +150,16 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Called now and then with the number of (decompressed) bytes read so far. */
   onProgress?: (bytesRead: number) => void;
+  /**
+   * Binary formats: a second file holding the labels, row for row (`labels.npy` beside
+   * `logits.npy`). Its columns join the file's; a file of one array is the label column.
+   */
+  labels?: ByteSource;
   /** A layout decided earlier (e.g. by the main thread before splitting): skips inference. */
   layout?: Layout;
   /**
-   * CSV/JSONL: read only the rows starting in [start, end) of the content. Requires `layout`
+   * CSV/JSONL: read only the rows starting in [start, end) of the content; binary formats: rows
+   * [start, end). Requires `layout`
    * when start > 0 (the header is not in the range). Row indices are relative to the range.
    */
   range?: ByteRange;

@@ -1,0 +1,194 @@
+/**
+ * Reading a binary file's columns as samples: the layout is inferred from the first rows by the
+ * same rules as text files (the columns' names say which is the label and which the scores),
+ * then the rows stream block by block. Rows whose label is a class index go straight into the
+ * evaluator's batch; the others (class names, weights, multi-label targets) go through the same
+ * record checks as JSON, so every format reports the same problems the same way.
+ *
+ * Positions: a binary file has rows, not lines. A problem's `line` holds the 1-based row, and
+ * the layout's format tells front ends to say "row" (isBinaryFormat).
+ */
+import { batchFor, type ReadContext } from '../parse/context';
+import { inferLayout, LayoutError } from '../parse/layout';
+import type { Cell } from '../parse/cells';
+import { makeRecordProcessor } from '../parse/records';
+import type { ByteRange, FileFormat, Layout, LayoutOverrides } from '../parse/types';
+import type { ColumnarFile, ColumnBlock, ColumnInfo, NumericArray } from './types';
+
+/** Rows inspected to infer the layout. */
+const SAMPLE_ROWS = 256;
+
+/** Names of a column of class names beside the data (`np.savez(..., class_names=names)`). */
+const CLASS_NAME_COLUMNS = new Set(['class_names', 'classes', 'label_names', 'labels_names', 'target_names', 'id2label', 'names']);
+
+/** The number of rows of the data: the rows of the vector columns (scores), else the most common count. */
+function dataRows(columns: ColumnInfo[]): number {
+  const readable = columns.filter((c) => c.kind !== 'unsupported');
+  const vectors = readable.filter((c) => c.vector && c.kind === 'number');
+  const pool = vectors.length > 0 ? vectors : readable;
+  const counts = new Map<number, number>();
+  for (const c of pool) counts.set(c.rows, (counts.get(c.rows) ?? 0) + 1);
+  let best = 0;
+  let bestCount = 0;
+  for (const [rows, n] of counts) if (n > bestCount || (n === bestCount && rows > best)) (best = rows), (bestCount = n);
+  return best;
+}
+
+function columnText(c: ColumnInfo): string {
+  return `${c.name} (${c.dtype}, shape (${c.shape.join(', ')}))`;
+}
+
+/** Row r of a block's column as a cell: a number, a list of numbers, or text. */
+function cellAt(values: NumericArray | (string | null)[], c: ColumnInfo, r: number): Cell {
+  if (c.kind === 'string') return (values as (string | null)[])[r] ?? null;
+  const v = values as NumericArray;
+  if (!c.vector) return v[r];
+  return Array.from(v.subarray(r * c.width, (r + 1) * c.width));
+}
+
+/** Reads the first rows and infers the layout (the table's format is the binary format's). */
+async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overrides: LayoutOverrides): Promise<Layout> {
+  const rows = dataRows(file.columns);
+  const evidence: string[] = [`format: ${file.description}`];
+  let classNames: string[] | undefined;
+  const table: ColumnInfo[] = [];
+  for (const c of file.columns) {
+    if (c.kind === 'unsupported') {
+      evidence.push(`${columnText(c)} left out: ${c.unsupported}`);
+      continue;
+    }
+    if (c.rows !== rows) {
+      if (c.kind === 'string' && !c.vector && CLASS_NAME_COLUMNS.has(c.name.toLowerCase())) {
+        for await (const b of file.blocks([c.name], { start: 0, end: c.rows })) classNames = [...(classNames ?? []), ...(b.values.get(c.name) as (string | null)[]).map((s) => s ?? '')];
+        evidence.push(`class names from ${c.name} (${c.rows} names)`);
+      } else {
+        evidence.push(`${columnText(c)} left out: ${c.rows} rows, not one per sample (${rows})`);
+      }
+      continue;
+    }
+    table.push(c);
+  }
+  if (table.length === 0) {
+    const unsupported = file.columns.find((c) => c.kind === 'unsupported');
+    throw new LayoutError(unsupported !== undefined ? `${unsupported.name} cannot be read: ${unsupported.unsupported}` : 'the file has no columns of numbers or text');
+  }
+  const n = Math.min(rows, SAMPLE_ROWS);
+  const cells: Cell[][] = Array.from({ length: n }, () => new Array<Cell>(table.length));
+  const names = table.map((c) => c.name);
+  for await (const b of file.blocks(names, { start: 0, end: n })) {
+    table.forEach((c, j) => {
+      const values = b.values.get(c.name)!;
+      for (let r = 0; r < b.size; r++) cells[b.start + r]![j] = cellAt(values, c, r);
+    });
+  }
+  const onlyOne = table.length === 1 ? table[0] : undefined;
+  if (onlyOne !== undefined && overrides.labelColumn === undefined) {
+    throw new LayoutError(
+      `the file holds one array, ${columnText(onlyOne)}, and no labels: ` +
+        (format === 'npy' ? `pass the labels' file too (--labels labels.npy), or save both with np.savez(path, ${onlyOne.name}=..., labels=...)` : 'the labels are in another file?'),
+    );
+  }
+  const layout = inferLayout({ format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}) }, overrides);
+  layout.evidence.unshift(...evidence);
+  const used = [layout.labelColumn, ...(layout.targetColumns ?? []), ...layout.predictionColumns, ...(layout.weightColumn ? [layout.weightColumn] : [])];
+  const counts = used.map((u) => table.find((c) => c.name === u)!).filter((c) => c !== undefined);
+  const preds = counts.find((c) => c.name === layout.predictionColumns[0]);
+  // bfloat16 keeps 8 bits of mantissa: a softmax row's sum strays from 1 by up to ~0.4% per value.
+  if (layout.rowSumTolerance !== undefined && preds?.dtype.toUpperCase() === 'BF16') layout.rowSumTolerance = Math.max(layout.rowSumTolerance, 0.01);
+  return layout;
+}
+
+/** The columns a layout reads. */
+function usedColumns(layout: Layout): string[] {
+  const out = [...layout.predictionColumns];
+  if (layout.targetColumns !== undefined) out.push(...layout.targetColumns);
+  else out.push(layout.labelColumn);
+  if (layout.weightColumn !== undefined) out.push(layout.weightColumn);
+  if (layout.hardPredictionColumn !== undefined) out.push(layout.hardPredictionColumn);
+  if (layout.idColumn !== undefined) out.push(layout.idColumn);
+  return [...new Set(out)];
+}
+
+/**
+ * Reads rows `range` (all when unset) of a columnar file into the context's batch or handler.
+ * Returns the layout (inferred unless given).
+ */
+export async function readColumnar(
+  file: ColumnarFile, format: FileFormat, ctx: ReadContext, layoutGiven: Layout | undefined, range: ByteRange | undefined, overrides: LayoutOverrides,
+): Promise<Layout> {
+  const opts = ctx.opts;
+  const layout = layoutGiven ?? (await inferColumnarLayout(file, format, overrides));
+  if (opts.layoutOnly === true) return layout;
+  const names = usedColumns(layout);
+  const infos = names.map((n) => {
+    const c = file.columns.find((x) => x.name === n);
+    if (c === undefined) throw new LayoutError(`there is no column ${JSON.stringify(n)} (there are: ${file.columns.map((x) => x.name).join(', ')})`);
+    return c;
+  });
+  const rows = Math.min(...infos.map((c) => c.rows));
+  const longer = infos.find((c) => c.rows !== rows);
+  if (longer !== undefined) {
+    const shorter = infos.find((c) => c.rows === rows)!;
+    throw new LayoutError(`${shorter.name} has ${shorter.rows} rows and ${longer.name} ${longer.rows}: one row per sample in each (were they saved from different splits?)`);
+  }
+  const start = Math.max(0, range?.start ?? 0);
+  const end = Math.min(rows, range?.end ?? rows, ctx.limitRows === Number.POSITIVE_INFINITY ? rows : start + ctx.limitRows);
+  const process = makeRecordProcessor(layout, ctx);
+  const batch = batchFor(layout, ctx);
+  const K = layout.numClasses;
+  const probs = layout.input === 'probs';
+  const bce = layout.kind === 'bce';
+  const record: Record<string, Cell> = {};
+  const bytesPerRow = infos.reduce((a, c) => a + c.width * (c.kind === 'number' ? 4 : 8), 0);
+  for await (const b of file.blocks(names, { start, end }, undefined, opts.signal)) {
+    const labels = batch !== undefined ? (b.values.get(layout.labelColumn) as NumericArray | undefined) : undefined;
+    const fast = labels !== undefined && typeof labels[0] === 'number';
+    const scores = fast ? predictionsOf(b, layout) : undefined;
+    for (let r = 0; r < b.size; r++) {
+      // Rows and their positions relative to the range, as a text range read counts them.
+      const row = b.start + r - start;
+      if (fast && !ctx.failed && scores !== undefined) {
+        // A class index and K finite scores (probabilities in [0, 1]): the batch's own row.
+        const y = labels[r]!;
+        let ok = bce ? y >= 0 && y <= 1 : y >= 0 && y < K && Number.isInteger(y);
+        const o = r * K;
+        for (let k = 0; k < K && ok; k++) {
+          const v = scores[o + k]!;
+          ok = probs ? v >= 0 && v <= 1 : v - v === 0;
+        }
+        if (ok) {
+          const i = batch!.size;
+          batch!.labels[i] = y;
+          for (let k = 0; k < K; k++) batch!.preds[i * K + k] = scores[o + k]!;
+          batch!.rows[i] = row;
+          batch!.lines[i] = row + 1;
+          batch!.size = i + 1;
+          ctx.valid++;
+          ctx.rows++;
+          if (i + 1 === batch!.capacity) ctx.batch!.flush();
+          continue;
+        }
+      }
+      for (let j = 0; j < names.length; j++) record[names[j]!] = cellAt(b.values.get(names[j]!)!, infos[j]!, r);
+      process(record, { line: row + 1, column: 0 });
+    }
+    ctx.progress(b.size * bytesPerRow);
+  }
+  // Each row counts as a line, so a range's rows offset the next range's positions as lines do.
+  ctx.newlines = ctx.rows;
+  return layout;
+}
+
+/** The block's scores as K values per row: the vector column itself, or the K columns interleaved. */
+function predictionsOf(b: ColumnBlock, layout: Layout): NumericArray | undefined {
+  const K = layout.numClasses;
+  if (layout.predictionIsVector) return b.values.get(layout.predictionColumns[0]!) as NumericArray;
+  const cols = layout.predictionColumns.map((c) => b.values.get(c) as NumericArray);
+  if (cols.length === 1) return cols[0];
+  const out = new Float64Array(b.size * K);
+  for (let k = 0; k < K; k++) {
+    const col = cols[k]!;
+    for (let r = 0; r < b.size; r++) out[r * K + k] = col[r]!;
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * Binary prediction files (NumPy, safetensors, Arrow, Parquet) seen as named columns of equal
+ * length: a column holds one value per row (a label, a probability) or a fixed-width vector per
+ * row (logits, a one-hot target). Each format's reader turns its file into a ColumnarFile; the
+ * shared reader (read.ts) infers the layout from the first rows and streams blocks of rows into
+ * the loss, whatever the format.
+ */
+import type { ByteRange, ByteSource } from '../parse/types';
+
+/** Numbers of one block, row-major (a vector column: `width` values per row). */
+export type NumericArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
+
+export interface ColumnInfo {
+  /** The array's, tensor's or column's name (an `.npy` file: its name without `.npy`). */
+  name: string;
+  /** The type as the file writes it (`<f4`, `F32`, `list<float>`), for messages and the viewer. */
+  dtype: string;
+  /**
+   * number: read as numbers; string: read as text (class names); unsupported: listed but never
+   * read (an object array, a struct column), with `unsupported` saying why and what to do.
+   */
+  kind: 'number' | 'string' | 'unsupported';
+  /** Rows; a vector column's row has `width` values, a scalar column's one (width 1, vector false). */
+  rows: number;
+  width: number;
+  /** The column holds a vector per row (shape (N, K), a list column), even a vector of one. */
+  vector: boolean;
+  /** The shape as the file writes it (`[300, 10]`), for the viewer and messages. */
+  shape: number[];
+  /** Why the column cannot be read, naming the fix (kind 'unsupported'). */
+  unsupported?: string;
+  /** The file the column comes from (a pair of `.npy` files: each its own). */
+  file: string;
+}
+
+/** Rows [start, start + size) of some columns. */
+export interface ColumnBlock {
+  start: number;
+  size: number;
+  /** By column name: numbers (row-major, `width` per row) or strings (one per row; null: missing). */
+  values: Map<string, NumericArray | (string | null)[]>;
+}
+
+export interface ColumnarFile {
+  /** What kind of file it is, for evidence and the viewer: `NumPy .npz (2 arrays, deflated)`. */
+  description: string;
+  columns: ColumnInfo[];
+  /**
+   * Rows [range.start, range.end) of the named columns, in blocks of about `blockRows` rows (a
+   * reader may give whole row groups instead). Breaking out of the iteration releases the file.
+   */
+  blocks(names: string[], range?: ByteRange, blockRows?: number, signal?: AbortSignal): AsyncIterable<ColumnBlock>;
+}
+
+/** Opens one binary file's columns (the source's bytes are read on demand, by ranges). */
+export type ColumnarOpener = (source: ByteSource) => Promise<ColumnarFile>;
+
+/** A file that is not what its name or magic bytes say, or that cannot be read: a message naming the fix. */
+export class ColumnarError extends Error {
+  override name = 'ColumnarError';
+}
