@@ -5,6 +5,8 @@ import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetN
 /** What the command line asks for, validated; `loss`/`input` stay 'auto' until the layout is inferred. */
 export interface CliArgs {
   file: string;
+  /** `--labels FILE`: the labels of a binary FILE's rows, in a file of their own (`labels.npy`). */
+  labels?: string;
   json: boolean;
   loss: LossKind | 'auto';
   input: InputKind | 'auto';
@@ -36,10 +38,12 @@ export const USAGE = `usage: loss-lens FILE [--json] [--loss auto|bce|ce|multila
   [--pos-weight W] [--ignore-index K] [--focal-gamma G] [--focal-alpha A] [--reduction mean|sum]
   [--renormalise | --no-renormalise] [--base e|2] [--label-column NAME] [--pred-columns A,B,...]
   [--class-names A,B,...|FILE] [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE]
-  [--no-progress]
+  [--no-progress] [--labels LABELS_FILE]
 
-Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz)
-with a per-class breakdown, the worst samples and the layout Loss Lens inferred.
+Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
+NumPy .npy / .npz, safetensors) with a per-class breakdown, the worst samples and the layout
+Loss Lens inferred. --labels names the file holding the labels of FILE's rows, for arrays saved
+apart (np.save("logits.npy", z); np.save("labels.npy", y)); a pair named so is found without it.
 --renormalise divides each row of class probabilities by its sum before the loss (as Keras and
 scikit-learn 1.2 do); --no-renormalise takes rows as they are; by default the preset decides.
 --pred-columns and --class-names take a comma-separated list, or a JSON array for names with
@@ -119,6 +123,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'label-column': { type: 'string' },
         'pred-columns': { type: 'string' },
         'class-names': { type: 'string' },
+        labels: { type: 'string' },
         top: { type: 'string', default: '10' },
         'per-sample': { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
@@ -149,6 +154,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
   return {
     file: parsed.positionals[0] as string,
+    ...(v.labels === undefined ? {} : { labels: v.labels }),
     json: v.json as boolean,
     loss: oneOf('loss', v.loss as string, ['auto', 'bce', 'ce', 'multilabel'] as const),
     input: oneOf('input', v.input as string, ['auto', 'probs', 'logits'] as const),

@@ -116,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       onProgress: (done, total) => progress.update(done, total),
       onEval: perSample?.onEval,
       workerScript: `${__dirname}/worker.js`,
+      ...(args.labels === undefined ? {} : { labels: { path: args.labels, name: args.labels } }),
     });
     progress.clear();
     if (args.explain !== undefined) {

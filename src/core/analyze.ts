@@ -6,6 +6,7 @@
 import { HardPredictionCheck, RowSumCheck, type HardAgreement } from './row-checks';
 import { EvalBatch, RowBatch } from './batch';
 import { createAccumulator, type AccumulatorState, type Breakdown, type BreakdownAccumulator, type BreakdownConfig, type TopKState } from './breakdown';
+import { isBinaryFormat } from './formats';
 import { createEvaluator, type Evaluator } from './losses';
 import { readLayout, readSamples } from './parse';
 import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields } from './parse';
@@ -96,8 +97,8 @@ function accumulatorConfig(layout: Layout, request: AnalysisRequest): BreakdownC
 }
 
 /** Infers the layout from the first rows; throws AnalysisError when the file cannot be read at all. */
-export async function inferFileLayout(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal): Promise<Layout> {
-  const head = await readLayout(source, { overrides: request.overrides, skipInvalid: true, signal });
+export async function inferFileLayout(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal, labels?: ByteSource): Promise<Layout> {
+  const head = await readLayout(source, { overrides: request.overrides, skipInvalid: true, signal, labels });
   if (!head.ok || head.layout.numClasses === 0) {
     throw new AnalysisError(source.name, head.problems, Math.max(head.errorCount, 1), false, head.layout.columns);
   }
@@ -106,6 +107,8 @@ export async function inferFileLayout(source: ByteSource, request: AnalysisReque
 
 export interface PartOptions {
   layout?: Layout;
+  /** Binary formats: the file holding the labels, row for row (ReadOptions.labels). */
+  labels?: ByteSource;
   range?: ByteRange;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number) => void;
@@ -125,7 +128,7 @@ export interface PartOptions {
  * Row indices and lines of a range read are relative to the range: `mergeParts` offsets them.
  */
 export async function analyzePart(source: ByteSource, request: AnalysisRequest, opts: PartOptions = {}): Promise<AnalysisPart> {
-  const layout = opts.layout ?? (await inferFileLayout(source, request, opts.signal));
+  const layout = opts.layout ?? (await inferFileLayout(source, request, opts.signal, opts.labels));
   const reader = pieceReader(source, layout, request, opts);
   const read = await reader.read(opts.range);
   return { state: reader.acc.toState(opts.typedState ?? false), read };
@@ -146,7 +149,7 @@ function pieceReader(source: ByteSource, layout: Layout, request: AnalysisReques
     acc.add(out, row, line);
     onEval?.(out, row, line);
   };
-  const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout };
+  const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
   if (onEval === undefined && layout.kind !== 'multilabel') {
     const rows = new RowBatch(evaluator.width);
     const evals = new EvalBatch(rows.capacity);
@@ -285,7 +288,8 @@ function combine(
     // The file's own predictions disagree with the scores as read: the classes are likely misread.
     warnings.unshift({
       line: hard.firstDisagreement ?? 0,
-      message: `the highest score names the class in column ${layout.hardPredictionColumn} on only ${(100 * hard.agree / hard.compared).toFixed(1)}% of ${hard.compared} rows (the first that differs is on this line): are the class names in column order? Give them with --class-names NAME1,NAME2,...`,
+      ...(isBinaryFormat(layout.format) ? { unit: 'row' as const } : {}),
+      message: `the highest score names the class in column ${layout.hardPredictionColumn} on only ${(100 * hard.agree / hard.compared).toFixed(1)}% of ${hard.compared} rows (the first that differs is on this ${isBinaryFormat(layout.format) ? 'row' : 'line'}): are the class names in column order? Give them with --class-names NAME1,NAME2,...`,
       severity: 'warning',
     });
     warningCount++;
@@ -324,7 +328,7 @@ function agreement(reads: ReadResult[], shift: { lines: number }[]): HardAgreeme
 
 /** One pass over the whole source, on this thread. */
 export async function analyze(source: ByteSource, request: AnalysisRequest, opts: PartOptions = {}): Promise<Analysis> {
-  const layout = opts.layout ?? (await inferFileLayout(source, request, opts.signal));
+  const layout = opts.layout ?? (await inferFileLayout(source, request, opts.signal, opts.labels));
   const part = await analyzePart(source, request, { ...opts, layout });
   return mergeParts(source.name, part.read.layout ?? layout, request, [part]);
 }

@@ -9,20 +9,24 @@ import type { Layout, ReadResult, RowFields } from './parse';
 import { classLookup } from './parse/sample-filler';
 import type { Sample } from './types';
 import { rowSumTolerance } from './parse/infer-input';
-import { ProblemLog } from './parse/problems';
+import { isBinaryFormat } from './formats';
+import { MAX_LISTED_PROBLEMS, ProblemLog } from './parse/problems';
 
 export class RowSumCheck {
-  private log = new ProblemLog();
+  private log: ProblemLog;
 
   private constructor(
     private readonly width: number,
     private readonly tolerance: number,
-  ) {}
+    private readonly unit: 'row' | undefined,
+  ) {
+    this.log = new ProblemLog(MAX_LISTED_PROBLEMS, unit);
+  }
 
   /** The check for a layout, or undefined when inference saw nothing to hold later rows to. */
   static for(layout: Layout): RowSumCheck | undefined {
     if (layout.kind !== 'ce' || layout.input !== 'probs' || layout.rowSumTolerance === undefined) return undefined;
-    return new RowSumCheck(layout.numClasses, layout.rowSumTolerance);
+    return new RowSumCheck(layout.numClasses, layout.rowSumTolerance, isBinaryFormat(layout.format) ? 'row' : undefined);
   }
 
   /** The rows of a batch, before it is evaluated. */
@@ -58,7 +62,7 @@ export class RowSumCheck {
     const l = this.log;
     read.warnings.push(...l.warnings);
     read.warningCount += l.warningCount;
-    this.log = new ProblemLog();
+    this.log = new ProblemLog(MAX_LISTED_PROBLEMS, this.unit);
   }
 }
 

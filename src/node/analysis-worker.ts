@@ -9,11 +9,13 @@ import { analyzeShare, type AnalysisRequest, type SplitShare } from '../core/ana
 import type { FileIdentity } from '../core/file-changed';
 import type { ByteRange, Layout } from '../core/parse';
 import { failureOf, type FailureData } from '../shared/failure';
-import { withFileSource } from './file-source';
+import { withFileSource, type FileSource } from './file-source';
 
 export interface WorkerInput {
   path: string;
   name: string;
+  /** Binary formats: the file holding the labels, row for row. */
+  labels?: { path: string; name: string };
   request: AnalysisRequest;
   layout: Layout;
   /** The file's pieces, in file order. */
@@ -44,16 +46,20 @@ async function run(input: WorkerInput): Promise<void> {
   if (!port) return;
   try {
     const next = new Int32Array(input.next);
-    const { share, identity } = await withFileSource(input.path, input.name, async (source) => ({
-      identity: source.identity,
-      share: await analyzeShare(source, input.request, {
+    const labels = input.labels;
+    const read = (source: FileSource, labelSource: FileSource | undefined) =>
+      analyzeShare(source, input.request, {
         layout: input.layout,
+        labels: labelSource,
         ranges: input.ranges,
         claim: () => Atomics.add(next, 0, 1),
         signal: controller.signal,
         onProgress: (bytesRead) => port.postMessage({ type: 'progress', bytesRead } satisfies WorkerMessage),
         typedState: true,
-      }),
+      });
+    const { share, identity } = await withFileSource(input.path, input.name, async (source) => ({
+      identity: source.identity,
+      share: labels === undefined ? await read(source, undefined) : await withFileSource(labels.path, labels.name, (l) => read(source, l)),
     }));
     // Moved, not copied: with 1000 classes the confusion matrix alone is 8 MB.
     const transfer = Object.values(share.state.arrays).flatMap((a) => (a instanceof Float64Array ? [a.buffer as ArrayBuffer] : []));

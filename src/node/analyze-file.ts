@@ -12,13 +12,15 @@
  * (it inferred the layout), and the worker it does not start costs a thread's boot, some 40 ms of
  * CPU that competed with the reads on a two-core machine.
  */
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   analyze, analyzeShare, inferFileLayout, mergeShares,
   type Analysis, type AnalysisRequest, type PartOptions, type SplitShare,
 } from '../core/analyze';
+import { npyPair } from '../core/columnar/pairing';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { MIN_SPLIT_BYTES, planRanges, type ByteRange, type Layout } from '../core/parse';
 import { errorOf } from '../shared/failure';
@@ -36,6 +38,11 @@ export interface AnalyzeFileOptions {
   workerScript?: string;
   /** Name used in messages (a workspace-relative path); defaults to the path. */
   name?: string;
+  /**
+   * Binary formats: the file holding the labels, row for row, and its name in messages. Unset for
+   * an `.npy` file: the other half of its pair is looked for beside it (see labelsBeside).
+   */
+  labels?: { path: string; name: string };
 }
 
 /**
@@ -91,7 +98,7 @@ function runWorker(spare: SpareWorker, input: WorkerInput, signal: AbortSignal |
 
 /** Reads the pieces on this thread and on `threads - 1` workers (the spares first), all claiming from one counter. */
 async function analyzePieces(
-  source: FileSource, layout: Layout, request: AnalysisRequest, ranges: ByteRange[], threads: number, spares: SpareWorker[], opts: AnalyzeFileOptions,
+  source: FileSource, labelSource: FileSource | undefined, layout: Layout, request: AnalysisRequest, ranges: ByteRange[], threads: number, spares: SpareWorker[], opts: AnalyzeFileOptions,
 ): Promise<SplitShare[]> {
   const script = opts.workerScript ?? join(__dirname, 'worker.js');
   const next = new SharedArrayBuffer(4);
@@ -104,8 +111,9 @@ async function analyzePieces(
   const abort = () => stop.abort();
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {
+    const labels = opts.labels;
     const workers = Array.from({ length: threads - 1 }, (_, i) =>
-      runWorker(spares.shift() ?? spawnWorker(script), { path: source.path, name: source.name, request, layout, ranges, next }, opts.signal, (n) => {
+      runWorker(spares.shift() ?? spawnWorker(script), { path: source.path, name: source.name, labels, request, layout, ranges, next }, opts.signal, (n) => {
         progress[i + 1] = n;
         report();
       }).catch((err: unknown) => {
@@ -115,6 +123,7 @@ async function analyzePieces(
     );
     const own = analyzeShare(source, request, {
       layout,
+      labels: labelSource,
       ranges,
       claim,
       signal: stop.signal,
@@ -136,10 +145,31 @@ async function analyzePieces(
 }
 
 export async function analyzeFile(path: string, request: AnalysisRequest, opts: AnalyzeFileOptions = {}): Promise<Analysis> {
-  return withFileSource(path, opts.name ?? path, (source) => analyzeSource(source, request, opts));
+  const name = opts.name ?? path;
+  const pair = opts.labels === undefined ? await labelsBeside(path) : undefined;
+  if (pair === undefined) return analyzeWithLabels(path, name, opts.labels, request, opts);
+  // Asked for either half of a pair, read the pair: the scores' file with its labels.
+  const nameOf = (p: string) => (p === path ? name : join(dirname(name), basename(p)));
+  const analysis = await analyzeWithLabels(pair.predictions, nameOf(pair.predictions), { path: pair.labels, name: nameOf(pair.labels) }, request, opts);
+  analysis.layout.evidence.splice(1, 0, `${basename(pair.labels)} found beside ${basename(pair.predictions)} by name (--labels FILE reads another)`);
+  return analysis;
 }
 
-async function analyzeSource(source: FileSource, request: AnalysisRequest, opts: AnalyzeFileOptions): Promise<Analysis> {
+async function analyzeWithLabels(path: string, name: string, labels: AnalyzeFileOptions['labels'], request: AnalysisRequest, opts: AnalyzeFileOptions): Promise<Analysis> {
+  const withLabels = { ...opts, labels };
+  return withFileSource(path, name, (source) =>
+    labels === undefined ? analyzeSource(source, undefined, request, withLabels) : withFileSource(labels.path, labels.name, (l) => analyzeSource(source, l, request, withLabels)),
+  );
+}
+
+/** The pair an `.npy` file belongs to, from the names of the files beside it. */
+export async function labelsBeside(path: string): Promise<{ predictions: string; labels: string } | undefined> {
+  if (!/\.npy$/i.test(path)) return undefined;
+  const siblings = await readdir(dirname(path)).catch(() => [] as string[]);
+  return npyPair(path, siblings);
+}
+
+async function analyzeSource(source: FileSource, labelSource: FileSource | undefined, request: AnalysisRequest, opts: AnalyzeFileOptions): Promise<Analysis> {
   const path = source.path;
   const threads = opts.threads ?? availableParallelism();
   // Boot the workers while the layout is inferred when the file will most likely be split: a plain
@@ -149,19 +179,19 @@ async function analyzeSource(source: FileSource, request: AnalysisRequest, opts:
   const script = opts.workerScript ?? join(__dirname, 'worker.js');
   const spares = likelySplit ? Array.from({ length: threads - 1 }, () => spawnWorker(script)) : [];
   try {
-    const layout = await inferFileLayout(source, request, opts.signal);
+    const layout = await inferFileLayout(source, request, opts.signal, labelSource);
     const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.(n, source.size));
     // Per-sample output wants rows in file order from one reader.
     // One piece per reader: each further piece is a fresh read whose row processor the JIT warms up
     // again (measured: 4 pieces for 2 readers took 8% more instructions than 2 on a 22 MB CSV).
     const ranges = opts.onEval === undefined ? planRanges(layout, source.size, threads) : undefined;
     if (ranges !== undefined) {
-      const shares = await analyzePieces(source, layout, request, ranges, threads, spares, opts);
+      const shares = await analyzePieces(source, labelSource, layout, request, ranges, threads, spares, opts);
       // A quoted newline seen only past the inference sample makes byte ranges unsafe: read again in one pass.
       if (!shares.some((s) => s.pieces.some((p) => p.read.splitUnsafe))) return mergeShares(source.name, layout, request, shares);
     }
     for (const s of spares.splice(0)) void s.worker.terminate();
-    return analyze(source, request, { layout, signal: opts.signal, onProgress, onEval: opts.onEval });
+    return analyze(source, request, { layout, labels: labelSource, signal: opts.signal, onProgress, onEval: opts.onEval });
   } finally {
     // Workers not given a job (inference failed, or the file was not split after all).
     for (const s of spares) void s.worker.terminate();

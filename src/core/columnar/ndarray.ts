@@ -48,6 +48,8 @@ export function columnShape(name: string, shape: number[], file: string, dtype: 
   const kind = typeof dtype === 'string' ? 'unsupported' : dtype.kind === 'U' || dtype.kind === 'S' ? 'string' : 'number';
   const why = typeof dtype === 'string' ? `its element type ${dtype} is not one of numbers or text` : undefined;
   if (shape.length === 1) return { ...base, kind, rows: shape[0]!, width: 1, vector: false, unsupported: why };
+  // (N, 1) is one value per row, as (N,) is: a Keras sigmoid output keeps its last axis.
+  if (shape.length === 2 && shape[1] === 1) return { ...base, kind, rows: shape[0]!, width: 1, vector: false, unsupported: why };
   if (shape.length === 2 && kind === 'number') return { ...base, kind, rows: shape[0]!, width: shape[1]!, vector: true, unsupported: why };
   const rows = shape[0] ?? 0;
   const what = shape.length === 0 ? 'a single value' : `shape (${shape.join(', ')})`;

@@ -125,6 +125,7 @@ export async function openNpy(source: ByteSource): Promise<ColumnarFile> {
   return {
     description: `NumPy .npy (${header.descr}, shape (${header.shape.join(', ')})${header.fortran && header.shape.length > 1 ? ', Fortran order' : ''})`,
     columns: [array.info],
+    seekable: true,
     blocks: (names, range, blockRows, signal) => ndBlocks([array], names, range, blockRows, signal),
   };
 }

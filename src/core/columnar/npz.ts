@@ -35,6 +35,7 @@ export async function openNpz(source: ByteSource): Promise<ColumnarFile> {
   return {
     description: `NumPy .npz (${arrays.length} arrays${deflated ? ', deflated' : ''})`,
     columns: arrays.map((a) => a.info),
+    seekable: !deflated,
     blocks: (names, range, blockRows, signal) => ndBlocks(arrays, names, range, blockRows, signal),
   };
 }

@@ -2,14 +2,13 @@
  * Which binary format a file is (by its first bytes, then its name), and opening it (with the
  * files paired with it, such as `labels.npy` beside `logits.npy`) as one ColumnarFile.
  */
-import type { ByteSource, FileFormat } from '../parse/types';
+import type { BinaryFormat } from '../formats';
+import type { ByteSource } from '../parse/types';
 import { isNpy, npyStem, openNpy } from './npy';
 import { openNpz } from './npz';
 import { looksLikeSafetensors, openSafetensors } from './safetensors';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo } from './types';
 import { isZip } from './zip';
-
-export type BinaryFormat = 'npy' | 'npz' | 'safetensors' | 'parquet' | 'arrow';
 
 const startsWith = (head: Uint8Array, text: string) => [...text].every((c, i) => head[i] === c.charCodeAt(0));
 
@@ -85,7 +84,9 @@ export function joinFiles(files: ColumnarFile[], rename: Map<string, string>[]):
   files.forEach((f, i) => {
     for (const c of f.columns) {
       const name = rename[i]?.get(c.name) ?? c.name;
-      if (owner.has(name)) throw new ColumnarError(`two of the files have a column named ${JSON.stringify(name)} (${owner.get(name)!.name} in the first)`);
+      if (owner.has(name)) {
+        throw new ColumnarError(`both files have an array named ${JSON.stringify(name)}: the labels' file should hold the labels (one array, or arrays not named like the scores' file's)`);
+      }
       owner.set(name, { file: i, name: c.name });
       columns.push({ ...c, name });
     }
@@ -93,6 +94,7 @@ export function joinFiles(files: ColumnarFile[], rename: Map<string, string>[]):
   return {
     description: files.map((f) => f.description).join(' + '),
     columns,
+    seekable: files.every((f) => f.seekable),
     async *blocks(names, range, blockRows, signal) {
       // Arrays read raw honour blockRows exactly, so the files' blocks line up.
       const step = blockRows ?? 16384;
@@ -132,8 +134,4 @@ export async function openColumnar(source: ByteSource, format: BinaryFormat, pai
   const rename = files.map(() => new Map<string, string>());
   npy.forEach((i, j) => rename[i]!.set(files[i]!.columns[0]!.name, names[j]!));
   return joinFiles(files, rename);
-}
-
-export function isBinaryFormat(format: FileFormat): format is BinaryFormat {
-  return format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'parquet' || format === 'arrow';
 }

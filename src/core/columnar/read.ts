@@ -30,7 +30,12 @@ function dataRows(columns: ColumnInfo[]): number {
   for (const c of pool) counts.set(c.rows, (counts.get(c.rows) ?? 0) + 1);
   let best = 0;
   let bestCount = 0;
-  for (const [rows, n] of counts) if (n > bestCount || (n === bestCount && rows > best)) (best = rows), (bestCount = n);
+  for (const [rows, n] of counts) {
+    if (n > bestCount || (n === bestCount && rows > best)) {
+      best = rows;
+      bestCount = n;
+    }
+  }
   return best;
 }
 
@@ -88,8 +93,12 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
         (format === 'npy' ? `pass the labels' file too (--labels labels.npy), or save both with np.savez(path, ${onlyOne.name}=..., labels=...)` : 'the labels are in another file?'),
     );
   }
-  const layout = inferLayout({ format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}) }, overrides);
-  layout.evidence.unshift(...evidence);
+  const layout: Layout = inferLayout({ format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}) }, overrides);
+  // Inference speaks of lines (1-based, as the sample table numbers its rows); a binary file has rows, from 0.
+  const rowsNotLines = (text: string) => text.replace(/\bline (\d+)/g, (_, n: string) => `row ${Number(n) - 1}`);
+  layout.evidence = [...evidence, ...layout.evidence.map(rowsNotLines)];
+  for (const a of layout.assumptions ?? []) a.text = rowsNotLines(a.text);
+  if (file.seekable) layout.splitRows = rows;
   const used = [layout.labelColumn, ...(layout.targetColumns ?? []), ...layout.predictionColumns, ...(layout.weightColumn ? [layout.weightColumn] : [])];
   const counts = used.map((u) => table.find((c) => c.name === u)!).filter((c) => c !== undefined);
   const preds = counts.find((c) => c.name === layout.predictionColumns[0]);

@@ -68,6 +68,7 @@ export async function openSafetensors(source: ByteSource): Promise<ColumnarFile>
   return {
     description: `safetensors (${arrays.length} tensor${arrays.length === 1 ? '' : 's'})`,
     columns: arrays.map((a) => a.info),
+    seekable: true,
     blocks: (names, range, blockRows, signal) => ndBlocks(arrays, names, range, blockRows, signal),
   };
 }

@@ -23,7 +23,7 @@ export interface ColumnInfo {
   /** Rows; a vector column's row has `width` values, a scalar column's one (width 1, vector false). */
   rows: number;
   width: number;
-  /** The column holds a vector per row (shape (N, K), a list column), even a vector of one. */
+  /** The column holds a vector of K > 1 values per row (shape (N, K), a list column); (N, 1) is a scalar column. */
   vector: boolean;
   /** The shape as the file writes it (`[300, 10]`), for the viewer and messages. */
   shape: number[];
@@ -45,6 +45,8 @@ export interface ColumnarFile {
   /** What kind of file it is, for evidence and the viewer: `NumPy .npz (2 arrays, deflated)`. */
   description: string;
   columns: ColumnInfo[];
+  /** Rows can be read from any row on without reading those before (not a deflated member): ranges of rows split the work. */
+  seekable: boolean;
   /**
    * Rows [range.start, range.end) of the named columns, in blocks of about `blockRows` rows (a
    * reader may give whole row groups instead). Breaking out of the iteration releases the file.

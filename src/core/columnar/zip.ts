@@ -81,8 +81,14 @@ export async function zipMembers(source: ByteSource): Promise<ZipMember[]> {
       const len = u16(v, x + 2);
       if (id === 0x0001) {
         let q = x + 4;
-        if (size === 0xffffffff) (size = u64(v, q)), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = u64(v, q)), (q += 8);
+        if (size === 0xffffffff) {
+          size = u64(v, q);
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = u64(v, q);
+          q += 8;
+        }
         if (headerOffset === 0xffffffff) headerOffset = u64(v, q);
       }
       x += 4 + len;
@@ -162,7 +168,10 @@ export async function memberBytes(source: ByteSource, m: ZipMember): Promise<{ b
       }
       const out = new Uint8Array(got);
       let o = 0;
-      for (const p of parts) (out.set(p, o), (o += p.length));
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
       return out;
     },
   };

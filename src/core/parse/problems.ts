@@ -12,13 +12,19 @@ export interface Problem {
   column?: number;
   message: string;
   severity: Severity;
+  /**
+   * 'row': a binary file's problem (no lines, no columns): `line` is the row's index plus one, and
+   * the row is said by its index, from 0 as NumPy and the worst-samples table count.
+   */
+  unit?: 'row';
 }
 
 /** How many problems are kept verbatim; the rest are only counted. */
 export const MAX_LISTED_PROBLEMS = 20;
 
-/** `path:line:column: message` (column and line omitted when unknown). */
+/** `path:line:column: message` (column and line omitted when unknown); `path: row N: message` in a binary file. */
 export function formatProblem(path: string, p: Problem): string {
+  if (p.unit === 'row' && p.line > 0) return `${path}: row ${p.line - 1}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
   let where = path;
   if (p.line > 0) where += `:${p.line}`;
   if (p.line > 0 && p.column !== undefined) where += `:${p.column}`;
@@ -39,9 +45,14 @@ export class ProblemLog {
   errorCount = 0;
   warningCount = 0;
 
-  constructor(private readonly limit = MAX_LISTED_PROBLEMS) {}
+  constructor(
+    private readonly limit = MAX_LISTED_PROBLEMS,
+    /** Set for a binary file: every located problem is a row's. */
+    public unit?: 'row',
+  ) {}
 
-  add(p: Problem): void {
+  add(problem: Problem): void {
+    const p: Problem = this.unit !== undefined && problem.line > 0 ? { line: problem.line, message: problem.message, severity: problem.severity, unit: this.unit } : problem;
     if (p.severity === 'error') {
       this.errorCount++;
       if (this.errors.length < this.limit) this.errors.push(p);

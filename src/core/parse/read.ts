@@ -2,7 +2,8 @@
  * The reading driver: sniff the format, dispatch to the reader, and turn every failure into a
  * located Problem. readSamples never throws for bad input; it resolves with ok = false.
  */
-import { binaryFormat, isBinaryFormat, openColumnar, type BinaryFormat } from '../columnar/open';
+import { binaryFormat, openColumnar } from '../columnar/open';
+import { isBinaryFormat, type BinaryFormat } from '../formats';
 import { readColumnar } from '../columnar/read';
 import { ColumnarError } from '../columnar/types';
 import { FatalRead, ReadContext } from './context';
@@ -123,10 +124,8 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
       let first = await readHead(source, 65536);
       if (first.length === 0) throw new FatalRead(0, undefined, 'the file is empty');
       const bin = binaryFormat(source.name, first);
-      if (bin !== undefined) {
-        format = bin.format;
-        formatEvidence = bin.evidence;
-      }
+      // A binary file's evidence names its format with what it holds (readColumnar).
+      if (bin !== undefined) format = bin.format;
       crOnly = bin === undefined && onlyCrLineBreaks(first);
       if (crOnly) first = crToLf(first);
       const binary = bin === undefined ? binaryReason(first) : undefined;
@@ -176,6 +175,7 @@ async function readBinary(source: ByteSource, format: BinaryFormat, ctx: ReadCon
     if (bin === undefined) throw new ColumnarError(`the labels' file ${options.labels.name} is not a binary array file (.npy, .npz, safetensors, Parquet, Arrow)`);
     paired = [{ source: options.labels, format: bin.format }];
   }
+  ctx.log.unit = 'row';
   const file = await openColumnar(source, format, paired);
   let overrides = options.overrides ?? {};
   if (paired.length > 0 && overrides.labelColumn === undefined) {
@@ -185,7 +185,11 @@ async function readBinary(source: ByteSource, format: BinaryFormat, ctx: ReadCon
   }
   try {
     const layout = await readColumnar(file, format, ctx, options.layout, options.range, overrides);
-    if (paired.length > 0 && options.layout === undefined) layout.evidence.splice(1, 0, `labels from ${options.labels!.name}, row for row`);
+    if (paired.length > 0 && options.layout === undefined && overrides !== options.overrides) {
+      // The label column was pinned here, not by the user.
+      const pinned = `label column ${JSON.stringify(overrides.labelColumn)} (set by the user)`;
+      layout.evidence = layout.evidence.map((e) => (e === pinned ? `label column ${JSON.stringify(overrides.labelColumn)}: the labels' file, ${options.labels!.name}, row for row` : e));
+    }
     return layout;
   } catch (e) {
     if (e instanceof LayoutError) throw new FatalRead(0, undefined, e.message, e.columns ?? file.columns.map((c) => c.name));
@@ -263,6 +267,8 @@ export const MIN_SPLIT_BYTES = 8 * 1024 * 1024;
  */
 export function planRanges(layout: Layout, size: number | undefined, parts: number): ByteRange[] | undefined {
   if (parts < 2 || size === undefined || size < MIN_SPLIT_BYTES) return undefined;
+  // Binary formats split by rows (ranges of rows, not bytes), where any row can be read first.
+  if (isBinaryFormat(layout.format)) return layout.splitRows !== undefined ? splitRanges(layout.splitRows, parts) : undefined;
   if (layout.format === 'json' || layout.quotedNewlines) return undefined;
   return splitRanges(size, parts);
 }

@@ -111,6 +111,11 @@ export interface Layout {
   rowSumTolerance?: number;
   /** A column of predicted classes (`y_pred` from `clf.predict`): not used for the loss. */
   hardPredictionColumn?: string;
+  /**
+   * Binary formats whose rows can be read from any row on (ColumnarFile.seekable): the number of
+   * rows, which planRanges splits among readers.
+   */
+  splitRows?: number;
   /** CSV: a quoted field holding a newline was seen while inferring: do not split by ranges. */
   quotedNewlines?: boolean;
   /** Lines end in a lone CR (classic Mac OS): every read turns CRs into line breaks. */

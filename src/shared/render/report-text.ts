@@ -1,5 +1,6 @@
 /** The CLI's readable report: summary, per-class table, worst samples, how the file was read. */
 import type { Analysis } from '../../core/analyze';
+import { FORMAT_NAMES, isBinaryFormat } from '../../core/formats';
 import { assumptionMessage, formatProblems } from '../../core/parse';
 import { PRESETS } from '../../core/presets';
 import { cliSpeaker, type Speaker } from '../speak';
@@ -31,7 +32,7 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
   const unit = a.options.base === '2' ? 'bits' : 'nats';
   const preset = PRESETS[a.preset];
   const out: string[] = [];
-  out.push(`Loss Lens: ${a.file} (${a.format.toUpperCase()}, ${int(a.rows)} rows)`);
+  out.push(`Loss Lens: ${a.file} (${FORMAT_NAMES[a.format]}, ${int(a.rows)} rows)`);
   out.push(`  ${KIND_NAMES[a.layout.kind]} from ${a.layout.input === 'logits' ? 'logits' : 'probabilities'}, preset ${a.preset}: ${preset.description}`);
   for (const as of a.layout.assumptions ?? []) out.push(`  ${speak(assumptionMessage(as))}`);
   out.push('');
@@ -60,10 +61,12 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
   if (b.worst.length > 0) {
     const name = (k: number) => (k >= 0 ? (b.classNames[k] ?? String(k)) : '-');
     out.push('', `Worst ${b.worst.length} samples`);
+    // A binary file has rows only (0-based, as NumPy indexes them); a text file has lines too.
+    const lines = !isBinaryFormat(a.format);
     out.push(
       ...table(
-        ['rank', 'row', 'line', 'loss', 'true', 'predicted', 'p(true)', 'confidence'],
-        b.worst.map((w, i) => [String(i + 1), String(w.row), String(w.line), num(w.loss), name(w.trueClass), name(w.predictedClass), num(w.trueProb), num(w.confidence)]),
+        ['rank', 'row', ...(lines ? ['line'] : []), 'loss', 'true', 'predicted', 'p(true)', 'confidence'],
+        b.worst.map((w, i) => [String(i + 1), String(w.row), ...(lines ? [String(w.line)] : []), num(w.loss), name(w.trueClass), name(w.predictedClass), num(w.trueProb), num(w.confidence)]),
       ),
     );
   }
