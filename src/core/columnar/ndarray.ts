@@ -38,7 +38,8 @@ export interface NdArray {
 
 /** Bytes [base + start, base + end) of a source. */
 export function rangeBytes(source: ByteSource, base: number): ArrayBytes {
-  return { seekable: true, stream: (start, end) => source.chunks({ start: base + start, end: base + end }) };
+  // The readers copy what they take (PullReader), so the source may reuse its buffers.
+  return { seekable: true, stream: (start, end) => source.chunks({ start: base + start, end: base + end }, { reuseBuffers: true }) };
 }
 
 /** An array's shape as a column: one row per sample, a value or a vector each. */

@@ -153,39 +153,54 @@ export async function readColumnar(
     const labels = batch !== undefined ? (b.values.get(layout.labelColumn) as NumericArray | undefined) : undefined;
     const fast = labels !== undefined && typeof labels[0] === 'number';
     const scores = fast ? predictionsOf(b, layout) : undefined;
-    for (let r = 0; r < b.size; r++) {
-      // Rows and their positions relative to the range, as a text range read counts them.
-      const row = b.start + r - start;
+    let r = 0;
+    while (r < b.size) {
       if (fast && !ctx.failed && scores !== undefined) {
-        // A class index and K finite scores (probabilities in [0, 1]): the batch's own row.
-        const y = labels[r]!;
-        let ok = bce ? y >= 0 && y <= 1 : y >= 0 && y < K && Number.isInteger(y);
-        const o = r * K;
-        for (let k = 0; k < K && ok; k++) {
-          const v = scores[o + k]!;
-          ok = probs ? v >= 0 && v <= 1 : v - v === 0;
-        }
-        if (ok) {
-          const i = batch!.size;
-          batch!.labels[i] = y;
-          for (let k = 0; k < K; k++) batch!.preds[i * K + k] = scores[o + k]!;
-          batch!.rows[i] = row;
-          batch!.lines[i] = row + 1;
-          batch!.size = i + 1;
-          ctx.valid++;
-          ctx.rows++;
-          if (i + 1 === batch!.capacity) ctx.batch!.flush();
+        // Runs of rows with a class index and K finite scores (probabilities in [0, 1]) go into the
+        // batch in bulk (typed-array copies); a row that fails goes the record way, which says why.
+        const into = batch!;
+        const i0 = into.size;
+        const n = validRun(labels, scores, r, Math.min(b.size, r + into.capacity - i0), K, bce, probs) - r;
+        if (n > 0) {
+          into.labels.set(labels.subarray(r, r + n), i0);
+          into.preds.set(scores.subarray(r * K, (r + n) * K), i0 * K);
+          for (let i = 0; i < n; i++) {
+            const row = b.start + r + i - start;
+            into.rows[i0 + i] = row;
+            into.lines[i0 + i] = row + 1;
+          }
+          into.size = i0 + n;
+          ctx.valid += n;
+          ctx.rows += n;
+          r += n;
+          if (into.size === into.capacity) ctx.batch!.flush();
           continue;
         }
       }
+      // Rows and their positions relative to the range, as a text range read counts them.
+      const row = b.start + r - start;
       for (let j = 0; j < names.length; j++) record[names[j]!] = cellAt(b.values.get(names[j]!)!, infos[j]!, r);
       process(record, { line: row + 1, column: 0 });
+      r++;
     }
     ctx.progress(b.size * bytesPerRow);
   }
   // Each row counts as a line, so a range's rows offset the next range's positions as lines do.
   ctx.newlines = ctx.rows;
   return layout;
+}
+
+/** The end of the run of rows from `from` (before `to`) that a batch takes as they are. */
+function validRun(labels: NumericArray, scores: NumericArray, from: number, to: number, K: number, bce: boolean, probs: boolean): number {
+  for (let r = from; r < to; r++) {
+    const y = labels[r]!;
+    if (bce ? !(y >= 0 && y <= 1) : !(y >= 0 && y < K && Number.isInteger(y))) return r;
+    for (let o = r * K, e = o + K; o < e; o++) {
+      const v = scores[o]!;
+      if (probs ? !(v >= 0 && v <= 1) : v - v !== 0) return r;
+    }
+  }
+  return to;
 }
 
 /** The block's scores as K values per row: the vector column itself, or the K columns interleaved. */

@@ -138,7 +138,7 @@ export async function memberBytes(source: ByteSource, m: ZipMember): Promise<{ b
   const what = `${source.name} (${m.name})`;
   if (m.method === 0) {
     return {
-      bytes: (base) => ({ seekable: true, stream: (start, end) => source.chunks({ start: at + base + start, end: at + base + end }) }),
+      bytes: (base) => ({ seekable: true, stream: (start, end) => source.chunks({ start: at + base + start, end: at + base + end }, { reuseBuffers: true }) }),
       head: (n) => readAt(source, at, at + Math.min(n, m.size)),
     };
   }
