@@ -51,6 +51,14 @@ const targets = [
     format: 'iife',
     target: 'es2022',
   },
+  {
+    // The read-only preview of binary files (src/extension/preview), under the same CSP.
+    entryPoints: ['src/webview/preview/main.ts'],
+    outfile: 'dist/preview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
   ...webTargets,
 ];
 

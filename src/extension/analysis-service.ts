@@ -13,6 +13,7 @@ import type { WhatIf } from '../shared/protocol';
 import { cacheKey, ResultCache } from './cache';
 import type { Config } from './config';
 import type { FileChoicesStore } from './file-choices';
+import type { BinaryPreview } from '../core/columnar/preview';
 import type { FileStamp, JobRunner, ResultOf, WorkerJob } from './job-runner';
 import { requestFor } from './request';
 import { CAP_MS, readSettled } from './settle';
@@ -161,6 +162,13 @@ export class AnalysisService {
     const opts: RunOptions = { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` };
     const r = await this.settled([uri], opts, () => this.job({ op: 'layout', path: this.runner.pathOf(uri), name: this.label(uri), overrides }, opts));
     return r.layout;
+  }
+
+  /** A binary file's arrays or columns and first rows; undefined when it is no binary file Loss Lens reads. */
+  async preview(uri: vscode.Uri, signal?: AbortSignal): Promise<BinaryPreview | undefined> {
+    const opts: RunOptions = { signal };
+    const r = await this.settled([uri], opts, () => this.job({ op: 'preview', path: this.runner.pathOf(uri), name: this.label(uri) }, opts));
+    return r.preview ?? undefined;
   }
 
   /** The sample starting on `line` (1-based), read with `layout` (its analysis's); null when none does. */

@@ -3,7 +3,7 @@
  * settings schema. Free of `vscode`: the unit test compares it with package.json, and
  * `npx tsx -e "..."` writes it there (see test/unit/extension-manifest.test.ts for the one-liner).
  */
-import { COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, PREDICTION_FILE_WHEN, type CommandSpec } from '../shared/commands';
+import { BINARY_EXTENSIONS, BINARY_PREVIEW_VIEW_TYPE, COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, PREDICTION_FILE_WHEN, type CommandSpec } from '../shared/commands';
 import { DASHBOARD_VIEW_TYPE } from '../shared/protocol';
 import { configurationContribution } from './settings';
 
@@ -27,6 +27,15 @@ export function manifestContributes() {
         return { command: id, when: PREDICTION_FILE_WHEN, group: at === 'navigation' ? 'navigation' : `lossLens@${at}` };
       }),
     },
+    customEditors: [
+      {
+        viewType: BINARY_PREVIEW_VIEW_TYPE,
+        displayName: 'Loss Lens Preview',
+        // Default: without it VS Code shows these files as "binary file not displayed".
+        selector: BINARY_EXTENSIONS.map((ext) => ({ filenamePattern: `*.${ext}` })),
+        priority: 'default',
+      },
+    ],
     configuration: configurationContribution(),
   };
 }
@@ -37,4 +46,4 @@ export function manifestContributes() {
  * without any command, and VS Code has no CSV language to key on (files open as plaintext), so
  * the extension also activates once startup has finished (activate does no work until a file asks).
  */
-export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`, 'onStartupFinished'];
+export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`, `onCustomEditor:${BINARY_PREVIEW_VIEW_TYPE}`, 'onStartupFinished'];

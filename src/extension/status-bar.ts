@@ -7,13 +7,15 @@ import { uriBasename } from './uri';
 import { CancelledError } from '../shared/cancelled';
 import type { AnalysisService } from './analysis-service';
 import { isLargeFile } from './settings';
-import { isPredictionFile } from './target';
+import { activeFileUri, isPredictionFile } from './target';
 
 export class LossStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('lossLens.meanLoss', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [];
   private running: AbortController | undefined;
   private generation = 0;
+  /** The file the item is about (the active tab's when update ran). */
+  private shown: string | undefined;
   /** Watches the shown file on disk (a trainer rewriting it), so the figure never goes stale. */
   private watched: { uri: string; watcher: vscode.Disposable } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -23,6 +25,10 @@ export class LossStatusBar implements vscode.Disposable {
     this.disposables.push(
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
+      // A binary file's preview, or a text file too large to be handed over, changes no text editor.
+      vscode.window.tabGroups.onDidChangeTabs(() => {
+        if (activeFileUri()?.toString() !== this.shown) void this.update();
+      }),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) void this.update();
       }),
@@ -35,7 +41,8 @@ export class LossStatusBar implements vscode.Disposable {
   async update(): Promise<void> {
     const generation = ++this.generation;
     this.running?.abort();
-    const uri = vscode.window.activeTextEditor?.document.uri;
+    const uri = activeFileUri();
+    this.shown = uri?.toString();
     if (!isPredictionFile(uri)) {
       this.item.hide();
       return;

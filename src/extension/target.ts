@@ -1,11 +1,11 @@
 /** Which file a command is about: its argument, the active editor's file, the active dashboard's, or one the user picks. */
 import * as vscode from 'vscode';
-import { DELIMITED_TEXT_EXTENSIONS, PREDICTION_EXTENSIONS, PREDICTION_FILE_RE, READABLE_FILE_RE } from '../shared/commands';
+import { BINARY_EXTENSIONS, DELIMITED_TEXT_EXTENSIONS, LOSS_FILE_RE, PREDICTION_EXTENSIONS, READABLE_FILE_RE } from '../shared/commands';
 import type { DashboardManager } from './dashboard/manager';
 import { isReadableScheme } from './schemes';
 
 export function isPredictionFile(uri: vscode.Uri | undefined): uri is vscode.Uri {
-  return uri !== undefined && isReadableScheme(uri.scheme) && PREDICTION_FILE_RE.test(uri.path);
+  return uri !== undefined && isReadableScheme(uri.scheme) && LOSS_FILE_RE.test(uri.path);
 }
 
 /** A file a command reads when asked (with `.txt` and `.dat`, which get no automatic features). */
@@ -13,12 +13,23 @@ export function isReadableFile(uri: vscode.Uri | undefined): uri is vscode.Uri {
   return uri !== undefined && isReadableScheme(uri.scheme) && READABLE_FILE_RE.test(uri.path);
 }
 
+/**
+ * The file of the active editor tab: a text editor's document, or, where VS Code hands no
+ * document over, the tab's file: a binary file in the preview, a text file over 50 MB.
+ */
+export function activeFileUri(): vscode.Uri | undefined {
+  const text = vscode.window.activeTextEditor?.document.uri;
+  if (text) return text;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+}
+
 /** The file in view without asking: command argument, dashboard in front, or active editor. */
 export function currentTarget(arg: unknown, dashboards: DashboardManager): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri && isReadableScheme(arg.scheme)) return arg;
   const dashboard = dashboards.active();
   if (dashboard) return dashboard.uri;
-  const active = vscode.window.activeTextEditor?.document.uri;
+  const active = activeFileUri();
   return isReadableFile(active) ? active : undefined;
 }
 
@@ -28,7 +39,7 @@ export async function pickPredictionFile(title: string): Promise<vscode.Uri | un
     canSelectMany: false,
     openLabel: 'Select',
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    filters: { 'Prediction files': [...PREDICTION_EXTENSIONS, ...DELIMITED_TEXT_EXTENSIONS, 'gz'], 'All files': ['*'] },
+    filters: { 'Prediction files': [...PREDICTION_EXTENSIONS, ...DELIMITED_TEXT_EXTENSIONS, 'gz', ...BINARY_EXTENSIONS], 'All files': ['*'] },
   });
   return picked?.[0];
 }

@@ -12,6 +12,7 @@ import { defaultExplainServices, registerExplainFeatures } from './explain';
 import { FileChoicesStore } from './file-choices';
 import type { JobRunner } from './job-runner';
 import { setReadableSchemes } from './schemes';
+import { BinaryPreviewProvider } from './preview/provider';
 import { LossStatusBar } from './status-bar';
 
 export function activateWith(context: vscode.ExtensionContext, runner: JobRunner): void {
@@ -29,6 +30,7 @@ export function activateWith(context: vscode.ExtensionContext, runner: JobRunner
     output,
     dashboards,
     statusBar,
+    BinaryPreviewProvider.register(service, context.extensionUri),
     config.onDidChange(() => dashboards.refreshAll()),
     ...registerCommands({ service, dashboards, extensionUri: context.extensionUri }),
   );

@@ -20,7 +20,7 @@ import {
   analyze, analyzeShare, inferFileLayout, mergeShares,
   type Analysis, type AnalysisRequest, type PartOptions, type SplitShare,
 } from '../core/analyze';
-import { npyPair } from '../core/columnar/pairing';
+import { foundBesideEvidence, npyPair } from '../core/columnar/pairing';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { MIN_SPLIT_BYTES, planRanges, type ByteRange, type Layout } from '../core/parse';
 import { errorOf } from '../shared/failure';
@@ -151,7 +151,7 @@ export async function analyzeFile(path: string, request: AnalysisRequest, opts: 
   // Asked for either half of a pair, read the pair: the scores' file with its labels.
   const nameOf = (p: string) => (p === path ? name : join(dirname(name), basename(p)));
   const analysis = await analyzeWithLabels(pair.predictions, nameOf(pair.predictions), { path: pair.labels, name: nameOf(pair.labels) }, request, opts);
-  analysis.layout.evidence.splice(1, 0, `${basename(pair.labels)} found beside ${basename(pair.predictions)} by name (--labels FILE reads another)`);
+  analysis.layout.evidence.splice(1, 0, foundBesideEvidence(pair.labels, pair.predictions));
   return analysis;
 }
 

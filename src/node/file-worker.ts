@@ -7,10 +7,11 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
-import { analyzeFile } from './analyze-file';
+import { analyzeFile, labelsBeside } from './analyze-file';
 import { withFileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
+import { previewBinary, type BinaryPreview } from '../core/columnar/preview';
 import { estimateFile, type SampleEstimate } from './sample-file';
 import { failureOf, type FailureData } from '../shared/failure';
 
@@ -19,6 +20,11 @@ export interface FileJob {
   /** Shown in problems: a workspace-relative path. */
   name: string;
   request: AnalysisRequest;
+  /**
+   * The labels' file of an .npy pair, set by a host that finds pairs itself (the web build; the
+   * desktop's analyzeFile looks beside the file on its own). `found`: by name, not chosen.
+   */
+  labels?: { path: string; name: string; found: boolean };
 }
 
 export type WorkerJob =
@@ -29,7 +35,9 @@ export type WorkerJob =
   | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
   | { op: 'perSampleCsv'; file: FileJob; out: string }
   /** The sample starting on a 1-based line, read with the layout its analysis found. */
-  | { op: 'sample'; path: string; name: string; layout: Layout; line: number; row?: number };
+  | { op: 'sample'; path: string; name: string; layout: Layout; line: number; row?: number; labels?: FileJob['labels'] }
+  /** A binary file's arrays or columns and first rows (the read-only preview). */
+  | { op: 'preview'; path: string; name: string; labels?: FileJob['labels'] };
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
@@ -38,7 +46,9 @@ export type JobResult =
   | { op: 'layout'; layout: Layout }
   | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[] }
   | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
-  | { op: 'sample'; hit: SampleHit | null };
+  | { op: 'sample'; hit: SampleHit | null }
+  /** null: not a binary file Loss Lens knows. */
+  | { op: 'preview'; preview: BinaryPreview | null };
 
 export type { FailureData };
 
@@ -73,8 +83,22 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
     }
     case 'sample': {
-      const hit = await withFileSource(job.path, job.name, (source) => sampleOnLine(source, job.layout, job.line, signal, job.row));
+      // A row of an .npy pair takes its label from the other half, found as analyzeFile found it.
+      const pair = await labelsBeside(job.path);
+      const hit = await withFileSource(job.path, job.name, (source) =>
+        pair === undefined || pair.predictions !== job.path
+          ? sampleOnLine(source, job.layout, job.line, signal, job.row)
+          : withFileSource(pair.labels, pair.labels, (labels) => sampleOnLine(source, job.layout, job.line, signal, job.row, labels)),
+      );
       return { op: 'sample', hit: hit ?? null };
+    }
+    case 'preview': {
+      const pair = job.labels === undefined ? await labelsBeside(job.path) : undefined;
+      const labels = job.labels ?? (pair !== undefined && pair.predictions === job.path ? { path: pair.labels, name: pair.labels } : undefined);
+      const preview = await withFileSource(job.path, job.name, (source) =>
+        labels === undefined ? previewBinary(source) : withFileSource(labels.path, labels.name, (l) => previewBinary(source, l)),
+      );
+      return { op: 'preview', preview: preview ?? null };
     }
     case 'perSampleCsv': {
       const fd = openSync(job.out, 'w');

@@ -10,7 +10,17 @@
  */
 import { analyzePart, inferFileLayout, mergeParts, type Analysis, type AnalysisRequest } from '../core/analyze';
 import type { ByteRange, ByteSource, Layout } from '../core/parse';
+import { binaryFormat } from '../core/columnar/open';
+import { readAt } from '../core/columnar/bytes';
 import { withFileSource, type FileSource } from './file-source';
+
+async function isBinaryFile(source: FileSource): Promise<boolean> {
+  try {
+    return binaryFormat(source.name, await readAt(source, 0, 64)) !== undefined;
+  } catch {
+    return true; // a binary file refused (a pickle): nothing to sample either
+  }
+}
 
 /** Ranges read for an estimate, and bytes per range: 16 × 256 KiB = 4 MiB, a fraction of a second. */
 export const SAMPLE_RANGES = 16;
@@ -128,6 +138,8 @@ export async function estimateFile(path: string, request: AnalysisRequest, opts:
 
 async function estimateSource(source: FileSource, request: AnalysisRequest, opts: EstimateOptions): Promise<SampleEstimate | undefined> {
   if (source.gzip) return undefined;
+  // A binary file is read whole at its own speed (the loss math's); its rows are not sampled.
+  if (await isBinaryFile(source)) return undefined;
   const layout = await inferFileLayout(source, request, opts.signal);
   if (!canSample(layout, source.size)) return undefined;
   const ranges = await sampleRanges(source, source.size, opts.count, opts.bytes, opts.signal);

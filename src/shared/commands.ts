@@ -6,16 +6,32 @@
  */
 export const COMMAND_CATEGORY = 'Loss Lens';
 
-/** Extensions of the files Loss Lens reads, each optionally gzipped. */
+/** Extensions of the text files Loss Lens reads, each optionally gzipped: they get hovers, CodeLens and Problems. */
 export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'ndjson'] as const;
 
 const extPattern = `\\.(${PREDICTION_EXTENSIONS.join('|')})(\\.gz)?$`;
 
-/** A prediction file's name, for code (the same test as the menus' `when` clause). */
+/** A text prediction file's name, for code. */
 export const PREDICTION_FILE_RE = new RegExp(extPattern, 'i');
 
+/**
+ * Binary files Loss Lens reads (NumPy, safetensors, Parquet, Arrow / Feather): no text, so no
+ * hovers or CodeLens; they open in the read-only preview (BINARY_PREVIEW_VIEW_TYPE) instead.
+ */
+export const BINARY_EXTENSIONS = ['npy', 'npz', 'safetensors', 'parquet', 'arrow', 'feather'] as const;
+
+export const BINARY_FILE_RE = new RegExp(`\\.(${BINARY_EXTENSIONS.join('|')})$`, 'i');
+
+/** The read-only editor of binary prediction files. */
+export const BINARY_PREVIEW_VIEW_TYPE = 'lossLens.binaryPreview';
+
+const lossFilePattern = `\\.(${PREDICTION_EXTENSIONS.join('|')})(\\.gz)?$|\\.(${BINARY_EXTENSIONS.join('|')})$`;
+
+/** A file whose loss the status bar and the menus offer: text or binary (the same test as the menus' `when` clause). */
+export const LOSS_FILE_RE = new RegExp(lossFilePattern, 'i');
+
 /** The `when` clause of the explorer and editor-title menus. */
-export const PREDICTION_FILE_WHEN = `resourceFilename =~ /${extPattern}/i`;
+export const PREDICTION_FILE_WHEN = `resourceFilename =~ /${lossFilePattern}/i`;
 
 /**
  * Delimited text under names any text file has (np.savetxt writes `.txt`): read when the user asks
@@ -26,7 +42,7 @@ export const PREDICTION_FILE_WHEN = `resourceFilename =~ /${extPattern}/i`;
 export const DELIMITED_TEXT_EXTENSIONS = ['txt', 'dat'] as const;
 
 /** A file a command reads when asked: a prediction file, or delimited text (`.txt`, `.dat`). */
-export const READABLE_FILE_RE = new RegExp(`\\.(${[...PREDICTION_EXTENSIONS, ...DELIMITED_TEXT_EXTENSIONS].join('|')})(\\.gz)?$`, 'i');
+export const READABLE_FILE_RE = new RegExp(`\\.(${[...PREDICTION_EXTENSIONS, ...DELIMITED_TEXT_EXTENSIONS].join('|')})(\\.gz)?$|\\.(${BINARY_EXTENSIONS.join('|')})$`, 'i');
 
 export interface CommandSpec {
   title: string;

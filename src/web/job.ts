@@ -3,11 +3,13 @@
  * a job and the bytes of its files in, progress and one result (or failure) message out. The
  * host read the files through vscode.workspace.fs, so they are whole in memory here.
  */
-import { analyze, AnalysisError, type AnalysisRequest } from '../core/analyze';
+import { analyze, AnalysisError } from '../core/analyze';
 import { bytesSource, readLayout } from '../core/parse';
-import type { FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
+import { foundBesideEvidence } from '../core/columnar/pairing';
+import type { FileJob, FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
 import { sampleOnLine } from '../core/sample-on-line';
+import { previewBinary } from '../core/columnar/preview';
 import { failureOf } from '../shared/failure';
 import { fetchSource, type StreamedFile } from './fetch-source';
 
@@ -40,11 +42,19 @@ export interface WebJobOutcome {
 
 /** Every `path` a job names (its own, or its files'): the URIs the host must read. */
 export function pathsOf(job: WorkerJob): string[] {
-  const paths = new Set<string>();
-  for (const value of [job, ...Object.values(job)]) {
-    if (value && typeof value === 'object' && 'path' in value && typeof value.path === 'string') paths.add(value.path);
-  }
-  return [...paths];
+  return [...filesOf(job).keys()];
+}
+
+/** Every file a job names, by path, with its name in messages (a file's labels' file too). */
+export function filesOf(job: WorkerJob): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== 'object' || !('path' in value) || typeof value.path !== 'string') return;
+    files.set(value.path, 'name' in value && typeof value.name === 'string' ? value.name : value.path);
+    if ('labels' in value) visit(value.labels);
+  };
+  for (const value of [job, ...Object.values(job)]) visit(value);
+  return files;
 }
 
 /** Gzip files are recognised by their magic bytes, as on the desktop, and inflated in one go. */
@@ -99,10 +109,13 @@ export async function runWebJob(
     return isStreamed(file) ? fetchSource(name, file, signal) : bytesSource(name, await contentOf(file));
   };
   // Fraction of the whole job: a comparison reads two files, each half the bar.
-  const read = async (file: { path: string; name: string; request: AnalysisRequest }, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {
+  const read = async (file: FileJob, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {
     const src = await source(file.path, file.name);
+    const labels = file.labels && (await source(file.labels.path, file.labels.name));
     const total = src.size;
-    return analyze(src, file.request, { signal, onEval, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
+    const analysis = await analyze(src, file.request, { signal, onEval, labels, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
+    if (file.labels?.found) analysis.layout.evidence.splice(1, 0, foundBesideEvidence(file.labels.name, file.name));
+    return analysis;
   };
   switch (job.op) {
     case 'analyze':
@@ -113,8 +126,14 @@ export async function runWebJob(
       return { result: { op: 'layout', layout: head.layout } };
     }
     case 'sample': {
-      const hit = await sampleOnLine(await source(job.path, job.name), job.layout, job.line, signal, job.row);
+      const labels = job.labels && (await source(job.labels.path, job.labels.name));
+      const hit = await sampleOnLine(await source(job.path, job.name), job.layout, job.line, signal, job.row, labels);
       return { result: { op: 'sample', hit: hit ?? null } };
+    }
+    case 'preview': {
+      const labels = job.labels && (await source(job.labels.path, job.labels.name));
+      const preview = await previewBinary(await source(job.path, job.name), labels);
+      return { result: { op: 'preview', preview: preview ?? null } };
     }
     case 'compare': {
       const a = lossCollector();

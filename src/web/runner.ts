@@ -17,8 +17,10 @@ import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-
 import { CancelledError } from '../shared/cancelled';
 import { errorOf } from '../shared/failure';
 import { workerEnding } from '../shared/worker-ending';
+import { npyPair } from '../core/columnar/pairing';
+import type { FileJob } from '../node/file-worker';
 import type { StreamedFile } from './fetch-source';
-import { isStreamed, pathsOf, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
+import { filesOf, isStreamed, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
 
 /** A buffer holding exactly the file's bytes, which can be transferred (not copied) to the worker. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -99,16 +101,42 @@ async function changeOf(files: Watched[]): Promise<FileChangedError | undefined>
   return undefined;
 }
 
-/** The name a job gives each file it reads (by path), for messages. */
-function namesOf(job: WorkerJob): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const value of [job, ...Object.values(job)]) {
-    if (value && typeof value === 'object' && 'path' in value && typeof value.path === 'string') {
-      names.set(value.path, 'name' in value && typeof value.name === 'string' ? value.name : value.path);
-    }
-  }
-  return names;
+/** The pair an `.npy` file belongs to, from the names beside it in the workspace file system. */
+async function pairOf(path: string, name: string): Promise<{ path: string; name: string; labels: NonNullable<FileJob['labels']> } | undefined> {
+  const uri = vscode.Uri.parse(path);
+  if (!/\.npy$/i.test(uri.path)) return undefined;
+  const dir = vscode.Uri.joinPath(uri, '..');
+  const siblings = await vscode.workspace.fs.readDirectory(dir).then((entries) => entries.map(([n]) => n), () => [] as string[]);
+  const pair = npyPair(uri.path, siblings);
+  if (pair === undefined) return undefined;
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  const dirName = name.slice(0, name.length - base(uri.path).length);
+  const at = (p: string) => ({ path: vscode.Uri.joinPath(dir, base(p)).toString(), name: dirName + base(p) });
+  return { ...at(pair.predictions), labels: { ...at(pair.labels), found: true } };
 }
+
+/**
+ * The job with each `.npy` file it reads paired with its labels' file, as the desktop's
+ * analyzeFile pairs them (a job on the labels' half reads the pair from its scores' half).
+ */
+async function withPairs(job: WorkerJob): Promise<WorkerJob> {
+  const pairFile = async (f: FileJob): Promise<FileJob> => (f.labels !== undefined ? f : { ...f, ...((await pairOf(f.path, f.name)) ?? {}) });
+  switch (job.op) {
+    case 'analyze':
+    case 'perSampleCsv':
+      return { ...job, file: await pairFile(job.file) };
+    case 'compare':
+      return { ...job, base: await pairFile(job.base), other: await pairFile(job.other) };
+    case 'preview':
+    case 'sample': {
+      const pair = job.labels === undefined ? await pairOf(job.path, job.name) : undefined;
+      return pair === undefined || pair.path !== job.path ? job : { ...job, labels: pair.labels };
+    }
+    default:
+      return job;
+  }
+}
+
 
 export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
   return {
@@ -125,10 +153,11 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       // whole either way, so there is nothing quicker to show.
       if (asked.op === 'estimate') return { op: 'estimate', estimate: null } as ResultOf<Op>;
       const files: WebFiles = {};
-      const names = namesOf(job);
+      const paired = await withPairs(job);
+      const names = filesOf(paired);
       // Files the worker streams, checked again once it is done.
       const streamed: Watched[] = [];
-      for (const path of pathsOf(job)) {
+      for (const path of names.keys()) {
         if (opts.signal?.aborted) throw new CancelledError();
         const uri = vscode.Uri.parse(path);
         const before = await identityOf(uri);
@@ -147,7 +176,7 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       if (opts.signal?.aborted) throw new CancelledError();
       let outcome: WebJobOutcome;
       try {
-        outcome = await inWorker(await newWorker(), { type: 'job', job, files }, opts);
+        outcome = await inWorker(await newWorker(), { type: 'job', job: paired, files }, opts);
       } catch (err) {
         // A change supersedes what the job met in the torn stream (rows cut short).
         const change = err instanceof CancelledError ? undefined : await changeOf(streamed).catch(() => undefined);

@@ -22,6 +22,12 @@ function around(stem: string, words: string[]): { pre: string; word: string; pos
   return undefined;
 }
 
+/** The evidence line for a pair found by name. */
+export function foundBesideEvidence(labels: string, predictions: string): string {
+  const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
+  return `${base(labels)} found beside ${base(predictions)} by name (--labels FILE reads another)`;
+}
+
 /**
  * The scores' file and the labels' file of the pair `file` belongs to, among the names in its
  * folder (`siblings`, file names only), or undefined when there is none or more than one reading.

@@ -1,5 +1,6 @@
 /** The headline: mean loss with its unit and preset, count, accuracy, ECE, and the history sparkline. */
 import type { DashboardData, SampleInfo } from '../../shared/protocol';
+import { FORMAT_NAMES } from '../../core/formats';
 import { PRESETS } from '../../core/presets';
 import { chartFigure, type Dom } from '../dom';
 import { KIND_NAMES, type Ctx } from '../context';
@@ -91,7 +92,7 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   const desc = dom.h(
     'p',
     { class: 'subtitle' },
-    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} ${data.estimate ? 'sampled ' : ''}rows, ${r.format.toUpperCase()}. `,
+    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} ${data.estimate ? 'sampled ' : ''}rows, ${FORMAT_NAMES[r.format]}. `,
     dom.h('span', { class: 'muted' }, `Preset ${r.preset}: ${preset.description}`),
   );
   const spark = sparkline(dom, data.history, r.unit);

@@ -1,5 +1,6 @@
 /** The worst samples: a sortable table whose rows open the sample's line and its derivation. */
 import type { ReportJson } from '../../core/report-json';
+import { isBinaryFormat } from '../../core/formats';
 import { className, type Ctx } from '../context';
 import { int, num } from '../format';
 import { sortableTable, type Column } from '../table';
@@ -10,10 +11,14 @@ export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
   const { dom } = ctx;
   const names = r.layout.classNames;
   const multilabel = r.layout.kind === 'multilabel';
+  const binary = isBinaryFormat(r.format);
   const rows: Worst[] = r.worst.map((w, i) => ({ ...w, rank: i + 1 }));
   const columns: Column<Worst>[] = [
     { key: 'rank', label: '#', numeric: true, value: (w) => w.rank, cell: (w) => String(w.rank) },
-    { key: 'line', label: 'Line', numeric: true, value: (w) => w.line, cell: (w) => int(w.line), raw: (w) => w.line },
+    // A binary file has rows (from 0, as NumPy indexes them), no lines to open.
+    binary
+      ? { key: 'row', label: 'Row', numeric: true, value: (w) => w.row, cell: (w) => int(w.row), raw: (w) => w.row }
+      : { key: 'line', label: 'Line', numeric: true, value: (w) => w.line, cell: (w) => int(w.line), raw: (w) => w.line },
     { key: 'loss', label: `Loss (${r.unit})`, numeric: true, value: (w) => w.loss, cell: (w) => num(w.loss), raw: (w) => w.loss },
     ...(multilabel
       ? [{ key: 'worstLabel', label: 'Worst label', value: (w: Worst) => className(names, w.worstLabel), cell: (w: Worst) => className(names, w.worstLabel) }]
@@ -25,18 +30,18 @@ export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
     { key: 'confidence', label: 'Confidence', numeric: true, value: (w) => w.confidence, cell: (w) => num(w.confidence), raw: (w) => w.confidence },
   ];
   const activate = (w: Worst) => {
-    ctx.post({ type: 'revealLine', line: w.line });
+    if (!binary) ctx.post({ type: 'revealLine', line: w.line });
     ctx.post({ type: 'selectSample', row: w.row, line: w.line });
   };
   if (rows.length === 0) return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted' }, 'No samples.'));
   const table = sortableTable(dom, {
-    caption: `The ${rows.length} samples with the highest loss; press Enter on a row to open its line`,
+    caption: `The ${rows.length} samples with the highest loss; press Enter on a row to ${binary ? 'see how its loss is computed' : 'open its line'}`,
     testid: 'worst-table',
     columns,
     rows,
     sort: ctx.state.worstSort ?? null,
     onSort: (worstSort) => ctx.saveState({ worstSort }),
-    rowAttrs: (w) => ({ 'data-testid': 'worst-row', 'data-row': w.row, 'data-line': w.line, title: `Open line ${w.line} and show how its loss is computed` }),
+    rowAttrs: (w) => ({ 'data-testid': 'worst-row', 'data-row': w.row, 'data-line': w.line, title: binary ? `Show how the loss of row ${w.row} is computed` : `Open line ${w.line} and show how its loss is computed` }),
     onActivate: activate,
   });
   return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted small' }, 'Click a row or press Enter to open the line and see its derivation.'), table);
