@@ -133,5 +133,8 @@ export async function openColumnar(source: ByteSource, format: BinaryFormat, pai
   const names = pairNames(npy.map((i) => all[i]!.source.name));
   const rename = files.map(() => new Map<string, string>());
   npy.forEach((i, j) => rename[i]!.set(files[i]!.columns[0]!.name, names[j]!));
-  return joinFiles(files, rename);
+  const joined = joinFiles(files, rename);
+  // Say which file holds what: `logits.npy: NumPy .npy (<f4, ...) + labels.npy: ...`.
+  const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
+  return { ...joined, description: all.map((f, i) => `${base(f.source.name)}: ${files[i]!.description}`).join(' + ') };
 }

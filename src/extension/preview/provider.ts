@@ -58,7 +58,8 @@ export class BinaryPreviewProvider implements vscode.CustomReadonlyEditorProvide
           err instanceof AnalysisError
             ? formatProblems(err.file, err.problems, err.errorCount - err.problems.length).map(editorSpeaker).join('\n')
             : editorSpeaker(err instanceof Error ? err.message : String(err));
-        post({ type: 'failed', message, chooseColumns: err instanceof AnalysisError && !err.badRows });
+        // Choose Columns... helps where there are columns to choose among, not where the one array is unreadable.
+        post({ type: 'failed', message, chooseColumns: err instanceof AnalysisError && !err.badRows && (err.columns?.length ?? 0) >= 2 });
       }
     };
     const subscriptions = [

@@ -3,7 +3,6 @@
  * (or why there is none). DOM built from data, never from HTML strings.
  */
 import type { BinaryPreview } from '../../core/columnar/preview';
-import { FORMAT_NAMES } from '../../core/formats';
 import type { ReportJson } from '../../core/report-json';
 import type { PreviewHostMessage, PreviewWebviewMessage } from '../../shared/preview-protocol';
 import { Dom } from '../dom';
@@ -18,6 +17,7 @@ export class PreviewView {
   private readonly root: HTMLElement;
   private readonly loss: HTMLElement;
   private readonly contents: HTMLElement;
+  private readonly header: HTMLElement;
 
   constructor(
     private readonly win: Window,
@@ -27,7 +27,8 @@ export class PreviewView {
     this.root = win.document.getElementById('root')!;
     this.loss = this.dom.h('div', { 'data-testid': 'preview-loss' });
     this.contents = this.dom.h('div', { 'data-testid': 'preview-contents' });
-    this.root.replaceChildren(this.dom.h('main', { class: 'dashboard preview' }, this.loss, this.contents));
+    this.header = this.dom.h('header', {});
+    this.root.replaceChildren(this.dom.h('main', { class: 'dashboard preview' }, this.header, this.loss, this.contents));
   }
 
   start(): void {
@@ -38,7 +39,8 @@ export class PreviewView {
   on(m: PreviewHostMessage): void {
     switch (m.type) {
       case 'contents':
-        this.contents.replaceChildren(...this.renderContents(m.label, m.preview));
+        this.header.replaceChildren(this.dom.h('h1', {}, m.label), this.dom.h('p', { class: 'muted' }, m.preview.description));
+        this.contents.replaceChildren(...this.renderContents(m.preview));
         return;
       case 'loading':
         this.loss.replaceChildren(this.dom.section('preview-summary', 'Loss', this.dom.h('p', { class: 'muted' }, 'Computing the loss...')));
@@ -65,7 +67,7 @@ export class PreviewView {
     return d.section(
       'preview-summary',
       'Loss',
-      d.h('p', { class: 'headline' }, d.h('strong', { 'data-testid': 'preview-mean' }, mean), ` ${unit}, mean ${kind} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'} over ${int(r.count)} samples (preset ${r.preset})`),
+      d.h('p', { class: 'headline' }, d.h('strong', { 'data-testid': 'preview-mean', 'data-value': String(r.mean) }, mean), ` ${unit}, mean ${kind} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'} over ${int(r.count)} samples (preset ${r.preset})`),
       ...r.warnings.slice(0, 3).map((w) => d.h('p', { class: 'warning', 'data-testid': 'preview-warning' }, w.message)),
       d.h('ul', { class: 'evidence' }, ...r.layout.evidence.map((e) => d.h('li', {}, e))),
       d.h('p', {}, this.button('Open Dashboard', 'openDashboard', 'preview-open-dashboard'), ' ', this.button('Choose Columns...', 'chooseColumns', 'preview-choose-columns')),
@@ -82,7 +84,7 @@ export class PreviewView {
     );
   }
 
-  private renderContents(label: string, p: BinaryPreview): HTMLElement[] {
+  private renderContents(p: BinaryPreview): HTMLElement[] {
     const d = this.dom;
     const arrays = d.h(
       'table',
@@ -92,7 +94,7 @@ export class PreviewView {
         'tbody',
         {},
         ...p.columns.map((c) =>
-          d.h('tr', {}, d.h('td', {}, c.name), d.h('td', {}, c.dtype), d.h('td', { class: 'num' }, `(${c.shape.join(', ')})`), d.h('td', { class: 'muted' }, c.unsupported ?? '')),
+          d.h('tr', {}, d.h('td', {}, c.name), d.h('td', {}, c.dtype), d.h('td', { class: 'num' }, `(${c.shape.join(', ')})`), d.h('td', { class: 'muted note' }, c.unsupported ?? '')),
         ),
       ),
     );
@@ -103,9 +105,8 @@ export class PreviewView {
       d.h('tbody', {}, ...p.head.rows.map((row, i) => d.h('tr', {}, d.h('td', { class: 'num' }, String(i)), ...row.map((v) => d.h('td', { class: 'num' }, v))))),
     );
     return [
-      d.h('header', {}, d.h('h1', {}, label), d.h('p', { class: 'muted' }, `${FORMAT_NAMES[p.format]}: ${p.description}`)),
       d.section('preview-arrays', p.format === 'parquet' || p.format === 'arrow' ? 'Columns' : 'Arrays', d.h('div', { class: 'table-wrap' }, arrays)),
-      d.section('preview-head', `First ${p.head.rows.length} rows`, d.h('div', { class: 'table-wrap' }, head)),
+      ...(p.head.rows.length > 0 ? [d.section('preview-head', `First ${p.head.rows.length} rows`, d.h('div', { class: 'table-wrap' }, head))] : []),
     ];
   }
 }

@@ -210,8 +210,11 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden', timeout });
   }
 
-  /** Opens a workspace file through Quick Open (Ctrl+P's list, which needs ripgrep). */
-  async openFile(relativePath: string): Promise<void> {
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P's list, which needs ripgrep); `editor`:
+   * 'custom' for a file that opens in a webview editor (a binary file's preview), not text.
+   */
+  async openFile(relativePath: string, editor: 'text' | 'custom' = 'text'): Promise<void> {
     const name = basename(relativePath);
     await this.quickOpen(relativePath);
     const row = this.rows().filter({ has: this.page.locator('.label-name', { hasText: name }) });
@@ -219,7 +222,7 @@ export class Workbench {
     await row.first().click();
     await this.parkMouse();
     await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ timeout: 15_000 });
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+    if (editor === 'text') await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
   }
 
   /**

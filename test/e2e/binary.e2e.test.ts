@@ -1,0 +1,154 @@
+/**
+ * Binary prediction files in a real editor (issue 13): opening one shows the read-only preview
+ * (arrays, first rows, the loss) instead of "binary file not displayed"; the dashboard opened from
+ * it shows the CLI's numbers; a pickle is refused naming the fix. The same in the browser build
+ * (Web Worker extension host), where the .npy pair is found through the workspace file system.
+ * Runs on its own code-servers over a copy of a few files of test/fixtures/binary.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { EXTENSION_ID } from './expected';
+
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'binary');
+
+interface Manifest {
+  files: { files: string[]; expect: { mean?: number; count?: number } }[];
+}
+
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as Manifest;
+const reference = (file: string) => manifest.files.find((f) => f.files[0] === file)!.expect;
+
+function cliMean(ws: string, file: string): number {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, file), '--json', '--no-progress'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { mean: number }).mean;
+}
+
+/** A copy of the fixtures, so no choice made in the editor touches them. */
+function workspace(): { root: string; ws: string } {
+  const root = mkdtempSync(join(tmpdir(), 'll-binary-'));
+  const ws = join(root, 'binary');
+  cpSync(FIXTURES, ws, { recursive: true });
+  return { root, ws };
+}
+
+/** The webview (preview or dashboard) holding `testid`, whichever visible one it is. */
+async function valueIn(wb: Workbench, testid: string, timeout = 60_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (let i = 0; i < 3; i++) {
+      const el = wb.webview(i).locator(`[data-testid="${testid}"]`).first();
+      const v = await el.getAttribute('data-value', { timeout: 500 }).catch(() => null);
+      if (v !== null) return Number(v);
+    }
+    if (Date.now() > deadline) assert.fail(`no [data-testid="${testid}"] in any webview`);
+    await wb.page.waitForTimeout(300);
+  }
+}
+
+async function textIn(wb: Workbench, testid: string, timeout = 60_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (let i = 0; i < 3; i++) {
+      const t = await wb.webview(i).locator(`[data-testid="${testid}"]`).first().innerText({ timeout: 500 }).catch(() => null);
+      if (t !== null) return t;
+    }
+    if (Date.now() > deadline) assert.fail(`no [data-testid="${testid}"] in any webview`);
+    await wb.page.waitForTimeout(300);
+  }
+}
+
+describe('binary files in code-server: the preview and the dashboard show the CLI\'s numbers', function () {
+  this.timeout(240_000);
+  let server: E2EServer;
+  let wb: Workbench;
+  let dirs: { root: string; ws: string };
+
+  before(async function () {
+    dirs = workspace();
+    server = await startE2EServer({ workspace: dirs.ws });
+    wb = await openWorkbench(server, { viewport: { width: 1500, height: 950 } });
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    if (dirs) rmSync(dirs.root, { recursive: true, force: true });
+  });
+
+  it('pair_digits/logits.npy opens in the preview: its arrays, its first rows and the mean of the pair', async function () {
+    const mean = cliMean(dirs.ws, 'pair_digits/logits.npy');
+    assert.ok(Math.abs(mean - reference('pair_digits/logits.npy').mean!) <= 1e-9 * mean);
+    await wb.openFile('pair_digits/logits.npy', 'custom');
+    assert.equal(await valueIn(wb, 'preview-mean'), mean);
+    const arrays = await textIn(wb, 'preview-columns');
+    assert.match(arrays, /logits\s+<f4\s+\(300, 10\)/);
+    assert.match(arrays, /labels\s+<i8\s+\(300\)/);
+    const rows = await textIn(wb, 'preview-rows');
+    assert.match(rows, /… 10 values\]/);
+    // The status bar follows the preview's tab, which is no text editor.
+    const item = wb.page.locator('.statusbar-item', { hasText: /Loss \d\.\d{4}/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await item.innerText(), new RegExp(`Loss ${mean.toFixed(4)}`));
+    await wb.screenshot('binary-preview-npy');
+  });
+
+  it('Open Dashboard from the preview shows the same mean', async function () {
+    const mean = cliMean(dirs.ws, 'pair_digits/logits.npy');
+    await wb.webview(0).locator('[data-testid="preview-open-dashboard"]').click();
+    assert.equal(await valueIn(wb, 'mean-loss'), mean);
+    await wb.screenshot('binary-dashboard-npy');
+  });
+
+  it('hf_predictions.npz and predictions.safetensors show their references', async function () {
+    for (const file of ['hf_predictions.npz', 'predictions.safetensors']) {
+      await wb.runCommand('View: Close All Editors');
+      const mean = cliMean(dirs.ws, file);
+      assert.ok(Math.abs(mean - reference(file).mean!) <= 1e-9 * mean, `${file}: CLI ${mean}`);
+      await wb.openFile(file, 'custom');
+      assert.equal(await valueIn(wb, 'preview-mean'), mean, file);
+    }
+  });
+
+  it('object_rows.npy is refused with the reason and the fix, in the light theme', async function () {
+    await wb.setTheme('light');
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('object_rows.npy', 'custom');
+    const error = await textIn(wb, 'preview-error');
+    assert.match(error, /pickle/);
+    assert.match(error, /np\.asarray/);
+    await wb.screenshot('binary-preview-refused-light');
+  });
+});
+
+describe('binary files in the browser build (Web Worker extension host)', function () {
+  this.timeout(240_000);
+  let server: E2EServer;
+  let wb: Workbench;
+  let dirs: { root: string; ws: string };
+
+  before(async function () {
+    dirs = workspace();
+    server = await startE2EServer({ workspace: dirs.ws, settings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } } });
+    wb = await openWorkbench(server, { viewport: { width: 1500, height: 950 } });
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    if (dirs) rmSync(dirs.root, { recursive: true, force: true });
+  });
+
+  it('an .npy pair found through the workspace file system: the preview and the dashboard show the CLI\'s mean', async function () {
+    const mean = cliMean(dirs.ws, 'pair_prefixed/val_probs.npy');
+    await wb.openFile('pair_prefixed/val_probs.npy', 'custom');
+    assert.equal(await valueIn(wb, 'preview-mean'), mean);
+    await wb.webview(0).locator('[data-testid="preview-open-dashboard"]').click();
+    assert.equal(await valueIn(wb, 'mean-loss'), mean);
+    await wb.screenshot('binary-web-dashboard');
+  });
+});
