@@ -24,8 +24,9 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-    define: { LOSS_LENS_VERSION: JSON.stringify(pkg.version) },
+    // import.meta.url for the ES modules bundled in (tinyglobby's fdir calls createRequire with it).
+    banner: { js: '#!/usr/bin/env node\nconst __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { LOSS_LENS_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__importMetaUrl' },
   },
   {
     // One worker thread's share of a file, started by the CLI and the extension host.

@@ -4,7 +4,15 @@ import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetN
 
 /** What the command line asks for, validated; `loss`/`input` stay 'auto' until the layout is inferred. */
 export interface CliArgs {
+  /** The first FILE argument. */
   file: string;
+  /**
+   * Every FILE argument: one file, or files, folders and glob patterns naming the files of one
+   * data set (shards), read as one.
+   */
+  files: string[];
+  /** `--state-out OUT`: write what the files add up to as a state file, for `loss-lens merge`. */
+  stateOut?: string;
   /** `--labels FILE`: the labels of a binary FILE's rows, in a file of their own (`labels.npy`). */
   labels?: string;
   json: boolean;
@@ -33,12 +41,13 @@ export interface CliArgs {
   explain?: number;
 }
 
-export const USAGE = `usage: loss-lens FILE [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
+export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
   [--preset classic|pytorch|keras|sklearn|none] [--label-smoothing A] [--class-weights w0,w1,...]
   [--pos-weight W] [--ignore-index K] [--focal-gamma G] [--focal-alpha A] [--reduction mean|sum]
   [--renormalise | --no-renormalise] [--base e|2] [--label-column NAME] [--pred-columns A,B,...]
   [--class-names A,B,...|FILE] [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE]
-  [--no-progress] [--labels LABELS_FILE]
+  [--no-progress] [--labels LABELS_FILE] [--state-out STATE.json]
+       loss-lens merge STATE.json... [--json] [--state-out STATE.json]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
 NumPy .npy / .npz, safetensors) with a per-class breakdown, the worst samples and the layout
@@ -51,6 +60,10 @@ commas ('["a, b","c"]'); --class-names also takes a file: one name per line, a J
 Hugging Face config.json (its id2label). Class names are in column order; for one probability
 column, NEGATIVE,POSITIVE (the column is P(POSITIVE)).
 --explain LINE derives the loss of the sample on that line, step by step.
+Several FILEs, a folder (the files in it Loss Lens reads) or a quoted glob ('preds/*.jsonl') are
+one data set (shards), read in parallel: every file must have the layout of the first.
+--state-out writes what the files add up to as a state file; \`loss-lens merge\` merges state files
+(shards read apart, e.g. on a cluster's workers) into the report one read of all of them gives.
 Exit status: 0 success, 1 bad input, 2 bad usage.`;
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */
@@ -124,6 +137,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'pred-columns': { type: 'string' },
         'class-names': { type: 'string' },
         labels: { type: 'string' },
+        'state-out': { type: 'string' },
         top: { type: 'string', default: '10' },
         'per-sample': { type: 'string' },
         'skip-invalid': { type: 'boolean', default: false },
@@ -139,8 +153,10 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const v = parsed.values;
   if (v.help) return 'help';
   if (v.version) return 'version';
-  if (parsed.positionals.length !== 1) {
-    throw new UsageError(parsed.positionals.length === 0 ? 'expected a FILE' : `expected one FILE, got ${parsed.positionals.length}`);
+  if (parsed.positionals.length === 0) throw new UsageError('expected a FILE');
+  if (parsed.positionals.length > 1) {
+    const one = v.explain !== undefined ? '--explain' : v['per-sample'] !== undefined ? '--per-sample' : v.labels !== undefined ? '--labels' : undefined;
+    if (one !== undefined) throw new UsageError(`${one} is for one FILE, not ${parsed.positionals.length}`);
   }
   const smoothing = num('label-smoothing', v['label-smoothing'], (n) => (n < 0 || n >= 1 ? 'must be in [0, 1)' : undefined)) ?? 0;
   const top = num('top', v.top, (n) => (!Number.isInteger(n) || n < 0 ? 'must be a whole number >= 0' : undefined)) ?? 10;
@@ -154,6 +170,8 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
   return {
     file: parsed.positionals[0] as string,
+    files: parsed.positionals,
+    ...(v['state-out'] === undefined ? {} : { stateOut: v['state-out'] }),
     ...(v.labels === undefined ? {} : { labels: v.labels }),
     json: v.json as boolean,
     loss: oneOf('loss', v.loss as string, ['auto', 'bce', 'ce', 'multilabel'] as const),
@@ -176,5 +194,39 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     skipInvalid: v['skip-invalid'] as boolean,
     progress: !(v['no-progress'] as boolean),
     explain: num('explain', v.explain, (n) => (!Number.isInteger(n) || n < 1 ? 'must be a line number (1 or more)' : undefined)),
+  };
+}
+
+/** `loss-lens merge STATE... [--json] [--state-out OUT]`: state files (or quoted globs of them) to merge. */
+export interface MergeArgs {
+  states: string[];
+  json: boolean;
+  stateOut?: string;
+}
+
+export function parseMergeArgs(argv: string[]): MergeArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'state-out': { type: 'string' },
+        'no-progress': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    // The loss options are the states' own: name the ones that cannot be given here.
+    throw new UsageError(`merge: ${(err as Error).message} (merge takes --json and --state-out; the options are those the states were made with)`);
+  }
+  if (parsed.values.help) return 'help';
+  if (parsed.positionals.length === 0) throw new UsageError('merge: expected STATE files (written by loss-lens FILE --state-out STATE.json)');
+  return {
+    states: parsed.positionals,
+    json: parsed.values.json as boolean,
+    ...(parsed.values['state-out'] === undefined ? {} : { stateOut: parsed.values['state-out'] }),
   };
 }

@@ -1,17 +1,22 @@
 /**
- * loss-lens FILE [options]: the command-line front end over the core (see USAGE).
+ * loss-lens FILE... [options], loss-lens merge STATE...: the command-line front end over the core (see USAGE).
  * Exit status: 0 success, 1 bad input (located problems on stderr), 2 bad usage.
  */
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { AnalysisError, OptionsError, type AnalysisRequest } from '../core/analyze';
+import { closeSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { formatProblems } from '../core/parse';
 import { reportJson, stringifyReport } from '../core/report-json';
+import { mergeShardParts, naturalCompare, shardAnalysis, ShardLayoutError, type ShardPart } from '../core/shards';
+import { parseStateFile, stateFileOf, StateFileError, statesToMerge } from '../core/state-file';
 import type { SampleEval } from '../core/types';
 import { analyzeFile } from '../node/analyze-file';
+import { analyzeShards, isSetArgument, ShardArgumentError, shardEntries, type ShardEntry } from '../node/analyze-shards';
 import { withFileSource } from '../node/file-source';
 import { isFileChanged } from '../core/file-changed';
 import { renderExplanation } from './explain';
-import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
+import { parseCliArgs, parseMergeArgs, UsageError, USAGE, type CliArgs, type MergeArgs } from './args';
 import { classNamesFromFile } from './class-names';
 import { silentProgress, terminalProgress } from './progress';
 import { renderTextReport } from '../shared/render/report-text';
@@ -66,7 +71,146 @@ function perSampleWriter(path: string) {
   };
 }
 
+/** The report as the CLI prints it: JSON with --json, else text. */
+function printReport(analysis: Analysis, json: boolean): void {
+  process.stdout.write(json ? stringifyReport(reportJson(analysis)) + '\n' : renderTextReport(analysis));
+}
+
+/** Writes a state file whole or not at all: to a temporary name beside it, then renamed. */
+function writeStateFile(path: string, part: ShardPart, request: AnalysisRequest): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(stateFileOf(part, request, LOSS_LENS_VERSION)) + '\n');
+  renameSync(tmp, path);
+}
+
+/** The exit status and stderr lines of a failed read (any front end of the CLI). */
+function failure(err: unknown, skipInvalid: boolean): number {
+  // Supersedes the rows a rewrite or truncation broke: one line, the file's, exit 1.
+  if (isFileChanged(err)) {
+    process.stderr.write(`${err.file}: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof AnalysisError) {
+    const unlisted = err.errorCount - err.problems.length;
+    process.stderr.write(formatProblems(err.file, err.problems, unlisted).join('\n') + '\n');
+    if (err.badRows && !skipInvalid) {
+      const n = err.errorCount;
+      process.stderr.write(`loss-lens: ${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'} could not be read: fix ${n === 1 ? 'it' : 'them'}, or leave ${n === 1 ? 'it' : 'them'} out of the loss with --skip-invalid (the report then counts the rows skipped)\n`);
+    }
+    return 1;
+  }
+  if (err instanceof OptionsError) {
+    process.stderr.write(`loss-lens: ${err.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`loss-lens: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}
+
+/**
+ * Several files (or a folder, or a glob) read as one data set, or one file with --state-out:
+ * the report, and the state file when asked for.
+ */
+async function mainShards(args: CliArgs, request: AnalysisRequest): Promise<number> {
+  const one = args.explain !== undefined ? '--explain' : args.perSample !== undefined ? '--per-sample' : undefined;
+  if (one !== undefined) {
+    process.stderr.write(`loss-lens: ${one} reads one file: not with a folder, a glob or --state-out\n`);
+    return 2;
+  }
+  let entries: ShardEntry[];
+  try {
+    if (args.labels !== undefined) {
+      if (await isSetArgument(args.file)) {
+        process.stderr.write(`loss-lens: --labels goes with one file, not with a folder or a glob (the pairs in one are found by name)\n`);
+        return 2;
+      }
+      entries = [{ path: args.file, name: args.file, labels: { path: args.labels, name: args.labels } }];
+    } else {
+      entries = await shardEntries(args.files);
+    }
+  } catch (err) {
+    if (err instanceof ShardArgumentError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
+  try {
+    const { analysis, part } = await analyzeShards(entries, request, {
+      onProgress: (done, total) => progress.update(done, total),
+      workerScript: `${__dirname}/worker.js`,
+    });
+    progress.clear();
+    if (args.stateOut !== undefined) writeStateFile(args.stateOut, part, request);
+    printReport(analysis, args.json);
+    return 0;
+  } catch (err) {
+    progress.clear();
+    if (err instanceof ShardLayoutError) {
+      process.stderr.write(`loss-lens: ${err.message}\n`);
+      return 1;
+    }
+    return failure(err, args.skipInvalid);
+  }
+}
+
+/** The state files merge's arguments name: files as given, quoted globs matched in natural order. */
+async function stateFiles(args: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    const info = (() => {
+      try {
+        return statSync(arg);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (info?.isFile()) out.push(arg);
+    else if (info === undefined && isDynamicPattern(arg)) {
+      const matches = (await glob([arg], { onlyFiles: true, absolute: isAbsolute(arg), expandDirectories: false })).sort(naturalCompare);
+      if (matches.length === 0) throw new StateFileError(`${arg}: no file matches this pattern`);
+      out.push(...matches);
+    } else throw new StateFileError(`${arg}: ${info === undefined ? 'no such file' : 'not a file'}`);
+  }
+  return [...new Set(out)];
+}
+
+/** `loss-lens merge STATE...`: state files of shards read apart, merged into the report of one read of all. */
+async function mainMerge(argv: string[]): Promise<number> {
+  let args: MergeArgs;
+  try {
+    const parsed = parseMergeArgs(argv);
+    if (parsed === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    args = parsed;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`loss-lens: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    const names = await stateFiles(args.states);
+    const states = names.map((name) => ({ name, state: parseStateFile(readFileSync(name, 'utf8'), name) }));
+    const { parts, request } = statesToMerge(states, LOSS_LENS_VERSION);
+    if (args.stateOut !== undefined) writeStateFile(args.stateOut, mergeShardParts(parts, request), request);
+    printReport(shardAnalysis(parts, request), args.json);
+    return 0;
+  } catch (err) {
+    if (err instanceof StateFileError) {
+      process.stderr.write(`loss-lens merge: ${err.message}\n`);
+      return 1;
+    }
+    return failure(err, false);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return mainMerge(argv.slice(1));
   let args: CliArgs;
   try {
     const parsed = parseCliArgs(argv);
@@ -85,6 +229,19 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+
+  const asSet = args.files.length > 1 || args.stateOut !== undefined || (await isSetArgument(args.file));
+  if (asSet) {
+    try {
+      return await mainShards(args, requestFromArgs(args));
+    } catch (err) {
+      if (err instanceof UsageError) {
+        process.stderr.write(`loss-lens: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
   }
 
   try {
@@ -129,30 +286,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(text);
       return 0;
     }
-    process.stdout.write(args.json ? stringifyReport(reportJson(analysis)) + '\n' : renderTextReport(analysis));
+    printReport(analysis, args.json);
     return 0;
   } catch (err) {
     progress.clear();
-    // Supersedes the rows a rewrite or truncation broke: one line, the file's, exit 1.
-    if (isFileChanged(err)) {
-      process.stderr.write(`${err.file}: ${err.message}\n`);
-      return 1;
-    }
-    if (err instanceof AnalysisError) {
-      const unlisted = err.errorCount - err.problems.length;
-      process.stderr.write(formatProblems(err.file, err.problems, unlisted).join('\n') + '\n');
-      if (err.badRows && !args.skipInvalid) {
-        const n = err.errorCount;
-        process.stderr.write(`loss-lens: ${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'} could not be read: fix ${n === 1 ? 'it' : 'them'}, or leave ${n === 1 ? 'it' : 'them'} out of the loss with --skip-invalid (the report then counts the rows skipped)\n`);
-      }
-      return 1;
-    }
-    if (err instanceof OptionsError) {
-      process.stderr.write(`loss-lens: ${err.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`loss-lens: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return failure(err, args.skipInvalid);
   } finally {
     perSample?.close();
   }

@@ -12,6 +12,7 @@ import { readLayout, readSamples } from './parse';
 import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadOptions, ReadResult, RowFields } from './parse';
 import type { Problem } from './parse';
 import { MAX_LISTED_PROBLEMS } from './parse';
+import type { ShardFile } from './shards';
 import type { LossOptions, PresetName, SampleEval } from './types';
 
 /** Everything a user chooses; the layout supplies kind, input and the classes. */
@@ -47,6 +48,8 @@ export interface Analysis {
   warningCount: number;
   /** The scores' argmax against the file's own predicted classes (Layout.hardPredictionColumn). */
   hardAgreement?: HardAgreement;
+  /** A data set of several files (shards.ts): the files in the order read, with their rows; `file` then names the set. */
+  files?: ShardFile[];
 }
 
 /** The read failed: its problems, already located, for the front end to print. */
@@ -84,7 +87,7 @@ export function evaluatorFor(layout: Layout, request: AnalysisRequest): Evaluato
   }
 }
 
-function accumulatorConfig(layout: Layout, request: AnalysisRequest): BreakdownConfig {
+export function accumulatorConfig(layout: Layout, request: AnalysisRequest): BreakdownConfig {
   return {
     kind: layout.kind,
     // A binary file has one prediction column but two classes (0 and 1).
@@ -134,10 +137,12 @@ export async function analyzePart(source: ByteSource, request: AnalysisRequest, 
   return { state: reader.acc.toState(opts.typedState ?? false), read };
 }
 
-/** An evaluator and an accumulator for one layout, fed by range reads one after another. */
-function pieceReader(source: ByteSource, layout: Layout, request: AnalysisRequest, opts: PartOptions) {
+/**
+ * An evaluator and an accumulator for one layout, fed by range reads one after another; `acc`
+ * (default: a new one) may be shared by the readers of several files of one layout (shards.ts).
+ */
+export function pieceReader(source: ByteSource, layout: Layout, request: AnalysisRequest, opts: PartOptions, acc = createAccumulator(accumulatorConfig(layout, request))) {
   const evaluator = evaluatorFor(layout, request);
-  const acc = createAccumulator(accumulatorConfig(layout, request));
   const out = evaluator.newEval();
   const onEval = opts.onEval;
   const sums = opts.checks === false ? undefined : RowSumCheck.for(layout);
@@ -231,7 +236,7 @@ export function mergeShares(file: string, layout: Layout, request: AnalysisReque
   );
 }
 
-function shiftTopK(topK: TopKState, rows: number, lines: number): TopKState {
+export function shiftTopK(topK: TopKState, rows: number, lines: number): TopKState {
   if (rows === 0 && lines === 0) return topK;
   const shift = (xs: TopKState['row'], by: number) => xs.map((v) => (typeof v === 'number' ? v + by : v));
   return { ...topK, row: shift(topK.row, rows), line: shift(topK.line, lines) };
@@ -284,14 +289,9 @@ function combine(
   const hard = layout.hardPredictionColumn !== undefined && shifted.some((r) => r.hardAgreement !== undefined) ? agreement(shifted, shift) : undefined;
   const warnings = shifted.flatMap((r) => r.warnings);
   let warningCount = shifted.reduce((n, r) => n + r.warningCount, 0);
-  if (hard !== undefined && hard.compared > 0 && hard.agree < 0.9 * hard.compared) {
-    // The file's own predictions disagree with the scores as read: the classes are likely misread.
-    warnings.unshift({
-      line: hard.firstDisagreement ?? 0,
-      ...(isBinaryFormat(layout.format) ? { unit: 'row' as const } : {}),
-      message: `the highest score names the class in column ${layout.hardPredictionColumn} on only ${(100 * hard.agree / hard.compared).toFixed(1)}% of ${hard.compared} rows (the first that differs is on this ${isBinaryFormat(layout.format) ? 'row' : 'line'}): are the class names in column order? Give them with --class-names NAME1,NAME2,...`,
-      severity: 'warning',
-    });
+  const disagreement = hardAgreementWarning(layout, hard);
+  if (disagreement !== undefined) {
+    warnings.unshift(disagreement);
     warningCount++;
   }
   return {
@@ -310,6 +310,18 @@ function combine(
     warnings: warnings.slice(0, MAX_LISTED_PROBLEMS),
     warningCount,
     ...(hard !== undefined ? { hardAgreement: hard } : {}),
+  };
+}
+
+/** The warning that the file's own predicted classes disagree with the scores as read (the classes are likely misread). */
+export function hardAgreementWarning(layout: Layout, hard: HardAgreement | undefined, file?: string): Problem | undefined {
+  if (hard === undefined || hard.compared === 0 || hard.agree >= 0.9 * hard.compared) return undefined;
+  return {
+    line: hard.firstDisagreement ?? 0,
+    ...(isBinaryFormat(layout.format) ? { unit: 'row' as const } : {}),
+    ...(file !== undefined ? { file } : {}),
+    message: `the highest score names the class in column ${layout.hardPredictionColumn} on only ${(100 * hard.agree / hard.compared).toFixed(1)}% of ${hard.compared} rows (the first that differs is on this ${isBinaryFormat(layout.format) ? 'row' : 'line'}): are the class names in column order? Give them with --class-names NAME1,NAME2,...`,
+    severity: 'warning',
   };
 }
 

@@ -9,7 +9,7 @@ import { assumptionMessage, overridesFlags, type Problem } from './parse';
 export const REPORT_SCHEMA = 'loss-lens.report/1';
 
 function problemJson(p: Problem) {
-  return { line: p.line, column: p.column ?? null, message: p.message };
+  return { ...(p.file !== undefined ? { file: p.file } : {}), line: p.line, column: p.column ?? null, message: p.message };
 }
 
 /**
@@ -36,6 +36,8 @@ export function reportJson(a: Analysis) {
   return {
     schema: REPORT_SCHEMA,
     file: a.file,
+    // A data set of several files (shards): each file, in the order read, and its rows.
+    ...(a.files !== undefined ? { files: a.files.map((f) => ({ name: f.name, format: f.format, rows: f.rows, skipped: f.skipped })) } : {}),
     format: a.format,
     layout: {
       kind: a.layout.kind,

@@ -30,7 +30,7 @@ describe('CLI arguments', () => {
     assert.deepEqual(
       { ...a },
       {
-        file: 'f.jsonl', json: true, loss: 'ce', input: 'logits', preset: 'keras', labelSmoothing: 0.1,
+        file: 'f.jsonl', files: ['f.jsonl'], json: true, loss: 'ce', input: 'logits', preset: 'keras', labelSmoothing: 0.1,
         classWeights: [1, 2.5, 0.5], posWeight: 3, ignoreIndex: -100, focalGamma: 2, focalAlpha: 0.25,
         reduction: 'sum', base: '2', labelColumn: 'gold', predColumns: ['a', 'b', 'c'], top: 5,
         perSample: 'out.csv', skipInvalid: true, progress: true, explain: undefined,
@@ -40,7 +40,8 @@ describe('CLI arguments', () => {
 
   const bad: [string[], RegExp][] = [
     [[], /expected a FILE/],
-    [['a.csv', 'b.csv'], /expected one FILE, got 2/],
+    [['a.csv', 'b.csv', '--explain', '3'], /--explain is for one FILE, not 2/],
+    [['a.csv', 'b.csv', '--per-sample', 'out.csv'], /--per-sample is for one FILE, not 2/],
     [['a.csv', '--preset', 'tf'], /--preset must be one of classic, pytorch, keras, sklearn, none, not "tf"/],
     [['a.csv', '--label-smoothing', '1'], /--label-smoothing must be in \[0, 1\), not 1/],
     [['a.csv', '--label-smoothing', 'abc'], /--label-smoothing expects a number, not "abc"/],

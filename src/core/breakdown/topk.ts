@@ -31,6 +31,11 @@ export interface WorstSample {
   trueProb: number;
   /** multilabel: the label with the highest loss; -1 otherwise. */
   worstLabel: number;
+  /**
+   * A data set of several files (shards): the file the sample is in, `row` and `line` being its
+   * own (ties among equal losses are still broken by the row over all the files, in their order).
+   */
+  file?: string;
 }
 
 export interface TopKState {

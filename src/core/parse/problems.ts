@@ -17,13 +17,19 @@ export interface Problem {
    * the row is said by its index, from 0 as NumPy and the worst-samples table count.
    */
   unit?: 'row';
+  /** The file of a data set of several (shards) the problem is in; unset: the file read. */
+  file?: string;
 }
 
 /** How many problems are kept verbatim; the rest are only counted. */
 export const MAX_LISTED_PROBLEMS = 20;
 
-/** `path:line:column: message` (column and line omitted when unknown); `path: row N: message` in a binary file. */
+/**
+ * `path:line:column: message` (column and line omitted when unknown); `path: row N: message` in a
+ * binary file. A problem that names its file (one shard of several) is said against that file.
+ */
 export function formatProblem(path: string, p: Problem): string {
+  if (p.file !== undefined) path = p.file;
   if (p.unit === 'row' && p.line > 0) return `${path}: row ${p.line - 1}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
   let where = path;
   if (p.line > 0) where += `:${p.line}`;

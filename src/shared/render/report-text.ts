@@ -3,6 +3,7 @@ import type { Analysis } from '../../core/analyze';
 import { FORMAT_NAMES, isBinaryFormat } from '../../core/formats';
 import { assumptionMessage, formatProblems } from '../../core/parse';
 import { PRESETS } from '../../core/presets';
+import { sharedFolder } from '../../core/shards';
 import { cliSpeaker, type Speaker } from '../speak';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
@@ -25,6 +26,9 @@ function table(header: string[], rows: string[][]): string[] {
     '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), ...rows.map(line)];
 }
+
+/** Files of a data set listed in the text report; --json lists them all. */
+const MAX_FILES_LISTED = 50;
 
 /** The report; `speak` puts the ways out (flags) in the words of the interface showing it. */
 export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): string {
@@ -58,17 +62,28 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
     ),
   );
 
+  // Several files (shards): named without the folder they share.
+  const files = a.files;
+  const dir = files === undefined ? '' : sharedFolder(files.map((f) => f.name));
+  const short = (name: string | undefined) => (name ?? '-').slice(dir.length);
   if (b.worst.length > 0) {
     const name = (k: number) => (k >= 0 ? (b.classNames[k] ?? String(k)) : '-');
     out.push('', `Worst ${b.worst.length} samples`);
     // A binary file has rows only (0-based, as NumPy indexes them); a text file has lines too.
-    const lines = !isBinaryFormat(a.format);
+    const lines = files === undefined ? !isBinaryFormat(a.format) : files.some((f) => !isBinaryFormat(f.format));
     out.push(
       ...table(
-        ['rank', 'row', ...(lines ? ['line'] : []), 'loss', 'true', 'predicted', 'p(true)', 'confidence'],
-        b.worst.map((w, i) => [String(i + 1), String(w.row), ...(lines ? [String(w.line)] : []), num(w.loss), name(w.trueClass), name(w.predictedClass), num(w.trueProb), num(w.confidence)]),
+        ['rank', ...(files ? ['file'] : []), 'row', ...(lines ? ['line'] : []), 'loss', 'true', 'predicted', 'p(true)', 'confidence'],
+        b.worst.map((w, i) => [String(i + 1), ...(files ? [short(w.file)] : []), String(w.row), ...(lines ? [String(w.line)] : []), num(w.loss), name(w.trueClass), name(w.predictedClass), num(w.trueProb), num(w.confidence)]),
       ),
     );
+  }
+
+  if (files !== undefined) {
+    out.push('', `Files (${files.length}${dir === '' ? '' : ` in ${dir}`})`);
+    const listed = files.slice(0, MAX_FILES_LISTED);
+    out.push(...table(['file', 'rows', ...(a.skipped > 0 ? ['skipped'] : [])], listed.map((f) => [short(f.name), int(f.rows), ...(a.skipped > 0 ? [int(f.skipped)] : [])])));
+    if (files.length > listed.length) out.push(`  ... and ${int(files.length - listed.length)} more (--json lists every file)`);
   }
 
   out.push('', 'How the file was read');

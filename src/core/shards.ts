@@ -1,0 +1,370 @@
+/**
+ * A data set of several files read as one (shards: one file per rank of a distributed evaluation,
+ * `part-*.jsonl`, `shard_*.npz`): every file is read with its own layout, which must agree with the
+ * first file's on what the loss is made of (kind, input, class names, the columns used), and the
+ * files' pieces are units of work that threads claim from one counter, as the pieces of one file
+ * are (analyze.ts, analyzeShare). Each thread fills one accumulator over all the units it reads.
+ *
+ * Rows are counted over the files in their order: a worst sample's row decides ties as in one
+ * file holding all the rows, and is then said as its file's own row with the file's name.
+ *
+ * A `ShardPart` is what a set of files adds up to (the accumulator state, the files and their rows,
+ * the first problems): parts merge into the report one read of all their files gives, which is
+ * what state files carry between machines (state-file.ts). Pure: files are opened by the caller.
+ */
+import { accumulatorConfig, AnalysisError, hardAgreementWarning, lossOptionsFor, pieceReader, shiftTopK, type Analysis, type AnalysisRequest } from './analyze';
+import { createAccumulator, type AccumulatorState, type TopKState, type WorstSample } from './breakdown';
+import { MAX_LISTED_PROBLEMS, planRanges, type ByteRange, type ByteSource, type FileFormat, type Layout, type Problem, type ReadResult } from './parse';
+
+/** One file of a data set, as the report lists it. */
+export interface ShardFile {
+  name: string;
+  format: FileFormat;
+  /** Data rows (valid and skipped). */
+  rows: number;
+  skipped: number;
+  bytesRead: number;
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** Natural order of names: `shard_2` before `shard_10`; names equal to the collator by code points. */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The folder every name is in (with its trailing separator), or '' when they share none. */
+export function sharedFolder(names: readonly string[]): string {
+  const dirOf = (n: string) => n.slice(0, Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\')) + 1);
+  let dir = dirOf(names[0] ?? '');
+  for (const n of names) while (dir !== '' && !n.startsWith(dir)) dir = dirOf(dir.slice(0, -1));
+  return dir;
+}
+
+/** The name of a set of files in messages and reports: the file itself, or `8 files in preds/`. */
+export function setName(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  const dir = sharedFolder(names);
+  return `${names.length} files${dir === '' ? '' : ` in ${dir}`}`;
+}
+
+function listText(xs: readonly string[]): string {
+  const shown = xs.slice(0, 6).map((x) => JSON.stringify(x));
+  return `[${shown.join(', ')}${xs.length > shown.length ? `, ... (${xs.length})` : ''}]`;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** How two lists of names differ, in a few words. */
+function listDifference(a: readonly string[], b: readonly string[]): string {
+  if (a.length !== b.length) return `${listText(a)} vs ${listText(b)}`;
+  const i = a.findIndex((x, j) => x !== b[j]);
+  return `${JSON.stringify(a[i])} vs ${JSON.stringify(b[i])} at position ${i + 1} of ${a.length}`;
+}
+
+/**
+ * How layout `b` differs from `a` in what the loss is made of (kind, input, class names, the columns
+ * used), or undefined when they agree; their formats and other details (delimiters, headers) may differ.
+ */
+export function layoutDifference(a: Layout, b: Layout): string | undefined {
+  const out: string[] = [];
+  if (a.kind !== b.kind) out.push(`loss ${a.kind} vs ${b.kind}`);
+  if (a.input !== b.input) out.push(`input ${a.input} vs ${b.input}`);
+  if (!sameList(a.classNames, b.classNames)) out.push(`class names ${listDifference(a.classNames, b.classNames)}`);
+  if (a.labelColumn !== b.labelColumn) out.push(`label column ${JSON.stringify(a.labelColumn)} vs ${JSON.stringify(b.labelColumn)}`);
+  if (!sameList(a.targetColumns ?? [], b.targetColumns ?? [])) out.push(`target columns ${listDifference(a.targetColumns ?? [], b.targetColumns ?? [])}`);
+  if (!sameList(a.predictionColumns, b.predictionColumns)) out.push(`prediction columns ${listDifference(a.predictionColumns, b.predictionColumns)}`);
+  if ((a.weightColumn ?? '') !== (b.weightColumn ?? '')) out.push(`weight column ${JSON.stringify(a.weightColumn ?? null)} vs ${JSON.stringify(b.weightColumn ?? null)}`);
+  return out.length === 0 ? undefined : out.join('; ');
+}
+
+/** Files of one data set whose layouts disagree: names the file that differs and how. */
+export class ShardLayoutError extends Error {
+  override name = 'ShardLayoutError';
+  constructor(
+    readonly file: string,
+    readonly first: string,
+    readonly difference: string,
+  ) {
+    super(`${file}: its layout differs from that of ${first} (${difference}): the files of one data set must share one layout (give the others apart, or pin the layout with --label-column, --pred-columns, --class-names, --loss, --input)`);
+  }
+}
+
+/** Throws ShardLayoutError for the first file whose layout does not agree with the first file's. */
+export function checkShardLayouts(files: readonly { name: string; layout: Layout }[]): void {
+  const first = files[0];
+  if (first === undefined) return;
+  for (const f of files.slice(1)) {
+    const difference = layoutDifference(first.layout, f.layout);
+    if (difference !== undefined) throw new ShardLayoutError(f.name, first.name, difference);
+  }
+}
+
+/** A unit of work: one file, or one piece of it (a byte range; rows for binary formats). */
+export interface ShardUnit {
+  file: number;
+  range?: ByteRange;
+}
+
+/**
+ * The units of a data set, file by file in order and each file's pieces in order. Below
+ * `splitBytes` in all, or on one thread, every file is one unit; otherwise a file gets readers in
+ * proportion to its size (eight files on two threads: one unit each; one file: as planRanges splits it).
+ */
+export function planShardUnits(layouts: readonly Layout[], sizes: readonly (number | undefined)[], diskSizes: readonly number[], threads: number, splitBytes: number): ShardUnit[] {
+  const total = diskSizes.reduce((a, b) => a + b, 0);
+  const units: ShardUnit[] = [];
+  layouts.forEach((layout, file) => {
+    const readers = threads >= 2 && total >= splitBytes && total > 0 ? Math.max(1, Math.ceil((threads * (diskSizes[file] ?? 0)) / total)) : 1;
+    const ranges = readers >= 2 ? planRanges(layout, sizes[file], readers) : undefined;
+    if (ranges === undefined) units.push({ file });
+    else for (const range of ranges) units.push({ file, range });
+  });
+  return units;
+}
+
+/** One unit read: its read result and its worst samples, rows and lines relative to the unit. */
+export interface ShardPiece {
+  unit: number;
+  read: ReadResult;
+  topK: TopKState;
+}
+
+/** What one thread returns: one accumulator over all its units (worst samples kept per unit), and the units. */
+export interface ShardShare {
+  state: AccumulatorState;
+  pieces: ShardPiece[];
+}
+
+/** Opens a file of the set (and its labels' file, for a .npy pair) for one read of a unit. */
+export type OpenShard = <T>(file: number, read: (source: ByteSource, labels: ByteSource | undefined) => Promise<T>) => Promise<T>;
+
+export interface ShardShareOptions {
+  /** Claims the next unit for this thread: its index, or -1 (or past the end) when none is left. */
+  claim: () => number;
+  signal?: AbortSignal;
+  /** Bytes this thread has read so far. */
+  onProgress?: (bytesRead: number) => void;
+  /** Return the state's arrays as Float64Arrays (to transfer between threads). */
+  typedState?: boolean;
+}
+
+/** A thread's share of a data set: it claims units until none is left (see analyzeShare in analyze.ts). */
+export async function analyzeShardShare(
+  request: AnalysisRequest, layouts: readonly Layout[], units: readonly ShardUnit[], open: OpenShard, opts: ShardShareOptions,
+): Promise<ShardShare> {
+  const acc = createAccumulator(accumulatorConfig(layouts[0]!, request));
+  const pieces: ShardPiece[] = [];
+  let done = 0;
+  for (let u = opts.claim(); u >= 0 && u < units.length; u = opts.claim()) {
+    const unit = units[u]!;
+    const before = done;
+    const onProgress = opts.onProgress && ((n: number) => opts.onProgress!(before + n));
+    const read = await open(unit.file, (source, labels) =>
+      pieceReader(source, layouts[unit.file]!, request, { labels, signal: opts.signal, onProgress }, acc).read(unit.range, onProgress),
+    );
+    done += read.bytesRead;
+    pieces.push({ unit: u, read, topK: acc.takeWorst() });
+  }
+  return { state: acc.toState(opts.typedState ?? false), pieces };
+}
+
+/** The scores' argmax against the files' own predicted classes, added up; where the first disagreement is. */
+export interface ShardAgreement {
+  compared: number;
+  agree: number;
+  firstDisagreement?: number;
+  firstDisagreementFile?: string;
+}
+
+/**
+ * What a set of files adds up to: mergeable with other parts into the report of one read of all
+ * their files (shardAnalysis), and written to state files as JSON (with a plain state).
+ */
+export interface ShardPart {
+  files: ShardFile[];
+  /** The first file's layout. */
+  layout: Layout;
+  /** The accumulator over every file; its worst samples' rows are counted from the part's first row. */
+  state: AccumulatorState;
+  /** The first problems (each naming its file), and the count of all. */
+  problems: Problem[];
+  errorCount: number;
+  warnings: Problem[];
+  warningCount: number;
+  hardAgreement?: ShardAgreement;
+}
+
+/**
+ * The part of a set read by units (pieces in any order, each claimed once); throws AnalysisError,
+ * its problems naming their files, when a read failed.
+ */
+export function shardPart(files: readonly { name: string; layout: Layout }[], units: readonly ShardUnit[], request: AnalysisRequest, shares: readonly ShardShare[]): ShardPart {
+  const pieces = shares.flatMap((s) => s.pieces).sort((a, b) => a.unit - b.unit);
+  if (pieces.length !== units.length || pieces.some((p, i) => p.unit !== i)) throw new Error('a read of several files lost a piece');
+  const acc = createAccumulator(accumulatorConfig(files[0]!.layout, request));
+  for (const s of shares) acc.merge(s.state);
+  const summaries: ShardFile[] = [];
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  let errorCount = 0;
+  let warningCount = 0;
+  let failed = false;
+  let fatal = false;
+  let hard: ShardAgreement | undefined;
+  let rowStart = 0;
+  let next = 0;
+  files.forEach((f, fileIndex) => {
+    let rows = 0;
+    let lines = 0;
+    let skipped = 0;
+    let bytesRead = 0;
+    // Rows and lines of a piece are relative to it: shifted by the pieces before it (the first holds the header).
+    for (let first = true; next < pieces.length && units[pieces[next]!.unit]!.file === fileIndex; next++, first = false) {
+      const { read: r, topK } = pieces[next]!;
+      const lineShift = first ? 0 : lines;
+      acc.mergeWorst(shiftTopK(topK, rowStart + rows, lineShift));
+      const move = (p: Problem): Problem => ({ ...p, line: p.line > 0 ? p.line + lineShift : p.line, file: f.name });
+      for (const p of r.problems) if (problems.length < MAX_LISTED_PROBLEMS) problems.push(move(p));
+      for (const p of r.warnings) if (warnings.length < MAX_LISTED_PROBLEMS) warnings.push(move(p));
+      errorCount += r.errorCount;
+      warningCount += r.warningCount;
+      failed ||= !r.ok;
+      fatal ||= r.fatal === true;
+      const h = r.hardAgreement;
+      if (h !== undefined && f.layout.hardPredictionColumn !== undefined) {
+        hard ??= { compared: 0, agree: 0 };
+        hard.compared += h.compared;
+        hard.agree += h.agree;
+        if (hard.firstDisagreement === undefined && h.firstDisagreement !== undefined) {
+          hard.firstDisagreement = h.firstDisagreement + lineShift;
+          hard.firstDisagreementFile = f.name;
+        }
+      }
+      rows += r.rows;
+      lines += r.newlines;
+      skipped += r.skipped;
+      bytesRead += r.bytesRead;
+    }
+    summaries.push({ name: f.name, format: f.layout.format, rows, skipped, bytesRead });
+    rowStart += rows;
+  });
+  if (failed) throw new AnalysisError(setName(files.map((f) => f.name)), problems, Math.max(errorCount, 1), !fatal);
+  return {
+    files: summaries,
+    layout: files[0]!.layout,
+    // Typed: read into an accumulator again by shardAnalysis (stateFileOf makes it plain for JSON).
+    state: acc.toState(true),
+    problems,
+    errorCount,
+    warnings,
+    warningCount,
+    ...(hard !== undefined ? { hardAgreement: hard } : {}),
+  };
+}
+
+/** The evidence line of a set of files. */
+export function shardEvidence(files: readonly ShardFile[]): string {
+  return `${files.length} files read as one data set, in the order listed; each file's own layout agrees with that of ${files[0]?.name} (kind, input, class names, columns)`;
+}
+
+/**
+ * Parts read apart (in this order) merged into the part of all their files: rows counted on over
+ * the parts, the first problems and warnings in file order, the counts added up.
+ */
+export function mergeShardParts(parts: readonly ShardPart[], request: AnalysisRequest): ShardPart {
+  const first = parts[0];
+  if (first === undefined) throw new Error('no files to merge');
+  const acc = createAccumulator(accumulatorConfig(first.layout, request));
+  let rowStart = 0;
+  let hard: ShardAgreement | undefined;
+  for (const p of parts) {
+    acc.merge(rowStart === 0 ? p.state : { ...p.state, topK: shiftTopK(p.state.topK, rowStart, 0) });
+    rowStart += p.files.reduce((n, f) => n + f.rows, 0);
+    const h = p.hardAgreement;
+    if (h === undefined) continue;
+    hard ??= { compared: 0, agree: 0 };
+    hard.compared += h.compared;
+    hard.agree += h.agree;
+    if (hard.firstDisagreement === undefined && h.firstDisagreement !== undefined) {
+      hard.firstDisagreement = h.firstDisagreement;
+      if (h.firstDisagreementFile !== undefined) hard.firstDisagreementFile = h.firstDisagreementFile;
+    }
+  }
+  return {
+    files: parts.flatMap((p) => p.files),
+    layout: first.layout,
+    // Typed: a part merged here is read into an accumulator again (stateFileOf makes it plain for JSON).
+    state: acc.toState(true),
+    problems: parts.flatMap((p) => p.problems).slice(0, MAX_LISTED_PROBLEMS),
+    errorCount: parts.reduce((n, p) => n + p.errorCount, 0),
+    warnings: parts.flatMap((p) => p.warnings).slice(0, MAX_LISTED_PROBLEMS),
+    warningCount: parts.reduce((n, p) => n + p.warningCount, 0),
+    ...(hard !== undefined ? { hardAgreement: hard } : {}),
+  };
+}
+
+/**
+ * The report of parts read apart (in this order), as one read of all their files gives: the
+ * worst samples named by file and their own row; `files` listing the files when there are several.
+ */
+export function shardAnalysis(parts: readonly ShardPart[], request: AnalysisRequest): Analysis {
+  const part = parts.length === 1 ? parts[0]! : mergeShardParts(parts, request);
+  const files = part.files;
+  const acc = createAccumulator(accumulatorConfig(part.layout, request));
+  acc.merge(part.state);
+  const breakdown = acc.result();
+  const starts: number[] = [];
+  let rows = 0;
+  for (const f of files) {
+    starts.push(rows);
+    rows += f.rows;
+  }
+  const several = files.length > 1;
+  if (several) breakdown.worst = breakdown.worst.map((w) => ownRow(w, files, starts));
+  const layout = several ? { ...part.layout, evidence: [...part.layout.evidence, shardEvidence(files)] } : part.layout;
+  const options = lossOptionsFor(layout, request);
+  const hard = part.hardAgreement;
+  const warnings = [...part.warnings];
+  let warningCount = part.warningCount;
+  const disagreement = hardAgreementWarning(layout, hard, several ? hard?.firstDisagreementFile : undefined);
+  if (disagreement !== undefined) {
+    warnings.unshift(disagreement);
+    warningCount++;
+  }
+  // One file is reported as that file: its problems need not name it.
+  const own = (ps: Problem[]) => (several ? ps : ps.map(({ file: _, ...p }) => p));
+  return {
+    file: setName(files.map((f) => f.name)),
+    format: layout.format,
+    layout,
+    options,
+    preset: options.preset,
+    breakdown,
+    value: options.reduction === 'sum' ? breakdown.sum : breakdown.mean,
+    rows,
+    skipped: files.reduce((n, f) => n + f.skipped, 0),
+    bytesRead: files.reduce((n, f) => n + f.bytesRead, 0),
+    problems: own(part.problems),
+    errorCount: part.errorCount,
+    warnings: own(warnings.slice(0, MAX_LISTED_PROBLEMS)),
+    warningCount,
+    ...(hard !== undefined ? { hardAgreement: { compared: hard.compared, agree: hard.agree, ...(hard.firstDisagreement !== undefined ? { firstDisagreement: hard.firstDisagreement } : {}) } } : {}),
+    ...(several ? { files } : {}),
+  };
+}
+
+/** A worst sample's row over all the files made its own file's row, with the file's name. */
+function ownRow(w: WorstSample, files: readonly ShardFile[], starts: readonly number[]): WorstSample {
+  let lo = 0;
+  let hi = starts.length - 1;
+  // The last file starting at or before the row (an empty file starts where the next one does).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= w.row) lo = mid;
+    else hi = mid - 1;
+  }
+  return { ...w, row: w.row - starts[lo]!, file: files[lo]!.name };
+}
