@@ -98,3 +98,7 @@ if (process.env.NODE_EXTRA_CA_CERTS) {
 }
 console.log('');
 console.table(rows);
+
+// Issue 13: the binary formats against the same data as CSV, and where their time goes.
+const binary = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'bench', 'binary.mts')], { cwd: root, stdio: 'inherit', env: process.env });
+if (binary.status !== 0) process.exitCode = 1;
