@@ -57,9 +57,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** How two lists of names differ, in a few words. */
+/** How two lists of names differ, in a few words: both lists, or where long lists of one length first differ. */
 function listDifference(a: readonly string[], b: readonly string[]): string {
-  if (a.length !== b.length) return `${listText(a)} vs ${listText(b)}`;
+  if (a.length !== b.length || a.length <= 6) return `${listText(a)} vs ${listText(b)}`;
   const i = a.findIndex((x, j) => x !== b[j]);
   return `${JSON.stringify(a[i])} vs ${JSON.stringify(b[i])} at position ${i + 1} of ${a.length}`;
 }
