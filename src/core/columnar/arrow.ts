@@ -788,8 +788,11 @@ async function batchMessage(ctx: Ctx, b: Batch): Promise<Table> {
   return parseMessage(await readExactly(ctx.source, b.at.meta, b.at.meta + b.at.metaLength, 'a record batch header'), ctx.file).header;
 }
 
-/** One batch's values of the asked columns (rows of a list column: `width` values each). */
-async function readBatch(ctx: Ctx, b: Batch, first: number, chosen: Column[], slots: Slots): Promise<Values[]> {
+/**
+ * One batch's values of the asked columns (rows of a list column: `width` values each); list
+ * columns only up to row `upto` of the batch (the rows after the range are neither needed nor checked).
+ */
+async function readBatch(ctx: Ctx, b: Batch, first: number, upto: number, chosen: Column[], slots: Slots): Promise<Values[]> {
   const h = batchHeader(await batchMessage(ctx, b));
   if (h.rows !== b.rows) throw new ColumnarError(`${ctx.file}: a record batch says ${h.rows} rows, then ${b.rows}: the file is damaged`);
   const wanted = [...new Set(chosen.flatMap((c) => buffersOf(c, h)))];
@@ -807,7 +810,7 @@ async function readBatch(ctx: Ctx, b: Batch, first: number, chosen: Column[], sl
         if (c.prim!.kind === 'utf8' || c.prim!.kind === 'utf8view') return textsOf(c.prim!, buffersOf(c, h).slice(1).map(get), node.length, validity);
         return numbersOf(c.prim!, get(b0 + 1), node.length, validity);
       }
-      return listValues(c, h, (i) => get(b0 + i), node.length, validity, first, what);
+      return listValues(c, h, (i) => get(b0 + i), upto, validity, first, what);
     } catch (err) {
       if (err instanceof ColumnarError) throw err;
       throw new ColumnarError(`${what}: a record batch cannot be decoded (${err instanceof Error ? err.message : String(err)}): the file is damaged`);
@@ -890,9 +893,9 @@ async function* arrowBlocks(
   while (b < batches.length && first + batches[b]!.rows <= start) first += batches[b++]!.rows;
   const next = async (): Promise<void> => {
     const batch = batches[b]!;
-    values = await readBatch(ctx, batch, first, chosen, slots);
+    count = Math.min(batch.rows, end - first);
+    values = await readBatch(ctx, batch, first, count, chosen, slots);
     pos = Math.max(0, start - first);
-    count = batch.rows;
     first += batch.rows;
     b++;
   };
