@@ -180,7 +180,7 @@ export async function analyzeShards(entries: readonly ShardEntry[], request: Ana
   // Boot the workers while the layouts are inferred when the read will be shared (see analyze-file.ts).
   const spares = threads >= 2 && diskSizes.reduce((a, b) => a + b, 0) >= splitBytes ? Array.from({ length: threads - 1 }, () => spawnWorker(script)) : [];
   try {
-    const inferred = await mapLimit(entries, 8, (e) => inferEntry(e, request, opts.signal));
+    const inferred = await mapLimit(entries, 4, (e) => inferEntry(e, request, opts.signal));
     const layouts = inferred.map((x, i) => {
       const labels = entries[i]!.labels;
       // A pair found beside its scores is said in the layout's evidence, as for one file.
