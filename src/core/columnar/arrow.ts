@@ -595,6 +595,18 @@ class Slots {
   }
 }
 
+/** A read's memory: the batches' bytes as read, and as decompressed (LZ4). */
+interface Memory {
+  read: Slots;
+  unpacked: Slots;
+}
+
+/**
+ * Memory of finished reads, for the next ones on this thread: a split read reads several pieces
+ * one after the other, and fresh memory for each is garbage the collector is slow to return.
+ */
+const spare: Memory[] = [];
+
 /** Bytes [start, end) of the source into `out`. */
 async function readInto(source: ByteSource, start: number, end: number, out: Uint8Array): Promise<void> {
   let o = 0;
@@ -611,7 +623,7 @@ async function readInto(source: ByteSource, start: number, end: number, out: Uin
  * The buffers a batch's columns need, read (one read when they lie close together) and
  * decompressed: by buffer index, a byte array whose start is 8-byte aligned.
  */
-async function readBuffers(ctx: Ctx, at: MessageAt, h: BatchHeader, wanted: number[], slots: Slots | undefined): Promise<Map<number, Uint8Array>> {
+async function readBuffers(ctx: Ctx, at: MessageAt, h: BatchHeader, wanted: number[], memory: Memory | undefined): Promise<Map<number, Uint8Array>> {
   const out = new Map<number, Uint8Array>();
   const ranges = wanted.map((i) => ({ i, b: h.buffers[i] })).filter((x) => x.b !== undefined && x.b.length > 0) as { i: number; b: { offset: number; length: number } }[];
   for (const i of wanted) if (!ranges.some((r) => r.i === i)) out.set(i, new Uint8Array(0));
@@ -624,11 +636,23 @@ async function readBuffers(ctx: Ctx, at: MessageAt, h: BatchHeader, wanted: numb
   const need = ranges.reduce((a, r) => a + r.b.length, 0);
   const pieces = new Map<number, Uint8Array>();
   if (to - from <= 2 * need + 65536) {
-    const bytes = slots === undefined ? new Uint8Array(to - from) : slots.get(to - from);
+    const bytes = memory === undefined ? new Uint8Array(to - from) : memory.read.get(to - from);
     await readInto(ctx.source, at.body + from, at.body + to, bytes);
     for (const r of ranges) pieces.set(r.i, bytes.subarray(r.b.offset - from, r.b.offset - from + r.b.length));
   } else {
     for (const r of ranges) pieces.set(r.i, await readExactly(ctx.source, at.body + r.b.offset, at.body + r.b.offset + r.b.length, 'a record batch'));
+  }
+  // LZ4 buffers are decompressed into one region of the read's memory, each 8-byte aligned.
+  const align = (n: number) => Math.ceil(n / 8) * 8;
+  let region: Uint8Array | undefined;
+  let regionAt = 0;
+  if (h.codec === 0 && memory !== undefined) {
+    let total = 0;
+    for (const raw of pieces.values()) {
+      const length = raw.length >= 8 ? i64(new DataView(raw.buffer, raw.byteOffset, 8), 0) : -1;
+      if (length > 0) total += align(length);
+    }
+    region = memory.unpacked.get(total);
   }
   for (const [i, raw] of pieces) {
     if (h.codec === undefined) {
@@ -645,7 +669,8 @@ async function readBuffers(ctx: Ctx, at: MessageAt, h: BatchHeader, wanted: numb
     }
     try {
       if (h.codec === 0) {
-        const bytes = new Uint8Array(length);
+        const bytes = region === undefined ? new Uint8Array(length) : region.subarray(regionAt, regionAt + length);
+        regionAt += align(length);
         lz4Frames(body, bytes);
         out.set(i, bytes);
       } else if (h.codec === 1) {
@@ -792,11 +817,11 @@ async function batchMessage(ctx: Ctx, b: Batch): Promise<Table> {
  * One batch's values of the asked columns (rows of a list column: `width` values each); list
  * columns only up to row `upto` of the batch (the rows after the range are neither needed nor checked).
  */
-async function readBatch(ctx: Ctx, b: Batch, first: number, upto: number, chosen: Column[], slots: Slots): Promise<Values[]> {
+async function readBatch(ctx: Ctx, b: Batch, first: number, upto: number, chosen: Column[], memory: Memory): Promise<Values[]> {
   const h = batchHeader(await batchMessage(ctx, b));
   if (h.rows !== b.rows) throw new ColumnarError(`${ctx.file}: a record batch says ${h.rows} rows, then ${b.rows}: the file is damaged`);
   const wanted = [...new Set(chosen.flatMap((c) => buffersOf(c, h)))];
-  const bufs = await readBuffers(ctx, b.at, h, wanted, slots);
+  const bufs = await readBuffers(ctx, b.at, h, wanted, memory);
   return chosen.map((c) => {
     const what = `${ctx.file}, column ${c.info.name}`;
     try {
@@ -883,7 +908,7 @@ async function* arrowBlocks(
   const end = Math.min(rows, range?.end ?? rows);
   const widest = Math.max(1, ...chosen.map((c) => c.info.width * 8));
   const step = Math.max(1, blockRows ?? Math.max(256, Math.floor((1 << 20) / widest)));
-  const slots = new Slots();
+  const memory = spare.pop() ?? { read: new Slots(), unpacked: new Slots() };
   // Rows of the current batch not handed out yet: [pos, count) of `values`.
   let values: Values[] = [];
   let pos = 0;
@@ -894,39 +919,44 @@ async function* arrowBlocks(
   const next = async (): Promise<void> => {
     const batch = batches[b]!;
     count = Math.min(batch.rows, end - first);
-    values = await readBatch(ctx, batch, first, count, chosen, slots);
+    values = await readBatch(ctx, batch, first, count, chosen, memory);
     pos = Math.max(0, start - first);
     first += batch.rows;
     b++;
   };
-  for (let at = start; at < end; ) {
-    if (signal?.aborted) throw new ColumnarError('read cancelled');
-    let size = Math.min(step, end - at);
-    while (pos >= count) await next();
-    let parts: Values[];
-    const take = (n: number) => values.map((v, i) => part(v, chosen[i]!.info.width, pos, pos + n));
-    if (blockRows === undefined || count - pos >= size) {
-      // Within the batch: views on its memory.
-      size = Math.min(size, count - pos);
-      parts = take(size);
-      pos += size;
-    } else {
-      // Across batches (an exact size was asked): copied together.
-      const pieces: Values[][] = [];
-      let got = 0;
-      while (got < size) {
-        while (pos >= count) await next();
-        const k = Math.min(size - got, count - pos);
-        pieces.push(take(k).map(copy));
-        pos += k;
-        got += k;
+  try {
+    for (let at = start; at < end; ) {
+      if (signal?.aborted) throw new ColumnarError('read cancelled');
+      let size = Math.min(step, end - at);
+      while (pos >= count) await next();
+      let parts: Values[];
+      const take = (n: number) => values.map((v, i) => part(v, chosen[i]!.info.width, pos, pos + n));
+      if (blockRows === undefined || count - pos >= size) {
+        // Within the batch: views on its memory.
+        size = Math.min(size, count - pos);
+        parts = take(size);
+        pos += size;
+      } else {
+        // Across batches (an exact size was asked): copied together.
+        const pieces: Values[][] = [];
+        let got = 0;
+        while (got < size) {
+          while (pos >= count) await next();
+          const k = Math.min(size - got, count - pos);
+          pieces.push(take(k).map(copy));
+          pos += k;
+          got += k;
+        }
+        parts = chosen.map((_, i) => join(pieces.map((p) => p[i]!)));
       }
-      parts = chosen.map((_, i) => join(pieces.map((p) => p[i]!)));
+      const map = new Map<string, NumericArray | (string | null)[]>();
+      chosen.forEach((c, i) => map.set(c.info.name, parts[i]!));
+      yield { start: at, size, values: map };
+      at += size;
     }
-    const map = new Map<string, NumericArray | (string | null)[]>();
-    chosen.forEach((c, i) => map.set(c.info.name, parts[i]!));
-    yield { start: at, size, values: map };
-    at += size;
+  } finally {
+    // The caller is done with the last block: the memory may serve the next read on this thread.
+    if (spare.length < 16) spare.push(memory);
   }
 }
 
