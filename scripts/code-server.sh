@@ -38,23 +38,8 @@ fi
 
 started=$SECONDS
 
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
-    missing+=("$pkg")
-  fi
-done
-if ((${#missing[@]})); then
-  log "apt: installing ${missing[*]}"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-else
-  log "apt: ${APT_PACKAGES[*]} already installed"
-fi
+source "$(dirname "$0")/lib/apt.sh"
+apt_install "${APT_PACKAGES[@]}"
 
 # Build against the installed Node headers: node-gyp would otherwise download them.
 if [[ -f /usr/include/node/node.h ]]; then

@@ -6,6 +6,8 @@ import type { BinaryFormat } from '../formats';
 import type { ByteSource } from '../parse/types';
 import { isNpy, npyStem, openNpy } from './npy';
 import { openNpz } from './npz';
+import { openParquet } from './parquet';
+import { openArrow } from './arrow';
 import { looksLikeSafetensors, openSafetensors } from './safetensors';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo } from './types';
 import { isZip } from './zip';
@@ -52,8 +54,9 @@ export async function openBinary(source: ByteSource, format: BinaryFormat): Prom
     case 'safetensors':
       return openSafetensors(source);
     case 'parquet':
+      return openParquet(source);
     case 'arrow':
-      throw new ColumnarError(`reading ${format === 'parquet' ? 'Parquet' : 'Arrow'} files is not built yet`);
+      return openArrow(source);
   }
 }
 
