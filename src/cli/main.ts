@@ -12,7 +12,8 @@ import { mergeShardParts, naturalCompare, shardAnalysis, ShardLayoutError, type 
 import { parseStateFile, stateFileOf, StateFileError, statesToMerge } from '../core/state-file';
 import type { SampleEval } from '../core/types';
 import { analyzeFile } from '../node/analyze-file';
-import { analyzeShards, isSetArgument, ShardArgumentError, shardEntries, type ShardEntry } from '../node/analyze-shards';
+import { analyzeShards, type ShardEntry } from '../node/analyze-shards';
+import { isSetArgument, ShardArgumentError, shardEntries } from '../node/shard-args';
 import { withFileSource } from '../node/file-source';
 import { isFileChanged } from '../core/file-changed';
 import { renderExplanation } from './explain';

@@ -12,7 +12,8 @@
  * the first problems): parts merge into the report one read of all their files gives, which is
  * what state files carry between machines (state-file.ts). Pure: files are opened by the caller.
  */
-import { accumulatorConfig, AnalysisError, hardAgreementWarning, lossOptionsFor, pieceReader, shiftTopK, type Analysis, type AnalysisRequest } from './analyze';
+import { accumulatorConfig, AnalysisError, hardAgreementWarning, inferFileLayout, lossOptionsFor, pieceReader, shiftTopK, type Analysis, type AnalysisRequest } from './analyze';
+import { foundBesideEvidence } from './columnar/pairing';
 import { createAccumulator, type AccumulatorState, type TopKState, type WorstSample } from './breakdown';
 import { MAX_LISTED_PROBLEMS, planRanges, type ByteRange, type ByteSource, type FileFormat, type Layout, type Problem, type ReadResult } from './parse';
 
@@ -169,6 +170,35 @@ export async function analyzeShardShare(
     pieces.push({ unit: u, read, topK: acc.takeWorst() });
   }
   return { state: acc.toState(opts.typedState ?? false), pieces };
+}
+
+/** A file of a data set read by one thread: its name, and for a .npy pair its labels' file's. */
+export interface ShardName {
+  name: string;
+  labels?: string;
+}
+
+/**
+ * A data set read by this thread alone (the browser build's worker, which has the files' bytes
+ * and no threads to share them with): each file's layout inferred and checked against the
+ * first's, then the files read whole, in order, into one accumulator.
+ */
+export async function readShardsHere(
+  files: readonly ShardName[], open: OpenShard, request: AnalysisRequest, opts: { signal?: AbortSignal; onProgress?: (bytesRead: number) => void } = {},
+): Promise<Analysis> {
+  const named: { name: string; layout: Layout }[] = [];
+  for (const [i, f] of files.entries()) {
+    const layout = await open(i, (source, labels) => inferFileLayout(source, request, opts.signal, labels));
+    // A pair found beside its scores is said in the layout's evidence, as for one file.
+    const evidence = f.labels === undefined ? layout.evidence : [layout.evidence[0]!, foundBesideEvidence(f.labels, f.name), ...layout.evidence.slice(1)];
+    named.push({ name: f.name, layout: { ...layout, evidence } });
+  }
+  checkShardLayouts(named);
+  const units: ShardUnit[] = files.map((_, file) => ({ file }));
+  let next = 0;
+  const layouts = named.map((f) => f.layout);
+  const share = await analyzeShardShare(request, layouts, units, open, { claim: () => next++, signal: opts.signal, onProgress: opts.onProgress });
+  return shardAnalysis([shardPart(named, units, request, [share])], request);
 }
 
 /** The scores' argmax against the files' own predicted classes, added up; where the first disagreement is. */

@@ -158,7 +158,18 @@ export class AnalysisService {
     return this.cache.get(cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request))?.then((c) => c.analysis, () => undefined);
   }
 
+  /**
+   * Only the analysis reads a folder (its files as one data set); the jobs that read one file
+   * (columns, comparisons, per-sample exports) say so rather than fail on a folder's bytes.
+   */
+  private async oneFile(uri: vscode.Uri, what: string): Promise<void> {
+    if (await this.runner.isFolder(uri)) {
+      throw new OptionsError(`${this.label(uri)} is a folder, read as one data set by Open Dashboard and Compute Loss; ${what} reads one file: run it on a file of the folder.`);
+    }
+  }
+
   async layout(uri: vscode.Uri, overrides: LayoutOverrides): Promise<Layout> {
+    await this.oneFile(uri, 'Choose Columns...');
     const opts: RunOptions = { progressTitle: `Loss Lens: reading the columns of ${this.label(uri)}` };
     const r = await this.settled([uri], opts, () => this.job({ op: 'layout', path: this.runner.pathOf(uri), name: this.label(uri), overrides }, opts));
     return r.layout;
@@ -177,7 +188,9 @@ export class AnalysisService {
     return r.hit;
   }
 
-  compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
+  async compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
+    await this.oneFile(base, 'Compare With...');
+    await this.oneFile(other, 'Compare With...');
     return this.settled([base, other], opts, () =>
       this.job(
         {
@@ -191,7 +204,8 @@ export class AnalysisService {
     );
   }
 
-  perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
+  async perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
+    await this.oneFile(uri, 'the per-sample export');
     const opts: RunOptions = { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` };
     return this.settled([uri], opts, () =>
       this.job({ op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out: this.runner.pathOf(out) }, opts),

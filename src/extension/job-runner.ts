@@ -23,6 +23,14 @@ export interface FileStamp {
   size: number;
 }
 
+/**
+ * A folder's stamp: the latest modification and the sizes added up over its files (the
+ * folder's own time changes when a file is added or removed, not when one is rewritten).
+ */
+export function folderStamp(folder: FileStamp, files: readonly FileStamp[]): FileStamp {
+  return { mtimeMs: Math.max(folder.mtimeMs, ...files.map((f) => f.mtimeMs)), size: files.reduce((n, f) => n + f.size, 0) };
+}
+
 export interface JobRunner {
   /** URI schemes of the files it reads: `file` on the desktop, also remote and virtual folders in the browser. */
   readonly schemes: readonly string[];
@@ -30,6 +38,8 @@ export interface JobRunner {
   readonly where: string;
   /** How a job names the file: a file system path (desktop) or a URI string (web). */
   pathOf(uri: vscode.Uri): string;
+  /** For a folder (read as one data set), over the files it holds that Loss Lens reads. */
   stamp(uri: vscode.Uri): Promise<FileStamp>;
+  isFolder(uri: vscode.Uri): Promise<boolean>;
   run<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunJobOptions): Promise<ResultOf<Op>>;
 }

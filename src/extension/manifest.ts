@@ -3,7 +3,7 @@
  * settings schema. Free of `vscode`: the unit test compares it with package.json, and
  * `npx tsx -e "..."` writes it there (see test/unit/extension-manifest.test.ts for the one-liner).
  */
-import { BINARY_EXTENSIONS, BINARY_PREVIEW_VIEW_TYPE, COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, PREDICTION_FILE_WHEN, type CommandSpec } from '../shared/commands';
+import { BINARY_EXTENSIONS, BINARY_PREVIEW_VIEW_TYPE, COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, FOLDER_WHEN, PREDICTION_FILE_WHEN, type CommandSpec } from '../shared/commands';
 import { DASHBOARD_VIEW_TYPE } from '../shared/protocol';
 import { configurationContribution } from './settings';
 
@@ -19,7 +19,7 @@ export function manifestContributes() {
     menus: {
       'explorer/context': COMMAND_IDS.filter((id) => spec(id).explorer !== undefined).map((id) => ({
         command: id,
-        when: PREDICTION_FILE_WHEN,
+        when: spec(id).folder ? `${PREDICTION_FILE_WHEN} || ${FOLDER_WHEN}` : PREDICTION_FILE_WHEN,
         group: `lossLens@${spec(id).explorer}`,
       })),
       'editor/title': COMMAND_IDS.filter((id) => spec(id).editorTitle !== undefined).map((id) => {

@@ -4,15 +4,12 @@
  * with the first's (shards.ts, checkShardLayouts); then the files, or pieces of the large ones,
  * are units of work that this thread and worker threads (dist/worker.js, a 'shards' job) claim
  * from one shared counter, each thread filling one accumulator, merged at the end (shardPart).
- *
- * Globs are matched by tinyglobby (Node 20 has no fs.glob; it came in Node 22): a small package
- * (fdir and picomatch, no other dependency) bundled into dist/cli.js.
+ * What the CLI's arguments name (globs among them) is listed by shard-args.ts.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { inferFileLayout, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { foundBesideEvidence } from '../core/columnar/pairing';
 import type { FileIdentity } from '../core/file-changed';
@@ -21,7 +18,7 @@ import {
   analyzeShardShare, checkShardLayouts, naturalCompare, planShardUnits, shardAnalysis, shardPart,
   type ShardPart, type ShardShare, type ShardUnit,
 } from '../core/shards';
-import { LOSS_FILE_RE, READABLE_FILE_RE } from '../shared/commands';
+import { isShardFileName } from '../shared/commands';
 import { errorOf } from '../shared/failure';
 import type { ShardsWorkerInput, ShardsWorkerMessage, WorkerRequest } from './analysis-worker';
 import { labelsBeside } from './analyze-file';
@@ -30,45 +27,12 @@ import { checkIdentities, shardOpener, type ShardEntry } from './shard-source';
 
 export type { ShardEntry } from './shard-source';
 
-/** A FILE argument that names no file, or a glob or folder with none Loss Lens reads. */
-export class ShardArgumentError extends Error {
-  override name = 'ShardArgumentError';
-}
-
-/** Whether an argument names a data set rather than one file: a folder, or a glob pattern that is not a file's own name. */
-export async function isSetArgument(arg: string): Promise<boolean> {
-  const info = await stat(arg).catch(() => undefined);
-  if (info !== undefined) return info.isDirectory();
-  return isDynamicPattern(arg);
-}
-
 /**
- * The files the arguments name, in natural order of their names (`shard_2` before `shard_10`),
- * each once: files as given, a folder's files that Loss Lens reads (not recursing, no dot files),
- * a glob's matches (those with a name Loss Lens reads: `preds/*` leaves the README out). A .npy
- * file is read with the other half of its pair (found beside it by name), the labels' file then
- * being no file of its own.
+ * The files of a data set as entries, in natural order of their names (`shard_2` before
+ * `shard_10`), each once. A .npy file is read with the other half of its pair (found beside it
+ * by name), the labels' file then being no file of its own.
  */
-export async function shardEntries(args: readonly string[]): Promise<ShardEntry[]> {
-  const paths: string[] = [];
-  for (const arg of args) {
-    const info = await stat(arg).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const names = (await readdir(arg)).filter((n) => !n.startsWith('.') && LOSS_FILE_RE.test(n));
-      const files = [];
-      for (const n of names) if ((await stat(join(arg, n)).catch(() => undefined))?.isFile()) files.push(join(arg, n));
-      if (files.length === 0) throw new ShardArgumentError(`${arg}: a folder with no file Loss Lens reads (.csv, .tsv, .json, .jsonl, .ndjson, optionally .gz; .npy, .npz, .safetensors, .parquet, .arrow, .feather)`);
-      paths.push(...files);
-    } else if (info !== undefined) {
-      paths.push(arg);
-    } else if (isDynamicPattern(arg)) {
-      const matches = (await glob([arg], { onlyFiles: true, absolute: isAbsolute(arg), expandDirectories: false })).filter((m) => READABLE_FILE_RE.test(m));
-      if (matches.length === 0) throw new ShardArgumentError(`${arg}: no file Loss Lens reads matches this pattern`);
-      paths.push(...matches);
-    } else {
-      throw new ShardArgumentError(`${arg}: no such file`);
-    }
-  }
+export async function pairedEntries(paths: readonly string[]): Promise<ShardEntry[]> {
   const unique = [...new Set(paths)].sort(naturalCompare);
   // Either half of a pair, or both, stand for the pair: its scores' file once, with its labels.
   const entries = new Map<string, ShardEntry>();
@@ -79,6 +43,16 @@ export async function shardEntries(args: readonly string[]): Promise<ShardEntry[
   }
   return [...entries.values()].sort((a, b) => naturalCompare(a.name, b.name));
 }
+
+/** The files of a folder that Loss Lens reads (not recursing, no dot files); none: an empty list. */
+export async function folderFiles(dir: string): Promise<string[]> {
+  const files = [];
+  for (const n of (await readdir(dir)).filter(isShardFileName)) if ((await stat(join(dir, n)).catch(() => undefined))?.isFile()) files.push(join(dir, n));
+  return files;
+}
+
+/** What a folder with no file Loss Lens reads is told. */
+export const EMPTY_FOLDER = 'a folder with no file Loss Lens reads (.csv, .tsv, .json, .jsonl, .ndjson, optionally .gz; .npy, .npz, .safetensors, .parquet, .arrow, .feather)';
 
 export interface AnalyzeShardsOptions {
   signal?: AbortSignal;
@@ -172,7 +146,7 @@ async function inferEntry(e: ShardEntry, request: AnalysisRequest, signal: Abort
  * from the first's, AnalysisError (problems naming their files) when a read fails.
  */
 export async function analyzeShards(entries: readonly ShardEntry[], request: AnalysisRequest, opts: AnalyzeShardsOptions = {}): Promise<{ analysis: Analysis; part: ShardPart }> {
-  if (entries.length === 0) throw new ShardArgumentError('no files to read');
+  if (entries.length === 0) throw new Error('no files to read');
   const threads = Math.max(1, opts.threads ?? availableParallelism());
   const splitBytes = opts.splitBytes ?? MIN_SPLIT_BYTES;
   const script = opts.workerScript ?? join(__dirname, 'worker.js');

@@ -4,10 +4,13 @@
  * further over dist/worker.js by analyzeFile. Bundled to dist/file-worker.js.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AnalysisError, type Analysis, type AnalysisRequest } from '../core/analyze';
+import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
 import { analyzeFile, labelsBeside } from './analyze-file';
+import { analyzeShards, EMPTY_FOLDER, folderFiles, pairedEntries } from './analyze-shards';
 import { withFileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
@@ -25,6 +28,12 @@ export interface FileJob {
    * desktop's analyzeFile looks beside the file on its own). `found`: by name, not chosen.
    */
   labels?: { path: string; name: string; found: boolean };
+  /**
+   * `path` is a folder read as one data set: its files in order (a .npy pair's with its labels'
+   * file), listed by a host whose worker cannot list folders (the web build). The desktop's
+   * worker lists the folder itself.
+   */
+  shards?: { path: string; name: string; labels?: { path: string; name: string } }[];
 }
 
 export type WorkerJob =
@@ -63,10 +72,14 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     progress(total ? offset + (share * Math.min(done, total)) / total : null);
   switch (job.op) {
     case 'analyze': {
-      const analysis = await analyzeFile(job.file.path, job.file.request, { signal, name: job.file.name, onProgress: onProgress(0, 1) });
+      const opts = { signal, name: job.file.name, onProgress: onProgress(0, 1) };
+      const folder = (await stat(job.file.path)).isDirectory();
+      const analysis = folder ? await analyzeFolder(job.file, opts) : await analyzeFile(job.file.path, job.file.request, opts);
       return { op: 'analyze', analysis };
     }
     case 'estimate': {
+      // A folder is read whole: its files are small pieces of the work already.
+      if ((await stat(job.file.path)).isDirectory()) return { op: 'estimate', estimate: null };
       const estimate = await estimateFile(job.file.path, job.file.request, { signal, name: job.file.name });
       return { op: 'estimate', estimate: estimate ?? null };
     }
@@ -126,6 +139,23 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       }
     }
   }
+}
+
+/**
+ * A folder's files read as one data set, as `loss-lens FOLDER` reads them (analyzeShards), named
+ * in the report by the folder's name and their own (`preds/rank3.jsonl`): the dashboard finds a
+ * worst sample's file by that name.
+ */
+async function analyzeFolder(file: FileJob, opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void }): Promise<Analysis> {
+  const named = (path: string) => `${file.name}/${basename(path)}`;
+  const paths = await folderFiles(file.path);
+  if (paths.length === 0) throw new OptionsError(`${file.name}: ${EMPTY_FOLDER}`);
+  const entries = (await pairedEntries(paths)).map((e) => ({
+    ...e,
+    name: named(e.path),
+    ...(e.labels === undefined ? {} : { labels: { path: e.labels.path, name: named(e.labels.path) } }),
+  }));
+  return (await analyzeShards(entries, file.request, opts)).analysis;
 }
 
 async function main(job: WorkerJob): Promise<void> {

@@ -34,6 +34,17 @@ export const LOSS_FILE_RE = new RegExp(lossFilePattern, 'i');
 export const PREDICTION_FILE_WHEN = `resourceFilename =~ /${lossFilePattern}/i`;
 
 /**
+ * A file of a folder read as one data set (Open Dashboard on a folder, `loss-lens FOLDER`): one
+ * Loss Lens reads, not hidden (a `.ipynb_checkpoints` copy is no shard).
+ */
+export function isShardFileName(name: string): boolean {
+  return !name.startsWith('.') && LOSS_FILE_RE.test(name);
+}
+
+/** The `when` clause of the explorer menu's entries on folders (the folder read as one data set). */
+export const FOLDER_WHEN = 'explorerResourceIsFolder';
+
+/**
  * Delimited text under names any text file has (np.savetxt writes `.txt`): read when the user asks
  * for it (a command on the file in the editor, the file picker), but given none of the automatic
  * features (status bar, CodeLens, Problems, menus): most `.txt` files hold no predictions, and each
@@ -52,11 +63,13 @@ export interface CommandSpec {
   explorer?: number;
   /** Editor title bar: 'navigation' is a button, a number an entry of the `...` menu. */
   editorTitle?: 'navigation' | number;
+  /** Also on folders in the explorer: the folder's files read as one data set (shards). */
+  folder?: boolean;
 }
 
 export const COMMANDS = {
-  'lossLens.openDashboard': { title: 'Open Dashboard', icon: '$(graph)', explorer: 1, editorTitle: 'navigation' },
-  'lossLens.computeLoss': { title: 'Compute Loss', explorer: 2, editorTitle: 1 },
+  'lossLens.openDashboard': { title: 'Open Dashboard', icon: '$(graph)', explorer: 1, editorTitle: 'navigation', folder: true },
+  'lossLens.computeLoss': { title: 'Compute Loss', explorer: 2, editorTitle: 1, folder: true },
   'lossLens.chooseColumns': { title: 'Choose Columns...', explorer: 3, editorTitle: 2 },
   'lossLens.selectPreset': { title: 'Select Preset...', explorer: 4, editorTitle: 3 },
   'lossLens.compareWith': { title: 'Compare With...', explorer: 5, editorTitle: 4 },

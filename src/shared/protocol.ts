@@ -66,6 +66,8 @@ export interface ComparisonData {
 
 /** A problem in the file, located (1-based line / column). */
 export interface ProblemData {
+  /** A data set of several files: the file the problem is in (its name in the report). */
+  file?: string;
   line: number;
   column: number | null;
   message: string;
@@ -73,6 +75,8 @@ export interface ProblemData {
 
 /** One sample's loss derived step by step, its numbers substituted (the derivation panel). */
 export interface DerivationData {
+  /** A data set of several files: the sample's file, `row` and `line` being its own. */
+  file?: string;
   row: number;
   line: number;
   /** The sample's steps, from the likelihood to its loss. */
@@ -102,12 +106,12 @@ export type HostMessage =
 
 export type WebviewMessage =
   | { type: 'ready' }
-  /** Reveal a 1-based line of the predictions file in the editor. */
-  | { type: 'revealLine'; line: number }
+  /** Reveal a 1-based line of the predictions file in the editor (of `file`, a data set's file by its name in the report). */
+  | { type: 'revealLine'; line: number; file?: string }
   /** Recompute with changed what-if settings. */
   | { type: 'setWhatIf'; whatIf: WhatIf }
   /** Show one sample's derivation (the worst-samples table or a hover link). */
-  | { type: 'selectSample'; row: number; line: number }
+  | { type: 'selectSample'; row: number; line: number; file?: string }
   | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' }
   /** Leave the rows that cannot be read out of the loss (a per-file choice), or take them again. */
   | { type: 'skipInvalid'; skip: boolean }

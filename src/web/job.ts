@@ -10,6 +10,7 @@ import type { FileJob, FileWorkerMessage, JobResult, WorkerJob } from '../node/f
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
 import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
+import { readShardsHere, type OpenShard } from '../core/shards';
 import { failureOf } from '../shared/failure';
 import { fetchSource, type StreamedFile } from './fetch-source';
 
@@ -50,6 +51,11 @@ export function filesOf(job: WorkerJob): Map<string, string> {
   const files = new Map<string, string>();
   const visit = (value: unknown) => {
     if (!value || typeof value !== 'object' || !('path' in value) || typeof value.path !== 'string') return;
+    // A folder read as one data set: its files are read, not the folder.
+    if ('shards' in value && Array.isArray(value.shards)) {
+      for (const shard of value.shards) visit(shard);
+      return;
+    }
     files.set(value.path, 'name' in value && typeof value.name === 'string' ? value.name : value.path);
     if ('labels' in value) visit(value.labels);
   };
@@ -117,9 +123,25 @@ export async function runWebJob(
     if (file.labels?.found) analysis.layout.evidence.splice(1, 0, foundBesideEvidence(file.labels.name, file.name));
     return analysis;
   };
+  // A folder's files as one data set, read by this worker alone (see readShardsHere).
+  const readShards = async (file: FileJob, shards: NonNullable<FileJob['shards']>) => {
+    const total = shards.reduce<number | undefined>((n, s) => {
+      const f = files[s.path];
+      const size = f === undefined ? undefined : isStreamed(f) ? f.size : f.byteLength;
+      return n === undefined || size === undefined ? undefined : n + size;
+    }, 0);
+    const open: OpenShard = async (i, readWith) => {
+      const s = shards[i]!;
+      return readWith(await source(s.path, s.name), s.labels && (await source(s.labels.path, s.labels.name)));
+    };
+    const names = shards.map((s) => (s.labels === undefined ? { name: s.name } : { name: s.name, labels: s.labels.name }));
+    return readShardsHere(names, open, file.request, { signal, onProgress: (done) => progress(total ? Math.min(done, total) / total : null) });
+  };
   switch (job.op) {
-    case 'analyze':
-      return { result: { op: 'analyze', analysis: await read(job.file, 0, 1) } };
+    case 'analyze': {
+      const analysis = job.file.shards === undefined ? await read(job.file, 0, 1) : await readShards(job.file, job.file.shards);
+      return { result: { op: 'analyze', analysis } };
+    }
     case 'layout': {
       const head = await readLayout(await source(job.path, job.name), { overrides: job.overrides, skipInvalid: true, signal });
       if (!head.ok) throw new AnalysisError(job.name, head.problems, Math.max(head.errorCount, 1), false, head.layout.columns);

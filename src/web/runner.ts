@@ -11,7 +11,9 @@
  * and after its bytes were read: a FileChangedError then, whatever the job found.
  */
 import * as vscode from 'vscode';
-import type { JobRunner, ResultOf, RunJobOptions, WorkerJob } from '../extension/job-runner';
+import { folderStamp, type JobRunner, type ResultOf, type RunJobOptions, type WorkerJob } from '../extension/job-runner';
+import { isShardFileName } from '../shared/commands';
+import { naturalCompare } from '../core/shards';
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { CancelledError } from '../shared/cancelled';
@@ -115,6 +117,35 @@ async function pairOf(path: string, name: string): Promise<{ path: string; name:
   return { ...at(pair.predictions), labels: { ...at(pair.labels), found: true } };
 }
 
+/** The files of a folder Loss Lens reads, in natural order, as the desktop's shardEntries lists them. */
+async function folderFiles(dir: vscode.Uri): Promise<string[]> {
+  const entries = await vscode.workspace.fs.readDirectory(dir);
+  return entries.filter(([n, type]) => (type & vscode.FileType.File) !== 0 && isShardFileName(n)).map(([n]) => n).sort(naturalCompare);
+}
+
+/**
+ * A folder's files as one data set (FileJob.shards): named by the folder's name and their own,
+ * the labels of a .npy pair with its scores' file rather than as a file of their own.
+ */
+async function withShards(f: FileJob): Promise<FileJob> {
+  const dir = vscode.Uri.parse(f.path);
+  if (!(await isFolder(dir))) return f;
+  const names = await folderFiles(dir);
+  if (names.length === 0) throw new Error(`${f.name}: a folder with no file Loss Lens reads (.csv, .tsv, .json, .jsonl, .ndjson, optionally .gz; .npy, .npz, .safetensors, .parquet, .arrow, .feather)`);
+  const at = (n: string) => ({ path: vscode.Uri.joinPath(dir, n).toString(), name: `${f.name}/${n}` });
+  const shards = new Map<string, NonNullable<FileJob['shards']>[number]>();
+  for (const n of names) {
+    const pair = /\.npy$/i.test(n) ? npyPair(n, names) : undefined;
+    if (pair === undefined) shards.set(n, at(n));
+    else if (!shards.has(pair.predictions)) shards.set(pair.predictions, { ...at(pair.predictions), labels: at(pair.labels) });
+  }
+  return { ...f, shards: [...shards.values()].sort((a, b) => naturalCompare(a.name, b.name)) };
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+}
+
 /**
  * The job with each `.npy` file it reads paired with its labels' file, as the desktop's
  * analyzeFile pairs them (a job on the labels' half reads the pair from its scores' half).
@@ -122,7 +153,10 @@ async function pairOf(path: string, name: string): Promise<{ path: string; name:
 async function withPairs(job: WorkerJob): Promise<WorkerJob> {
   const pairFile = async (f: FileJob): Promise<FileJob> => (f.labels !== undefined ? f : { ...f, ...((await pairOf(f.path, f.name)) ?? {}) });
   switch (job.op) {
-    case 'analyze':
+    case 'analyze': {
+      const file = await withShards(job.file);
+      return { ...job, file: file.shards === undefined ? await pairFile(file) : file };
+    }
     case 'perSampleCsv':
       return { ...job, file: await pairFile(job.file) };
     case 'compare':
@@ -145,8 +179,11 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
     pathOf: (uri) => uri.toString(),
     async stamp(uri) {
       const info = await vscode.workspace.fs.stat(uri);
-      return { mtimeMs: info.mtime, size: info.size };
+      if ((info.type & vscode.FileType.Directory) === 0) return { mtimeMs: info.mtime, size: info.size };
+      const files = await Promise.all((await folderFiles(uri)).map((n) => vscode.workspace.fs.stat(vscode.Uri.joinPath(uri, n))));
+      return folderStamp({ mtimeMs: info.mtime, size: 0 }, files.map((f) => ({ mtimeMs: f.mtime, size: f.size })));
     },
+    isFolder,
     async run<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunJobOptions): Promise<ResultOf<Op>> {
       const asked: WorkerJob = job;
       // A sampled estimate stands in while a large file is read in full; here the file is read

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, PREDICTION_EXTENSIONS, PREDICTION_FILE_RE, paletteLabel } from '../../src/shared/commands';
+import { COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, FOLDER_WHEN, PREDICTION_EXTENSIONS, PREDICTION_FILE_RE, paletteLabel } from '../../src/shared/commands';
 import { ACTIVATION_EVENTS, manifestContributes } from '../../src/extension/manifest';
 import { CONFIG_KEYS, DEFAULT_CONFIG, SETTINGS } from '../../src/extension/settings';
 
@@ -53,7 +53,7 @@ describe('extension manifest', () => {
     assert.ok(pkg.contributes.menus['explorer/context']?.some((m) => m.command === 'lossLens.openDashboard'));
     for (const m of menus) {
       assert.ok(COMMAND_IDS.includes(m.command as never), m.command);
-      const re = whenRegex(m.when);
+      const re = whenRegex(m.when.replace(` || ${FOLDER_WHEN}`, ''));
       for (const ext of ['csv', 'tsv', 'json', 'jsonl', 'ndjson']) {
         assert.ok(m.when.includes(ext), `${m.command}: ${ext} missing from ${m.when}`);
         for (const name of [`preds.${ext}`, `epoch_3.${ext}.gz`, `UP.${ext.toUpperCase()}`, `UP.${ext.toUpperCase()}.GZ`]) {
@@ -63,6 +63,10 @@ describe('extension manifest', () => {
       for (const name of ['notes.txt', 'a.csv.bak', 'archive.gz', 'csv', 'a.jsonld', 'model.pt']) assert.ok(!re.test(name), `${m.command} on ${name}`);
     }
     assert.deepEqual([...PREDICTION_EXTENSIONS], ['csv', 'tsv', 'json', 'jsonl', 'ndjson']);
+    // A folder's files read as one data set: only the commands that read one on a folder.
+    const onFolders = (pkg.contributes.menus['explorer/context'] ?? []).filter((m) => m.when.endsWith(` || ${FOLDER_WHEN}`)).map((m) => m.command);
+    assert.deepEqual(onFolders, ['lossLens.openDashboard', 'lossLens.computeLoss']);
+    assert.ok((pkg.contributes.menus['editor/title'] ?? []).every((m) => !m.when.includes(FOLDER_WHEN)));
     assert.ok(PREDICTION_FILE_RE.test('/x/y/val.jsonl.gz') && !PREDICTION_FILE_RE.test('/x/y/val.txt'));
   });
 

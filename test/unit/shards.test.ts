@@ -13,7 +13,8 @@ import { crc32, gzipSync } from 'node:zlib';
 import { analyze, type AnalysisRequest } from '../../src/core/analyze';
 import { MIN_SPLIT_BYTES, type Layout } from '../../src/core/parse';
 import { layoutDifference, naturalCompare, setName } from '../../src/core/shards';
-import { analyzeShards, shardEntries } from '../../src/node/analyze-shards';
+import { analyzeShards } from '../../src/node/analyze-shards';
+import { shardEntries } from '../../src/node/shard-args';
 import { fileSource } from '../../src/node/file-source';
 
 const CLI = 'dist/cli.js';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -154,6 +154,39 @@ describe('web worker job (browser build)', () => {
     assert.equal(lines.length, 200 * rows.length + 1);
     // Row numbers run 0..n-1 in order: no chunk lost, doubled or reordered.
     assert.ok(lines.slice(1).every((l, i) => l.startsWith(`${i},`)), 'rows out of order');
+  });
+
+  it('reads a folder of shards (FileJob.shards, listed by the host) as the CLI reads the folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loss-lens-web-shards-'));
+    const [header, ...rows] = readFileSync('samples/digits.csv', 'utf8').trimEnd().split('\n');
+    // Natural order: part_2 before part_10, as the CLI lists them (a plain sort would not).
+    const parts = [{ name: 'part_2.csv', rows: rows.slice(0, 300) }, { name: 'part_10.csv', rows: rows.slice(300, 700) }, { name: 'part_11.csv', rows: rows.slice(700) }];
+    for (const p of parts) writeFileSync(join(dir, p.name), [header, ...p.rows].join('\n') + '\n');
+    const request = requestOf();
+    const shards = parts.map((p) => ({ path: `memory:/${p.name}`, name: `${dir}/${p.name}` }));
+    const files = Object.fromEntries(parts.map((p) => [`memory:/${p.name}`, bufferOf(readFileSync(join(dir, p.name)))]));
+    const job: WorkerJob = { op: 'analyze', file: { path: 'memory:/', name: dir, request, shards } };
+    assert.deepEqual(pathsOf(job), parts.map((p) => `memory:/${p.name}`), 'the files are read, not the folder');
+    const posted = await post(job, files);
+    const last = posted.at(-1);
+    assert.ok(last?.type === 'done' && last.result.op === 'analyze', JSON.stringify(last));
+    const report = JSON.parse(JSON.stringify(reportJson(last.result.analysis)));
+    const reference = cliJson(dir) as { mean: number; count: number; files: { name: string; rows: number }[]; worst: { file: string; row: number }[] };
+    assert.deepEqual(report, reference);
+    assert.equal(reference.count, rows.length);
+    assert.deepEqual(reference.files.map((f) => [f.name, f.rows]), [[`${dir}/part_2.csv`, 300], [`${dir}/part_10.csv`, 400], [`${dir}/part_11.csv`, rows.length - 700]]);
+    // The mean over the folder is the mean over the one file they were cut from.
+    assert.ok(Math.abs(reference.mean - (cliJson('samples/digits.csv') as { mean: number }).mean) < 1e-12);
+  });
+
+  it('refuses a folder whose files disagree on the layout, naming the file', async () => {
+    const request = requestOf();
+    const files = { 'memory:/a.csv': bufferOf(Buffer.from('label,p0,p1\n0,0.9,0.1\n1,0.2,0.8\n')), 'memory:/b.csv': bufferOf(Buffer.from('label,p0,p1,p2\n0,0.7,0.2,0.1\n')) };
+    const shards = [{ path: 'memory:/a.csv', name: 'preds/a.csv' }, { path: 'memory:/b.csv', name: 'preds/b.csv' }];
+    const posted = await post({ op: 'analyze', file: { path: 'memory:/', name: 'preds', request, shards } }, files);
+    const last = posted.at(-1);
+    assert.ok(last?.type === 'failed' && last.failure.kind === 'other', JSON.stringify(last));
+    assert.match(last.failure.message, /^preds\/b\.csv: its layout differs from that of preds\/a\.csv \(/);
   });
 
   it('finds every file a job names, to read on the host', () => {

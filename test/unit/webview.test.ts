@@ -101,6 +101,21 @@ describe('webview dashboard: rendering real reports', () => {
     assert.deepEqual(h.posted.slice(2), [{ type: 'revealLine', line: w1.line }, { type: 'selectSample', row: w1.row, line: w1.line }]);
   });
 
+  it('names each worst sample\'s file for a data set of several files, and opens the line of that file', () => {
+    const h = harness();
+    // A folder of shards: the report lists the files, each worst sample names its own.
+    const files = [{ name: 'preds/rank0.csv', format: 'csv', rows: 450, skipped: 0 }, { name: 'preds/rank1.csv', format: 'csv', rows: 450, skipped: 0 }];
+    const worst = digits.worst.map((w, i) => ({ ...w, file: files[i % 2]!.name }));
+    h.dashboard.handle({ type: 'data', data: dataOf({ ...digits, files, worst } as ReportJson) });
+    const rows = [...h.root.querySelectorAll('[data-testid="worst-row"]')] as HTMLElement[];
+    assert.deepEqual(rows.slice(0, 2).map((r) => q(r, '[data-col="file"]').textContent), ['preds/rank0.csv', 'preds/rank1.csv']);
+    assert.equal(rows[1]!.getAttribute('data-file'), 'preds/rank1.csv');
+    h.posted.length = 0;
+    rows[1]!.click();
+    const w1 = worst[1]!;
+    assert.deepEqual(h.posted, [{ type: 'revealLine', line: w1.line, file: 'preds/rank1.csv' }, { type: 'selectSample', row: w1.row, line: w1.line, file: 'preds/rank1.csv' }]);
+  });
+
   it('renders a class name full of markup as text', async () => {
     const evil = '<img src=x onerror=alert(1)>';
     const r = await reportOf('evil.csv', `label,prob_${evil},prob_b\n0,0.9,0.1\n1,0.2,0.8\n1,0.6,0.4\n`);

@@ -44,9 +44,10 @@ export function comparisonData(base: DashboardData, other: DashboardData, change
 }
 
 /** A sample's derivation under the analysis's options, with the data set's mean and count (what --explain prints). */
-export function derivationData(a: Analysis, hit: SampleHit, line: number): DerivationData {
+export function derivationData(a: Analysis, hit: SampleHit, line: number, file?: string): DerivationData {
   const d = derive(hit.sample, a.options, a.layout.numClasses, a.layout.classNames);
   return {
+    ...(file === undefined ? {} : { file }),
     row: hit.row,
     line,
     entries: renderTexSteps(d),

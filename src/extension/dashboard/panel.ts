@@ -17,6 +17,13 @@ import { revealLine } from '../reveal';
 import { APPLY_READING_COMMAND } from '../explain/quick-fixes';
 import { editorSpeaker } from '../../shared/speak';
 
+/** The sample whose derivation is shown; `file` names its file in a data set of several. */
+interface Selected {
+  row: number;
+  line: number;
+  file?: string;
+}
+
 /** Samples listed as "changed most" in a comparison. */
 const CHANGED_SAMPLES = 50;
 const RELOAD_DEBOUNCE_MS = 500;
@@ -32,7 +39,9 @@ export class DashboardPanel implements vscode.Disposable {
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private compareWith: vscode.Uri | undefined;
   /** The sample whose derivation is shown; derived again after every (re)computation. */
-  private selected: { row: number; line: number } | undefined;
+  private selected: Selected | undefined;
+  /** Set once a load finds the dashboard's uri to be a folder read as one data set (shards). */
+  private folderWatch: vscode.Disposable | undefined;
   private derivation: HostMessage | undefined;
   private derivationGeneration = 0;
   /** Loads waiting for their file to stop changing (it was being written while read). */
@@ -58,7 +67,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
-      this.watch(),
+      this.watch(new vscode.RelativePattern(vscode.Uri.joinPath(this.uri, '..'), uriBasename(this.uri))),
       service.choices.onDidChange((changed) => {
         if (changed.toString() !== uri.toString()) return;
         this.whatIf = defaultWhatIf(service.config.all, service.choices.get(uri));
@@ -78,9 +87,9 @@ export class DashboardPanel implements vscode.Disposable {
     void this.load({ force: false, record: true });
   }
 
-  private watch(): vscode.Disposable {
-    const dir = vscode.Uri.joinPath(this.uri, '..');
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, uriBasename(this.uri)));
+  /** Live reload when what `pattern` matches changes: the file, or a folder's files. */
+  private watch(pattern: vscode.RelativePattern): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const changed = () => {
       if (!this.service.config.get('liveReload')) return;
       // A load waiting for the file to stop changing watches it already, and reads it then.
@@ -89,7 +98,15 @@ export class DashboardPanel implements vscode.Disposable {
       // Writers flush in bursts: wait until the file has been quiet for a moment.
       this.reloadTimer = setTimeout(() => void this.load({ force: false, record: true, quiet: true }), RELOAD_DEBOUNCE_MS);
     };
-    return vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed));
+    return vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+  }
+
+  /**
+   * A file of the dashboard's data set by its name in the report (`preds/rank3.jsonl`, the
+   * folder's name and its own): a folder's files are its direct children.
+   */
+  private fileUri(file: string | undefined): vscode.Uri {
+    return file === undefined ? this.uri : vscode.Uri.joinPath(this.uri, file.slice(file.lastIndexOf('/') + 1));
   }
 
   private post(m: HostMessage): void {
@@ -108,10 +125,10 @@ export class DashboardPanel implements vscode.Disposable {
         } else void this.panel.webview.postMessage({ type: 'loading', label: this.service.label(this.uri), fraction: null } satisfies HostMessage);
         return;
       case 'revealLine':
-        void revealLine(this.uri, m.line);
+        void revealLine(this.fileUri(m.file), m.line);
         return;
       case 'selectSample':
-        void this.select({ row: m.row, line: m.line });
+        void this.select({ row: m.row, line: m.line, ...(m.file === undefined ? {} : { file: m.file }) });
         return;
       case 'setWhatIf':
         this.whatIf = m.whatIf;
@@ -169,6 +186,10 @@ export class DashboardPanel implements vscode.Disposable {
       const timed = await full;
       if (generation !== this.generation) return;
       const analysis = timed.analysis;
+      if (analysis.files !== undefined && this.folderWatch === undefined) {
+        this.folderWatch = this.watch(new vscode.RelativePattern(this.uri, '*'));
+        this.disposables.push(this.folderWatch);
+      }
       if (opts.record || this.history.length === 0) this.history = appendHistory(this.history, analysis.breakdown.mean, Date.now());
       const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, timed.elapsedMs, { fromCache: timed.fromCache, computedAt: timed.computedAt });
       if (this.compareWith) await this.showComparison(this.compareWith);
@@ -236,7 +257,7 @@ export class DashboardPanel implements vscode.Disposable {
     } else if (isFileChanged(err)) {
       this.post({ type: 'writing', label, message: err.message, waiting: false });
     } else if (err instanceof AnalysisError) {
-      const problems = err.problems.map((p) => ({ line: p.line, column: p.column ?? null, message: editorSpeaker(p.message) }));
+      const problems = err.problems.map((p) => ({ ...(p.file === undefined ? {} : { file: p.file }), line: p.line, column: p.column ?? null, message: editorSpeaker(p.message) }));
       this.post({ type: 'error', label, message: editorSpeaker(err.message), problems, errorCount: err.errorCount, badRows: err.badRows });
     } else {
       this.post({ type: 'error', label, message: editorSpeaker(err instanceof Error ? err.message : String(err)), problems: [], errorCount: 1 });
@@ -269,7 +290,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   /** Shows a sample's derivation (a worst-samples row, a hover's link): once the data is there. */
-  async select(sample: { row: number; line: number }): Promise<void> {
+  async select(sample: Selected): Promise<void> {
     this.selected = sample;
     if (this.last?.type !== 'data') return; // load() derives it when its result arrives
     const request = this.service.request(this.uri, this.whatIf);
@@ -283,13 +304,14 @@ export class DashboardPanel implements vscode.Disposable {
     if (!selected) return;
     const generation = ++this.derivationGeneration;
     try {
-      const hit = await this.service.sampleOnLine(this.uri, analysis.layout, selected.line, selected.row);
+      const uri = this.fileUri(selected.file);
+      const hit = await this.service.sampleOnLine(uri, analysis.layout, selected.line, selected.row);
       if (generation !== this.derivationGeneration) return;
       if (!hit) {
-        void vscode.window.showWarningMessage(`Loss Lens: no sample starts on line ${selected.line} of ${this.service.label(this.uri)}.`);
+        void vscode.window.showWarningMessage(`Loss Lens: no sample starts on line ${selected.line} of ${this.service.label(uri)}.`);
         return;
       }
-      this.derivation = { type: 'derivation', derivation: derivationData(analysis, hit, selected.line) };
+      this.derivation = { type: 'derivation', derivation: derivationData(analysis, hit, selected.line, selected.file) };
       if (this.ready) void this.panel.webview.postMessage(this.derivation);
     } catch (err) {
       if (generation === this.derivationGeneration) this.service.output.appendLine(`Derivation of line ${selected.line}: ${err instanceof Error ? err.message : String(err)}`);

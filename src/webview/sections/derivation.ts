@@ -77,7 +77,7 @@ function step(ctx: Ctx, e: TexEntry): HTMLElement {
 
 export function renderDerivation(ctx: Ctx, d: DerivationData): HTMLElement {
   const { dom } = ctx;
-  const title = `Sample on line ${d.line} (row ${d.row})`;
+  const title = `Sample on line ${d.line}${d.file === undefined ? '' : ` of ${d.file}`} (row ${d.row})`;
   const section = dom.section('derivation', title,
     dom.h('p', { class: 'derivation-value' }, 'Loss ', dom.h('strong', { 'data-testid': 'derivation-value' }, formatNumber(d.value, 'text')), ` ${d.unit}`),
     dom.h('ol', { class: 'derivation-steps' }, ...d.entries.map((e) => step(ctx, e))),

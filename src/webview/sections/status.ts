@@ -6,9 +6,10 @@ import { int } from '../format';
 /** One located problem; its line opens in the editor on click or Enter. */
 export function problemItem(ctx: Ctx, p: ProblemData, cls: string): HTMLElement {
   const { dom } = ctx;
-  const li = dom.h('li', { class: cls, 'data-line': p.line, tabindex: 0, title: `Open line ${p.line}` },
-    dom.h('span', { class: 'loc' }, `${p.line}${p.column !== null ? `:${p.column}` : ''}`), ' ', p.message);
-  const open = () => ctx.post({ type: 'revealLine', line: p.line });
+  const where = p.file === undefined ? '' : `${p.file}:`;
+  const li = dom.h('li', { class: cls, 'data-line': p.line, tabindex: 0, title: `Open line ${p.line}${p.file === undefined ? '' : ` of ${p.file}`}` },
+    dom.h('span', { class: 'loc' }, `${where}${p.line}${p.column !== null ? `:${p.column}` : ''}`), ' ', p.message);
+  const open = () => ctx.post({ type: 'revealLine', line: p.line, ...(p.file === undefined ? {} : { file: p.file }) });
   li.addEventListener('click', open);
   li.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {

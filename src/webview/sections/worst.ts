@@ -13,8 +13,11 @@ export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
   const multilabel = r.layout.kind === 'multilabel';
   const binary = isBinaryFormat(r.format);
   const rows: Worst[] = r.worst.map((w, i) => ({ ...w, rank: i + 1 }));
+  // A data set of several files: each sample's row and line are its own file's.
+  const shards = r.files !== undefined;
   const columns: Column<Worst>[] = [
     { key: 'rank', label: '#', numeric: true, value: (w) => w.rank, cell: (w) => String(w.rank) },
+    ...(shards ? [{ key: 'file', label: 'File', value: (w: Worst) => w.file ?? '', cell: (w: Worst) => w.file ?? '' }] : []),
     // A binary file has rows (from 0, as NumPy indexes them), no lines to open.
     binary
       ? { key: 'row', label: 'Row', numeric: true, value: (w) => w.row, cell: (w) => int(w.row), raw: (w) => w.row }
@@ -30,8 +33,9 @@ export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
     { key: 'confidence', label: 'Confidence', numeric: true, value: (w) => w.confidence, cell: (w) => num(w.confidence), raw: (w) => w.confidence },
   ];
   const activate = (w: Worst) => {
-    if (!binary) ctx.post({ type: 'revealLine', line: w.line });
-    ctx.post({ type: 'selectSample', row: w.row, line: w.line });
+    const file = w.file === undefined ? {} : { file: w.file };
+    if (!binary) ctx.post({ type: 'revealLine', line: w.line, ...file });
+    ctx.post({ type: 'selectSample', row: w.row, line: w.line, ...file });
   };
   if (rows.length === 0) return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted' }, 'No samples.'));
   const table = sortableTable(dom, {
@@ -41,7 +45,7 @@ export function renderWorst(ctx: Ctx, r: ReportJson): HTMLElement {
     rows,
     sort: ctx.state.worstSort ?? null,
     onSort: (worstSort) => ctx.saveState({ worstSort }),
-    rowAttrs: (w) => ({ 'data-testid': 'worst-row', 'data-row': w.row, 'data-line': w.line, title: binary ? `Show how the loss of row ${w.row} is computed` : `Open line ${w.line} and show how its loss is computed` }),
+    rowAttrs: (w) => ({ 'data-testid': 'worst-row', 'data-row': w.row, 'data-line': w.line, ...(w.file === undefined ? {} : { 'data-file': w.file }), title: binary ? `Show how the loss of row ${w.row} is computed` : `Open line ${w.line} and show how its loss is computed` }),
     onActivate: activate,
   });
   return dom.section('worst', 'Worst samples', dom.h('p', { class: 'muted small' }, 'Click a row or press Enter to open the line and see its derivation.'), table);
