@@ -10,6 +10,8 @@ export const cliSpeaker: Speaker = (m) => m;
 
 const CHOOSE = 'Loss Lens: Choose Columns...';
 
+const LABELS_ELSEWHERE = '(--labels FILE reads another)';
+
 /** A flag with its value: a quoted word, a JSON array, or a bare word (`--input logits`). */
 const FLAG_RE = /--(label-column|pred-columns|class-names|input|loss)(?: ('[^']*'|"[^"]*"|\[[^\]]*\]|[^\s;,()]+(?:,[^\s;,()]+)*(?:,\.\.\.)?))?|--(skip-invalid)/g;
 
@@ -31,7 +33,9 @@ function editorWords(flag: string, value: string | undefined): string {
 }
 
 /** The editor's words: `--input logits --class-names a,b` becomes one `Loss Lens: Choose Columns... (logits, the class names)`. */
-export const editorSpeaker: Speaker = (m) => {
+export const editorSpeaker: Speaker = (said) => {
+  // The editor has no way to pick another labels file than the one found beside the scores.
+  const m = said.replace(LABELS_ELSEWHERE, "(the CLI's --labels FILE reads another)");
   const out: string[] = [];
   let at = 0;
   let run: string[] = [];

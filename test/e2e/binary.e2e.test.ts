@@ -3,11 +3,12 @@
  * (arrays, first rows, the loss) instead of "binary file not displayed"; the dashboard opened from
  * it shows the CLI's numbers; a pickle is refused naming the fix. The same in the browser build
  * (Web Worker extension host), where the .npy pair is found through the workspace file system.
+ * A Parquet file, and a folder of shards opened from the explorer, show the CLI's numbers too.
  * Runs on its own code-servers over a copy of a few files of test/fixtures/binary.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
@@ -28,12 +29,29 @@ function cliMean(ws: string, file: string): number {
   return (JSON.parse(r.stdout) as { mean: number }).mean;
 }
 
-/** A copy of the fixtures, so no choice made in the editor touches them. */
+/**
+ * A copy of the fixtures, so no choice made in the editor touches them, with a folder of shards:
+ * samples/digits.csv cut into three rank files (one data set when the folder is opened).
+ */
 function workspace(): { root: string; ws: string } {
   const root = mkdtempSync(join(tmpdir(), 'll-binary-'));
   const ws = join(root, 'binary');
   cpSync(FIXTURES, ws, { recursive: true });
+  const [header, ...rows] = readFileSync(join(REPO_ROOT, 'samples', 'digits.csv'), 'utf8').trimEnd().split('\n');
+  mkdirSync(join(ws, 'shards'));
+  [rows.slice(0, 300), rows.slice(300, 600), rows.slice(600)].forEach((part, rank) => writeFileSync(join(ws, 'shards', `rank_${rank}.csv`), [header, ...part].join('\n') + '\n'));
   return { root, ws };
+}
+
+/** Open Dashboard from the explorer's context menu on a folder of the workspace root. */
+async function openFolderDashboard(wb: Workbench, folder: string): Promise<void> {
+  const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${folder}$`) }) });
+  await row.first().click({ button: 'right' });
+  const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open Dashboard$/ });
+  await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+  // A menu ignores a click that comes right after it opened (the right button's release): wait a moment.
+  await wb.page.waitForTimeout(800);
+  await item.first().click();
 }
 
 /** The webview (preview or dashboard) holding `testid`, whichever visible one it is. */
@@ -114,6 +132,41 @@ describe('binary files in code-server: the preview and the dashboard show the CL
     }
   });
 
+  it('a Parquet file (zstd, three row groups) opens in the preview and the dashboard with the CLI\'s mean', async function () {
+    const file = 'probs_zstd_rowgroups.parquet';
+    await wb.runCommand('View: Close All Editors');
+    const mean = cliMean(dirs.ws, file);
+    assert.ok(Math.abs(mean - reference(file).mean!) <= 1e-9 * mean, `${file}: CLI ${mean}`);
+    await wb.openFile(file, 'custom');
+    assert.equal(await valueIn(wb, 'preview-mean'), mean);
+    assert.match(await textIn(wb, 'preview-columns'), /label/);
+    await wb.webview(0).locator('[data-testid="preview-open-dashboard"]').click();
+    assert.equal(await valueIn(wb, 'mean-loss'), mean);
+    await wb.screenshot('binary-dashboard-parquet');
+  });
+
+  it('Open Dashboard on a folder of shards: the CLI\'s mean over its files; a worst sample opens its own file\'s line and derivation', async function () {
+    await wb.runCommand('View: Close All Editors');
+    const mean = cliMean(dirs.ws, 'shards');
+    await openFolderDashboard(wb, 'shards');
+    assert.equal(await valueIn(wb, 'mean-loss'), mean);
+    const dashboard = wb.webview();
+    const first = dashboard.locator('[data-testid="worst-row"]').first();
+    const file = await first.getAttribute('data-file');
+    const line = Number(await first.getAttribute('data-line'));
+    assert.match(file ?? '', /^shards\/rank_[012]\.csv$/);
+    assert.equal(await first.locator('[data-col="file"]').innerText(), file);
+    await first.click();
+    // The sample's own file opens at its line, and the derivation names the file.
+    const name = file!.slice('shards/'.length);
+    await wb.page.locator(`.tabs-container .tab[aria-label^="${name}"]`).waitFor({ timeout: 30_000 });
+    const derivation = dashboard.locator('[data-testid="derivation"]');
+    await derivation.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(Number(await derivation.getAttribute('data-line')), line);
+    assert.match(await derivation.locator('h2').first().innerText(), new RegExp(`of ${file!.replace('.', '\\.')}`));
+    await wb.screenshot('binary-dashboard-folder');
+  });
+
   it('object_rows.npy is refused with the reason and the fix, in the light theme', async function () {
     await wb.setTheme('light');
     await wb.runCommand('View: Close All Editors');
@@ -150,5 +203,18 @@ describe('binary files in the browser build (Web Worker extension host)', functi
     await wb.webview(0).locator('[data-testid="preview-open-dashboard"]').click();
     assert.equal(await valueIn(wb, 'mean-loss'), mean);
     await wb.screenshot('binary-web-dashboard');
+  });
+
+  it('a Parquet file and a folder of shards open in the dashboard with the CLI\'s means', async function () {
+    await wb.runCommand('View: Close All Editors');
+    const parquet = cliMean(dirs.ws, 'hf_logits_gzip.parquet');
+    await wb.openFile('hf_logits_gzip.parquet', 'custom');
+    assert.equal(await valueIn(wb, 'preview-mean'), parquet);
+    await wb.runCommand('View: Close All Editors');
+    const folder = cliMean(dirs.ws, 'shards');
+    await openFolderDashboard(wb, 'shards');
+    assert.equal(await valueIn(wb, 'mean-loss'), folder);
+    assert.equal(await wb.webview().locator('[data-testid="worst-row"]').first().getAttribute('data-file').then((f) => /^shards\/rank_[012]\.csv$/.test(f ?? '')), true);
+    await wb.screenshot('binary-web-dashboard-folder');
   });
 });

@@ -1,9 +1,16 @@
 import { strict as assert } from 'node:assert';
+import { foundBesideEvidence } from '../../src/core/columnar/pairing';
 import { cliSpeaker, editorSpeaker } from '../../src/shared/speak';
 
 describe('messages in the words of the interface', () => {
   it('leaves the CLI its flags', () => {
     assert.equal(cliSpeaker('read with --input logits'), 'read with --input logits');
+  });
+
+  it('says a pair\'s labels file is chosen in the CLI, where the editor has no way to choose it', () => {
+    const evidence = foundBesideEvidence('runs/labels.npy', 'runs/logits.npy');
+    assert.equal(cliSpeaker(evidence), 'labels.npy found beside logits.npy by name (--labels FILE reads another)');
+    assert.equal(editorSpeaker(evidence), "labels.npy found beside logits.npy by name (the CLI's --labels FILE reads another)");
   });
 
   it('names the editor command for each flag, once for a run of flags', () => {

@@ -58,7 +58,9 @@ export class ProblemLog {
   ) {}
 
   add(problem: Problem): void {
-    const p: Problem = this.unit !== undefined && problem.line > 0 ? { line: problem.line, message: problem.message, severity: problem.severity, unit: this.unit } : problem;
+    // A binary file's rows have no text columns: a column said would point at nothing.
+    const { column: _, ...located } = problem;
+    const p: Problem = this.unit !== undefined && problem.line > 0 ? { ...located, unit: this.unit } : problem;
     if (p.severity === 'error') {
       this.errorCount++;
       if (this.errors.length < this.limit) this.errors.push(p);
