@@ -1,6 +1,8 @@
 /**
  * npm run bench, binary part (issue 13): the same predictions as an .npy pair (float32 logits +
- * int64 labels), as safetensors and as CSV, through the CLI end to end; and the two floors that
+ * int64 labels), as safetensors, as Parquet (snappy, as pyarrow lays it out: one OPTIONAL column
+ * per class, row groups of pyarrow's default 1 Mi rows, and of 250k rows), as Feather (64K-row
+ * batches, as pyarrow's write_feather) and as CSV, through the CLI end to end; and the two floors that
  * say where the time goes: reading and decoding the .npy arrays with no loss (what the format
  * costs), and the loss math alone on arrays already in memory (what the numbers cost), one thread.
  * Figures, not assertions. Run with `node --import tsx scripts/bench/binary.mts` (bench.mjs does).
@@ -9,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RecordBatchFileWriter, Table, makeVector } from 'apache-arrow';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { EvalBatch, RowBatch } from '../../src/core/batch';
 import { createAccumulator } from '../../src/core/breakdown';
 import { openColumnar } from '../../src/core/columnar/open';
@@ -35,11 +39,8 @@ function npyHeader(descr: string, shape: number[]): Uint8Array {
   return out;
 }
 
-/** Writes the inputs once (cached): logits.npy, labels.npy, the same as safetensors and CSV. */
-function generate(): { npy: string; labels: string; safetensors: string; csv: string } {
-  const files = { npy: join(dir, 'logits.npy'), labels: join(dir, 'labels.npy'), safetensors: join(dir, 'predictions.safetensors'), csv: join(dir, 'predictions.csv') };
-  if (Object.values(files).every(existsSync)) return files;
-  mkdirSync(dir, { recursive: true });
+/** The predictions: labels, and K float32 logits a row (row-major). */
+function predictions(): { y: Float64Array; z: Float32Array } {
   const next = rng(13);
   const z = new Float32Array(ROWS * K);
   const y = new Float64Array(ROWS);
@@ -49,13 +50,23 @@ function generate(): { npy: string; labels: string; safetensors: string; csv: st
     // Logits that favour the true class more often than not, as a trained model's do.
     for (let k = 0; k < K; k++) z[i * K + k] = (next() - 0.5) * 6 + (k === label ? 2.5 : 0);
   }
+  return { y, z };
+}
+
+const write = (path: string, ...parts: Uint8Array[]) => {
+  const fd = openSync(path, 'w');
+  for (const p of parts) writeSync(fd, p);
+  closeSync(fd);
+};
+
+/** Writes the inputs once (cached): logits.npy, labels.npy, the same as safetensors and CSV. */
+function generate(): { npy: string; labels: string; safetensors: string; csv: string } {
+  const files = { npy: join(dir, 'logits.npy'), labels: join(dir, 'labels.npy'), safetensors: join(dir, 'predictions.safetensors'), csv: join(dir, 'predictions.csv') };
+  if (Object.values(files).every(existsSync)) return files;
+  mkdirSync(dir, { recursive: true });
+  const { y, z } = predictions();
   const labels64 = new BigInt64Array(ROWS);
   for (let i = 0; i < ROWS; i++) labels64[i] = BigInt(y[i]!);
-  const write = (path: string, ...parts: Uint8Array[]) => {
-    const fd = openSync(path, 'w');
-    for (const p of parts) writeSync(fd, p);
-    closeSync(fd);
-  };
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   write(files.npy, npyHeader('<f4', [ROWS, K]), bytes(z));
   write(files.labels, npyHeader('<i8', [ROWS]), bytes(labels64));
@@ -80,6 +91,52 @@ function generate(): { npy: string; labels: string; safetensors: string; csv: st
   }
   writeSync(fd, text);
   closeSync(fd);
+  return files;
+}
+
+/** Rows a row group of pyarrow's write_table holds by default (pandas to_parquet too); and those of the file of smaller groups. */
+const PYARROW_GROUP = 1 << 20;
+const SMALL_GROUP = 250_000;
+
+/**
+ * The same predictions as Parquet and Feather, written once (cached), by real writers from npm
+ * rather than Python: pyarrow is not packaged by Debian, so neither CI nor a fresh machine has it.
+ * Parquet by hyparquet-writer (pure JS, hyparquet's companion; DuckDB's writer would bring a
+ * 60 MB native binary): pyarrow's layout, a label column and one column per class, all OPTIONAL,
+ * snappy, pages of 20,000 float32 values, row groups of 1 Mi rows (2M rows: two groups, the
+ * largest a reader meets from pandas). Feather by apache-arrow, in record batches of 64K rows
+ * like write_feather's, but uncompressed: apache-arrow 21.2.0 writes an LZ4 buffer's compressed
+ * length where the format wants the uncompressed one (pyarrow refuses its LZ4 files too).
+ */
+function generateColumnar(): { parquet: string; parquetSmall: string; feather: string } {
+  const files = { parquet: join(dir, 'predictions.parquet'), parquetSmall: join(dir, `predictions_rg${SMALL_GROUP}.parquet`), feather: join(dir, 'predictions.feather') };
+  if (Object.values(files).every(existsSync)) return files;
+  mkdirSync(dir, { recursive: true });
+  const { y, z } = predictions();
+  const label = BigInt64Array.from(y, (v) => BigInt(v));
+  const logits = Array.from({ length: K }, (_, k) => Float32Array.from({ length: ROWS }, (_, i) => z[i * K + k]!));
+  const names = Array.from({ length: K }, (_, k) => `logit_${k}`);
+  for (const [path, rowGroupSize] of [[files.parquet, PYARROW_GROUP], [files.parquetSmall, SMALL_GROUP]] as const) {
+    const buffer = parquetWriteBuffer({
+      codec: 'SNAPPY',
+      pageSize: 20_000 * 4,
+      rowGroupSize,
+      columnData: [
+        { name: 'label', data: label, type: 'INT64', nullable: true },
+        ...logits.map((data, k) => ({ name: names[k]!, data, type: 'FLOAT' as const, nullable: true })),
+      ],
+    });
+    write(path, new Uint8Array(buffer));
+  }
+  const writer = new RecordBatchFileWriter();
+  for (let start = 0; start < ROWS; start += 65_536) {
+    const end = Math.min(ROWS, start + 65_536);
+    const columns: Record<string, ReturnType<typeof makeVector>> = { label: makeVector(label.subarray(start, end)) };
+    names.forEach((name, k) => (columns[name] = makeVector(logits[k]!.subarray(start, end))));
+    for (const batch of new Table(columns).batches) writer.write(batch);
+  }
+  writer.finish();
+  write(files.feather, writer.toUint8Array(true));
   return files;
 }
 
@@ -130,14 +187,20 @@ function mathFloor(): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.error(`generating binary inputs in ${dir} (cached after the first run)...`);
-const files = generate();
-const npyMB = (statSync(files.npy).size + statSync(files.labels).size) / 1e6;
-const csvMB = statSync(files.csv).size / 1e6;
-const results = { npy: [] as ReturnType<typeof timed>[], safetensors: [] as ReturnType<typeof timed>[], csv: [] as ReturnType<typeof timed>[] };
+const files = { ...generate(), ...generateColumnar() };
+const mbOf = (path: string) => statSync(path).size / 1e6;
+const npyMB = mbOf(files.npy) + mbOf(files.labels);
+const csvMB = mbOf(files.csv);
+type Timed = ReturnType<typeof timed>;
+const results = { npy: [] as Timed[], safetensors: [] as Timed[], csv: [] as Timed[], parquet: [] as Timed[], parquetSmall: [] as Timed[], feather: [] as Timed[] };
 for (let i = 0; i < runs; i++) {
+  // In turn, so a drift in the machine's speed weighs on every format alike.
   results.npy.push(timed([files.npy]));
   results.safetensors.push(timed([files.safetensors]));
   results.csv.push(timed([files.csv]));
+  results.parquet.push(timed([files.parquet]));
+  results.parquetSmall.push(timed([files.parquetSmall]));
+  results.feather.push(timed([files.feather]));
 }
 const reads: number[] = [];
 for (let i = 0; i < runs; i++) reads.push(await readFloor(files.npy, files.labels));
@@ -148,10 +211,29 @@ const row = (name: string, rs: ReturnType<typeof timed>[], mb: number) => {
   return { case: name, MB: mb.toFixed(0), 's': s.toFixed(2), 'MB/s': (mb / s).toFixed(0), 'M rows/s': (ROWS / s / 1e6).toFixed(1), 'peak RSS MB': Math.max(...rs.map((r) => r.peakMB)).toFixed(0), mean: rs[0]!.mean };
 };
 console.log(`\nbinary formats: ${ROWS.toLocaleString('en-US')} rows x ${K} float32 logits + int64 labels, ${runs} run(s) each, median; CLI end to end, ${availableParallelism()} cores, load ${(loadavg()[0] ?? 0).toFixed(1)}.`);
-console.log('targets: .npy / safetensors >= 1000 MB/s with every breakdown, peak RSS <= 100 MB; the same mean from every format.');
-console.table([row('.npy pair', results.npy, npyMB), row('safetensors', results.safetensors, npyMB), row('CSV (same values)', results.csv, csvMB)]);
-const same = results.npy[0]!.mean === results.safetensors[0]!.mean && results.npy[0]!.mean === results.csv[0]!.mean;
-console.log(`same mean from .npy, safetensors and CSV: ${same ? 'yes, bit for bit' : 'NO'}`);
+// What one row group of pyarrow's default size holds once decoded (float32 logits, the int64 label as float64).
+const groupMB = (Math.min(ROWS, PYARROW_GROUP) * (K * 4 + 8)) / 1e6;
+console.log('targets: .npy / safetensors >= 1000 MB/s with every breakdown, peak RSS <= 100 MB; the same mean from every format;');
+console.log(`Parquet at least as fast as the same data as CSV, its peak RSS over the CSV's at most one row group decoded (${groupMB.toFixed(0)} MB).`);
+const groups = (n: number) => Math.ceil(ROWS / n);
+console.table([
+  row('.npy pair', results.npy, npyMB),
+  row('safetensors', results.safetensors, npyMB),
+  row('CSV (same values)', results.csv, csvMB),
+  row(`Parquet snappy, ${groups(PYARROW_GROUP)} row groups`, results.parquet, mbOf(files.parquet)),
+  row(`Parquet snappy, ${groups(SMALL_GROUP)} row groups`, results.parquetSmall, mbOf(files.parquetSmall)),
+  row('Feather (uncompressed)', results.feather, mbOf(files.feather)),
+]);
+const means = Object.values(results).map((r) => r[0]!.mean);
+const same = means.every((m) => m === means[0]);
+console.log(`same mean from .npy, safetensors, CSV, Parquet and Feather: ${same ? 'yes, bit for bit' : `NO (${means.join(', ')})`}`);
+const csvRss = Math.max(...results.csv.map((r) => r.peakMB));
+const csvSeconds = median(results.csv.map((r) => r.seconds));
+for (const [name, rs] of [['Parquet (pyarrow row groups)', results.parquet], ['Parquet (smaller row groups)', results.parquetSmall]] as const) {
+  const over = Math.max(...rs.map((r) => r.peakMB)) - csvRss;
+  const ratio = csvSeconds / median(rs.map((r) => r.seconds));
+  console.log(`${name}: ${ratio.toFixed(2)}x the CSV's speed, ${over.toFixed(0)} MB of RSS over the CSV's (target: >= 1x, <= ${groupMB.toFixed(0)} MB): ${ratio >= 1 && over <= groupMB ? 'met' : 'MISSED'}`);
+}
 console.log(
   `floors, one thread: reading + decoding the .npy pair ${(npyMB / read).toFixed(0)} MB/s (${read.toFixed(2)} s, no loss); ` +
     `the loss math and breakdowns alone ${(ROWS / math / 1e6).toFixed(1)} M rows/s = ${(npyMB / math).toFixed(0)} MB/s of this data (${math.toFixed(2)} s).`,

@@ -7,6 +7,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import { parquetMetadata } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { openParquet } from '../../src/core/columnar/parquet';
 import { ColumnarError, type ColumnarFile } from '../../src/core/columnar/types';
 import type { ByteRange, ByteSource } from '../../src/core/parse/types';
@@ -47,7 +49,10 @@ async function readAll(file: ColumnarFile, names: string[], range?: ByteRange, b
   const out: Read = { blocks: [], values: new Map(names.map((n) => [n, []])) };
   for await (const b of file.blocks(names, range, blockRows)) {
     out.blocks.push({ start: b.start, size: b.size, types: names.map((n) => b.values.get(n)!.constructor.name) });
-    for (const n of names) out.values.get(n)!.push(...Array.from(b.values.get(n)! as ArrayLike<number | string | null>));
+    for (const n of names) {
+      const into = out.values.get(n)!;
+      for (const v of Array.from(b.values.get(n)! as ArrayLike<number | string | null>)) into.push(v);
+    }
   }
   return out;
 }
@@ -210,5 +215,54 @@ describe('Parquet columns (openParquet)', () => {
       break;
     }
     assert.equal(source.open, 0);
+  });
+
+  it('reads files of many windows: pages straddling them, pages and dictionaries larger than one, ranges inside row groups', async () => {
+    // Written by hyparquet-writer (v2 pages): 300k rows in row groups of 150k, a label (a small
+    // dictionary), random doubles (plain pages), and random doubles of 40k distinct values (a
+    // 320 KB dictionary page, larger than the reader's 256 KB window). 1 MB pages are gathered whole,
+    // 100 KB ones straddle windows.
+    const n = 300_000;
+    let seed = 7;
+    const rand = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 4294967296;
+    };
+    const label = BigInt64Array.from({ length: n }, (_, i) => BigInt(i % 10));
+    const x = Float64Array.from({ length: n }, rand);
+    const table = Float64Array.from({ length: 40_000 }, rand);
+    const d = Float64Array.from({ length: n }, (_, i) => table[(i * 7919) % table.length]!);
+    for (const [codec, pageSize] of [['SNAPPY', 1 << 20], ['UNCOMPRESSED', 100_000]] as const) {
+      const bytes = new Uint8Array(
+        parquetWriteBuffer({
+          codec,
+          pageSize,
+          rowGroupSize: 150_000,
+          columnData: [
+            { name: 'label', data: label, type: 'INT64', nullable: true },
+            { name: 'x', data: x, type: 'DOUBLE', nullable: true },
+            { name: 'd', data: d, type: 'DOUBLE', nullable: true, encoding: 'RLE_DICTIONARY' },
+          ],
+        }),
+      );
+      const meta = parquetMetadata(bytes.buffer);
+      const dict = meta.row_groups[0]!.columns[2]!.meta_data!;
+      assert.ok(dict.data_page_offset - (dict.dictionary_page_offset ?? dict.data_page_offset) > 256 * 1024, 'a dictionary page larger than the window');
+      const source = memSource(bytes, 'big.parquet', { chunk: 65536 });
+      const file = await openParquet(source);
+      const names = ['label', 'x', 'd'];
+      for (const [range, blockRows] of [[undefined, undefined], [{ start: 123_457, end: 190_001 }, 5000], [{ start: 149_999, end: 290_001 }, undefined]] as const) {
+        const got = await readAll(file, names, range, blockRows);
+        const [from, to] = [range?.start ?? 0, range?.end ?? n];
+        const what = `${codec}, rows ${from} to ${to}`;
+        assert.deepEqual(got.values.get('label'), Array.from(label.subarray(from, to), Number), what);
+        assert.deepEqual(got.values.get('x'), Array.from(x.subarray(from, to)), what);
+        assert.deepEqual(got.values.get('d'), Array.from(d.subarray(from, to)), what);
+        if (blockRows !== undefined) assert.ok(got.blocks.slice(0, -1).every((b) => b.size === blockRows));
+      }
+      assert.equal(source.open, 0);
+    }
   });
 });

@@ -18,9 +18,13 @@
  *   RSS; 9 row groups (101 MB): 0.43-0.6 s; zstd: 1.4-1.7 s (fzstd is the cost); 20k rows x
  *   list<float>[1000] (81 MB): 0.6 s, 66 MB. The CSV reader takes ~0.68 s for the same data as
  *   CSV on two threads (300 MB/s), so Parquet reads at least as fast as CSV (zstd excepted).
- *   End to end (the CLI, two threads): the CSV 1.65-1.85 s, 88 MB; this Parquet 1.3 s, 275 MB (one
- *   row group) or 1.15-1.25 s, 245 MB (9 row groups); zstd 1.85 s. The memory is the price of
- *   streaming 11 columns at once on each thread (a chunk buffer pair, a page, a dictionary each).
+ *   End to end (the CLI, two threads; peak RSS): the CSV 81-88 MB; this Parquet 275-287 MB (one
+ *   row group) or 255-273 MB (9 row groups) while each column kept a 2 MiB chunk buffer pair, a
+ *   spill buffer and a decompression buffer, each grown to a 1 MB dictionary page; 155-166 MB and
+ *   152-158 MB since columns share one scratch and read through 256 KB windows (ByteCursor), no
+ *   slower (the load here made times vary 1.8-3 s, before as after). Of what is left, ~11 MB a
+ *   thread are the 11 dictionaries, and 15-25 MB the caller's interleaving of the ten columns
+ *   into a fresh array per block (read.ts).
  * - parquet-wasm 0.8 (formats.md): 0.3-0.44 s, but 4.95 MB of wasm (1.6 MB gzipped) that both the
  *   Node and the web builds would ship and load, memory that never shrinks. This stays pure JS
  *   (hyparquet's metadata, Thrift and delta modules, some 25 KB minified).
@@ -28,10 +32,12 @@
  * on the source's chunks when they lie in one, snappy literals copied in bulk, and blocks ending
  * where a page ends (views, not copies) when the caller leaves the block size open.
  *
- * Memory: pages are decoded one at a time per asked column (a column chunk is streamed, never
- * read whole), so a read holds one page per column plus its dictionary, plus the block being
- * handed out: even a pandas file written as one 1M-row group is read in bounded memory. A block's
- * arrays are views on that memory, reused: valid until the next block is asked for.
+ * Memory: pages are decoded one at a time per asked column (a column chunk is streamed through a
+ * window, never read whole), and the columns one after the other, so a read holds per column a
+ * window, its decoded page and its dictionary, plus one scratch for the read (the page being
+ * decompressed, a page larger than a window): even a pandas file written as one 1M-row group is
+ * read in a few MB more than its dictionaries. A block's arrays are views on that memory, reused:
+ * valid until the next block is asked for.
  *
  * Nulls: a null in a numeric column reads as NaN (the shared reader reports the row); a null
  * class name reads as null. A list (vector) column must have the same length in every row and no
@@ -74,11 +80,11 @@ type Values = Float64Array | Float32Array | (string | null)[];
 type Numbers = Float64Array | Float32Array;
 
 /**
- * Arrays for decoded pages, reused round-robin: a fresh array per page costs a page-faulting
+ * Arrays for decoded pages, reused in turn: a fresh array per page costs a page-faulting
  * allocation each time (measured: 550 pages of 1.3 MB, 330-440 ms fresh against 20 ms reused).
  * A block's values are views on them, valid until the next block is asked for, as the other
- * binary readers' are; four arrays cover the two a page may use (values, then rows with nulls)
- * for the page being decoded and the one before it.
+ * binary readers' are. A column's next page is decoded only once the block holding its last one
+ * is done with, so two arrays cover what one page uses (its values, then its rows with nulls).
  */
 class Pool {
   private readonly slots: Numbers[] = [];
@@ -88,7 +94,7 @@ class Pool {
 
   /** An array of n; `same`: the first slot every time. */
   get(n: number, same = false): Numbers {
-    const k = same ? 0 : this.next++ % 4;
+    const k = same ? 0 : this.next++ % 2;
     let a = this.slots[k];
     if (a === undefined || a.length < n) {
       const size = Math.ceil(n * 1.25);
@@ -306,20 +312,24 @@ async function* parquetBlocks(ctx: FileCtx, leaves: Leaf[], names: string[], ran
   const end = Math.min(rows, range?.end ?? rows);
   const widest = Math.max(1, ...chosen.map((l) => l.info.width * (l.conv === 'float' || l.conv === 'f16' ? 4 : 8)));
   const step = Math.max(1, blockRows ?? Math.max(256, Math.floor((1 << 20) / widest)));
-  const readers = chosen.map((l) => new ColumnReader(ctx, l, start, end));
+  // The columns are read one after the other, never two at once: they share one scratch
+  // (decompressed pages, levels, indices, large pages), sized by the largest page of any, rather
+  // than one each (11 columns of 1 MB dictionary pages: 2 x 11 MB a thread). Each column's next
+  // bytes are read ahead while the others decode (ByteCursor), so no waiting comes of it.
+  const scratch = spareScratch.pop() ?? newScratch();
+  const readers = chosen.map((l) => new ColumnReader(ctx, l, start, end, scratch));
   try {
     for (let at = start; at < end; ) {
       if (signal?.aborted) throw new ColumnarError('read cancelled');
       let size = Math.min(step, end - at);
-      let parts: Values[];
+      const parts: Values[] = [];
       if (blockRows === undefined) {
         // Blocks end where some column's decoded page ends: every column's values are then views
         // on its page, never copied (pages of different columns end on different rows).
-        const ready = await Promise.all(readers.map((r) => r.ready(size)));
-        size = Math.min(...ready);
-        parts = readers.map((r) => r.take(size));
+        for (const r of readers) size = Math.min(size, await r.ready(size));
+        for (const r of readers) parts.push(r.take(size));
       } else {
-        parts = await Promise.all(readers.map((r) => r.read(size)));
+        for (const r of readers) parts.push(await r.read(size));
       }
       const values = new Map<string, NumericArray | (string | null)[]>();
       chosen.forEach((l, i) => values.set(l.info.name, parts[i]!));
@@ -330,6 +340,7 @@ async function* parquetBlocks(ctx: FileCtx, leaves: Leaf[], names: string[], ran
     await Promise.all(readers.map((r) => r.close()));
     // The caller is done with the last block: the readers' memory may serve the next read.
     for (const r of readers) r.release();
+    if (spareScratch.length < 16) spareScratch.push(scratch);
   }
 }
 
@@ -337,25 +348,63 @@ async function* parquetBlocks(ctx: FileCtx, leaves: Leaf[], names: string[], ran
 // Bytes of a column chunk, streamed.
 
 /**
- * Bytes [start, end) of the source, a page at a time: a view on the source's chunk when the page
- * lies in one (no copy), else the page gathered in a buffer of its own (`spill`). The unread bytes
- * are spill[spillPos, spillLen) then cur[curPos, cur.length).
+ * Bytes a column's cursor reads at a time. A read opens the file, reads and closes it (a source
+ * streams 1 MiB chunks into buffers of its own, which a cursor kept open per column would hold:
+ * 2 MiB a column, 22 MiB a thread for 11 columns); the next window is read while this one is
+ * decoded, so the opening costs no waiting.
+ */
+const WINDOW = 256 * 1024;
+
+/** A cursor's own memory, kept with the column's (see Memory): the window, and the next one being read. */
+interface CursorBuffers {
+  win?: Uint8Array;
+  ahead?: Uint8Array;
+}
+
+/** Bytes [start, start + n) of the source into `out` at `at`. */
+async function readInto(source: ByteSource, start: number, n: number, out: Uint8Array, at: number, end: number): Promise<void> {
+  let o = 0;
+  for await (const chunk of source.chunks({ start, end: start + n }, { reuseBuffers: true })) {
+    const take = Math.min(chunk.length, n - o);
+    out.set(chunk.subarray(0, take), at + o);
+    o += take;
+    if (o >= n) break;
+  }
+  if (o < n) throw new ColumnarError(`the file ends at byte ${start + o}, inside a column chunk that goes on to byte ${end}: it was cut short`);
+}
+
+/**
+ * Bytes [start, end) of the source (a column chunk), a page at a time, through a window of
+ * WINDOW bytes: a page lying in it is a view (no copy); a larger page (a dictionary, a writer's
+ * 1 MB pages) is gathered in the read's `big` buffer, shared by its columns, which the read
+ * decodes one at a time. The unread bytes are win[pos, len), then `ahead` once it lands.
  */
 class ByteCursor {
-  private it: AsyncIterator<Uint8Array> | undefined;
-  private cur: Uint8Array = new Uint8Array(0);
-  private curPos = 0;
-  private spill: Uint8Array = new Uint8Array(0);
-  private spillPos = 0;
-  private spillLen = 0;
-  /** The file offset of the next unread byte, of the next byte to fetch, and of the range's end. */
+  private win: Uint8Array;
+  private ahead: Uint8Array;
+  private pos = 0;
+  private len = 0;
+  /** The file offset of the next unread byte, of the byte after the window's, and of the range's end. */
   private at = 0;
   private fetched = 0;
   private end = 0;
+  /** The read of bytes [fetched, fetched + n) into `ahead`: n once landed. */
+  private pending: Promise<number> | undefined;
+  /** The last read into `ahead`, wanted or dropped (a skip, a close): the next waits for it. */
+  private landing: Promise<number> | undefined;
+  /** Bytes of the last peek gathered in `big` (0: the peek was a view on the window). */
+  private gathered = 0;
 
-  constructor(private readonly source: ByteSource) {}
+  constructor(
+    private readonly source: ByteSource,
+    private readonly scratch: Scratch,
+    buffers: CursorBuffers,
+  ) {
+    this.win = buffers.win ??= new Uint8Array(2 * WINDOW);
+    this.ahead = buffers.ahead ??= new Uint8Array(WINDOW);
+  }
 
-  /** Starts on bytes [start, end), keeping the buffer (one column's chunks, row group after row group). */
+  /** Starts on bytes [start, end) (one column's chunks, row group after row group). */
   async reset(start: number, end: number): Promise<void> {
     await this.close();
     this.at = this.fetched = start;
@@ -366,49 +415,31 @@ class ByteCursor {
     return this.end - this.at;
   }
 
-  /** The next min(n, remaining) bytes, contiguous; valid until the next call. */
+  /** The next min(n, remaining) bytes, contiguous; valid until the next call (of any cursor of the read). */
   async peek(n: number): Promise<Uint8Array> {
+    if (this.gathered > 0) await this.restart();
     const want = Math.min(n, this.remaining);
-    const spilled = this.spillLen - this.spillPos;
-    if (spilled === 0 && this.cur.length - this.curPos >= want) return this.cur.subarray(this.curPos, this.curPos + want);
-    if (spilled < want) {
-      if (this.spill.length - this.spillPos < want) {
-        const next = want <= this.spill.length ? this.spill : new Uint8Array(Math.max(2 * want, 1 << 16));
-        next.set(this.spill.subarray(this.spillPos, this.spillLen), 0);
-        this.spillLen = spilled;
-        this.spillPos = 0;
-        this.spill = next;
-      }
-      while (this.spillLen - this.spillPos < want) {
-        if (this.curPos >= this.cur.length) {
-          // The source may reuse the chunk's memory once the next one is asked for: all of it was taken.
-          this.it ??= this.source.chunks({ start: this.fetched, end: this.end }, { reuseBuffers: true })[Symbol.asyncIterator]();
-          const r = await this.it.next();
-          if (r.done === true) throw new ColumnarError(`the file ends at byte ${this.fetched}, inside a column chunk that goes on to byte ${this.end}: it was cut short`);
-          this.cur = r.value.subarray(0, Math.max(0, this.end - this.fetched));
-          this.curPos = 0;
-          this.fetched += this.cur.length;
-          continue;
-        }
-        const take = Math.min(this.cur.length - this.curPos, want - (this.spillLen - this.spillPos));
-        this.spill.set(this.cur.subarray(this.curPos, this.curPos + take), this.spillLen);
-        this.spillLen += take;
-        this.curPos += take;
-      }
+    if (this.len - this.pos < want) {
+      if (want > WINDOW) return this.gather(want);
+      await this.fill(want);
     }
-    return this.spill.subarray(this.spillPos, this.spillPos + want);
+    return this.win.subarray(this.pos, this.pos + want);
   }
 
   advance(n: number): void {
-    const fromSpill = Math.min(n, this.spillLen - this.spillPos);
-    this.spillPos += fromSpill;
-    this.curPos += n - fromSpill;
     this.at += n;
+    if (this.gathered > 0) {
+      // All of the gathered bytes taken: what follows them is in the window.
+      if (n === this.gathered) this.gathered = 0;
+      return;
+    }
+    this.pos += n;
   }
 
-  /** Passes over n bytes: past what is fetched, the stream starts again after them. */
+  /** Passes over n bytes: past the window, reading starts again after them. */
   async skip(n: number): Promise<void> {
-    if (n <= this.spillLen - this.spillPos + this.cur.length - this.curPos) {
+    if (this.gathered > 0) await this.restart();
+    if (n <= this.len - this.pos) {
       this.advance(n);
       return;
     }
@@ -418,11 +449,82 @@ class ByteCursor {
   }
 
   async close(): Promise<void> {
-    const it = this.it;
-    this.it = undefined;
-    this.cur = new Uint8Array(0);
-    this.curPos = this.spillPos = this.spillLen = 0;
-    await it?.return?.();
+    this.pending = undefined;
+    this.pos = this.len = this.gathered = 0;
+    this.fetched = this.at;
+    // A read in flight still lands in `ahead`: the memory is free once it has.
+    await this.landing?.catch(() => 0);
+  }
+
+  /** After a gathered peek taken only in part (a page header): the window is read again from `at`. */
+  private async restart(): Promise<void> {
+    const at = this.at;
+    await this.close();
+    this.at = this.fetched = at;
+  }
+
+  /** Fills the window to at least `want` bytes (want <= WINDOW), then starts reading the next ones. */
+  private async fill(want: number): Promise<void> {
+    if (this.pos > 0) {
+      this.win.copyWithin(0, this.pos, this.len);
+      this.len -= this.pos;
+      this.pos = 0;
+    }
+    while (this.len < want) {
+      // The window holds fewer than WINDOW bytes here: another WINDOW fit in its 2 * WINDOW.
+      if (this.pending !== undefined) {
+        const k = await this.pending;
+        this.pending = undefined;
+        this.win.set(this.ahead.subarray(0, k), this.len);
+        this.len += k;
+        this.fetched += k;
+        continue;
+      }
+      const k = Math.min(WINDOW, this.end - this.fetched);
+      if (k <= 0) throw new ColumnarError(`a page goes past the end of its column chunk (byte ${this.end}): the file is damaged`);
+      await readInto(this.source, this.fetched, k, this.win, this.len, this.end);
+      this.len += k;
+      this.fetched += k;
+    }
+    this.readAhead();
+  }
+
+  private readAhead(): void {
+    if (this.pending !== undefined || this.fetched >= this.end) return;
+    const [start, k] = [this.fetched, Math.min(WINDOW, this.end - this.fetched)];
+    const p = (this.landing ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(() => readInto(this.source, start, k, this.ahead, 0, this.end))
+      .then(() => k);
+    // Its failure is met when the bytes are asked for, or not at all when they never are.
+    p.catch(() => undefined);
+    this.pending = this.landing = p;
+  }
+
+  /** A page larger than the window, gathered in the read's shared buffer. */
+  private async gather(want: number): Promise<Uint8Array> {
+    const big = bigBuffer(this.scratch, want);
+    let o = this.len - this.pos;
+    big.set(this.win.subarray(this.pos, this.len), 0);
+    this.pos = this.len = 0;
+    if (this.pending !== undefined) {
+      const k = await this.pending;
+      this.pending = undefined;
+      const use = Math.min(k, want - o);
+      big.set(this.ahead.subarray(0, use), o);
+      o += use;
+      // Bytes read past the page start the window.
+      this.win.set(this.ahead.subarray(use, k), 0);
+      this.len = k - use;
+      this.fetched += k;
+    }
+    if (o < want) {
+      await readInto(this.source, this.fetched, want - o, big, o, this.end);
+      this.fetched += want - o;
+    }
+    this.gathered = want;
+    this.readAhead();
+    return big.subarray(0, want);
   }
 }
 
@@ -546,6 +648,8 @@ function snappy(input: Uint8Array, output: Uint8Array): void {
  */
 interface Scratch {
   bytes: Uint8Array;
+  /** A page larger than a cursor's window, gathered (ByteCursor). */
+  big?: Uint8Array;
   reps?: Uint8Array;
   defs?: Uint8Array;
   idx?: Int32Array;
@@ -558,6 +662,11 @@ function levels(s: Scratch, which: 'reps' | 'defs', n: number): Uint8Array {
   const have = s[which];
   const a = have !== undefined && have.length >= n ? have : (s[which] = new Uint8Array(Math.max(n, Math.ceil((have?.length ?? 0) * 1.5))));
   return a.subarray(0, n);
+}
+
+function bigBuffer(s: Scratch, n: number): Uint8Array {
+  if (s.big === undefined || s.big.length < n) s.big = new Uint8Array(Math.max(n, Math.ceil((s.big?.length ?? 0) * 1.5)));
+  return s.big;
 }
 
 function indices(s: Scratch, n: number): Int32Array {
@@ -871,9 +980,8 @@ interface PageIO {
 }
 
 /** A column reader's memory: kept for the next read on this thread when a read ends. */
-interface Memory {
+interface Memory extends CursorBuffers {
   f32: boolean;
-  scratch: Scratch;
   pool: Pool;
   dicts: Pool;
   joined: Pool;
@@ -883,21 +991,23 @@ interface Memory {
  * Memory of finished reads, for the next ones on this thread: a split read opens a reader per
  * column per piece (the CLI: eight pieces over two threads), and fresh memory each time is
  * garbage the collector is slow to return (measured, the CLI on 1M x 11 columns in one row group:
- * 2.2-2.6 s and 330 MB peak RSS with fresh memory per read, 1.3 s and 275 MB reused).
+ * 2.2-2.6 s and 330 MB peak RSS with fresh memory per read, 1.3 s and 275 MB reused). Scratch is
+ * a read's, shared by its columns (see parquetBlocks).
  */
 const spare: Memory[] = [];
+const spareScratch: Scratch[] = [];
 
 function memoryFor(f32: boolean): Memory {
   const i = spare.findIndex((m) => m.f32 === f32);
   if (i >= 0) return spare.splice(i, 1)[0]!;
-  return { f32, scratch: newScratch(), pool: new Pool(f32), dicts: new Pool(f32), joined: new Pool(f32) };
+  return { f32, pool: new Pool(f32), dicts: new Pool(f32), joined: new Pool(f32) };
 }
 
-function pageIO(source: ByteSource, leaf: Leaf, memory?: Memory): PageIO {
-  if (memory === undefined) return { cursor: new ByteCursor(source), scratch: newScratch(), alloc: fresh(leaf), allocDict: fresh(leaf) };
+function pageIO(source: ByteSource, leaf: Leaf, scratch: Scratch, memory?: Memory): PageIO {
+  if (memory === undefined) return { cursor: new ByteCursor(source, scratch, {}), scratch, alloc: fresh(leaf), allocDict: fresh(leaf) };
   const { pool, dicts } = memory;
   // Dictionaries: the same array every time (a chunk's dictionary outlives its pages, not the chunk).
-  return { cursor: new ByteCursor(source), scratch: memory.scratch, alloc: (n) => pool.get(n), allocDict: (n) => dicts.get(n, true) };
+  return { cursor: new ByteCursor(source, scratch, memory), scratch, alloc: (n) => pool.get(n), allocDict: (n) => dicts.get(n, true) };
 }
 
 class ChunkPages {
@@ -995,7 +1105,7 @@ function scalarRows(leaf: Leaf, page: Page, alloc: Alloc): Values {
 async function firstListLength(ctx: FileCtx, leaf: Leaf): Promise<number> {
   for (let g = 0; g < ctx.groups.length; g++) {
     if (ctx.groups[g] === 0) continue;
-    const pages = await ChunkPages.open(leaf, ctx.metadata.row_groups[g]!.columns[leaf.chunk]!, `${ctx.file}, column ${leaf.info.name}`, pageIO(ctx.source, leaf));
+    const pages = await ChunkPages.open(leaf, ctx.metadata.row_groups[g]!.columns[leaf.chunk]!, `${ctx.file}, column ${leaf.info.name}`, pageIO(ctx.source, leaf, newScratch()));
     try {
       let count = -1;
       for (;;) {
@@ -1047,6 +1157,7 @@ class ColumnReader {
     private readonly leaf: Leaf,
     start: number,
     private readonly end: number,
+    scratch: Scratch,
   ) {
     this.g = 0;
     while (this.g < ctx.groups.length && ctx.starts[this.g]! + ctx.groups[this.g]! <= start) this.g++;
@@ -1055,7 +1166,7 @@ class ColumnReader {
     this.width = leaf.info.width;
     this.what = `${ctx.file}, column ${leaf.info.name}`;
     this.memory = memoryFor(isF32(leaf));
-    this.io = pageIO(ctx.source, leaf, this.memory);
+    this.io = pageIO(ctx.source, leaf, scratch, this.memory);
     this.joined = this.memory.joined;
   }
 
