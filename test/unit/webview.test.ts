@@ -110,6 +110,10 @@ describe('webview dashboard: rendering real reports', () => {
     const rows = [...h.root.querySelectorAll('[data-testid="worst-row"]')] as HTMLElement[];
     assert.deepEqual(rows.slice(0, 2).map((r) => q(r, '[data-col="file"]').textContent), ['preds/rank0.csv', 'preds/rank1.csv']);
     assert.equal(rows[1]!.getAttribute('data-file'), 'preds/rank1.csv');
+    // Choose Columns... reads one file: not offered for the set, whose files are listed instead.
+    assert.equal(h.root.querySelector('[data-testid="choose-columns"]'), null);
+    assert.equal(q(h.root, '[data-testid="shard-files"]').textContent, `${digits.rows} rows read from 2 files: preds/rank0.csv (450), preds/rank1.csv (450).`);
+    assert.match(q(h.root, '.subtitle').textContent ?? '', / rows in 2 files, CSV\. /);
     h.posted.length = 0;
     rows[1]!.click();
     const w1 = worst[1]!;

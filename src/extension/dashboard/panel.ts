@@ -125,7 +125,7 @@ export class DashboardPanel implements vscode.Disposable {
         } else void this.panel.webview.postMessage({ type: 'loading', label: this.service.label(this.uri), fraction: null } satisfies HostMessage);
         return;
       case 'revealLine':
-        void revealLine(this.fileUri(m.file), m.line);
+        void revealLine(this.fileUri(m.file), m.line, this.panel.viewColumn);
         return;
       case 'selectSample':
         void this.select({ row: m.row, line: m.line, ...(m.file === undefined ? {} : { file: m.file }) });

@@ -13,10 +13,16 @@ export function renderLayout(ctx: Ctx, r: ReportJson): HTMLElement {
     dom.h('dt', {}, 'Label column'), dom.h('dd', {}, l.labelColumn ?? '–'),
     dom.h('dt', {}, 'Prediction columns'), dom.h('dd', {}, l.predictionColumns.length > 6 ? `${l.predictionColumns.slice(0, 3).join(', ')} … ${l.predictionColumns.slice(-2).join(', ')} (${l.predictionColumns.length})` : l.predictionColumns.join(', ')),
     dom.h('dt', {}, 'Targets'), dom.h('dd', {}, `${l.targetKind}, labels as ${l.labelEncoding}`));
-  return dom.section('layout', 'How the file was read',
+  // A folder's files (shards): Choose Columns... reads one file, so it is offered on each file, not here.
+  const files = r.files;
+  const actions = files === undefined
+    ? dom.h('div', { class: 'actions' }, button, dom.h('span', { class: 'muted small' }, ` ${int(r.rows)} rows read.`))
+    : dom.h('p', { class: 'muted small', 'data-testid': 'shard-files' },
+      `${int(r.rows)} rows read from ${files.length} files: ${files.slice(0, 8).map((f) => `${f.name} (${int(f.rows)})`).join(', ')}${files.length > 8 ? `, … ${files.length - 8} more` : ''}.`);
+  return dom.section('layout', files === undefined ? 'How the file was read' : 'How the files were read',
     facts,
     dom.h('ul', { class: 'evidence', 'data-testid': 'evidence' }, ...l.evidence.map((e) => dom.h('li', {}, e))),
-    dom.h('div', { class: 'actions' }, button, dom.h('span', { class: 'muted small' }, ` ${int(r.rows)} rows read.`)));
+    actions);
 }
 
 /**

@@ -92,7 +92,7 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   const desc = dom.h(
     'p',
     { class: 'subtitle' },
-    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} ${data.estimate ? 'sampled ' : ''}rows, ${FORMAT_NAMES[r.format]}. `,
+    `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} ${data.estimate ? 'sampled ' : ''}rows${r.files === undefined ? '' : ` in ${r.files.length} files`}, ${FORMAT_NAMES[r.format]}. `,
     dom.h('span', { class: 'muted' }, `Preset ${r.preset}: ${preset.description}`),
   );
   const spark = sparkline(dom, data.history, r.unit);
