@@ -117,6 +117,17 @@ async function* reusedChunks(path: string, start: number, end: number, expectedE
   }
 }
 
+/** Reads into the whole of `into` from `position`, or up to the end of the file. */
+async function readFully(fh: FileHandle, into: Uint8Array, position: number): Promise<number> {
+  let got = 0;
+  while (got < into.length) {
+    const { bytesRead } = await fh.read(into, got, into.length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
 /**
  * A Buffer's bytes as a plain Uint8Array view: the tokenizers then see one kind of array. Fed a
  * Buffer by one read and a Uint8Array by the next, V8 threw away their optimised code ("wrong map").
@@ -163,6 +174,8 @@ async function openSource(path: string, name: string, keep: boolean): Promise<Fi
       identity,
       changed,
       close,
+      // Only while the descriptor is kept (withFileSource): a source without one has nothing to read at.
+      ...(keep ? { readInto: (into: Uint8Array, position: number) => readFully(fh, into, position) } : {}),
       async *chunks(range?: ByteRange, options?: ChunkOptions) {
         const start = Math.max(0, range?.start ?? 0);
         const end = Math.min(info.size, range?.end ?? info.size);

@@ -5,12 +5,32 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { bytesSource } from '../../src/core/parse/memory-source';
 import { readLayout, splitRanges } from '../../src/core/parse/read';
-import { fileSource } from '../../src/node/file-source';
+import { fileSource, withFileSource } from '../../src/node/file-source';
 import { readAll } from './parse-helpers';
 
 const fixture = (name: string): string => join('test/fixtures/parse', name);
 
 describe('fileSource (Node)', () => {
+  it('reads at a position (readInto) while its descriptor is kept, and in memory; short at the end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-readinto-'));
+    const path = join(dir, 'bytes.bin');
+    const data = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 255);
+    writeFileSync(path, data);
+    const check = async (readInto: ((into: Uint8Array, position: number) => Promise<number>) | undefined) => {
+      assert.ok(readInto);
+      const into = new Uint8Array(300);
+      assert.equal(await readInto(into, 500), 300);
+      assert.deepEqual(into, data.subarray(500, 800));
+      assert.equal(await readInto(into, 900), 100);
+      assert.deepEqual(into.subarray(0, 100), data.subarray(900));
+      assert.equal(await readInto(into, 1000), 0);
+    };
+    await withFileSource(path, 'bytes.bin', (source) => check(source.readInto));
+    await check(bytesSource('bytes', data).readInto);
+    // Without a kept descriptor there is nothing to read at: the streams serve instead.
+    assert.equal((await fileSource(path)).readInto, undefined);
+  });
+
   it('reads gzip files (detected by magic bytes) exactly as their plain versions', async () => {
     for (const [gz, plain] of [
       ['nested_eval.json.gz', 'nested_eval.json'],

@@ -8,6 +8,10 @@ import { ColumnarError } from './types';
 /** Bytes [start, end) of the source, in one fresh array (shorter when the source ends first). */
 export async function readAt(source: ByteSource, start: number, end: number): Promise<Uint8Array> {
   const out = new Uint8Array(Math.max(0, end - start));
+  if (source.readInto !== undefined) {
+    const n = await source.readInto(out, start);
+    return n === out.length ? out : out.subarray(0, n);
+  }
   let o = 0;
   for await (const chunk of source.chunks({ start, end })) {
     const take = Math.min(chunk.length, out.length - o);

@@ -361,8 +361,13 @@ interface CursorBuffers {
   ahead?: Uint8Array;
 }
 
-/** Bytes [start, start + n) of the source into `out` at `at`. */
+/** Bytes [start, start + n) of the source into `out` at `at`: read at the position where the source can. */
 async function readInto(source: ByteSource, start: number, n: number, out: Uint8Array, at: number, end: number): Promise<void> {
+  const o = source.readInto !== undefined ? await source.readInto(out.subarray(at, at + n), start) : await streamInto(source, start, n, out, at);
+  if (o < n) throw new ColumnarError(`the file ends at byte ${start + o}, inside a column chunk that goes on to byte ${end}: it was cut short`);
+}
+
+async function streamInto(source: ByteSource, start: number, n: number, out: Uint8Array, at: number): Promise<number> {
   let o = 0;
   for await (const chunk of source.chunks({ start, end: start + n }, { reuseBuffers: true })) {
     const take = Math.min(chunk.length, n - o);
@@ -370,7 +375,7 @@ async function readInto(source: ByteSource, start: number, n: number, out: Uint8
     o += take;
     if (o >= n) break;
   }
-  if (o < n) throw new ColumnarError(`the file ends at byte ${start + o}, inside a column chunk that goes on to byte ${end}: it was cut short`);
+  return o;
 }
 
 /**

@@ -149,10 +149,12 @@ export async function readColumnar(
   const bce = layout.kind === 'bce';
   const record: Record<string, Cell> = {};
   const bytesPerRow = infos.reduce((a, c) => a + c.width * (c.kind === 'number' ? 4 : 8), 0);
+  // One class-per-column block interleaved into rows, reused block after block.
+  const interleaved = { rows: new Float64Array(0) };
   for await (const b of file.blocks(names, { start, end }, undefined, opts.signal)) {
     const labels = batch !== undefined ? (b.values.get(layout.labelColumn) as NumericArray | undefined) : undefined;
     const fast = labels !== undefined && typeof labels[0] === 'number';
-    const scores = fast ? predictionsOf(b, layout) : undefined;
+    const scores = fast ? predictionsOf(b, layout, interleaved) : undefined;
     let r = 0;
     while (r < b.size) {
       if (fast && !ctx.failed && scores !== undefined) {
@@ -204,12 +206,13 @@ function validRun(labels: NumericArray, scores: NumericArray, from: number, to: 
 }
 
 /** The block's scores as K values per row: the vector column itself, or the K columns interleaved. */
-function predictionsOf(b: ColumnBlock, layout: Layout): NumericArray | undefined {
+function predictionsOf(b: ColumnBlock, layout: Layout, scratch: { rows: Float64Array }): NumericArray | undefined {
   const K = layout.numClasses;
   if (layout.predictionIsVector) return b.values.get(layout.predictionColumns[0]!) as NumericArray;
   const cols = layout.predictionColumns.map((c) => b.values.get(c) as NumericArray);
   if (cols.length === 1) return cols[0];
-  const out = new Float64Array(b.size * K);
+  if (scratch.rows.length < b.size * K) scratch.rows = new Float64Array(b.size * K);
+  const out = scratch.rows.subarray(0, b.size * K);
   for (let k = 0; k < K; k++) {
     const col = cols[k]!;
     for (let r = 0; r < b.size; r++) out[r * K + k] = col[r]!;

@@ -14,5 +14,10 @@ export function bytesSource(name: string, data: Uint8Array | string, chunkSize =
       const end = Math.min(bytes.length, range?.end ?? bytes.length);
       for (let i = start; i < end; i += chunkSize) yield bytes.subarray(i, Math.min(end, i + chunkSize));
     },
+    async readInto(into: Uint8Array, position: number) {
+      const part = bytes.subarray(Math.min(position, bytes.length), Math.min(position + into.length, bytes.length));
+      into.set(part);
+      return part.length;
+    },
   };
 }
