@@ -330,6 +330,21 @@ describe('byte-range reads (splitting a file across workers)', () => {
     assert.equal(planRanges({ ...layout, format: 'json' }, 20e6, 2), undefined);
   });
 
+  it('splits a binary file by rows: four pieces a reader, or one at row group starts where a piece costs to start', async () => {
+    const text = (await readLayout(src())).layout;
+    const npy = { ...text, format: 'npy' as const, splitRows: 1000 };
+    assert.deepEqual(planRanges(npy, 20e6, 2)?.map((r) => r.end), [125, 250, 375, 500, 625, 750, 875, 1000]);
+    // One row group (no split point): one piece a reader, each starting once inside it.
+    assert.deepEqual(planRanges({ ...npy, format: 'parquet', splitPoints: [] }, 20e6, 2), [{ start: 0, end: 500 }, { start: 500, end: 1000 }]);
+    // Ten row groups of 100 rows: one piece a reader, cut at the group start nearest the even cut.
+    const groups = [100, 200, 300, 400, 500, 600, 700, 800, 900];
+    assert.deepEqual(planRanges({ ...npy, format: 'parquet', splitPoints: groups }, 20e6, 2), [{ start: 0, end: 500 }, { start: 500, end: 1000 }]);
+    assert.deepEqual(planRanges({ ...npy, format: 'parquet', splitPoints: [100, 350, 900] }, 20e6, 2), [{ start: 0, end: 350 }, { start: 350, end: 1000 }]);
+    assert.deepEqual(planRanges({ ...npy, format: 'arrow', splitPoints: groups }, 20e6, 3)?.map((r) => r.end), [300, 700, 1000]);
+    // Fewer groups than readers: even cuts, each reader starting once inside a group.
+    assert.deepEqual(planRanges({ ...npy, format: 'arrow', splitPoints: [600] }, 20e6, 4)?.map((r) => r.end), [250, 500, 750, 1000]);
+  });
+
   it('caps the rows read with limitRows', async () => {
     const { result, rows } = await readAll(src(), { limitRows: 5 });
     assert.equal(rows.length, 5);

@@ -454,6 +454,17 @@ async function sized(source: ByteSource): Promise<ByteSource & { size: number }>
 const MAGIC = 'ARROW1';
 const text = (b: Uint8Array) => String.fromCharCode(...b);
 
+/** The first row of each record batch after the first. */
+function batchStarts(batches: readonly { rows: number }[]): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const b of batches) {
+    if (at > 0) starts.push(at);
+    at += b.rows;
+  }
+  return starts;
+}
+
 /** Opens an Arrow IPC file (Feather v2) or stream: its schema, its batches' places, its dictionaries. */
 export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
   const source = await sized(input);
@@ -559,6 +570,7 @@ export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
     description: `${kind} (${batches.length} record batch${batches.length === 1 ? '' : 'es'}${compression === '' ? '' : `, ${compression}`})`,
     columns: columns.map((c) => c.info),
     seekable: true,
+    splitPoints: batchStarts(batches),
     blocks: (names, range, blockRows, signal) => arrowBlocks(ctx, columns, batches, names, range, blockRows, signal),
   };
 }

@@ -287,6 +287,7 @@ export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
     description: `Parquet (${rg} row group${rg === 1 ? '' : 's'}${codecs.length > 0 ? `, ${codecs.join('/')}` : ''})`,
     columns: leaves.map((l) => l.info),
     seekable: true,
+    splitPoints: starts.slice(1),
     blocks: (names, range, blockRows, signal) => parquetBlocks(ctx, leaves, names, range, blockRows, signal),
   };
 }

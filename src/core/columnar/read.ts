@@ -99,6 +99,7 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
   layout.evidence = [...evidence, ...layout.evidence.map(rowsNotLines)];
   for (const a of layout.assumptions ?? []) a.text = rowsNotLines(a.text);
   if (file.seekable) layout.splitRows = rows;
+  if (file.seekable && file.splitPoints !== undefined) layout.splitPoints = file.splitPoints;
   const used = [layout.labelColumn, ...(layout.targetColumns ?? []), ...layout.predictionColumns, ...(layout.weightColumn ? [layout.weightColumn] : [])];
   const counts = used.map((u) => table.find((c) => c.name === u)!).filter((c) => c !== undefined);
   const preds = counts.find((c) => c.name === layout.predictionColumns[0]);

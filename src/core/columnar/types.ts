@@ -47,6 +47,8 @@ export interface ColumnarFile {
   columns: ColumnInfo[];
   /** Rows can be read from any row on without reading those before (not a deflated member): ranges of rows split the work. */
   seekable: boolean;
+  /** Rows where a read starts at no cost (Layout.splitPoints): row groups, record batches. */
+  splitPoints?: number[];
   /**
    * Rows [range.start, range.end) of the named columns, in blocks of about `blockRows` rows (a
    * reader may give whole row groups instead). Breaking out of the iteration releases the file.

@@ -267,12 +267,34 @@ export const MIN_SPLIT_BYTES = 8 * 1024 * 1024;
  */
 export function planRanges(layout: Layout, size: number | undefined, parts: number): ByteRange[] | undefined {
   if (parts < 2 || size === undefined || size < MIN_SPLIT_BYTES) return undefined;
-  // Binary formats split by rows (ranges of rows, not bytes), where any row can be read first. Four
-  // pieces a reader: a piece costs no warm-up there (one loop for every piece), and a thread that
-  // started late takes fewer (two pieces on two threads left one idle for a third of the read).
-  if (isBinaryFormat(layout.format)) return layout.splitRows !== undefined ? splitRanges(layout.splitRows, 4 * parts) : undefined;
+  if (isBinaryFormat(layout.format)) return layout.splitRows !== undefined ? splitRows(layout.splitRows, layout.splitPoints, parts) : undefined;
   if (layout.format === 'json' || layout.quotedNewlines) return undefined;
   return splitRanges(size, parts);
+}
+
+/**
+ * Binary formats split by rows (ranges of rows, not bytes). Where any row is read first at no
+ * cost (NumPy, safetensors), four pieces a reader: a thread that started late takes fewer (two
+ * pieces on two threads left one idle for a third of the read). Where a piece pays to start (it
+ * opens the file's metadata again; inside a row group or record batch it decodes dictionaries
+ * and skips pages first), one piece a reader, cut at the group starts nearest the even cuts when
+ * there are enough (1M rows as pyarrow writes them, two threads: one row group in eight pieces
+ * 1.1 s, in two 0.8 s; nine row groups or sixteen Feather batches in eight pieces 0.9 s, in two 0.8 s).
+ */
+function splitRows(rows: number, points: readonly number[] | undefined, parts: number): ByteRange[] {
+  if (points === undefined) return splitRanges(rows, 4 * parts);
+  if (points.length + 1 < parts) return splitRanges(rows, parts);
+  const out: ByteRange[] = [];
+  let start = 0;
+  for (let i = 1; i < parts; i++) {
+    const cut = (rows * i) / parts;
+    const at = points.reduce((best, p) => (p > start && Math.abs(p - cut) < Math.abs(best - cut) ? p : best), Number.POSITIVE_INFINITY);
+    if (at === Number.POSITIVE_INFINITY || at >= rows) break;
+    out.push({ start, end: at });
+    start = at;
+  }
+  out.push({ start, end: rows });
+  return out;
 }
 
 /**

@@ -124,6 +124,12 @@ export interface Layout {
    * rows, which planRanges splits among readers.
    */
   splitRows?: number;
+  /**
+   * Rows where a read starts at no cost (the starts of Parquet row groups, of Arrow record
+   * batches, after the first): one starting elsewhere first decodes or skips the rows before it
+   * in its group (dictionaries, page headers). See planRanges.
+   */
+  splitPoints?: number[];
   /** CSV: a quoted field holding a newline was seen while inferring: do not split by ranges. */
   quotedNewlines?: boolean;
   /** Lines end in a lone CR (classic Mac OS): every read turns CRs into line breaks. */
