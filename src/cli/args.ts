@@ -50,8 +50,8 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
        loss-lens merge STATE.json... [--json] [--state-out STATE.json]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
-NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst samples and the layout
-Loss Lens inferred. --labels names the file holding the labels of FILE's rows, for arrays saved
+NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst
+samples and the layout Loss Lens inferred. --labels names the file holding the labels of FILE's rows, for arrays saved
 apart (np.save("logits.npy", z); np.save("labels.npy", y)); a pair named so is found without it.
 --renormalise divides each row of class probabilities by its sum before the loss (as Keras and
 scikit-learn 1.2 do); --no-renormalise takes rows as they are; by default the preset decides.
