@@ -14,7 +14,7 @@ import { cacheKey, ResultCache } from './cache';
 import type { Config } from './config';
 import type { FileChoicesStore } from './file-choices';
 import type { BinaryPreview } from '../core/columnar/preview';
-import type { FileStamp, JobRunner, ResultOf, WorkerJob } from './job-runner';
+import type { FileJob, FileStamp, JobRunner, ResultOf, WorkerJob } from './job-runner';
 import { requestFor } from './request';
 import { CAP_MS, readSettled } from './settle';
 import type { SampleEstimate } from '../node/sample-file';
@@ -71,6 +71,36 @@ export class AnalysisService {
     return requestFor(this.config.all, this.choices.get(uri), whatIf);
   }
 
+  /** The labels' file the user chose for a binary file (two files selected together), if any. */
+  labelsOf(uri: vscode.Uri): vscode.Uri | undefined {
+    const chosen = this.choices.get(uri).labelsFile;
+    return chosen === undefined ? undefined : vscode.Uri.parse(chosen);
+  }
+
+  /** The chosen labels' file as a job names it: `{ labels }`, or nothing. */
+  private labelsPart(uri: vscode.Uri): { labels?: NonNullable<FileJob['labels']> } {
+    const labels = this.labelsOf(uri);
+    return labels === undefined ? {} : { labels: { path: this.runner.pathOf(labels), name: this.label(labels), found: false } };
+  }
+
+  /** A job's file: its path, name and request, and the labels' file chosen for it. */
+  private fileJob(uri: vscode.Uri, request: AnalysisRequest): FileJob {
+    return { path: this.runner.pathOf(uri), name: this.label(uri), request, ...this.labelsPart(uri) };
+  }
+
+  /** The files a read of `uri` reads: it, and its chosen labels' file. */
+  private filesOf(uri: vscode.Uri): vscode.Uri[] {
+    const labels = this.labelsOf(uri);
+    return labels === undefined ? [uri] : [uri, labels];
+  }
+
+  /** The cache's key for the file (and its chosen labels' file) as they are now, under `request`. */
+  private async keyOf(uri: vscode.Uri, request: AnalysisRequest): Promise<string> {
+    const stamps = await Promise.all(this.filesOf(uri).map((u) => this.runner.stamp(u)));
+    const paths = this.filesOf(uri).map((u) => this.runner.pathOf(u)).join('\u0000');
+    return cacheKey({ path: paths, mtimeMs: Math.max(...stamps.map((s) => s.mtimeMs)), size: stamps.reduce((n, s) => n + s.size, 0) }, request);
+  }
+
   private job<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunOptions): Promise<ResultOf<Op>> {
     const run = (signal: AbortSignal | undefined, report: (f: number | null) => void) =>
       this.runner.run<Op>(job, {
@@ -113,22 +143,20 @@ export class AnalysisService {
 
   /** As analyze(), also saying how long the computation took and whether it came from the cache. */
   analyzeTimed(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions = {}): Promise<TimedAnalysis> {
-    return this.settled([uri], opts, () => this.analyzeOnce(uri, request, opts));
+    return this.settled(this.filesOf(uri), opts, () => this.analyzeOnce(uri, request, opts));
   }
 
   /** One read of the file as it is now, through the cache. */
   private async analyzeOnce(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions): Promise<TimedAnalysis> {
     const asked = Date.now();
-    const path = this.runner.pathOf(uri);
-    const info = await this.runner.stamp(uri);
-    const key = cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request);
-    if (opts.force) this.cache.deleteFile(path);
+    const key = await this.keyOf(uri, request);
+    if (opts.force) this.cache.deleteFile(this.runner.pathOf(uri));
     // The computation is shared by everyone asking for the same key (status bar, dashboard,
     // Compute Loss): one caller's signal only stops its own wait, never the others' result.
     // The notification's Cancel button (a user's explicit choice) does stop the worker.
     const shared = this.cache.getOrCompute(key, async () => {
       const started = Date.now();
-      const r = await this.job({ op: 'analyze', file: { path, name: this.label(uri), request } }, { ...opts, signal: undefined });
+      const r = await this.job({ op: 'analyze', file: this.fileJob(uri, request) }, { ...opts, signal: undefined });
       return { analysis: r.analysis, elapsedMs: Date.now() - started, computedAt: Date.now() };
     });
     const done = await (opts.signal ? untilAborted(shared, opts.signal) : shared);
@@ -143,7 +171,7 @@ export class AnalysisService {
    */
   async estimate(uri: vscode.Uri, request: AnalysisRequest, signal?: AbortSignal): Promise<SampleEstimate | undefined> {
     try {
-      const r = await this.runner.run<'estimate'>({ op: 'estimate', file: { path: this.runner.pathOf(uri), name: this.label(uri), request } }, { signal });
+      const r = await this.runner.run<'estimate'>({ op: 'estimate', file: this.fileJob(uri, request) }, { signal });
       return r.estimate ?? undefined;
     } catch (err) {
       if (err instanceof AnalysisError || err instanceof OptionsError || err instanceof CancelledError) throw err;
@@ -153,9 +181,7 @@ export class AnalysisService {
 
   /** A cached analysis if there is one for the file as it is now; never computes. */
   async cached(uri: vscode.Uri, request: AnalysisRequest): Promise<Analysis | undefined> {
-    const path = this.runner.pathOf(uri);
-    const info = await this.runner.stamp(uri);
-    return this.cache.get(cacheKey({ path, mtimeMs: info.mtimeMs, size: info.size }, request))?.then((c) => c.analysis, () => undefined);
+    return this.cache.get(await this.keyOf(uri, request))?.then((c) => c.analysis, () => undefined);
   }
 
   /**
@@ -178,25 +204,25 @@ export class AnalysisService {
   /** A binary file's arrays or columns and first rows; undefined when it is no binary file Loss Lens reads. */
   async preview(uri: vscode.Uri, signal?: AbortSignal): Promise<BinaryPreview | undefined> {
     const opts: RunOptions = { signal };
-    const r = await this.settled([uri], opts, () => this.job({ op: 'preview', path: this.runner.pathOf(uri), name: this.label(uri) }, opts));
+    const r = await this.settled(this.filesOf(uri), opts, () => this.job({ op: 'preview', path: this.runner.pathOf(uri), name: this.label(uri), ...this.labelsPart(uri) }, opts));
     return r.preview ?? undefined;
   }
 
   /** The sample starting on `line` (1-based), read with `layout` (its analysis's); null when none does. */
   async sampleOnLine(uri: vscode.Uri, layout: Layout, line: number, row?: number, opts: RunOptions = {}) {
-    const r = await this.job({ op: 'sample', path: this.runner.pathOf(uri), name: this.label(uri), layout, line, row }, opts);
+    const r = await this.job({ op: 'sample', path: this.runner.pathOf(uri), name: this.label(uri), layout, line, row, ...this.labelsPart(uri) }, opts);
     return r.hit;
   }
 
   async compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
     await this.oneFile(base, 'Compare With...');
     await this.oneFile(other, 'Compare With...');
-    return this.settled([base, other], opts, () =>
+    return this.settled([...this.filesOf(base), ...this.filesOf(other)], opts, () =>
       this.job(
         {
           op: 'compare',
-          base: { path: this.runner.pathOf(base), name: this.label(base), request },
-          other: { path: this.runner.pathOf(other), name: this.label(other), request },
+          base: this.fileJob(base, request),
+          other: this.fileJob(other, request),
           topN,
         },
         opts,
@@ -207,8 +233,8 @@ export class AnalysisService {
   async perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
     await this.oneFile(uri, 'the per-sample export');
     const opts: RunOptions = { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` };
-    return this.settled([uri], opts, () =>
-      this.job({ op: 'perSampleCsv', file: { path: this.runner.pathOf(uri), name: this.label(uri), request }, out: this.runner.pathOf(out) }, opts),
+    return this.settled(this.filesOf(uri), opts, () =>
+      this.job({ op: 'perSampleCsv', file: this.fileJob(uri, request), out: this.runner.pathOf(out) }, opts),
     );
   }
 

@@ -21,6 +21,8 @@ export interface FileChoices {
   skipInvalid?: boolean;
   /** Categorical probability rows divided by their sum on read (the "renormalise rows" quick fix). */
   renormalise?: boolean;
+  /** Binary files: the file (a URI) holding this file's labels, row for row, chosen by the user. */
+  labelsFile?: string;
 }
 
 export function defaultWhatIf(config: LossLensConfig, choices: FileChoices): WhatIf {

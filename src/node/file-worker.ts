@@ -9,7 +9,8 @@ import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
-import { analyzeFile, labelsBeside } from './analyze-file';
+import { analyzeFile, labelsBeside, type AnalyzeFileOptions } from './analyze-file';
+import { labelsEvidence } from '../core/columnar/pairing';
 import { analyzeShards, EMPTY_FOLDER, folderFiles, pairedEntries } from './analyze-shards';
 import { withFileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
@@ -74,7 +75,7 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     case 'analyze': {
       const opts = { signal, name: job.file.name, onProgress: onProgress(0, 1) };
       const folder = (await stat(job.file.path)).isDirectory();
-      const analysis = folder ? await analyzeFolder(job.file, opts) : await analyzeFile(job.file.path, job.file.request, opts);
+      const analysis = folder ? await analyzeFolder(job.file, opts) : await readFile(job.file, opts);
       return { op: 'analyze', analysis };
     }
     case 'estimate': {
@@ -90,18 +91,19 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     }
     case 'compare': {
       const a = lossCollector();
-      const base = await analyzeFile(job.base.path, job.base.request, { signal, name: job.base.name, onEval: a.onEval, onProgress: onProgress(0, 0.5) });
+      const base = await readFile(job.base, { signal, onEval: a.onEval, onProgress: onProgress(0, 0.5) });
       const b = lossCollector();
-      const other = await analyzeFile(job.other.path, job.other.request, { signal, name: job.other.name, onEval: b.onEval, onProgress: onProgress(0.5, 0.5) });
+      const other = await readFile(job.other, { signal, onEval: b.onEval, onProgress: onProgress(0.5, 0.5) });
       return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
     }
     case 'sample': {
-      // A row of an .npy pair takes its label from the other half, found as analyzeFile found it.
-      const pair = await labelsBeside(job.path);
+      // A row of an .npy pair takes its label from the other half: the one chosen, or found as analyzeFile found it.
+      const pair = job.labels === undefined ? await labelsBeside(job.path) : undefined;
+      const labels = job.labels ?? (pair !== undefined && pair.predictions === job.path ? { path: pair.labels, name: pair.labels } : undefined);
       const hit = await withFileSource(job.path, job.name, (source) =>
-        pair === undefined || pair.predictions !== job.path
+        labels === undefined
           ? sampleOnLine(source, job.layout, job.line, signal, job.row)
-          : withFileSource(pair.labels, pair.labels, (labels) => sampleOnLine(source, job.layout, job.line, signal, job.row, labels)),
+          : withFileSource(labels.path, labels.name, (l) => sampleOnLine(source, job.layout, job.line, signal, job.row, l)),
       );
       return { op: 'sample', hit: hit ?? null };
     }
@@ -118,9 +120,8 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       let buffer = PER_SAMPLE_HEADER;
       let rows = 0;
       try {
-        const analysis = await analyzeFile(job.file.path, job.file.request, {
+        const analysis = await readFile(job.file, {
           signal,
-          name: job.file.name,
           onProgress: onProgress(0, 1),
           onEval: (e, row, line) => {
             if (e.ignored) return;
@@ -139,6 +140,14 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       }
     }
   }
+}
+
+/** One file, with the labels' file the host chose for it (said in the evidence), if any. */
+async function readFile(file: FileJob, opts: Omit<AnalyzeFileOptions, 'name' | 'labels'>): Promise<Analysis> {
+  const labels = file.labels;
+  const analysis = await analyzeFile(file.path, file.request, { ...opts, name: file.name, ...(labels === undefined ? {} : { labels: { path: labels.path, name: labels.name } }) });
+  if (labels !== undefined) analysis.layout.evidence.splice(1, 0, labelsEvidence(labels, file.name));
+  return analysis;
 }
 
 /**

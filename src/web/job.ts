@@ -5,7 +5,7 @@
  */
 import { analyze, AnalysisError } from '../core/analyze';
 import { bytesSource, readLayout } from '../core/parse';
-import { foundBesideEvidence } from '../core/columnar/pairing';
+import { labelsEvidence } from '../core/columnar/pairing';
 import type { FileJob, FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
 import { sampleOnLine } from '../core/sample-on-line';
@@ -120,7 +120,7 @@ export async function runWebJob(
     const labels = file.labels && (await source(file.labels.path, file.labels.name));
     const total = src.size;
     const analysis = await analyze(src, file.request, { signal, onEval, labels, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
-    if (file.labels?.found) analysis.layout.evidence.splice(1, 0, foundBesideEvidence(file.labels.name, file.name));
+    if (file.labels !== undefined) analysis.layout.evidence.splice(1, 0, labelsEvidence(file.labels, file.name));
     return analysis;
   };
   // A folder's files as one data set, read by this worker alone (see readShardsHere).

@@ -23,8 +23,8 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as Manifest;
 const reference = (file: string) => manifest.files.find((f) => f.files[0] === file)!.expect;
 
-function cliMean(ws: string, file: string): number {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, file), '--json', '--no-progress'], { encoding: 'utf8' });
+function cliMean(ws: string, file: string, ...args: string[]): number {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, file), '--json', '--no-progress', ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as { mean: number }).mean;
 }
@@ -38,6 +38,10 @@ function workspace(): { root: string; ws: string } {
   const ws = join(root, 'binary');
   cpSync(FIXTURES, ws, { recursive: true });
   const [header, ...rows] = readFileSync(join(REPO_ROOT, 'samples', 'digits.csv'), 'utf8').trimEnd().split('\n');
+  // Two arrays whose names pair with nothing: only choosing them together makes b.npy the labels.
+  mkdirSync(join(ws, 'chosen'));
+  cpSync(join(FIXTURES, 'pair_digits', 'logits.npy'), join(ws, 'chosen', 'a.npy'));
+  cpSync(join(FIXTURES, 'pair_digits', 'labels.npy'), join(ws, 'chosen', 'b.npy'));
   mkdirSync(join(ws, 'shards'));
   [rows.slice(0, 300), rows.slice(300, 600), rows.slice(600)].forEach((part, rank) => writeFileSync(join(ws, 'shards', `rank_${rank}.csv`), [header, ...part].join('\n') + '\n'));
   return { root, ws };
@@ -165,6 +169,33 @@ describe('binary files in code-server: the preview and the dashboard show the CL
     assert.equal(Number(await derivation.getAttribute('data-line')), line);
     assert.match(await derivation.locator('h2').first().innerText(), new RegExp(`of ${file!.replace('.', '\\.')}`));
     await wb.screenshot('binary-dashboard-folder');
+  });
+
+  it('two arrays selected together in the explorer: Open Dashboard asks which holds the labels, and shows the CLI\'s --labels mean', async function () {
+    await wb.runCommand('View: Close All Editors');
+    const mean = cliMean(dirs.ws, 'chosen/a.npy', '--labels', join(dirs.ws, 'chosen', 'b.npy'));
+    const folder = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^chosen$/ }) });
+    await folder.first().click();
+    const row = (name: string) => wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
+    await row('a.npy').first().waitFor({ timeout: 15_000 });
+    // The list can re-render under the Ctrl-click: select again until both rows are selected.
+    for (let attempt = 0; ; attempt++) {
+      await row('a.npy').first().click();
+      await wb.page.waitForTimeout(300);
+      await row('b.npy').first().click({ modifiers: ['Control'] });
+      await wb.page.waitForTimeout(300);
+      if ((await row('a.npy').first().getAttribute('aria-selected')) === 'true' && (await row('b.npy').first().getAttribute('aria-selected')) === 'true') break;
+      assert.ok(attempt < 4, 'the explorer did not keep a.npy and b.npy selected together');
+    }
+    await row('a.npy').first().click({ button: 'right' });
+    const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open Dashboard$/ });
+    await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.page.waitForTimeout(800);
+    await item.first().click();
+    await wb.pickItem('b.npy');
+    assert.equal(await valueIn(wb, 'mean-loss'), mean);
+    assert.match(await textIn(wb, 'evidence'), /b\.npy holds the labels of a\.npy's rows \(the two were chosen together\)/);
+    await wb.screenshot('binary-dashboard-chosen-pair');
   });
 
   it('object_rows.npy is refused with the reason and the fix, in the light theme', async function () {

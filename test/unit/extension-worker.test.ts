@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -89,6 +89,25 @@ describe('the extension file worker', function () {
     cli('samples/digits.csv', '--per-sample', theirs);
     assert.equal(readFileSync(out, 'utf8'), readFileSync(theirs, 'utf8'));
     assert.equal(r.rows, 899);
+  });
+
+  it('reads an array with the labels file chosen for it (two files selected together), and says so', async () => {
+    // Names that pair with nothing: only the choice makes b.npy the labels of a.npy.
+    const chosen = mkdtempSync(join(tmpdir(), 'loss-lens-chosen-'));
+    copyFileSync('test/fixtures/binary/pair_digits/logits.npy', join(chosen, 'a.npy'));
+    copyFileSync('test/fixtures/binary/pair_digits/labels.npy', join(chosen, 'b.npy'));
+    const labels = { path: join(chosen, 'b.npy'), name: 'chosen/b.npy', found: false };
+    const r = await runInWorker({ op: 'analyze', file: { path: join(chosen, 'a.npy'), name: 'chosen/a.npy', request, labels } }, { workerScript });
+    const reference = JSON.parse(cli(join(chosen, 'a.npy'), '--labels', join(chosen, 'b.npy'), '--json')) as { mean: number; count: number };
+    assert.equal(r.analysis.breakdown.mean, reference.mean);
+    assert.equal(r.analysis.breakdown.count, 300);
+    assert.equal(r.analysis.layout.evidence[1], "b.npy holds the labels of a.npy's rows (the two were chosen together)");
+    // A row's derivation takes its label from the chosen file too.
+    const worst = r.analysis.breakdown.worst[0]!;
+    const hit = await runInWorker({ op: 'sample', path: join(chosen, 'a.npy'), name: 'chosen/a.npy', layout: r.analysis.layout, line: worst.line, row: worst.row, labels }, { workerScript });
+    assert.equal(hit.hit?.sample.target, worst.trueClass);
+    // Without the choice a.npy has no labels: refused, not read as something else.
+    await assert.rejects(runInWorker({ op: 'analyze', file: { path: join(chosen, 'a.npy'), name: 'chosen/a.npy', request } }, { workerScript }));
   });
 
   it('reports located problems as an AnalysisError', async () => {

@@ -189,6 +189,21 @@ describe('web worker job (browser build)', () => {
     assert.match(last.failure.message, /^preds\/b\.csv: its layout differs from that of preds\/a\.csv \(/);
   });
 
+  it('reads an array with the labels file chosen for it, as the desktop worker does, and says so', async () => {
+    const request = requestOf();
+    const files = {
+      'memory:/a.npy': bufferOf(readFileSync('test/fixtures/binary/pair_digits/logits.npy')),
+      'memory:/b.npy': bufferOf(readFileSync('test/fixtures/binary/pair_digits/labels.npy')),
+    };
+    const job: WorkerJob = { op: 'analyze', file: { path: 'memory:/a.npy', name: 'chosen/a.npy', request, labels: { path: 'memory:/b.npy', name: 'chosen/b.npy', found: false } } };
+    assert.deepEqual(pathsOf(job), ['memory:/a.npy', 'memory:/b.npy']);
+    const last = (await post(job, files)).at(-1);
+    assert.ok(last?.type === 'done' && last.result.op === 'analyze', JSON.stringify(last));
+    const reference = cliJson('test/fixtures/binary/pair_digits/logits.npy') as { mean: number };
+    assert.equal(last.result.analysis.breakdown.mean, reference.mean);
+    assert.equal(last.result.analysis.layout.evidence[1], "b.npy holds the labels of a.npy's rows (the two were chosen together)");
+  });
+
   it('finds every file a job names, to read on the host', () => {
     const request = requestOf();
     assert.deepEqual(pathsOf({ op: 'compare', base: { path: 'a', name: 'a', request }, other: { path: 'b', name: 'b', request }, topN: 1 }), ['a', 'b']);

@@ -22,10 +22,34 @@ function around(stem: string, words: string[]): { pre: string; word: string; pos
   return undefined;
 }
 
+/** Labels a user chose for the scores' file (two files selected together in the explorer). */
+export function chosenLabelsEvidence(labels: string, predictions: string): string {
+  const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
+  return `${base(labels)} holds the labels of ${base(predictions)}'s rows (the two were chosen together)`;
+}
+
+/** The evidence line of a labels' file: found beside the scores by name, or chosen. */
+export function labelsEvidence(labels: { name: string; found: boolean }, predictions: string): string {
+  return labels.found ? foundBesideEvidence(labels.name, predictions) : chosenLabelsEvidence(labels.name, predictions);
+}
+
 /** The evidence line for a pair found by name. */
 export function foundBesideEvidence(labels: string, predictions: string): string {
   const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
   return `${base(labels)} found beside ${base(predictions)} by name (--labels FILE reads another)`;
+}
+
+/**
+ * Of two files chosen together (selected in the explorer), which one holds the labels, by their
+ * names (`labels`, `y_true`... against `logits`, `probs`...); undefined when the names do not tell.
+ */
+export function labelsAmong(a: string, b: string): 0 | 1 | undefined {
+  const stem = (p: string) => (p.split(/[\\/]/).pop() ?? p).replace(/\.[^.]+$/, '');
+  const labels = [a, b].map((p) => around(stem(p), LABEL_STEMS) !== undefined);
+  const scores = [a, b].map((p) => around(stem(p), SCORE_STEMS) !== undefined);
+  if (labels[0] !== labels[1]) return labels[0] ? 0 : 1;
+  if (scores[0] !== scores[1]) return scores[0] ? 1 : 0;
+  return undefined;
 }
 
 /**
