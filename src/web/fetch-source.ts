@@ -3,6 +3,8 @@
  * at an http URL of its own (what the web extension host's fetch resolves a `vscode-remote:` URI
  * to), so the worker reads it a chunk at a time instead of holding the whole file. Each read is
  * one request; a range read skips to its start (the server sends whole files, no Range).
+ * Binary formats, read at many places (Parquet's column windows, an .npz's directory at its
+ * end), would restart the download for each: they are fetched once, whole (fetchWhole).
  */
 import { FileChangedError } from '../core/file-changed';
 import type { ByteRange, ByteSource } from '../core/parse';
@@ -14,6 +16,17 @@ export interface StreamedFile {
   gzip: boolean;
   /** The file's modification time when the host looked (for the message if it changes). */
   mtimeMs?: number;
+}
+
+/** The whole file in one request (a file that changed since the host looked is said so). */
+export async function fetchWhole(name: string, file: StreamedFile, signal?: AbortSignal): Promise<Uint8Array> {
+  const response = await fetch(file.url, signal ? { signal } : {});
+  if (!response.ok) throw new Error(`${name}: cannot read the file (HTTP ${response.status})`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (file.size !== undefined && bytes.length !== file.size) {
+    throw new FileChangedError(name, { size: file.size, mtimeMs: file.mtimeMs ?? NaN }, { size: bytes.length, mtimeMs: NaN });
+  }
+  return bytes;
 }
 
 export function fetchSource(name: string, file: StreamedFile, signal?: AbortSignal): ByteSource {

@@ -12,7 +12,8 @@ import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
 import { readShardsHere, type OpenShard } from '../core/shards';
 import { failureOf } from '../shared/failure';
-import { fetchSource, type StreamedFile } from './fetch-source';
+import { fetchSource, fetchWhole, type StreamedFile } from './fetch-source';
+import { BINARY_FILE_RE } from '../shared/commands';
 
 /**
  * Every file a job names (keyed by the job's path): its bytes, read by the host, or a URL the
@@ -112,7 +113,8 @@ export async function runWebJob(
     const file = files[path];
     if (!file) throw new Error(`${name}: the file was not sent to the worker`);
     // By shape, not instanceof: a buffer from another realm (a test's vm context) is one too.
-    return isStreamed(file) ? fetchSource(name, file, signal) : bytesSource(name, await contentOf(file));
+    if (!isStreamed(file)) return bytesSource(name, await contentOf(file));
+    return BINARY_FILE_RE.test(name) ? bytesSource(name, await fetchWhole(name, file, signal)) : fetchSource(name, file, signal);
   };
   // Fraction of the whole job: a comparison reads two files, each half the bar.
   const read = async (file: FileJob, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {

@@ -18,13 +18,16 @@ describe('web worker streaming a file from a URL (code-server workspace files)',
   const files: Record<string, Buffer> = {
     '/digits.csv': readFileSync('samples/digits.csv'),
     '/binary.csv.gz': gzipSync(readFileSync('samples/binary.csv')),
+    '/rowgroups.parquet': readFileSync('test/fixtures/binary/probs_zstd_rowgroups.parquet'),
   };
+  const requests: Record<string, number> = {};
   let server: Server;
   let base = '';
   let aborted = 0;
 
   before(async () => {
     server = createServer((req, res) => {
+      requests[req.url ?? ''] = (requests[req.url ?? ''] ?? 0) + 1;
       const body = files[req.url ?? ''];
       if (!body) {
         res.writeHead(404).end();
@@ -90,6 +93,17 @@ describe('web worker streaming a file from a URL (code-server workspace files)',
     // The server sees the connection close before the end of the file.
     for (let i = 0; i < 100 && aborted === before; i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(aborted > before, 'the download went on after the reader stopped');
+  });
+
+  it('fetches a binary file once, whole, rather than from its start for every window it reads', async () => {
+    const bytes = files['/rowgroups.parquet']!;
+    const job: WorkerJob = { op: 'analyze', file: { path: 'q', name: 'binary/rowgroups.parquet', request: request('classic') } };
+    const fromUrl = (await post(job, { q: { url: `${base}/rowgroups.parquet`, size: bytes.length, gzip: false } })).at(-1);
+    const fromBytes = (await post(job, { q: Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer })).at(-1);
+    assert.ok(fromUrl?.type === 'done' && fromUrl.result.op === 'analyze' && fromBytes?.type === 'done' && fromBytes.result.op === 'analyze', JSON.stringify(fromUrl).slice(0, 300));
+    assert.deepEqual(reportJson(fromUrl.result.analysis), reportJson(fromBytes.result.analysis));
+    // The footer, each row group's column chunks, the layout's sample and the read: one request.
+    assert.equal(requests['/rowgroups.parquet'], 1);
   });
 
   it('says which file could not be read (HTTP status)', async () => {
