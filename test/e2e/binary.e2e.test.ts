@@ -198,6 +198,22 @@ describe('binary files in code-server: the preview and the dashboard show the CL
     await wb.screenshot('binary-dashboard-chosen-pair');
   });
 
+  it('a text file over 50 MB (VS Code hands it to no extension): the status bar and the title bar\'s Open Dashboard still give the CLI\'s mean', async function () {
+    // samples/digits.csv's rows 520 times over: 58 MB, past the 50 MB that VS Code syncs to extensions.
+    const [header, ...rows] = readFileSync(join(REPO_ROOT, 'samples', 'digits.csv'), 'utf8').trimEnd().split('\n');
+    const body = rows.join('\n') + '\n';
+    writeFileSync(join(dirs.ws, 'large.csv'), header + '\n' + body.repeat(520));
+    const mean = cliMean(dirs.ws, 'large.csv');
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('large.csv', 'custom');
+    const item = wb.page.locator('.statusbar-item', { hasText: /Loss \d\.\d{4}/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 90_000 });
+    assert.match(await item.innerText(), new RegExp(`Loss ${mean.toFixed(4)}`));
+    await wb.page.locator('.editor-actions .action-item a[aria-label^="Loss Lens: Open Dashboard"], .editor-actions .action-item a[aria-label^="Open Dashboard"]').first().click();
+    assert.equal(await valueIn(wb, 'mean-loss', 90_000), mean);
+    await wb.screenshot('large-text-file-dashboard');
+  });
+
   it('object_rows.npy is refused with the reason and the fix, in the light theme', async function () {
     await wb.setTheme('light');
     await wb.runCommand('View: Close All Editors');
