@@ -15,7 +15,6 @@
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   analyze, analyzeShare, inferFileLayout, mergeShares,
   type Analysis, type AnalysisRequest, type PartOptions, type SplitShare,
@@ -23,9 +22,9 @@ import {
 import { foundBesideEvidence, npyPair } from '../core/columnar/pairing';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { MIN_SPLIT_BYTES, planRanges, type ByteRange, type Layout } from '../core/parse';
-import { errorOf } from '../shared/failure';
-import type { WorkerInput, WorkerMessage, WorkerRequest } from './analysis-worker';
+import type { WorkerInput } from './analysis-worker';
 import { withFileSource, type FileSource } from './file-source';
+import { runWorkerJob, spawnWorker, type SpareWorker } from './spare-worker';
 
 export interface AnalyzeFileOptions {
   signal?: AbortSignal;
@@ -45,23 +44,6 @@ export interface AnalyzeFileOptions {
   labels?: { path: string; name: string };
 }
 
-/**
- * A worker started before its job is known: a thread takes some 30 ms to boot, which overlaps the
- * layout inference on this thread instead of following it. Failures before the job are kept
- * (an 'error' event without a listener would be thrown).
- */
-interface SpareWorker {
-  worker: Worker;
-  failure?: Error;
-}
-
-function spawnWorker(script: string): SpareWorker {
-  const spare: SpareWorker = { worker: new Worker(script) };
-  spare.worker.on('error', (err) => (spare.failure ??= err));
-  spare.worker.on('exit', (code) => (spare.failure ??= new Error(`worker stopped (exit code ${code})`)));
-  return spare;
-}
-
 /** A worker's share, and the file as the worker found it when it opened it. */
 interface WorkerShare {
   share: SplitShare;
@@ -69,31 +51,7 @@ interface WorkerShare {
 }
 
 function runWorker(spare: SpareWorker, input: WorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<WorkerShare> {
-  return new Promise((resolve, reject) => {
-    const worker = spare.worker;
-    if (spare.failure !== undefined) {
-      reject(spare.failure);
-      return;
-    }
-    const cancel = () => worker.postMessage('cancel');
-    signal?.addEventListener('abort', cancel, { once: true });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', cancel);
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') onProgress(m.bytesRead);
-      else if (m.type === 'done') finish(() => resolve({ share: m.share, identity: m.identity }));
-      else finish(() => reject(errorOf(m.failure)));
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`worker stopped (exit code ${code})`))));
-    worker.postMessage({ type: 'job', input } satisfies WorkerRequest);
-  });
+  return runWorkerJob(spare, { type: 'job', input }, signal, onProgress, (m: { share: SplitShare; identity: FileIdentity }): WorkerShare => ({ share: m.share, identity: m.identity }));
 }
 
 /** Reads the pieces on this thread and on `threads - 1` workers (the spares first), all claiming from one counter. */

@@ -9,7 +9,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { inferFileLayout, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { foundBesideEvidence } from '../core/columnar/pairing';
 import type { FileIdentity } from '../core/file-changed';
@@ -19,11 +18,11 @@ import {
   type ShardPart, type ShardShare, type ShardUnit,
 } from '../core/shards';
 import { isShardFileName } from '../shared/commands';
-import { errorOf } from '../shared/failure';
-import type { ShardsWorkerInput, ShardsWorkerMessage, WorkerRequest } from './analysis-worker';
+import type { ShardsWorkerInput } from './analysis-worker';
 import { labelsBeside } from './analyze-file';
 import { withFileSource } from './file-source';
 import { checkIdentities, shardOpener, type ShardEntry } from './shard-source';
+import { runWorkerJob, spawnWorker, type SpareWorker } from './spare-worker';
 
 export type { ShardEntry } from './shard-source';
 
@@ -66,49 +65,13 @@ export interface AnalyzeShardsOptions {
   splitBytes?: number;
 }
 
-interface SpareWorker {
-  worker: Worker;
-  failure?: Error;
-}
-
-function spawnWorker(script: string): SpareWorker {
-  const spare: SpareWorker = { worker: new Worker(script) };
-  spare.worker.on('error', (err) => (spare.failure ??= err));
-  spare.worker.on('exit', (code) => (spare.failure ??= new Error(`worker stopped (exit code ${code})`)));
-  return spare;
-}
-
 interface WorkerShardShare {
   share: ShardShare;
   identities: (FileIdentity | null)[];
 }
 
 function runWorker(spare: SpareWorker, input: ShardsWorkerInput, signal: AbortSignal | undefined, onProgress: (n: number) => void): Promise<WorkerShardShare> {
-  return new Promise((resolve, reject) => {
-    const worker = spare.worker;
-    if (spare.failure !== undefined) {
-      reject(spare.failure);
-      return;
-    }
-    const cancel = () => worker.postMessage('cancel');
-    signal?.addEventListener('abort', cancel, { once: true });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', cancel);
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: ShardsWorkerMessage) => {
-      if (m.type === 'progress') onProgress(m.bytesRead);
-      else if (m.type === 'shards-done') finish(() => resolve({ share: m.share, identities: m.identities }));
-      else finish(() => reject(errorOf(m.failure)));
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`worker stopped (exit code ${code})`))));
-    worker.postMessage({ type: 'shards', input } satisfies WorkerRequest);
-  });
+  return runWorkerJob(spare, { type: 'shards', input }, signal, onProgress, (m: WorkerShardShare): WorkerShardShare => ({ share: m.share, identities: m.identities }));
 }
 
 /** Runs `fn` over the items, at most `limit` at a time, results in order. */

@@ -8,57 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { lz4Block, openArrow } from '../../src/core/columnar/arrow';
-import { ColumnarError, type ColumnarFile } from '../../src/core/columnar/types';
-import type { ByteRange, ByteSource } from '../../src/core/parse/types';
-
-const DIR = 'test/fixtures/binary';
-
-/** Bytes as a source of small chunks, counting the streams still open. */
-function memSource(bytes: Uint8Array, name: string, opts: { chunk?: number; sized?: boolean } = {}): ByteSource & { open: number } {
-  const chunk = opts.chunk ?? 4096;
-  const src = {
-    name,
-    size: opts.sized === false ? undefined : bytes.length,
-    open: 0,
-    async *chunks(range?: ByteRange) {
-      const start = range?.start ?? 0;
-      const end = Math.min(bytes.length, range?.end ?? bytes.length);
-      src.open++;
-      try {
-        for (let at = start; at < end; at += chunk) yield bytes.slice(at, Math.min(end, at + chunk));
-      } finally {
-        src.open--;
-      }
-    },
-  };
-  return src;
-}
-
-const fixture = (file: string, opts?: { chunk?: number; sized?: boolean }) => memSource(new Uint8Array(readFileSync(`${DIR}/${file}`)), file, opts);
-const embedded = (b64: string[], name: string) => memSource(new Uint8Array(Buffer.from(b64.join(''), 'base64')), name);
-
-interface Read {
-  blocks: { start: number; size: number; types: string[] }[];
-  values: Map<string, (number | string | null)[]>;
-}
-
-/** Every block of the named columns, copied as it comes (a block's arrays are valid until the next). */
-async function readAll(file: ColumnarFile, names: string[], range?: ByteRange, blockRows?: number): Promise<Read> {
-  const out: Read = { blocks: [], values: new Map(names.map((n) => [n, []])) };
-  for await (const b of file.blocks(names, range, blockRows)) {
-    out.blocks.push({ start: b.start, size: b.size, types: names.map((n) => b.values.get(n)!.constructor.name) });
-    for (const n of names) out.values.get(n)!.push(...Array.from(b.values.get(n)! as ArrayLike<number | string | null>));
-  }
-  return out;
-}
-
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  await assert.rejects(p, (err: Error) => {
-    assert.ok(err instanceof ColumnarError, `${err.name}: ${err.message}`);
-    assert.match(err.message, pattern);
-    return true;
-  });
-}
+import { DIR, embedded, fixture, memSource, readAll, rejects } from './columnar-helpers';
 
 const P = Array.from({ length: 10 }, (_, k) => `p_${k}`);
 

@@ -20,7 +20,7 @@
  */
 import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
-import { readAt, readExactly } from './bytes';
+import { readAt, readExactly, sizedSource } from './bytes';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
@@ -427,29 +427,6 @@ function batchHeader(t: Table): BatchHeader {
 // ---------------------------------------------------------------------------------------------
 // Opening.
 
-/** A source's whole content, for a file whose size is not known (an IPC file's footer is at the end). */
-async function sized(source: ByteSource): Promise<ByteSource & { size: number }> {
-  if (source.size !== undefined) return source as ByteSource & { size: number };
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const c of source.chunks()) {
-    parts.push(c.slice());
-    size += c.length;
-  }
-  const all = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  return {
-    name: source.name,
-    size,
-    async *chunks(range) {
-      yield all.subarray(range?.start ?? 0, Math.min(size, range?.end ?? size));
-    },
-  };
-}
 
 const MAGIC = 'ARROW1';
 const text = (b: Uint8Array) => String.fromCharCode(...b);
@@ -467,7 +444,7 @@ function batchStarts(batches: readonly { rows: number }[]): number[] {
 
 /** Opens an Arrow IPC file (Feather v2) or stream: its schema, its batches' places, its dictionaries. */
 export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
-  const source = await sized(input);
+  const source = await sizedSource(input);
   const file = source.name;
   const head = await readAt(source, 0, 8);
   const isFile = text(head.subarray(0, 6)) === MAGIC;

@@ -2,8 +2,26 @@
  * Positioned reads over a ByteSource, and a pull reader over a stream of chunks: what binary
  * formats need (a header here, an array's bytes there) from sources that stream.
  */
+import { concatBytes } from '../parse/bytes';
+import { bytesSource } from '../parse/memory-source';
 import type { ByteSource } from '../parse/types';
 import { ColumnarError } from './types';
+
+/**
+ * The source itself when its size is known, else its whole content in memory: formats whose
+ * index is at the end (Parquet's footer, an Arrow IPC file's) cannot be read from a stream of
+ * unknown length (a gzip-compressed file) otherwise.
+ */
+export async function sizedSource(source: ByteSource): Promise<ByteSource & { size: number }> {
+  if (source.size !== undefined) return source as ByteSource & { size: number };
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of source.chunks()) {
+    parts.push(c.slice());
+    size += c.length;
+  }
+  return { ...bytesSource(source.name, concatBytes(parts, size)), size };
+}
 
 /** Bytes [start, end) of the source, in one fresh array (shorter when the source ends first). */
 export async function readAt(source: ByteSource, start: number, end: number): Promise<Uint8Array> {

@@ -55,7 +55,7 @@ import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
 import { lz4Block } from './arrow';
-import { readAt, readExactly } from './bytes';
+import { readAt, readExactly, sizedSource } from './bytes';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
@@ -209,33 +209,10 @@ function columnOf(field: SchemaTree, chunkIndex: Map<string, number>, rows: numb
   };
 }
 
-/** A source's whole content, for a Parquet file whose size is not known (the footer is at the end). */
-async function sized(source: ByteSource): Promise<ByteSource & { size: number }> {
-  if (source.size !== undefined) return source as ByteSource & { size: number };
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const c of source.chunks()) {
-    parts.push(c.slice());
-    size += c.length;
-  }
-  const all = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  return {
-    name: source.name,
-    size,
-    async *chunks(range) {
-      yield all.subarray(range?.start ?? 0, Math.min(size, range?.end ?? size));
-    },
-  };
-}
 
 /** Opens a Parquet file: its footer's metadata, and the first row of each list column (its width). */
 export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
-  const source = await sized(input);
+  const source = await sizedSource(input);
   const file = source.name;
   const head = await readAt(source, 0, 4);
   if (source.size < 12 || String.fromCharCode(...head) !== 'PAR1') throw new ColumnarError(`${file} is not a Parquet file (it does not start with PAR1)`);

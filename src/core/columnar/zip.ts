@@ -8,6 +8,7 @@
  * Why hand-written: ~60 lines against unzipit's 13 KB, and formats.md measured it faster on
  * stored members (1386 against 1040 MB/s) with flat memory.
  */
+import { concatBytes } from '../parse/bytes';
 import type { ByteSource } from '../parse/types';
 import { readAt, readExactly } from './bytes';
 import type { ArrayBytes } from './ndarray';
@@ -166,13 +167,7 @@ export async function memberBytes(source: ByteSource, m: ZipMember): Promise<{ b
         parts.push(c.slice());
         got += c.length;
       }
-      const out = new Uint8Array(got);
-      let o = 0;
-      for (const p of parts) {
-        out.set(p, o);
-        o += p.length;
-      }
-      return out;
+      return concatBytes(parts, got);
     },
   };
 }
