@@ -9,7 +9,11 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { analyze, AnalysisError } from '../../src/core/analyze';
 import { openParquet } from '../../src/core/columnar/parquet';
+import { bytesSource } from '../../src/core/parse/memory-source';
+import { requestFor } from '../../src/extension/request';
+import { DEFAULT_CONFIG } from '../../src/extension/settings';
 import { DIR, embedded, fixture, memSource, readAll, rejects } from './columnar-helpers';
 
 const P = Array.from({ length: 10 }, (_, k) => `p_${k}`);
@@ -211,5 +215,29 @@ describe('Parquet columns (openParquet)', () => {
       }
       assert.equal(source.open, 0);
     }
+  });
+  it('says a null label (pandas Int64, nullable INT64) is a missing label at its row, in the sampled rows or after, never a NaN', async () => {
+    const n = 300;
+    const p0 = Array.from({ length: n }, (_, i) => 0.05 + ((i * 37) % 90) / 100);
+    const label = Array.from({ length: n }, (_, i) => (i === 3 || i === 280 ? null : BigInt(i % 2)));
+    const bytes = new Uint8Array(parquetWriteBuffer({
+      columnData: [
+        { name: 'p_0', data: p0, type: 'DOUBLE' },
+        { name: 'p_1', data: p0.map((v) => 1 - v), type: 'DOUBLE' },
+        { name: 'label', data: label, type: 'INT64', nullable: true },
+      ],
+    }));
+    const request = requestFor(DEFAULT_CONFIG, {});
+    await assert.rejects(analyze(bytesSource('nulls.parquet', bytes), request), (err: Error) => {
+      assert.ok(err instanceof AnalysisError, err.message);
+      // Problems keep 1-based lines; a binary file's are said as rows from 0 (unit 'row').
+      assert.deepEqual(err.problems.map((q) => [q.unit, q.line - 1, q.message]), [['row', 3, 'missing label'], ['row', 280, 'missing label']]);
+      return true;
+    });
+    // Left out, the other rows' mean is that of the rows with a label.
+    const a = await analyze(bytesSource('nulls.parquet', bytes), { ...request, skipInvalid: true });
+    const kept = label.flatMap((y, i) => (y === null ? [] : [Math.log(y === 0n ? p0[i]! : 1 - p0[i]!)]));
+    assert.equal(a.breakdown.count, n - 2);
+    assert.ok(Math.abs(a.breakdown.mean + kept.reduce((x, y) => x + y, 0) / kept.length) < 1e-12);
   });
 });

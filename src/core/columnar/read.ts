@@ -47,7 +47,9 @@ function columnText(c: ColumnInfo): string {
 function cellAt(values: NumericArray | (string | null)[], c: ColumnInfo, r: number): Cell {
   if (c.kind === 'string') return (values as (string | null)[])[r] ?? null;
   const v = values as NumericArray;
-  if (!c.vector) return v[r];
+  // An integer column's nulls (pandas' Int64, Arrow's validity bitmap) come as NaN, which no
+  // integer is: a missing cell, said as one ("missing label"), not a number that is not finite.
+  if (!c.vector) return Number.isNaN(v[r]) && /int/i.test(c.dtype) ? null : v[r];
   return Array.from(v.subarray(r * c.width, (r + 1) * c.width));
 }
 
