@@ -21,6 +21,7 @@
 import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
 import { readAt, readExactly, sizedSource } from './bytes';
+import { classLabelNames } from './hf-features';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
@@ -547,6 +548,7 @@ export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
     description: `${kind} (${batches.length} record batch${batches.length === 1 ? '' : 'es'}${compression === '' ? '' : `, ${compression}`})`,
     columns: columns.map((c) => c.info),
     seekable: true,
+    labelNames: classLabelNames(schema.tables(2).find((kv) => kv.string(0) === 'huggingface')?.string(1)),
     splitPoints: batchStarts(batches),
     blocks: (names, range, blockRows, signal) => arrowBlocks(ctx, columns, batches, names, range, blockRows, signal),
   };

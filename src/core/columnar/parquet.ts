@@ -56,6 +56,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
 import { lz4Block } from './arrow';
 import { readAt, readExactly, sizedSource } from './bytes';
+import { classLabelNames } from './hf-features';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
@@ -264,6 +265,7 @@ export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
     description: `Parquet (${rg} row group${rg === 1 ? '' : 's'}${codecs.length > 0 ? `, ${codecs.join('/')}` : ''})`,
     columns: leaves.map((l) => l.info),
     seekable: true,
+    labelNames: classLabelNames(metadata.key_value_metadata?.find((kv) => kv.key === 'huggingface')?.value),
     splitPoints: starts.slice(1),
     blocks: (names, range, blockRows, signal) => parquetBlocks(ctx, leaves, names, range, blockRows, signal),
   };

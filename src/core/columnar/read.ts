@@ -95,7 +95,15 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
         (format === 'npy' ? `pass the labels' file too (--labels labels.npy), or save both with np.savez(path, ${onlyOne.name}=..., labels=...)` : 'the labels are in another file?'),
     );
   }
-  const layout: Layout = inferLayout({ format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}) }, overrides);
+  // A writer's names for a column of class indices (one such column: the label), when the file has no class names array.
+  let classNamesFrom: string | undefined;
+  const named = [...(file.labelNames ?? [])].filter(([column]) => names.includes(column));
+  if (classNames === undefined && named.length === 1) {
+    classNames = named[0]![1];
+    classNamesFrom = `from the Hugging Face ClassLabel feature of ${named[0]![0]}`;
+  }
+  const sample = { format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}) };
+  const layout: Layout = inferLayout(sample, overrides);
   // Inference speaks of lines (1-based, as the sample table numbers its rows); a binary file has rows, from 0.
   const rowsNotLines = (text: string) => text.replace(/\bline (\d+)/g, (_, n: string) => `row ${Number(n) - 1}`);
   layout.evidence = [...evidence, ...layout.evidence.map(rowsNotLines)];

@@ -47,6 +47,11 @@ export interface ColumnarFile {
   columns: ColumnInfo[];
   /** Rows can be read from any row on without reading those before (not a deflated member): ranges of rows split the work. */
   seekable: boolean;
+  /**
+   * Class names the writer recorded for a column of class indices (a Hugging Face `ClassLabel`
+   * feature, in the schema's `huggingface` metadata), by column name.
+   */
+  labelNames?: Map<string, string[]>;
   /** Rows where a read starts at no cost (Layout.splitPoints): row groups, record batches. */
   splitPoints?: number[];
   /**

@@ -27,6 +27,8 @@ export interface SampleTable {
   lines: number[];
   /** A `classes` / `class_names` / `label_names` field, when the file has one. */
   classNames?: string[];
+  /** Where classNames came from, for the evidence (default: the file's class names field). */
+  classNamesFrom?: string;
   /**
    * Roles a reader worked out itself (a file without a header: which unnamed column is the
    * label), with the evidence for them. Taken like overrides, but said as the reader's guess.
@@ -395,7 +397,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     evidence.push(`class names ${classNames.join(', ')} (set by the user)`);
   } else if (table.classNames !== undefined) {
     classNames = table.classNames;
-    evidence.push(`class names ${classNames.join(', ')} (from the file's class names field)`);
+    evidence.push(`class names ${classNames.join(', ')} (${table.classNamesFrom ?? "from the file's class names field"})`);
   }
 
   // Label encoding, looked at on the sample.
