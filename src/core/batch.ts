@@ -62,6 +62,12 @@ export class EvalBatch {
   readonly calOutcome: Float64Array;
   readonly rows: Float64Array;
   readonly lines: Float64Array;
+  /**
+   * ce: every class's probability, K per row, row-major, for class-wise calibration and the Brier
+   * score: the read rows themselves when they are the probabilities (no copy), else ownProbs.
+   */
+  probs: Float64Array = NO_PROBS;
+  ownProbs: Float64Array = NO_PROBS;
 
   constructor(readonly capacity: number) {
     this.ignored = new Uint8Array(capacity);
@@ -77,6 +83,15 @@ export class EvalBatch {
     this.rows = new Float64Array(capacity);
     this.lines = new Float64Array(capacity);
   }
+}
+
+const NO_PROBS = new Float64Array(0);
+
+/** b's own probability rows, `width` wide, made the batch's probs (allocated on first use). */
+export function ownProbRows(b: EvalBatch, width: number): Float64Array {
+  if (b.ownProbs.length !== b.capacity * width) b.ownProbs = new Float64Array(b.capacity * width);
+  b.probs = b.ownProbs;
+  return b.ownProbs;
 }
 
 /** Writes a ce (binary = false) or bce sample as row i of b. */
@@ -105,5 +120,6 @@ export function setEvalRow(b: EvalBatch, i: number, e: SampleEval, binary: boole
     b.trueProb[i] = t >= 0 && t < probs.length ? (probs[t] as number) : Number.NaN;
     b.calProb[i] = p >= 0 && p < probs.length ? (probs[p] as number) : Number.NaN;
     b.calOutcome[i] = t === p ? 1 : 0;
+    ownProbRows(b, probs.length).set(probs, i * probs.length);
   }
 }

@@ -33,7 +33,7 @@
  * - ln(1 - p) is computed as log1p(-p) and ln(1 + e^-|z|) as log1p(e^-|z|); PyTorch and Keras
  *   use log, and return 0 where we return a loss below 1e-16.
  */
-import { setEvalRow, type EvalBatch, type RowBatch } from './batch';
+import { ownProbRows, setEvalRow, type EvalBatch, type RowBatch } from './batch';
 import { argmax, bernoulliEntropy, entropy, sigmoid } from './math';
 import { PRESETS } from './presets';
 import { binaryLoss, plainBinaryLoss } from './loss/binary';
@@ -191,6 +191,8 @@ export class EvaluatorImpl implements Evaluator {
     const preds = rows.preds;
     const cw = r.classWeights;
     const renormalise = r.params.renormalise;
+    // Calibration reads the probabilities as written (renormalised or not), as the confidence is.
+    out.probs = preds;
     for (let i = 0; i < rows.size; i++) {
       const hard = labels[i] as number;
       if (!(Number.isInteger(hard) && hard >= 0 && hard < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${hard}`);
@@ -235,6 +237,7 @@ export class EvaluatorImpl implements Evaluator {
     const labels = rows.labels;
     const preds = rows.preds;
     const cw = r.classWeights;
+    const rowProbs = ownProbRows(out, K);
     for (let i = 0; i < rows.size; i++) {
       const hard = labels[i] as number;
       if (!(Number.isInteger(hard) && hard >= 0 && hard < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${hard}`);
@@ -244,6 +247,7 @@ export class EvaluatorImpl implements Evaluator {
       const h = s.entropy;
       const predicted = argmax(probs, K);
       const confidence = probs[predicted] as number;
+      for (let k = 0, at = i * K; k < K; k++, at++) rowProbs[at] = probs[k] as number;
       out.loss[i] = r.bits ? loss / Math.LN2 : loss;
       out.weight[i] = cw !== null ? (cw[hard] as number) : 1;
       out.trueClass[i] = hard;

@@ -13,9 +13,12 @@ import { LN2 } from '../math';
 import { EvalBatch, setEvalRow } from '../batch';
 import type { LossKind, SampleEval } from '../types';
 import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
+import { ClasswiseBins, meanOf } from './classwise';
+import { adaptiveReport, gridAdd, gridAddBatch, GRID_BUCKETS } from './confidence-grid';
 import { allOneVsRest, averages, prf, type OneVsRest } from './confusion';
 import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
 import { DEFAULT_HISTOGRAM, HistogramBinner } from './histogram';
+import { meanInterval, wilson } from './intervals';
 import { compensatedAdd, compensatedValue, mergeCompensated, mergeCounts } from './summation';
 import { WorstK, type TopKState } from './topk';
 import {
@@ -35,13 +38,14 @@ const SUM = 0;
 const WEIGHT = 2;
 const ENTROPY = 4;
 const CONFIDENCE = 6;
+const BRIER = 8;
 
 /** Counters held as fields (the hot path increments them); listed for the state and merge. */
 const COUNTERS = ['count', 'ignored', 'infinite', 'invalid', 'unclassified', 'correct', 'labelsCorrect'] as const;
 
-/** Arrays of compensated sums (pairs) and of counts; listed for the state and merge. */
-const SUM_ARRAYS = ['totals', 'classLoss', 'classWeight', 'classTrueProb', 'classConfidence', 'calibrationSums'] as const;
-const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram'] as const;
+/** Arrays of compensated sums (pairs) and of counts or plain sums (merged by adding); listed for the state and merge. */
+const SUM_ARRAYS = ['totals', 'classLoss', 'classLossSquares', 'classWeight', 'classTrueProb', 'classConfidence', 'calibrationSums'] as const;
+const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram', 'grid', 'classBinCounts', 'classBinSums', 'classBinTotals'] as const;
 type ArrayName = (typeof SUM_ARRAYS)[number] | (typeof COUNT_ARRAYS)[number];
 
 const KIND_CE = 0;
@@ -101,12 +105,15 @@ export class BreakdownAccumulator {
   maxLoss = Number.NEGATIVE_INFINITY;
 
   /**
-   * Compensated sums of loss (finite ones), weight, entropy (nats) and confidence. For ce and bce
-   * only the entropy of every sample: the rest holds the samples no class takes (see addTotals).
+   * Compensated sums of loss (finite ones), weight, entropy (nats), confidence and Brier score. For
+   * ce and bce the entropy and Brier score of every sample: the rest holds the samples no class
+   * takes (see addTotals).
    */
-  readonly totals = new Float64Array(8);
+  readonly totals = new Float64Array(10);
   /** Per class, compensated: finite loss (multilabel: the label loss), weight, true-class probability, confidence. */
   readonly classLoss: Float64Array;
+  /** Per class, compensated: the squares of the finite losses, for the interval on the mean loss. */
+  readonly classLossSquares: Float64Array;
   readonly classWeight: Float64Array;
   readonly classTrueProb: Float64Array;
   readonly classConfidence: Float64Array;
@@ -118,6 +125,12 @@ export class BreakdownAccumulator {
   /** Per bin: compensated confidence sum, compensated outcome sum. */
   readonly calibrationSums: Float64Array;
   readonly histogram: Float64Array;
+  /** The fine grid of the calibrated values, for equal-mass bins (confidence-grid.ts). */
+  readonly grid = new Float64Array(3 * GRID_BUCKETS);
+  /** Class-wise calibration bins (classwise.ts); the three arrays are its own. */
+  readonly classBinCounts: Float64Array;
+  readonly classBinSums: Float64Array;
+  readonly classBinTotals: Float64Array;
   /** Replaced by takeWorst: a split read keeps one list per piece, to shift its rows afterwards. */
   worst: WorstK;
 
@@ -126,7 +139,10 @@ export class BreakdownAccumulator {
   private readonly k: number;
   private readonly kindCode: number;
   private readonly calibration: Float64Array;
+  private readonly classwise: ClasswiseBins;
   private readonly binner: HistogramBinner;
+  /** ce: which rows of the batch have a class (addClasses), for the class-wise pass. */
+  private classified = new Uint8Array(0);
   /** add's batch of one (ce, bce). */
   private readonly one = new EvalBatch(1);
 
@@ -136,6 +152,7 @@ export class BreakdownAccumulator {
     this.k = k;
     this.kindCode = this.config.kind === 'ce' ? KIND_CE : this.config.kind === 'bce' ? KIND_BCE : KIND_MULTILABEL;
     this.classLoss = new Float64Array(2 * k);
+    this.classLossSquares = new Float64Array(2 * k);
     this.classWeight = new Float64Array(2 * k);
     this.classTrueProb = new Float64Array(2 * k);
     this.classConfidence = new Float64Array(2 * k);
@@ -145,6 +162,10 @@ export class BreakdownAccumulator {
     this.calibration = calibrationEdges(this.config.calibrationBins);
     this.calibrationCounts = new Float64Array(this.config.calibrationBins);
     this.calibrationSums = new Float64Array(4 * this.config.calibrationBins);
+    this.classwise = new ClasswiseBins(k, this.calibration);
+    this.classBinCounts = this.classwise.counts;
+    this.classBinSums = this.classwise.sums;
+    this.classBinTotals = this.classwise.totals;
     this.binner = new HistogramBinner(this.config.histogram);
     this.histogram = new Float64Array(this.binner.slots);
     this.worst = new WorstK(this.config.topK);
@@ -235,6 +256,9 @@ export class BreakdownAccumulator {
       calibrationAdd(counts, sums, edges, probs, i, outcomes[i] as number);
       compensatedAdd(entropy, ENTROPY, b.entropy[i] as number);
     }
+    // Loops of their own: in this one V8 would call them per row, boxing each double it passes.
+    gridAddBatch(this.grid, probs, outcomes, ignored, b.size);
+    if (this.kindCode === KIND_BCE) this.classwise.addBinaryBatch(probs, outcomes, ignored, b.size, this.totals, BRIER);
   }
 
   private addClasses(b: EvalBatch): void {
@@ -248,25 +272,38 @@ export class BreakdownAccumulator {
     const confidence = b.confidence;
     const support = this.support;
     const classLoss = this.classLoss;
+    const classLossSquares = this.classLossSquares;
     const classInfinite = this.classInfinite;
     const classWeight = this.classWeight;
     const classTrueProb = this.classTrueProb;
     const classConfidence = this.classConfidence;
     const confusion = this.confusion;
+    const categorical = this.kindCode === KIND_CE;
+    const probs = b.probs;
+    if (categorical && probs.length < b.size * k) throw new Error('a ce batch must carry its probability rows (EvalBatch.probs)');
+    if (this.classified.length < b.size) this.classified = new Uint8Array(b.capacity);
+    const classified = this.classified;
     let correct = 0;
     for (let i = 0; i < b.size; i++) {
-      if (ignored[i] !== 0) continue;
+      if (ignored[i] !== 0) {
+        classified[i] = 0;
+        continue;
+      }
       const t = trueClass[i] as number;
       const p = predictedClass[i] as number;
       if (t === p) correct++;
       if (!(t >= 0 && t < k && p >= 0 && p < k)) {
+        classified[i] = 0;
         this.addUnclassified(b, i);
         continue;
       }
+      classified[i] = 1;
       const loss = (losses[i] as number) + 0;
       support[t] = (support[t] as number) + 1;
-      if (Number.isFinite(loss)) compensatedAdd(classLoss, 2 * t, loss);
-      else if (loss === Number.POSITIVE_INFINITY) classInfinite[t] = (classInfinite[t] as number) + 1;
+      if (Number.isFinite(loss)) {
+        compensatedAdd(classLoss, 2 * t, loss);
+        compensatedAdd(classLossSquares, 2 * t, loss * loss);
+      } else if (loss === Number.POSITIVE_INFINITY) classInfinite[t] = (classInfinite[t] as number) + 1;
       compensatedAdd(classWeight, 2 * t, weight[i] as number);
       compensatedAdd(classTrueProb, 2 * t, trueProb[i] as number);
       compensatedAdd(classConfidence, 2 * p, confidence[i] as number);
@@ -274,6 +311,7 @@ export class BreakdownAccumulator {
       confusion[cell] = (confusion[cell] as number) + 1;
     }
     this.correct += correct;
+    if (categorical) this.classwise.addCategoricalBatch(probs, trueClass, classified, b.size, this.totals, BRIER);
   }
 
   /** A sample no class takes (a class out of range): its totals are kept apart (see total). */
@@ -316,6 +354,7 @@ export class BreakdownAccumulator {
     const confusion = this.confusion;
     let allRight = true;
     let h = 0;
+    let brier = 0;
     for (let l = 0; l < labels; l++) {
       const q = probs[l] as number;
       const y = targets[l] as number;
@@ -334,15 +373,21 @@ export class BreakdownAccumulator {
       else allRight = false;
       if (haveLabelLosses) {
         const ll = labelLosses[l] as number;
-        if (Number.isFinite(ll)) compensatedAdd(this.classLoss, 2 * l, ll + 0);
-        else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
+        if (Number.isFinite(ll)) {
+          compensatedAdd(this.classLoss, 2 * l, ll + 0);
+          compensatedAdd(this.classLossSquares, 2 * l, ll * ll);
+        } else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
       }
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, l, y);
+      gridAdd(this.grid, probs, l, y);
+      this.classwise.add(l, probs, l, y);
+      brier += (q - y) * (q - y);
       if (q > 0) h -= q * Math.log(q);
       if (q < 1) h -= (1 - q) * Math.log(1 - q);
     }
     if (allRight) this.correct++;
     compensatedAdd(this.totals, ENTROPY, labels > 0 ? h / labels : 0);
+    compensatedAdd(this.totals, BRIER, labels > 0 ? brier / labels : 0);
   }
 
   /** Multilabel: copies what the worst-k list shows; runs only for the samples that enter it. */
@@ -504,6 +549,12 @@ export class BreakdownAccumulator {
       shareInfinite = this.infinite;
     }
 
+    // The samples scored against a class: Brier score and class-wise ECE are over these.
+    const scored = n - this.unclassified;
+    const classEce = this.classwise.perClass(scored);
+    const calibration = calibrationReport(c.kind === 'ce' ? 'top-label' : 'positive-probability', this.calibrationCounts, this.calibrationSums, this.calibration);
+    // bce: class 1 (p against y) is binned as the positive-probability diagram is; only class 0 has bins of its own.
+    if (this.kindCode === KIND_BCE) classEce[1] = calibration.ece;
     const classes: ClassBreakdown[] = [];
     for (let j = 0; j < k; j++) {
       const support = this.support[j] as number;
@@ -520,11 +571,15 @@ export class BreakdownAccumulator {
         weightSum: w,
         sum: inf > 0 ? Number.POSITIVE_INFINITY : finite,
         meanLoss: inf > 0 ? Number.POSITIVE_INFINITY : finite / w,
+        meanLossCi: inf > 0 ? [Number.NaN, Number.NaN] : meanInterval(finite / w, finite, compensatedValue(this.classLossSquares, 2 * j), multilabel ? n : support, w),
         share: shareInfinite > 0 ? inf / shareInfinite : shareFinite > 0 ? finite / shareFinite : 0,
         infiniteCount: inf,
         ...ovr,
         predicted,
         ...scores,
+        precisionCi: wilson(ovr.tp, predicted),
+        recallCi: wilson(ovr.tp, ovr.tp + ovr.fn),
+        ece: classEce[j] as number,
         meanConfidence: predicted > 0 ? compensatedValue(this.classConfidence, 2 * j) / predicted : Number.NaN,
         meanTrueProb: support > 0 ? compensatedValue(this.classTrueProb, 2 * j) / support : Number.NaN,
       });
@@ -562,17 +617,17 @@ export class BreakdownAccumulator {
       hammingAccuracy: multilabel ? (n > 0 && k > 0 ? this.labelsCorrect / (n * k) : Number.NaN) : per(this.correct),
       meanConfidence: per(this.total(CONFIDENCE, this.classConfidence)),
       meanEntropy: per(compensatedValue(this.totals, ENTROPY)) * toBase,
+      brier: scored > 0 ? compensatedValue(this.totals, BRIER) / scored : Number.NaN,
       minLoss: valid ? this.minLoss : Number.NaN,
       maxLoss: valid ? this.maxLoss : Number.NaN,
       classes,
       averages: averages(counts),
       confusion,
-      calibration: calibrationReport(
-        c.kind === 'ce' ? 'top-label' : 'positive-probability',
-        this.calibrationCounts,
-        this.calibrationSums,
-        this.calibration,
-      ),
+      calibration: {
+        ...calibration,
+        adaptive: adaptiveReport(this.grid, c.calibrationBins),
+        classwise: { ece: meanOf(classEce), bins: c.calibrationBins },
+      },
       histogram: this.binner.report(this.histogram),
       worst: this.worst.sorted(),
     };

@@ -12,8 +12,13 @@
  *   torchmetrics' BinaryCalibrationError; a soft target counts as its value;
  * - multilabel: every (sample, label) pair pooled, p against y as for bce.
  * ECE = sum_m (n_m / N) |frequency_m - meanConfidence_m|; MCE = max over non-empty bins.
+ *
+ * Beside these equal-width bins the report carries equal-mass bins of the same values
+ * (confidence-grid.ts) and the class-wise ECE (classwise.ts).
  */
 
+import type { AdaptiveCalibration } from './confidence-grid';
+import { wilson, type Interval } from './intervals';
 import { compensatedAdd, compensatedValue } from './summation';
 
 export interface ReliabilityBin {
@@ -24,6 +29,8 @@ export interface ReliabilityBin {
   meanConfidence: number;
   /** Fraction correct (ce) or frequency of y = 1 (bce, multilabel); NaN for an empty bin. */
   accuracy: number;
+  /** 95% Wilson interval of `accuracy` over the bin's count ([NaN, NaN] for an empty bin). */
+  accuracyCi: Interval;
 }
 
 export interface Calibration {
@@ -35,6 +42,10 @@ export interface Calibration {
   ece: number;
   /** Maximum calibration error over non-empty bins; NaN with nothing binned. */
   mce: number;
+  /** The same values in equal-mass bins, as many as `bins` at most (confidence-grid.ts). */
+  adaptive: AdaptiveCalibration;
+  /** Class-wise ECE over the classes (labels), on these equal-width bins (classwise.ts). */
+  classwise: { ece: number; bins: number };
 }
 
 export type CalibrationDefinition = 'top-label' | 'positive-probability';
@@ -81,7 +92,7 @@ export function calibrationReport(
   counts: Float64Array,
   sums: Float64Array,
   edges: Float64Array,
-): Calibration {
+): Omit<Calibration, 'adaptive' | 'classwise'> {
   let total = 0;
   for (const n of counts) total += n;
   const bins: ReliabilityBin[] = [];
@@ -97,6 +108,7 @@ export function calibrationReport(
       count: n,
       meanConfidence: n > 0 ? conf / n : Number.NaN,
       accuracy: n > 0 ? hits / n : Number.NaN,
+      accuracyCi: wilson(hits, n),
     });
     if (n > 0) {
       // |hits - conf| / N rather than (n / N) |hits / n - conf / n|: the same value with one rounding less.

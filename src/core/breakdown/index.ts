@@ -2,6 +2,10 @@
 export { BreakdownAccumulator, createAccumulator, resolveBreakdownConfig } from './accumulator';
 export type { Calibration, CalibrationDefinition, ReliabilityBin } from './calibration';
 export { calibrationBin, calibrationEdges } from './calibration';
+export type { AdaptiveCalibration } from './confidence-grid';
+export { adaptiveReport, GRID_BUCKETS, gridBucket, gridRange } from './confidence-grid';
+export type { Interval } from './intervals';
+export { meanInterval, wilson, Z95 } from './intervals';
 export type { OneVsRest, Prf, PrfAverages } from './confusion';
 export type { EncodedNumber } from './encoding';
 export type { HistogramSettings, LossHistogram } from './histogram';

@@ -18,6 +18,7 @@ import type { LogBase, LossKind } from '../types';
 import type { Calibration } from './calibration';
 import type { PrfAverages } from './confusion';
 import type { EncodedNumber } from './encoding';
+import type { Interval } from './intervals';
 import type { HistogramSettings, LossHistogram } from './histogram';
 import type { TopKState, WorstSample } from './topk';
 
@@ -66,6 +67,11 @@ export interface ClassBreakdown {
   /** sum / weightSum: the class's share of the mean, in the loss's own convention. */
   meanLoss: number;
   /**
+   * 95% interval of meanLoss, normal approximation from the class's per-sample loss variance over
+   * its samples (support; multilabel: all samples); NaNs under 2 samples or with an infinite loss.
+   */
+  meanLossCi: Interval;
+  /**
    * Fraction of the total loss that comes from this class (multilabel: of the sum over labels).
    * The shares add up to 1. With infinite losses present, each class's share is its fraction of
    * the infinite losses (the limit as those losses grow without bound). All 0 when the total is 0.
@@ -82,6 +88,11 @@ export interface ClassBreakdown {
   precision: number;
   recall: number;
   f1: number;
+  /** 95% Wilson intervals: precision over the samples predicted as the class, recall over its support. */
+  precisionCi: Interval;
+  recallCi: Interval;
+  /** The class's own one-vs-rest ECE on the equal-width bins; its mean over classes is the class-wise ECE. */
+  ece: number;
   /**
    * Mean confidence of the samples PREDICTED as this class: mean SampleEval.confidence (ce, bce)
    * or mean p (multilabel, over samples where p >= 0.5). It pairs with precision: "when the model
@@ -122,6 +133,13 @@ export interface Breakdown {
   /** Mean SampleEval.confidence. */
   meanConfidence: number;
   /**
+   * Brier score, unweighted, over the samples with a class (ce, bce) or all (multilabel):
+   * ce the mean over samples of sum_k (p_k - y_k)^2 with y the one-hot of the true class (Brier 1950,
+   * in [0, 2]); bce the mean of (p - y)^2 on p = P(y = 1), scikit-learn's brier_score_loss (in [0, 1];
+   * half the ce formula over the two classes); multilabel the mean over samples and labels of (p_l - y_l)^2.
+   */
+  brier: number;
+  /**
    * Mean entropy of the predicted distribution, in `base`: ce -sum_k p_k log p_k (0 log 0 = 0);
    * bce the binary entropy of p; multilabel the mean over labels of the binary entropy.
    */
@@ -141,7 +159,7 @@ export interface Breakdown {
   worst: WorstSample[];
 }
 
-export const STATE_FORMAT = 'loss-lens.breakdown/2';
+export const STATE_FORMAT = 'loss-lens.breakdown/3';
 
 /**
  * What toJSON() returns: plain arrays and numbers, safe for structured clone and for JSON.

@@ -17,6 +17,10 @@ export function num(n: number, digits = 4): string {
 }
 
 const int = (n: number) => n.toLocaleString('en-US');
+/** An estimate with its 95% interval as a half-width: symmetric intervals (a mean loss) read best so. */
+const plusMinus = (x: number, ci: readonly [number, number]) => (Number.isFinite(ci[0]) && Number.isFinite(ci[1]) ? `${num(x)} ± ${num((ci[1] - ci[0]) / 2)}` : num(x));
+/** An estimate with its 95% interval as bounds: Wilson intervals are not symmetric. */
+const within = (x: number, ci: readonly [number, number]) => (Number.isFinite(ci[0]) ? `${num(x)} (${num(ci[0], 2)}-${num(ci[1], 2)})` : num(x));
 const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)}%` : '-');
 
 /** Left-aligns the first column, right-aligns the rest. */
@@ -45,7 +49,10 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
   out.push(`  ${'count'.padEnd(12)} ${int(b.count)}${b.ignoredCount ? ` (${int(b.ignoredCount)} ignored)` : ''}${a.skipped ? ` (${int(a.skipped)} invalid rows skipped)` : ''}`);
   if (a.options.reduction !== 'sum') out.push(`  ${'sum'.padEnd(12)} ${num(b.sum, 4)}`);
   out.push(`  ${'accuracy'.padEnd(12)} ${num(b.accuracy)}${a.layout.kind === 'multilabel' ? ` (exact match; per label ${num(b.hammingAccuracy)})` : ''}`);
-  out.push(`  ${'ECE'.padEnd(12)} ${num(b.calibration.ece)} (${b.calibration.bins.length} bins, ${b.calibration.definition})`);
+  const cal = b.calibration;
+  out.push(`  ${'ECE'.padEnd(12)} ${num(cal.ece)} (${cal.bins.length} equal-width bins, ${cal.definition}); equal-mass ${num(cal.adaptive.ece)}; class-wise ${num(cal.classwise.ece)}`);
+  const brier = a.layout.kind === 'ce' ? 'mean of sum_k (p_k - y_k)^2' : a.layout.kind === 'bce' ? 'mean of (p - y)^2' : 'mean of (p - y)^2 over samples and labels';
+  out.push(`  ${'Brier'.padEnd(12)} ${num(b.brier)} (${brier})`);
   out.push(`  ${'perplexity'.padEnd(12)} ${num(b.perplexity)}`);
   out.push(`  ${'entropy'.padEnd(12)} ${num(b.meanEntropy)} ${unit} (mean, of the predictions)`);
   const h = a.hardAgreement;
@@ -57,10 +64,18 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
   out.push('', a.layout.kind === 'multilabel' ? 'Per label' : 'Per class');
   out.push(
     ...table(
-      ['class', 'support', 'mean loss', 'share', 'precision', 'recall', 'F1', 'confidence'],
-      b.classes.map((c) => [c.name, int(c.support), num(c.meanLoss), pct(c.share), num(c.precision), num(c.recall), num(c.f1), num(c.meanConfidence)]),
+      ['class', 'support', 'mean loss ± 95%', 'share', 'precision (95%)', 'recall (95%)', 'F1', 'confidence', 'ECE'],
+      b.classes.map((c) => [c.name, int(c.support), plusMinus(c.meanLoss, c.meanLossCi), pct(c.share), within(c.precision, c.precisionCi), within(c.recall, c.recallCi), num(c.f1), num(c.meanConfidence), num(c.ece)]),
     ),
   );
+
+  // The reliability bins with their counts: a gap in a bin of 12 samples is not a gap in one of 12,000.
+  const shown = cal.bins.filter((x) => x.count > 0);
+  if (shown.length > 0) {
+    const what = cal.definition === 'top-label' ? 'accuracy' : 'freq. y=1';
+    out.push('', `Calibration (${cal.bins.length} equal-width bins, ${cal.definition}; 95% Wilson intervals)`);
+    out.push(...table(['bin', 'count', 'confidence', `${what} (95%)`], shown.map((x) => [`${num(x.lower, 2)}-${num(x.upper, 2)}`, int(x.count), num(x.meanConfidence), within(x.accuracy, x.accuracyCi)])));
+  }
 
   // Several files (shards): named without the folder they share.
   const files = a.files;
