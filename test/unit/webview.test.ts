@@ -49,7 +49,11 @@ describe('webview dashboard: rendering real reports', () => {
       const c = digits.perClass[i] as ReportJson['perClass'][number];
       assert.equal(row.getAttribute('data-index'), String(c.index));
       assert.equal(q(row, '[data-col="name"]').textContent, c.name);
-      assert.equal(q(row, '[data-col="meanLoss"]').textContent, fixed(c.meanLoss));
+      // The mean loss, then its 95% interval as a half-width (muted); recall with its Wilson bounds.
+      const [lo, hi] = c.meanLossCi;
+      assert.equal(q(row, '[data-col="meanLoss"]').textContent, `${fixed(c.meanLoss)} ± ${((hi - lo) / 2).toFixed(2)}`);
+      assert.deepEqual([Number(q(row, '[data-col="meanLoss"] [data-testid="ci"]').getAttribute('data-low')), Number(q(row, '[data-col="meanLoss"] [data-testid="ci"]').getAttribute('data-high'))], c.meanLossCi);
+      assert.equal(q(row, '[data-col="recall"]').textContent, `${fixed(c.recall)} ${c.recallCi[0].toFixed(2)}–${c.recallCi[1].toFixed(2)}`);
       assert.equal(Number(q(row, '[data-col="meanLoss"]').getAttribute('data-value')), c.meanLoss);
       assert.equal(q(row, '.share-text').textContent, `${(c.share * 100).toFixed(1)}%`);
       assert.equal(q(row, '[data-col="f1"]').textContent, fixed(c.f1));

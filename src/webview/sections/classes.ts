@@ -7,6 +7,21 @@ import { sortableTable, type Column } from '../table';
 
 type ClassRow = ReportJson['perClass'][number];
 
+/** A bound that is there: NaN in memory, null once through JSON, when the interval is undefined. */
+const known = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * A value with its 95% interval beside it, muted: a mean loss as ± its half-width (the normal
+ * interval is symmetric), a rate as its Wilson bounds (which are not). A small class then shows a
+ * wide interval rather than a value that only looks bad.
+ */
+function withInterval(dom: Dom, value: number, ci: readonly (number | null)[], symmetric: boolean): Node {
+  const [lo, hi] = ci;
+  if (!known(lo) || !known(hi) || !Number.isFinite(value)) return dom.h('span', {}, num(value));
+  const text = symmetric ? `± ${num((hi - lo) / 2, 2)}` : `${num(lo, 2)}–${num(hi, 2)}`;
+  return dom.h('span', { class: 'with-ci', title: `95% interval ${num(lo)} to ${num(hi)}` }, num(value), ' ', dom.h('span', { class: 'ci-text', 'data-testid': 'ci', 'data-low': String(lo), 'data-high': String(hi) }, text));
+}
+
 /** The share as a bar scaled to the largest share, so small differences between classes stay visible. */
 function shareBar(dom: Dom, share: number, max: number): Node {
   const w = 60;
@@ -24,13 +39,14 @@ export function renderClasses(ctx: Ctx, r: ReportJson): HTMLElement {
   const columns: Column<ClassRow>[] = [
     { key: 'name', label: multilabel ? 'Label' : 'Class', value: (c) => c.name, cell: (c) => c.name },
     { key: 'support', label: 'Support', numeric: true, value: (c) => c.support, cell: (c) => int(c.support), raw: (c) => c.support },
-    { key: 'meanLoss', label: `Mean loss (${r.unit})`, numeric: true, value: (c) => c.meanLoss, cell: (c) => num(c.meanLoss), raw: (c) => c.meanLoss },
+    { key: 'meanLoss', label: `Mean loss (${r.unit})`, numeric: true, value: (c) => c.meanLoss, cell: (c) => withInterval(dom, c.meanLoss, c.meanLossCi, true), raw: (c) => c.meanLoss, title: 'Mean loss of the class\'s samples, ± the half-width of its 95% interval (normal approximation)' },
     { key: 'share', label: 'Share', numeric: true, value: (c) => c.share, cell: (c) => shareBar(dom, c.share, maxShare), raw: (c) => c.share, title: 'Fraction of the total loss from this class' },
-    { key: 'precision', label: 'Precision', numeric: true, value: (c) => c.precision, cell: (c) => num(c.precision), raw: (c) => c.precision },
-    { key: 'recall', label: 'Recall', numeric: true, value: (c) => c.recall, cell: (c) => num(c.recall), raw: (c) => c.recall },
+    { key: 'precision', label: 'Precision', numeric: true, value: (c) => c.precision, cell: (c) => withInterval(dom, c.precision, c.precisionCi, false), raw: (c) => c.precision, title: 'With its 95% Wilson interval over the samples predicted as the class' },
+    { key: 'recall', label: 'Recall', numeric: true, value: (c) => c.recall, cell: (c) => withInterval(dom, c.recall, c.recallCi, false), raw: (c) => c.recall, title: 'The class\'s accuracy, with its 95% Wilson interval over the class\'s samples' },
     { key: 'f1', label: 'F1', numeric: true, value: (c) => c.f1, cell: (c) => num(c.f1), raw: (c) => c.f1 },
     { key: 'meanConfidence', label: 'Confidence', numeric: true, value: (c) => c.meanConfidence, cell: (c) => num(c.meanConfidence), raw: (c) => c.meanConfidence, title: 'Mean confidence of the samples predicted as this class' },
     { key: 'meanTrueProb', label: 'p(true)', numeric: true, value: (c) => c.meanTrueProb, cell: (c) => num(c.meanTrueProb), raw: (c) => c.meanTrueProb, title: 'Mean probability given to this class by its own samples' },
+    { key: 'ece', label: 'ECE', numeric: true, value: (c) => c.ece, cell: (c) => num(c.ece), raw: (c) => c.ece, title: 'The class\'s one-vs-rest ECE: p(class) against "is this class"; their mean is the class-wise ECE' },
   ];
   const table = sortableTable(dom, {
     caption: `Per-${multilabel ? 'label' : 'class'} loss and scores, ${r.perClass.length} rows`,
@@ -43,6 +59,6 @@ export function renderClasses(ctx: Ctx, r: ReportJson): HTMLElement {
   });
   const avg = r.averages;
   const averages = dom.h('p', { class: 'muted small', 'data-testid': 'averages' },
-    `Macro F1 ${num(avg.macro.f1)}, weighted F1 ${num(avg.weighted.f1)}, micro F1 ${num(avg.micro.f1)}.`);
+    `Macro F1 ${num(avg.macro.f1)}, weighted F1 ${num(avg.weighted.f1)}, micro F1 ${num(avg.micro.f1)}. Muted beside a value: its 95% interval, wide for a small class.`);
   return dom.section('classes', multilabel ? 'Per label' : 'Per class', table, averages);
 }

@@ -77,7 +77,9 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
     figure(dom, 'mean-loss', meanLabel, r.value, num(r.value, 6), meanDetail),
     figure(dom, 'count', data.estimate ? 'Sampled rows' : 'Samples', r.count, int(r.count), [r.ignored ? `${int(r.ignored)} ignored` : '', r.skipped ? `${int(r.skipped)} skipped` : ''].filter(Boolean).join(', ')),
     figure(dom, 'accuracy', r.layout.kind === 'multilabel' ? 'Exact-match accuracy' : 'Accuracy', r.accuracy, num(r.accuracy)),
-    figure(dom, 'ece', 'ECE', r.ece, num(r.ece), `${r.calibration.bins.length} bins`),
+    // Beside the log loss: the Brier score punishes a confident mistake at most 1 (2 over K classes), the log loss without bound.
+    figure(dom, 'brier', 'Brier score', r.brier, num(r.brier), r.layout.kind === 'ce' ? 'sum over classes' : 'mean of (p − y)²'),
+    figure(dom, 'ece', 'ECE', r.ece, num(r.ece), `${r.calibration.bins.length} bins; equal-mass ${num(r.adaptiveEce)}, class-wise ${num(r.classwiseEce)}`),
     figure(dom, 'perplexity', 'Perplexity', r.perplexity, num(r.perplexity)),
     figure(dom, 'entropy', 'Mean entropy', r.meanEntropy, num(r.meanEntropy), r.unit),
   );
