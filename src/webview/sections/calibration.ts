@@ -45,7 +45,8 @@ function diagram(dom: Dom, r: ReportJson, equalMass: boolean): Element {
   svg.appendChild(axes);
   const bars = dom.svg('g', { class: 'bars' });
   const counts = dom.svg('g', { class: 'bin-counts' });
-  const countY = y(0) + 20;
+  // Below the tick labels (y(0) + 14), each count written upward and centred here.
+  const countY = y(0) + 34;
   counts.appendChild(dom.svg('text', { class: 'count-label', x: x(0) - 6, y: countY + 4, 'text-anchor': 'end' }, 'n'));
   const bins = equalMass ? c.adaptive.bins : c.bins;
   for (const b of bins) {
