@@ -1,9 +1,19 @@
 import { parseArgs } from 'node:util';
 import { parseNameList } from '../core/parse/flags';
+import { fieldsHelp, GateError, parseCondition, type Condition } from '../core/gate';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
 
+/** How the report is written, and the gate it must pass: the same for `loss-lens FILE...` and `loss-lens merge`. */
+export interface ReportOutput {
+  json: boolean;
+  /** The report's form when not --json. */
+  format: 'text' | 'markdown';
+  /** `--fail-if` conditions: exit 1 when any holds. */
+  failIf: Condition[];
+}
+
 /** What the command line asks for, validated; `loss`/`input` stay 'auto' until the layout is inferred. */
-export interface CliArgs {
+export interface CliArgs extends ReportOutput {
   /** The first FILE argument. */
   file: string;
   /**
@@ -15,7 +25,6 @@ export interface CliArgs {
   stateOut?: string;
   /** `--labels FILE`: the labels of a binary FILE's rows, in a file of their own (`labels.npy`). */
   labels?: string;
-  json: boolean;
   loss: LossKind | 'auto';
   input: InputKind | 'auto';
   preset: PresetName;
@@ -47,7 +56,9 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--renormalise | --no-renormalise] [--base e|2] [--label-column NAME] [--pred-columns A,B,...]
   [--class-names A,B,...|FILE] [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE]
   [--no-progress] [--labels LABELS_FILE] [--state-out STATE.json]
-       loss-lens merge STATE.json... [--json] [--state-out STATE.json]
+  [--format text|markdown|json] [--fail-if CONDITION]...
+       loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
+  [--state-out STATE.json]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
 NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst
@@ -64,7 +75,13 @@ Several FILEs, a folder (the files in it Loss Lens reads) or a quoted glob ('pre
 one data set (shards), read in parallel: every file must have the layout of the first.
 --state-out writes what the files add up to as a state file; \`loss-lens merge\` merges state files
 (shards read apart, e.g. on a cluster's workers) into the report one read of all of them gives.
-Exit status: 0 success, 1 bad input, 2 bad usage.`;
+--format markdown writes the report as Markdown (for a CI job summary or a pull request comment);
+--format json is --json.
+--fail-if CONDITION (repeatable) fails the run, exit 1, when the condition holds:
+"mean>0.35", "class[cat].recall<0.9", "class[3].f1<=0.8". Fields: ${fieldsHelp()};
+comparisons < <= > >= == !=. Each failed condition and its value go to stderr; the report is
+still written, and with --json carries a "gate" object.
+Exit status: 0 success, 1 bad input or a --fail-if condition holds, 2 bad usage.`;
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
@@ -143,6 +160,8 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'skip-invalid': { type: 'boolean', default: false },
         explain: { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
+        format: { type: 'string' },
+        'fail-if': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -168,12 +187,16 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     classNamesArg === undefined ? undefined : looksLikeList(classNamesArg) ? nameList('class-names', classNamesArg) : { file: classNamesArg };
   if (v.renormalise && v['no-renormalise']) throw new UsageError('--renormalise and --no-renormalise contradict each other: give one');
   const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
+  const output = reportOutput(v.json as boolean, v.format, v['fail-if']);
+  if (v.explain !== undefined && (output.failIf.length > 0 || output.format === 'markdown')) {
+    throw new UsageError(`--explain writes one sample's derivation: --fail-if and --format go with the report`);
+  }
   return {
     file: parsed.positionals[0] as string,
     files: parsed.positionals,
     ...(v['state-out'] === undefined ? {} : { stateOut: v['state-out'] }),
     ...(v.labels === undefined ? {} : { labels: v.labels }),
-    json: v.json as boolean,
+    ...output,
     loss: oneOf('loss', v.loss as string, ['auto', 'bce', 'ce', 'multilabel'] as const),
     input: oneOf('input', v.input as string, ['auto', 'probs', 'logits'] as const),
     preset: oneOf('preset', v.preset as string, PRESET_NAMES),
@@ -197,10 +220,24 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   };
 }
 
+/** --json, --format and --fail-if, validated; --format json is --json. */
+function reportOutput(json: boolean, format: string | undefined, failIf: string[] | undefined): ReportOutput {
+  const form = format === undefined ? undefined : oneOf('format', format, ['text', 'markdown', 'json'] as const);
+  if (json && form !== undefined && form !== 'json') throw new UsageError(`--json and --format ${form} contradict each other: give one`);
+  const conditions = (failIf ?? []).map((c) => {
+    try {
+      return parseCondition(c);
+    } catch (err) {
+      if (err instanceof GateError) throw new UsageError(`--fail-if ${err.message}`);
+      throw err;
+    }
+  });
+  return { json: json || form === 'json', format: form === 'markdown' ? 'markdown' : 'text', failIf: conditions };
+}
+
 /** `loss-lens merge STATE... [--json] [--state-out OUT]`: state files (or quoted globs of them) to merge. */
-export interface MergeArgs {
+export interface MergeArgs extends ReportOutput {
   states: string[];
-  json: boolean;
   stateOut?: string;
 }
 
@@ -215,18 +252,21 @@ export function parseMergeArgs(argv: string[]): MergeArgs | 'help' {
         json: { type: 'boolean', default: false },
         'state-out': { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
+        format: { type: 'string' },
+        'fail-if': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (err) {
     // The loss options are the states' own: name the ones that cannot be given here.
-    throw new UsageError(`merge: ${(err as Error).message} (merge takes --json and --state-out; the options are those the states were made with)`);
+    throw new UsageError(`merge: ${(err as Error).message} (merge takes --json, --format, --fail-if and --state-out; the options are those the states were made with)`);
   }
   if (parsed.values.help) return 'help';
   if (parsed.positionals.length === 0) throw new UsageError('merge: expected STATE files (written by loss-lens FILE --state-out STATE.json)');
+  const output = reportOutput(parsed.values.json as boolean, parsed.values.format, parsed.values['fail-if']);
   return {
     states: parsed.positionals,
-    json: parsed.values.json as boolean,
+    ...output,
     ...(parsed.values['state-out'] === undefined ? {} : { stateOut: parsed.values['state-out'] }),
   };
 }

@@ -7,7 +7,6 @@ import { isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { formatProblems } from '../core/parse';
-import { reportJson, stringifyReport } from '../core/report-json';
 import { mergeShardParts, naturalCompare, shardAnalysis, ShardLayoutError, type ShardPart } from '../core/shards';
 import { parseStateFile, stateFileOf, StateFileError, statesToMerge } from '../core/state-file';
 import type { SampleEval } from '../core/types';
@@ -17,10 +16,11 @@ import { isSetArgument, ShardArgumentError, shardEntries } from '../node/shard-a
 import { withFileSource } from '../node/file-source';
 import { isFileChanged } from '../core/file-changed';
 import { renderExplanation } from './explain';
-import { parseCliArgs, parseMergeArgs, UsageError, USAGE, type CliArgs, type MergeArgs } from './args';
+import { parseCliArgs, parseMergeArgs, UsageError, USAGE, type CliArgs, type MergeArgs, type ReportOutput } from './args';
 import { classNamesFromFile } from './class-names';
 import { silentProgress, terminalProgress } from './progress';
-import { renderTextReport } from '../shared/render/report-text';
+import { GateError } from '../core/gate';
+import { emitReport, prepareReport, type PreparedReport } from './report-output';
 
 declare const LOSS_LENS_VERSION: string;
 
@@ -72,9 +72,18 @@ function perSampleWriter(path: string) {
   };
 }
 
-/** The report as the CLI prints it: JSON with --json, else text. */
-function printReport(analysis: Analysis, json: boolean): void {
-  process.stdout.write(json ? stringifyReport(reportJson(analysis)) + '\n' : renderTextReport(analysis));
+/**
+ * The report and its gate, or the exit status of a condition naming a class the report does not
+ * have (a usage error: nothing is written, not even the state file).
+ */
+function prepared(analysis: Analysis, output: ReportOutput): PreparedReport | number {
+  try {
+    return prepareReport(analysis, output);
+  } catch (err) {
+    if (!(err instanceof GateError)) throw err;
+    process.stderr.write(`loss-lens: --fail-if ${err.message}\n`);
+    return 2;
+  }
 }
 
 /** Writes a state file whole or not at all: to a temporary name beside it, then renamed. */
@@ -143,9 +152,10 @@ async function mainShards(args: CliArgs, request: AnalysisRequest): Promise<numb
       workerScript: `${__dirname}/worker.js`,
     });
     progress.clear();
+    const report = prepared(analysis, args);
+    if (typeof report === 'number') return report;
     if (args.stateOut !== undefined) writeStateFile(args.stateOut, part, request);
-    printReport(analysis, args.json);
-    return 0;
+    return emitReport(report);
   } catch (err) {
     progress.clear();
     if (err instanceof ShardLayoutError) {
@@ -198,9 +208,10 @@ async function mainMerge(argv: string[]): Promise<number> {
     const names = await stateFiles(args.states);
     const states = names.map((name) => ({ name, state: parseStateFile(readFileSync(name, 'utf8'), name) }));
     const { parts, request } = statesToMerge(states, LOSS_LENS_VERSION);
+    const report = prepared(shardAnalysis(parts, request), args);
+    if (typeof report === 'number') return report;
     if (args.stateOut !== undefined) writeStateFile(args.stateOut, mergeShardParts(parts, request), request);
-    printReport(shardAnalysis(parts, request), args.json);
-    return 0;
+    return emitReport(report);
   } catch (err) {
     if (err instanceof StateFileError) {
       process.stderr.write(`loss-lens merge: ${err.message}\n`);
@@ -287,8 +298,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(text);
       return 0;
     }
-    printReport(analysis, args.json);
-    return 0;
+    const report = prepared(analysis, args);
+    return typeof report === 'number' ? report : emitReport(report);
   } catch (err) {
     progress.clear();
     return failure(err, args.skipInvalid);

@@ -1,0 +1,259 @@
+/**
+ * The CI gate of `loss-lens --fail-if CONDITION`: conditions over a report's numbers, such as
+ * `mean>0.35` or `class[cat].recall<0.9`, parsed by hand (the grammar is four tokens) and checked
+ * against a report. A condition that holds fails the gate.
+ *
+ * Parsing needs no report, so a typo is refused before a large file is read; class names are
+ * known only once the file is, so a class is looked up when the gate is checked.
+ */
+
+export const COMPARISONS = ['<=', '>=', '==', '!=', '<', '>'] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+
+/** The report's own numbers, by the names `--json` gives them. */
+export const REPORT_FIELDS = ['mean', 'accuracy', 'ece', 'adaptiveEce', 'classwiseEce', 'brier', 'perplexity', 'count'] as const;
+export type ReportField = (typeof REPORT_FIELDS)[number];
+
+/** A class's numbers; `loss` is its mean loss (`perClass[].meanLoss` in `--json`). */
+export const CLASS_FIELDS = ['recall', 'precision', 'f1', 'loss', 'support', 'ece'] as const;
+export type ClassField = (typeof CLASS_FIELDS)[number];
+
+/** How a condition names a class: as written between the brackets, quotes removed. */
+export interface ClassRef {
+  text: string;
+  /** Quoted names are names only: `class["3"]` is the class named 3, never the class at index 3. */
+  quoted: boolean;
+}
+
+export type GateField = { scope: 'report'; name: ReportField } | { scope: 'class'; class: ClassRef; name: ClassField };
+
+export interface Condition {
+  /** What the user wrote. */
+  source: string;
+  /** The same, spaced the one way it is shown everywhere: `class[cat].recall < 0.9`. */
+  text: string;
+  field: GateField;
+  op: Comparison;
+  threshold: number;
+}
+
+/** The numbers a gate reads; the `--json` report (ReportJson) has them all. */
+export interface GateReport {
+  mean: number;
+  accuracy: number;
+  ece: number;
+  adaptiveEce: number;
+  classwiseEce: number;
+  brier: number;
+  perplexity: number;
+  count: number;
+  perClass: readonly { index: number; name: string; support: number; meanLoss: number; precision: number; recall: number; f1: number; ece: number }[];
+}
+
+export interface ConditionResult {
+  condition: Condition;
+  /** The number compared, named by the class's name even when the condition gave its index: `class[three].recall`. */
+  label: string;
+  /** NaN when the report has no such number (the precision of a class never predicted). */
+  value: number;
+  failed: boolean;
+}
+
+export interface GateResult {
+  results: ConditionResult[];
+  failed: boolean;
+}
+
+/** A condition that cannot be read, or names a class the report does not have: a usage error. */
+export class GateError extends Error {}
+
+const EXAMPLES = '"mean>0.35" or "class[cat].recall<0.9"';
+
+/** The fields as help text: `mean, accuracy, ..., count, class[NAME].recall|precision|...`. */
+export function fieldsHelp(): string {
+  return `${REPORT_FIELDS.join(', ')}, class[NAME or index].${CLASS_FIELDS.join('|')}`;
+}
+
+/** Field names are matched whatever their case: `ECE` is how the text report spells it. */
+function lookup<T extends string>(names: readonly T[], word: string): T | undefined {
+  return names.find((n) => n.toLowerCase() === word.toLowerCase());
+}
+
+const quote = (s: string) => JSON.stringify(s);
+
+export function parseCondition(source: string): Condition {
+  function fail(why: string): never {
+    throw new GateError(`${quote(source)}: ${why}`);
+  }
+  let at = 0;
+  const skipSpace = () => {
+    while (at < source.length && /\s/.test(source[at] as string)) at++;
+  };
+  skipSpace();
+  if (at === source.length) fail(`expected a condition such as ${EXAMPLES}`);
+
+  const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(at))?.[0];
+  if (word === undefined) fail(`expected a field at the start (${fieldsHelp()})`);
+  at += word.length;
+  let field: GateField;
+  let fieldText: string;
+  if (word.toLowerCase() === 'class' && source[at] === '[') {
+    at++;
+    const ref = readClassRef();
+    if (source[at] !== '.') fail(`expected .${CLASS_FIELDS.join(', .')} after class[${ref.shown}]`);
+    at++;
+    const metric = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(at))?.[0] ?? '';
+    const name = lookup(CLASS_FIELDS, metric);
+    if (name === undefined) fail(`${metric === '' ? 'no class field' : `unknown class field ${quote(metric)}`} after class[${ref.shown}]; a class has ${CLASS_FIELDS.join(', ')}`);
+    at += metric.length;
+    field = { scope: 'class', class: ref.ref, name };
+    fieldText = `class[${ref.shown}].${name}`;
+  } else {
+    const name = lookup(REPORT_FIELDS, word);
+    if (name === undefined) fail(`unknown field ${quote(word)}; the fields are ${fieldsHelp()}`);
+    field = { scope: 'report', name };
+    fieldText = name;
+  }
+
+  skipSpace();
+  const op = COMPARISONS.find((c) => source.startsWith(c, at));
+  if (op === undefined) {
+    const rest = source.slice(at);
+    if (rest.startsWith('=>') || rest.startsWith('=<')) fail(`"${rest.slice(0, 2)}" is not a comparison: write ${rest[1]}=`);
+    if (rest.startsWith('=')) fail(`"=" is not a comparison: write == (the comparisons are ${COMPARISONS.join(' ')})`);
+    fail(`expected a comparison (${COMPARISONS.join(' ')}) after ${fieldText}${rest === '' ? '' : `, found ${quote(rest.trim())}`}`);
+  }
+  at += op.length;
+  const numberText = source.slice(at).trim();
+  const threshold = parseThreshold(numberText);
+  if (threshold === undefined) fail(`expected a number after ${op}${numberText === '' ? '' : `, found ${quote(numberText)}`}`);
+  return { source, text: `${fieldText} ${op} ${numberText}`, field, op, threshold };
+
+  /** After `class[`: a name up to `]`, or a quoted one ("a]b", 'x'; a backslash escapes the next character). */
+  function readClassRef(): { ref: ClassRef; shown: string } {
+    const open = source[at];
+    if (open === '"' || open === "'") {
+      let text = '';
+      let i = at + 1;
+      for (; i < source.length && source[i] !== open; i++) text += source[i] === '\\' && i + 1 < source.length ? source[++i] : source[i];
+      if (i >= source.length) fail(`the class name opened by ${open} is not closed`);
+      if (source[i + 1] !== ']') fail(`expected ] after the quoted class name ${quote(text)}`);
+      const shown = source.slice(at, i + 1);
+      at = i + 2;
+      return { ref: { text, quoted: true }, shown };
+    }
+    const close = source.indexOf(']', at);
+    if (close < 0) fail('"class[" is not closed by "]"');
+    const text = source.slice(at, close).trim();
+    if (text === '') fail('class[] names no class: give a class name or its index (class[cat], class[3])');
+    at = close + 1;
+    return { ref: { text, quoted: false }, shown: text };
+  }
+}
+
+/** A decimal number (`0.35`, `.9`, `1e-3`, `-2`) or an infinity (`Infinity`, `inf`): a loss can be one. */
+function parseThreshold(text: string): number | undefined {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number(text);
+  const inf = /^([+-]?)(inf|infinity)$/i.exec(text);
+  if (inf) return inf[1] === '-' ? -Infinity : Infinity;
+  return undefined;
+}
+
+function compare(value: number, op: Comparison, threshold: number): boolean {
+  switch (op) {
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}
+
+/** Class names in an error: enough to spot a typo, not a thousand of them. */
+const NAMES_LISTED = 30;
+
+function classesHelp(names: readonly string[]): string {
+  const listed = names.slice(0, NAMES_LISTED).join(', ');
+  const more = names.length > NAMES_LISTED ? ` and ${names.length - NAMES_LISTED} more` : '';
+  return `the classes are ${listed}${more} (or an index from 0 to ${names.length - 1})`;
+}
+
+type PerClass = GateReport['perClass'][number];
+
+/** A name matches before an index: files whose columns are named 1 .. K mean the class named 3 by `class[3]`. */
+function findClass(ref: ClassRef, classes: readonly PerClass[]): PerClass | undefined {
+  const named = classes.find((c) => c.name === ref.text);
+  if (named !== undefined || ref.quoted || !/^\d+$/.test(ref.text)) return named;
+  return classes[Number(ref.text)];
+}
+
+const CLASS_VALUE: Record<ClassField, (c: PerClass) => number> = {
+  recall: (c) => c.recall,
+  precision: (c) => c.precision,
+  f1: (c) => c.f1,
+  loss: (c) => c.meanLoss,
+  support: (c) => c.support,
+  ece: (c) => c.ece,
+};
+
+/**
+ * Checks every condition against the report. A number the report does not have (NaN: the
+ * precision of a class never predicted) fails its condition: a gate that cannot check must not pass.
+ */
+export function checkGate(conditions: readonly Condition[], report: GateReport): GateResult {
+  const results = conditions.map((condition): ConditionResult => {
+    const f = condition.field;
+    let value: number;
+    let label: string;
+    if (f.scope === 'report') {
+      value = report[f.name];
+      label = f.name;
+    } else {
+      const c = findClass(f.class, report.perClass);
+      if (c === undefined) {
+        throw new GateError(`${quote(condition.source)}: no class ${quote(f.class.text)}; ${classesHelp(report.perClass.map((x) => x.name))}`);
+      }
+      value = CLASS_VALUE[f.name](c);
+      label = `class[${c.name}].${f.name}`;
+    }
+    const failed = Number.isNaN(value) || compare(value, condition.op, condition.threshold);
+    return { condition, label, value, failed };
+  });
+  return { results, failed: results.some((r) => r.failed) };
+}
+
+/**
+ * A value as short as it can be without misleading against its threshold: 4 significant digits,
+ * more only when rounding would make 0.34996 read as equal to, or on the other side of, 0.35.
+ */
+export function formatGateValue(value: number, threshold: number): string {
+  if (Number.isNaN(value)) return 'undefined';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  if (Number.isInteger(value)) return String(value);
+  const side = Math.sign(value - threshold);
+  // Whole digits are never rounded away: a perplexity of 12345.6 is not 1.235e4.
+  const whole = Math.abs(value) >= 1 ? Math.floor(Math.log10(Math.abs(value))) + 1 : 0;
+  for (let p = Math.max(4, whole + 1); p < 17; p++) {
+    const shown = Number(value.toPrecision(p));
+    if (Math.sign(shown - threshold) === side) return String(shown);
+  }
+  return String(value);
+}
+
+/** One line per failed condition: `failed: mean > 0.35 (mean = 0.412)`. */
+export function gateFailures(gate: GateResult): string[] {
+  return gate.results
+    .filter((r) => r.failed)
+    .map((r) =>
+      Number.isNaN(r.value)
+        ? `failed: ${r.condition.text} (${r.label} is undefined, so the condition cannot be checked)`
+        : `failed: ${r.condition.text} (${r.label} = ${formatGateValue(r.value, r.condition.threshold)})`,
+    );
+}
