@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseNameList } from '../core/parse/flags';
-import { fieldsHelp, GateError, parseCondition, type Condition } from '../core/gate';
+import { CLASS_FIELDS, GateError, parseCondition, REPORT_FIELDS, type Condition } from '../core/gate';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
 
 /** How the report is written, and the gate it must pass: the same for `loss-lens FILE...` and `loss-lens merge`. */
@@ -77,10 +77,12 @@ one data set (shards), read in parallel: every file must have the layout of the 
 (shards read apart, e.g. on a cluster's workers) into the report one read of all of them gives.
 --format markdown writes the report as Markdown (for a CI job summary or a pull request comment);
 --format json is --json.
---fail-if CONDITION (repeatable) fails the run, exit 1, when the condition holds:
-"mean>0.35", "class[cat].recall<0.9", "class[3].f1<=0.8". Fields: ${fieldsHelp()};
-comparisons < <= > >= == !=. Each failed condition and its value go to stderr; the report is
-still written, and with --json carries a "gate" object.
+--fail-if CONDITION (repeatable) fails the run (exit 1) when the condition holds, e.g.
+"mean>0.35", "class[cat].recall<0.9", "class[3].f1<=0.8" (a class by name, else by index).
+Fields: ${REPORT_FIELDS.join(', ')},
+class[NAME].${CLASS_FIELDS.join('|')}; comparisons < <= > >= == !=.
+Each failed condition and its value go to stderr; the report is still written, and with --json
+carries a "gate" object.
 Exit status: 0 success, 1 bad input or a --fail-if condition holds, 2 bad usage.`;
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */

@@ -194,6 +194,11 @@ function findClass(ref: ClassRef, classes: readonly PerClass[]): PerClass | unde
   return classes[Number(ref.text)];
 }
 
+/** A class name as a condition would name it: quoted when it would not read back unquoted. */
+function classInCondition(name: string): string {
+  return name === '' || name.trim() !== name || /[\]"']/.test(name) ? JSON.stringify(name) : name;
+}
+
 const CLASS_VALUE: Record<ClassField, (c: PerClass) => number> = {
   recall: (c) => c.recall,
   precision: (c) => c.precision,
@@ -221,7 +226,7 @@ export function checkGate(conditions: readonly Condition[], report: GateReport):
         throw new GateError(`${quote(condition.source)}: no class ${quote(f.class.text)}; ${classesHelp(report.perClass.map((x) => x.name))}`);
       }
       value = CLASS_VALUE[f.name](c);
-      label = `class[${c.name}].${f.name}`;
+      label = `class[${classInCondition(c.name)}].${f.name}`;
     }
     const failed = Number.isNaN(value) || compare(value, condition.op, condition.threshold);
     return { condition, label, value, failed };

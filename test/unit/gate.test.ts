@@ -101,6 +101,12 @@ describe('gate evaluation: rules', () => {
     assert.throws(() => checkGate([parseCondition('class["0"].recall<0.9')], tiny), /no class "0"; the classes are 1, 2, 3 \(or an index from 0 to 2\)/);
   });
 
+  it('names a class in a label as a condition would: quoted when it holds a bracket or a quote', () => {
+    const odd: GateReport = { ...tiny, perClass: [{ ...tiny.perClass[0]!, name: 'a]b' }, { ...tiny.perClass[1]!, name: 'c|d' }] };
+    const gate = checkGate([parseCondition('class[0].recall>0'), parseCondition('class[c|d].recall>0')], odd);
+    assert.deepEqual(gate.results.map((r) => r.label), ['class["a]b"].recall', 'class[c|d].recall']);
+  });
+
   it('fails a condition whose number the report does not have: a gate that cannot check does not pass', () => {
     const gate = checkGate([parseCondition('class[3].loss>1'), parseCondition('class[3].precision>0.5')], tiny);
     assert.deepEqual(gate.results.map((r) => r.failed), [true, false]);
