@@ -6,7 +6,7 @@ import type { Analysis } from '../core/analyze';
 import { checkGate, formatGateValue, gateFailures, type GateResult } from '../core/gate';
 import { reportJson, stringifyReport } from '../core/report-json';
 // Export Report...'s Markdown, so that a CI summary and an exported report read the same.
-import { reportMarkdown } from '../extension/export/report-export';
+import { reportMarkdown } from '../shared/render/report-export';
 import { renderTextReport } from '../shared/render/report-text';
 import type { ReportOutput } from './args';
 

@@ -3,7 +3,7 @@ import { analyze } from '../../src/core/analyze';
 import { bytesSource } from '../../src/core/parse';
 import { reportJson } from '../../src/core/report-json';
 import { fileSource } from '../../src/node/file-source';
-import { fmt, reportHtml, reportMarkdown } from '../../src/extension/export/report-export';
+import { fmt, reportHtml, reportMarkdown } from '../../src/shared/render/report-export';
 import { requestFor } from '../../src/extension/request';
 import { DEFAULT_CONFIG } from '../../src/extension/settings';
 

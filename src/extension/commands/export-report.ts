@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { uriBasename } from '../uri';
 import { reportJson, stringifyReport } from '../../core/report-json';
-import { reportHtml, reportMarkdown } from '../export/report-export';
+import { reportHtml, reportMarkdown } from '../../shared/render/report-export';
 import { targetOrPick } from '../target';
 import type { CommandFactory } from './context';
 

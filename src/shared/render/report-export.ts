@@ -5,7 +5,7 @@
  */
 import type { ReportJson } from '../../core/report-json';
 import { PRESETS } from '../../core/presets';
-import { visibleBins } from '../../shared/histogram-bins';
+import { visibleBins } from '../histogram-bins';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
