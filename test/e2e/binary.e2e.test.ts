@@ -47,6 +47,15 @@ function workspace(): { root: string; ws: string } {
   return { root, ws };
 }
 
+/**
+ * samples/digits.csv's rows 520 times over: 55 MB, past the 50 MB that VS Code syncs to
+ * extensions. Written before the server starts: quick open may not list a file added later.
+ */
+function writeLargeCsv(ws: string): void {
+  const [header, ...rows] = readFileSync(join(REPO_ROOT, 'samples', 'digits.csv'), 'utf8').trimEnd().split('\n');
+  writeFileSync(join(ws, 'large.csv'), header + '\n' + (rows.join('\n') + '\n').repeat(520));
+}
+
 /** Open Dashboard from the explorer's context menu on a folder of the workspace root. */
 async function openFolderDashboard(wb: Workbench, folder: string): Promise<void> {
   const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${folder}$`) }) });
@@ -92,6 +101,7 @@ describe('binary files in code-server: the preview and the dashboard show the CL
 
   before(async function () {
     dirs = workspace();
+    writeLargeCsv(dirs.ws);
     server = await startE2EServer({ workspace: dirs.ws });
     wb = await openWorkbench(server, { viewport: { width: 1500, height: 950 } });
   });
@@ -199,10 +209,6 @@ describe('binary files in code-server: the preview and the dashboard show the CL
   });
 
   it('a text file over 50 MB (VS Code hands it to no extension): the status bar and the title bar\'s Open Dashboard still give the CLI\'s mean', async function () {
-    // samples/digits.csv's rows 520 times over: 58 MB, past the 50 MB that VS Code syncs to extensions.
-    const [header, ...rows] = readFileSync(join(REPO_ROOT, 'samples', 'digits.csv'), 'utf8').trimEnd().split('\n');
-    const body = rows.join('\n') + '\n';
-    writeFileSync(join(dirs.ws, 'large.csv'), header + '\n' + body.repeat(520));
     const mean = cliMean(dirs.ws, 'large.csv');
     await wb.runCommand('View: Close All Editors');
     await wb.openFile('large.csv', 'custom');
