@@ -1,3 +1,4 @@
+import type { AnalysisRequest } from '../../src/core/analyze';
 /**
  * Hand-made SampleEvals for the breakdown tests, built the way the evaluator defines them
  * (src/core/types.ts), and a tolerant deep comparison for merged-versus-one-pass results.
@@ -106,3 +107,12 @@ export function assertClose(actual: unknown, expected: unknown, rel = 1e-12, pat
   }
   assert.equal(actual, expected, path);
 }
+
+/** The classic preset, mean reduction, in nats: the request most tests read files with. */
+export const CLASSIC_REQUEST: AnalysisRequest = {
+  loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
+  overrides: {},
+  skipInvalid: false,
+  topK: 5,
+  calibrationBins: 15,
+};

@@ -6,18 +6,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { analyze, analyzeShare, inferFileLayout, mergeShares, type AnalysisRequest } from '../../src/core/analyze';
+import { analyze, analyzeShare, inferFileLayout, mergeShares } from '../../src/core/analyze';
 import { createAccumulator, GRID_BUCKETS, gridBucket, gridRange, wilson, type Breakdown } from '../../src/core/breakdown';
 import { bytesSource, type ByteRange } from '../../src/core/parse';
-import { assertClose, ceEval, feed } from './breakdown-helpers';
+import { assertClose, ceEval, feed, CLASSIC_REQUEST } from './breakdown-helpers';
 
-const request: AnalysisRequest = {
-  loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
-  overrides: {},
-  skipInvalid: false,
-  topK: 5,
-  calibrationBins: 15,
-};
+const request = CLASSIC_REQUEST;
 
 function pieces(size: number, n: number): ByteRange[] {
   return Array.from({ length: n }, (_, i) => ({ start: Math.floor((size * i) / n), end: Math.floor((size * (i + 1)) / n) }));

@@ -7,9 +7,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, type Analysis, type AnalysisRequest } from '../../src/core/analyze';
+import { analyze, type Analysis } from '../../src/core/analyze';
 import { bytesSource } from '../../src/core/parse';
-import { assertClose } from './breakdown-helpers';
+import { assertClose, CLASSIC_REQUEST } from './breakdown-helpers';
 
 interface RefBin {
   count: number;
@@ -43,13 +43,7 @@ function nan<T>(v: T): T {
   return JSON.parse(JSON.stringify(v), (_k, x: unknown) => (x === null ? Number.NaN : x)) as T;
 }
 
-const request: AnalysisRequest = {
-  loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
-  overrides: {},
-  skipInvalid: false,
-  topK: 5,
-  calibrationBins: 15,
-};
+const request = CLASSIC_REQUEST;
 
 const bins = (list: readonly { count: number; meanConfidence: number; accuracy: number; accuracyCi: [number, number] }[]) =>
   list.map((b) => ({ count: b.count, meanConfidence: b.meanConfidence, accuracy: b.accuracy, accuracyCi: b.accuracyCi }));

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import type { AnalysisRequest } from '../../src/core/analyze';
 import { derive } from '../../src/core/derivation';
 import { indexDocument, sampleAtLine } from '../../src/core/explain';
 import { lossUnderPresets } from '../../src/core/losses';
@@ -8,14 +7,9 @@ import { codeLensTitle } from '../../src/extension/explain/codelens-content';
 import { classifyProblem, diagnosticSpecs, MAX_DIAGNOSTICS, problemSpan } from '../../src/extension/explain/diagnostic-content';
 import { buildIndex, sortDescending } from '../../src/extension/explain/document-index';
 import { commandUri, headerFieldAt, headerHoverMarkdown, rowHoverMarkdown } from '../../src/extension/explain/hover-content';
+import { CLASSIC_REQUEST } from './breakdown-helpers';
 
-const request: AnalysisRequest = {
-  loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
-  overrides: {},
-  skipInvalid: false,
-  topK: 5,
-  calibrationBins: 15,
-};
+const request = CLASSIC_REQUEST;
 const problemsText = readFileSync('samples/problems.csv', 'utf8');
 const problemLines = problemsText.split('\n');
 const lineOf = (text: string) => (n: number): string | undefined => text.split('\n')[n - 1];

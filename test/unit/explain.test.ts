@@ -1,16 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import type { AnalysisRequest } from '../../src/core/analyze';
 import { indexDocument, indexOfLine, rankOfLoss, sampleAtLine } from '../../src/core/explain';
 import { createEvaluator } from '../../src/core/losses';
+import { CLASSIC_REQUEST } from './breakdown-helpers';
 
-const request: AnalysisRequest = {
-  loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
-  overrides: {},
-  skipInvalid: false,
-  topK: 5,
-  calibrationBins: 15,
-};
+const request = CLASSIC_REQUEST;
 
 describe('explain: document index and the row under the cursor', () => {
   it('indexes every row of a document with its line and loss, and ranks losses', async () => {

@@ -4,8 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { bytesSource } from '../../src/core/parse/memory-source';
-import { analyze, type AnalysisRequest } from '../../src/core/analyze';
+import { analyze } from '../../src/core/analyze';
 import { readText } from './parse-helpers';
+import { CLASSIC_REQUEST } from './breakdown-helpers';
 
 /** Rows of `k` probabilities whose largest is on `hot`, with `digits` decimals. */
 function probs(k: number, hot: number, digits = 6): string[] {
@@ -13,13 +14,7 @@ function probs(k: number, hot: number, digits = 6): string[] {
   return Array.from({ length: k }, (_, i) => (i === hot ? 0.7 : rest).toFixed(digits));
 }
 
-const request: AnalysisRequest = {
-  loss: { preset: 'classic', labelSmoothing: 0, reduction: 'mean', base: 'e' },
-  overrides: {},
-  skipInvalid: false,
-  topK: 5,
-  calibrationBins: 15,
-};
+const request = CLASSIC_REQUEST;
 
 describe('layout inference on files as real code writes them', () => {
   it("takes pandas' unnamed index column for an index, not an eleventh class", async () => {
