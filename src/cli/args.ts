@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseNameList } from '../core/parse/flags';
 import { CLASS_FIELDS, GateError, parseCondition, REPORT_FIELDS, type Condition } from '../core/gate';
+import type { DiagnosticKey } from '../core/diagnostics';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
 
 /** How the report is written, and the gate it must pass: the same for `loss-lens FILE...` and `loss-lens merge`. */
@@ -48,6 +49,8 @@ export interface CliArgs extends ReportOutput {
   progress: boolean;
   /** Explain the sample on this 1-based line. */
   explain?: number;
+  /** Diagnostics worked out after the report's pass (each asked for by its own flag), in the report. */
+  diagnostics: DiagnosticKey[];
 }
 
 export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
@@ -190,6 +193,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   if (v.renormalise && v['no-renormalise']) throw new UsageError('--renormalise and --no-renormalise contradict each other: give one');
   const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
   const output = reportOutput(v.json as boolean, v.format, v['fail-if']);
+  const diagnostics: DiagnosticKey[] = [];
   if (v.explain !== undefined && (output.failIf.length > 0 || output.format === 'markdown')) {
     throw new UsageError(`--explain writes one sample's derivation: --fail-if and --format go with the report`);
   }
@@ -219,6 +223,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     skipInvalid: v['skip-invalid'] as boolean,
     progress: !(v['no-progress'] as boolean),
     explain: num('explain', v.explain, (n) => (!Number.isInteger(n) || n < 1 ? 'must be a line number (1 or more)' : undefined)),
+    diagnostics,
   };
 }
 

@@ -12,6 +12,7 @@ import { parseStateFile, stateFileOf, StateFileError, statesToMerge } from '../c
 import type { SampleEval } from '../core/types';
 import { analyzeFile } from '../node/analyze-file';
 import { analyzeShards, type ShardEntry } from '../node/analyze-shards';
+import { diagnoseFiles, fileEntry } from '../node/diagnose';
 import { isSetArgument, ShardArgumentError, shardEntries } from '../node/shard-args';
 import { withFileSource } from '../node/file-source';
 import { isFileChanged } from '../core/file-changed';
@@ -151,6 +152,7 @@ async function mainShards(args: CliArgs, request: AnalysisRequest): Promise<numb
       onProgress: (done, total) => progress.update(done, total),
       workerScript: `${__dirname}/worker.js`,
     });
+    if (args.diagnostics.length > 0) analysis.diagnostics = await diagnoseFiles(analysis, request, entries, args.diagnostics, { progress: (m) => progress.say(m) });
     progress.clear();
     const report = prepared(analysis, args);
     if (typeof report === 'number') return report;
@@ -287,6 +289,10 @@ export async function main(argv: string[]): Promise<number> {
       workerScript: `${__dirname}/worker.js`,
       ...(args.labels === undefined ? {} : { labels: { path: args.labels, name: args.labels } }),
     });
+    if (args.diagnostics.length > 0) {
+      const labels = args.labels === undefined ? undefined : { path: args.labels, name: args.labels };
+      analysis.diagnostics = await diagnoseFiles(analysis, request, [await fileEntry(args.file, args.file, labels)], args.diagnostics, { progress: (m) => progress.say(m) });
+    }
     progress.clear();
     if (args.explain !== undefined) {
       const line = args.explain;

@@ -5,6 +5,8 @@ const WIDTH = 30;
 
 export interface Progress {
   update(done: number, total: number | undefined): void;
+  /** A step of the work after the read ("fitting the temperature: pass 2"), in place of the bar. */
+  say(message: string): void;
   clear(): void;
 }
 
@@ -27,10 +29,14 @@ export function terminalProgress(stream: NodeJS.WriteStream, label: string): Pro
         stream.write(`\r${label} ${mb} MB read`);
       }
     },
+    say(message) {
+      shown = true;
+      stream.write(`\r\x1b[2K${message}`);
+    },
     clear() {
       if (shown) stream.write('\r\x1b[2K');
     },
   };
 }
 
-export const silentProgress: Progress = { update() {}, clear() {} };
+export const silentProgress: Progress = { update() {}, say() {}, clear() {} };

@@ -13,6 +13,7 @@ import type { ByteRange, ByteSource, FileFormat, Layout, LayoutOverrides, ReadOp
 import type { Problem } from './parse';
 import { MAX_LISTED_PROBLEMS } from './parse';
 import type { ShardFile } from './shards';
+import type { Diagnostics } from './diagnostics/types';
 import type { LossOptions, PresetName, SampleEval } from './types';
 
 /** Everything a user chooses; the layout supplies kind, input and the classes. */
@@ -50,6 +51,8 @@ export interface Analysis {
   hardAgreement?: HardAgreement;
   /** A data set of several files (shards.ts): the files in the order read, with their rows; `file` then names the set. */
   files?: ShardFile[];
+  /** Worked out after the first pass when asked for (diagnostics/): a fitted temperature, likely label errors. */
+  diagnostics?: Diagnostics;
 }
 
 /** The read failed: its problems, already located, for the front end to print. */

@@ -33,7 +33,7 @@ describe('CLI arguments', () => {
         file: 'f.jsonl', files: ['f.jsonl'], json: true, loss: 'ce', input: 'logits', preset: 'keras', labelSmoothing: 0.1,
         classWeights: [1, 2.5, 0.5], posWeight: 3, ignoreIndex: -100, focalGamma: 2, focalAlpha: 0.25,
         reduction: 'sum', base: '2', labelColumn: 'gold', predColumns: ['a', 'b', 'c'], top: 5,
-        perSample: 'out.csv', skipInvalid: true, progress: true, explain: undefined, format: 'text', failIf: [],
+        perSample: 'out.csv', skipInvalid: true, progress: true, explain: undefined, diagnostics: [], format: 'text', failIf: [],
       },
     );
   });

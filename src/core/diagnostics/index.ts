@@ -1,0 +1,40 @@
+/**
+ * The diagnostics there are, and running those asked for after the first pass (see types.ts).
+ * A diagnostic's module registers its result type by declaration merging and its entry here.
+ */
+import type { Analysis, AnalysisRequest } from '../analyze';
+import type { DiagnosticContext, DiagnosticKey, Diagnostics, RowReader } from './types';
+
+export type { Diagnostic, DiagnosticContext, DiagnosticKey, DiagnosticResults, Diagnostics, RowReader } from './types';
+export { dataRowReader, rowsUnavailable } from './row-reader';
+
+/** A Diagnostic<K> of any key, as the list holds it (its result typed by its key in DiagnosticResults). */
+interface Registered {
+  key: DiagnosticKey;
+  unavailable(analysis: Analysis): string | undefined;
+  run(ctx: DiagnosticContext): Promise<unknown>;
+}
+
+const DIAGNOSTICS: readonly Registered[] = [];
+
+export function isDiagnosticKey(key: string): key is DiagnosticKey {
+  return DIAGNOSTICS.some((d) => d.key === key);
+}
+
+/** Runs the diagnostics named by `keys`, one after another, each reading the data through `reader`. */
+export async function runDiagnostics(
+  analysis: Analysis, request: AnalysisRequest, reader: RowReader, keys: readonly DiagnosticKey[], signal?: AbortSignal, progress: (message: string) => void = () => {},
+): Promise<Diagnostics> {
+  const out: Diagnostics = { results: {}, unavailable: {} };
+  for (const d of DIAGNOSTICS) {
+    if (!keys.includes(d.key)) continue;
+    const why = d.unavailable(analysis);
+    if (why !== undefined) {
+      (out.unavailable as Record<string, string>)[d.key] = why;
+      continue;
+    }
+    signal?.throwIfAborted();
+    (out.results as Record<string, unknown>)[d.key] = await d.run({ analysis, request, reader, signal, progress });
+  }
+  return out;
+}
