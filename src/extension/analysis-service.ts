@@ -18,6 +18,7 @@ import type { FileJob, FileStamp, JobRunner, ResultOf, WorkerJob } from './job-r
 import { requestFor } from './request';
 import { CAP_MS, readSettled } from './settle';
 import type { SampleEstimate } from '../node/sample-file';
+import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
 
 export interface RunOptions {
   /** Title of the progress notification; none = a silent background run (the status bar). */
@@ -49,6 +50,7 @@ type Computed = Omit<TimedAnalysis, 'fromCache'>;
 
 export class AnalysisService {
   private readonly cache = new ResultCache<Computed>(16);
+  private readonly diagnosed = new ResultCache<Diagnostics>(16);
 
   constructor(
     private readonly runner: JobRunner,
@@ -150,7 +152,10 @@ export class AnalysisService {
   private async analyzeOnce(uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions): Promise<TimedAnalysis> {
     const asked = Date.now();
     const key = await this.keyOf(uri, request);
-    if (opts.force) this.cache.deleteFile(this.runner.pathOf(uri));
+    if (opts.force) {
+      this.cache.deleteFile(this.runner.pathOf(uri));
+      this.diagnosed.deleteFile(this.runner.pathOf(uri));
+    }
     // The computation is shared by everyone asking for the same key (status bar, dashboard,
     // Compute Loss): one caller's signal only stops its own wait, never the others' result.
     // The notification's Cancel button (a user's explicit choice) does stop the worker.
@@ -162,6 +167,17 @@ export class AnalysisService {
     const done = await (opts.signal ? untilAborted(shared, opts.signal) : shared);
     // Finished before this caller asked: a cache hit. Joining a computation already running is not.
     return { ...done, fromCache: done.computedAt < asked };
+  }
+
+  /**
+   * The diagnostics `keys` (a fitted temperature, likely label errors) over the file or folder
+   * whose first pass gave `analysis`, in the worker, cached as analyses are. A caller's signal
+   * stops its own wait, not the computation others may share.
+   */
+  async diagnose(uri: vscode.Uri, request: AnalysisRequest, analysis: Analysis, keys: readonly DiagnosticKey[], signal?: AbortSignal): Promise<Diagnostics> {
+    const key = `${await this.keyOf(uri, request)}\u0000${keys.join(',')}`;
+    const shared = this.diagnosed.getOrCompute(key, async () => (await this.job({ op: 'diagnose', file: this.fileJob(uri, request), analysis, keys: [...keys] }, {})).diagnostics);
+    return signal ? untilAborted(shared, signal) : shared;
   }
 
   /**

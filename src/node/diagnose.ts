@@ -2,6 +2,7 @@
  * Diagnostics (core/diagnostics) over files on disk, after their first pass: the files opened
  * again on this thread, as the first pass opened them (a .npy pair with its labels, every shard).
  */
+import { basename, dirname, join } from 'node:path';
 import { inferFileLayout, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { dataRowReader, runDiagnostics, type DiagnosticKey, type Diagnostics } from '../core/diagnostics';
 import type { Layout } from '../core/parse';
@@ -13,7 +14,7 @@ export async function fileEntry(path: string, name: string, labels?: ShardEntry[
   if (labels !== undefined) return { path, name, labels };
   const pair = await labelsBeside(path);
   if (pair === undefined) return { path, name };
-  const nameOf = (p: string) => (p === path ? name : p);
+  const nameOf = (p: string) => (p === path ? name : join(dirname(name), basename(p)));
   return { path: pair.predictions, name: nameOf(pair.predictions), labels: { path: pair.labels, name: nameOf(pair.labels) } };
 }
 

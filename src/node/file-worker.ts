@@ -11,7 +11,9 @@ import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
 import { analyzeFile, labelsBeside, type AnalyzeFileOptions } from './analyze-file';
 import { labelsEvidence } from '../core/columnar/pairing';
-import { analyzeShards, EMPTY_FOLDER, folderFiles, pairedEntries } from './analyze-shards';
+import { analyzeShards, EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './analyze-shards';
+import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
+import { diagnoseFiles, fileEntry } from './diagnose';
 import { withFileSource } from './file-source';
 import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
@@ -39,6 +41,8 @@ export interface FileJob {
 
 export type WorkerJob =
   | { op: 'analyze'; file: FileJob }
+  /** Diagnostics after the analysis (`analysis`, the first pass's over the same file or folder). */
+  | { op: 'diagnose'; file: FileJob; analysis: Analysis; keys: DiagnosticKey[] }
   /** A quick estimate from evenly spaced byte ranges (large files, while the full pass runs). */
   | { op: 'estimate'; file: FileJob }
   | { op: 'layout'; path: string; name: string; overrides: LayoutOverrides }
@@ -51,6 +55,7 @@ export type WorkerJob =
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
+  | { op: 'diagnose'; diagnostics: Diagnostics }
   /** null: the file cannot be sampled (gzip, a JSON document, quoted newlines, small). */
   | { op: 'estimate'; estimate: SampleEstimate | null }
   | { op: 'layout'; layout: Layout }
@@ -77,6 +82,12 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       const folder = (await stat(job.file.path)).isDirectory();
       const analysis = folder ? await analyzeFolder(job.file, opts) : await readFile(job.file, opts);
       return { op: 'analyze', analysis };
+    }
+    case 'diagnose': {
+      const f = job.file;
+      const folder = (await stat(f.path)).isDirectory();
+      const entries = folder ? await folderEntries(f) : [await fileEntry(f.path, f.name, f.labels && { path: f.labels.path, name: f.labels.name })];
+      return { op: 'diagnose', diagnostics: await diagnoseFiles(job.analysis, f.request, entries, job.keys, { signal }) };
     }
     case 'estimate': {
       // A folder is read whole: its files are small pieces of the work already.
@@ -156,15 +167,19 @@ async function readFile(file: FileJob, opts: Omit<AnalyzeFileOptions, 'name' | '
  * worst sample's file by that name.
  */
 async function analyzeFolder(file: FileJob, opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void }): Promise<Analysis> {
+  return (await analyzeShards(await folderEntries(file), file.request, opts)).analysis;
+}
+
+/** A folder's files as the entries of one data set, in order, named by the folder's name and their own. */
+async function folderEntries(file: FileJob): Promise<ShardEntry[]> {
   const named = (path: string) => `${file.name}/${basename(path)}`;
   const paths = await folderFiles(file.path);
   if (paths.length === 0) throw new OptionsError(`${file.name}: ${EMPTY_FOLDER}`);
-  const entries = (await pairedEntries(paths)).map((e) => ({
+  return (await pairedEntries(paths)).map((e) => ({
     ...e,
     name: named(e.path),
     ...(e.labels === undefined ? {} : { labels: { path: e.labels.path, name: named(e.labels.path) } }),
   }));
-  return (await analyzeShards(entries, file.request, opts)).analysis;
 }
 
 async function main(job: WorkerJob): Promise<void> {

@@ -45,6 +45,12 @@ export interface DashboardData {
    * full pass is still running). Counts are the sample's; row and line numbers are unknown.
    */
   estimate?: SampleInfo;
+  /**
+   * Diagnostics being worked out after this report (their keys; report.diagnostics holds them once
+   * done), or why they could not be (the read failed: a message).
+   */
+  diagnosing?: string[];
+  diagnosticsFailed?: string;
 }
 
 /** What a sampled estimate read. */

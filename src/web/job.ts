@@ -3,7 +3,8 @@
  * a job and the bytes of its files in, progress and one result (or failure) message out. The
  * host read the files through vscode.workspace.fs, so they are whole in memory here.
  */
-import { analyze, AnalysisError } from '../core/analyze';
+import { analyze, AnalysisError, inferFileLayout } from '../core/analyze';
+import { dataRowReader, runDiagnostics } from '../core/diagnostics';
 import { bytesSource, readLayout } from '../core/parse';
 import { labelsEvidence } from '../core/columnar/pairing';
 import type { FileJob, FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
@@ -125,6 +126,14 @@ export async function runWebJob(
     if (file.labels !== undefined) analysis.layout.evidence.splice(1, 0, labelsEvidence(file.labels, file.name));
     return analysis;
   };
+  // A folder's files, or the one file (with its labels' file), for a read of each.
+  const opener = (file: FileJob): OpenShard => {
+    const list = file.shards ?? [{ path: file.path, name: file.name, ...(file.labels === undefined ? {} : { labels: file.labels }) }];
+    return async (i, readWith) => {
+      const s = list[i]!;
+      return readWith(await source(s.path, s.name), s.labels && (await source(s.labels.path, s.labels.name)));
+    };
+  };
   // A folder's files as one data set, read by this worker alone (see readShardsHere).
   const readShards = async (file: FileJob, shards: NonNullable<FileJob['shards']>) => {
     const total = shards.reduce<number | undefined>((n, s) => {
@@ -132,10 +141,7 @@ export async function runWebJob(
       const size = f === undefined ? undefined : isStreamed(f) ? f.size : f.byteLength;
       return n === undefined || size === undefined ? undefined : n + size;
     }, 0);
-    const open: OpenShard = async (i, readWith) => {
-      const s = shards[i]!;
-      return readWith(await source(s.path, s.name), s.labels && (await source(s.labels.path, s.labels.name)));
-    };
+    const open = opener(file);
     const names = shards.map((s) => (s.labels === undefined ? { name: s.name } : { name: s.name, labels: s.labels.name }));
     return readShardsHere(names, open, file.request, { signal, onProgress: (done) => progress(total ? Math.min(done, total) / total : null) });
   };
@@ -143,6 +149,13 @@ export async function runWebJob(
     case 'analyze': {
       const analysis = job.file.shards === undefined ? await read(job.file, 0, 1) : await readShards(job.file, job.file.shards);
       return { result: { op: 'analyze', analysis } };
+    }
+    case 'diagnose': {
+      const open = opener(job.file);
+      const shards = job.file.shards;
+      const layouts = shards === undefined ? [job.analysis.layout] : await Promise.all(shards.map((_, i) => open(i, (src, labels) => inferFileLayout(src, job.file.request, signal, labels))));
+      const reader = dataRowReader(job.analysis, job.file.request, layouts, open, signal);
+      return { result: { op: 'diagnose', diagnostics: await runDiagnostics(job.analysis, job.file.request, reader, job.keys, signal) } };
     }
     case 'layout': {
       const head = await readLayout(await source(job.path, job.name), { overrides: job.overrides, skipInvalid: true, signal });

@@ -153,7 +153,8 @@ async function isFolder(uri: vscode.Uri): Promise<boolean> {
 async function withPairs(job: WorkerJob): Promise<WorkerJob> {
   const pairFile = async (f: FileJob): Promise<FileJob> => (f.labels !== undefined ? f : { ...f, ...((await pairOf(f.path, f.name)) ?? {}) });
   switch (job.op) {
-    case 'analyze': {
+    case 'analyze':
+    case 'diagnose': {
       const file = await withShards(job.file);
       return { ...job, file: file.shards === undefined ? await pairFile(file) : file };
     }

@@ -17,6 +17,9 @@ interface Registered {
 
 const DIAGNOSTICS: readonly Registered[] = [];
 
+/** Every diagnostic there is, in the order they run: what the dashboard asks for. */
+export const DIAGNOSTIC_KEYS: readonly DiagnosticKey[] = DIAGNOSTICS.map((d) => d.key);
+
 export function isDiagnosticKey(key: string): key is DiagnosticKey {
   return DIAGNOSTICS.some((d) => d.key === key);
 }

@@ -16,6 +16,8 @@ import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivation
 import { revealLine } from '../reveal';
 import { APPLY_READING_COMMAND } from '../explain/quick-fixes';
 import { editorSpeaker } from '../../shared/speak';
+import { DIAGNOSTIC_KEYS } from '../../core/diagnostics';
+import type { DashboardData } from '../../shared/protocol';
 
 /** The sample whose derivation is shown; `file` names its file in a data set of several. */
 interface Selected {
@@ -193,6 +195,7 @@ export class DashboardPanel implements vscode.Disposable {
       if (opts.record || this.history.length === 0) this.history = appendHistory(this.history, analysis.breakdown.mean, Date.now());
       const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, timed.elapsedMs, { fromCache: timed.fromCache, computedAt: timed.computedAt });
       if (this.compareWith) await this.showComparison(this.compareWith);
+      else if (DIAGNOSTIC_KEYS.length > 0) void this.showDiagnostics(generation, analysis, request, data, controller.signal);
       else {
         this.post({ type: 'data', data });
         // The numbers in the derivation follow the what-if settings and the file as it is now.
@@ -202,6 +205,24 @@ export class DashboardPanel implements vscode.Disposable {
       if (generation !== this.generation) return;
       this.postError(label, err);
     }
+  }
+
+  /**
+   * The report at once, saying which diagnostics are being worked out; then again with them (a
+   * worker's further passes over the file), unless a newer load came first.
+   */
+  private async showDiagnostics(generation: number, analysis: Analysis, request: AnalysisRequest, data: DashboardData, signal: AbortSignal): Promise<void> {
+    this.post({ type: 'data', data: { ...data, diagnosing: [...DIAGNOSTIC_KEYS] } });
+    if (this.selected) void this.showDerivation(analysis);
+    let shown: DashboardData;
+    try {
+      const diagnostics = await this.service.diagnose(this.uri, request, analysis, DIAGNOSTIC_KEYS, signal);
+      shown = { ...data, report: { ...data.report, diagnostics } };
+    } catch (err) {
+      if (err instanceof CancelledError) return;
+      shown = { ...data, diagnosticsFailed: editorSpeaker(err instanceof Error ? err.message : String(err)) };
+    }
+    if (generation === this.generation) this.post({ type: 'data', data: shown });
   }
 
   /**
