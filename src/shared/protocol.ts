@@ -95,6 +95,8 @@ export interface DerivationData {
   value: number;
   /** The loss's unit (nats, bits...), as the report's. */
   unit: string;
+  /** Why log loss and not squared error, with this sample's numbers (sentences); absent for soft, multi-label or ignored samples. */
+  logVsSquared?: string[];
 }
 
 export type HostMessage =

@@ -110,6 +110,20 @@ describe('derivation panel: the sample on a line, derived for the dashboard', fu
       assert.equal(h.doc.activeElement, section);
     });
 
+    it('says why log loss and not squared error with the sample\'s own probability, in a closed disclosure', () => {
+      const h = harness();
+      h.send({ type: 'data', data: dataOf(reportJson(analysis)) });
+      h.send({ type: 'derivation', derivation: d } satisfies HostMessage);
+      const note = q(h.root, '[data-testid="derivation-log-vs-squared"]') as HTMLDetailsElement;
+      assert.equal(note.open, false);
+      assert.equal(q(note, 'summary').textContent, 'Why log loss and not squared error?');
+      const p = byHand(LINE).prediction;
+      const sentences = texts(note, 'p');
+      assert.equal(sentences.length, 4);
+      assert.ok(sentences[0]!.startsWith(`Here the true class has probability ${Number((p[4] as number).toPrecision(4))}: log loss ${Number(d.value.toPrecision(4))} nats, squared error `));
+      assert.deepEqual(sentences, d.logVsSquared);
+    });
+
     it('applies KaTeX\'s inline sizes through the CSSOM: no style attribute parsed for the CSP to block', () => {
       // A fraction and a subscript: KaTeX sizes their struts and vertical lists inline.
       const tex = '\\frac{a}{b_k} = x^{2}';

@@ -10,7 +10,8 @@ import { editorSpeaker } from '../../shared/speak';
 import type { ChangedSample } from '../../node/per-sample';
 import type { SampleHit } from '../../core/sample-on-line';
 import type { ComparisonData, DashboardData, DerivationData, WhatIf } from '../../shared/protocol';
-import { presetsLine, renderPreamble, renderTexSteps } from '../../shared/render';
+import { logVersusSquared } from '../../core/log-vs-squared';
+import { logVersusSquaredText, presetsLine, renderPreamble, renderTexSteps } from '../../shared/render';
 
 /** Reloads remembered for the sparkline. */
 export const HISTORY_LENGTH = 30;
@@ -46,6 +47,7 @@ export function comparisonData(base: DashboardData, other: DashboardData, change
 /** A sample's derivation under the analysis's options, with the data set's mean and count (what --explain prints). */
 export function derivationData(a: Analysis, hit: SampleHit, line: number, file?: string): DerivationData {
   const d = derive(hit.sample, a.options, a.layout.numClasses, a.layout.classNames);
+  const contrast = logVersusSquared(d);
   return {
     ...(file === undefined ? {} : { file }),
     row: hit.row,
@@ -55,6 +57,7 @@ export function derivationData(a: Analysis, hit: SampleHit, line: number, file?:
     presets: presetsLine(lossUnderPresets(hit.sample, a.options, a.layout.numClasses)),
     value: d.value,
     unit: a.options.base === '2' ? 'bits' : 'nats',
+    ...(contrast === undefined ? {} : { logVsSquared: logVersusSquaredText(contrast, a.layout.kind === 'bce') }),
   };
 }
 

@@ -10,3 +10,4 @@ export { renderHoverMarkdown, escapeMarkdown, type HoverContext } from './markdo
 export { renderTexSteps, escapeTexText, texText, type TexEntry, type TexRenderOptions } from './tex';
 export { renderPreamble, renderPreambleText, BAYES_EXAMPLE, type DatasetSummary } from './preamble';
 export { presetsLine, type PresetsLineOptions } from './presets-line';
+export { logVersusSquaredText } from './log-vs-squared';

@@ -82,6 +82,9 @@ export function renderDerivation(ctx: Ctx, d: DerivationData): HTMLElement {
     dom.h('p', { class: 'derivation-value' }, 'Loss ', dom.h('strong', { 'data-testid': 'derivation-value' }, formatNumber(d.value, 'text')), ` ${d.unit}`),
     dom.h('ol', { class: 'derivation-steps' }, ...d.entries.map((e) => step(ctx, e))),
     d.presets ? dom.h('p', { class: 'muted small', 'data-testid': 'derivation-presets' }, `Under the presets: ${d.presets}`) : null,
+    d.logVsSquared ? dom.h('details', { class: 'derivation-preamble', 'data-testid': 'derivation-log-vs-squared' },
+      dom.h('summary', {}, 'Why log loss and not squared error?'),
+      ...d.logVsSquared.map((t) => dom.h('p', {}, t))) : null,
     dom.h('details', { class: 'derivation-preamble', 'data-testid': 'derivation-preamble' },
       dom.h('summary', {}, "Where the loss comes from: Bayes' rule, maximum likelihood, the mean over the data set"),
       dom.h('ol', { class: 'derivation-steps' }, ...d.preamble.map((e) => step(ctx, e)))));
