@@ -18,6 +18,9 @@ const l = [-Math.log(0.9), -Math.log(0.8), -Math.log(0.4)] as const;
 const total = l[0] + l[1] + l[2];
 const f4 = (x: number) => x.toFixed(4);
 const ece = (Math.abs(1 - 0.9) + Math.abs(1 - 0.8) + Math.abs(0 - 0.6)) / 3;
+const brier = ((1 - 0.9) ** 2 + 0.2 ** 2 + (1 - 0.4) ** 2) / 3;
+// Wilson intervals of 1 in 2 (0.09-0.91), 1 in 1 (0.21-1.00) and 0 in 1 (0.00-0.79), z = 1.96, worked by hand; a class's
+// mean loss over n = 2 has the half-width 1.96 * s / sqrt(2) with s = |l2 - l0| / sqrt(2): 0.98 |l2 - l0|.
 
 describe('Export Report builders', () => {
   it('writes the exact Markdown of a small binary file', async () => {
@@ -29,16 +32,25 @@ describe('Export Report builders', () => {
 | Preset | classic: Clip probabilities to [1e-15, 1 - 1e-15] (the textbook log-loss eps); logits exact. |
 | Samples | 3 of 3 rows |
 | Accuracy | 66.7% |
-| Expected calibration error | ${f4(ece)} |
+| Expected calibration error | ${f4(ece)} (15 equal-width bins, positive-probability); equal-mass ${f4(ece)}; class-wise ${f4(ece)} |
+| Brier score | ${f4(brier)} (mean of (p - y)^2) |
 | Perplexity | ${f4(Math.exp(total / 3))} |
 | Input | probs in p; labels in y |
 
 ## Per class
 
-| class | support | mean loss | share of loss | precision | recall | F1 |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-| 0 | 1 | ${f4(l[1])} | ${((100 * l[1]) / total).toFixed(1)}% | 0.5000 | 1.0000 | 0.6667 |
-| 1 | 2 | ${f4((l[0] + l[2]) / 2)} | ${((100 * (l[0] + l[2])) / total).toFixed(1)}% | 1.0000 | 0.5000 | 0.6667 |
+| class | support | mean loss ± 95% | share of loss | precision (95%) | recall (95%) | F1 | ECE |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| 0 | 1 | ${f4(l[1])} | ${((100 * l[1]) / total).toFixed(1)}% | 0.5000 (0.09-0.91) | 1.0000 (0.21-1.00) | 0.6667 | ${f4(ece)} |
+| 1 | 2 | ${f4((l[0] + l[2]) / 2)} ± ${f4(0.98 * (l[2] - l[0]))} | ${((100 * (l[0] + l[2])) / total).toFixed(1)}% | 1.0000 (0.21-1.00) | 0.5000 (0.09-0.91) | 0.6667 | ${f4(ece)} |
+
+## Calibration (15 equal-width bins, positive-probability; 95% Wilson intervals)
+
+| bin | count | confidence | freq. y=1 (95%) |
+| --- | ---: | ---: | ---: |
+| 0.13-0.20 | 1 | 0.2000 | 0.0000 (0.00-0.79) |
+| 0.33-0.40 | 1 | 0.4000 | 1.0000 (0.21-1.00) |
+| 0.87-0.93 | 1 | 0.9000 | 1.0000 (0.21-1.00) |
 
 ## Worst samples
 

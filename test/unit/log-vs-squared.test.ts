@@ -4,7 +4,7 @@ import { logVersusSquared } from '../../src/core/log-vs-squared';
 import type { LossOptions } from '../../src/core/types';
 import { logVersusSquaredText } from '../../src/shared/render';
 
-const CE_PROBS: LossOptions = { kind: 'ce', input: 'probs', preset: 'classic', reduction: 'mean', base: 'e' };
+const CE_PROBS: LossOptions = { kind: 'ce', input: 'probs', preset: 'classic', reduction: 'mean', base: 'e', labelSmoothing: 0 };
 const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
 // Expected values: numpy (np.log, ((p - y)**2).sum()) on the same vectors, written out here.

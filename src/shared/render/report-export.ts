@@ -19,6 +19,16 @@ export function fmt(n: number | null, digits = 4): string {
 
 const pct = (n: number | null) => (n === null || !Number.isFinite(n) ? '-' : `${(n * 100).toFixed(1)}%`);
 
+const defined = (ci: readonly (number | null)[]): ci is [number, number] => ci.length === 2 && ci.every((v) => v !== null && Number.isFinite(v));
+
+/** A proportion with its 95% (Wilson) interval, "0.8000 (0.62-0.91)"; the value alone when the interval is undefined. */
+const within = (n: number | null, ci: readonly (number | null)[]) => (defined(ci) ? `${fmt(n)} (${fmt(ci[0], 2)}-${fmt(ci[1], 2)})` : fmt(n));
+
+/** A mean with the half-width of its 95% (normal) interval, "0.5108 ± 0.7947", as the text report writes it. */
+const plusMinus = (n: number | null, ci: readonly (number | null)[]) => (defined(ci) ? `${fmt(n)} ± ${fmt((ci[1] - ci[0]) / 2)}` : fmt(n));
+
+const BRIER_DEFINITIONS = { ce: 'mean of sum_k (p_k - y_k)^2', bce: 'mean of (p - y)^2', multilabel: 'mean of (p - y)^2 over samples and labels' } as const;
+
 function className(r: ReportJson, index: number): string {
   if (index < 0) return '-';
   return r.perClass[index]?.name ?? String(index);
@@ -37,22 +47,29 @@ function sections(r: ReportJson): { title: string; summary: [string, string][]; 
     ['Preset', `${r.preset}: ${PRESETS[r.preset].description}`],
     ['Samples', `${r.count} of ${r.rows} rows${r.skipped > 0 ? ` (${r.skipped} skipped)` : ''}`],
     ['Accuracy', pct(r.accuracy)],
-    ['Expected calibration error', fmt(r.ece)],
+    ['Expected calibration error', `${fmt(r.ece)} (${r.calibration.bins.length} equal-width bins, ${r.calibration.definition}); equal-mass ${fmt(r.adaptiveEce)}; class-wise ${fmt(r.classwiseEce)}`],
+    ['Brier score', `${fmt(r.brier)} (${BRIER_DEFINITIONS[r.layout.kind]})`],
     ['Perplexity', fmt(r.perplexity)],
     ['Input', `${r.layout.input} in ${r.layout.predictionColumns.join(', ')}; labels in ${r.layout.labelColumn}`],
   ];
   if (r.infinite > 0) summary.push(['Infinite losses', String(r.infinite)]);
   const perClass: Section = {
     title: r.layout.kind === 'multilabel' ? 'Per label' : 'Per class',
-    header: ['class', 'support', 'mean loss', 'share of loss', 'precision', 'recall', 'F1'],
-    rows: r.perClass.map((c) => [c.name, String(c.support), fmt(c.meanLoss), pct(c.share), fmt(c.precision), fmt(c.recall), fmt(c.f1)]),
+    header: ['class', 'support', 'mean loss ± 95%', 'share of loss', 'precision (95%)', 'recall (95%)', 'F1', 'ECE'],
+    rows: r.perClass.map((c) => [c.name, String(c.support), plusMinus(c.meanLoss, c.meanLossCi), pct(c.share), within(c.precision, c.precisionCi), within(c.recall, c.recallCi), fmt(c.f1), fmt(c.ece)]),
+  };
+  // Every reliability bin with its count: a gap in a bin of 12 samples is not a gap in one of 12,000.
+  const calibration: Section = {
+    title: `Calibration (${r.calibration.bins.length} equal-width bins, ${r.calibration.definition}; 95% Wilson intervals)`,
+    header: ['bin', 'count', 'confidence', `${r.calibration.definition === 'top-label' ? 'accuracy' : 'freq. y=1'} (95%)`],
+    rows: r.calibration.bins.filter((b) => b.count > 0).map((b) => [`${fmt(b.lower, 2)}-${fmt(b.upper, 2)}`, String(b.count), fmt(b.meanConfidence), within(b.accuracy, b.accuracyCi)]),
   };
   const worst: Section = {
     title: 'Worst samples',
     header: ['row', 'line', 'loss', 'true', 'predicted', 'confidence'],
     rows: r.worst.map((w) => [String(w.row), String(w.line), fmt(w.loss), className(r, w.trueClass), className(r, w.predictedClass), fmt(w.confidence)]),
   };
-  return { title: `Loss Lens report: ${r.file}`, summary, tables: [perClass, worst] };
+  return { title: `Loss Lens report: ${r.file}`, summary, tables: [perClass, calibration, worst] };
 }
 
 const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -148,7 +165,7 @@ export function reportHtml(r: ReportJson): string {
     `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
       .map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`;
-  const [perClass, ...rest] = s.tables;
+  const [perClass, calibration, ...rest] = s.tables;
   const parts = [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -159,6 +176,7 @@ export function reportHtml(r: ReportJson): string {
   ];
   if (perClass) parts.push(`<h2>${escapeHtml(perClass.title)}</h2>`, classBarsSvg(r), table(perClass.header, perClass.rows));
   parts.push(`<h2>Loss distribution</h2>`, histogramSvg(r), `<h2>Calibration (ECE ${escapeHtml(fmt(r.ece))})</h2>`, reliabilitySvg(r));
+  if (calibration) parts.push(`<p>${escapeHtml(calibration.title)}</p>`, table(calibration.header, calibration.rows));
   for (const t of rest) parts.push(`<h2>${escapeHtml(t.title)}</h2>`, table(t.header, t.rows));
   parts.push('</body></html>');
   return parts.join('\n') + '\n';
