@@ -96,8 +96,26 @@ export class AnalysisService {
     return labels === undefined ? [uri] : [uri, labels];
   }
 
+  /**
+   * A chosen labels' file that is gone (deleted, renamed) is forgotten, and the user told, rather
+   * than every read of the scores failing with the file system's error.
+   */
+  private async forgetMissingLabels(uri: vscode.Uri): Promise<void> {
+    const labels = this.labelsOf(uri);
+    if (labels === undefined) return;
+    try {
+      await this.runner.stamp(labels);
+    } catch {
+      await this.choices.update(uri, { labelsFile: undefined });
+      void vscode.window.showWarningMessage(
+        `Loss Lens: ${this.label(labels)}, chosen as the labels of ${this.label(uri)}, is gone: ${this.label(uri)} is read without it (with labels found beside it by name, if any). To choose another, select both files in the explorer and run Open Dashboard.`,
+      );
+    }
+  }
+
   /** The cache's key for the file (and its chosen labels' file) as they are now, under `request`. */
   private async keyOf(uri: vscode.Uri, request: AnalysisRequest): Promise<string> {
+    await this.forgetMissingLabels(uri);
     const stamps = await Promise.all(this.filesOf(uri).map((u) => this.runner.stamp(u)));
     const paths = this.filesOf(uri).map((u) => this.runner.pathOf(u)).join('\u0000');
     return cacheKey({ path: paths, mtimeMs: Math.max(...stamps.map((s) => s.mtimeMs)), size: stamps.reduce((n, s) => n + s.size, 0) }, request);

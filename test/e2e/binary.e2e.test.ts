@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
@@ -206,6 +206,23 @@ describe('binary files in code-server: the preview and the dashboard show the CL
     assert.equal(await valueIn(wb, 'mean-loss'), mean);
     assert.match(await textIn(wb, 'evidence'), /b\.npy holds the labels of a\.npy's rows \(the two were chosen together\)/);
     await wb.screenshot('binary-dashboard-chosen-pair');
+  });
+
+  it('a chosen labels file that is gone is forgotten, with a warning that says how to choose again', async function () {
+    const chosen = join(dirs.ws, 'chosen');
+    renameSync(join(chosen, 'b.npy'), join(chosen, 'b_moved.npy'));
+    try {
+      await wb.runCommand('View: Close All Editors');
+      await wb.clearNotifications();
+      await wb.openFile('chosen/a.npy', 'custom');
+      await wb.runCommand('Loss Lens: Open Dashboard');
+      const warning = await wb.waitForNotification(/chosen\/b\.npy, chosen as the labels of chosen\/a\.npy, is gone/, 60_000);
+      assert.equal(warning.severity, 'warning');
+      assert.match(warning.message, /select both files in the explorer and run Open Dashboard/);
+      await wb.screenshot('binary-chosen-labels-gone');
+    } finally {
+      renameSync(join(chosen, 'b_moved.npy'), join(chosen, 'b.npy'));
+    }
   });
 
   it('a text file over 50 MB (VS Code hands it to no extension): the status bar and the title bar\'s Open Dashboard still give the CLI\'s mean', async function () {

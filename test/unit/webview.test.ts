@@ -372,6 +372,18 @@ describe('webview dashboard: controls and states', () => {
     assert.deepEqual(h.posted, [{ type: 'otherReading', assumption: 0 }]);
   });
 
+  it('says a whole-file problem once: not again under the headline that says it, and never at a line 0 to open', () => {
+    const h = harness();
+    const whole = 'the file holds one array, a (<f4, shape (300, 10)), and no labels';
+    h.dashboard.handle({ type: 'error', label: 'a.npy', message: `a.npy: ${whole}`, errorCount: 1, problems: [{ line: 0, column: null, message: whole }] });
+    assert.equal(h.root.querySelector('[data-testid="problems"]'), null);
+    h.dashboard.handle({ type: 'error', label: 'set', message: 'set: 2 problems', errorCount: 2, problems: [{ file: 'b.npy', line: 0, column: null, message: 'not a NumPy file' }, { line: 3, column: null, message: 'x' }] });
+    assert.deepEqual(texts(h.root, '[data-testid="problems"] li'), ['b.npy: not a NumPy file', '3 x']);
+    h.posted.length = 0;
+    (h.root.querySelector('[data-testid="problems"] li') as HTMLElement).click();
+    assert.deepEqual(h.posted, []);
+  });
+
   it('offers to skip invalid rows on an error made of bad rows, not on a file that cannot be read', () => {
     const h = harness();
     h.dashboard.handle({ type: 'error', label: 'bad.csv', message: 'm', errorCount: 1, problems: [{ line: 4, column: 2, message: 'x' }], badRows: true });

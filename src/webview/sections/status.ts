@@ -3,9 +3,10 @@ import type { ProblemData } from '../../shared/protocol';
 import type { Ctx } from '../context';
 import { int } from '../format';
 
-/** One located problem; its line opens in the editor on click or Enter. */
+/** One located problem; its line opens in the editor on click or Enter. Line 0: the whole file, no place to open. */
 export function problemItem(ctx: Ctx, p: ProblemData, cls: string): HTMLElement {
   const { dom } = ctx;
+  if (p.line === 0) return dom.h('li', { class: cls, 'data-line': 0 }, p.file === undefined ? p.message : `${p.file}: ${p.message}`);
   const where = p.file === undefined ? '' : `${p.file}:`;
   const li = dom.h('li', { class: cls, 'data-line': p.line, tabindex: 0, title: `Open line ${p.line}${p.file === undefined ? '' : ` of ${p.file}`}` },
     dom.h('span', { class: 'loc' }, `${where}${p.line}${p.column !== null ? `:${p.column}` : ''}`), ' ', p.message);
@@ -45,6 +46,8 @@ export function renderWriting(ctx: Ctx, label: string, message: string, waiting:
 
 export function renderError(ctx: Ctx, label: string, message: string, problems: ProblemData[], errorCount: number, badRows = false): HTMLElement {
   const { dom } = ctx;
+  // A whole-file problem that the headline already says is not said twice.
+  const listed = problems.filter((p) => !(p.line === 0 && message.includes(p.message)));
   const more = errorCount > problems.length ? dom.h('p', { class: 'muted small' }, `${int(errorCount - problems.length)} more not listed.`) : null;
   const choose = dom.h('button', { type: 'button', class: 'secondary' }, 'Choose columns…');
   choose.addEventListener('click', () => ctx.post({ type: 'command', command: 'chooseColumns' }));
@@ -56,7 +59,7 @@ export function renderError(ctx: Ctx, label: string, message: string, problems: 
   return dom.h('section', { class: 'card status error', 'data-testid': 'error', role: 'alert' },
     dom.h('h2', {}, `Could not read ${label}`),
     dom.h('p', { 'data-testid': 'error-message' }, message),
-    problems.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...problems.map((p) => problemItem(ctx, p, 'problem'))) : null,
+    listed.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...listed.map((p) => problemItem(ctx, p, 'problem'))) : null,
     more,
     dom.h('div', { class: 'actions' }, retry, skip, choose));
 }
