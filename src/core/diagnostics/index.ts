@@ -3,6 +3,7 @@
  * A diagnostic's module registers its result type by declaration merging and its entry here.
  */
 import type { Analysis, AnalysisRequest } from '../analyze';
+import { labelIssues } from './label-issues';
 import type { DiagnosticContext, DiagnosticKey, Diagnostics, RowReader } from './types';
 
 export type { Diagnostic, DiagnosticContext, DiagnosticKey, DiagnosticResults, Diagnostics, RowReader } from './types';
@@ -15,7 +16,9 @@ interface Registered {
   run(ctx: DiagnosticContext): Promise<unknown>;
 }
 
-const DIAGNOSTICS: readonly Registered[] = [];
+const DIAGNOSTICS: readonly Registered[] = [
+  labelIssues,
+];
 
 /** Every diagnostic there is, in the order they run: what the dashboard asks for. */
 export const DIAGNOSTIC_KEYS: readonly DiagnosticKey[] = DIAGNOSTICS.map((d) => d.key);

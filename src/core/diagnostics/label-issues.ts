@@ -1,0 +1,173 @@
+/**
+ * Likely label errors (issue 14, item 4): confident learning (confident-learning.ts) over the rows
+ * read again twice, pass 1 for the per-class thresholds and pass 2 for the confident joint and
+ * the issues. ce files with probabilities or logits (softmax), bce files as two classes.
+ */
+import type { Analysis } from '../analyze';
+import type { RowBatch } from '../batch';
+import { sigmoid } from '../math';
+import { estimateJoint, JointCounter, ThresholdCounter, type CountedIssue, type IssueRanking } from './confident-learning';
+import { rowsUnavailable } from './row-reader';
+import type { Diagnostic, RowReader } from './types';
+
+/** Issues kept per ranking (the counts are of all of them): a CSV a person reads through, in bounded memory. */
+export const LISTED_ISSUES = 1000;
+
+export interface LabelIssue {
+  /** 0-based sample index and 1-based line within `file` (a data set's file name; absent for one file). */
+  row: number;
+  line: number;
+  file?: string;
+  given: number;
+  /** The confident class: the most probable of the classes above their thresholds. */
+  suggested: number;
+  givenProb: number;
+  suggestedProb: number;
+  /** p_given. */
+  selfConfidence: number;
+  /** (p_given - max_{k != given} p_k + 1) / 2. */
+  normalizedMargin: number;
+}
+
+export interface LabelIssuesReport {
+  /** Rows counted: those with a class in 0..K-1 (ignored and out-of-range labels left out, counted below). */
+  rows: number;
+  /** Rows left out: the ignore index, a label outside the classes (ce) or a y other than 0 and 1 (bce). */
+  leftOut: number;
+  classNames: string[];
+  /** t_j: the mean probability of class j over the rows labelled j (NaN with none). */
+  thresholds: number[];
+  labelCounts: number[];
+  /** C[i][j]: rows labelled i whose confident class is j (exact counts). */
+  confidentJoint: number[][];
+  /** Rows with no class above its threshold (in no cell of the joint). */
+  unconfident: number;
+  /** C calibrated to the label counts (sums to `rows`). */
+  calibratedJoint: number[][];
+  /** Per given class: the estimated share of its labels that are wrong. */
+  noiseRate: number[];
+  /** Per given class: the estimated number of wrong labels. */
+  estimatedErrors: number[];
+  overallNoiseRate: number;
+  /** Rows flagged (exact): off the joint's diagonal and not predicted as their label. */
+  issueCount: number;
+  issuesPerClass: number[];
+  /** The first LISTED_ISSUES issues by each ranking, most likely mislabelled (lowest score) first. */
+  listed: number;
+  bySelfConfidence: LabelIssue[];
+  byNormalizedMargin: LabelIssue[];
+}
+
+declare module './types' {
+  interface DiagnosticResults {
+    labelIssues: LabelIssuesReport;
+  }
+}
+
+/** Turns a read row into class probabilities: ce probabilities as written, ce logits by softmax, bce p (or sigmoid(z)) as [1 - p, p]. */
+function probabilityRows(analysis: Analysis): (rows: RowBatch, i: number, out: Float64Array) => void {
+  const logits = analysis.layout.input === 'logits';
+  if (analysis.layout.kind === 'bce') {
+    return (rows, i, out) => {
+      const z = rows.preds[i]!;
+      const p = logits ? sigmoid(z) : z;
+      out[0] = 1 - p;
+      out[1] = p;
+    };
+  }
+  const K = classCount(analysis);
+  if (!logits) return (rows, i, out) => out.set(rows.preds.subarray(i * K, (i + 1) * K));
+  return (rows, i, out) => {
+    const base = i * K;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) max = Math.max(max, rows.preds[base + k]!);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += out[k] = Math.exp(rows.preds[base + k]! - max);
+    for (let k = 0; k < K; k++) out[k] = out[k]! / sum;
+  };
+}
+
+function classCount(analysis: Analysis): number {
+  return analysis.layout.kind === 'bce' ? 2 : analysis.layout.numClasses;
+}
+
+/** The row's class (0..K-1), or -1 when it has none: ignored, out of range, or a bce y that is not 0 or 1. */
+function classOf(label: number, K: number, ignoreIndex: number | undefined): number {
+  if (label === ignoreIndex || !Number.isInteger(label) || label < 0 || label >= K) return -1;
+  return label;
+}
+
+/** Confident learning over the rows `reader` hands over, in two passes. */
+export async function findLabelIssues(analysis: Analysis, reader: RowReader, progress: (message: string) => void = () => {}, listed = LISTED_ISSUES): Promise<LabelIssuesReport> {
+  const K = classCount(analysis);
+  const ignore = analysis.layout.kind === 'bce' ? undefined : analysis.options.ignoreIndex;
+  const toProbs = probabilityRows(analysis);
+  const probs = new Float64Array(K);
+
+  progress('likely label errors: pass 1 of 2 (class thresholds)');
+  const thresholds = new ThresholdCounter(K);
+  let leftOut = 0;
+  await reader.pass((rows) => {
+    for (let i = 0; i < rows.size; i++) {
+      const label = classOf(rows.labels[i]!, K, ignore);
+      if (label < 0) {
+        leftOut++;
+        continue;
+      }
+      toProbs(rows, i, probs);
+      thresholds.add(probs, label);
+    }
+  });
+
+  progress('likely label errors: pass 2 of 2 (confident joint)');
+  const joint = new JointCounter(thresholds.thresholds(), listed);
+  const place = { ordinal: 0, file: 0, row: 0, line: 0 };
+  await reader.pass((rows, file) => {
+    for (let i = 0; i < rows.size; i++, place.ordinal++) {
+      const label = classOf(rows.labels[i]!, K, ignore);
+      if (label < 0) continue;
+      toProbs(rows, i, probs);
+      place.file = file;
+      place.row = rows.rows[i]!;
+      place.line = rows.lines[i]!;
+      joint.add(probs, label, place);
+    }
+  });
+
+  const estimate = estimateJoint(joint.joint, thresholds.counts);
+  const rowsOf = (flat: Float64Array) => Array.from({ length: K }, (_, i) => Array.from(flat.subarray(i * K, (i + 1) * K)));
+  const issue = (c: CountedIssue): LabelIssue => ({
+    row: c.row, line: c.line, ...(analysis.files === undefined ? {} : { file: analysis.files[c.file]?.name ?? String(c.file) }),
+    given: c.given, suggested: c.suggested, givenProb: c.givenProb, suggestedProb: c.suggestedProb,
+    selfConfidence: c.selfConfidence, normalizedMargin: c.normalizedMargin,
+  });
+  const ranked = (ranking: IssueRanking) => joint.issues(ranking).map(issue);
+  return {
+    rows: thresholds.counts.reduce((a, b) => a + b, 0),
+    leftOut,
+    classNames: analysis.breakdown.classNames.slice(0, K),
+    thresholds: Array.from(joint.thresholds),
+    labelCounts: Array.from(thresholds.counts),
+    confidentJoint: rowsOf(joint.joint),
+    unconfident: joint.unconfident,
+    calibratedJoint: estimate.calibrated,
+    noiseRate: estimate.noiseRate,
+    estimatedErrors: estimate.estimatedErrors,
+    overallNoiseRate: estimate.overallNoiseRate,
+    issueCount: joint.issueCount,
+    issuesPerClass: Array.from(joint.issuesPerClass),
+    listed,
+    bySelfConfidence: ranked('self-confidence'),
+    byNormalizedMargin: ranked('normalized-margin'),
+  };
+}
+
+export const labelIssues: Diagnostic<'labelIssues'> = {
+  key: 'labelIssues',
+  unavailable: (analysis) => {
+    const why = rowsUnavailable(analysis.layout);
+    if (why !== undefined) return `likely label errors need one given class per row: ${why}`;
+    return undefined;
+  },
+  run: (ctx) => findLabelIssues(ctx.analysis, ctx.reader, ctx.progress),
+};
