@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseNameList } from '../core/parse/flags';
 import { CLASS_FIELDS, GateError, parseCondition, REPORT_FIELDS, type Condition } from '../core/gate';
 import type { DiagnosticKey } from '../core/diagnostics';
+import { RANKINGS, type IssueRanking } from '../core/diagnostics/confident-learning';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
 
 /** How the report is written, and the gate it must pass: the same for `loss-lens FILE...` and `loss-lens merge`. */
@@ -51,6 +52,8 @@ export interface CliArgs extends ReportOutput {
   explain?: number;
   /** Diagnostics worked out after the report's pass (each asked for by its own flag), in the report. */
   diagnostics: DiagnosticKey[];
+  /** `--label-issues`: the ranking the text and the CSV (`--label-issues-csv`) list the issues by. */
+  labelIssues?: { ranking: IssueRanking; csv?: string };
 }
 
 export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
@@ -60,6 +63,7 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--class-names A,B,...|FILE] [--top K] [--per-sample OUT.csv] [--skip-invalid] [--explain LINE]
   [--no-progress] [--labels LABELS_FILE] [--state-out STATE.json]
   [--format text|markdown|json] [--fail-if CONDITION]...
+  [--label-issues] [--label-issues-rank self-confidence|normalized-margin] [--label-issues-csv OUT.csv]
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
 
@@ -86,6 +90,12 @@ Fields: ${REPORT_FIELDS.join(', ')},
 class[NAME].${CLASS_FIELDS.join('|')}; comparisons < <= > >= == !=.
 Each failed condition and its value go to stderr; the report is still written, and with --json
 carries a "gate" object.
+--label-issues finds likely label errors by confident learning (ce and bce files; two more
+passes over the rows): the estimated noise rate per class and the --top most likely issues
+(line, given label, suggested label, score), ranked by --label-issues-rank (default
+self-confidence: p of the given label; normalized-margin: (p given - highest other p + 1) / 2),
+lowest first; --json carries them under diagnostics.results.labelIssues (both rankings, the first
+1000 each); --label-issues-csv OUT.csv writes that list as CSV (and implies --label-issues).
 Exit status: 0 success, 1 bad input or a --fail-if condition holds, 2 bad usage.`;
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */
@@ -167,6 +177,9 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'no-progress': { type: 'boolean', default: false },
         format: { type: 'string' },
         'fail-if': { type: 'string', multiple: true },
+        'label-issues': { type: 'boolean', default: false },
+        'label-issues-rank': { type: 'string' },
+        'label-issues-csv': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -194,6 +207,11 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const renormalise = v.renormalise ? true : v['no-renormalise'] ? false : undefined;
   const output = reportOutput(v.json as boolean, v.format, v['fail-if']);
   const diagnostics: DiagnosticKey[] = [];
+  const rank = v['label-issues-rank'];
+  const labelIssues = v['label-issues'] || rank !== undefined || v['label-issues-csv'] !== undefined
+    ? { ranking: rank === undefined ? 'self-confidence' as const : oneOf('label-issues-rank', rank, RANKINGS), ...(v['label-issues-csv'] === undefined ? {} : { csv: v['label-issues-csv'] }) }
+    : undefined;
+  if (labelIssues !== undefined) diagnostics.push('labelIssues');
   if (v.explain !== undefined && (output.failIf.length > 0 || output.format === 'markdown')) {
     throw new UsageError(`--explain writes one sample's derivation: --fail-if and --format go with the report`);
   }
@@ -224,6 +242,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
     progress: !(v['no-progress'] as boolean),
     explain: num('explain', v.explain, (n) => (!Number.isInteger(n) || n < 1 ? 'must be a line number (1 or more)' : undefined)),
     diagnostics,
+    ...(labelIssues === undefined ? {} : { labelIssues }),
   };
 }
 

@@ -22,6 +22,7 @@ import { classNamesFromFile } from './class-names';
 import { silentProgress, terminalProgress } from './progress';
 import { GateError } from '../core/gate';
 import { emitReport, prepareReport, type PreparedReport } from './report-output';
+import { addLabelIssues } from './label-issues';
 
 declare const LOSS_LENS_VERSION: string;
 
@@ -156,6 +157,7 @@ async function mainShards(args: CliArgs, request: AnalysisRequest): Promise<numb
     progress.clear();
     const report = prepared(analysis, args);
     if (typeof report === 'number') return report;
+    addLabelIssues(analysis, args, report);
     if (args.stateOut !== undefined) writeStateFile(args.stateOut, part, request);
     return emitReport(report);
   } catch (err) {
@@ -305,7 +307,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const report = prepared(analysis, args);
-    return typeof report === 'number' ? report : emitReport(report);
+    if (typeof report === 'number') return report;
+    addLabelIssues(analysis, args, report);
+    return emitReport(report);
   } catch (err) {
     progress.clear();
     return failure(err, args.skipInvalid);
