@@ -120,7 +120,8 @@ export type WebviewMessage =
   | { type: 'setWhatIf'; whatIf: WhatIf }
   /** Show one sample's derivation (the worst-samples table or a hover link). */
   | { type: 'selectSample'; row: number; line: number; file?: string }
-  | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh' }
+  /** A command on the dashboard's file; `format` picks Export Report...'s format (e.g. 'issues') without asking. */
+  | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh'; format?: string }
   /** Leave the rows that cannot be read out of the loss (a per-file choice), or take them again. */
   | { type: 'skipInvalid'; skip: boolean }
   /** Read the file the other way an assumption offers (its index in report.layout.assumptions). */

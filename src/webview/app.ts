@@ -13,6 +13,7 @@ import { drawCanvases, renderConfusion } from './sections/confusion';
 import { renderDerivation } from './sections/derivation';
 import { renderDistribution } from './sections/distribution';
 import { renderAssumptions, renderLayout, renderWarnings } from './sections/layout';
+import { renderLabelIssues } from './sections/label-issues';
 import { renderError, renderLoading, renderWriting } from './sections/status';
 import { renderSummary } from './sections/summary';
 import { renderWhatIf } from './sections/whatif';
@@ -115,6 +116,7 @@ export class Dashboard {
       dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
       renderConfusion(this.ctx, r),
       data.estimate ? renderWorstPending(this.ctx) : renderWorst(this.ctx, r),
+      data.estimate ? null : renderLabelIssues(this.ctx, data),
       this.derivation && !data.estimate ? renderDerivation(this.ctx, this.derivation) : null);
     this.show(main, 'data');
     drawCanvases(this.root);

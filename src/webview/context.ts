@@ -1,4 +1,5 @@
 /** What every section receives: element factories, the way back to the host, and the persisted UI state. */
+import type { IssueRanking } from '../core/diagnostics/confident-learning';
 import type { DashboardState, WebviewMessage } from '../shared/protocol';
 import type { Dom } from './dom';
 import type { SortState } from './table';
@@ -9,6 +10,10 @@ export interface ViewState extends DashboardState {
   worstSort?: SortState;
   /** Sort of the comparison table. */
   compareSort?: SortState;
+  /** Likely label errors: the ranking listed, and the sorts of its two tables. */
+  labelIssueRanking?: IssueRanking;
+  labelIssuesSort?: SortState;
+  labelNoiseSort?: SortState;
 }
 
 export interface Ctx {

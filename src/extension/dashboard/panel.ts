@@ -150,6 +150,7 @@ export class DashboardPanel implements vscode.Disposable {
       }
       case 'command':
         if (m.command === 'refresh') void this.load({ force: true, record: true });
+        else if (m.format !== undefined) void vscode.commands.executeCommand(`lossLens.${m.command}`, this.uri, m.format);
         else void vscode.commands.executeCommand(`lossLens.${m.command}`, this.uri);
         return;
       default: {
