@@ -127,8 +127,10 @@ describe('loss-lens --fail-if and --format markdown', () => {
     const gateEnd = r.stdout.indexOf('\n# Loss Lens report: samples/digits.csv\n');
     assert.ok(gateEnd > 0);
     const perClass = markdownTable(r.stdout, '## Per class');
-    assert.deepEqual(perClass[0], ['class', 'support', 'mean loss', 'share of loss', 'precision', 'recall', 'F1']);
-    assert.deepEqual(perClass.slice(1).map((row) => [row[0], Number(row[1]), Number(row[5])]), report.perClass.map((c) => [c.name, c.support, Number(c.recall.toFixed(4))]));
+    assert.deepEqual(perClass[0], ['class', 'support', 'mean loss ± 95%', 'share of loss', 'precision (95%)', 'recall (95%)', 'F1', 'ECE']);
+    // A recall is written with its Wilson interval: "0.9500 (0.88-0.98)".
+    const recallOf = (cell: string | undefined) => Number(cell?.split(' ')[0]);
+    assert.deepEqual(perClass.slice(1).map((row) => [row[0], Number(row[1]), recallOf(row[5])]), report.perClass.map((c) => [c.name, c.support, Number(c.recall.toFixed(4))]));
     assert.equal(r.stderr, `loss-lens: failed: class[one].recall < 0.9 (class[one].recall = ${shown(recallOne())})\n`);
 
     const passed = run('samples/digits.csv', '--format', 'markdown', '--fail-if', 'accuracy<0.5');
