@@ -4,6 +4,7 @@
  */
 import type { Analysis, AnalysisRequest } from '../analyze';
 import { labelIssues } from './label-issues';
+import { temperature } from './temperature';
 import type { DiagnosticContext, DiagnosticKey, Diagnostics, RowReader } from './types';
 
 export type { Diagnostic, DiagnosticContext, DiagnosticKey, DiagnosticResults, Diagnostics, RowReader } from './types';
@@ -17,6 +18,7 @@ interface Registered {
 }
 
 const DIAGNOSTICS: readonly Registered[] = [
+  temperature,
   labelIssues,
 ];
 
