@@ -64,6 +64,7 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--no-progress] [--labels LABELS_FILE] [--state-out STATE.json]
   [--format text|markdown|json] [--fail-if CONDITION]...
   [--label-issues] [--label-issues-rank self-confidence|normalized-margin] [--label-issues-csv OUT.csv]
+  [--temperature]
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
 
@@ -96,6 +97,11 @@ passes over the rows): the estimated noise rate per class and the --top most lik
 self-confidence: p of the given label; normalized-margin: (p given - highest other p + 1) / 2),
 lowest first; --json carries them under diagnostics.results.labelIssues (both rankings, the first
 1000 each); --label-issues-csv OUT.csv writes that list as CSV (and implies --label-issues).
+--temperature fits one temperature T* on the file (ce and bce; logits / T, or p^(1/T)
+renormalised for probabilities) and splits the log loss (no clipping, smoothing or weights) into
+the part T* removes (calibration) and the rest (refinement), overall and per class, with the ECE
+before and after: one more pass for a file of up to 2M scores (fitted in memory), else a few (Newton
+on a sample, then exact passes); --json carries it under diagnostics.results.temperature.
 Exit status: 0 success, 1 bad input or a --fail-if condition holds, 2 bad usage.`;
 
 /** A mistake in the command line: the CLI prints it with the usage and exits 2. */
@@ -180,6 +186,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'label-issues': { type: 'boolean', default: false },
         'label-issues-rank': { type: 'string' },
         'label-issues-csv': { type: 'string' },
+        temperature: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -211,6 +218,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const labelIssues = v['label-issues'] || rank !== undefined || v['label-issues-csv'] !== undefined
     ? { ranking: rank === undefined ? 'self-confidence' as const : oneOf('label-issues-rank', rank, RANKINGS), ...(v['label-issues-csv'] === undefined ? {} : { csv: v['label-issues-csv'] }) }
     : undefined;
+  if (v.temperature) diagnostics.push('temperature');
   if (labelIssues !== undefined) diagnostics.push('labelIssues');
   if (v.explain !== undefined && (output.failIf.length > 0 || output.format === 'markdown')) {
     throw new UsageError(`--explain writes one sample's derivation: --fail-if and --format go with the report`);

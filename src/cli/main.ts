@@ -23,6 +23,7 @@ import { silentProgress, terminalProgress } from './progress';
 import { GateError } from '../core/gate';
 import { emitReport, prepareReport, type PreparedReport } from './report-output';
 import { addLabelIssues } from './label-issues';
+import { addTemperature } from './temperature';
 
 declare const LOSS_LENS_VERSION: string;
 
@@ -157,6 +158,7 @@ async function mainShards(args: CliArgs, request: AnalysisRequest): Promise<numb
     progress.clear();
     const report = prepared(analysis, args);
     if (typeof report === 'number') return report;
+    addTemperature(analysis, args, report);
     addLabelIssues(analysis, args, report);
     if (args.stateOut !== undefined) writeStateFile(args.stateOut, part, request);
     return emitReport(report);
@@ -308,6 +310,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const report = prepared(analysis, args);
     if (typeof report === 'number') return report;
+    addTemperature(analysis, args, report);
     addLabelIssues(analysis, args, report);
     return emitReport(report);
   } catch (err) {
