@@ -7,9 +7,9 @@ import type { DashboardData, DerivationData, HostMessage, WebviewMessage } from 
 import type { Ctx, ViewState } from './context';
 import { Dom } from './dom';
 import { renderCalibration } from './sections/calibration';
-import { renderClasses } from './sections/classes';
+import { renderClassViews } from './sections/class-filter';
 import { renderComparison } from './sections/comparison';
-import { drawCanvases, renderConfusion } from './sections/confusion';
+import { drawCanvases } from './sections/confusion';
 import { renderDerivation } from './sections/derivation';
 import { renderDistribution } from './sections/distribution';
 import { renderAssumptions, renderLayout, renderWarnings } from './sections/layout';
@@ -107,14 +107,16 @@ export class Dashboard {
     this.remember(data.uri, undefined);
     const r = data.report;
     const { dom } = this.ctx;
+    const classes = renderClassViews(this.ctx, r);
     const main = dom.h('div', { class: 'dashboard' },
       renderSummary(this.ctx, data),
       renderAssumptions(this.ctx, r),
       renderWarnings(this.ctx, r),
       dom.h('div', { class: 'columns' }, renderWhatIf(this.ctx, data.whatIf, r.layout.numClasses), renderLayout(this.ctx, r)),
-      renderClasses(this.ctx, r),
+      classes.filter,
+      classes.classes,
       dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
-      renderConfusion(this.ctx, r),
+      classes.confusion,
       data.estimate ? renderWorstPending(this.ctx) : renderWorst(this.ctx, r),
       data.estimate ? null : renderLabelIssues(this.ctx, data),
       this.derivation && !data.estimate ? renderDerivation(this.ctx, this.derivation) : null);

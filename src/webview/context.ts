@@ -10,6 +10,8 @@ export interface ViewState extends DashboardState {
   worstSort?: SortState;
   /** Sort of the comparison table. */
   compareSort?: SortState;
+  /** What is typed in the class filter of a file with many classes. */
+  classFilter?: string;
   /** Likely label errors: the ranking listed, and the sorts of its two tables. */
   labelIssueRanking?: IssueRanking;
   labelIssuesSort?: SortState;

@@ -31,6 +31,13 @@ export interface TableOptions<R> {
   onSort: (s: SortState) => void;
   rowAttrs: (r: R) => Record<string, string | number>;
   onActivate?: (r: R) => void;
+  /**
+   * Rows drawn at first, and added per "Show more": a table of 1000 classes would be some 30,000
+   * nodes. Sorting orders every row and shows the first of them.
+   */
+  pageSize?: number;
+  /** What the rows are, for "Showing 50 of 1,000 classes". */
+  rowNoun?: string;
 }
 
 function compare(a: number | string, b: number | string): number {
@@ -61,9 +68,31 @@ export function sortableTable<R>(dom: Dom, o: TableOptions<R>): HTMLElement {
   const headRow = dom.h('tr');
   const ths: HTMLTableCellElement[] = [];
 
+  let shown = o.pageSize ?? Infinity;
+  const more = dom.h('p', { class: 'table-more small', 'data-testid': `${o.testid}-more` });
+  const renderMore = () => {
+    if (o.rows.length <= shown) {
+      more.replaceChildren();
+      more.hidden = true;
+      return;
+    }
+    const step = Math.min(o.pageSize ?? 0, o.rows.length - shown);
+    const button = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': `${o.testid}-show-more` }, `Show ${step} more`);
+    button.addEventListener('click', () => {
+      shown += step;
+      renderBody();
+      // The new rows' first one, so the keyboard carries on from where it was.
+      (tbody.children[shown - step] as HTMLElement | undefined)?.focus();
+    });
+    more.hidden = false;
+    more.replaceChildren(`Showing ${shown.toLocaleString('en-US')} of ${o.rows.length.toLocaleString('en-US')} ${o.rowNoun ?? 'rows'}, sorted as the header says. `, button);
+  };
+
   const renderBody = () => {
     const col = sort ? o.columns.find((c) => c.key === sort?.column) : undefined;
-    const rows = col && sort ? sortRows(o.rows, col, sort.descending) : o.rows;
+    const sorted = col && sort ? sortRows(o.rows, col, sort.descending) : o.rows;
+    const rows = sorted.length > shown ? sorted.slice(0, shown) : sorted;
+    renderMore();
     tbody.replaceChildren(
       ...rows.map((r) => {
         const tr = dom.h('tr', { tabindex: 0, ...o.rowAttrs(r) });
@@ -104,5 +133,6 @@ export function sortableTable<R>(dom: Dom, o: TableOptions<R>): HTMLElement {
     headRow.appendChild(th);
   }
   renderBody();
-  return dom.h('div', { class: 'table-wrap' }, dom.h('table', { 'data-testid': o.testid }, dom.h('caption', { class: 'visually-hidden' }, o.caption), dom.h('thead', {}, headRow), tbody));
+  const table = dom.h('div', { class: 'table-wrap' }, dom.h('table', { 'data-testid': o.testid }, dom.h('caption', { class: 'visually-hidden' }, o.caption), dom.h('thead', {}, headRow), tbody));
+  return o.pageSize === undefined ? table : dom.h('div', {}, table, more);
 }

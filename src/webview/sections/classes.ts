@@ -1,6 +1,7 @@
 /** The per-class table with each class's share of the total loss drawn as an in-cell bar. */
 import type { ReportJson } from '../../core/report-json';
 import type { Ctx } from '../context';
+import type { ActiveFilter } from './confusion';
 import type { Dom } from '../dom';
 import { int, num, pct } from '../format';
 import { sortableTable, type Column } from '../table';
@@ -32,10 +33,16 @@ function shareBar(dom: Dom, share: number, max: number): Node {
   return dom.h('span', { class: 'share-cell' }, bar, dom.h('span', { class: 'share-text' }, pct(share)));
 }
 
-export function renderClasses(ctx: Ctx, r: ReportJson): HTMLElement {
+/** Rows drawn at first (and per "Show more"): 1000 classes in full would be ~35,000 nodes. */
+export const CLASS_ROWS = 50;
+
+export function renderClasses(ctx: Ctx, r: ReportJson, filter?: ActiveFilter): HTMLElement {
   const { dom } = ctx;
+  // Scaled to the largest share of all classes, so a bar reads the same filtered or not.
   const maxShare = Math.max(0, ...r.perClass.map((c) => (Number.isFinite(c.share) ? c.share : 0)));
   const multilabel = r.layout.kind === 'multilabel';
+  const rows = filter ? r.perClass.filter((c) => filter.matches(c.index)) : r.perClass;
+  const noun = multilabel ? 'labels' : 'classes';
   const columns: Column<ClassRow>[] = [
     { key: 'name', label: multilabel ? 'Label' : 'Class', value: (c) => c.name, cell: (c) => c.name },
     { key: 'support', label: 'Support', numeric: true, value: (c) => c.support, cell: (c) => int(c.support), raw: (c) => c.support },
@@ -49,10 +56,12 @@ export function renderClasses(ctx: Ctx, r: ReportJson): HTMLElement {
     { key: 'ece', label: 'ECE', numeric: true, value: (c) => c.ece, cell: (c) => num(c.ece), raw: (c) => c.ece, title: 'The class\'s one-vs-rest ECE: p(class) against "is this class"; their mean is the class-wise ECE' },
   ];
   const table = sortableTable(dom, {
-    caption: `Per-${multilabel ? 'label' : 'class'} loss and scores, ${r.perClass.length} rows`,
+    caption: `Per-${multilabel ? 'label' : 'class'} loss and scores, ${rows.length} rows${filter ? ` of ${r.perClass.length} (filter “${filter.query}”)` : ''}`,
     testid: 'class-table',
     columns,
-    rows: r.perClass,
+    rows,
+    pageSize: CLASS_ROWS,
+    rowNoun: filter ? `${noun} matching “${filter.query}”` : noun,
     sort: ctx.state.sort ?? null,
     onSort: (sort) => ctx.saveState({ sort }),
     rowAttrs: (c) => ({ 'data-testid': 'class-row', 'data-index': c.index }),
@@ -60,5 +69,6 @@ export function renderClasses(ctx: Ctx, r: ReportJson): HTMLElement {
   const avg = r.averages;
   const averages = dom.h('p', { class: 'muted small', 'data-testid': 'averages' },
     `Macro F1 ${num(avg.macro.f1)}, weighted F1 ${num(avg.weighted.f1)}, micro F1 ${num(avg.micro.f1)}. Muted beside a value: its 95% interval, wide for a small class.`);
-  return dom.section('classes', multilabel ? 'Per label' : 'Per class', table, averages);
+  const none = filter && rows.length === 0 ? dom.h('p', { class: 'muted', 'data-testid': 'class-filter-none' }, `No ${multilabel ? 'label' : 'class'} name contains “${filter.query}”.`) : null;
+  return dom.section('classes', multilabel ? 'Per label' : 'Per class', none ?? table, averages);
 }

@@ -1,37 +1,38 @@
 /**
- * The confusion matrix as a heatmap, readable from 2 to a few hundred classes. Up to
- * SVG_MAX_CLASSES it is SVG (one rect per cell, counts written in when they fit); above, one canvas,
- * so 100 classes cost one element rather than 10,000 nodes. Either way the chart is one focusable
- * element: arrow keys (or the pointer) move a cursor whose cell is read out as text in a live
- * region, labels are thinned and the column labels rotated, and the largest confusions are listed
- * as text below, which is also the chart's text alternative.
+ * The confusion matrix as a heatmap. Up to SVG_MAX_CLASSES classes the whole matrix is SVG (one
+ * rect per cell, counts written in when they fit). Above, or when the class filter is set, the
+ * heatmap shows the TOP_CLASSES most confused classes (of those the filter matches) with every
+ * other class summed into "(other)", still SVG, and the full K x K matrix is one canvas in a closed
+ * disclosure, drawn only once opened: 1000 classes cost a handful of elements, not a million.
+ * Either heatmap is one focusable element: arrow keys (or the pointer) move a cursor whose cell is
+ * read out as text in a live region; labels are thinned and the column labels rotated. The
+ * largest confused pairs are listed as a table below (true, predicted, count, share of the true
+ * class), which is also the chart's text alternative.
  *
  * Colour: the share of the true class's samples (row-normalised, so rare classes show), through a
  * square root so a few confusions among hundreds stay visible; correct cells in the blue of the
- * theme's charts, mistakes in its red.
+ * theme's charts, mistakes in its red, the "(other)" row and column in the muted foreground.
  */
+import { foldConfusion, mostConfusedClasses, rankConfusedPairs, type ClassSet } from '../../core/confusion-summary';
 import type { ReportJson } from '../../core/report-json';
 import { className, type Ctx } from '../context';
 import type { Dom } from '../dom';
 import { int, pct } from '../format';
 
+/** At most this many classes: the whole matrix as SVG. */
 export const SVG_MAX_CLASSES = 30;
-const TOP_CONFUSIONS = 10;
+/** Classes kept when the matrix is folded (the rest are "(other)"). */
+export const TOP_CLASSES = 20;
+const TOP_PAIRS_SMALL = 10;
+const TOP_PAIRS_LARGE = 20;
+export const OTHER = '(other)';
 
-export interface Confusion {
-  true: number;
-  predicted: number;
+/** The class filter as the per-class table, this section and the class chart share it. */
+export interface ActiveFilter {
+  query: string;
+  matches: ClassSet;
+  /** How many classes match. */
   count: number;
-}
-
-/** Off-diagonal cells by count, largest first (ties by true then predicted class). */
-export function topConfusions(m: number[][], n = TOP_CONFUSIONS): Confusion[] {
-  const out: Confusion[] = [];
-  m.forEach((row, t) => row.forEach((count, p) => {
-    if (t !== p && count > 0) out.push({ true: t, predicted: p, count });
-  }));
-  out.sort((a, b) => b.count - a.count || a.true - b.true || a.predicted - b.predicted);
-  return out.slice(0, n);
 }
 
 /** Every `step`-th label is drawn so labels never overlap: at least ~11 px apart. */
@@ -39,12 +40,20 @@ export function labelStep(cell: number): number {
   return Math.max(1, Math.ceil(11 / cell));
 }
 
-function cellText(names: string[], m: number[][], t: number, p: number): string {
-  const row = m[t] ?? [];
+/** What a heatmap draws: rows true, columns predicted, `labels` naming both; the last is "(other)" when `other`. */
+interface Heat {
+  labels: string[];
+  m: number[][];
+  other: boolean;
+}
+
+function cellText(h: Heat, t: number, p: number): string {
+  const row = h.m[t] ?? [];
   const count = row[p] ?? 0;
   const support = row.reduce((s, v) => s + v, 0);
-  const share = support > 0 ? ` (${pct(count / support)} of true ${className(names, t)})` : '';
-  return `True ${className(names, t)}, predicted ${className(names, p)}: ${int(count)} sample${count === 1 ? '' : 's'}${share}`;
+  const name = (k: number) => h.labels[k] ?? `#${k}`;
+  const share = support > 0 ? ` (${pct(count / support)} of true ${name(t)})` : '';
+  return `True ${name(t)}, predicted ${name(p)}: ${int(count)} sample${count === 1 ? '' : 's'}${share}`;
 }
 
 function rowFractions(m: number[][]): number[][] {
@@ -68,77 +77,88 @@ interface Geometry {
 }
 
 /** Room for the labels: ~6 px per character at 10 px, column labels rotated (sin 50° for SVG, upright for canvas). */
-function geometry(names: readonly string[]): Geometry {
-  const k = names.length;
-  const cell = Math.max(3, Math.min(36, Math.floor(600 / k)));
-  const longest = Math.min(16, Math.max(1, ...names.map((n) => n.length)));
+function geometry(labels: readonly string[], svg: boolean): Geometry {
+  const k = labels.length;
+  // A canvas of 600 classes and more draws one pixel per cell: 1000 classes stay 1000 px wide.
+  const cell = Math.max(svg ? 3 : 1, Math.min(36, Math.floor(600 / k)));
+  const longest = Math.min(16, Math.max(1, ...labels.map((n) => n.length)));
   const left = Math.round(Math.min(120, 12 + 6 * longest));
-  const top = Math.round(Math.min(110, 12 + 6 * longest * (k <= SVG_MAX_CLASSES ? 0.77 : 1)));
+  const top = Math.round(Math.min(110, 12 + 6 * longest * (svg ? 0.77 : 1)));
   return { k, cell, left, top };
 }
 
-function svgMatrix(dom: Dom, names: string[], m: number[][], g: Geometry): SVGSVGElement {
-  const frac = rowFractions(m);
+function svgMatrix(dom: Dom, h: Heat, g: Geometry): SVGSVGElement {
+  const frac = rowFractions(h.m);
   const w = g.left + g.k * g.cell + 4;
-  const h = g.top + g.k * g.cell + 4;
-  const svg = dom.svg('svg', { class: 'confusion-svg', width: w, height: h, viewBox: `0 0 ${w} ${h}` });
+  const ht = g.top + g.k * g.cell + 4;
+  const svg = dom.svg('svg', { class: 'confusion-svg', width: w, height: ht, viewBox: `0 0 ${w} ${ht}` });
   const step = labelStep(g.cell);
   const showCounts = g.cell >= 22;
+  const last = g.k - 1;
   for (let t = 0; t < g.k; t++) {
-    if (t % step === 0) {
-      svg.appendChild(dom.svg('text', { class: 'label', x: g.left - 4, y: g.top + t * g.cell + g.cell / 2 + 4, 'text-anchor': 'end' }, className(names, t)));
+    if (t % step === 0 || (h.other && t === last)) {
+      const other = h.other && t === last ? ' other' : '';
+      svg.appendChild(dom.svg('text', { class: `label${other}`, x: g.left - 4, y: g.top + t * g.cell + g.cell / 2 + 4, 'text-anchor': 'end' }, h.labels[t]));
       const cx = g.left + t * g.cell + g.cell / 2;
-      svg.appendChild(dom.svg('text', { class: 'label', x: cx, y: g.top - 4, transform: `rotate(-50 ${cx} ${g.top - 4})` }, className(names, t)));
+      svg.appendChild(dom.svg('text', { class: `label${other}`, x: cx, y: g.top - 4, transform: `rotate(-50 ${cx} ${g.top - 4})` }, h.labels[t]));
     }
     for (let p = 0; p < g.k; p++) {
       const f = frac[t]?.[p] ?? 0;
-      const count = m[t]?.[p] ?? 0;
+      const count = h.m[t]?.[p] ?? 0;
+      const kind = h.other && (t === last || p === last) ? 'folded' : t === p ? 'diag' : 'off';
       svg.appendChild(dom.svg('rect', {
-        class: `cell ${t === p ? 'diag' : 'off'}${count === 0 ? ' empty' : ''}`,
+        class: `cell ${kind}${count === 0 ? ' empty' : ''}`,
         x: g.left + p * g.cell, y: g.top + t * g.cell, width: g.cell - 1, height: g.cell - 1,
         'fill-opacity': count === 0 ? null : (0.12 + 0.88 * Math.sqrt(f)).toFixed(3),
         'data-true': t, 'data-predicted': p,
       }));
       if (showCounts && count > 0) {
-        svg.appendChild(dom.svg('text', { class: `count${Math.sqrt(f) > 0.55 ? ' on-dark' : ''}`, x: g.left + p * g.cell + (g.cell - 1) / 2, y: g.top + t * g.cell + g.cell / 2 + 4, 'text-anchor': 'middle' }, String(count)));
+        svg.appendChild(dom.svg('text', { class: `count${Math.sqrt(f) > 0.55 && kind !== 'folded' ? ' on-dark' : ''}`, x: g.left + p * g.cell + (g.cell - 1) / 2, y: g.top + t * g.cell + g.cell / 2 + 4, 'text-anchor': 'middle' }, String(count)));
       }
     }
   }
   return svg;
 }
 
-function canvasMatrix(dom: Dom, names: string[], m: number[][], g: Geometry): HTMLCanvasElement {
+function canvasMatrix(dom: Dom, h: Heat, g: Geometry): HTMLCanvasElement {
   const w = g.left + g.k * g.cell + 4;
-  const h = g.top + g.k * g.cell + 4;
-  const canvas = dom.h('canvas', { class: 'confusion-canvas', width: w, height: h });
+  const ht = g.top + g.k * g.cell + 4;
+  const canvas = dom.h('canvas', { class: 'confusion-canvas', width: w, height: ht });
   canvas.style.setProperty('width', `${w}px`);
-  canvas.style.setProperty('height', `${h}px`);
-  // Drawn once attached, when the theme's colours can be read from the computed style.
+  canvas.style.setProperty('height', `${ht}px`);
+  // Drawn once attached and visible, when the theme's colours can be read from the computed style.
   (canvas as HTMLCanvasElement & { draw?: () => void }).draw = () => {
     const ctx = typeof canvas.getContext === 'function' ? canvas.getContext('2d') : null;
     if (!ctx) return;
     const view = canvas.ownerDocument.defaultView;
     const ratio = view?.devicePixelRatio ?? 1;
     canvas.width = Math.round(w * ratio);
-    canvas.height = Math.round(h * ratio);
+    canvas.height = Math.round(ht * ratio);
     ctx.scale(ratio, ratio);
     const blue = themeColour(canvas, '--vscode-charts-blue', '#3794ff');
     const red = themeColour(canvas, '--vscode-charts-red', '#f14c4c');
     const fg = themeColour(canvas, '--vscode-descriptionForeground', '#999999');
     const empty = themeColour(canvas, '--vscode-editorWidget-background', 'rgba(128,128,128,0.08)');
     const font = themeColour(canvas, '--vscode-font-family', 'sans-serif');
-    const frac = rowFractions(m);
+    const gap = g.cell > 5 ? 1 : 0;
+    // Empty cells are most of a large matrix: one rectangle under all of them (with gaps drawn as
+    // cells when they are wide enough to show), then only the counted cells on top.
+    ctx.fillStyle = empty;
+    if (gap === 0) ctx.fillRect(g.left, g.top, g.k * g.cell, g.k * g.cell);
     for (let t = 0; t < g.k; t++) {
+      const row = h.m[t] ?? [];
+      const support = row.reduce((s, v) => s + v, 0);
       for (let p = 0; p < g.k; p++) {
-        const count = m[t]?.[p] ?? 0;
+        const count = row[p] ?? 0;
         if (count === 0) {
+          if (gap === 0) continue;
           ctx.globalAlpha = 1;
           ctx.fillStyle = empty;
         } else {
-          ctx.globalAlpha = 0.12 + 0.88 * Math.sqrt(frac[t]?.[p] ?? 0);
+          ctx.globalAlpha = 0.12 + 0.88 * Math.sqrt(count / support);
           ctx.fillStyle = t === p ? blue : red;
         }
-        ctx.fillRect(g.left + p * g.cell, g.top + t * g.cell, Math.max(1, g.cell - (g.cell > 5 ? 1 : 0)), Math.max(1, g.cell - (g.cell > 5 ? 1 : 0)));
+        ctx.fillRect(g.left + p * g.cell, g.top + t * g.cell, g.cell - gap, g.cell - gap);
       }
     }
     ctx.globalAlpha = 1;
@@ -146,7 +166,7 @@ function canvasMatrix(dom: Dom, names: string[], m: number[][], g: Geometry): HT
     ctx.font = `10px ${font}`;
     const step = labelStep(g.cell);
     for (let t = 0; t < g.k; t += step) {
-      const label = className(names, t).slice(0, 16);
+      const label = (h.labels[t] ?? '').slice(0, 16);
       ctx.textAlign = 'right';
       ctx.fillText(label, g.left - 4, g.top + t * g.cell + g.cell / 2 + 3);
       ctx.save();
@@ -160,40 +180,31 @@ function canvasMatrix(dom: Dom, names: string[], m: number[][], g: Geometry): HT
   return canvas;
 }
 
-/** Draws canvases placed in `root` (call after the dashboard is attached to the document). */
+/** Draws the canvases in `root` that are shown (call after the dashboard is attached to the document); one in a closed disclosure waits for it to open. */
 export function drawCanvases(root: ParentNode): void {
-  root.querySelectorAll('canvas').forEach((c) => (c as HTMLCanvasElement & { draw?: () => void }).draw?.());
+  root.querySelectorAll('canvas').forEach((c) => {
+    if (c.closest('details:not([open])')) return;
+    (c as HTMLCanvasElement & { draw?: () => void }).draw?.();
+  });
 }
 
-export function renderConfusion(ctx: Ctx, r: ReportJson): HTMLElement | null {
-  const { dom } = ctx;
-  const m = r.confusion;
-  if (!m) return null;
-  const names = r.layout.classNames.length === m.length ? r.layout.classNames : m.map((_, i) => String(i));
-  const g = geometry(names);
-  const useSvg = m.length <= SVG_MAX_CLASSES;
-  const chart = useSvg ? svgMatrix(dom, names, m, g) : canvasMatrix(dom, names, m, g);
+/** One interactive heatmap: the chart, a cursor over it and the live region reading its cell. */
+function heatmap(dom: Dom, h: Heat, renderer: 'svg' | 'canvas', testid: string, label: string, describedBy: string): { stage: HTMLElement; readout: HTMLElement } {
+  const g = geometry(h.labels, renderer === 'svg');
+  const chart = renderer === 'svg' ? svgMatrix(dom, h, g) : canvasMatrix(dom, h, g);
   const cursor = dom.svg('rect', { class: 'cursor', width: g.cell + 1, height: g.cell + 1, x: g.left - 1, y: g.top - 1, visibility: 'hidden' });
-  const readout = dom.h('p', { class: 'readout small', 'aria-live': 'polite', 'data-testid': 'confusion-readout' }, 'Hover or focus the matrix and use the arrow keys to read a cell.');
-  const top = topConfusions(m);
-  const total = m.reduce((s, row) => s + row.reduce((a, v) => a + v, 0), 0);
-  const correct = m.reduce((s, row, i) => s + (row[i] ?? 0), 0);
-  const list = top.length
-    ? dom.h('ol', { class: 'top-confusions', id: 'top-confusions', 'data-testid': 'top-confusions' }, ...top.map((c) =>
-      dom.h('li', { 'data-true': c.true, 'data-predicted': c.predicted, 'data-count': c.count }, dom.h('span', { class: 'name' }, className(names, c.true)), ' → ', dom.h('span', { class: 'name' }, className(names, c.predicted)), `: ${int(c.count)}`)))
-    : dom.h('p', { class: 'muted', id: 'top-confusions' }, 'No confusions: every sample predicted as its true class.');
-  const label = `Confusion matrix of ${m.length} classes, rows the true class and columns the predicted class; ${int(correct)} of ${int(total)} samples on the diagonal. ${top[0] ? `The largest confusion: ${className(names, top[0].true)} predicted as ${className(names, top[0].predicted)}, ${int(top[0].count)} times.` : ''}`;
+  const readout = dom.h('p', { class: 'readout small', 'aria-live': 'polite', 'data-testid': `${testid}-readout` }, 'Hover or focus the matrix and use the arrow keys to read a cell.');
   const overlay = dom.svg('svg', { class: 'confusion-overlay', width: g.left + g.k * g.cell + 4, height: g.top + g.k * g.cell + 4, 'aria-hidden': 'true' }, cursor);
   // Not role="img": the stage is interactive, so it is a labelled group whose cells are read out
-  // by the live region, with the top-confusions list as its description.
-  const stage = dom.h('div', { class: 'confusion-stage', tabindex: 0, role: 'group', 'aria-roledescription': 'heatmap', 'aria-label': label, 'aria-describedby': 'top-confusions', 'data-testid': 'confusion', 'data-classes': m.length, 'data-renderer': useSvg ? 'svg' : 'canvas' }, chart, overlay);
+  // by the live region, with the confused pairs as its description.
+  const stage = dom.h('div', { class: 'confusion-stage', tabindex: 0, role: 'group', 'aria-roledescription': 'heatmap', 'aria-label': label, 'aria-describedby': describedBy, 'data-testid': testid, 'data-classes': g.k, 'data-renderer': renderer }, chart, overlay);
   let at: [number, number] | null = null;
   const move = (t: number, p: number) => {
     at = [Math.max(0, Math.min(g.k - 1, t)), Math.max(0, Math.min(g.k - 1, p))];
     cursor.setAttribute('x', String(g.left + at[1] * g.cell - 1));
     cursor.setAttribute('y', String(g.top + at[0] * g.cell - 1));
     cursor.setAttribute('visibility', 'visible');
-    readout.textContent = cellText(names, m, at[0], at[1]);
+    readout.textContent = cellText(h, at[0], at[1]);
     stage.setAttribute('data-cursor', `${at[0]},${at[1]}`);
   };
   stage.addEventListener('keydown', (e) => {
@@ -217,10 +228,73 @@ export function renderConfusion(ctx: Ctx, r: ReportJson): HTMLElement | null {
     const t = Math.floor((e.clientY - rect.top - g.top) / g.cell);
     if (p >= 0 && t >= 0 && p < g.k && t < g.k) move(t, p);
   });
+  return { stage, readout };
+}
+
+/** The largest confused pairs as a table, largest first. */
+function pairsTable(dom: Dom, names: readonly string[], m: number[][], limit: number, filter: ActiveFilter | undefined): HTMLElement {
+  const ranking = rankConfusedPairs(m, limit, filter?.matches);
+  if (ranking.pairs.length === 0) {
+    return dom.h('p', { class: 'muted', id: 'top-confusions', 'data-testid': 'confused-pairs-none' },
+      filter ? `No confusions involve a class matching “${filter.query}”.` : 'No confusions: every sample predicted as its true class.');
+  }
+  const caption = `${int(ranking.cells)} confused pair${ranking.cells === 1 ? '' : 's'} (${int(ranking.samples)} samples)${filter ? ` with a class matching “${filter.query}”` : ''}; the ${ranking.pairs.length === ranking.cells ? '' : `${ranking.pairs.length} `}largest:`;
+  const head = dom.h('tr', {}, ...['True', 'Predicted', 'Count', 'Share of true class'].map((t, i) => dom.h('th', { scope: 'col', class: i >= 2 ? 'num' : null }, t)));
+  const rows = ranking.pairs.map((p) => dom.h('tr', { 'data-testid': 'confused-pair', 'data-true': p.true, 'data-predicted': p.predicted, 'data-count': p.count, 'data-share': String(p.share) },
+    dom.h('td', { class: 'name' }, className(names, p.true)),
+    dom.h('td', { class: 'name' }, className(names, p.predicted)),
+    dom.h('td', { class: 'num' }, int(p.count)),
+    dom.h('td', { class: 'num' }, pct(p.share))));
+  return dom.h('div', { id: 'top-confusions' },
+    dom.h('p', { class: 'muted small', 'data-testid': 'confused-pairs-caption' }, caption),
+    dom.h('div', { class: 'table-wrap' }, dom.h('table', { class: 'confused-pairs', 'data-testid': 'confused-pairs' }, dom.h('caption', { class: 'visually-hidden' }, caption), dom.h('thead', {}, head), dom.h('tbody', {}, ...rows))));
+}
+
+export function renderConfusion(ctx: Ctx, r: ReportJson, filter?: ActiveFilter): HTMLElement | null {
+  const { dom } = ctx;
+  const m = r.confusion;
+  if (!m) return null;
+  const k = m.length;
+  const names = r.layout.classNames.length === k ? r.layout.classNames : m.map((_, i) => String(i));
+  const large = k > SVG_MAX_CLASSES;
+  const total = m.reduce((s, row) => s + row.reduce((a, v) => a + v, 0), 0);
+  const correct = m.reduce((s, row, i) => s + (row[i] ?? 0), 0);
+  const pairs = pairsTable(dom, names, m, large ? TOP_PAIRS_LARGE : TOP_PAIRS_SMALL, filter);
+  const parts: (Node | null)[] = [];
+  if (!large && !filter) {
+    const { stage, readout } = heatmap(dom, { labels: [...names], m, other: false }, 'svg', 'confusion',
+      `Confusion matrix of ${k} classes, rows the true class and columns the predicted class; ${int(correct)} of ${int(total)} samples on the diagonal.`, 'top-confusions');
+    parts.push(dom.h('figure', { class: 'chart', 'data-testid': 'confusion-figure' }, dom.h('div', { class: 'confusion-scroll' }, stage)), readout);
+  } else {
+    const kept = mostConfusedClasses(m, TOP_CLASSES, filter?.matches);
+    const f = foldConfusion(m, kept);
+    const labels = [...f.classes.map((c) => className(names, c)), ...(f.folded > 0 ? [OTHER] : [])];
+    const what = filter ? `the ${f.classes.length} most confused of the ${int(filter.count)} classes matching “${filter.query}”` : `the ${f.classes.length} most confused classes`;
+    const note = dom.h('p', { class: 'small', 'data-testid': 'confusion-folded-note', 'data-kept': f.classes.join(','), 'data-folded': f.folded },
+      `${int(k)} classes: ${what} (by samples taken for another class plus other classes' samples taken for them)${f.folded > 0 ? `, the other ${int(f.folded)} summed into ${OTHER}` : ''}.`);
+    parts.push(note);
+    if (f.classes.length > 0) {
+      const { stage, readout } = heatmap(dom, { labels, m: f.matrix, other: f.folded > 0 }, 'svg', 'confusion',
+        `Confusion matrix of ${what}${f.folded > 0 ? `, the other ${f.folded} classes as ${OTHER}` : ''}; rows the true class and columns the predicted class.`, 'top-confusions');
+      stage.setAttribute('data-folded', String(f.folded));
+      parts.push(dom.h('figure', { class: 'chart', 'data-testid': 'confusion-figure' }, dom.h('div', { class: 'confusion-scroll' }, stage)), readout);
+    }
+    if (large) {
+      const full = heatmap(dom, { labels: [...names], m, other: false }, 'canvas', 'confusion-full',
+        `The full confusion matrix, ${k} by ${k} classes; ${int(correct)} of ${int(total)} samples on the diagonal.`, 'top-confusions');
+      const details = dom.h('details', { class: 'confusion-full', 'data-testid': 'confusion-full-details' },
+        dom.h('summary', {}, `The full ${int(k)} × ${int(k)} matrix`),
+        dom.h('div', { class: 'confusion-scroll' }, full.stage), full.readout);
+      details.addEventListener('toggle', () => {
+        if (details.open) drawCanvases(details);
+      });
+      parts.push(details);
+    }
+  }
   const scale = dom.h('p', { class: 'legend small' },
     dom.h('span', { class: 'swatch swatch-diag-cell', 'aria-hidden': 'true' }), 'correct ',
-    dom.h('span', { class: 'swatch swatch-off-cell', 'aria-hidden': 'true' }), 'confused; darker = larger share of the true class (rows: true, columns: predicted)');
-  return dom.section('confusion-section', 'Confusion matrix',
-    dom.h('figure', { class: 'chart', 'data-testid': 'confusion-figure' }, dom.h('div', { class: 'confusion-scroll' }, stage)),
-    readout, scale, dom.h('h3', {}, 'Top confusions'), list);
+    dom.h('span', { class: 'swatch swatch-off-cell', 'aria-hidden': 'true' }), 'confused ',
+    ...(large || filter ? [dom.h('span', { class: 'swatch swatch-folded-cell', 'aria-hidden': 'true' }), `${OTHER} `] : []),
+    '; darker = larger share of the true class (rows: true, columns: predicted)');
+  return dom.section('confusion-section', 'Confusion matrix', ...parts, scale, dom.h('h3', {}, 'Most confused pairs'), pairs);
 }
