@@ -67,6 +67,7 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--temperature]
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
+       loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [FILE's loss options]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
 NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst
@@ -83,6 +84,13 @@ Several FILEs, a folder (the files in it Loss Lens reads) or a quoted glob ('pre
 one data set (shards), read in parallel: every file must have the layout of the first.
 --state-out writes what the files add up to as a state file; \`loss-lens merge\` merges state files
 (shards read apart, e.g. on a cluster's workers) into the report one read of all of them gives.
+\`loss-lens run\` reads files over the same samples, one per epoch or checkpoint (a run; in natural
+order of their names, epoch_2 before epoch_10), not one data set: each file's mean and per-class
+loss, the --top samples whose loss rose most from the first file to the last, the forgotten
+samples (right in one file, wrong in the next: Toneva et al. 2019) and the dataset cartography
+regions (Swayamdipta et al. 2020: easy to learn, ambiguous, hard to learn). Samples are matched by
+an id column when every file has one (id, sample_id, ...), else by row order; files that disagree
+(another number of rows, a label that differs) are refused, naming the file and line.
 --format markdown writes the report as Markdown (for a CI job summary or a pull request comment);
 --format json is --json.
 --fail-if CONDITION (repeatable) fails the run (exit 1) when the condition holds, e.g.
@@ -303,4 +311,18 @@ export function parseMergeArgs(argv: string[]): MergeArgs | 'help' {
     ...output,
     ...(parsed.values['state-out'] === undefined ? {} : { stateOut: parsed.values['state-out'] }),
   };
+}
+
+/**
+ * `loss-lens run FILES...|FOLDER|GLOB [options]`: the files of a run, with FILE's loss options,
+ * --top, --json; not the options that go with one file or one report (--explain, --fail-if...).
+ */
+export function parseRunArgs(argv: string[]): CliArgs | 'help' {
+  const parsed = parseCliArgs(argv);
+  if (parsed === 'help' || parsed === 'version') return 'help';
+  const one = parsed.explain !== undefined ? '--explain' : parsed.perSample !== undefined ? '--per-sample' : parsed.labels !== undefined ? '--labels'
+    : parsed.stateOut !== undefined ? '--state-out' : parsed.failIf.length > 0 ? '--fail-if' : parsed.format === 'markdown' ? '--format markdown'
+    : parsed.diagnostics.length > 0 ? 'a diagnostic (--label-issues, --temperature)' : undefined;
+  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json and --no-progress)`);
+  return parsed;
 }

@@ -22,6 +22,7 @@ import { classNamesFromFile } from './class-names';
 import { silentProgress, terminalProgress } from './progress';
 import { GateError } from '../core/gate';
 import { emitReport, prepareReport, type PreparedReport } from './report-output';
+import { mainRun } from './run';
 import { addLabelIssues } from './label-issues';
 import { addTemperature } from './temperature';
 
@@ -229,6 +230,7 @@ async function mainMerge(argv: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'merge') return mainMerge(argv.slice(1));
+  if (argv[0] === 'run') return mainRun(argv.slice(1), requestFromArgs, failure);
   let args: CliArgs;
   try {
     const parsed = parseCliArgs(argv);

@@ -118,8 +118,8 @@ export interface PartOptions {
   range?: ByteRange;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number) => void;
-  /** Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused. */
-  onEval?: (e: SampleEval, row: number, line: number) => void;
+  /** Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused, `fields` valid during the call. */
+  onEval?: (e: SampleEval, row: number, line: number, fields: RowFields) => void;
   /** Return the state's arrays as Float64Arrays, to transfer to another thread (see AccumulatorState). */
   typedState?: boolean;
   /**
@@ -155,7 +155,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
     hard?.row(sample, fields, line);
     evaluator.evaluate(sample, out);
     acc.add(out, row, line);
-    onEval?.(out, row, line);
+    onEval?.(out, row, line, fields);
   };
   const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
   if (onEval === undefined && layout.kind !== 'multilabel') {

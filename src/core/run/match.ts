@@ -1,0 +1,85 @@
+/**
+ * Which row of each file holds which sample: by an id column when every file has the same one,
+ * else by row order. Pure and small, for any reader of several files over the same samples (a
+ * run here; a comparison of two files could use it too).
+ */
+
+/** How a run's rows were matched to samples. */
+export type Matching = { by: 'id'; column: string } | { by: 'order' };
+
+/** The files do not hold the same samples: the message names the file and line. */
+export class RunMatchError extends Error {
+  override name = 'RunMatchError';
+}
+
+/** What matching needs of a file: its name, rows, each row's line and, by id, each row's id. */
+export interface MatchSide {
+  name: string;
+  rows: number;
+  line: ArrayLike<number>;
+  ids?: readonly (string | undefined)[];
+}
+
+/** By id when every file's layout found the same id column, else by order. */
+export function chooseMatching(idColumns: readonly (string | undefined)[]): Matching {
+  const first = idColumns[0];
+  return first !== undefined && idColumns.every((c) => c === first) ? { by: 'id', column: first } : { by: 'order' };
+}
+
+/** The matching as a sentence for the report. */
+export function matchingText(m: Matching, idColumns: readonly (string | undefined)[]): string {
+  if (m.by === 'id') return `Samples were matched by the id column "${m.column}" (every file has it).`;
+  const found = [...new Set(idColumns.filter((c): c is string => c !== undefined))];
+  const why = found.length === 0 ? 'no file has an id column' : `an id column (${found.map((c) => `"${c}"`).join(', ')}) is not in every file under one name`;
+  return `Samples were matched by row order (row i of every file is sample i): ${why}.`;
+}
+
+const where = (side: MatchSide, row: number) => `${side.name}:${side.line[row] || `row ${row + 1}`}`;
+const count = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+
+/** Each id of a file's rows, and its row; throws on an empty or repeated id. */
+export function idIndex(side: MatchSide): Map<string, number> {
+  const ids = side.ids ?? [];
+  const index = new Map<string, number>();
+  for (let r = 0; r < side.rows; r++) {
+    const id = ids[r];
+    if (id === undefined && side.line[r] === 0) continue; // not read (skipped as invalid)
+    if (id === undefined || id === '') throw new RunMatchError(`${where(side, r)}: no id: every row needs one to be matched with the other files`);
+    const seen = index.get(id);
+    if (seen !== undefined) throw new RunMatchError(`${where(side, r)}: id ${JSON.stringify(id)} again (first on line ${side.line[seen]}): ids must name one sample each`);
+    index.set(id, r);
+  }
+  return index;
+}
+
+/**
+ * For each sample (a row of `first`), the row of `other` that holds it (-1: none, a row `other`
+ * skipped), or undefined when they match row for row. Throws RunMatchError, naming file and line,
+ * when `other` holds a sample `first` does not, or lacks one, or has another number of rows.
+ */
+export function matchRows(first: MatchSide, firstIndex: Map<string, number> | undefined, other: MatchSide, m: Matching): Int32Array | undefined {
+  if (m.by === 'order') {
+    if (first.rows === other.rows) return undefined;
+    const [long, short] = first.rows > other.rows ? [first, other] : [other, first];
+    throw new RunMatchError(
+      `${first.name} has ${count(first.rows)} and ${other.name} ${count(other.rows)}: not the same samples (matched by row order). ` +
+        `${short.name} ends at row ${short.rows}; ${where(long, short.rows)} is row ${short.rows + 1}.`,
+    );
+  }
+  const index = firstIndex ?? idIndex(first);
+  const rowOf = new Int32Array(first.rows).fill(-1);
+  const seen = idIndex(other);
+  for (const [id, r] of seen) {
+    const sample = index.get(id);
+    if (sample === undefined) throw new RunMatchError(`${where(other, r)}: id ${JSON.stringify(id)} is not in ${first.name}: the files of a run hold the same samples`);
+    rowOf[sample] = r;
+  }
+  // Ids `other` lacks are samples without a value there when it skipped as many rows, else refused.
+  const missing = index.size - seen.size;
+  if (missing > other.rows - seen.size) {
+    for (const [id, sample] of index) {
+      if (rowOf[sample] === -1) throw new RunMatchError(`${where(first, sample)}: id ${JSON.stringify(id)} is not in ${other.name}: the files of a run hold the same samples`);
+    }
+  }
+  return rowOf;
+}
