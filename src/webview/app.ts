@@ -16,6 +16,7 @@ import { renderAssumptions, renderLayout, renderWarnings } from './sections/layo
 import { renderLabelIssues } from './sections/label-issues';
 import { renderError, renderLoading, renderWriting } from './sections/status';
 import { renderSummary } from './sections/summary';
+import { renderTemperature } from './sections/temperature';
 import { renderWhatIf } from './sections/whatif';
 import { renderWorst, renderWorstPending } from './sections/worst';
 
@@ -116,6 +117,7 @@ export class Dashboard {
       classes.filter,
       classes.classes,
       dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
+      data.estimate ? null : renderTemperature(this.ctx, data),
       classes.confusion,
       data.estimate ? renderWorstPending(this.ctx) : renderWorst(this.ctx, r),
       data.estimate ? null : renderLabelIssues(this.ctx, data),

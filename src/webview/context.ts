@@ -16,6 +16,8 @@ export interface ViewState extends DashboardState {
   labelIssueRanking?: IssueRanking;
   labelIssuesSort?: SortState;
   labelNoiseSort?: SortState;
+  /** Sort of the calibration-versus-refinement per-class table. */
+  temperatureSort?: SortState;
 }
 
 export interface Ctx {

@@ -19,7 +19,7 @@
  */
 import type { Analysis } from '../analyze';
 import type { RowBatch } from '../batch';
-import { calibrationAdd, calibrationEdges, calibrationReport, type ReliabilityBin } from '../breakdown/calibration';
+import { calibrationAdd, calibrationEdges, calibrationReport, type CalibrationDefinition, type ReliabilityBin } from '../breakdown/calibration';
 import { compensatedAdd, compensatedValue } from '../breakdown/summation';
 import type { LogBase } from '../types';
 import { rowsUnavailable } from './row-reader';
@@ -75,6 +75,8 @@ export interface TemperatureFit {
 export interface TemperatureReport {
   /** What was divided by T. */
   scores: 'logits' | 'log-probabilities';
+  /** What the reliability bins hold: top-label confidence (ce) or p(y = 1) (bce). */
+  definition: CalibrationDefinition;
   base: LogBase;
   /** Rows counted (a class in 0..K-1, or y in {0, 1}); rows left out: the ignore index, other labels. */
   rows: number;
@@ -334,7 +336,7 @@ function fitInMemory(rows: ScoreRows, K: number, first: Evaluation): { e: Evalua
   }
 }
 
-function side(acc: Accumulator, toBase: number, definition: 'top-label' | 'positive-probability', edges: Float64Array): TemperatureSide {
+function side(acc: Accumulator, toBase: number, definition: CalibrationDefinition, edges: Float64Array): TemperatureSide {
   const report = calibrationReport(definition, acc.binCounts, acc.binSums, edges);
   return { loss: acc.infinite > 0 ? Number.POSITIVE_INFINITY : acc.evaluation().f * toBase, ece: report.ece, bins: report.bins };
 }
@@ -347,7 +349,7 @@ export async function fitTemperature(
   const K = conv.K;
   const edges = calibrationEdges(Math.max(1, analysis.breakdown.calibration.bins.length));
   const detail = { edges, binary: conv.binary };
-  const definition = conv.binary ? 'positive-probability' : 'top-label';
+  const definition: CalibrationDefinition = conv.binary ? 'positive-probability' : 'top-label';
   const toBase = analysis.options.base === '2' ? 1 / Math.LN2 : 1;
   const expected = Math.max(1, analysis.rows - analysis.skipped);
   const sampleCapacity = Math.max(1, Math.floor(sampleValues / K));
@@ -394,6 +396,7 @@ export async function fitTemperature(
     const afterSide = side(after, toBase, definition, edges);
     return {
       scores: conv.scores,
+      definition,
       base: analysis.options.base,
       rows: rowsCounted,
       leftOut,
