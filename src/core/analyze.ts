@@ -14,7 +14,9 @@ import type { Problem } from './parse';
 import { MAX_LISTED_PROBLEMS } from './parse';
 import type { ShardFile } from './shards';
 import type { Diagnostics } from './diagnostics/types';
-import type { LossOptions, PresetName, SampleEval } from './types';
+import { PRESET_NAMES, type LossOptions, type PresetName, type SampleEval } from './types';
+import { PRESETS } from './presets';
+import { ClipContest } from './clip-contest';
 
 /** Everything a user chooses; the layout supplies kind, input and the classes. */
 export interface AnalysisRequest {
@@ -99,7 +101,19 @@ export function accumulatorConfig(layout: Layout, request: AnalysisRequest): Bre
     base: request.loss.base,
     calibrationBins: request.calibrationBins,
     topK: request.topK,
+    presets: { active: request.loss.preset, comparable: comparablePresets(layout, request) },
   };
+}
+
+/**
+ * The presets whose file mean clipping's share can give (breakdown/clipping.ts): all, but for
+ * categorical probabilities only those that renormalise the rows as the active preset does.
+ */
+function comparablePresets(layout: Layout, request: AnalysisRequest): PresetName[] {
+  if (layout.kind !== 'ce' || layout.input !== 'probs') return [...PRESET_NAMES];
+  const renormalises = (name: PresetName): boolean => request.loss.renormalise ?? PRESETS[name].params.renormalise;
+  const active = renormalises(request.loss.preset);
+  return PRESET_NAMES.filter((name) => renormalises(name) === active);
 }
 
 /** Infers the layout from the first rows; throws AnalysisError when the file cannot be read at all. */
@@ -147,6 +161,7 @@ export async function analyzePart(source: ByteSource, request: AnalysisRequest, 
 export function pieceReader(source: ByteSource, layout: Layout, request: AnalysisRequest, opts: PartOptions, acc = createAccumulator(accumulatorConfig(layout, request))) {
   const evaluator = evaluatorFor(layout, request);
   const out = evaluator.newEval();
+  const contest = acc.config.presets ? new ClipContest(lossOptionsFor(layout, request), layout.numClasses) : undefined;
   const onEval = opts.onEval;
   const sums = opts.checks === false ? undefined : RowSumCheck.for(layout);
   const hard = opts.checks === false ? undefined : HardPredictionCheck.for(layout);
@@ -155,6 +170,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
     hard?.row(sample, fields, line);
     evaluator.evaluate(sample, out);
     acc.add(out, row, line);
+    contest?.sample(sample, out, acc);
     onEval?.(out, row, line, fields);
   };
   const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
@@ -167,6 +183,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
         sums?.batch(rows);
         evaluator.evaluateBatch(rows, evals);
         acc.addBatch(evals);
+        contest?.batch(rows, evals, acc);
         rows.size = 0;
       },
     };

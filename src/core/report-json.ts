@@ -103,6 +103,8 @@ export function reportJson(a: Analysis) {
     calibration: b.calibration,
     histogram: b.histogram,
     worst: b.worst.map((w) => ({ ...w })),
+    // Clipping's share: the samples the preset's clip caps, their share of the loss, each preset's mean.
+    clipping: b.clipping,
     hardAgreement:
       a.hardAgreement === undefined
         ? null

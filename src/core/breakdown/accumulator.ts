@@ -11,9 +11,10 @@
 
 import { LN2 } from '../math';
 import { EvalBatch, setEvalRow } from '../batch';
-import type { LossKind, SampleEval } from '../types';
+import { PRESET_NAMES, type LossKind, type SampleEval } from '../types';
 import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
 import { ClasswiseBins, meanOf } from './classwise';
+import { CLIP_COUNT_SLOTS, CLIP_SUM_SLOTS, clippingReport } from './clipping';
 import { adaptiveReport, gridAdd, gridAddBatch, GRID_BUCKETS } from './confidence-grid';
 import { allOneVsRest, averages, prf, type OneVsRest } from './confusion';
 import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
@@ -44,8 +45,8 @@ const BRIER = 8;
 const COUNTERS = ['count', 'ignored', 'infinite', 'invalid', 'unclassified', 'correct', 'labelsCorrect'] as const;
 
 /** Arrays of compensated sums (pairs) and of counts or plain sums (merged by adding); listed for the state and merge. */
-const SUM_ARRAYS = ['totals', 'classLoss', 'classLossSquares', 'classWeight', 'classTrueProb', 'classConfidence', 'calibrationSums'] as const;
-const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram', 'grid', 'classBinCounts', 'classBinSums', 'classBinTotals'] as const;
+const SUM_ARRAYS = ['totals', 'classLoss', 'classLossSquares', 'classWeight', 'classTrueProb', 'classConfidence', 'calibrationSums', 'clipSums'] as const;
+const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram', 'grid', 'classBinCounts', 'classBinSums', 'classBinTotals', 'clipCounts'] as const;
 type ArrayName = (typeof SUM_ARRAYS)[number] | (typeof COUNT_ARRAYS)[number];
 
 const KIND_CE = 0;
@@ -74,6 +75,8 @@ export function resolveBreakdownConfig(config: BreakdownConfig): ResolvedBreakdo
   if (!Number.isInteger(calibrationBins) || calibrationBins < 1) throw new RangeError('calibrationBins must be a positive integer');
   const topK = config.topK ?? DEFAULT_TOP_K;
   if (!Number.isInteger(topK) || topK < 0) throw new RangeError('topK must be a non-negative integer');
+  const presets = config.presets ? { active: config.presets.active, comparable: [...config.presets.comparable] } : null;
+  if (presets && !PRESET_NAMES.includes(presets.active)) throw new RangeError(`unknown preset ${String(presets.active)}`);
   return {
     kind,
     numClasses,
@@ -82,6 +85,7 @@ export function resolveBreakdownConfig(config: BreakdownConfig): ResolvedBreakdo
     calibrationBins,
     topK,
     histogram: { ...DEFAULT_HISTOGRAM, ...config.histogram },
+    presets,
   };
 }
 
@@ -131,6 +135,9 @@ export class BreakdownAccumulator {
   readonly classBinCounts: Float64Array;
   readonly classBinSums: Float64Array;
   readonly classBinTotals: Float64Array;
+  /** Clipping (clipping.ts): compensated sums (the clipped samples' loss, each preset's over the contested rows) and counts. */
+  readonly clipSums = new Float64Array(CLIP_SUM_SLOTS);
+  readonly clipCounts = new Float64Array(CLIP_COUNT_SLOTS);
   /** Replaced by takeWorst: a split read keeps one list per piece, to shift its rows afterwards. */
   worst: WorstK;
 
@@ -390,6 +397,27 @@ export class BreakdownAccumulator {
     compensatedAdd(this.totals, BRIER, labels > 0 ? brier / labels : 0);
   }
 
+  /**
+   * A contested sample (clip-contest.ts): its loss under every preset (PRESET_NAMES order, in the
+   * loss's base), whether the active preset's floor bit, and whether at a probability of exactly 0.
+   */
+  addContested(presetLosses: ArrayLike<number>, clipped: boolean, atZero: boolean): void {
+    const counts = this.clipCounts;
+    const sums = this.clipSums;
+    counts[0] = (counts[0] as number) + 1;
+    for (let j = 0; j < PRESET_NAMES.length; j++) {
+      const loss = (presetLosses[j] as number) + 0;
+      if (Number.isFinite(loss)) compensatedAdd(sums, 2 + 2 * j, loss);
+      else if (loss === Number.POSITIVE_INFINITY) counts[3 + j] = (counts[3 + j] as number) + 1;
+    }
+    if (!clipped) return;
+    counts[1] = (counts[1] as number) + 1;
+    if (atZero) counts[2] = (counts[2] as number) + 1;
+    const active = this.config.presets ? PRESET_NAMES.indexOf(this.config.presets.active) : -1;
+    const loss = (presetLosses[active] as number) + 0;
+    if (Number.isFinite(loss)) compensatedAdd(sums, 0, loss);
+  }
+
   /** Multilabel: copies what the worst-k list shows; runs only for the samples that enter it. */
   private keep(e: SampleEval, loss: number, row: number, line: number): void {
     let trueProb = Number.NaN;
@@ -630,6 +658,9 @@ export class BreakdownAccumulator {
       },
       histogram: this.binner.report(this.histogram),
       worst: this.worst.sorted(),
+      clipping: c.presets
+        ? clippingReport({ preset: c.presets.active, comparable: c.presets.comparable, finiteSum, weightSum, sum }, (slot) => compensatedValue(this.clipSums, slot), this.clipCounts)
+        : null,
     };
   }
 }
@@ -639,5 +670,5 @@ function sameConfig(a: ResolvedBreakdownConfig, b: ResolvedBreakdownConfig): boo
 }
 
 function structuredCopy(c: ResolvedBreakdownConfig): ResolvedBreakdownConfig {
-  return { ...c, classNames: [...c.classNames], histogram: { ...c.histogram } };
+  return { ...c, classNames: [...c.classNames], histogram: { ...c.histogram }, presets: c.presets ? { ...c.presets, comparable: [...c.presets.comparable] } : null };
 }

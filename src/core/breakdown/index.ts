@@ -4,6 +4,8 @@ export type { Calibration, CalibrationDefinition, ReliabilityBin } from './calib
 export { calibrationBin, calibrationEdges } from './calibration';
 export type { AdaptiveCalibration } from './confidence-grid';
 export { adaptiveReport, GRID_BUCKETS, gridBucket, gridRange } from './confidence-grid';
+export type { ClippingReport, PresetClipFigures } from './clipping';
+export { CONTEST_ABOVE, CONTEST_BELOW } from './clipping';
 export type { Interval } from './intervals';
 export { meanInterval, wilson, Z95 } from './intervals';
 export type { OneVsRest, Prf, PrfAverages } from './confusion';

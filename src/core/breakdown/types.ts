@@ -14,7 +14,8 @@
  * - NaN stands for "undefined": a mean over no samples, a class never predicted.
  */
 
-import type { LogBase, LossKind } from '../types';
+import type { LogBase, LossKind, PresetName } from '../types';
+import type { ClippingReport } from './clipping';
 import type { Calibration } from './calibration';
 import type { PrfAverages } from './confusion';
 import type { EncodedNumber } from './encoding';
@@ -35,6 +36,11 @@ export interface BreakdownConfig {
   /** Worst samples kept (default 50: a dashboard page of likely label errors; the heap costs O(log k)). */
   topK?: number;
   histogram?: Partial<HistogramSettings>;
+  /**
+   * The preset the losses are under and the presets whose file mean is comparable (clipping.ts):
+   * with it the breakdown carries `clipping`, filled by addContested.
+   */
+  presets?: { active: PresetName; comparable: readonly PresetName[] } | null;
 }
 
 export interface ResolvedBreakdownConfig {
@@ -45,6 +51,7 @@ export interface ResolvedBreakdownConfig {
   calibrationBins: number;
   topK: number;
   histogram: HistogramSettings;
+  presets: { active: PresetName; comparable: PresetName[] } | null;
 }
 
 /**
@@ -157,9 +164,11 @@ export interface Breakdown {
   histogram: LossHistogram;
   /** The topK highest losses, worst first; equal losses by row. */
   worst: WorstSample[];
+  /** Clipping's share and the presets' means (clipping.ts); null without BreakdownConfig.presets. */
+  clipping: ClippingReport | null;
 }
 
-export const STATE_FORMAT = 'loss-lens.breakdown/3';
+export const STATE_FORMAT = 'loss-lens.breakdown/4';
 
 /**
  * What toJSON() returns: plain arrays and numbers, safe for structured clone and for JSON.

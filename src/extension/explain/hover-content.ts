@@ -7,7 +7,7 @@ import type { Derivation } from '../../core/derivation';
 import type { Layout } from '../../core/parse';
 import { PRESETS } from '../../core/presets';
 import type { LogBase, PresetName } from '../../core/types';
-import { escapeMarkdown, formatNumber, renderHoverMarkdown } from '../../shared/render';
+import { escapeMarkdown, formatNumber, renderHoverMarkdown, type ClippingLines } from '../../shared/render';
 
 export interface RowHover {
   derivation: Derivation;
@@ -21,6 +21,8 @@ export interface RowHover {
   total?: number;
   /** `command:` URI opening this sample in the dashboard. */
   openCommandUri?: string;
+  /** The file's presets line and what makes the gap (clippingLines of the document index's analysis, Markdown style). */
+  filePresets?: ClippingLines | null;
 }
 
 export function rowHoverMarkdown(h: RowHover): string {
@@ -30,6 +32,7 @@ export function rowHoverMarkdown(h: RowHover): string {
     total: h.rank === undefined ? undefined : h.total,
     openCommandUri: h.openCommandUri,
     presetValues: h.presetValues,
+    filePresets: h.filePresets,
   });
 }
 

@@ -10,6 +10,7 @@ import { indexOfLine, rankOfLoss, sampleAtLine, sampleAtOffset } from '../../cor
 import type { Sample } from '../../core/types';
 import { lossOptionsFor } from '../../core/analyze';
 import { lossUnderPresets } from '../../core/losses';
+import { clippingLines } from '../../shared/render';
 import type { CachedIndex, DocumentIndexCache } from './document-cache';
 import { commandUri, headerFieldAt, headerHoverMarkdown, rowHoverMarkdown } from './hover-content';
 import type { ExplainServices } from './services';
@@ -89,6 +90,7 @@ export class LossHoverProvider implements vscode.HoverProvider {
       rank: fresh && !derivation.ignored ? rankOfLoss(index, derivation.value) : undefined,
       total: index.sortedLosses.length,
       openCommandUri: commandUri(this.services.openDashboardAtSampleCommand, [doc.uri.toString(), row, line]),
+      filePresets: fresh && index.analysis ? clippingLines(index.analysis.breakdown.clipping, layout.kind, { style: 'markdown' }) : null,
     });
   }
 }

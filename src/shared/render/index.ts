@@ -9,5 +9,5 @@ export { renderText, textSteps, headerText, type TextStep, type TextRenderOption
 export { renderHoverMarkdown, escapeMarkdown, type HoverContext } from './markdown';
 export { renderTexSteps, escapeTexText, texText, type TexEntry, type TexRenderOptions } from './tex';
 export { renderPreamble, renderPreambleText, BAYES_EXAMPLE, type DatasetSummary } from './preamble';
-export { presetsLine, type PresetsLineOptions } from './presets-line';
+export { clippingLines, presetsLine, type ClippingLines, type PresetsLineOptions } from './presets-line';
 export { logVersusSquaredText } from './log-vs-squared';

@@ -7,7 +7,7 @@
 import type { Derivation } from '../../core/derivation';
 import type { PresetName } from '../../core/types';
 import { formatter } from './format';
-import { presetsLine } from './presets-line';
+import { presetsLine, type ClippingLines } from './presets-line';
 import { headerText, textSteps, type TextStep } from './text';
 
 export interface HoverContext {
@@ -20,6 +20,8 @@ export interface HoverContext {
   openCommandUri?: string;
   /** lossUnderPresets output: adds the "presets disagree" line when they do. */
   presetValues?: Readonly<Record<PresetName, number>>;
+  /** clippingLines of the file (markdown style): the file's means under each preset, and which samples make the gap. */
+  filePresets?: ClippingLines | null;
   digits?: number;
   /** Default 5: the true class, the predicted one and the three most probable. */
   maxEntries?: number;
@@ -60,6 +62,9 @@ export function renderHoverMarkdown(d: Derivation, context: HoverContext = {}): 
   if (context.presetValues) {
     const line = presetsLine(context.presetValues, { style: 'markdown', digits });
     if (line !== null) blocks.push(`Under each preset: ${escapeMarkdown(line)}`);
+  }
+  if (context.filePresets) {
+    blocks.push(`The file's mean under each preset: ${escapeMarkdown(context.filePresets.means)}. ${escapeMarkdown(context.filePresets.why)}`);
   }
   if (context.openCommandUri !== undefined) {
     blocks.push(`[Open in the Loss Lens dashboard](${encodeLinkTarget(context.openCommandUri)})`);

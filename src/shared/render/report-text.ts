@@ -5,6 +5,7 @@ import { assumptionMessage, formatProblems } from '../../core/parse';
 import { PRESETS } from '../../core/presets';
 import { sharedFolder } from '../../core/shards';
 import { cliSpeaker, type Speaker } from '../speak';
+import { clippingLines } from './presets-line';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
@@ -60,6 +61,8 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
     out.push(`  ${'agreement'.padEnd(12)} ${num(h.agree / h.compared)} (highest score vs column ${a.layout.hardPredictionColumn}, ${int(h.agree)} of ${int(h.compared)} rows)`);
   }
   if (b.infiniteCount > 0) out.push(`  ${int(b.infiniteCount)} sample(s) have an infinite loss (a probability of exactly 0 on the truth)`);
+  const clipping = clippingLines(b.clipping, b.kind);
+  if (clipping !== null) out.push(`  ${'presets'.padEnd(12)} ${clipping.means}`, `  ${''.padEnd(12)} ${clipping.why}`);
 
   out.push('', a.layout.kind === 'multilabel' ? 'Per label' : 'Per class');
   out.push(

@@ -5,6 +5,7 @@ import { PRESETS } from '../../core/presets';
 import { chartFigure, type Dom } from '../dom';
 import { KIND_NAMES, type Ctx } from '../context';
 import { int, num, raw } from '../format';
+import { clippingLines } from '../../shared/render/presets-line';
 
 function figure(dom: Dom, testid: string, label: string, value: number, shown: string, detail?: Node | string): HTMLElement {
   return dom.h(
@@ -97,10 +98,15 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
     `${KIND_NAMES[r.layout.kind]} from ${r.layout.input === 'logits' ? 'logits' : 'probabilities'}, ${int(r.rows)} ${data.estimate ? 'sampled ' : ''}rows${r.files === undefined ? '' : ` in ${r.files.length} files`}, ${FORMAT_NAMES[r.format]}. `,
     dom.h('span', { class: 'muted' }, `Preset ${r.preset}: ${preset.description}`),
   );
+  // The file under every preset, and which samples make the gap (clipping's share).
+  const clip = clippingLines(r.clipping, r.layout.kind, { style: 'markdown' });
+  const presets = clip
+    ? dom.h('p', { class: 'presets-gap', 'data-testid': 'presets-gap' }, dom.h('strong', {}, 'Mean under each preset: '), clip.means, '. ', dom.h('span', { 'data-testid': 'presets-gap-why' }, clip.why))
+    : null;
   const spark = sparkline(dom, data.history, r.unit);
   const meta = dom.h('p', { class: 'muted small', 'data-testid': 'computed' }, computedText(data));
   return dom.h('section', { class: 'card summary', id: 'summary', 'aria-labelledby': 'summary-heading' },
     dom.h('header', { class: 'summary-head' }, dom.h('h1', { id: 'summary-heading', 'data-testid': 'title' }, data.label), spark),
     data.estimate ? estimateNote(dom, data.estimate) : null,
-    desc, list, meta);
+    desc, list, presets, meta);
 }
