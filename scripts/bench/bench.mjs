@@ -102,3 +102,7 @@ console.table(rows);
 // Issue 13: the binary formats against the same data as CSV, and where their time goes.
 const binary = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'bench', 'binary.mts')], { cwd: root, stdio: 'inherit', env: process.env });
 if (binary.status !== 0) process.exitCode = 1;
+
+// Issue 15: a run of 20 files against the same files read once.
+const run = spawnSync(process.execPath, [join(root, 'scripts', 'bench', 'run.mjs')], { cwd: root, stdio: 'inherit', env: process.env });
+if (run.status !== 0) process.exitCode = 1;

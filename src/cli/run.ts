@@ -43,14 +43,14 @@ export function renderRunText(r: RunReport): string {
   const sample = (s: { sample: number; id?: string; label: string }) => `sample ${s.sample + 1}${s.id === undefined ? '' : ` (id ${JSON.stringify(s.id)})`}, label ${JSON.stringify(s.label)}`;
   out.push('', `Loss rose most, first file to last (top ${r.rose.length}):`);
   if (r.rose.length === 0) out.push('  none: no sample ends with a higher loss than it started with');
-  for (const s of r.rose) out.push(`  ${sample(s)}: ${num(s.lossFrom)} -> ${num(s.lossTo)} (+${num(s.rise)}) at ${names[s.to]}:${s.line}`);
+  for (const s of r.rose) out.push(`  ${sample(s)}: ${num(s.lossFrom)} -> ${num(s.lossTo)} (+${num(s.rise)}) at ${short[s.to]}:${s.line}`);
   const fg = r.forgetting;
   out.push(
     '',
     `Forgotten: ${fg.forgotten.toLocaleString('en-US')} samples (${fg.events.toLocaleString('en-US')} forgetting events); ${fg.unforgettable.toLocaleString('en-US')} learned and never forgotten; ${fg.neverLearned.toLocaleString('en-US')} never learned.`,
     `  ${fg.text}`,
   );
-  for (const s of fg.top) out.push(`  ${sample(s)}: ${s.events} event${s.events === 1 ? '' : 's'}, last at ${names[s.file]}:${s.line} (loss ${num(s.loss)})`);
+  for (const s of fg.top) out.push(`  ${sample(s)}: ${s.events} event${s.events === 1 ? '' : 's'}, last at ${short[s.file]}:${s.line} (loss ${num(s.loss)})`);
   const c = r.cartography;
   out.push('', `Cartography: easy to learn ${c.counts.easy}, ambiguous ${c.counts.ambiguous}, hard to learn ${c.counts.hard}, other ${c.counts.other}`, `  ${c.text}`);
   out.push('', r.store.text);

@@ -2,7 +2,8 @@
  * A worker thread's share of a split file: claims pieces (byte ranges) from a counter shared
  * with the other readers until none is left, and posts back its share (see analyzeShare) with
  * the file's identity when it opened it; a file that changed while it read fails its share.
- * Or the same over the units of a data set of several files (a 'shards' job, analyze-shards.ts).
+ * Or the same over the units of a data set of several files (a 'shards' job, analyze-shards.ts),
+ * or the files of a run (a 'run' job, run-file.ts).
  * Bundled to dist/worker.js; the CLI and the extension host start it (see analyze-file.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,6 +14,7 @@ import { analyzeShardShare, type ShardShare, type ShardUnit } from '../core/shar
 import { failureOf, type FailureData } from '../shared/failure';
 import { withFileSource, type FileSource } from './file-source';
 import { shardOpener, type ShardEntry } from './shard-source';
+import { runFilesInWorker, type RunWorkerInput } from './run-file';
 
 export interface WorkerInput {
   path: string;
@@ -38,7 +40,7 @@ export interface ShardsWorkerInput {
 }
 
 /** What the host posts: the job (once; the worker may be started before it is known), or a cancel. */
-export type WorkerRequest = { type: 'job'; input: WorkerInput } | { type: 'shards'; input: ShardsWorkerInput } | 'cancel';
+export type WorkerRequest = { type: 'job'; input: WorkerInput } | { type: 'shards'; input: ShardsWorkerInput } | { type: 'run'; input: RunWorkerInput } | 'cancel';
 
 export type WorkerMessage =
   | { type: 'progress'; bytesRead: number }
@@ -57,6 +59,7 @@ parentPort?.on('message', (m: WorkerRequest) => {
   if (m === 'cancel') controller.abort();
   else if (m.type === 'job') void run(m.input);
   else if (m.type === 'shards') void runShards(m.input);
+  else if (m.type === 'run' && parentPort) void runFilesInWorker(m.input, parentPort, controller.signal);
 });
 // A host that passes the job at start (workerData) rather than by message.
 if (workerData) void run(workerData as WorkerInput);

@@ -1,14 +1,21 @@
 /**
  * Reads a run (several files over the same samples, one per epoch or checkpoint) on disk: each
- * file with its own layout (which must agree with the first's) and its own report, its samples
- * matched to the first file's and added to the trajectory store, then dropped (core/run).
- * The files are the ones shard-args.ts lists for the CLI's arguments, in natural order.
+ * file whole, with its own layout (which must agree with the first's) and its own report, its
+ * samples matched to the first file's and added to the trajectory store, then dropped (core/run).
+ * The files are claimed from one counter by this thread and worker threads (dist/worker.js, a
+ * 'run' job: run-file.ts), a file a reader, as a file's per-sample values want one reader in row
+ * order. The files are the ones shard-args.ts lists for the CLI's arguments, in natural order.
  */
-import { analyze, inferFileLayout, type AnalysisRequest } from '../core/analyze';
-import { chooseMatching, fileSamplesCollector, runFile, runReport, RunMatchError, trajectoryBuilder, type Matching, type RunDetail, type RunFile, type TrajectoryStore } from '../core/run';
-import { layoutDifference } from '../core/shards';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { AnalysisRequest } from '../core/analyze';
 import type { Layout } from '../core/parse';
-import { withFileSource } from './file-source';
+import { chooseMatching, runFile, runReport, RunMatchError, trajectoryBuilder, type Matching, type RunDetail, type RunFile, type TrajectoryStore } from '../core/run';
+import { layoutDifference } from '../core/shards';
+import { errorOf } from '../shared/failure';
+import type { WorkerRequest } from './analysis-worker';
+import { readRunFile, type RunFileRead, type RunWorkerMessage } from './run-file';
 import type { ShardEntry } from './shard-source';
 
 export interface ReadRunOptions {
@@ -17,6 +24,10 @@ export interface ReadRunOptions {
   onProgress?: (filesRead: number, total: number) => void;
   /** Samples in each list (rose, forgotten). */
   top: number;
+  /** Threads that read, this one included (default: the machine's cores). */
+  threads?: number;
+  /** Path of the bundled worker (dist/worker.js); defaults to worker.js beside this bundle. */
+  workerScript?: string;
 }
 
 export interface RunRead extends RunDetail {
@@ -24,43 +35,114 @@ export interface RunRead extends RunDetail {
   layout: Layout;
 }
 
-/** The files of a run disagree on what the loss is made of, or on the id column. */
+/** The files of a run disagree on what the loss is made of. */
 export class RunLayoutError extends Error {
   override name = 'RunLayoutError';
 }
 
+/** Takes the files as they are read, in any order but the first file's first; the rest wait for it. */
+function runAssembler(entries: readonly ShardEntry[]) {
+  const files = new Array<RunFile>(entries.length);
+  const idColumns = new Array<string | undefined>(entries.length);
+  const waiting = new Map<number, RunFileRead>();
+  let first: { layout: Layout; matching: Matching; builder: ReturnType<typeof trajectoryBuilder> } | undefined;
+  const add = (f: number, read: RunFileRead) => {
+    const { layout, analysis, samples } = read;
+    const name = entries[f]!.name;
+    if (first === undefined) {
+      if (layout.kind === 'multilabel') throw new RunLayoutError(`${name}: a run follows each sample's true class across files; multi-label files have none`);
+      const matching = chooseMatching([layout.idColumn]);
+      first = { layout, matching, builder: trajectoryBuilder(entries.length, matching, layout.classNames) };
+    } else {
+      const difference = layoutDifference(first.layout, layout);
+      if (difference !== undefined) throw new RunLayoutError(`${name}: its layout differs from that of ${entries[0]!.name} (${difference}): the files of a run must share one layout`);
+      if (first.matching.by === 'id' && layout.idColumn !== first.matching.column) {
+        throw new RunMatchError(`${name}: no id column "${first.matching.column}" (${entries[0]!.name} has one, so the samples are matched by it): give every file of the run its id column, or none`);
+      }
+    }
+    if (first.matching.by === 'order') delete samples.ids;
+    first.builder.add(samples, f);
+    files[f] = runFile(analysis);
+    idColumns[f] = layout.idColumn;
+  };
+  return {
+    take(f: number, read: RunFileRead): void {
+      if (f !== 0 && first === undefined) {
+        waiting.set(f, read);
+        return;
+      }
+      add(f, read);
+      for (const [g, r] of waiting) add(g, r);
+      waiting.clear();
+    },
+    finish(top: number): RunRead {
+      const run = first!;
+      const store = run.builder.finish();
+      return { ...runReport(files, store, run.matching, idColumns, run.layout.classNames, top), store, layout: run.layout };
+    },
+  };
+}
+
+/** A worker reading the files it claims; resolves when none is left. */
+function workerReads(script: string, input: { files: ShardEntry[]; request: AnalysisRequest; next: SharedArrayBuffer }, take: (f: number, read: RunFileRead) => void, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script);
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      stop.removeEventListener('abort', cancel);
+      void worker.terminate();
+      fn();
+    };
+    const cancel = () => finish(() => reject(new Error('cancelled')));
+    stop.addEventListener('abort', cancel, { once: true });
+    worker.on('message', (m: RunWorkerMessage) => {
+      if (m.type === 'run-file') {
+        try {
+          take(m.file, { layout: m.layout, analysis: m.analysis, samples: m.samples });
+        } catch (err) {
+          finish(() => reject(err));
+        }
+      } else if (m.type === 'run-done') finish(resolve);
+      else finish(() => reject(errorOf(m.failure)));
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`worker stopped (exit code ${code})`))));
+    worker.postMessage({ type: 'run', input } satisfies WorkerRequest);
+  });
+}
+
 export async function readRun(entries: readonly ShardEntry[], request: AnalysisRequest, opts: ReadRunOptions): Promise<RunRead> {
   if (entries.length < 2) throw new RunLayoutError(`a run is two files or more over the same samples; ${entries.length === 0 ? 'none was given' : `only ${entries[0]!.name} was`}`);
-  const files: RunFile[] = [];
-  const idColumns: (string | undefined)[] = [];
-  let first: { name: string; layout: Layout; matching: Matching; builder: ReturnType<typeof trajectoryBuilder> } | undefined;
-  for (const [f, e] of entries.entries()) {
-    await withFileSource(e.path, e.name, async (source) => {
-      const read = async (labels: typeof source | undefined) => {
-        const layout = await inferFileLayout(source, request, opts.signal, labels);
-        idColumns.push(layout.idColumn);
-        if (first === undefined) {
-          if (layout.kind === 'multilabel') throw new RunLayoutError(`${e.name}: a run follows each sample's true class across files; multi-label files have none`);
-          const matching = chooseMatching([layout.idColumn]);
-          first = { name: e.name, layout, matching, builder: trajectoryBuilder(entries.length, matching, layout.classNames) };
-        } else {
-          const difference = layoutDifference(first.layout, layout);
-          if (difference !== undefined) throw new RunLayoutError(`${e.name}: its layout differs from that of ${first.name} (${difference}): the files of a run must share one layout`);
-          if (first.matching.by === 'id' && layout.idColumn !== first.matching.column) {
-            throw new RunMatchError(`${e.name}: no id column "${first.matching.column}" (${first.name} has one, so the samples are matched by it): give every file of the run its id column, or none`);
-          }
-        }
-        const collector = fileSamplesCollector(e.name, first.matching.by === 'id' ? first.matching.column : undefined);
-        const analysis = await analyze(source, request, { layout, labels, signal: opts.signal, onEval: collector.onEval });
-        first.builder.add(collector.result(analysis.rows));
-        files.push(runFile(analysis));
-      };
-      if (e.labels === undefined) await read(undefined);
-      else await withFileSource(e.labels.path, e.labels.name, read);
-    });
-    opts.onProgress?.(f + 1, entries.length);
+  const readers = Math.max(1, Math.min(opts.threads ?? availableParallelism(), entries.length));
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const assembler = runAssembler(entries);
+  let done = 0;
+  const take = (f: number, read: RunFileRead) => {
+    assembler.take(f, read);
+    opts.onProgress?.(++done, entries.length);
+  };
+  // A failure anywhere (a read, a file that does not match) ends every reader.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  opts.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const script = opts.workerScript ?? join(__dirname, 'worker.js');
+    const input = { files: [...entries], request, next: next.buffer as SharedArrayBuffer };
+    const workers = Array.from({ length: readers - 1 }, () => workerReads(script, input, take, stop.signal));
+    const own = (async () => {
+      for (let f = Atomics.add(next, 0, 1); f < entries.length && !stop.signal.aborted; f = Atomics.add(next, 0, 1)) take(f, await readRunFile(entries[f]!, request, stop.signal));
+    })();
+    const all = [own, ...workers].map((p) => p.catch((err: unknown) => {
+      stop.abort();
+      throw err;
+    }));
+    // Rejects with the first failure, not the cancellations it causes.
+    await Promise.all(all);
+    return assembler.finish(opts.top);
+  } finally {
+    stop.abort();
+    opts.signal?.removeEventListener('abort', abort);
   }
-  const run = first!;
-  const store = run.builder.finish();
-  return { ...runReport(files, store, run.matching, idColumns, run.layout.classNames, opts.top), store, layout: run.layout };
 }

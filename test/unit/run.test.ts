@@ -6,9 +6,9 @@
  * Then the refusals: files that do not hold the same samples, named by file and line.
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NO_VALUE, RunMatchError, trajectoryBuilder, forgetting, type FileSamples } from '../../src/core/run';
 import { readRun, type RunRead } from '../../src/node/run';
 import { shardEntries } from '../../src/node/shard-args';
@@ -29,8 +29,12 @@ const ref = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8')) as Ref
 
 const REGION_NAMES = ['other', 'easy', 'ambiguous', 'hard'];
 
-async function read(arg: string): Promise<RunRead> {
-  return readRun(await shardEntries([arg]), CLASSIC_REQUEST, { top: 10 });
+const workerScript = resolve('dist/worker.js');
+
+/** One reader, or two (this thread and a worker of dist/worker.js, files arriving in any order). */
+async function read(arg: string, threads = 1): Promise<RunRead> {
+  if (threads > 1 && !existsSync(workerScript)) throw new Error('dist/worker.js is missing: run node scripts/build.mjs');
+  return readRun(await shardEntries([arg]), CLASSIC_REQUEST, { top: 10, threads, workerScript });
 }
 
 function checkAgainstReference(run: RunRead, idOf: (sample: number) => string): void {
@@ -78,8 +82,8 @@ describe('run: files over the same samples', () => {
     for (const s of run.report.rose) assert.equal(s.line, s.sample + 2);
   });
 
-  it('by id (JSONL, rows shuffled in every epoch): the same figures, each sample found by its id', async () => {
-    const run = await read(join(DIR, 'id', '*.jsonl'));
+  it('by id (JSONL, rows shuffled in every epoch; two readers): the same figures, each sample found by its id', async () => {
+    const run = await read(join(DIR, 'id', '*.jsonl'), 2);
     assert.equal(run.report.matchedBy, 'id');
     assert.equal(run.report.idColumn, 'id');
     checkAgainstReference(run, (i) => run.store.ids![i]!);
@@ -111,7 +115,7 @@ describe('run: files that do not hold the same samples are refused, by file and 
     writeFileSync(join(dir, name), lines.join('\n'));
   };
 
-  it('a label that differs at a row', async () => {
+  it('a label that differs at a row (two readers: the other is stopped)', async () => {
     let was = '';
     edit('epoch_3.csv', (lines) => {
       const cells = lines[4]!.split(',');
@@ -119,7 +123,7 @@ describe('run: files that do not hold the same samples are refused, by file and 
       cells[0] = String((Number(was) + 1) % 4);
       lines[4] = cells.join(',');
     });
-    await assert.rejects(read(dir), (err: Error) => {
+    await assert.rejects(read(dir, 2), (err: Error) => {
       assert.ok(err instanceof RunMatchError);
       assert.match(err.message, new RegExp(`epoch_3\\.csv:5: label "${(Number(was) + 1) % 4}", but line 5 of .*epoch_1\\.csv has label "${was}" for the same sample \\(matched by row order\\)`));
       return true;
@@ -144,13 +148,13 @@ describe('run: files that do not hold the same samples are refused, by file and 
     });
     const m = { by: 'id' as const, column: 'id' };
     const b = trajectoryBuilder(2, m, ['a', 'b']);
-    b.add(side('e1.csv', ['x', 'y', 'z'], [0, 1, 0]));
-    assert.throws(() => b.add(side('e2.csv', ['x', 'w', 'z'], [0, 1, 0])), /e2\.csv:3: id "w" is not in e1\.csv/);
+    b.add(side('e1.csv', ['x', 'y', 'z'], [0, 1, 0]), 0);
+    assert.throws(() => b.add(side('e2.csv', ['x', 'w', 'z'], [0, 1, 0]), 1), /e2\.csv:3: id "w" is not in e1\.csv/);
     const c = trajectoryBuilder(2, m, ['a', 'b']);
-    assert.throws(() => c.add(side('e1.csv', ['x', 'y', 'x'], [0, 1, 0])), /e1\.csv:4: id "x" again \(first on line 2\)/);
+    assert.throws(() => c.add(side('e1.csv', ['x', 'y', 'x'], [0, 1, 0]), 0), /e1\.csv:4: id "x" again \(first on line 2\)/);
     const d = trajectoryBuilder(2, m, ['a', 'b']);
-    d.add(side('e1.csv', ['x', 'y', 'z'], [0, 1, 0]));
-    assert.throws(() => d.add(side('e2.csv', ['z', 'y', 'x'], [0, 0, 0])), /e2\.csv:3: label "a", but line 3 of e1\.csv has label "b" for the same sample \(matched by id "y"\)/);
+    d.add(side('e1.csv', ['x', 'y', 'z'], [0, 1, 0]), 0);
+    assert.throws(() => d.add(side('e2.csv', ['z', 'y', 'x'], [0, 0, 0]), 1), /e2\.csv:3: label "a", but line 3 of e1\.csv has label "b" for the same sample \(matched by id "y"\)/);
   });
 
   it('a run is two files or more', async () => {

@@ -100,7 +100,7 @@ export interface RunDetail {
   regions: Regions;
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const mb = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /**
  * The run's report over its files (in run order) and their trajectory store; `top` samples listed

@@ -31,9 +31,9 @@ export function storeBytes(samples: number, files: number): number {
 const quoted = (names: readonly string[], k: number) => (k < 0 ? 'no label' : `label ${JSON.stringify(names[k] ?? String(k))}`);
 
 /**
- * Builds the store file by file, in run order: the first file's rows are the samples, every later
- * file is matched to them (match.ts) and must give each sample the same label. Throws
- * RunMatchError naming file and line where the files disagree.
+ * Builds the store file by file: the first file's rows are the samples (it is added first), every
+ * other file, in any order, is matched to them (match.ts) and must give each sample the same label.
+ * Throws RunMatchError naming file and line where the files disagree.
  */
 export function trajectoryBuilder(fileCount: number, matching: Matching, classNames: readonly string[]) {
   let store: TrajectoryStore | undefined;
@@ -41,9 +41,11 @@ export function trajectoryBuilder(fileCount: number, matching: Matching, classNa
   let firstIndex: Map<string, number> | undefined;
   let added = 0;
   return {
-    add(fs: FileSamples): void {
-      const f = added++;
+    /** Adds file `f` (0: the first file of the run, added before the others). */
+    add(fs: FileSamples, f: number): void {
+      added++;
       if (store === undefined || first === undefined) {
+        if (f !== 0) throw new Error('the first file of a run is added first');
         const N = fs.rows;
         const size = N * fileCount;
         store = {

@@ -1,0 +1,57 @@
+/**
+ * `loss-lens run` end to end (dist/cli.js): the text and JSON reports of a run, and its exit
+ * statuses (1 for files that are not one run, 2 for an option that is not run's).
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const CLI = 'dist/cli.js';
+const DIR = join('test', 'fixtures', 'run');
+
+function cli(...args: string[]) {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run node scripts/build.mjs');
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+}
+
+describe('loss-lens run', () => {
+  const ref = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8')) as { forgetting: Record<string, number>; regions: { counts: Record<string, number> }; rose: { id: string }[] };
+
+  it('a folder: the files in natural order, matching said, the lists and the counts (text)', () => {
+    const r = cli('run', join(DIR, 'id'));
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0]!, /^Run: 10 files in test\/fixtures\/run\/id\/, 300 samples$/);
+    assert.match(r.stdout, /natural order of their names/);
+    assert.match(r.stdout, /matched by the id column "id"/);
+    const files = lines.filter((l) => /^ {2}epoch_\d+\.jsonl /.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    assert.deepEqual(files, Array.from({ length: 10 }, (_, i) => `epoch_${i + 1}.jsonl`));
+    assert.match(r.stdout, new RegExp(`sample \\d+ \\(id "${ref.rose[0]!.id}"\\), label "\\d": [\\d.]+ -> [\\d.]+ \\(\\+[\\d.]+\\) at epoch_10\\.jsonl:\\d+`));
+    const f = ref.forgetting;
+    assert.ok(r.stdout.includes(`Forgotten: ${f.forgotten} samples (${f.events} forgetting events); ${f.unforgettable} learned and never forgotten; ${f.neverLearned} never learned.`));
+    const c = ref.regions.counts;
+    assert.ok(r.stdout.includes(`Cartography: easy to learn ${c.easy}, ambiguous ${c.ambiguous}, hard to learn ${c.hard}, other ${c.other}`));
+  });
+
+  it('a quoted glob, --json: the report as data', () => {
+    const r = cli('run', join(DIR, 'order', 'epoch_*.csv'), '--json', '--top', '3');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { matchedBy: string; files: unknown[]; rose: unknown[]; forgetting: Record<string, unknown>; cartography: { counts: Record<string, number> } };
+    assert.equal(j.matchedBy, 'order');
+    assert.equal(j.files.length, 10);
+    assert.equal(j.rose.length, 3);
+    assert.equal(j.forgetting.forgotten, ref.forgetting.forgotten);
+    assert.deepEqual(j.cartography.counts, ref.regions.counts);
+  });
+
+  it('files that are not one run exit 1 naming the file; an option of one file exits 2', () => {
+    const mixed = cli('run', join(DIR, 'order', 'epoch_1.csv'), join(DIR, 'id', 'epoch_2.jsonl'));
+    assert.equal(mixed.status, 1);
+    // Natural order of the paths: id/epoch_2.jsonl is the first file.
+    assert.match(mixed.stderr, /^loss-lens run: test\/fixtures\/run\/order\/epoch_1\.csv: its layout differs from that of test\/fixtures\/run\/id\/epoch_2\.jsonl \(prediction columns \["logits"\] vs \["cat", "dog", "bird", "fish"\]\)/);
+    const gate = cli('run', join(DIR, 'order'), '--fail-if', 'mean>1');
+    assert.equal(gate.status, 2);
+    assert.match(gate.stderr, /--fail-if is not an option of run/);
+  });
+});
