@@ -106,7 +106,7 @@ self-confidence: p of the given label; normalized-margin: (p given - highest oth
 lowest first; --json carries them under diagnostics.results.labelIssues (both rankings, the first
 1000 each); --label-issues-csv OUT.csv writes that list as CSV (and implies --label-issues).
 --temperature fits one temperature T* on the file (ce and bce; logits / T, or p^(1/T)
-renormalised for probabilities) and splits the log loss (no clipping, smoothing or weights) into
+renormalised for probabilities) and splits the log loss (no smoothing, weights or focal term) into
 the part T* removes (calibration) and the rest (refinement), overall and per class, with the ECE
 before and after: one more pass for a file of up to 2M scores (fitted in memory), else a few (Newton
 on a sample, then exact passes); --json carries it under diagnostics.results.temperature.

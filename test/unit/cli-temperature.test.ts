@@ -17,7 +17,7 @@ describe('loss-lens --temperature', () => {
   it('prints T*, the split and the fit in the text report', () => {
     const r = run('test/fixtures/temperature/overconfident_ce.csv', '--temperature');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\nCalibration versus refinement \(one temperature fitted on the file; the plain log loss: no clipping, smoothing or weights\)\n {2}T\* = 2\.458 \(logits divided by T; over-confident: T\* > 1 softens\)\n {2}log loss 1\.422 nats = 1\.077 refinement \(left at T\*\) \+ 0\.345 calibration \(24\.3%, removed by T\*\)\n/);
+    assert.match(r.stdout, /\nCalibration versus refinement \(one temperature fitted on the file; the log loss without smoothing, weights or a focal term\)\n {2}T\* = 2\.458 \(logits divided by T; over-confident: T\* > 1 softens\)\n {2}log loss 1\.422 nats = 1\.077 refinement \(left at T\*\) \+ 0\.345 calibration \(24\.3%, removed by T\*\)\n/);
     assert.match(r.stdout, /\n {2}fit: Newton on 1\/T over all 3,000 rows in memory after one pass: \d+ iterations, converged/);
     assert.match(r.stdout, /\n {2}class {2}support {2}before {2}at T\* {2}calibration\n {2}0 {10}584 {3}1\.281 {2}1\.022 {7}0\.2595\n/);
   });

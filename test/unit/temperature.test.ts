@@ -31,6 +31,8 @@ interface Case {
 
 const reference = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8')) as { cases: Case[] };
 
+const PROBABILITIES = new Set(['digits_logreg.csv', 'breast_cancer_logreg.csv', 'rounded_probs.csv']);
+
 function textOf(file: string): string {
   return readFileSync(join(file.endsWith('_logreg.csv') ? SHARED : DIR, file), 'utf8');
 }
@@ -55,7 +57,7 @@ describe('temperature: T* and the calibration / refinement split against SciPy',
       assert.equal(report.notFitted, undefined);
       assert.equal(report.limit, undefined);
       assert.equal(report.rows, ref.rows);
-      assert.equal(report.scores, ref.file.endsWith('_logreg.csv') ? 'log-probabilities' : 'logits');
+      assert.equal(report.scores, PROBABILITIES.has(ref.file) ? 'log-probabilities' : 'logits');
       // SciPy's Brent locates T* to about sqrt(machine epsilon) relative: 1e-6 is the issue's bar.
       close(report.temperature, ref.temperature, 1e-6 * ref.temperature, 'T*');
       close(report.before.loss, ref.before, 1e-12, 'loss at T = 1');
@@ -171,9 +173,21 @@ describe('temperature: T* and the calibration / refinement split against SciPy',
     close(report.after.loss, f(1 / report.temperature), 1e-15, 'loss at T*');
   });
 
-  it('does not fit when a row gives its own class probability 0, and says which', async () => {
+  it('reads a probability of 0 as the preset\'s clip (ln p floored at ln 1e-15 for classic) and counts those', async () => {
+    const text = textOf('rounded_probs.csv');
+    const { report } = await fit(text, 'rounded_probs.csv');
+    assert.equal(report.logFloor, Math.log(1e-15));
+    const zeros = text.split('\n').slice(1).join(',').split(',').filter((v) => v === '0.0000').length;
+    assert.ok(zeros > 100);
+    assert.equal(report.floored, zeros);
+    const logits = (await fit(textOf('overconfident_ce.csv'), 'o.csv')).report;
+    assert.equal(logits.logFloor, null);
+    assert.equal(logits.floored, 0);
+  });
+
+  it('does not fit when a row gives its own class probability 0 under a preset that does not clip, and says which', async () => {
     const text = 'label,a,b\n0,0.9,0.1\n1,1,0\n0,0.6,0.4\n';
-    const { report } = await fit(text, 'zero.csv');
+    const { report } = await fit(text, 'zero.csv', { ...CLASSIC_REQUEST, loss: { ...CLASSIC_REQUEST.loss, preset: 'none' } });
     assert.match(report.notFitted ?? '', /^1 rows give their own class a probability of 0 \(first: zero\.csv, line 3\): their loss is infinite at every temperature$/);
     assert.equal(report.temperature, 1);
     assert.equal(report.before.loss, Number.POSITIVE_INFINITY);

@@ -21,6 +21,7 @@ import type { Analysis } from '../analyze';
 import type { RowBatch } from '../batch';
 import { calibrationAdd, calibrationEdges, calibrationReport, type CalibrationDefinition, type ReliabilityBin } from '../breakdown/calibration';
 import { compensatedAdd, compensatedValue } from '../breakdown/summation';
+import { PRESETS } from '../presets';
 import type { LogBase } from '../types';
 import { rowsUnavailable } from './row-reader';
 import type { Diagnostic, RowReader } from './types';
@@ -48,7 +49,7 @@ export interface TemperatureClass {
 }
 
 export interface TemperatureSide {
-  /** Mean log loss (no clipping, smoothing or weights), in `base`. */
+  /** Mean log loss (probabilities clipped as the preset does; no smoothing, weights or focal term), in `base`. */
   loss: number;
   /** Equal-width ECE and its bins (top-label for ce, p(y = 1) for bce), as the calibration section's. */
   ece: number;
@@ -78,6 +79,13 @@ export interface TemperatureReport {
   /** What the reliability bins hold: top-label confidence (ce) or p(y = 1) (bce). */
   definition: CalibrationDefinition;
   base: LogBase;
+  /**
+   * Probabilities below the preset's clip are read as the clip (ln p floored at ln eps), as the
+   * report's loss reads them: the floor (null for logits and presets that do not clip) and how many
+   * scores (of any class) were raised to it.
+   */
+  logFloor: number | null;
+  floored: number;
   /** Rows counted (a class in 0..K-1, or y in {0, 1}); rows left out: the ignore index, other labels. */
   rows: number;
   leftOut: number;
@@ -225,18 +233,39 @@ interface Converter {
   K: number;
   scores: TemperatureReport['scores'];
   binary: boolean;
+  /** The floor under ln p (-infinity for none, and for logits), and how many scores were raised to it so far. */
+  floor: number;
+  floored: number;
   convert(rows: RowBatch, out: ScoreRows): void;
+}
+
+/**
+ * The floor under ln p, from the preset's clip: ln(eps) (classic 1e-15, Keras 1e-7, scikit-learn
+ * float64 eps), PyTorch BCELoss's -100 for bce; none (-infinity) where the preset does not clip.
+ * A probability of 0 is then as the report counts it, not an infinite loss at every T.
+ */
+export function logFloor(analysis: Analysis): number {
+  const params = PRESETS[analysis.preset].params;
+  if (params.clipEps > 0) return Math.log(params.clipEps);
+  return analysis.layout.kind === 'bce' ? params.bceLogFloor : Number.NEGATIVE_INFINITY;
 }
 
 function converterFor(analysis: Analysis): Converter {
   const logits = analysis.layout.input === 'logits';
   const scores = logits ? 'logits' : 'log-probabilities';
+  const floor = logits ? Number.NEGATIVE_INFINITY : logFloor(analysis);
+  const conv = { floor, floored: 0 };
+  const ln = (v: number) => {
+    if (v >= floor) return v;
+    conv.floored++;
+    return floor;
+  };
   if (analysis.layout.kind === 'bce') {
-    return {
+    return Object.assign(conv, {
       K: 2,
       scores,
       binary: true,
-      convert(rows, out) {
+      convert(rows: RowBatch, out: ScoreRows) {
         for (let i = 0; i < rows.size; i++) {
           const y = rows.labels[i]!;
           const v = rows.preds[i]!;
@@ -245,31 +274,31 @@ function converterFor(analysis: Analysis): Converter {
             out.z[2 * i] = 0;
             out.z[2 * i + 1] = v;
           } else {
-            out.z[2 * i] = Math.log1p(-v);
-            out.z[2 * i + 1] = Math.log(v);
+            out.z[2 * i] = ln(Math.log1p(-v));
+            out.z[2 * i + 1] = ln(Math.log(v));
           }
         }
         out.size = rows.size;
       },
-    };
+    } as const);
   }
   const K = analysis.layout.numClasses;
   const ignore = analysis.options.ignoreIndex;
-  return {
+  return Object.assign(conv, {
     K,
     scores,
     binary: false,
-    convert(rows, out) {
+    convert(rows: RowBatch, out: ScoreRows) {
       const n = rows.size * K;
       if (logits) out.z.set(rows.preds.subarray(0, n));
-      else for (let j = 0; j < n; j++) out.z[j] = Math.log(rows.preds[j]!);
+      else for (let j = 0; j < n; j++) out.z[j] = ln(Math.log(rows.preds[j]!));
       for (let i = 0; i < rows.size; i++) {
         const label = rows.labels[i]!;
         out.labels[i] = label !== ignore && Number.isInteger(label) && label >= 0 && label < K ? label : -1;
       }
       out.size = rows.size;
     },
-  };
+  } as const);
 }
 
 /** Drops left-out rows (label -1) in place, keeping order; returns how many were dropped. */
@@ -389,6 +418,7 @@ export async function fitTemperature(
       sample.size++;
     }
   });
+  const flooredFirstPass = conv.floored;
   const before = side(first, toBase, definition, edges);
   const rowsCounted = first.n + first.infinite;
   const classNames = analysis.breakdown.classNames;
@@ -397,6 +427,8 @@ export async function fitTemperature(
     return {
       scores: conv.scores,
       definition,
+      logFloor: Number.isFinite(conv.floor) ? conv.floor : null,
+      floored: flooredFirstPass,
       base: analysis.options.base,
       rows: rowsCounted,
       leftOut,

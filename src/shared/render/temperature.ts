@@ -34,6 +34,14 @@ export function temperatureFitText(fit: TemperatureFit, rows: number): string {
     `(exact gradient and curvature, one pass each; ${fit.passes} passes in all), ${end}`;
 }
 
+/** What was read differently from the file, if anything: clipped probabilities, rows left out. */
+export function temperatureNotes(r: TemperatureReport): string {
+  const notes: string[] = [];
+  if (r.floored > 0 && r.logFloor !== null) notes.push(`${int(r.floored)} probabilities below the preset's clip read as e^${formatNumber(r.logFloor)} (${formatNumber(Math.exp(r.logFloor))})`);
+  if (r.leftOut > 0) notes.push(`${int(r.leftOut)} rows without a class left out`);
+  return notes.join('; ');
+}
+
 /** Left-aligns the first column, right-aligns the rest. */
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -43,12 +51,14 @@ function table(header: string[], rows: string[][]): string[] {
 
 /** The text report's section. */
 export function temperatureText(r: TemperatureReport): string {
-  const out = ['', 'Calibration versus refinement (one temperature fitted on the file; the plain log loss: no clipping, smoothing or weights)'];
+  const out = ['', 'Calibration versus refinement (one temperature fitted on the file; the log loss without smoothing, weights or a focal term)'];
   out.push(`  ${temperatureHeadline(r)}`);
+  if (r.notFitted !== undefined) return out.join('\n') + '\n';
   out.push(`  ${temperatureSplit(r)}`);
   out.push(`  ECE ${formatNumber(r.before.ece)} before, ${formatNumber(r.after.ece)} after`);
-  if (r.notFitted === undefined) out.push(`  fit: ${temperatureFitText(r.fit, r.rows)}`);
-  if (r.leftOut > 0) out.push(`  ${int(r.leftOut)} rows without a class left out`);
+  out.push(`  fit: ${temperatureFitText(r.fit, r.rows)}`);
+  const notes = temperatureNotes(r);
+  if (notes !== '') out.push(`  ${notes}`);
   out.push(
     ...table(
       ['class', 'support', 'before', 'at T*', 'calibration'],

@@ -5,7 +5,7 @@
  */
 import type { TemperatureReport, TemperatureSide } from '../../core/diagnostics/temperature';
 import type { DashboardData } from '../../shared/protocol';
-import { temperatureFitText, temperatureHeadline } from '../../shared/render/temperature';
+import { temperatureFitText, temperatureHeadline, temperatureNotes } from '../../shared/render/temperature';
 import type { Ctx } from '../context';
 import { chartFigure, type Dom } from '../dom';
 import { int, num, pct, raw } from '../format';
@@ -101,7 +101,7 @@ function renderFound(ctx: Ctx, t: TemperatureReport): HTMLElement {
   const share = t.calibration / t.before.loss;
   const figures = dom.h('dl', { class: 'figures compact' },
     figure(dom, 'T*', t.temperature, 'temperature-t', 'The temperature that minimises the log loss of this file', t.limit === 'sharpen' ? '→ 0' : t.limit === 'flatten' ? '→ ∞' : undefined),
-    figure(dom, 'Log loss', t.before.loss, 'temperature-before', `At T = 1: the mean log loss, in ${unit}, without clipping, smoothing or weights`),
+    figure(dom, 'Log loss', t.before.loss, 'temperature-before', `At T = 1: the mean log loss, in ${unit}, without smoothing, weights or a focal term`),
     figure(dom, 'Refinement', t.refinement, 'temperature-refinement', 'The log loss left at T*: what a better temperature cannot remove'),
     figure(dom, 'Calibration', t.calibration, 'temperature-calibration', 'The log loss T* removes', pct(share)),
     figure(dom, 'ECE', t.before.ece, 'temperature-ece-before', 'Equal-width ECE at T = 1'),
@@ -137,7 +137,7 @@ function renderFound(ctx: Ctx, t: TemperatureReport): HTMLElement {
   const fit = dom.h('p', { class: 'muted small', 'data-testid': 'temperature-fit' },
     `How T* was fitted: ${temperatureFitText(t.fit, t.rows)}. `,
     t.scores === 'logits' ? 'The logits are divided by T before the softmax.' : 'The probabilities are raised to 1/T and renormalised (ln p divided by T before the softmax).',
-    t.leftOut > 0 ? ` ${int(t.leftOut)} rows without a class left out.` : '');
+    temperatureNotes(t) === '' ? '' : ` ${temperatureNotes(t)}.`);
   return dom.section('temperature', TITLE,
     headline,
     figures,
