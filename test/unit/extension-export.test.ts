@@ -52,6 +52,12 @@ describe('Export Report builders', () => {
 | 0.33-0.40 | 1 | 0.4000 | 1.0000 (0.21-1.00) |
 | 0.87-0.93 | 1 | 0.9000 | 1.0000 (0.21-1.00) |
 
+## Most confused pairs (1 pair; 1 sample off the diagonal)
+
+| true -> predicted | count | share of true class |
+| --- | ---: | ---: |
+| 1 -> 0 | 1 | 50.0% |
+
 ## Worst samples
 
 | row | line | loss | true | predicted | confidence |

@@ -6,6 +6,7 @@
 import type { ReportJson } from '../../core/report-json';
 import { PRESETS } from '../../core/presets';
 import { visibleBins } from '../histogram-bins';
+import { confusedPairsTable } from './confused-pairs';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
@@ -64,12 +65,13 @@ function sections(r: ReportJson): { title: string; summary: [string, string][]; 
     header: ['bin', 'count', 'confidence', `${r.calibration.definition === 'top-label' ? 'accuracy' : 'freq. y=1'} (95%)`],
     rows: r.calibration.bins.filter((b) => b.count > 0).map((b) => [`${fmt(b.lower, 2)}-${fmt(b.upper, 2)}`, String(b.count), fmt(b.meanConfidence), within(b.accuracy, b.accuracyCi)]),
   };
+  const pairs = confusedPairsTable(r.confusion, r.perClass.map((c) => c.name));
   const worst: Section = {
     title: 'Worst samples',
     header: ['row', 'line', 'loss', 'true', 'predicted', 'confidence'],
     rows: r.worst.map((w) => [String(w.row), String(w.line), fmt(w.loss), className(r, w.trueClass), className(r, w.predictedClass), fmt(w.confidence)]),
   };
-  return { title: `Loss Lens report: ${r.file}`, summary, tables: [perClass, calibration, worst] };
+  return { title: `Loss Lens report: ${r.file}`, summary, tables: [perClass, calibration, ...(pairs === null ? [] : [pairs]), worst] };
 }
 
 const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -90,7 +92,13 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** Horizontal bars of each class's mean loss, as inline SVG (infinite losses drawn full length). */
+/** Bars drawn at most: 1000 classes would make an 18,000 px chart; the table below lists them all. */
+export const MAX_CLASS_BARS = 40;
+
+/**
+ * Horizontal bars of each class's mean loss, as inline SVG (infinite losses drawn full length);
+ * above MAX_CLASS_BARS classes, those with the highest mean loss, in class order.
+ */
 export function classBarsSvg(r: ReportJson): string {
   const rowH = 18;
   const labelW = 120;
@@ -98,8 +106,12 @@ export function classBarsSvg(r: ReportJson): string {
   const values = r.perClass.map((c) => c.meanLoss);
   const finite = values.filter((v) => Number.isFinite(v));
   const max = Math.max(...finite, 0);
-  const h = rowH * values.length + 4;
-  const bars = r.perClass.map((c, i) => {
+  const shown = r.perClass.length <= MAX_CLASS_BARS ? r.perClass : [...r.perClass]
+    .sort((x, y) => (Number.isNaN(x.meanLoss) ? 1 : 0) - (Number.isNaN(y.meanLoss) ? 1 : 0) || y.meanLoss - x.meanLoss || x.index - y.index)
+    .slice(0, MAX_CLASS_BARS)
+    .sort((x, y) => x.index - y.index);
+  const h = rowH * shown.length + 4;
+  const bars = shown.map((c, i) => {
     const v = c.meanLoss;
     const w = Number.isFinite(v) ? (max > 0 ? (v / max) * barW : 0) : Number.isNaN(v) ? 0 : barW;
     const y = i * rowH + 2;
@@ -109,7 +121,8 @@ export function classBarsSvg(r: ReportJson): string {
       `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + 12}">${fmt(v)}</text>`
     );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="mean loss per class" width="${labelW + barW + 80}" height="${h}" viewBox="0 0 ${labelW + barW + 80} ${h}">${bars.join('')}</svg>`;
+  const label = shown.length < r.perClass.length ? `mean loss of the ${shown.length} classes (of ${r.perClass.length}) with the highest` : 'mean loss per class';
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${label}" width="${labelW + barW + 80}" height="${h}" viewBox="0 0 ${labelW + barW + 80} ${h}">${bars.join('')}</svg>`;
 }
 
 /**
@@ -174,7 +187,10 @@ export function reportHtml(r: ReportJson): string {
     `<h1>${escapeHtml(s.title)}</h1>`,
     `<table><tbody>${s.summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`,
   ];
-  if (perClass) parts.push(`<h2>${escapeHtml(perClass.title)}</h2>`, classBarsSvg(r), table(perClass.header, perClass.rows));
+  if (perClass) {
+    const note = r.perClass.length > MAX_CLASS_BARS ? `<p>Bars: the ${MAX_CLASS_BARS} classes with the highest mean loss; the table lists all ${r.perClass.length}.</p>` : '';
+    parts.push(`<h2>${escapeHtml(perClass.title)}</h2>`, classBarsSvg(r), note, table(perClass.header, perClass.rows));
+  }
   parts.push(`<h2>Loss distribution</h2>`, histogramSvg(r), `<h2>Calibration (ECE ${escapeHtml(fmt(r.ece))})</h2>`, reliabilitySvg(r));
   if (calibration) parts.push(`<p>${escapeHtml(calibration.title)}</p>`, table(calibration.header, calibration.rows));
   for (const t of rest) parts.push(`<h2>${escapeHtml(t.title)}</h2>`, table(t.header, t.rows));

@@ -5,6 +5,7 @@ import { assumptionMessage, formatProblems } from '../../core/parse';
 import { PRESETS } from '../../core/presets';
 import { sharedFolder } from '../../core/shards';
 import { cliSpeaker, type Speaker } from '../speak';
+import { confusedPairsTable } from './confused-pairs';
 import { clippingLines } from './presets-line';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
@@ -71,6 +72,9 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
       b.classes.map((c) => [c.name, int(c.support), plusMinus(c.meanLoss, c.meanLossCi), pct(c.share), within(c.precision, c.precisionCi), within(c.recall, c.recallCi), num(c.f1), num(c.meanConfidence), num(c.ece)]),
     ),
   );
+
+  const pairs = confusedPairsTable(b.confusion, b.classNames);
+  if (pairs !== null) out.push('', pairs.title, ...table(pairs.header, pairs.rows));
 
   // The reliability bins with their counts: a gap in a bin of 12 samples is not a gap in one of 12,000.
   const shown = cal.bins.filter((x) => x.count > 0);
