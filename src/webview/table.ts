@@ -33,7 +33,8 @@ export interface TableOptions<R> {
   onActivate?: (r: R) => void;
   /**
    * Rows drawn at first, and added per "Show more": a table of 1000 classes would be some 30,000
-   * nodes. Sorting orders every row and shows the first of them.
+   * nodes. Sorting orders every row and shows the first of them. Unset: PAGE_SIZE rows at a time
+   * when there are more than PAGED_FROM, every row otherwise.
    */
   pageSize?: number;
   /** What the rows are, for "Showing 50 of 1,000 classes". */
@@ -62,13 +63,18 @@ export function sortRows<R>(rows: readonly R[], col: Column<R>, descending: bool
   return indexed.map((x) => x.r);
 }
 
+/** Any table longer than this is drawn PAGE_SIZE rows at a time unless its pageSize says otherwise. */
+export const PAGED_FROM = 100;
+export const PAGE_SIZE = 50;
+
 export function sortableTable<R>(dom: Dom, o: TableOptions<R>): HTMLElement {
+  const pageSize = o.pageSize ?? (o.rows.length > PAGED_FROM ? PAGE_SIZE : undefined);
   let sort = o.sort && o.columns.some((c) => c.key === o.sort?.column) ? o.sort : null;
   const tbody = dom.h('tbody');
   const headRow = dom.h('tr');
   const ths: HTMLTableCellElement[] = [];
 
-  let shown = o.pageSize ?? Infinity;
+  let shown = pageSize ?? Infinity;
   const more = dom.h('p', { class: 'table-more small', 'data-testid': `${o.testid}-more` });
   const renderMore = () => {
     if (o.rows.length <= shown) {
@@ -76,7 +82,7 @@ export function sortableTable<R>(dom: Dom, o: TableOptions<R>): HTMLElement {
       more.hidden = true;
       return;
     }
-    const step = Math.min(o.pageSize ?? 0, o.rows.length - shown);
+    const step = Math.min(pageSize ?? 0, o.rows.length - shown);
     const button = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': `${o.testid}-show-more` }, `Show ${step} more`);
     button.addEventListener('click', () => {
       shown += step;
@@ -134,5 +140,5 @@ export function sortableTable<R>(dom: Dom, o: TableOptions<R>): HTMLElement {
   }
   renderBody();
   const table = dom.h('div', { class: 'table-wrap' }, dom.h('table', { 'data-testid': o.testid }, dom.h('caption', { class: 'visually-hidden' }, o.caption), dom.h('thead', {}, headRow), tbody));
-  return o.pageSize === undefined ? table : dom.h('div', {}, table, more);
+  return pageSize === undefined ? table : dom.h('div', {}, table, more);
 }

@@ -6,6 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ReportJson } from '../../src/core/report-json';
+import { Dom } from '../../src/webview/dom';
+import { PAGE_SIZE, PAGED_FROM, sortableTable } from '../../src/webview/table';
 import { closeWindows, dataOf, harness, manyClassesCsv, q, reportOf } from './webview-helpers';
 // @ts-expect-error: a plain-JavaScript module of the scripts, without types
 import { manyClassesCsv as thousandClasses } from '../../scripts/lib/many-classes.mjs';
@@ -95,6 +97,23 @@ describe('webview dashboard: many classes', () => {
     assert.equal(full.getAttribute('data-cursor'), '0,99');
     assert.match(q(details, '[data-testid="confusion-full-readout"]').textContent ?? '', new RegExp(`^True c0, predicted c99: ${(m[0] as number[])[99]} sample`));
     assert.ok(section.querySelectorAll('*').length < 900, `${section.querySelectorAll('*').length} elements`);
+  });
+
+  it('draws any table of more than 100 rows 50 at a time (the label issues\' and the temperature\'s per-class tables too)', () => {
+    const h = harness();
+    const dom = new Dom(h.doc);
+    const table = (n: number) => sortableTable(dom, {
+      caption: 'c', testid: 't', rows: Array.from({ length: n }, (_, i) => i), sort: null, onSort: () => undefined, rowAttrs: (i) => ({ 'data-i': i }),
+      columns: [{ key: 'i', label: 'i', numeric: true, value: (i) => i, cell: (i) => String(i) }],
+    });
+    assert.equal(table(PAGED_FROM).querySelectorAll('tbody tr').length, PAGED_FROM);
+    const long = table(PAGED_FROM + 1);
+    assert.equal(long.querySelectorAll('tbody tr').length, PAGE_SIZE);
+    q(long, '[data-testid="t-show-more"]').dispatchEvent(new h.win.MouseEvent('click') as unknown as Event);
+    assert.equal(long.querySelectorAll('tbody tr').length, PAGE_SIZE * 2);
+    q(long, '[data-testid="t-show-more"]').dispatchEvent(new h.win.MouseEvent('click') as unknown as Event);
+    assert.equal(long.querySelectorAll('tbody tr').length, PAGED_FROM + 1);
+    assert.equal(long.querySelector('[data-testid="t-show-more"]'), null);
   });
 
   describe('1000 classes', () => {
