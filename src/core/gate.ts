@@ -25,7 +25,27 @@ export interface ClassRef {
   quoted: boolean;
 }
 
-export type GateField = { scope: 'report'; name: ReportField } | { scope: 'class'; class: ClassRef; name: ClassField };
+/**
+ * `loss-lens compare A B`'s numbers, B minus A: `delta.mean` and its 95% bootstrap interval's ends,
+ * the accuracy's change, the samples fixed and broken, McNemar's p-value.
+ */
+export const DELTA_FIELDS = ['mean', 'meanLow', 'meanHigh', 'accuracy', 'fixed', 'broken', 'pValue'] as const;
+export type DeltaField = (typeof DELTA_FIELDS)[number];
+
+/** A class's difference of the mean loss and its interval's ends: `delta.class[cat].mean`. */
+export const DELTA_CLASS_FIELDS = ['mean', 'meanLow', 'meanHigh'] as const;
+export type DeltaClassField = (typeof DELTA_CLASS_FIELDS)[number];
+
+export type GateField =
+  | { scope: 'report'; name: ReportField }
+  | { scope: 'class'; class: ClassRef; name: ClassField }
+  | { scope: 'delta'; name: DeltaField }
+  | { scope: 'deltaClass'; class: ClassRef; name: DeltaClassField };
+
+/** A condition over two files' difference (`delta.*`): for `loss-lens compare` only. */
+export function isDeltaCondition(c: Condition): boolean {
+  return c.field.scope === 'delta' || c.field.scope === 'deltaClass';
+}
 
 export interface Condition {
   /** What the user wrote. */
@@ -74,6 +94,11 @@ export function fieldsHelp(): string {
   return `${REPORT_FIELDS.join(', ')}, class[NAME or index].${CLASS_FIELDS.join('|')}`;
 }
 
+/** compare's fields as help text. */
+export function deltaFieldsHelp(): string {
+  return `${DELTA_FIELDS.map((f) => `delta.${f}`).join(', ')}, delta.class[NAME or index].${DELTA_CLASS_FIELDS.join('|')}`;
+}
+
 /** Field names are matched whatever their case: `ECE` is how the text report spells it. */
 function lookup<T extends string>(names: readonly T[], word: string): T | undefined {
   return names.find((n) => n.toLowerCase() === word.toLowerCase());
@@ -97,7 +122,10 @@ export function parseCondition(source: string): Condition {
   at += word.length;
   let field: GateField;
   let fieldText: string;
-  if (word.toLowerCase() === 'class' && source[at] === '[') {
+  if (word.toLowerCase() === 'delta' && source[at] === '.') {
+    at++;
+    ({ field, fieldText } = readDelta());
+  } else if (word.toLowerCase() === 'class' && source[at] === '[') {
     at++;
     const ref = readClassRef();
     if (source[at] !== '.') fail(`expected .${CLASS_FIELDS.join(', .')} after class[${ref.shown}]`);
@@ -128,6 +156,26 @@ export function parseCondition(source: string): Condition {
   const threshold = parseThreshold(numberText);
   if (threshold === undefined) fail(`expected a number after ${op}${numberText === '' ? '' : `, found ${quote(numberText)}`}`);
   return { source, text: `${fieldText} ${op} ${numberText}`, field, op, threshold };
+
+  /** After `delta.`: `mean`, `class[cat].mean`... */
+  function readDelta(): { field: GateField; fieldText: string } {
+    const next = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(at))?.[0] ?? '';
+    at += next.length;
+    if (next.toLowerCase() === 'class' && source[at] === '[') {
+      at++;
+      const ref = readClassRef();
+      if (source[at] !== '.') fail(`expected .${DELTA_CLASS_FIELDS.join(', .')} after delta.class[${ref.shown}]`);
+      at++;
+      const metric = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(at))?.[0] ?? '';
+      const name = lookup(DELTA_CLASS_FIELDS, metric);
+      if (name === undefined) fail(`${metric === '' ? 'no field' : `unknown field ${quote(metric)}`} after delta.class[${ref.shown}]; a class's difference has ${DELTA_CLASS_FIELDS.join(', ')}`);
+      at += metric.length;
+      return { field: { scope: 'deltaClass', class: ref.ref, name }, fieldText: `delta.class[${ref.shown}].${name}` };
+    }
+    const name = lookup(DELTA_FIELDS, next);
+    if (name === undefined) fail(`${next === '' ? 'no field' : `unknown field ${quote(next)}`} after delta.; the fields are ${deltaFieldsHelp()}`);
+    return { field: { scope: 'delta', name }, fieldText: `delta.${name}` };
+  }
 
   /** After `class[`: a name up to `]`, or a quoted one ("a]b", 'x'; a backslash escapes the next character). */
   function readClassRef(): { ref: ClassRef; shown: string } {
@@ -217,7 +265,9 @@ export function checkGate(conditions: readonly Condition[], report: GateReport):
     const f = condition.field;
     let value: number;
     let label: string;
-    if (f.scope === 'report') {
+    if (f.scope === 'delta' || f.scope === 'deltaClass') {
+      throw new GateError(`${quote(condition.source)}: delta.* compares two files: loss-lens compare A B --fail-if ${quote(condition.text.replace(/ /g, ''))}`);
+    } else if (f.scope === 'report') {
       value = report[f.name];
       label = f.name;
     } else {
@@ -261,4 +311,48 @@ export function gateFailures(gate: GateResult): string[] {
         ? `failed: ${r.condition.text} (${r.label} is undefined, so the condition cannot be checked)`
         : `failed: ${r.condition.text} (${r.label} = ${formatGateValue(r.value, r.condition.threshold)})`,
     );
+}
+
+/** The numbers a comparison's gate reads (`loss-lens compare`): B minus A. */
+export interface DeltaGateReport {
+  mean: number;
+  meanLow: number;
+  meanHigh: number;
+  accuracy: number;
+  fixed: number;
+  broken: number;
+  pValue: number;
+  perClass: readonly { index: number; name: string; mean: number; meanLow: number; meanHigh: number }[];
+}
+
+/**
+ * Checks `delta.*` conditions against a comparison; any other field is a usage error (GateError):
+ * the gate of one file is `loss-lens FILE --fail-if`. NaN fails, as in checkGate.
+ */
+export function checkDeltaGate(conditions: readonly Condition[], delta: DeltaGateReport): GateResult {
+  const results = conditions.map((condition): ConditionResult => {
+    const f = condition.field;
+    let value: number;
+    let label: string;
+    if (f.scope === 'delta') {
+      value = delta[f.name];
+      label = `delta.${f.name}`;
+    } else if (f.scope === 'deltaClass') {
+      // As findClass: a name before an index (the class's own index: a class without samples is not listed).
+      const ref = f.class;
+      const c =
+        delta.perClass.find((x) => x.name === ref.text) ??
+        (ref.quoted || !/^\d+$/.test(ref.text) ? undefined : delta.perClass.find((x) => x.index === Number(ref.text)));
+      if (c === undefined) {
+        throw new GateError(`${quote(condition.source)}: no class ${quote(f.class.text)} in both files; ${classesHelp(delta.perClass.map((x) => x.name))}`);
+      }
+      value = c[f.name];
+      label = `delta.class[${classInCondition(c.name)}].${f.name}`;
+    } else {
+      throw new GateError(`${quote(condition.source)}: compare's conditions are over the difference of the two files (${deltaFieldsHelp()}); to gate one file, run loss-lens FILE --fail-if ${quote(condition.text.replace(/ /g, ''))}`);
+    }
+    const failed = Number.isNaN(value) || compare(value, condition.op, condition.threshold);
+    return { condition, label, value, failed };
+  });
+  return { results, failed: results.some((r) => r.failed) };
 }

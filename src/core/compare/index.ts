@@ -1,0 +1,312 @@
+/**
+ * Two reads of the same samples (say two epochs, two models), compared with statistics: the
+ * paired difference of the mean loss with a bootstrap interval, McNemar's exact test on
+ * correctness, the samples fixed and broken, and each class's difference with its interval.
+ * Pure: the CLI's `loss-lens compare` and the extension's Compare With... both call compareSamples.
+ */
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, poissonBootstrap, type Groups } from './bootstrap';
+import { mcnemarExact } from './mcnemar';
+import { ROW_IGNORED, ROW_MISSING, ROW_READ, type SampleColumns } from './samples';
+
+export { sampleCollector, type SampleColumns } from './samples';
+export { mcnemarExact, type McNemar } from './mcnemar';
+export { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap';
+
+/** One file's side of a comparison. */
+export interface CompareSide {
+  /** As shown to the user: a path or workspace-relative name. */
+  name: string;
+  columns: SampleColumns;
+  classNames: readonly string[];
+  /** Multi-label samples have no one class: no correctness, no per-class breakdown. */
+  multiLabel: boolean;
+  /** The id column the layout found, if any. */
+  idColumn?: string;
+}
+
+export interface CompareOptions {
+  resamples?: number;
+  seed?: number;
+  /** The loss's unit, for sentences: nats or bits. */
+  unit?: string;
+  /** At most this many fixed (and broken) samples are listed; all are counted. */
+  listCap?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+/** The files do not hold the same samples in the same order: no paired statistic means anything. */
+export class CompareError extends Error {}
+
+export type Interval = [number, number];
+
+export interface ChangedCorrectness {
+  row: number;
+  lineA: number;
+  lineB: number;
+  lossA: number;
+  lossB: number;
+  /** The sample's true class's name. */
+  label: string;
+}
+
+export interface ClassDifference {
+  index: number;
+  name: string;
+  /** Paired samples of this class (ignored ones left out). */
+  support: number;
+  a: number;
+  b: number;
+  delta: number;
+  interval: Interval;
+  withinNoise: boolean;
+}
+
+export interface CompareStats {
+  /** How rows were matched, as a sentence (by order; an id column found is named). */
+  matching: string;
+  rows: number;
+  /** Rows with a loss in both files (ignored rows are not counted). */
+  paired: number;
+  /** Rows read in one file only (skipped as unreadable in the other): left out, with the first. */
+  leftOut: { count: number; first: { row: number; lineA: number; lineB: number } | null };
+  resamples: number;
+  seed: number;
+  method: string;
+  unit: string;
+  mean: { a: number; b: number; delta: number; interval: Interval; withinNoise: boolean; text: string };
+  /** null for multi-label files: no one class, so no right or wrong. */
+  correctness: {
+    accuracyA: number;
+    accuracyB: number;
+    fixed: number;
+    broken: number;
+    bothRight: number;
+    bothWrong: number;
+    p: number;
+    log10p: number;
+    withinNoise: boolean;
+    text: string;
+  } | null;
+  fixed: ChangedCorrectness[];
+  broken: ChangedCorrectness[];
+  listCap: number;
+  perClass: ClassDifference[];
+}
+
+export const DEFAULT_LIST_CAP = 100;
+export const METHOD = 'Poisson bootstrap (paired), xoshiro128** seeded by splitmix32';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** 4 significant digits, a sign on a difference. */
+export function signed(x: number): string {
+  if (Number.isNaN(x)) return 'undefined';
+  const s = Number.isFinite(x) ? String(Number(x.toPrecision(4))) : x > 0 ? 'Infinity' : '-Infinity';
+  return x > 0 ? `+${s}` : s;
+}
+
+export function formatP(p: number, log10p: number): string {
+  if (p === 0) return `1e${Math.floor(log10p)}`;
+  return p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+}
+
+function className(side: CompareSide, k: number): string {
+  return side.classNames[k] ?? String(k);
+}
+
+/** The matching sentence: always by order for now; id columns found are named. */
+function matchingText(a: CompareSide, b: CompareSide): string {
+  const ids = [a.idColumn, b.idColumn].filter((x): x is string => x !== undefined);
+  const base = 'Rows were matched by order (row i of the first file with row i of the second)';
+  if (ids.length === 0) return `${base}: neither file has an id column.`;
+  const named = a.idColumn !== undefined && a.idColumn === b.idColumn ? `both files have an id column, "${a.idColumn}"` : `an id column was found (${[a.idColumn && `"${a.idColumn}" in ${a.name}`, b.idColumn && `"${b.idColumn}" in ${b.name}`].filter(Boolean).join(', ')})`;
+  return `${base}; ${named}, not used for matching: the rows must be in the same order.`;
+}
+
+/**
+ * Checks that the two reads hold the same samples in the same order (same row count, same true
+ * class and weight at every row read in both), or throws CompareError naming the first line where
+ * they do not, in each file.
+ */
+function checkPairing(a: CompareSide, b: CompareSide): void {
+  const A = a.columns;
+  const B = b.columns;
+  const nA = A.loss.length;
+  const nB = B.loss.length;
+  if (nA !== nB) {
+    const [long, short, nLong, nShort] = nA > nB ? [a, b, nA, nB] : [b, a, nB, nA];
+    const lastShort = short.columns.line[nShort - 1] ?? 0;
+    throw new CompareError(
+      `${a.name} has ${plural(nA, 'row')} and ${b.name} ${plural(nB, 'row')}: not the same samples. ` +
+        `${short.name} ends at line ${lastShort} (row ${nShort}); ${long.name} goes on at line ${long.columns.line[nShort]} (row ${nShort + 1}) of ${nLong.toLocaleString('en-US')}.`,
+    );
+  }
+  for (let r = 0; r < nA; r++) {
+    if (A.state[r] === ROW_MISSING || B.state[r] === ROW_MISSING) continue;
+    if (A.trueClass[r] !== B.trueClass[r]) {
+      throw new CompareError(
+        `The labels disagree at row ${r + 1}: line ${A.line[r]} of ${a.name} has ${quoteClass(a, A.trueClass[r]!)}, line ${B.line[r]} of ${b.name} has ${quoteClass(b, B.trueClass[r]!)}. ` +
+          'The files must hold the same samples in the same order.',
+      );
+    }
+    if (A.state[r] === ROW_READ && B.state[r] === ROW_READ && A.weight[r] !== B.weight[r]) {
+      throw new CompareError(
+        `The sample weights differ at row ${r + 1}: ${A.weight[r]} on line ${A.line[r]} of ${a.name}, ${B.weight[r]} on line ${B.line[r]} of ${b.name}. The files must hold the same samples, weighted alike.`,
+      );
+    }
+  }
+}
+
+function quoteClass(side: CompareSide, k: number): string {
+  return k < 0 ? 'a multi-label target' : `label "${className(side, k)}"`;
+}
+
+/** Paired rows grouped by true class (one group for multi-label files), for the bootstrap. */
+function groupRows(a: CompareSide, b: CompareSide, paired: Uint8Array, K: number): { groups: Groups; sums: { d: number; w: number; a: number; b: number; n: number }[] } {
+  const A = a.columns;
+  const B = b.columns;
+  const G = Math.max(1, K);
+  const count = new Array<number>(G).fill(0);
+  const groupOf = (r: number) => (K === 0 ? 0 : A.trueClass[r]!);
+  for (let r = 0; r < paired.length; r++) if (paired[r]) count[groupOf(r)]!++;
+  const start = [0];
+  for (let g = 0; g < G; g++) start.push(start[g]! + count[g]!);
+  const at = start.slice(0, G);
+  const n = start[G]!;
+  const d = new Float64Array(n);
+  const w = new Float64Array(n);
+  const sums = Array.from({ length: G }, () => ({ d: 0, w: 0, a: 0, b: 0, n: 0 }));
+  let unitWeights = true;
+  for (let r = 0; r < paired.length; r++) {
+    if (!paired[r]) continue;
+    const g = groupOf(r);
+    const i = at[g]!++;
+    d[i] = B.loss[r]! - A.loss[r]!;
+    w[i] = A.weight[r]!;
+    if (w[i] !== 1) unitWeights = false;
+    const s = sums[g]!;
+    s.d += d[i]!;
+    s.w += w[i]!;
+    s.a += A.loss[r]!;
+    s.b += B.loss[r]!;
+    s.n++;
+  }
+  return { groups: { d, w, start, unitWeights }, sums };
+}
+
+function meanText(delta: number, interval: Interval, unit: string, withinNoise: boolean, b: string): string {
+  const [lo, hi] = interval;
+  if (Number.isNaN(lo)) return `The mean loss changed by ${signed(delta)} ${unit}; no interval: ${Number.isFinite(delta) ? 'too few samples' : 'a loss is infinite'}.`;
+  const range = `95% interval ${signed(lo)} to ${signed(hi)}`;
+  if (withinNoise) return `The mean loss changed by ${signed(delta)} ${unit} (${range}): within noise, the interval contains 0.`;
+  return `${b}'s mean loss is ${delta < 0 ? 'lower' : 'higher'} by ${signed(Math.abs(delta)).replace('+', '')} ${unit} (${range}): not within noise, the interval excludes 0.`;
+}
+
+function correctnessText(fixed: number, broken: number, p: number, log10p: number, b: string): string {
+  const counts = `${b} fixes ${plural(fixed, 'sample')} and breaks ${plural(broken, 'sample')}`;
+  if (fixed + broken === 0) return `${counts}: the two files are right on the same samples.`;
+  const test = `McNemar's exact test p = ${formatP(p, log10p)}`;
+  return p >= 0.05 ? `${counts} (${test}): within noise (p >= 0.05).` : `${counts} (${test}): unlikely to be chance (p < 0.05).`;
+}
+
+/**
+ * The comparison of two reads of the same samples, B against A (differences are B minus A).
+ * Throws CompareError when the files do not hold the same samples in the same order.
+ */
+export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOptions = {}): CompareStats {
+  checkPairing(a, b);
+  const A = a.columns;
+  const B = b.columns;
+  const rows = A.loss.length;
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const unit = opts.unit ?? 'nats';
+  const cap = opts.listCap ?? DEFAULT_LIST_CAP;
+  const multiLabel = a.multiLabel || b.multiLabel;
+  let K = multiLabel ? 0 : Math.max(a.classNames.length, b.classNames.length);
+  if (!multiLabel) for (let r = 0; r < rows; r++) if (A.state[r] === ROW_READ) K = Math.max(K, A.trueClass[r]! + 1);
+
+  const paired = new Uint8Array(rows);
+  let leftOut = 0;
+  let firstLeftOut: CompareStats['leftOut']['first'] = null;
+  let fixedN = 0;
+  let brokenN = 0;
+  let bothRight = 0;
+  let bothWrong = 0;
+  const fixed: ChangedCorrectness[] = [];
+  const broken: ChangedCorrectness[] = [];
+  for (let r = 0; r < rows; r++) {
+    const sa = A.state[r];
+    const sb = B.state[r];
+    if (sa === ROW_IGNORED && sb === ROW_IGNORED) continue;
+    if (sa !== ROW_READ || sb !== ROW_READ) {
+      if (sa === ROW_MISSING && sb === ROW_MISSING) continue;
+      leftOut++;
+      firstLeftOut ??= { row: r, lineA: A.line[r]!, lineB: B.line[r]! };
+      continue;
+    }
+    paired[r] = 1;
+    if (multiLabel) continue;
+    const y = A.trueClass[r]!;
+    const rightA = A.predicted[r] === y;
+    const rightB = B.predicted[r] === y;
+    if (rightA === rightB) {
+      if (rightA) bothRight++;
+      else bothWrong++;
+      continue;
+    }
+    const list = rightB ? fixed : broken;
+    if (rightB) fixedN++;
+    else brokenN++;
+    if (list.length < cap) list.push({ row: r, lineA: A.line[r]!, lineB: B.line[r]!, lossA: A.loss[r]!, lossB: B.loss[r]!, label: className(a, y) });
+  }
+
+  const { groups, sums } = groupRows(a, b, paired, K);
+  const boot = poissonBootstrap(groups, { resamples, seed, ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }) });
+  const total = sums.reduce((t, s) => ({ d: t.d + s.d, w: t.w + s.w, a: t.a + s.a, b: t.b + s.b, n: t.n + s.n }), { d: 0, w: 0, a: 0, b: 0, n: 0 });
+  const intervalOf = (delta: number, replicates: Float64Array): Interval => (Number.isFinite(delta) ? percentileInterval(replicates) : [NaN, NaN]);
+  const noise = (iv: Interval) => !Number.isNaN(iv[0]) && iv[0] <= 0 && iv[1] >= 0;
+
+  const delta = total.d / total.w;
+  const interval = intervalOf(delta, boot.total);
+  const meanWithin = noise(interval);
+  const perClass: ClassDifference[] = [];
+  for (let k = 0; k < K; k++) {
+    const s = sums[k]!;
+    if (s.n === 0) continue;
+    const dk = s.d / s.w;
+    const iv = intervalOf(dk, boot.groups[k]!);
+    perClass.push({ index: k, name: className(a, k), support: s.n, a: s.a / s.w, b: s.b / s.w, delta: dk, interval: iv, withinNoise: noise(iv) });
+  }
+  const n = total.n;
+  const mc = mcnemarExact(fixedN, brokenN);
+  return {
+    matching: matchingText(a, b),
+    rows,
+    paired: n,
+    leftOut: { count: leftOut, first: firstLeftOut },
+    resamples,
+    seed,
+    method: METHOD,
+    unit,
+    mean: { a: total.a / total.w, b: total.b / total.w, delta, interval, withinNoise: meanWithin, text: meanText(delta, interval, unit, meanWithin, b.name) },
+    correctness: multiLabel
+      ? null
+      : {
+          accuracyA: (bothRight + brokenN) / n,
+          accuracyB: (bothRight + fixedN) / n,
+          fixed: fixedN,
+          broken: brokenN,
+          bothRight,
+          bothWrong,
+          p: mc.p,
+          log10p: mc.log10p,
+          withinNoise: mc.p >= 0.05,
+          text: correctnessText(fixedN, brokenN, mc.p, mc.log10p, b.name),
+        },
+    fixed,
+    broken,
+    listCap: cap,
+    perClass,
+  };
+}

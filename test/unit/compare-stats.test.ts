@@ -1,0 +1,175 @@
+/**
+ * The comparison's statistics against test/fixtures/compare/reference.json
+ * (scripts/fixtures/gen_compare.py: scipy.stats.binomtest, numpy's classic paired bootstrap), and
+ * the Poisson bootstrap's coverage checked by simulation.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { compareSamples, CompareError, mcnemarExact, sampleCollector, type CompareSide } from '../../src/core/compare';
+import { percentileInterval, poissonBootstrap } from '../../src/core/compare/bootstrap';
+import { compareSide } from '../../src/core/compare/side';
+import { ROW_READ } from '../../src/core/compare/samples';
+import { analyzeFile } from '../../src/node/analyze-file';
+import { CLASSIC_REQUEST } from './breakdown-helpers';
+
+const DIR = 'test/fixtures/compare';
+const ref = JSON.parse(readFileSync(`${DIR}/reference.json`, 'utf8')) as {
+  mcnemar: { fixed: number; broken: number; p: number; log10p: number | null }[];
+  files: {
+    rows: number;
+    meanA: number;
+    meanB: number;
+    delta: number;
+    bootstrap: { interval: [number, number]; sd: number };
+    accuracyA: number;
+    accuracyB: number;
+    fixedLines: number[];
+    brokenLines: number[];
+    mcnemarP: number;
+    perClass: { name: string; support: number; a: number; b: number; delta: number; interval: [number, number]; sd: number }[];
+  };
+};
+
+async function side(file: string): Promise<CompareSide> {
+  const c = sampleCollector();
+  const analysis = await analyzeFile(`${DIR}/${file}`, CLASSIC_REQUEST, { threads: 1, onEval: c.onEval });
+  return compareSide(file, analysis, c.result());
+}
+
+const close = (actual: number, expected: number, rel = 1e-9) =>
+  assert.ok(Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)), `${actual} != ${expected}`);
+
+describe('compare: statistics of two files over the same samples', () => {
+  it("McNemar's exact p-value equals scipy.stats.binomtest's, and its log10 the exact one, up to 301,500 discordant pairs", () => {
+    for (const c of ref.mcnemar) {
+      const m = mcnemarExact(c.fixed, c.broken);
+      if (c.p === 0) assert.equal(m.p, 0);
+      else assert.ok(Math.abs(m.p - c.p) <= 1e-9 * c.p, `${c.fixed}/${c.broken}: ${m.p} != ${c.p}`);
+      if (c.log10p !== null) assert.ok(Math.abs(m.log10p - c.log10p) <= 1e-9 * Math.max(1, -c.log10p), `${c.fixed}/${c.broken}: log10 ${m.log10p} != ${c.log10p}`);
+    }
+  });
+
+  it('a.csv against b.csv: the means, their difference, fixed and broken samples and McNemar as NumPy and SciPy give them', async () => {
+    const s = compareSamples(await side('a.csv'), await side('b.csv'));
+    const f = ref.files;
+    assert.equal(s.rows, f.rows);
+    assert.equal(s.paired, f.rows);
+    close(s.mean.a, f.meanA);
+    close(s.mean.b, f.meanB);
+    close(s.mean.delta, f.delta);
+    assert.ok(s.correctness);
+    close(s.correctness.accuracyA, f.accuracyA);
+    close(s.correctness.accuracyB, f.accuracyB);
+    assert.equal(s.correctness.fixed, f.fixedLines.length);
+    assert.equal(s.correctness.broken, f.brokenLines.length);
+    assert.deepEqual(s.fixed.map((x) => x.lineA), f.fixedLines);
+    assert.deepEqual(s.broken.map((x) => x.lineB), f.brokenLines);
+    close(s.correctness.p, f.mcnemarP);
+    assert.equal(s.correctness.withinNoise, false);
+    assert.match(s.correctness.text, /b\.csv fixes 67 samples and breaks 23 .*p = 3\.8e-6\): unlikely to be chance/);
+    assert.match(s.matching, /matched by order.*both files have an id column, "id"/);
+    assert.deepEqual(s.perClass.map((c) => [c.name, c.support]), f.perClass.map((c) => [c.name, c.support]));
+    s.perClass.forEach((c, k) => {
+      const r = f.perClass[k]!;
+      close(c.a, r.a);
+      close(c.b, r.b);
+      close(c.delta, r.delta);
+    });
+  });
+
+  it("the Poisson bootstrap's 95% intervals agree with NumPy's classic paired bootstrap (200,000 resamples) within Monte Carlo error", async () => {
+    const s = compareSamples(await side('a.csv'), await side('b.csv'));
+    // 2,000 resamples put a 2.5% quantile ~0.06 sd from its limit; 0.2 sd is 3 of those.
+    const near = (ours: [number, number], theirs: [number, number], sd: number) => {
+      assert.ok(Math.abs(ours[0] - theirs[0]) < 0.2 * sd && Math.abs(ours[1] - theirs[1]) < 0.2 * sd, `${ours} vs ${theirs} (sd ${sd})`);
+    };
+    near(s.mean.interval, ref.files.bootstrap.interval, ref.files.bootstrap.sd);
+    assert.equal(s.mean.withinNoise, false);
+    assert.match(s.mean.text, /b\.csv's mean loss is lower by 0\.0885 nats \(95% interval -0\.11\d* to -0\.0\d*\): not within noise/);
+    s.perClass.forEach((c, k) => near(c.interval, ref.files.perClass[k]!.interval, ref.files.perClass[k]!.sd));
+    // dog's interval holds 0, bird's does not (NumPy's say the same).
+    assert.deepEqual(s.perClass.map((c) => c.withinNoise), [false, true, false]);
+  });
+
+  it('the same seed gives the same interval; another seed another, within Monte Carlo error', async () => {
+    const a = await side('a.csv');
+    const b = await side('b.csv');
+    const one = compareSamples(a, b, { seed: 7 });
+    assert.deepEqual(compareSamples(a, b, { seed: 7 }).mean.interval, one.mean.interval);
+    const other = compareSamples(a, b, { seed: 8 });
+    assert.notDeepEqual(other.mean.interval, one.mean.interval);
+    assert.ok(Math.abs(other.mean.interval[0] - one.mean.interval[0]) < 0.3 * ref.files.bootstrap.sd);
+  });
+
+  it('refuses files of different row counts, naming where each ends', async () => {
+    const a = await side('a.csv');
+    const short = await side('b_short.csv');
+    assert.throws(() => compareSamples(a, short), (e: unknown) => {
+      assert.ok(e instanceof CompareError);
+      assert.equal(e.message, 'a.csv has 600 rows and b_short.csv 599 rows: not the same samples. b_short.csv ends at line 600 (row 599); a.csv goes on at line 601 (row 600) of 600.');
+      return true;
+    });
+  });
+
+  it('refuses files whose labels disagree, naming the line in each', async () => {
+    const a = await side('a.csv');
+    const relabelled = await side('b_relabelled.csv');
+    assert.throws(() => compareSamples(a, relabelled), (e: unknown) => {
+      assert.ok(e instanceof CompareError);
+      assert.match(e.message, /^The labels disagree at row 7: line 8 of a\.csv has label "\w+", line 8 of b_relabelled\.csv has label "\w+"\./);
+      return true;
+    });
+  });
+
+  it('says when a difference is within noise: a file against itself with noise added', async () => {
+    const a = await side('a.csv');
+    const c = a.columns;
+    const loss = c.loss.map((x, i) => x + (i % 2 === 0 ? 0.001 : -0.001));
+    const s = compareSamples(a, { ...a, name: 'noisy.csv', columns: { ...c, loss } });
+    assert.equal(s.mean.withinNoise, true);
+    assert.match(s.mean.text, /^The mean loss changed by .* nats \(95% interval -.* to \+.*\): within noise, the interval contains 0\.$/);
+    assert.equal(s.correctness?.text, 'noisy.csv fixes 0 samples and breaks 0 samples: the two files are right on the same samples.');
+  });
+
+  it('a 95% interval covers the true difference in 93-97% of 1000 simulated data sets (n = 300, skewed losses)', () => {
+    // Data: loss_A = -log U (a loss's long right tail, mean 1), loss_B = loss_A * exp(mu + sigma Z):
+    // the true difference of the means is exp(mu + sigma^2 / 2) - 1.
+    const mu = -0.1;
+    const sigma = 0.5;
+    const truth = Math.exp(mu + (sigma * sigma) / 2) - 1;
+    let state = 12345;
+    const uniform = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+    };
+    const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const n = 300;
+    let covered = 0;
+    for (let set = 0; set < 1000; set++) {
+      const d = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const a = -Math.log(uniform());
+        d[i] = a * Math.exp(mu + sigma * normal()) - a;
+      }
+      const boot = poissonBootstrap({ d, w: new Float64Array(n).fill(1), start: [0, n], unitWeights: true }, { seed: set + 1 });
+      const [lo, hi] = percentileInterval(boot.total);
+      if (lo <= truth && truth <= hi) covered++;
+    }
+    assert.ok(covered >= 930 && covered <= 970, `covered ${covered} of 1000`);
+  });
+
+  it('leaves out rows read in one file only, and says how many', async () => {
+    const a = await side('a.csv');
+    const b = await side('b.csv');
+    const state = b.columns.state.slice();
+    state[4] = 0;
+    const s = compareSamples(a, { ...b, columns: { ...b.columns, state } });
+    assert.equal(s.leftOut.count, 1);
+    assert.deepEqual(s.leftOut.first, { row: 4, lineA: 6, lineB: 6 });
+    assert.equal(s.paired, 599);
+    assert.equal(a.columns.state[4], ROW_READ);
+  });
+});
