@@ -1,7 +1,7 @@
 // A run (loss-lens run, issue 15 item 1): 20 files of 100k rows x 10 classes (one per epoch, the
 // same samples, labels fixed, predictions drifting) written to a temp dir, read as a run and read
-// once as one data set (loss-lens DIR: shards). Prints the medians of BENCH_RUNS alternating runs
-// and peak RSS, with a 10-file run beside it to show what the number of files costs in memory.
+// once as one data set (loss-lens DIR: shards). Prints the medians of BENCH_RUNS alternating runs,
+// CPU time and peak RSS, with a 10-file run beside it to show what the number of files costs in memory.
 // Figures, not assertions. Standalone (node scripts/bench/run.mjs) or from bench.mjs.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,10 +56,11 @@ function timed(args) {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   const start = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env });
+  const res = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (res.status !== 0) throw new Error(`loss-lens ${args.join(' ')} failed:\n${res.stderr}`);
-  return { stdout: res.stdout, seconds, peakMB: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 };
+  const [rss, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { stdout: res.stdout, seconds, cpu: user + sys, peakMB: rss / 1024 };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -92,6 +93,8 @@ export async function benchRun() {
       'read once s': median(once.map((o) => o.seconds)).toFixed(2),
       'run s': median(run.map((o) => o.seconds)).toFixed(2),
       'run / once': median(run.map((r, i) => r.seconds / once[i].seconds)).toFixed(2) + 'x',
+      // CPU time (user + system) moves less than wall time when other jobs share the cores.
+      'CPU s once / run': `${median(once.map((o) => o.cpu)).toFixed(1)} / ${median(run.map((o) => o.cpu)).toFixed(1)}`,
       'once RSS MB': median(once.map((o) => o.peakMB)).toFixed(0),
       'run RSS MB': median(run.map((o) => o.peakMB)).toFixed(0),
       'store MB': storeMB(files).toFixed(1),

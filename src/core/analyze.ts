@@ -134,6 +134,11 @@ export interface PartOptions {
   onProgress?: (bytesRead: number) => void;
   /** Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused, `fields` valid during the call. */
   onEval?: (e: SampleEval, row: number, line: number, fields: RowFields) => void;
+  /**
+   * Every sample's evaluation at the batched path's speed (onEval turns batches off): the batches
+   * evaluated together to `batch`, the rows the reader cannot batch to `row`; both reused.
+   */
+  evals?: { batch(evals: EvalBatch): void; row(e: SampleEval, row: number, line: number): void };
   /** Return the state's arrays as Float64Arrays, to transfer to another thread (see AccumulatorState). */
   typedState?: boolean;
   /**
@@ -172,6 +177,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
     acc.add(out, row, line);
     contest?.sample(sample, out, acc);
     onEval?.(out, row, line, fields);
+    opts.evals?.row(out, row, line);
   };
   const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
   if (onEval === undefined && layout.kind !== 'multilabel') {
@@ -184,6 +190,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
         evaluator.evaluateBatch(rows, evals);
         acc.addBatch(evals);
         contest?.batch(rows, evals, acc);
+        opts.evals?.batch(evals);
         rows.size = 0;
       },
     };

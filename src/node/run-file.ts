@@ -23,7 +23,9 @@ export async function readRunFile(e: ShardEntry, request: AnalysisRequest, signa
     const read = async (labels: FileSource | undefined): Promise<RunFileRead> => {
       const layout = await inferFileLayout(source, request, signal, labels);
       const collector = fileSamplesCollector(e.name, layout.idColumn);
-      const analysis = await analyze(source, request, { layout, labels, signal, onEval: collector.onEval });
+      // Ids are read from each row's fields, which only the row-by-row path has: without them, batches.
+      const per = layout.idColumn === undefined ? { evals: { batch: collector.onEvalBatch, row: collector.onEval } } : { onEval: collector.onEval };
+      const analysis = await analyze(source, request, { layout, labels, signal, ...per });
       return { layout, analysis, samples: collector.result(analysis.rows) };
     };
     return e.labels === undefined ? read(undefined) : withFileSource(e.labels.path, e.labels.name, read);

@@ -162,6 +162,23 @@ describe('run: files that do not hold the same samples are refused, by file and 
   });
 });
 
+describe('run: rows the reader does not batch (named labels) are kept too', () => {
+  it('two files of named labels: every sample has its values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loss-lens-run-'));
+    try {
+      writeFileSync(join(dir, 'epoch_1.csv'), 'label,cat,dog\ncat,0.8,0.2\ndog,0.6,0.4\ncat,0.3,0.7\n');
+      writeFileSync(join(dir, 'epoch_2.csv'), 'label,cat,dog\ncat,0.9,0.1\ndog,0.7,0.3\ncat,0.6,0.4\n');
+      const run = await read(dir);
+      assert.deepEqual([...run.store.pTrue], [0.8, 0.4, 0.3, 0.9, 0.3, 0.6].map(Math.fround));
+      assert.deepEqual([...run.store.correct], [1, 0, 0, 1, 0, 1]);
+      assert.deepEqual([...run.store.line], [2, 3, 4, 2, 3, 4]);
+      assert.deepEqual(run.report.forgetting.neverLearned, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('run: forgetting events pass over files where the sample has no value', () => {
   it('right, (ignored), wrong counts one event; wrong, right, right none', () => {
     const N = 2;

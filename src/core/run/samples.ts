@@ -3,6 +3,7 @@
  * loss, whether the prediction is right, the true class, the line, and the id when the layout found
  * an id column. Fed by the reader's onEval (analyze.ts, PartOptions.onEval), rows in file order.
  */
+import type { EvalBatch } from '../batch';
 import type { RowFields } from '../parse';
 import type { SampleEval } from '../types';
 
@@ -69,6 +70,21 @@ export function fileSamplesCollector(name: string, idColumn: string | undefined)
       pTrue[row] = trueClassProbability(e);
       loss[row] = e.loss;
       correct[row] = e.predictedClass === e.trueClass ? 1 : 0;
+    },
+    /** A batch of rows evaluated together (the reader's fast path: no fields, so no ids). */
+    onEvalBatch(b: EvalBatch) {
+      for (let j = 0; j < b.size; j++) {
+        const row = b.rows[j]!;
+        ensure(row);
+        rows = Math.max(rows, row + 1);
+        line[row] = b.lines[j]!;
+        const y = b.trueClass[j]!;
+        trueClass[row] = y;
+        if (b.ignored[j]) continue;
+        pTrue[row] = b.trueProb[j]!;
+        loss[row] = b.loss[j]!;
+        correct[row] = b.predictedClass[j] === y ? 1 : 0;
+      }
     },
     /** The file's samples, `dataRows` long (the read's row count: skipped rows at the end count too). */
     result(dataRows: number): FileSamples {
