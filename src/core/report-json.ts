@@ -105,6 +105,8 @@ export function reportJson(a: Analysis) {
     worst: b.worst.map((w) => ({ ...w })),
     // Clipping's share: the samples the preset's clip caps, their share of the loss, each preset's mean.
     clipping: b.clipping,
+    // bce and multilabel: ROC and precision-recall curves (thinned), AUC and average precision with their bounds; ce: null.
+    operatingPoints: b.operatingPoints,
     hardAgreement:
       a.hardAgreement === undefined
         ? null

@@ -15,6 +15,7 @@ import { PRESET_NAMES, type LossKind, type SampleEval } from '../types';
 import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
 import { ClasswiseBins, meanOf } from './classwise';
 import { CLIP_COUNT_SLOTS, CLIP_SUM_SLOTS, clippingReport } from './clipping';
+import { binaryCurves, FINE_SCHEME, LABEL_BUCKETS, LABEL_SCHEME, labelBucket, labelCurves, type OperatingPoints } from './operating-points';
 import { adaptiveReport, gridAdd, gridAddBatch, GRID_BUCKETS } from './confidence-grid';
 import { allOneVsRest, averages, prf, type OneVsRest } from './confusion';
 import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
@@ -46,7 +47,7 @@ const COUNTERS = ['count', 'ignored', 'infinite', 'invalid', 'unclassified', 'co
 
 /** Arrays of compensated sums (pairs) and of counts or plain sums (merged by adding); listed for the state and merge. */
 const SUM_ARRAYS = ['totals', 'classLoss', 'classLossSquares', 'classWeight', 'classTrueProb', 'classConfidence', 'calibrationSums', 'clipSums'] as const;
-const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram', 'grid', 'classBinCounts', 'classBinSums', 'classBinTotals', 'clipCounts'] as const;
+const COUNT_ARRAYS = ['support', 'classInfinite', 'confusion', 'calibrationCounts', 'histogram', 'grid', 'classBinCounts', 'classBinSums', 'classBinTotals', 'clipCounts', 'labelGrid'] as const;
 type ArrayName = (typeof SUM_ARRAYS)[number] | (typeof COUNT_ARRAYS)[number];
 
 const KIND_CE = 0;
@@ -138,6 +139,8 @@ export class BreakdownAccumulator {
   /** Clipping (clipping.ts): compensated sums (the clipped samples' loss, each preset's over the contested rows) and counts. */
   readonly clipSums = new Float64Array(CLIP_SUM_SLOTS);
   readonly clipCounts = new Float64Array(CLIP_COUNT_SLOTS);
+  /** multilabel: per label and label-grid bucket, positives and negatives (operating-points.ts); empty otherwise. */
+  readonly labelGrid: Float64Array;
   /** Replaced by takeWorst: a split read keeps one list per piece, to shift its rows afterwards. */
   worst: WorstK;
 
@@ -174,6 +177,7 @@ export class BreakdownAccumulator {
     this.classBinSums = this.classwise.sums;
     this.classBinTotals = this.classwise.totals;
     this.binner = new HistogramBinner(this.config.histogram);
+    this.labelGrid = new Float64Array(this.kindCode === KIND_MULTILABEL ? 2 * k * LABEL_BUCKETS : 0);
     this.histogram = new Float64Array(this.binner.slots);
     this.worst = new WorstK(this.config.topK);
   }
@@ -359,6 +363,7 @@ export class BreakdownAccumulator {
     const labelLosses = e.labelLosses;
     const haveLabelLosses = labelLosses.length === labels;
     const confusion = this.confusion;
+    const labelGrid = this.labelGrid;
     let allRight = true;
     let h = 0;
     let brier = 0;
@@ -387,6 +392,11 @@ export class BreakdownAccumulator {
       }
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, l, y);
       gridAdd(this.grid, probs, l, y);
+      if (q === q) {
+        const cell = 2 * (l * LABEL_BUCKETS + labelBucket(q));
+        labelGrid[cell] = (labelGrid[cell] as number) + y;
+        labelGrid[cell + 1] = (labelGrid[cell + 1] as number) + (1 - y);
+      }
       this.classwise.add(l, probs, l, y);
       brier += (q - y) * (q - y);
       if (q > 0) h -= q * Math.log(q);
@@ -395,6 +405,13 @@ export class BreakdownAccumulator {
     if (allRight) this.correct++;
     compensatedAdd(this.totals, ENTROPY, labels > 0 ? h / labels : 0);
     compensatedAdd(this.totals, BRIER, labels > 0 ? brier / labels : 0);
+  }
+
+  /** bce: the positive class's curves from the fine grid; multilabel: each label's from its own grid. */
+  private operatingPoints(): OperatingPoints {
+    const names = this.config.classNames;
+    if (this.kindCode === KIND_BCE) return { scheme: FINE_SCHEME, curves: [binaryCurves(this.grid, names[1] as string)] };
+    return { scheme: LABEL_SCHEME, curves: names.map((name, l) => labelCurves(this.labelGrid, l, name)) };
   }
 
   /**
@@ -658,6 +675,7 @@ export class BreakdownAccumulator {
       },
       histogram: this.binner.report(this.histogram),
       worst: this.worst.sorted(),
+      operatingPoints: this.kindCode === KIND_CE ? null : this.operatingPoints(),
       clipping: c.presets
         ? clippingReport({ preset: c.presets.active, comparable: c.presets.comparable, finiteSum, weightSum, sum }, (slot) => compensatedValue(this.clipSums, slot), this.clipCounts)
         : null,

@@ -6,6 +6,7 @@ export type { AdaptiveCalibration } from './confidence-grid';
 export { adaptiveReport, GRID_BUCKETS, gridBucket, gridRange } from './confidence-grid';
 export type { ClippingReport, PresetClipFigures } from './clipping';
 export { CONTEST_ABOVE, CONTEST_BELOW } from './clipping';
+export type { OperatingCurves, OperatingPoint, OperatingPoints } from './operating-points';
 export type { Interval } from './intervals';
 export { meanInterval, wilson, Z95 } from './intervals';
 export type { OneVsRest, Prf, PrfAverages } from './confusion';

@@ -16,6 +16,7 @@
 
 import type { LogBase, LossKind, PresetName } from '../types';
 import type { ClippingReport } from './clipping';
+import type { OperatingPoints } from './operating-points';
 import type { Calibration } from './calibration';
 import type { PrfAverages } from './confusion';
 import type { EncodedNumber } from './encoding';
@@ -164,11 +165,13 @@ export interface Breakdown {
   histogram: LossHistogram;
   /** The topK highest losses, worst first; equal losses by row. */
   worst: WorstSample[];
+  /** bce and multilabel: ROC and precision-recall curves, AUC and average precision (operating-points.ts); ce: null. */
+  operatingPoints: OperatingPoints | null;
   /** Clipping's share and the presets' means (clipping.ts); null without BreakdownConfig.presets. */
   clipping: ClippingReport | null;
 }
 
-export const STATE_FORMAT = 'loss-lens.breakdown/4';
+export const STATE_FORMAT = 'loss-lens.breakdown/5';
 
 /**
  * What toJSON() returns: plain arrays and numbers, safe for structured clone and for JSON.

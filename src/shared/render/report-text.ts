@@ -84,6 +84,21 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
     out.push(...table(['bin', 'count', 'confidence', `${what} (95%)`], shown.map((x) => [`${num(x.lower, 2)}-${num(x.upper, 2)}`, int(x.count), num(x.meanConfidence), within(x.accuracy, x.accuracyCi)])));
   }
 
+  const op = b.operatingPoints;
+  if (op !== null) {
+    out.push('', `Operating points (scores in ${int(op.scheme.buckets)} buckets, ${op.scheme.bucketsPerOctave} per factor of 2 of min(p, 1 - p); exact values within the bounds)`);
+    out.push(
+      ...table(
+        [b.kind === 'multilabel' ? 'label' : 'positive class', 'ROC AUC', 'AP (bounds)', 'at 0.5: precision', 'recall', 'F1', 'TP', 'FP', 'FN', 'TN'],
+        op.curves.map((c) => {
+          const half = c.points.find((p) => p.threshold === 0.5);
+          const at = half ? [num(half.precision), num(half.recall), num(half.f1), int(half.tp), int(half.fp), int(half.fn), int(half.tn)] : ['-', '-', '-', '-', '-', '-', '-'];
+          return [c.name, `${num(c.auc)} ± ${num(c.aucError)}`, `${num(c.ap)} (${num(c.apRange[0])}-${num(c.apRange[1])})`, ...at];
+        }),
+      ),
+    );
+  }
+
   // Several files (shards): named without the folder they share.
   const files = a.files;
   const dir = files === undefined ? '' : sharedFolder(files.map((f) => f.name));
