@@ -49,11 +49,11 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
     estimatedErrors: found.estimatedErrors[k]!, flagged: found.issuesPerClass[k]!,
   }));
   const classColumns: Column<ClassRow>[] = [
-    { key: 'class', label: 'Given label', value: (c) => c.index, cell: (c) => c.name },
-    { key: 'labelled', label: 'Labelled', numeric: true, value: (c) => c.labelled, cell: (c) => int(c.labelled) },
+    { key: 'class', label: 'Label', value: (c) => c.index, cell: (c) => c.name },
+    { key: 'labelled', label: 'Rows', numeric: true, value: (c) => c.labelled, cell: (c) => int(c.labelled) },
     { key: 'threshold', label: 'Threshold', numeric: true, value: (c) => c.threshold, cell: (c) => num(c.threshold), raw: (c) => c.threshold,
       title: 'The mean probability the model gives the class over the rows labelled with it' },
-    { key: 'noiseRate', label: 'Noise rate', numeric: true, value: (c) => c.noiseRate, cell: (c) => pct(c.noiseRate), raw: (c) => c.noiseRate,
+    { key: 'noiseRate', label: 'Noise', numeric: true, value: (c) => c.noiseRate, cell: (c) => pct(c.noiseRate), raw: (c) => c.noiseRate,
       title: 'Estimated share of the rows with this label whose label is wrong (the calibrated confident joint)' },
     { key: 'estimatedErrors', label: 'Est. wrong', numeric: true, value: (c) => c.estimatedErrors, cell: (c) => c.estimatedErrors.toFixed(1) },
     { key: 'flagged', label: 'Flagged', numeric: true, value: (c) => c.flagged, cell: (c) => int(c.flagged) },
@@ -79,11 +79,12 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
       : { key: 'line', label: 'Line', numeric: true, value: (i) => i.line, cell: (i) => int(i.line), raw: (i) => i.line },
     { key: 'given', label: 'Given', value: (i) => className(names, i.given), cell: (i) => className(names, i.given) },
     { key: 'suggested', label: 'Suggested', value: (i) => className(names, i.suggested), cell: (i) => className(names, i.suggested) },
-    { key: 'selfConfidence', label: 'Self-confidence', numeric: true, value: (i) => i.selfConfidence, cell: (i) => num(i.selfConfidence), raw: (i) => i.selfConfidence,
-      title: 'p of the given label' },
-    { key: 'normalizedMargin', label: 'Normalized margin', numeric: true, value: (i) => i.normalizedMargin, cell: (i) => num(i.normalizedMargin), raw: (i) => i.normalizedMargin,
-      title: '(p of the given label − the highest other p + 1) / 2' },
-    { key: 'suggestedProb', label: 'p(suggested)', numeric: true, value: (i) => i.suggestedProb, cell: (i) => num(i.suggestedProb), raw: (i) => i.suggestedProb },
+    // The ranking's own score: the other is in the CSV, and both would not fit a panel beside the editor.
+    ranking === 'self-confidence'
+      ? { key: 'selfConfidence', label: 'Self-confidence', numeric: true, value: (i) => i.selfConfidence, cell: (i) => num(i.selfConfidence), raw: (i) => i.selfConfidence,
+        title: 'p of the given label' }
+      : { key: 'normalizedMargin', label: 'Margin', numeric: true, value: (i) => i.normalizedMargin, cell: (i) => num(i.normalizedMargin), raw: (i) => i.normalizedMargin,
+        title: 'Normalized margin: (p of the given label − the highest other p + 1) / 2' },
   ];
   const activate = (i: Row) => {
     const file = i.file === undefined ? {} : { file: i.file };
@@ -91,7 +92,7 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
     ctx.post({ type: 'selectSample', row: i.row, line: i.line, ...file });
   };
   const rankBy = dom.h('select', { 'data-testid': 'label-issues-ranking', 'aria-label': 'Rank the issues by' },
-    ...(['self-confidence', 'normalized-margin'] as const).map((k) => dom.h('option', { value: k, selected: k === ranking }, RANKING_NAMES[k])));
+    ...(['self-confidence', 'normalized-margin'] as const).map((k) => dom.h('option', { value: k, selected: k === ranking, title: RANKING_NAMES[k] }, k.replace('-', ' '))));
   const exportCsv = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'export-label-issues' }, 'Export as CSV…');
   exportCsv.addEventListener('click', () => ctx.post({ type: 'command', command: 'exportReport', format: ranking === 'self-confidence' ? 'issues' : 'issues-margin' }));
 
