@@ -22,6 +22,8 @@ export type DerivationStep =
   | { kind: 'formula'; loss: LossKind; input: InputKind; focal: boolean; preset: PresetName }
   /** The sample as read: prediction, dense target, the sparse label when there was one, the sample weight. */
   | { kind: 'values'; prediction: number[]; target: number[]; label: number | null; sampleWeight: number }
+  /** The temperature T (a what-if): logits divided by T, or probabilities raised to 1/T and renormalised. */
+  | { kind: 'temperature'; temperature: number; input: InputKind; before: number[]; after: number[] }
   /** The label equals ignoreIndex: the sample is left out of the loss and of the mean's denominator. */
   | { kind: 'ignored'; label: number; ignoreIndex: number }
   /** p = 1 / (1 + e^-z); oneMinusP = sigmoid(-z), computed directly. */
@@ -105,15 +107,19 @@ export function derive(sample: Sample, options: LossOptions, numClasses: number,
     const t = sample.target;
     steps.push({ kind: 'ignored', label: typeof t === 'number' ? t : (t[0] as number), ignoreIndex: r.ignoreIndex as number });
   } else {
+    const prediction = evaluator.tempered ?? sample.prediction;
+    if (evaluator.tempered !== null) {
+      steps.push({ kind: 'temperature', temperature: r.temperature, input: r.input, before: Array.from(sample.prediction), after: Array.from(evaluator.tempered) });
+    }
     if (r.kind === 'ce') {
-      categoricalSteps(steps, sample.prediction, out.targets, r, evaluator.scratch, options.renormalise === undefined ? 'preset' : 'option');
+      categoricalSteps(steps, prediction, out.targets, r, evaluator.scratch, options.renormalise === undefined ? 'preset' : 'option');
     } else if (r.kind === 'bce') {
-      binarySteps(steps, sample.prediction[0] as number, out.targets[0] as number, 0, r, evaluator.scratch);
+      binarySteps(steps, prediction[0] as number, out.targets[0] as number, 0, r, evaluator.scratch);
     } else {
       const labelLosses: number[] = [];
       for (let l = 0; l < r.width; l++) {
         const sub: DerivationStep[] = [];
-        binarySteps(sub, sample.prediction[l] as number, out.targets[l] as number, l, r, evaluator.scratch);
+        binarySteps(sub, prediction[l] as number, out.targets[l] as number, l, r, evaluator.scratch);
         const value = evaluator.scratch.label[l] as number;
         labelLosses.push(value);
         steps.push({ kind: 'label', label: l, steps: sub, value });

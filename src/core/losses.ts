@@ -40,6 +40,7 @@ import { binaryLoss, plainBinaryLoss } from './loss/binary';
 import { categoricalLoss, classTerm } from './loss/categorical';
 import { resolveOptions, type ResolvedOptions } from './loss/resolve';
 import { Scratch } from './loss/scratch';
+import { applyTemperature } from './loss/temperature';
 import { PRESET_NAMES, type LossOptions, type PresetName, type Sample, type SampleEval } from './types';
 
 export interface Evaluator {
@@ -77,6 +78,8 @@ export class EvaluatorImpl implements Evaluator {
   readonly width: number;
   readonly r: ResolvedOptions;
   readonly scratch: Scratch;
+  /** The scores after the temperature (options.temperature), from the last run; null when T = 1. */
+  readonly tempered: Float64Array | null;
   /** The sample's loss in nats before sample weight, from the last run. */
   kernelLoss = 0;
   /** Loss after sample weight, in nats, from the last run. */
@@ -88,6 +91,7 @@ export class EvaluatorImpl implements Evaluator {
     this.options = { ...options };
     this.width = this.r.width;
     this.scratch = new Scratch(this.r.kind === 'ce' ? this.width : 0, this.r.kind === 'ce' ? 0 : this.width);
+    this.tempered = this.r.temperature === 1 ? null : new Float64Array(this.width);
   }
 
   newEval(): SampleEval {
@@ -119,7 +123,8 @@ export class EvaluatorImpl implements Evaluator {
     if (out.capacity < rows.size) throw new RangeError('the eval batch is smaller than the row batch');
     this.batchSample ??= { sample: { prediction: new Float64Array(this.width), target: 0 }, out: this.newEval() };
     // The usual options on their own loops; ignoreIndex, smoothing and the other bce options through run.
-    if (r.ignoreIndex === null && (r.kind === 'bce' ? r.plainBinary : r.smoothing === 0)) {
+    // A temperature goes through run, which scales each row first (a what-if, not the usual read).
+    if (r.ignoreIndex === null && this.tempered === null && (r.kind === 'bce' ? r.plainBinary : r.smoothing === 0)) {
       if (r.kind === 'bce') this.binaryBatch(rows, out);
       else if (r.input === 'probs') this.probabilityBatch(rows, out);
       else this.categoricalBatch(rows, out);
@@ -266,9 +271,13 @@ export class EvaluatorImpl implements Evaluator {
    * call's boxed result and so boxed every binary loss, a heap number per row.
    */
   run(sample: Sample, out: SampleEval, record: boolean): SampleEval {
-    const pred = sample.prediction;
+    let pred = sample.prediction;
     if (pred.length !== this.width) {
       throw new RangeError(`prediction has ${pred.length} values, expected ${this.width}`);
+    }
+    if (this.tempered !== null) {
+      applyTemperature(pred, this.tempered, this.r.kind, this.r.input, this.r.temperature);
+      pred = this.tempered;
     }
     const sw = sample.weight ?? 1;
     if (!(sw >= 0 && Number.isFinite(sw))) throw new RangeError(`sample weight must be finite and >= 0, got ${sw}`);

@@ -37,6 +37,11 @@ export interface LossOptions {
    * do not quite sum to 1 (a per-file "renormalise rows on read" choice).
    */
   renormalise?: boolean;
+  /**
+   * Temperature T > 0 applied to the scores first (a what-if): logits divided by T, probabilities
+   * raised to 1/T and renormalised (core/loss/temperature.ts). Unset: 1, the scores as written.
+   */
+  temperature?: number;
   reduction: Reduction;
   base: LogBase;
 }

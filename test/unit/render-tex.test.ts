@@ -23,7 +23,7 @@ const bce: LossOptions = { ...DEFAULT_OPTIONS, kind: 'bce' };
 
 /** Every step kind, checked complete by the compiler (a missing key fails to type-check). */
 const ALL_KINDS: Record<DerivationStepKind, true> = {
-  likelihood: true, formula: true, values: true, ignored: true, sigmoid: true, softmax: true, renormalise: true,
+  likelihood: true, formula: true, values: true, temperature: true, ignored: true, sigmoid: true, softmax: true, renormalise: true,
   'label-smoothing': true, clip: true, log: true, 'log-floor': true, 'focal-factor': true, weights: true, sum: true,
   focal: true, 'focal-alpha': true, label: true, 'label-mean': true, 'sample-weight': true, base: true, result: true,
 };
@@ -39,8 +39,10 @@ const optionsArb = (kind: LossKind): fc.Arbitrary<LossOptions> => fc.record({
   weights: fc.option(fc.array(fc.constantFrom(0.5, 1, 2), { minLength: kind === 'bce' ? 2 : K, maxLength: kind === 'bce' ? 2 : K })),
   posWeight: fc.option(fc.constantFrom(0.5, 3)),
   focal: fc.option(fc.record({ gamma: fc.constantFrom(0, 2), alpha: fc.option(fc.constantFrom(0.25, 1)) })),
-}).map(({ preset, input, labelSmoothing, base, weights, posWeight, focal }) => {
+  temperature: fc.option(fc.constantFrom(0.5, 2)),
+}).map(({ preset, input, labelSmoothing, base, weights, posWeight, focal, temperature }) => {
   const o: LossOptions = { ...DEFAULT_OPTIONS, kind, preset, input, labelSmoothing, base };
+  if (temperature !== null) o.temperature = temperature;
   if (weights !== null) o.classWeights = weights;
   if (posWeight !== null && kind !== 'ce') o.posWeight = posWeight;
   if (focal !== null) {

@@ -4,6 +4,7 @@
  */
 import { getPreset, type PresetParams } from '../presets';
 import type { InputKind, LossKind, LossOptions, PresetName, Reduction } from '../types';
+import { checkTemperature } from './temperature';
 
 export interface ResolvedOptions {
   kind: LossKind;
@@ -30,6 +31,8 @@ export interface ResolvedOptions {
   alpha: number | null;
   bits: boolean;
   reduction: Reduction;
+  /** The scores' temperature; 1 leaves them as written. */
+  temperature: number;
 }
 
 function weights(name: string, values: readonly number[], expected: number, what: string): Float64Array {
@@ -119,5 +122,6 @@ export function resolveOptions(options: LossOptions, numClasses: number): Resolv
     alpha,
     bits: options.base === '2',
     reduction: options.reduction,
+    temperature: options.temperature === undefined ? 1 : checkTemperature(options.temperature),
   };
 }

@@ -147,6 +147,12 @@ export function texStep(step: DerivationStep, ctx: Ctx, fmt: Fmt): string {
         list(ctx, all(step.prediction.length), (k) => `${v}_{${texName(ctx, k)}} = ${fmt(step.prediction[k] ?? Number.NaN)}`),
       );
     }
+    case 'temperature': {
+      const v = step.input === 'logits' ? 'z' : 'p';
+      const how = step.input === 'logits' ? `${v} \\leftarrow \\frac{${v}}{T}` : binary ? 'p \\leftarrow \\frac{p^{1/T}}{p^{1/T} + (1-p)^{1/T}}' : 'p_k \\leftarrow \\frac{p_k^{1/T}}{\\sum_j p_j^{1/T}}';
+      const values = step.after.length === 1 ? `${v} = ${fmt(step.after[0] ?? Number.NaN)}` : list(ctx, all(step.after.length), (k) => `${v}_{${texName(ctx, k)}} = ${fmt(step.after[k] ?? Number.NaN)}`);
+      return `T = ${fmt(step.temperature)}${SEP}${how}:\\ ${values}`;
+    }
     case 'ignored':
       return `${texText('label')}\\ ${fmt(step.label)} = ${texText('ignore_index')}\\ ${fmt(step.ignoreIndex)}:\\ ${texText("left out of the loss and of the mean's denominator")}`;
     case 'sigmoid':

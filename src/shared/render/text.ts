@@ -129,6 +129,12 @@ export function textStepLines(step: DerivationStep, ctx: Ctx, st: TextStyle): Te
       }
       return t('Values', ...lines);
     }
+    case 'temperature': {
+      const v = step.input === 'logits' ? 'z' : 'p';
+      const how = step.input === 'logits' ? 'each logit divided by T' : binary ? 'p^(1/T) / (p^(1/T) + (1 - p)^(1/T)), i.e. sigmoid(logit(p) / T)' : 'each probability raised to 1/T, then the row renormalised';
+      const values = step.after.length === 1 ? `${v} = ${fmt(step.after[0] ?? Number.NaN)}` : list(ctx, st, all(step.after.length), (k) => `${v}_${textName(ctx, k)} = ${fmt(step.after[k] ?? Number.NaN)}`, binary ? 'labels' : 'classes');
+      return t(`Temperature T = ${fmt(step.temperature)} (what-if)`, `${how}: ${values}`);
+    }
     case 'ignored':
       return t('Ignored', `the label ${fmt(step.label)} equals ignore_index ${fmt(step.ignoreIndex)}: the sample is left out of the loss and of the mean's denominator.`);
     case 'sigmoid':
@@ -305,7 +311,7 @@ export function labelNote(step: DerivationStep, fmt: Fmt): string {
       return `focal factor ${fmt(step.factor)}`;
     case 'focal-alpha':
       return `alpha_t ${fmt(step.factor)}`;
-    case 'likelihood': case 'formula': case 'values': case 'ignored': case 'sigmoid': case 'softmax': case 'renormalise':
+    case 'likelihood': case 'formula': case 'values': case 'temperature': case 'ignored': case 'sigmoid': case 'softmax': case 'renormalise':
     case 'label-smoothing': case 'log': case 'focal-factor': case 'sum': case 'label': case 'label-mean':
     case 'sample-weight': case 'base': case 'result':
       // Shown in the table's own columns, or never inside a label.
