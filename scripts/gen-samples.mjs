@@ -158,3 +158,21 @@ const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', '
   write('epoch_1.csv', epoch(0, 1.6));
   write('epoch_2.csv', epoch(1, 5.5));
 }
+
+// overconfident_logits.csv: an image classifier's logits (5 classes) from a network trained too
+// long: the labels follow softmax(z) of well-calibrated scores, but the file holds 3 z. Its
+// dashboard's Calibration versus refinement section fits T* near 3.
+{
+  const rand = rng(13);
+  const classes = ['airplane', 'car', 'bird', 'cat', 'deer'];
+  const lines = [`label,${classes.map((c) => `logit_${c}`).join(',')}`];
+  for (let i = 0; i < 400; i++) {
+    const z = classes.map(() => gaussian(rand) * 1.4);
+    const p = softmax(z);
+    let u = rand();
+    let y = 0;
+    while (y < classes.length - 1 && u >= p[y]) u -= p[y++];
+    lines.push([classes[y], ...z.map((v) => (3 * v).toFixed(3))].join(','));
+  }
+  write('overconfident_logits.csv', lines.join('\n') + '\n');
+}

@@ -111,9 +111,10 @@ function renderFound(ctx: Ctx, t: TemperatureReport): HTMLElement {
   const legend = dom.h('p', { class: 'legend small' },
     dom.h('span', { class: 'swatch swatch-before', 'aria-hidden': 'true' }), 'before (T = 1) ',
     dom.h('span', { class: 'swatch swatch-after', 'aria-hidden': 'true' }), 'at T* ',
-    dom.h('span', { class: 'swatch swatch-diag', 'aria-hidden': 'true' }), 'perfect calibration ',
-    dom.h('span', { class: 'swatch swatch-refinement', 'aria-hidden': 'true' }), 'refinement ',
-    dom.h('span', { class: 'swatch swatch-calibration', 'aria-hidden': 'true' }), 'calibration');
+    dom.h('span', { class: 'swatch swatch-diag', 'aria-hidden': 'true' }), 'perfect calibration');
+  const splitLegend = dom.h('p', { class: 'legend small' },
+    dom.h('span', { class: 'swatch swatch-refinement', 'aria-hidden': 'true' }), `refinement ${num(t.refinement)} `,
+    dom.h('span', { class: 'swatch swatch-calibration', 'aria-hidden': 'true' }), `calibration ${num(t.calibration)} (${pct(share)})`);
   const rows: ClassRow[] = t.classes.map((c, index) => ({ ...c, index }));
   const columns: Column<ClassRow>[] = [
     { key: 'class', label: 'Class', value: (c) => c.index, cell: (c) => c.name },
@@ -142,6 +143,7 @@ function renderFound(ctx: Ctx, t: TemperatureReport): HTMLElement {
     headline,
     figures,
     splitBar(dom, t),
+    splitLegend,
     dom.h('div', { class: 'calibration-body' },
       chartFigure(dom, overlay(dom, t, binary), label, binTable(dom, t), 'temperature-reliability'),
       dom.h('div', { class: 'temperature-side' }, legend, table)),
