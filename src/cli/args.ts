@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseNameList } from '../core/parse/flags';
-import { CLASS_FIELDS, GateError, parseCondition, REPORT_FIELDS, type Condition } from '../core/gate';
+import { CLASS_FIELDS, deltaFieldsHelp, GateError, isDeltaCondition, parseCondition, REPORT_FIELDS, type Condition } from '../core/gate';
 import type { DiagnosticKey } from '../core/diagnostics';
 import { RANKINGS, type IssueRanking } from '../core/diagnostics/confident-learning';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
@@ -68,6 +68,8 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
        loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [FILE's loss options]
+       loss-lens compare A B [--json | --format text|markdown|json] [--fail-if "delta..."]...
+  [--resamples N] [--seed S] [--top K] [FILE's loss options]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
 NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst
@@ -91,6 +93,15 @@ samples (right in one file, wrong in the next: Toneva et al. 2019) and the datas
 regions (Swayamdipta et al. 2020: easy to learn, ambiguous, hard to learn). Samples are matched by
 an id column when every file has one (id, sample_id, ...), else by row order; files that disagree
 (another number of rows, a label that differs) are refused, naming the file and line.
+\`loss-lens compare A B\` compares two files over the same samples (say two models, or a checkpoint
+and the next), B against A, rows matched by order (an id column found is named, not used; files
+of other row counts, or whose labels disagree at a row, are refused, naming the lines): the
+difference of the mean loss (B minus A) with a 95% paired bootstrap interval (--resamples, default
+2000, Poisson bootstrap seeded by --seed, default 1), the samples fixed (wrong in A, right in B) and
+broken, McNemar's exact test on them, each class's difference with its interval, and a sentence
+saying whether each difference is within noise. Its --fail-if conditions are over the difference:
+${deltaFieldsHelp()}, e.g. "delta.mean>0.01", "delta.class[cat].mean>0.02",
+"delta.meanLow>0" (B is worse beyond noise), "delta.broken>10".
 --format markdown writes the report as Markdown (for a CI job summary or a pull request comment);
 --format json is --json.
 --fail-if CONDITION (repeatable) fails the run (exit 1) when the condition holds, e.g.
@@ -268,7 +279,9 @@ function reportOutput(json: boolean, format: string | undefined, failIf: string[
   if (json && form !== undefined && form !== 'json') throw new UsageError(`--json and --format ${form} contradict each other: give one`);
   const conditions = (failIf ?? []).map((c) => {
     try {
-      return parseCondition(c);
+      const condition = parseCondition(c);
+      if (isDeltaCondition(condition)) throw new GateError(`${JSON.stringify(c)}: delta.* compares two files: loss-lens compare A B --fail-if ${JSON.stringify(c)}`);
+      return condition;
     } catch (err) {
       if (err instanceof GateError) throw new UsageError(`--fail-if ${err.message}`);
       throw err;

@@ -23,6 +23,7 @@ import { silentProgress, terminalProgress } from './progress';
 import { GateError } from '../core/gate';
 import { emitReport, prepareReport, type PreparedReport } from './report-output';
 import { mainRun } from './run';
+import { parseCompareArgs, runCompare, type CompareArgs } from './compare';
 import { addLabelIssues } from './label-issues';
 import { addTemperature } from './temperature';
 
@@ -228,9 +229,32 @@ async function mainMerge(argv: string[]): Promise<number> {
   }
 }
 
+/** `loss-lens compare A B`: two files over the same samples, with statistics and a delta.* gate. */
+async function mainCompare(argv: string[]): Promise<number> {
+  let c: CompareArgs;
+  let request: AnalysisRequest;
+  try {
+    const parsed = parseCompareArgs(argv);
+    if (parsed === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    c = parsed;
+    request = requestFromArgs(c.args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`loss-lens: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return runCompare(c, request, (err) => failure(err, c.args.skipInvalid));
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'merge') return mainMerge(argv.slice(1));
   if (argv[0] === 'run') return mainRun(argv.slice(1), requestFromArgs, failure);
+  if (argv[0] === 'compare') return mainCompare(argv.slice(1));
   let args: CliArgs;
   try {
     const parsed = parseCliArgs(argv);

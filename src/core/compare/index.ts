@@ -6,6 +6,7 @@
  */
 import { DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, poissonBootstrap, type Groups } from './bootstrap';
 import { mcnemarExact } from './mcnemar';
+import type { DeltaGateReport } from '../gate';
 import { ROW_IGNORED, ROW_MISSING, ROW_READ, type SampleColumns } from './samples';
 
 export { sampleCollector, type SampleColumns } from './samples';
@@ -310,3 +311,19 @@ export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOpti
     perClass,
   };
 }
+
+/** The numbers `loss-lens compare --fail-if "delta..."` reads (gate.ts); NaN where a file has none (multi-label correctness). */
+export function deltaGateReport(s: CompareStats): DeltaGateReport {
+  const c = s.correctness;
+  return {
+    mean: s.mean.delta,
+    meanLow: s.mean.interval[0],
+    meanHigh: s.mean.interval[1],
+    accuracy: c === null ? NaN : c.accuracyB - c.accuracyA,
+    fixed: c === null ? NaN : c.fixed,
+    broken: c === null ? NaN : c.broken,
+    pValue: c === null ? NaN : c.p,
+    perClass: s.perClass.map((p) => ({ index: p.index, name: p.name, mean: p.delta, meanLow: p.interval[0], meanHigh: p.interval[1] })),
+  };
+}
+

@@ -1,0 +1,143 @@
+/**
+ * `loss-lens compare A B [options]`: two files over the same samples, compared with statistics
+ * (src/core/compare), written as text, Markdown or JSON, with a `--fail-if "delta..."` gate.
+ */
+import { statSync } from 'node:fs';
+import type { AnalysisRequest } from '../core/analyze';
+import { compareSamples, CompareError, deltaGateReport, sampleCollector, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../core/compare';
+import { compareSide } from '../core/compare/side';
+import { checkDeltaGate, gateFailures, GateError, isDeltaCondition, parseCondition, type Condition } from '../core/gate';
+import { reportJson, stringifyReport } from '../core/report-json';
+import { compareMarkdown, compareText } from '../shared/render/compare-report';
+import { analyzeFile } from '../node/analyze-file';
+import { parseCliArgs, UsageError, type CliArgs } from './args';
+import { silentProgress, terminalProgress } from './progress';
+import { gateJson, gateMarkdown } from './report-output';
+
+export interface CompareArgs {
+  args: CliArgs;
+  resamples: number;
+  seed: number;
+}
+
+/** `--name VALUE` or `--name=VALUE` taken out of argv, every occurrence. */
+function takeOption(argv: string[], name: string): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === `--${name}`) {
+      if (i + 1 >= argv.length) throw new UsageError(`compare: --${name} expects a value`);
+      values.push(argv[++i]!);
+    } else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
+    else rest.push(arg);
+  }
+  return { values, rest };
+}
+
+function wholeNumber(flag: string, values: string[], fallback: number, min: number): number {
+  const v = values.at(-1);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > 2 ** 31 - 1) throw new UsageError(`compare: --${flag} expects a whole number >= ${min}, not "${v}"`);
+  return n;
+}
+
+/**
+ * compare's own options (--resamples, --seed, and --fail-if over delta.*) are taken out first;
+ * the rest are the report's (the loss options, --json, --format, --top), read as for one file.
+ */
+export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
+  const resamples = takeOption(argv, 'resamples');
+  const seed = takeOption(resamples.rest, 'seed');
+  const failIf = takeOption(seed.rest, 'fail-if');
+  const parsed = parseCliArgs(failIf.rest);
+  if (parsed === 'help' || parsed === 'version') return 'help';
+  if (parsed.files.length !== 2) throw new UsageError(`compare: expected two files, A and B, not ${parsed.files.length}`);
+  for (const [flag, given] of [['--explain', parsed.explain], ['--per-sample', parsed.perSample], ['--state-out', parsed.stateOut], ['--labels', parsed.labels]] as const) {
+    if (given !== undefined) throw new UsageError(`compare: ${flag} is for one file (loss-lens FILE ${flag} ...)`);
+  }
+  const conditions: Condition[] = failIf.values.map((text) => {
+    try {
+      const c = parseCondition(text);
+      if (!isDeltaCondition(c)) checkDeltaGate([c], deltaGateReport0);
+      return c;
+    } catch (err) {
+      if (err instanceof GateError) throw new UsageError(`--fail-if ${err.message}`);
+      throw err;
+    }
+  });
+  return {
+    args: { ...parsed, failIf: conditions },
+    resamples: wholeNumber('resamples', resamples.values, DEFAULT_RESAMPLES, 100),
+    seed: wholeNumber('seed', seed.values, DEFAULT_SEED, 0),
+  };
+}
+
+/** An empty comparison, to refuse a condition that is not over delta.* before any file is read. */
+const deltaGateReport0 = { mean: 0, meanLow: 0, meanHigh: 0, accuracy: 0, fixed: 0, broken: 0, pValue: 0, perClass: [] };
+
+function checkFile(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? undefined : `${path}: not a file (compare reads two files)`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot open (${code ?? String(err)})`}`;
+  }
+}
+
+/** Reads both files (the second after the first: each keeps its samples, 33 bytes a row) and compares them. */
+export async function runCompare(
+  c: CompareArgs,
+  request: AnalysisRequest,
+  onFailure: (err: unknown) => number,
+): Promise<number> {
+  const { args } = c;
+  const [pathA, pathB] = args.files as [string, string];
+  for (const p of [pathA, pathB]) {
+    const problem = checkFile(p);
+    if (problem !== undefined) {
+      process.stderr.write(`${problem}\n`);
+      return 1;
+    }
+  }
+  const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
+  try {
+    const read = async (path: string) => {
+      const collector = sampleCollector();
+      const analysis = await analyzeFile(path, request, { onEval: collector.onEval, onProgress: (done, total) => progress.update(done, total) });
+      return { analysis, side: compareSide(path, analysis, collector.result()) };
+    };
+    const a = await read(pathA);
+    const b = await read(pathB);
+    progress.say('resampling');
+    const stats = compareSamples(a.side, b.side, { resamples: c.resamples, seed: c.seed, unit: a.analysis.options.base === '2' ? 'bits' : 'nats' });
+    progress.clear();
+    const gate = args.failIf.length > 0 ? checkDeltaGate(args.failIf, deltaGateReport(stats)) : undefined;
+    const names = { a: pathA, b: pathB };
+    let text: string;
+    if (args.json) {
+      // NaN (an undefined interval) is written as null, an infinity as a string, as in the report.
+      text = stringifyReport({ a: reportJson(a.analysis), b: reportJson(b.analysis), comparison: stats, ...(gate === undefined ? {} : { gate: gateJson(gate) }) }) + '\n';
+    } else if (args.format === 'markdown') {
+      text = (gate === undefined ? '' : gateMarkdown(gate).join('\n') + '\n\n') + compareMarkdown(stats, names, args.top);
+    } else {
+      text = compareText(stats, names, args.top);
+    }
+    process.stdout.write(text);
+    if (gate === undefined || !gate.failed) return 0;
+    process.stderr.write(gateFailures(gate).map((line) => `loss-lens compare: ${line}\n`).join(''));
+    return 1;
+  } catch (err) {
+    progress.clear();
+    if (err instanceof CompareError) {
+      process.stderr.write(`loss-lens compare: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof GateError) {
+      process.stderr.write(`loss-lens compare: --fail-if ${err.message}\n`);
+      return 2;
+    }
+    return onFailure(err);
+  }
+}

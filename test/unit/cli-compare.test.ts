@@ -1,0 +1,72 @@
+/** `loss-lens compare A B`: its numbers (the fixture's NumPy and SciPy references), its gate's exit status, its refusals. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+// The bundled CLI, as a CI job runs it: build before these tests.
+const CLI = 'dist/cli.js';
+const A = 'test/fixtures/compare/a.csv';
+const B = 'test/fixtures/compare/b.csv';
+const ref = JSON.parse(readFileSync('test/fixtures/compare/reference.json', 'utf8')).files as {
+  delta: number;
+  mcnemarP: number;
+  fixedLines: number[];
+  brokenLines: number[];
+  perClass: { name: string; delta: number }[];
+};
+
+function run(...args: string[]) {
+  assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build`);
+  const r = spawnSync(process.execPath, [CLI, 'compare', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const close = (x: number, y: number) => assert.ok(Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)), `${x} != ${y}`);
+
+describe('loss-lens compare', () => {
+  it('--json: the difference, McNemar and the fixed samples as NumPy and SciPy give them; the gate passes', () => {
+    const r = run(A, B, '--json', '--fail-if', 'delta.mean>0.01', '--fail-if', 'delta.class[cat].mean>0');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    close(out.comparison.mean.delta, ref.delta);
+    close(out.comparison.correctness.p, ref.mcnemarP);
+    assert.deepEqual(out.comparison.fixed.map((x: { lineA: number }) => x.lineA), ref.fixedLines);
+    assert.equal(out.comparison.resamples, 2000);
+    assert.equal(out.comparison.seed, 1);
+    close(out.comparison.perClass[0].delta, ref.perClass[0]!.delta);
+    assert.equal(out.gate.failed, false);
+    assert.equal(out.a.file, A);
+  });
+
+  it('exits 1 naming the failed condition and its value', () => {
+    const r = run(A, B, '--fail-if', 'delta.class[bird].mean>0.02', '--fail-if', 'delta.mean>0.01');
+    assert.equal(r.code, 1);
+    const bird = ref.perClass[2]!.delta;
+    assert.equal(r.stderr, `loss-lens compare: failed: delta.class[bird].mean > 0.02 (delta.class[bird].mean = ${Number(bird.toPrecision(4))})\n`);
+    assert.match(r.stdout, /^Loss Lens compare: A = .*a\.csv, B = .*b\.csv/);
+  });
+
+  it('--format markdown: the gate table first, then the comparison', () => {
+    const r = run(A, B, '--format', 'markdown', '--fail-if', 'delta.broken>10');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^# Loss Lens gate: failed\n/);
+    assert.match(r.stdout, /\| `delta.broken > 10` \| 23 \| failed \|/);
+    assert.match(r.stdout, /# Loss Lens compare: .*a\.csv → .*b\.csv/);
+    assert.match(r.stdout, /\| dog \| 200 \| .* \| within noise \|/);
+  });
+
+  it('refuses files of other row counts or labels (exit 1), and a condition not over delta.* (exit 2)', () => {
+    const short = run(A, 'test/fixtures/compare/b_short.csv');
+    assert.equal(short.code, 1);
+    assert.match(short.stderr, /a\.csv has 600 rows and .*b_short\.csv 599 rows: not the same samples\. .*b_short\.csv ends at line 600/);
+    const relabelled = run(A, 'test/fixtures/compare/b_relabelled.csv');
+    assert.equal(relabelled.code, 1);
+    assert.match(relabelled.stderr, /The labels disagree at row 7: line 8 of .*a\.csv has label "\w+", line 8 of .*b_relabelled\.csv/);
+    const notDelta = run(A, B, '--fail-if', 'mean>0.3');
+    assert.equal(notDelta.code, 2);
+    assert.match(notDelta.stderr, /compare's conditions are over the difference/);
+    const one = spawnSync(process.execPath, [CLI, A, '--fail-if', 'delta.mean>0'], { encoding: 'utf8' });
+    assert.equal(one.status, 2);
+    assert.match(one.stderr, /delta\.\* compares two files: loss-lens compare A B/);
+  });
+});
