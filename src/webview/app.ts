@@ -14,6 +14,7 @@ import { renderDerivation } from './sections/derivation';
 import { renderDistribution } from './sections/distribution';
 import { renderAssumptions, renderLayout, renderWarnings } from './sections/layout';
 import { renderLabelIssues } from './sections/label-issues';
+import { renderOperatingPoints } from './sections/operating-points';
 import { renderError, renderLoading, renderWriting } from './sections/status';
 import { renderSummary } from './sections/summary';
 import { renderTemperature } from './sections/temperature';
@@ -117,6 +118,7 @@ export class Dashboard {
       classes.filter,
       classes.classes,
       dom.h('div', { class: 'columns' }, renderDistribution(this.ctx, r), renderCalibration(this.ctx, r)),
+      renderOperatingPoints(this.ctx, r),
       data.estimate ? null : renderTemperature(this.ctx, data),
       classes.confusion,
       data.estimate ? renderWorstPending(this.ctx) : renderWorst(this.ctx, r),
