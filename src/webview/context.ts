@@ -12,6 +12,8 @@ export interface ViewState extends DashboardState {
   compareSort?: SortState;
   /** What is typed in the class filter of a file with many classes. */
   classFilter?: string;
+  /** Whether the full confusion matrix (a canvas, above 30 classes) is open. */
+  confusionFullOpen?: boolean;
   /** Likely label errors: the ranking listed, and the sorts of its two tables. */
   labelIssueRanking?: IssueRanking;
   labelIssuesSort?: SortState;

@@ -97,6 +97,9 @@ describe('webview dashboard: many classes', () => {
     assert.equal(full.getAttribute('data-cursor'), '0,99');
     assert.match(q(details, '[data-testid="confusion-full-readout"]').textContent ?? '', new RegExp(`^True c0, predicted c99: ${(m[0] as number[])[99]} sample`));
     assert.ok(section.querySelectorAll('*').length < 900, `${section.querySelectorAll('*').length} elements`);
+    // A recomputation rebuilds the dashboard: the full matrix stays open.
+    h.dashboard.handle({ type: 'data', data: dataOf(r) });
+    assert.equal((q(h.root, '[data-testid="confusion-full-details"]') as HTMLDetailsElement).open, true);
   });
 
   it('draws any table of more than 100 rows 50 at a time (the label issues\' and the temperature\'s per-class tables too)', () => {

@@ -49,8 +49,6 @@ export function renderClassViews(ctx: Ctx, r: ReportJson): ClassViews {
     classes = c;
     const f = renderConfusion(ctx, r, active);
     if (confusion && f) {
-      // The full matrix stays open if it was (the browser then fires 'toggle', which draws it).
-      if (confusion.querySelector('details[open]')) f.querySelector('details')?.setAttribute('open', '');
       confusion.replaceWith(f);
       confusion = f;
       drawCanvases(f);

@@ -282,19 +282,22 @@ export function renderConfusion(ctx: Ctx, r: ReportJson, filter?: ActiveFilter):
     if (large) {
       const full = heatmap(dom, { labels: [...names], m, other: false }, 'canvas', 'confusion-full',
         `The full confusion matrix, ${k} by ${k} classes; ${int(correct)} of ${int(total)} samples on the diagonal.`, 'top-confusions');
-      const details = dom.h('details', { class: 'confusion-full', 'data-testid': 'confusion-full-details' },
+      // Open or closed as it was left: the dashboard is rebuilt on every recomputation and filter change.
+      const details = dom.h('details', { class: 'confusion-full', 'data-testid': 'confusion-full-details', open: ctx.state.confusionFullOpen === true },
         dom.h('summary', {}, `The full ${int(k)} × ${int(k)} matrix`),
         dom.h('div', { class: 'confusion-scroll' }, full.stage), full.readout);
       details.addEventListener('toggle', () => {
         if (details.open) drawCanvases(details);
+        if (details.open !== (ctx.state.confusionFullOpen === true)) ctx.saveState({ confusionFullOpen: details.open });
       });
       parts.push(details);
     }
   }
+  // Each swatch with its word in one span: the legend wraps between entries, never inside one.
+  const entry = (swatch: string, text: string) => dom.h('span', {}, dom.h('span', { class: `swatch ${swatch}`, 'aria-hidden': 'true' }), ` ${text}`);
   const scale = dom.h('p', { class: 'legend small' },
-    dom.h('span', { class: 'swatch swatch-diag-cell', 'aria-hidden': 'true' }), 'correct ',
-    dom.h('span', { class: 'swatch swatch-off-cell', 'aria-hidden': 'true' }), 'confused ',
-    ...(large || filter ? [dom.h('span', { class: 'swatch swatch-folded-cell', 'aria-hidden': 'true' }), `${OTHER} `] : []),
-    '; darker = larger share of the true class (rows: true, columns: predicted)');
+    entry('swatch-diag-cell', 'correct'), entry('swatch-off-cell', 'confused'),
+    large || filter ? entry('swatch-folded-cell', OTHER) : null,
+    dom.h('span', {}, '— darker = larger share of the true class (rows: true, columns: predicted)'));
   return dom.section('confusion-section', 'Confusion matrix', ...parts, scale, dom.h('h3', {}, 'Most confused pairs'), pairs);
 }
