@@ -67,7 +67,7 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--temperature]
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
-       loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [FILE's loss options]
+       loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [--per-sample OUT.csv] [FILE's loss options]
        loss-lens compare A B [--json | --format text|markdown|json] [--fail-if "delta..."]...
   [--resamples N] [--seed S] [--top K] [FILE's loss options]
 
@@ -92,7 +92,9 @@ loss, the --top samples whose loss rose most from the first file to the last, th
 samples (right in one file, wrong in the next: Toneva et al. 2019) and the dataset cartography
 regions (Swayamdipta et al. 2020: easy to learn, ambiguous, hard to learn). Samples are matched by
 an id column when every file has one (id, sample_id, ...), else by row order; files that disagree
-(another number of rows, a label that differs) are refused, naming the file and line.
+(another number of rows, a label that differs) are refused, naming the file and line. With run,
+--per-sample OUT.csv writes each sample's confidence, variability, correctness, region,
+forgetting events and its loss in its first and last file.
 \`loss-lens compare A B\` compares two files over the same samples (say two models, or a checkpoint
 and the next), B against A, rows matched by order (an id column found is named, not used; files
 of other row counts, or whose labels disagree at a row, are refused, naming the lines): the
@@ -333,9 +335,9 @@ export function parseMergeArgs(argv: string[]): MergeArgs | 'help' {
 export function parseRunArgs(argv: string[]): CliArgs | 'help' {
   const parsed = parseCliArgs(argv);
   if (parsed === 'help' || parsed === 'version') return 'help';
-  const one = parsed.explain !== undefined ? '--explain' : parsed.perSample !== undefined ? '--per-sample' : parsed.labels !== undefined ? '--labels'
+  const one = parsed.explain !== undefined ? '--explain' : parsed.labels !== undefined ? '--labels'
     : parsed.stateOut !== undefined ? '--state-out' : parsed.failIf.length > 0 ? '--fail-if' : parsed.format === 'markdown' ? '--format markdown'
     : parsed.diagnostics.length > 0 ? 'a diagnostic (--label-issues, --temperature)' : undefined;
-  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json and --no-progress)`);
+  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json, --per-sample and --no-progress)`);
   return parsed;
 }

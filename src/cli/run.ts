@@ -5,9 +5,10 @@
  */
 import type { AnalysisRequest } from '../core/analyze';
 import { stringifyReport } from '../core/report-json';
-import { RunMatchError, type RunReport } from '../core/run';
+import { writeFileSync } from 'node:fs';
+import { lossChanges, REGIONS, RunMatchError, type RunReport } from '../core/run';
 import { sharedFolder } from '../core/shards';
-import { readRun, RunLayoutError } from '../node/run';
+import { readRun, RunLayoutError, type RunRead } from '../node/run';
 import { ShardArgumentError, shardEntries } from '../node/shard-args';
 import { parseRunArgs, UsageError, USAGE, type CliArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
@@ -61,6 +62,40 @@ export function renderRunText(r: RunReport): string {
  * `requestOf` and `failure` are main.ts's: the request the options make, and the exit status and
  * message of a failed read (a file's located problems).
  */
+/** A CSV cell: quoted when it holds a comma, a quote or a line break. */
+const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/**
+ * --per-sample OUT.csv: each sample's map coordinates, region, forgetting events and its loss in
+ * its first and last file (the data behind the report's lists, for a notebook).
+ */
+export function perSampleCsv(run: RunRead): string {
+  const s = run.store;
+  const N = s.samples;
+  const { from, to } = lossChanges(s);
+  const names = run.layout.classNames;
+  let out = 'sample,id,label,line_first_file,confidence,variability,correctness,region,forgetting_events,loss_first,loss_last\n';
+  for (let i = 0; i < N; i++) {
+    const y = s.trueClass[i]!;
+    const a = from[i]!;
+    const b = to[i]!;
+    out += [
+      i + 1,
+      cell(s.ids?.[i] ?? ''),
+      cell(y < 0 ? '' : (names[y] ?? String(y))),
+      s.line[i] || '',
+      run.carto.confidence[i],
+      run.carto.variability[i],
+      run.carto.correctness[i],
+      REGIONS[run.regions.region[i]!],
+      run.forgetting.events[i],
+      a < 0 ? '' : s.loss[a * N + i],
+      b < 0 ? '' : s.loss[b * N + i],
+    ].join(',') + '\n';
+  }
+  return out;
+}
+
 export async function mainRun(argv: string[], requestOf: (args: CliArgs) => AnalysisRequest, failure: (err: unknown, skipInvalid: boolean) => number): Promise<number> {
   let args: CliArgs;
   let request: AnalysisRequest;
@@ -84,6 +119,7 @@ export async function mainRun(argv: string[], requestOf: (args: CliArgs) => Anal
     const entries = await shardEntries(args.files);
     const run = await readRun(entries, request, { top: args.top, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) });
     progress.clear();
+    if (args.perSample !== undefined) writeFileSync(args.perSample, perSampleCsv(run));
     process.stdout.write(args.json ? stringifyReport(run.report) + '\n' : renderRunText(run.report));
     return 0;
   } catch (err) {

@@ -4,7 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const CLI = 'dist/cli.js';
@@ -43,6 +44,30 @@ describe('loss-lens run', () => {
     assert.equal(j.rose.length, 3);
     assert.equal(j.forgetting.forgotten, ref.forgetting.forgotten);
     assert.deepEqual(j.cartography.counts, ref.regions.counts);
+  });
+
+  it('--per-sample OUT.csv: each sample\'s cartography, region and forgetting events, as the reference has them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loss-lens-run-cli-'));
+    try {
+      const out = join(dir, 'samples.csv');
+      const r = cli('run', join(DIR, 'id'), '--per-sample', out);
+      assert.equal(r.status, 0, r.stderr);
+      const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
+      assert.equal(header, 'sample,id,label,line_first_file,confidence,variability,correctness,region,forgetting_events,loss_first,loss_last');
+      assert.equal(rows.length, 300);
+      const per = (JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8')) as { perSample: Record<string, { label: number; confidence: number; correctness: number; region: string; events: number }> }).perSample;
+      for (const row of rows) {
+        const c = row.split(',');
+        const want = per[c[1]!]!;
+        assert.equal(Number(c[2]), want.label);
+        assert.ok(Math.abs(Number(c[4]) - want.confidence) <= 1e-12, `${c[1]} confidence`);
+        assert.equal(Number(c[6]), want.correctness);
+        assert.equal(c[7], want.region);
+        assert.equal(Number(c[8]), want.events);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('files that are not one run exit 1 naming the file; an option of one file exits 2', () => {

@@ -7,13 +7,13 @@
 import type { Analysis } from '../analyze';
 import { naturalCompare } from '../shards';
 import { matchingText, type Matching } from './match';
-import { cartography, forgetting, REGION_FRACTION, regions, topRises, type CartographyStats, type Regions } from './stats';
+import { cartography, forgetting, REGION_FRACTION, regions, topRises, type CartographyStats, type ForgettingStats, type Regions } from './stats';
 import { storeBytes, type TrajectoryStore } from './store';
 
 export { chooseMatching, matchRows, RunMatchError, type Matching, type MatchSide } from './match';
 export { fileSamplesCollector, NO_VALUE, trueClassProbability, type FileSamples } from './samples';
 export { storeBytes, trajectoryBuilder, type TrajectoryStore } from './store';
-export { cartography, forgetting, REGION_FRACTION, REGIONS, regions, topRises, type CartographyStats, type Region, type Regions } from './stats';
+export { cartography, forgetting, lossChanges, REGION_FRACTION, REGIONS, regions, topRises, type CartographyStats, type ForgettingStats, type Region, type Regions } from './stats';
 
 /** The order of a run's files: natural sort of their names (epoch_2 before epoch_10). */
 export function runOrder(names: readonly string[]): string[] {
@@ -93,11 +93,12 @@ export interface RunReport {
   };
 }
 
-/** What the view draws besides the report: every sample's map position, region and trajectory source. */
+/** The report, and per sample what it is made of: the map's coordinates, the region, the forgetting events. */
 export interface RunDetail {
   report: RunReport;
   carto: CartographyStats;
   regions: Regions;
+  forgetting: ForgettingStats;
 }
 
 const mb = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
@@ -168,5 +169,5 @@ export function runReport(files: RunFile[], store: TrajectoryStore, matching: Ma
         `hard to learn the ${pct}% lowest confidence (<= ${t.hardConfidence.toPrecision(3)}); a sample in two counts in the first of ambiguous, easy, hard; 'other' is in none.`,
     },
   };
-  return { report, carto, regions: reg };
+  return { report, carto, regions: reg, forgetting: fg };
 }
