@@ -55,6 +55,7 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
       posWeight: whatIf.posWeight ?? undefined,
       focalGamma: whatIf.focalGamma ?? undefined,
       focalAlpha: whatIf.focalAlpha ?? undefined,
+      ...(whatIf.temperature === undefined || whatIf.temperature === null ? {} : { temperature: whatIf.temperature }),
       ...(choices.renormalise === undefined ? {} : { renormalise: choices.renormalise }),
       reduction: 'mean',
       base: config.logBase,

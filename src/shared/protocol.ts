@@ -21,6 +21,8 @@ export interface WhatIf {
   /** null = as inferred. */
   input: InputKind | null;
   kind: LossKind | null;
+  /** Scores divided by this temperature first (logits / T, p^(1/T) renormalised); absent or null = 1. */
+  temperature?: number | null;
 }
 
 /** One file's results as the dashboard shows them. */

@@ -6,6 +6,8 @@ import { derive } from '../../src/core/derivation';
 import { computeLosses } from '../../src/core/losses';
 import { bytesSource } from '../../src/core/parse';
 import { DEFAULT_OPTIONS, type LossOptions } from '../../src/core/types';
+import { defaultWhatIf, requestFor } from '../../src/extension/request';
+import { DEFAULT_CONFIG } from '../../src/extension/settings';
 import { CLASSIC_REQUEST } from './breakdown-helpers';
 
 const reference = JSON.parse(readFileSync('test/fixtures/temperature/reference.json', 'utf8')) as { cases: { file: string; temperature: number; after: number }[] };
@@ -56,5 +58,12 @@ describe('losses: the temperature option', () => {
     assert.deepEqual(step, { kind: 'temperature', temperature: 2, input: 'logits', before: [4, 0, -2], after: [2, 0, -1] });
     close(d.value, computeLosses([{ prediction: [4, 0, -2], target: 0 }], options, 3).mean, 0, 'value');
     close(d.value, -(2 - Math.log(Math.exp(2) + 1 + Math.exp(-1))), 1e-15, 'log-softmax');
+  });
+
+  it('the dashboard\'s what-if temperature becomes the request\'s loss option; unset or null leaves it out', () => {
+    const w = defaultWhatIf(DEFAULT_CONFIG, {});
+    assert.equal(requestFor(DEFAULT_CONFIG, {}, { ...w, temperature: 2.5 }).loss.temperature, 2.5);
+    assert.equal('temperature' in requestFor(DEFAULT_CONFIG, {}, { ...w, temperature: null }).loss, false);
+    assert.equal('temperature' in requestFor(DEFAULT_CONFIG, {}, w).loss, false);
   });
 });

@@ -49,6 +49,34 @@ describe('dashboard: calibration versus refinement', () => {
     assert.match(svg.getAttribute('aria-label') ?? '', /^Reliability diagram before T\* \(bars\) and at T\* = 2\.4578/);
   });
 
+  it('applies T* in the what-if with a button, and says when a what-if temperature is in force', () => {
+    const h = harness();
+    const data = dataOf(report);
+    h.dashboard.handle({ type: 'data', data });
+    const t = report.diagnostics!.results.temperature!.temperature;
+    (q(h.root, '[data-testid="temperature-apply"]') as HTMLElement).click();
+    assert.deepEqual(h.posted.at(-1), { type: 'setWhatIf', whatIf: { ...data.whatIf, temperature: t } });
+    h.dashboard.handle({ type: 'data', data: { ...data, whatIf: { ...data.whatIf, temperature: t } } });
+    assert.equal(h.root.querySelector('[data-testid="temperature-apply"]'), null);
+    assert.match(texts(h.root, '[data-testid="temperature-whatif-note"]')[0] ?? '', /^The report above is at the what-if temperature T = 2\.4578/);
+    assert.equal((q(h.root, '[data-testid="whatif-temperature"]') as HTMLInputElement).value, String(t));
+  });
+
+  it('takes a temperature typed in the what-if, and refuses one that is not > 0', () => {
+    const h = harness();
+    const data = dataOf(report);
+    h.dashboard.handle({ type: 'data', data });
+    const field = q(h.root, '[data-testid="whatif-temperature"]') as HTMLInputElement;
+    field.value = '2.5';
+    field.dispatchEvent(new h.win.Event('input', { bubbles: true }) as unknown as Event);
+    h.flushTimers();
+    assert.deepEqual(h.posted.at(-1), { type: 'setWhatIf', whatIf: { ...data.whatIf, temperature: 2.5 } });
+    field.value = '0';
+    field.dispatchEvent(new h.win.Event('input', { bubbles: true }) as unknown as Event);
+    h.flushTimers();
+    assert.match(texts(h.root, '[data-testid="whatif-error"]')[0] ?? '', /^Temperature must be a number > 0\.$/);
+  });
+
   it('says the pass is running, or why there is no temperature', async () => {
     const plain = await reportOf('samples/digits.csv');
     const h = harness();

@@ -24,7 +24,7 @@ export function renderTemperature(ctx: Ctx, data: DashboardData): HTMLElement | 
   const r = data.report;
   const found = r.diagnostics?.results.temperature;
   const note = (text: string, testid: string) => dom.section('temperature', TITLE, dom.h('p', { class: 'muted', 'data-testid': testid }, text));
-  if (found !== undefined) return renderFound(ctx, found);
+  if (found !== undefined) return renderFound(ctx, found, data);
   const why = r.diagnostics?.unavailable.temperature;
   if (why !== undefined) return note(`Not worked out: ${why}.`, 'temperature-unavailable');
   if (data.diagnosticsFailed !== undefined) return note(`Could not be worked out: ${data.diagnosticsFailed}`, 'temperature-failed');
@@ -93,7 +93,21 @@ function binTable(dom: Dom, t: TemperatureReport): HTMLElement {
     dom.h('tbody', {}, ...row('before', t.before), ...row('at T*', t.after)));
 }
 
-function renderFound(ctx: Ctx, t: TemperatureReport): HTMLElement {
+/** Applying T* in the what-if (the report above is then at T*), or the note that it is. */
+function whatIfControl(ctx: Ctx, t: TemperatureReport, data: DashboardData): HTMLElement | null {
+  const { dom } = ctx;
+  const current = data.whatIf.temperature ?? null;
+  if (current !== null) {
+    return dom.h('p', { class: 'muted small', 'data-testid': 'temperature-whatif-note' },
+      `The report above is at the what-if temperature T = ${num(current)}; T* and the split here are of the scores as written.`);
+  }
+  if (t.limit !== undefined) return null;
+  const apply = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'temperature-apply' }, `Apply T* = ${num(t.temperature)} in the what-if`);
+  apply.addEventListener('click', () => ctx.post({ type: 'setWhatIf', whatIf: { ...data.whatIf, temperature: t.temperature } }));
+  return dom.h('p', {}, apply);
+}
+
+function renderFound(ctx: Ctx, t: TemperatureReport, data: DashboardData): HTMLElement {
   const { dom } = ctx;
   const unit = t.base === '2' ? 'bits' : 'nats';
   const headline = dom.h('p', { 'data-testid': 'temperature-headline' }, temperatureHeadline(t));
@@ -147,5 +161,6 @@ function renderFound(ctx: Ctx, t: TemperatureReport): HTMLElement {
     dom.h('div', { class: 'calibration-body' },
       chartFigure(dom, overlay(dom, t, binary), label, binTable(dom, t), 'temperature-reliability'),
       dom.h('div', { class: 'temperature-side' }, legend, table)),
+    whatIfControl(ctx, t, data),
     fit);
 }

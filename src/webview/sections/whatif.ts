@@ -1,5 +1,5 @@
 /**
- * The what-if controls: change the preset, smoothing, weights, focal terms or how the file is read,
+ * The what-if controls: change the preset, smoothing, weights, focal terms, the temperature or how the file is read,
  * and the host recomputes. Edits are validated here and posted as one `setWhatIf` once typing
  * pauses (DEBOUNCE_MS), so a user typing "0.15" does not start three recomputations.
  */
@@ -19,6 +19,8 @@ export interface WhatIfFields {
   focalAlpha: string;
   input: string;
   kind: string;
+  /** Empty: 1 (the scores as written). */
+  temperature?: string;
 }
 
 function optionalNumber(s: string, name: string, check: (v: number) => boolean, range: string): number | null {
@@ -39,6 +41,7 @@ export function parseWhatIf(f: WhatIfFields): WhatIf {
     if (!Number.isFinite(v) || v < 0) throw new Error(`Class weights must be non-negative numbers ("${p}" is not).`);
     return v;
   });
+  const temperature = optionalNumber(f.temperature ?? '', 'Temperature', (v) => v > 0, 'a number > 0');
   return {
     preset: f.preset as PresetName,
     labelSmoothing,
@@ -48,6 +51,7 @@ export function parseWhatIf(f: WhatIfFields): WhatIf {
     focalAlpha: optionalNumber(f.focalAlpha, 'Focal alpha', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
     input: f.input === 'probs' || f.input === 'logits' ? (f.input as InputKind) : null,
     kind: f.kind === 'bce' || f.kind === 'ce' || f.kind === 'multilabel' ? (f.kind as LossKind) : null,
+    ...(temperature === null || temperature === 1 ? {} : { temperature }),
   };
 }
 
@@ -62,6 +66,7 @@ export function fieldsOf(w: WhatIf): WhatIfFields {
     focalAlpha: s(w.focalAlpha),
     input: w.input ?? '',
     kind: w.kind ?? '',
+    temperature: s(w.temperature ?? null),
   };
 }
 
@@ -97,6 +102,7 @@ export function renderWhatIf(ctx: Ctx, current: WhatIf, numClasses: number): HTM
     field('posWeight', 'pos_weight', input(f.posWeight, { placeholder: 'unset' }), 'binary / multi-label'),
     field('focalGamma', 'Focal γ', input(f.focalGamma, { placeholder: 'off' })),
     field('focalAlpha', 'Focal α', input(f.focalAlpha, { placeholder: 'off' })),
+    field('temperature', 'Temperature T', input(f.temperature ?? '', { placeholder: '1' }), 'scores / T before the loss'),
     field('input', 'Predictions are', select(f.input, [['', 'as inferred'], ['probs', 'probabilities'], ['logits', 'logits']])),
     field('kind', 'Loss', select(f.kind, [['', 'as inferred'], ['ce', 'categorical CE'], ['bce', 'binary CE'], ['multilabel', 'multi-label BCE']])),
   );
