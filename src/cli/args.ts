@@ -67,7 +67,8 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--temperature]
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
-       loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [--per-sample OUT.csv] [FILE's loss options]
+       loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [--per-sample OUT.csv] [--match auto|order]
+  [FILE's loss options]
        loss-lens compare A B [--json | --format text|markdown|json] [--fail-if "delta..."]...
   [--resamples N] [--seed S] [--top K] [FILE's loss options]
 
@@ -91,7 +92,8 @@ order of their names, epoch_2 before epoch_10), not one data set: each file's me
 loss, the --top samples whose loss rose most from the first file to the last, the forgotten
 samples (right in one file, wrong in the next: Toneva et al. 2019) and the dataset cartography
 regions (Swayamdipta et al. 2020: easy to learn, ambiguous, hard to learn). Samples are matched by
-an id column when every file has one (id, sample_id, ...), else by row order; files that disagree
+an id column when every file has one (id, sample_id, ...), else by row order (--match order: by row
+order whatever the columns); files that disagree
 (another number of rows, a label that differs) are refused, naming the file and line. With run,
 --per-sample OUT.csv writes each sample's confidence, variability, correctness, region,
 forgetting events and its loss in its first and last file.
@@ -328,16 +330,31 @@ export function parseMergeArgs(argv: string[]): MergeArgs | 'help' {
   };
 }
 
+/** `loss-lens run`'s arguments: FILE's, and how samples are matched. */
+export interface RunArgs extends CliArgs {
+  /** 'order': by row order even when the files have an id column. */
+  match: 'auto' | 'order';
+}
+
 /**
  * `loss-lens run FILES...|FOLDER|GLOB [options]`: the files of a run, with FILE's loss options,
  * --top, --json; not the options that go with one file or one report (--explain, --fail-if...).
  */
-export function parseRunArgs(argv: string[]): CliArgs | 'help' {
-  const parsed = parseCliArgs(argv);
+export function parseRunArgs(argv: string[]): RunArgs | 'help' {
+  // --match is run's own: taken out before FILE's options are parsed.
+  let match: RunArgs['match'] = 'auto';
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = a === '--match' ? argv[++i] : a.startsWith('--match=') ? a.slice('--match='.length) : undefined;
+    if (value === undefined && a !== '--match') rest.push(a);
+    else match = oneOf('match', value ?? '', ['auto', 'order'] as const);
+  }
+  const parsed = parseCliArgs(rest);
   if (parsed === 'help' || parsed === 'version') return 'help';
   const one = parsed.explain !== undefined ? '--explain' : parsed.labels !== undefined ? '--labels'
     : parsed.stateOut !== undefined ? '--state-out' : parsed.failIf.length > 0 ? '--fail-if' : parsed.format === 'markdown' ? '--format markdown'
     : parsed.diagnostics.length > 0 ? 'a diagnostic (--label-issues, --temperature)' : undefined;
-  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json, --per-sample and --no-progress)`);
-  return parsed;
+  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json, --per-sample, --match and --no-progress)`);
+  return { ...parsed, match };
 }

@@ -10,7 +10,7 @@ import { lossChanges, REGIONS, RunMatchError, type RunReport } from '../core/run
 import { sharedFolder } from '../core/shards';
 import { readRun, RunLayoutError, type RunRead } from '../node/run';
 import { ShardArgumentError, shardEntries } from '../node/shard-args';
-import { parseRunArgs, UsageError, USAGE, type CliArgs } from './args';
+import { parseRunArgs, UsageError, USAGE, type CliArgs, type RunArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
 
 /** Most classes shown as columns of the per-file table; more are in --json. */
@@ -97,7 +97,7 @@ export function perSampleCsv(run: RunRead): string {
 }
 
 export async function mainRun(argv: string[], requestOf: (args: CliArgs) => AnalysisRequest, failure: (err: unknown, skipInvalid: boolean) => number): Promise<number> {
-  let args: CliArgs;
+  let args: RunArgs;
   let request: AnalysisRequest;
   try {
     const parsed = parseRunArgs(argv);
@@ -117,7 +117,7 @@ export async function mainRun(argv: string[], requestOf: (args: CliArgs) => Anal
   const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
   try {
     const entries = await shardEntries(args.files);
-    const run = await readRun(entries, request, { top: args.top, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) });
+    const run = await readRun(entries, request, { top: args.top, match: args.match, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) });
     progress.clear();
     if (args.perSample !== undefined) writeFileSync(args.perSample, perSampleCsv(run));
     process.stdout.write(args.json ? stringifyReport(run.report) + '\n' : renderRunText(run.report));

@@ -14,17 +14,19 @@ import type { ShardEntry } from './shard-source';
 export interface RunFileRead {
   layout: Layout;
   analysis: Analysis;
-  /** Ids kept when the file's layout has an id column (the host decides whether they match the samples). */
+  /** Ids kept when asked and the file's layout has an id column (the host decides whether they match the samples). */
   samples: FileSamples;
 }
 
-export async function readRunFile(e: ShardEntry, request: AnalysisRequest, signal?: AbortSignal): Promise<RunFileRead> {
+/** `ids`: keep the id column's values (when the layout has one), which the samples are matched by. */
+export async function readRunFile(e: ShardEntry, request: AnalysisRequest, ids: boolean, signal?: AbortSignal): Promise<RunFileRead> {
   return withFileSource(e.path, e.name, async (source) => {
     const read = async (labels: FileSource | undefined): Promise<RunFileRead> => {
       const layout = await inferFileLayout(source, request, signal, labels);
-      const collector = fileSamplesCollector(e.name, layout.idColumn);
+      const idColumn = ids ? layout.idColumn : undefined;
+      const collector = fileSamplesCollector(e.name, idColumn);
       // Ids are read from each row's fields, which only the row-by-row path has: without them, batches.
-      const per = layout.idColumn === undefined ? { evals: { batch: collector.onEvalBatch, row: collector.onEval } } : { onEval: collector.onEval };
+      const per = idColumn === undefined ? { evals: { batch: collector.onEvalBatch, row: collector.onEval } } : { onEval: collector.onEval };
       const analysis = await analyze(source, request, { layout, labels, signal, ...per });
       return { layout, analysis, samples: collector.result(analysis.rows) };
     };
@@ -36,6 +38,8 @@ export async function readRunFile(e: ShardEntry, request: AnalysisRequest, signa
 export interface RunWorkerInput {
   files: ShardEntry[];
   request: AnalysisRequest;
+  /** Keep the id column's values (readRunFile). */
+  ids: boolean;
   next: SharedArrayBuffer;
 }
 
@@ -49,7 +53,7 @@ export async function runFilesInWorker(input: RunWorkerInput, port: MessagePort,
   try {
     const next = new Int32Array(input.next);
     for (let f = Atomics.add(next, 0, 1); f < input.files.length; f = Atomics.add(next, 0, 1)) {
-      const read = await readRunFile(input.files[f]!, input.request, signal);
+      const read = await readRunFile(input.files[f]!, input.request, input.ids, signal);
       const s = read.samples;
       const transfer = [s.pTrue, s.loss, s.correct, s.trueClass, s.line].map((a) => a.buffer as ArrayBuffer);
       port.postMessage({ type: 'run-file', file: f, ...read } satisfies RunWorkerMessage, transfer);

@@ -15,7 +15,7 @@ import { chooseMatching, runFile, runReport, RunMatchError, trajectoryBuilder, t
 import { layoutDifference } from '../core/shards';
 import { errorOf } from '../shared/failure';
 import type { WorkerRequest } from './analysis-worker';
-import { readRunFile, type RunFileRead, type RunWorkerMessage } from './run-file';
+import { readRunFile, type RunFileRead, type RunWorkerInput, type RunWorkerMessage } from './run-file';
 import type { ShardEntry } from './shard-source';
 
 export interface ReadRunOptions {
@@ -28,6 +28,8 @@ export interface ReadRunOptions {
   threads?: number;
   /** Path of the bundled worker (dist/worker.js); defaults to worker.js beside this bundle. */
   workerScript?: string;
+  /** 'order': match the samples by row order even when the files have an id column (default 'auto'). */
+  match?: 'auto' | 'order';
 }
 
 export interface RunRead extends RunDetail {
@@ -41,7 +43,7 @@ export class RunLayoutError extends Error {
 }
 
 /** Takes the files as they are read, in any order but the first file's first; the rest wait for it. */
-function runAssembler(entries: readonly ShardEntry[]) {
+function runAssembler(entries: readonly ShardEntry[], ask: 'auto' | 'order') {
   const files = new Array<RunFile>(entries.length);
   const idColumns = new Array<string | undefined>(entries.length);
   const waiting = new Map<number, RunFileRead>();
@@ -51,7 +53,7 @@ function runAssembler(entries: readonly ShardEntry[]) {
     const name = entries[f]!.name;
     if (first === undefined) {
       if (layout.kind === 'multilabel') throw new RunLayoutError(`${name}: a run follows each sample's true class across files; multi-label files have none`);
-      const matching = chooseMatching([layout.idColumn]);
+      const matching = chooseMatching([layout.idColumn], ask);
       first = { layout, matching, builder: trajectoryBuilder(entries.length, matching, layout.classNames) };
     } else {
       const difference = layoutDifference(first.layout, layout);
@@ -84,7 +86,7 @@ function runAssembler(entries: readonly ShardEntry[]) {
 }
 
 /** A worker reading the files it claims; resolves when none is left. */
-function workerReads(script: string, input: { files: ShardEntry[]; request: AnalysisRequest; next: SharedArrayBuffer }, take: (f: number, read: RunFileRead) => void, stop: AbortSignal): Promise<void> {
+function workerReads(script: string, input: RunWorkerInput, take: (f: number, read: RunFileRead) => void, stop: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script);
     let settled = false;
@@ -117,7 +119,8 @@ export async function readRun(entries: readonly ShardEntry[], request: AnalysisR
   if (entries.length < 2) throw new RunLayoutError(`a run is two files or more over the same samples; ${entries.length === 0 ? 'none was given' : `only ${entries[0]!.name} was`}`);
   const readers = Math.max(1, Math.min(opts.threads ?? availableParallelism(), entries.length));
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const assembler = runAssembler(entries);
+  const ask = opts.match ?? 'auto';
+  const assembler = runAssembler(entries, ask);
   let done = 0;
   const take = (f: number, read: RunFileRead) => {
     assembler.take(f, read);
@@ -129,10 +132,10 @@ export async function readRun(entries: readonly ShardEntry[], request: AnalysisR
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {
     const script = opts.workerScript ?? join(__dirname, 'worker.js');
-    const input = { files: [...entries], request, next: next.buffer as SharedArrayBuffer };
+    const input: RunWorkerInput = { files: [...entries], request, ids: ask === 'auto', next: next.buffer as SharedArrayBuffer };
     const workers = Array.from({ length: readers - 1 }, () => workerReads(script, input, take, stop.signal));
     const own = (async () => {
-      for (let f = Atomics.add(next, 0, 1); f < entries.length && !stop.signal.aborted; f = Atomics.add(next, 0, 1)) take(f, await readRunFile(entries[f]!, request, stop.signal));
+      for (let f = Atomics.add(next, 0, 1); f < entries.length && !stop.signal.aborted; f = Atomics.add(next, 0, 1)) take(f, await readRunFile(entries[f]!, request, input.ids, stop.signal));
     })();
     const all = [own, ...workers].map((p) => p.catch((err: unknown) => {
       stop.abort();

@@ -32,9 +32,9 @@ const REGION_NAMES = ['other', 'easy', 'ambiguous', 'hard'];
 const workerScript = resolve('dist/worker.js');
 
 /** One reader, or two (this thread and a worker of dist/worker.js, files arriving in any order). */
-async function read(arg: string, threads = 1): Promise<RunRead> {
+async function read(arg: string, threads = 1, match: 'auto' | 'order' = 'auto'): Promise<RunRead> {
   if (threads > 1 && !existsSync(workerScript)) throw new Error('dist/worker.js is missing: run node scripts/build.mjs');
-  return readRun(await shardEntries([arg]), CLASSIC_REQUEST, { top: 10, threads, workerScript });
+  return readRun(await shardEntries([arg]), CLASSIC_REQUEST, { top: 10, threads, workerScript, match });
 }
 
 function checkAgainstReference(run: RunRead, idOf: (sample: number) => string): void {
@@ -91,6 +91,22 @@ describe('run: files over the same samples', () => {
     for (const s of run.report.forgetting.top) {
       const line = readFileSync(run.report.files[s.file]!.name, 'utf8').split('\n')[s.line - 1]!;
       assert.equal((JSON.parse(line) as { id: string }).id, s.id);
+    }
+  });
+
+  it('--match order: by row order though the files have an id column, and said so; shuffled rows are then refused', async () => {
+    await assert.rejects(read(join(DIR, 'id'), 1, 'order'), /epoch_2\.jsonl:1: label "\d", but line 1 of .*epoch_1\.jsonl has label "\d" for the same sample \(matched by row order\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'loss-lens-run-'));
+    try {
+      // The same epoch twice, ids and all: row order holds.
+      copyFileSync(join(DIR, 'id', 'epoch_3.jsonl'), join(dir, 'a.jsonl'));
+      copyFileSync(join(DIR, 'id', 'epoch_3.jsonl'), join(dir, 'b.jsonl'));
+      const run = await read(dir, 1, 'order');
+      assert.equal(run.report.matchedBy, 'order');
+      assert.equal(run.report.matching, 'Samples were matched by row order, as asked (--match order); the id column "id" was not used.');
+      assert.equal(run.store.ids, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

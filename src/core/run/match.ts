@@ -5,7 +5,7 @@
  */
 
 /** How a run's rows were matched to samples. */
-export type Matching = { by: 'id'; column: string } | { by: 'order' };
+export type Matching = { by: 'id'; column: string } | { by: 'order'; asked?: boolean };
 
 /** The files do not hold the same samples: the message names the file and line. */
 export class RunMatchError extends Error {
@@ -20,8 +20,9 @@ export interface MatchSide {
   ids?: readonly (string | undefined)[];
 }
 
-/** By id when every file's layout found the same id column, else by order. */
-export function chooseMatching(idColumns: readonly (string | undefined)[]): Matching {
+/** By id when every file's layout found the same id column, else by order; by order when asked (`--match order`). */
+export function chooseMatching(idColumns: readonly (string | undefined)[], ask: 'auto' | 'order' = 'auto'): Matching {
+  if (ask === 'order') return { by: 'order', asked: true };
   const first = idColumns[0];
   return first !== undefined && idColumns.every((c) => c === first) ? { by: 'id', column: first } : { by: 'order' };
 }
@@ -30,6 +31,7 @@ export function chooseMatching(idColumns: readonly (string | undefined)[]): Matc
 export function matchingText(m: Matching, idColumns: readonly (string | undefined)[]): string {
   if (m.by === 'id') return `Samples were matched by the id column "${m.column}" (every file has it).`;
   const found = [...new Set(idColumns.filter((c): c is string => c !== undefined))];
+  if (m.asked) return `Samples were matched by row order, as asked (--match order)${found.length === 0 ? '' : `; the id column ${found.map((c) => `"${c}"`).join(', ')} was not used`}.`;
   const why = found.length === 0 ? 'no file has an id column' : `an id column (${found.map((c) => `"${c}"`).join(', ')}) is not in every file under one name`;
   return `Samples were matched by row order (row i of every file is sample i): ${why}.`;
 }
