@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzePart } from '../../src/core/analyze';
 import { BreakdownAccumulator, type OperatingCurves } from '../../src/core/breakdown';
+import { rankedSum } from '../../src/core/breakdown/operating-points';
 import { bytesSource } from '../../src/core/parse';
 import { CLASSIC_REQUEST } from './breakdown-helpers';
 
@@ -107,6 +108,18 @@ describe('operating points against scikit-learn (scripts/fixtures/gen_operating_
     const merged = BreakdownAccumulator.fromJSON(JSON.parse(JSON.stringify((await analyzePart(csv(rows.slice(0, half)), CLASSIC_REQUEST)).state)));
     merged.merge((await analyzePart(csv(rows.slice(half)), CLASSIC_REQUEST)).state);
     assert.deepEqual(merged.result().operatingPoints, whole);
+  });
+
+  it('the AP bound\'s sum in closed form equals the sum term by term', () => {
+    for (const [tp, fp, a] of [[0, 0, 5], [0, 3, 1], [2, 7, 40], [100, 2500, 1234], [0, 1, 2.5], [3e5, 2e6, 7e4]] as const) {
+      let loop = 0;
+      const whole = Math.floor(a);
+      for (let i = 1; i <= whole; i++) loop += (tp + i) / (tp + fp + i);
+      if (a > whole) loop += (a - whole) * ((tp + a) / (tp + fp + a));
+      const closed = rankedSum(tp, fp, a);
+      // A fractional count (soft targets) is weighted by the digamma function's interpolation, not the last term's: a bound either way.
+      assert.ok(Math.abs(closed - loop) <= (a > whole ? 0.05 : 1e-9 * Math.max(1, loop)), `${tp}, ${fp}, ${a}: ${closed} vs ${loop}`);
+    }
   });
 
   it('ce has none', async () => {
