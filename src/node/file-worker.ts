@@ -15,7 +15,9 @@ import { analyzeShards, EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntr
 import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
 import { diagnoseFiles, fileEntry } from './diagnose';
 import { withFileSource } from './file-source';
-import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
+import { PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
+import { compareOrRefuse, sampleCollector, type CompareOutcome } from '../core/compare';
+import { compareSide } from '../core/compare/side';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 import { previewBinary, type BinaryPreview } from '../core/columnar/preview';
 import { estimateFile, type SampleEstimate } from './sample-file';
@@ -59,7 +61,8 @@ export type JobResult =
   /** null: the file cannot be sampled (gzip, a JSON document, quoted newlines, small). */
   | { op: 'estimate'; estimate: SampleEstimate | null }
   | { op: 'layout'; layout: Layout }
-  | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[] }
+  /** `changed` is empty when the files were refused (`outcome.refused`): their rows do not pair. */
+  | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[]; outcome: CompareOutcome }
   | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
   | { op: 'sample'; hit: SampleHit | null }
   /** null: not a binary file Loss Lens knows. */
@@ -101,11 +104,21 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       return { op: 'layout', layout: head.layout };
     }
     case 'compare': {
-      const a = lossCollector();
-      const base = await readFile(job.base, { signal, onEval: a.onEval, onProgress: onProgress(0, 0.5) });
-      const b = lossCollector();
-      const other = await readFile(job.other, { signal, onEval: b.onEval, onProgress: onProgress(0.5, 0.5) });
-      return { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) };
+      // Each read is 45% of the bar, the resampling the last 10%.
+      const a = sampleCollector();
+      const base = await readFile(job.base, { signal, onEval: a.onEval, onProgress: onProgress(0, 0.45) });
+      const b = sampleCollector();
+      const other = await readFile(job.other, { signal, onEval: b.onEval, onProgress: onProgress(0.45, 0.45) });
+      const [sa, sb] = [compareSide(job.base.name, base, a.result()), compareSide(job.other.name, other, b.result())];
+      const outcome = compareOrRefuse(sa, sb, {
+        unit: base.options.base === '2' ? 'bits' : 'nats',
+        onProgress: (f) => {
+          signal.throwIfAborted();
+          progress(0.9 + 0.1 * f);
+        },
+      });
+      const changed = 'refused' in outcome ? [] : topChanged(sa.columns, sb.columns, job.topN);
+      return { op: 'compare', base, other, changed, outcome };
     }
     case 'sample': {
       // A row of an .npy pair takes its label from the other half: the one chosen, or found as analyzeFile found it.

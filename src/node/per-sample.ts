@@ -1,39 +1,14 @@
 /**
- * Per-sample losses kept while reading (for comparisons) and written as CSV (for exports).
+ * The samples whose loss changed most between two reads (for comparisons), and per-sample losses
+ * written as CSV (for exports).
  * Plain TypeScript: runs in the file worker and in unit tests.
  */
 import type { SampleEval } from '../core/types';
 
-/** Losses by row index (NaN = no loss: skipped or ignored), with the line of each row. */
+/** Losses by row index (NaN = no loss: skipped or ignored), with the line of each row (core/compare's SampleColumns has both). */
 export interface SampleLosses {
   loss: Float64Array;
   line: Float64Array;
-}
-
-/** Grows by doubling: one Float64 per row per array, so 10 M rows cost 160 MB at most while read. */
-export function lossCollector() {
-  let loss = new Float64Array(1024).fill(NaN);
-  let line = new Float64Array(1024);
-  let rows = 0;
-  return {
-    onEval(e: SampleEval, row: number, at: number) {
-      if (row >= loss.length) {
-        const size = Math.max(row + 1, loss.length * 2);
-        const l = new Float64Array(size).fill(NaN);
-        l.set(loss);
-        const n = new Float64Array(size);
-        n.set(line);
-        loss = l;
-        line = n;
-      }
-      loss[row] = e.ignored ? NaN : e.loss;
-      line[row] = at;
-      rows = Math.max(rows, row + 1);
-    },
-    result(): SampleLosses {
-      return { loss: loss.slice(0, rows), line: line.slice(0, rows) };
-    },
-  };
 }
 
 export interface ChangedSample {

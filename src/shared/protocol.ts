@@ -3,6 +3,7 @@
  * by postMessage (structured clone keeps Infinity and NaN), never pasted into HTML. Both sides
  * switch exhaustively over `type`.
  */
+import type { CompareOutcome } from '../core/compare';
 import type { ReportJson } from '../core/report-json';
 import type { InputKind, LossKind, PresetName } from '../core/types';
 import type { TexEntry } from './render/tex';
@@ -70,6 +71,8 @@ export interface ComparisonData {
   other: DashboardData;
   /** Samples whose loss changed most (by absolute difference), largest first. */
   changed: { row: number; line: number; before: number; after: number }[];
+  /** The paired statistics (interval, McNemar, fixed and broken, per class), or why the files were refused. */
+  outcome: CompareOutcome;
 }
 
 /** A problem in the file, located (1-based line / column). */

@@ -8,7 +8,9 @@ import { dataRowReader, runDiagnostics } from '../core/diagnostics';
 import { bytesSource, readLayout } from '../core/parse';
 import { labelsEvidence } from '../core/columnar/pairing';
 import type { FileJob, FileWorkerMessage, JobResult, WorkerJob } from '../node/file-worker';
-import { lossCollector, PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
+import { PER_SAMPLE_HEADER, perSampleLine, topChanged } from '../node/per-sample';
+import { compareOrRefuse, sampleCollector } from '../core/compare';
+import { compareSide } from '../core/compare/side';
 import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
 import { readShardsHere, type OpenShard } from '../core/shards';
@@ -118,7 +120,7 @@ export async function runWebJob(
     return BINARY_FILE_RE.test(name) ? bytesSource(name, await fetchWhole(name, file, signal)) : fetchSource(name, file, signal);
   };
   // Fraction of the whole job: a comparison reads two files, each half the bar.
-  const read = async (file: FileJob, offset: number, share: number, onEval?: ReturnType<typeof lossCollector>['onEval']) => {
+  const read = async (file: FileJob, offset: number, share: number, onEval?: ReturnType<typeof sampleCollector>['onEval']) => {
     const src = await source(file.path, file.name);
     const labels = file.labels && (await source(file.labels.path, file.labels.name));
     const total = src.size;
@@ -173,11 +175,21 @@ export async function runWebJob(
       return { result: { op: 'preview', preview: preview ?? null } };
     }
     case 'compare': {
-      const a = lossCollector();
-      const base = await read(job.base, 0, 0.5, a.onEval);
-      const b = lossCollector();
-      const other = await read(job.other, 0.5, 0.5, b.onEval);
-      return { result: { op: 'compare', base, other, changed: topChanged(a.result(), b.result(), job.topN) } };
+      // As the desktop's file worker (src/node/file-worker.ts): each read 45% of the bar, the resampling 10%.
+      const a = sampleCollector();
+      const base = await read(job.base, 0, 0.45, a.onEval);
+      const b = sampleCollector();
+      const other = await read(job.other, 0.45, 0.45, b.onEval);
+      const [sa, sb] = [compareSide(job.base.name, base, a.result()), compareSide(job.other.name, other, b.result())];
+      const outcome = compareOrRefuse(sa, sb, {
+        unit: base.options.base === '2' ? 'bits' : 'nats',
+        onProgress: (f) => {
+          signal.throwIfAborted();
+          progress(0.9 + 0.1 * f);
+        },
+      });
+      const changed = 'refused' in outcome ? [] : topChanged(sa.columns, sb.columns, job.topN);
+      return { result: { op: 'compare', base, other, changed, outcome } };
     }
     case 'estimate':
       // The runner answers this itself (no estimate: the whole file is read anyway).

@@ -56,6 +56,7 @@ describe('webview dashboard: where the numbers come from (estimate, cache) and t
       base: dataOf(binary, { uri: 'file:///w/epoch_1.csv', label: 'epoch_1.csv' }),
       other: dataOf(binary, { uri: 'file:///w/epoch_2.csv', label: 'epoch_2.csv' }),
       changed: [],
+      outcome: { refused: 'not the point of this test' },
     };
     h.send({ type: 'comparison', comparison });
     assert.deepEqual(h.state(), { uri: 'file:///w/epoch_1.csv', compareWith: 'file:///w/epoch_2.csv' });

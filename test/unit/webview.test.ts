@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ReportJson } from '../../src/core/report-json';
 import { closeWindows, dataOf, harness, q, reportOf, texts } from './webview-helpers';
+import { compareSamples, sampleCollector } from '../../src/core/compare';
 
 const fixed = (n: number, d = 4) => n.toFixed(d);
 
@@ -366,7 +367,10 @@ describe('webview dashboard: controls and states', () => {
     const smoothed = await reportOf('samples/digits.csv', undefined, { labelSmoothing: 0.1 });
     const h = harness();
     const changed = [{ row: 830, line: 832, before: 5.1, after: 2.0 }, { row: 1, line: 3, before: 0.1, after: 0.9 }];
-    h.dashboard.handle({ type: 'comparison', comparison: { base: dataOf(digits, { label: 'a.csv' }), other: dataOf(smoothed, { label: 'b.csv' }), changed } });
+    // The statistics are test/unit/webview-compare.test.ts's: none here.
+    const none = { name: 'none', columns: sampleCollector().result(), classNames: [], multiLabel: false };
+    const EMPTY_STATS = compareSamples(none, none);
+    h.dashboard.handle({ type: 'comparison', comparison: { base: dataOf(digits, { label: 'a.csv' }), other: dataOf(smoothed, { label: 'b.csv' }), changed, outcome: { stats: EMPTY_STATS } } });
     const rows = [...h.root.querySelectorAll('[data-testid="compare-class-row"]')];
     assert.equal(rows.length, 10);
     rows.forEach((row, i) => {

@@ -327,3 +327,15 @@ export function deltaGateReport(s: CompareStats): DeltaGateReport {
   };
 }
 
+
+/** compareSamples, or why the files cannot be compared (CompareError's message): what the editor shows. */
+export type CompareOutcome = { stats: CompareStats } | { refused: string };
+
+export function compareOrRefuse(a: CompareSide, b: CompareSide, opts: CompareOptions = {}): CompareOutcome {
+  try {
+    return { stats: compareSamples(a, b, opts) };
+  } catch (err) {
+    if (err instanceof CompareError) return { refused: err.message };
+    throw err;
+  }
+}

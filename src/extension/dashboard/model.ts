@@ -8,6 +8,7 @@ import { lossUnderPresets } from '../../core/losses';
 import { reportJson, type ReportJson } from '../../core/report-json';
 import { editorSpeaker } from '../../shared/speak';
 import type { ChangedSample } from '../../node/per-sample';
+import type { CompareOutcome } from '../../core/compare';
 import type { SampleHit } from '../../core/sample-on-line';
 import type { ComparisonData, DashboardData, DerivationData, WhatIf } from '../../shared/protocol';
 import { logVersusSquared } from '../../core/log-vs-squared';
@@ -40,8 +41,8 @@ function spokenInEditor(r: ReportJson): ReportJson {
   };
 }
 
-export function comparisonData(base: DashboardData, other: DashboardData, changed: ChangedSample[]): ComparisonData {
-  return { base, other, changed: changed.map((c) => ({ ...c })) };
+export function comparisonData(base: DashboardData, other: DashboardData, changed: ChangedSample[], outcome: CompareOutcome): ComparisonData {
+  return { base, other, changed: changed.map((c) => ({ ...c })), outcome };
 }
 
 /** A sample's derivation under the analysis's options, with the data set's mean and count (what --explain prints). */

@@ -305,7 +305,7 @@ export class DashboardPanel implements vscode.Disposable {
       const elapsed = Date.now() - started;
       const base = dashboardData(r.base, this.whatIf, label, this.uri.toString(), this.history, elapsed);
       const otherData = dashboardData(r.other, this.whatIf, this.service.label(other), other.toString(), [], elapsed);
-      this.post({ type: 'comparison', comparison: comparisonData(base, otherData, r.changed) });
+      this.post({ type: 'comparison', comparison: comparisonData(base, otherData, r.changed, r.outcome) });
     } catch (err) {
       if (generation === this.generation) this.postError(label, err);
     }

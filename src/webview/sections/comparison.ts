@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import type { Dom } from '../dom';
 import { int, num, raw } from '../format';
 import { sortableTable, type Column } from '../table';
+import { intervalText, renderCompareStats } from './comparison-stats';
 
 interface ClassDelta {
   index: number;
@@ -11,6 +12,9 @@ interface ClassDelta {
   before: number;
   after: number;
   delta: number;
+  /** The paired difference's 95% bootstrap interval (NaN when the files were refused). */
+  interval: [number, number];
+  withinNoise: boolean;
 }
 
 function signed(n: number): string {
@@ -41,15 +45,26 @@ export function renderComparison(ctx: Ctx, c: ComparisonData): HTMLElement {
       head('Accuracy', 'accuracy', a.accuracy, b.accuracy, false),
       head('ECE', 'ece', a.ece, b.ece, true)));
   const byIndex = new Map(b.perClass.map((p) => [p.index, p]));
+  const paired = new Map('stats' in c.outcome ? c.outcome.stats.perClass.map((p) => [p.index, p]) : []);
   const deltas: ClassDelta[] = a.perClass.map((p) => {
     const after = byIndex.get(p.index)?.meanLoss ?? NaN;
-    return { index: p.index, name: p.name, before: p.meanLoss, after, delta: after - p.meanLoss };
+    const s = paired.get(p.index);
+    return { index: p.index, name: p.name, before: p.meanLoss, after, delta: after - p.meanLoss, interval: s?.interval ?? [NaN, NaN], withinNoise: s?.withinNoise ?? false };
   });
   const columns: Column<ClassDelta>[] = [
     { key: 'name', label: 'Class', value: (d) => d.name, cell: (d) => d.name },
     { key: 'before', label: c.base.label, numeric: true, value: (d) => d.before, cell: (d) => num(d.before), raw: (d) => d.before },
     { key: 'after', label: c.other.label, numeric: true, value: (d) => d.after, cell: (d) => num(d.after), raw: (d) => d.after },
     { key: 'delta', label: 'Δ mean loss', numeric: true, value: (d) => d.delta, cell: (d) => deltaCell(dom, d.delta), raw: (d) => d.delta },
+    {
+      key: 'interval',
+      label: '95% interval',
+      numeric: true,
+      value: (d) => d.interval[0],
+      // Within noise: the interval holds 0, said in words beside it.
+      cell: (d) => dom.h('span', { class: d.withinNoise ? 'muted' : '' }, intervalText(d.interval), d.withinNoise ? ' · within noise' : ''),
+      raw: (d) => d.interval[0],
+    },
   ];
   const classTable = sortableTable(dom, {
     caption: `Mean loss per class in ${c.base.label} and ${c.other.label}`,
@@ -86,6 +101,8 @@ export function renderComparison(ctx: Ctx, c: ComparisonData): HTMLElement {
     dom.h('section', { class: 'card', id: 'compare', 'aria-labelledby': 'compare-heading' },
       dom.h('div', { class: 'compare-head' }, dom.h('h1', { id: 'compare-heading' }, `${c.base.label} → ${c.other.label}`), alone),
       dom.h('div', { class: 'table-wrap' }, summary)),
+    ...renderCompareStats(ctx, c.outcome, { a: c.base.label, b: c.other.label }),
     dom.section('compare-classes', 'Per class', classTable),
-    dom.section('compare-changed', 'Samples whose loss changed most', changed.length ? changedTable : dom.h('p', { class: 'muted' }, 'No sample changed.')));
+    // Refused files do not pair row by row: no sample list to show.
+    'refused' in c.outcome ? null : dom.section('compare-changed', 'Samples whose loss changed most', changed.length ? changedTable : dom.h('p', { class: 'muted' }, 'No sample changed.')));
 }
