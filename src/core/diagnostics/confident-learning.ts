@@ -66,27 +66,28 @@ export function normalizedMargin(probs: Float64Array, given: number): number {
 export const RANKINGS = ['self-confidence', 'normalized-margin'] as const;
 export type IssueRanking = (typeof RANKINGS)[number];
 
-/** One kept issue as the counter holds it: where it is and what the model said. */
-export interface CountedIssue {
+/** The row's place in the data, as the reader gives it. */
+export interface RowPlace {
   /** The row's position in the pass (0-based over all files): the tie-break. */
   ordinal: number;
+  /** The file's index in the data set (0 for one file). */
   file: number;
+  /** 0-based sample index and 1-based line within the file. */
   row: number;
   line: number;
+}
+
+/** One kept issue as the counter holds it: where it is and what the model said. */
+export interface CountedIssue extends RowPlace {
   given: number;
+  /** The confident class: the most probable of the classes above their thresholds. */
   suggested: number;
   givenProb: number;
   suggestedProb: number;
+  /** p_given. */
   selfConfidence: number;
+  /** (p_given - max_{k != given} p_k + 1) / 2. */
   normalizedMargin: number;
-}
-
-/** The row's place in the data, as the reader gives it. */
-export interface RowPlace {
-  ordinal: number;
-  file: number;
-  row: number;
-  line: number;
 }
 
 /** Pass 2: the confident joint, the issues' exact counts and the lowest-scoring issues by each ranking. */

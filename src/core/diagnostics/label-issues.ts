@@ -13,21 +13,8 @@ import type { Diagnostic, RowReader } from './types';
 /** Issues kept per ranking (the counts are of all of them): a CSV a person reads through, in bounded memory. */
 export const LISTED_ISSUES = 1000;
 
-export interface LabelIssue {
-  /** 0-based sample index and 1-based line within `file` (a data set's file name; absent for one file). */
-  row: number;
-  line: number;
-  file?: string;
-  given: number;
-  /** The confident class: the most probable of the classes above their thresholds. */
-  suggested: number;
-  givenProb: number;
-  suggestedProb: number;
-  /** p_given. */
-  selfConfidence: number;
-  /** (p_given - max_{k != given} p_k + 1) / 2. */
-  normalizedMargin: number;
-}
+/** An issue as reported: a data set's file by its name (absent for one file), no ordinal. */
+export type LabelIssue = Omit<CountedIssue, 'ordinal' | 'file'> & { file?: string };
 
 export interface LabelIssuesReport {
   /** Rows counted: those with a class in 0..K-1 (ignored and out-of-range labels left out, counted below). */
