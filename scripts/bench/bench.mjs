@@ -106,3 +106,7 @@ if (binary.status !== 0) process.exitCode = 1;
 // Issue 15: a run of 20 files against the same files read once.
 const run = spawnSync(process.execPath, [join(root, 'scripts', 'bench', 'run.mjs')], { cwd: root, stdio: 'inherit', env: process.env });
 if (run.status !== 0) process.exitCode = 1;
+
+// Issue 14 item 1: the temperature fit's passes against the report's, on binary.mts's 2M x 10 data.
+const temperature = spawnSync(process.execPath, [join(root, 'scripts', 'bench', 'temperature.mjs')], { cwd: root, stdio: 'inherit', env: process.env });
+if (temperature.status !== 0) process.exitCode = 1;
