@@ -85,6 +85,15 @@ describe('clipping share against PyTorch and numpy (scripts/fixtures/gen_clippin
     assert.equal(lines.why, "1.894 vs 3.754 (PyTorch): 11 samples with p below 1e-15 on the true class (8 at p = 0) hit the classic preset's clip and carry 66.9% of its loss.");
   });
 
+  it('the presets line reads the same from a report that went through JSON (Infinity as null)', async () => {
+    const ref = JSON.parse(readFileSync(join(DIR, 'binary.json'), 'utf8')) as Reference;
+    const a = await analyze(bytesSource(ref.file, new Uint8Array(readFileSync(ref.file))), CLASSIC_REQUEST);
+    const viaJson = JSON.parse(JSON.stringify(a.breakdown.clipping)) as typeof a.breakdown.clipping;
+    assert.equal(viaJson?.presets.none.mean, null);
+    assert.deepEqual(clippingLines(viaJson, 'bce', { style: 'markdown' }), clippingLines(a.breakdown.clipping, 'bce', { style: 'markdown' }));
+    assert.match(clippingLines(viaJson, 'bce', { style: 'markdown' })!.means, /No clipping ∞$/);
+  });
+
   it('the row hover carries the file\'s presets line (Markdown: infinity as the sign)', async () => {
     const ref = JSON.parse(readFileSync(join(DIR, 'categorical.json'), 'utf8')) as Reference;
     const a = await analyze(bytesSource(ref.file, new Uint8Array(readFileSync(ref.file))), CLASSIC_REQUEST);

@@ -15,8 +15,8 @@ import { PRESET_NAMES, type LossKind, type SampleEval } from '../types';
 import { calibrationAdd, calibrationEdges, calibrationReport } from './calibration';
 import { ClasswiseBins, meanOf } from './classwise';
 import { CLIP_COUNT_SLOTS, CLIP_SUM_SLOTS, clippingReport } from './clipping';
-import { binaryCurves, FINE_SCHEME, LABEL_BUCKETS, LABEL_SCHEME, labelBucket, labelCurves, type OperatingPoints } from './operating-points';
-import { adaptiveReport, gridAdd, gridAddBatch, GRID_BUCKETS } from './confidence-grid';
+import { binaryCurves, FINE_SCHEME, LABEL_BUCKET_OF_FINE, LABEL_BUCKETS, LABEL_SCHEME, labelCurves, type OperatingPoints } from './operating-points';
+import { adaptiveReport, gridAddBatch, gridBucket, GRID_BUCKETS } from './confidence-grid';
 import { allOneVsRest, averages, prf, type OneVsRest } from './confusion';
 import { decodeArrayInto, decodeNumber, encodeArray, encodeNumber } from './encoding';
 import { DEFAULT_HISTOGRAM, HistogramBinner } from './histogram';
@@ -364,6 +364,7 @@ export class BreakdownAccumulator {
     const haveLabelLosses = labelLosses.length === labels;
     const confusion = this.confusion;
     const labelGrid = this.labelGrid;
+    const grid = this.grid;
     let allRight = true;
     let h = 0;
     let brier = 0;
@@ -391,9 +392,14 @@ export class BreakdownAccumulator {
         } else if (ll === Number.POSITIVE_INFINITY) this.classInfinite[l] = (this.classInfinite[l] as number) + 1;
       }
       calibrationAdd(this.calibrationCounts, this.calibrationSums, this.calibration, probs, l, y);
-      gridAdd(this.grid, probs, l, y);
+      // The fine grid (gridAdd's three sums) and the label's grid from one bucket lookup.
       if (q === q) {
-        const cell = 2 * (l * LABEL_BUCKETS + labelBucket(q));
+        const fine = gridBucket(q);
+        const g = 3 * fine;
+        grid[g] = (grid[g] as number) + 1;
+        grid[g + 1] = (grid[g + 1] as number) + q;
+        grid[g + 2] = (grid[g + 2] as number) + y;
+        const cell = 2 * (l * LABEL_BUCKETS + (LABEL_BUCKET_OF_FINE[fine] as number));
         labelGrid[cell] = (labelGrid[cell] as number) + y;
         labelGrid[cell + 1] = (labelGrid[cell + 1] as number) + (1 - y);
       }

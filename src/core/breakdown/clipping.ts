@@ -27,6 +27,9 @@ export interface PresetClipFigures {
   contestedSum: number;
   /** The file's mean under this preset; null when it renormalises categorical rows differently from the active preset. */
   mean: number | null;
+  /** Whether `mean` is given, and whether it (and contestedSum) is infinite: said apart because a report through JSON turns Infinity into null. */
+  comparable: boolean;
+  infinite: boolean;
 }
 
 export interface ClippingReport {
@@ -70,7 +73,7 @@ export function clippingReport(t: ClipTotals, sum: (slot: number) => number, cou
         : Number.isNaN(t.sum)
           ? Number.NaN
           : (t.finiteSum - activeSum + contestedSum) / t.weightSum;
-    presets[name] = { contestedSum, mean };
+    presets[name] = { contestedSum, mean, comparable: mean !== null, infinite };
   });
   const clippedSum = sum(0);
   return {

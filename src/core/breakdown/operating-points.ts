@@ -22,7 +22,7 @@
  * Soft targets count as y positives and 1 - y negatives (the AP range then takes fractional counts
  * through the digamma function: an approximation).
  */
-import { GRID_BUCKETS, gridBucket, gridRange } from './confidence-grid';
+import { GRID_BUCKETS, gridRange } from './confidence-grid';
 
 /** Fine buckets on each side of 0.5, the end bucket included (confidence-grid.ts's SIDE - 1). */
 const FINE_SIDE = (GRID_BUCKETS - 1) / 2;
@@ -39,10 +39,9 @@ function coarseOf(fine: number): number {
   return LABEL_BUCKETS - 1 - (mirrored === 0 ? 0 : 1 + ((mirrored - 1) >> 3));
 }
 
-/** The label grid's bucket of p (rises with p). */
-export function labelBucket(p: number): number {
-  return coarseOf(gridBucket(p));
-}
+/** The label grid's bucket of each fine bucket: one load per label and row, where the fine bucket is at hand. */
+export const LABEL_BUCKET_OF_FINE = Uint16Array.from({ length: GRID_BUCKETS }, (_, j) => coarseOf(j));
+
 
 /** [first, last] fine buckets of a coarse one. */
 function fineSpan(coarse: number): [number, number] {

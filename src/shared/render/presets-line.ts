@@ -41,12 +41,14 @@ export function clippingLines(c: ClippingReport | null, kind: LossKind, options:
   if (c === null) return null;
   const style = options.style ?? 'text';
   const fmt = (x: number): string => formatNumber(x, style, options.digits ?? DEFAULT_DIGITS);
-  const shown = PRESET_NAMES.map((name) => ({ name, mean: c.presets[name].mean }));
+  // Read through the flags: a report that went through JSON has null for Infinity.
+  const meanOf = (f: ClippingReport['presets'][PresetName]): number | null => (!f.comparable ? null : f.infinite ? Number.POSITIVE_INFINITY : (f.mean ?? Number.NaN));
+  const shown = PRESET_NAMES.map((name) => ({ name, mean: meanOf(c.presets[name]) }));
   const texts = shown.map((s) => (s.mean === null ? null : fmt(s.mean)));
   const given = texts.filter((t): t is string => t !== null);
   if (c.clipped === 0 && given.every((t) => t === given[0])) return null;
   const means = shown.map((s, i) => `${PRESETS[s.name].label} ${texts[i] ?? 'not given (renormalises the rows otherwise)'}`).join(' · ');
-  const active = c.presets[c.preset].mean ?? Number.NaN;
+  const active = meanOf(c.presets[c.preset]) ?? Number.NaN;
   // The preset furthest from the active one (finite means first): the gap the sentence explains.
   let other: PresetName | null = null;
   let gap = -1;
@@ -60,7 +62,7 @@ export function clippingLines(c: ClippingReport | null, kind: LossKind, options:
   }
   const truth = kind === 'multilabel' ? "a label's true value" : 'the true class';
   const samples = (n: number): string => `${n.toLocaleString('en-US')} sample${n === 1 ? '' : 's'}`;
-  const versus = other === null ? '' : `${fmt(active)} vs ${fmt(c.presets[other].mean as number)} (${PRESETS[other].label}): `;
+  const versus = other === null ? '' : `${fmt(active)} vs ${fmt(meanOf(c.presets[other]) as number)} (${PRESETS[other].label}): `;
   const label = `the ${c.preset} preset`;
   let why: string;
   if (c.clipped > 0) {
@@ -69,7 +71,7 @@ export function clippingLines(c: ClippingReport | null, kind: LossKind, options:
     const which = c.clippedAtZero === c.clipped ? `with p = 0 on ${truth}` : c.clippedAtZero > 0 ? `with ${floor} on ${truth} (${c.clippedAtZero.toLocaleString('en-US')} at p = 0)` : `with ${floor} on ${truth}`;
     why = `${versus}${samples(c.clipped)} ${which} hit ${label}'s clip and carry ${percent(c.share)} of its loss.`;
   } else {
-    const infinite = c.presets[c.preset].contestedSum === Number.POSITIVE_INFINITY;
+    const infinite = c.presets[c.preset].infinite;
     why = `${versus}${samples(c.contested)} with p below ${fmt(CONTEST_BELOW)} on ${truth} make the gap; ${label} ${infinite ? 'gives an infinite loss where p = 0' : 'clips none of them'}.`;
   }
   return { means, why };
