@@ -142,8 +142,9 @@ export class Dashboard {
   /** Puts the derivation after the worst samples (replacing an older one), then scrolls to it and focuses it. */
   private showDerivation(d: DerivationData): void {
     this.derivation = d;
-    const main = this.root.querySelector('.dashboard');
-    if (this.view !== 'data' || !main) return; // renderData shows it with the data
+    // Compare With...'s fixed and broken samples are the first file's: their derivation goes below the comparison.
+    const main = this.root.querySelector(this.view === 'comparison' ? '.comparison' : '.dashboard');
+    if ((this.view !== 'data' && this.view !== 'comparison') || !main) return; // renderData shows it with the data
     const section = renderDerivation(this.ctx, d);
     const old = main.querySelector('[data-testid="derivation"]');
     if (old) old.replaceWith(section);

@@ -40,6 +40,8 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private compareWith: vscode.Uri | undefined;
+  /** The first file's read in the comparison shown: the derivations of its samples come from it. */
+  private comparedBase: Analysis | undefined;
   /** The sample whose derivation is shown; derived again after every (re)computation. */
   private selected: Selected | undefined;
   /** Set once a load finds the dashboard's uri to be a folder read as one data set (shards). */
@@ -302,6 +304,7 @@ export class DashboardPanel implements vscode.Disposable {
         },
       });
       if (generation !== this.generation) return;
+      this.comparedBase = r.base;
       const elapsed = Date.now() - started;
       const base = dashboardData(r.base, this.whatIf, label, this.uri.toString(), this.history, elapsed);
       const otherData = dashboardData(r.other, this.whatIf, this.service.label(other), other.toString(), [], elapsed);
@@ -314,6 +317,11 @@ export class DashboardPanel implements vscode.Disposable {
   /** Shows a sample's derivation (a worst-samples row, a hover's link): once the data is there. */
   async select(sample: Selected): Promise<void> {
     this.selected = sample;
+    // In a comparison, a sample of the first file (fixed, broken, changed most): derived from its read.
+    if (this.last?.type === 'comparison') {
+      if (this.comparedBase !== undefined) await this.showDerivation(this.comparedBase);
+      return;
+    }
     if (this.last?.type !== 'data') return; // load() derives it when its result arrives
     const request = this.service.request(this.uri, this.whatIf);
     const analysis = await this.service.cached(this.uri, request);
