@@ -37,8 +37,7 @@ describe('calibration and "why log loss" in code-server, dark and light', functi
     await wb?.close();
   });
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
 
   for (const theme of ['dark', 'light'] as const) {
     it(`shows the bins' counts, Brier and equal-mass ECE as the CLI computes them, and the note in the derivation (${theme})`, async function () {

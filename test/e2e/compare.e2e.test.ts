@@ -36,8 +36,7 @@ describe('Compare With... statistics in code-server, dark and light', function (
     await wb?.close();
   });
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
 
   for (const theme of ['dark', 'light'] as const) {
     it(`epoch_1.csv → epoch_2.csv: the CLI's interval, p-value and fixed samples; a fixed sample opens its line (${theme})`, async function () {

@@ -88,8 +88,7 @@ describe('derivation panel in code-server: hover link, worst samples, KaTeX and 
     return (await lens.innerText()).trim();
   }
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
   const derivation = () => view().locator('[data-testid="derivation"]');
 
   /** The derivation section once it shows `line`. */

@@ -31,8 +31,7 @@ describe('likely label errors in code-server, dark and light', function () {
     await wb?.close();
   });
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
 
   for (const theme of ['dark', 'light'] as const) {
     it(`lists the issues and noise rates the CLI finds; a click opens the line and its derivation (${theme})`, async function () {

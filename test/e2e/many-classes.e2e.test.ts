@@ -55,8 +55,7 @@ describe('a 1000-class file in code-server: the confusion section, the class fil
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
 
   const cliMean = (): number => {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(root, 'many_classes.csv'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });

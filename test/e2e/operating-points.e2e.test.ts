@@ -36,8 +36,7 @@ describe('operating points and clipping\'s share in code-server, dark and light'
     await wb?.close();
   });
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
   const readout = async (): Promise<number[]> =>
     Promise.all(['threshold', 'tp', 'fp', 'fn', 'tn', 'precision', 'recall'].map(async (k) => Number(await view().locator(`[data-testid="op-${k}"]`).getAttribute('data-value'))));
   const expected = (p: Point): number[] => [p.threshold, p.tp, p.fp, p.fn, p.tn, p.precision, p.recall];

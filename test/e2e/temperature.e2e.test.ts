@@ -28,8 +28,7 @@ describe('calibration versus refinement in code-server, dark and light', functio
     await wb?.close();
   });
 
-  /** The visible webview: dashboards of other files stay in the DOM, hidden behind their tabs. */
-  const view = () => wb.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  const view = () => wb.visibleWebview();
   const value = async (testid: string) => Number(await view().locator(`[data-testid="${testid}"]`).getAttribute('data-value'));
 
   for (const theme of ['dark', 'light'] as const) {

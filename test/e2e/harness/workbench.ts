@@ -355,6 +355,11 @@ export class Workbench {
     return this.page.locator('iframe.webview.ready').nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
   }
 
+  /** The content document of the webview on screen: dashboards of other files stay in the DOM, hidden behind their tabs. */
+  visibleWebview(): FrameLocator {
+    return this.page.locator('iframe.webview.ready:visible').first().contentFrame().locator('iframe#active-frame').contentFrame();
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await stopBrowser(this.browserServer);
