@@ -82,6 +82,12 @@ export function lossOptionsFor(layout: Layout, request: AnalysisRequest): LossOp
   return { ...request.loss, kind: layout.kind, input: layout.input };
 }
 
+/** What reading needs of the request: the user's overrides, and the ignore index (a label that is no class must still read). */
+export function readingOverrides(request: AnalysisRequest): LayoutOverrides {
+  const ignoreIndex = request.loss.ignoreIndex;
+  return ignoreIndex === undefined ? request.overrides : { ...request.overrides, ignoreIndex };
+}
+
 /** Builds the evaluator, turning option problems into an OptionsError that names the file's layout. */
 export function evaluatorFor(layout: Layout, request: AnalysisRequest): Evaluator {
   try {
@@ -118,7 +124,7 @@ function comparablePresets(layout: Layout, request: AnalysisRequest): PresetName
 
 /** Infers the layout from the first rows; throws AnalysisError when the file cannot be read at all. */
 export async function inferFileLayout(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal, labels?: ByteSource): Promise<Layout> {
-  const head = await readLayout(source, { overrides: request.overrides, skipInvalid: true, signal, labels });
+  const head = await readLayout(source, { overrides: readingOverrides(request), skipInvalid: true, signal, labels });
   if (!head.ok || head.layout.numClasses === 0) {
     throw new AnalysisError(source.name, head.problems, Math.max(head.errorCount, 1), false, head.layout.columns);
   }
@@ -179,7 +185,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
     onEval?.(out, row, line, fields);
     opts.evals?.row(out, row, line);
   };
-  const base: ReadOptions = { overrides: request.overrides, skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
+  const base: ReadOptions = { overrides: readingOverrides(request), skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
   if (onEval === undefined && layout.kind !== 'multilabel') {
     const rows = new RowBatch(evaluator.width);
     const evals = new EvalBatch(rows.capacity);

@@ -23,6 +23,8 @@ export interface FileChoices {
   renormalise?: boolean;
   /** Binary files: the file (a URI) holding this file's labels, row for row, chosen by the user. */
   labelsFile?: string;
+  /** A label value that marks rows to leave out of the loss (PyTorch's ignore_index), from the "ignore label" quick fix. */
+  ignoreIndex?: number;
 }
 
 export function defaultWhatIf(config: LossLensConfig, choices: FileChoices): WhatIf {
@@ -57,6 +59,7 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
       focalAlpha: whatIf.focalAlpha ?? undefined,
       ...(whatIf.temperature === undefined || whatIf.temperature === null ? {} : { temperature: whatIf.temperature }),
       ...(choices.renormalise === undefined ? {} : { renormalise: choices.renormalise }),
+      ...(choices.ignoreIndex === undefined ? {} : { ignoreIndex: choices.ignoreIndex }),
       reduction: 'mean',
       base: config.logBase,
     },

@@ -129,6 +129,8 @@ export type WebviewMessage =
   | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh'; format?: string }
   /** Leave the rows that cannot be read out of the loss (a per-file choice), or take them again. */
   | { type: 'skipInvalid'; skip: boolean }
+  /** Leave rows with this label out of the loss (ignore_index; a per-file choice). */
+  | { type: 'ignoreLabel'; label: number }
   /** Read the file the other way an assumption offers (its index in report.layout.assumptions). */
   | { type: 'otherReading'; assumption: number }
   /** Leave the comparison: back to the dashboard of the file alone. */

@@ -13,7 +13,7 @@ const CHOOSE = 'Loss Lens: Choose Columns...';
 const LABELS_ELSEWHERE = '(--labels FILE reads another)';
 
 /** A flag with its value: a quoted word, a JSON array, or a bare word (`--input logits`). */
-const FLAG_RE = /--(label-column|pred-columns|class-names|input|loss)(?: ('[^']*'|"[^"]*"|\[[^\]]*\]|[^\s;,()]+(?:,[^\s;,()]+)*(?:,\.\.\.)?))?|--(skip-invalid)/g;
+const FLAG_RE = /--(label-column|pred-columns|class-names|input|loss|ignore-index)(?: ('[^']*'|"[^"]*"|\[[^\]]*\]|[^\s;,()]+(?:,[^\s;,()]+)*(?:,\.\.\.)?))?|--(skip-invalid)/g;
 
 function editorWords(flag: string, value: string | undefined): string {
   switch (flag) {
@@ -27,6 +27,8 @@ function editorWords(flag: string, value: string | undefined): string {
       return `${CHOOSE} (${value === 'logits' ? 'logits' : value === 'probs' ? 'probabilities' : 'probabilities or logits'})`;
     case 'loss':
       return `${CHOOSE} (the loss: ${value ?? 'bce, ce or multilabel'})`;
+    case 'ignore-index':
+      return `Ignore Label ${value ?? ''} (the quick fix, or the button on the error)`;
     default:
       return 'Skip Invalid Rows (the button on the error)';
   }

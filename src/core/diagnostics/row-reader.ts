@@ -2,7 +2,7 @@
  * The RowReader of a data set already analysed: its files opened again (by the runtime's opener),
  * read with the first pass's layouts, every valid row handed over in RowBatches of raw scores.
  */
-import type { Analysis, AnalysisRequest } from '../analyze';
+import { readingOverrides, type Analysis, type AnalysisRequest } from '../analyze';
 import { RowBatch } from '../batch';
 import { readSamples, type Layout } from '../parse';
 import type { OpenShard } from '../shards';
@@ -54,7 +54,7 @@ export function dataRowReader(analysis: Analysis, request: AnalysisRequest, layo
           if (batch.size === batch.capacity) flush();
         };
         const read = await open(file, (source, labels) =>
-          readSamples(source, { overrides: request.overrides, skipInvalid: request.skipInvalid, signal, layout, labels, batch: { batch, flush } }, onSample),
+          readSamples(source, { overrides: readingOverrides(request), skipInvalid: request.skipInvalid, signal, layout, labels, batch: { batch, flush } }, onSample),
         );
         if (batch.size > 0) flush();
         signal?.throwIfAborted();

@@ -231,7 +231,8 @@ export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {})
 }
 
 function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
-  const { columns, rows, lines } = table;
+  const { columns } = table;
+  let { rows, lines } = table;
   const evidence: string[] = [];
   const assumptions: Assumption[] = [];
   const colIndex = new Map<string, number>();
@@ -271,6 +272,17 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     if (labelColumn !== undefined) evidence.push(`label column "${labelColumn}": ${labelByValuesReason(columns, values(labelColumn), excluded, labelColumn)}`);
   }
   if (labelColumn !== undefined) excluded.add(labelColumn);
+  // Rows whose label is the ignore index carry no class: they would only blur the rest of the inference.
+  const ignoreIndex = overrides.ignoreIndex;
+  if (labelColumn !== undefined && ignoreIndex !== undefined) {
+    const li = colIndex.get(labelColumn)!;
+    const kept = rows.map((_, i) => i).filter((i) => cellNumber(rows[i]![li]) !== ignoreIndex);
+    if (kept.length > 0 && kept.length < rows.length) {
+      const n = rows.length - kept.length;
+      evidence.push(`${n} of ${sampled} ${n === 1 ? 'has' : 'have'} label ${ignoreIndex}, the ignore index: left out of the loss`);
+      [rows, lines] = [kept.map((i) => rows[i]!), kept.map((i) => lines[i]!)];
+    }
+  }
 
   // A column of predicted classes beside the scores is a cross-check, not the prediction.
   let hardPredictionColumn: string | undefined;
@@ -654,6 +666,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     ...(assumptions.length > 0 ? { assumptions } : {}),
     ...(hardPredictionColumn !== undefined ? { hardPredictionColumn } : {}),
     ...(rowSumTolerance !== undefined ? { rowSumTolerance } : {}),
+    ...(ignoreIndex !== undefined ? { ignoreIndex } : {}),
   };
 }
 

@@ -49,13 +49,17 @@ export class SampleFiller {
   /** A label written as a number (class index; bce: 0/1 or soft y). */
   labelNumber(v: number): string | undefined {
     const l = this.layout;
+    if (v === l.ignoreIndex && l.kind !== 'multilabel') {
+      this.sample.target = v;
+      return undefined;
+    }
     if (l.kind === 'bce') {
-      if (!(v >= 0 && v <= 1)) return `label ${v} is not 0, 1 or a probability in [0, 1]`;
+      if (!(v >= 0 && v <= 1)) return `label ${v} is not 0, 1 or a probability in [0, 1]${v < 0 && Number.isInteger(v) ? ignoreHint(v) : ''}`;
       this.sample.target = v;
       return undefined;
     }
     if (!Number.isInteger(v) || v < 0 || v >= this.k) {
-      return `label ${v} is not a class index (0 to ${this.k - 1})`;
+      return `label ${v} is not a class index (0 to ${this.k - 1})${v < 0 && Number.isInteger(v) ? ignoreHint(v) : ''}`;
     }
     this.sample.target = v;
     return undefined;
@@ -243,3 +247,6 @@ export function describe(c: Cell): string {
   if (typeof c === 'object') return 'an object';
   return quoteForMessage(String(c));
 }
+
+/** A negative whole label is most often a mask (PyTorch's ignore_index -100, Hugging Face's padded tokens). */
+const ignoreHint = (v: number): string => `; if ${v} marks rows to leave out (PyTorch's ignore_index), read with --ignore-index ${v}`;

@@ -134,6 +134,8 @@ export interface Layout {
   quotedNewlines?: boolean;
   /** Lines end in a lone CR (classic Mac OS): every read turns CRs into line breaks. */
   lineBreaks?: 'cr';
+  /** The label value that marks a row to leave out of the loss (PyTorch's ignore_index), as the user gave it. */
+  ignoreIndex?: number;
 }
 
 /** A choice made on weak evidence, and how to ask for the other one. */
@@ -160,6 +162,8 @@ export interface LayoutOverrides {
   classNames?: string[];
   weightColumn?: string;
   format?: FileFormat;
+  /** A label value that is no class: rows holding it are read, and left out of the loss (ignore_index). */
+  ignoreIndex?: number;
 }
 
 export interface ReadOptions {

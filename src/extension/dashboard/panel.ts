@@ -145,6 +145,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'skipInvalid':
         void this.service.choices.update(this.uri, { skipInvalid: m.skip ? true : undefined });
         break;
+      case 'ignoreLabel':
+        void this.service.choices.update(this.uri, { ignoreIndex: m.label });
+        break;
       case 'otherReading': {
         const a = this.last?.type === 'data' ? this.last.data.report.layout.assumptions[m.assumption] : undefined;
         if (a !== undefined) void vscode.commands.executeCommand(APPLY_READING_COMMAND, this.uri, a.overrides);

@@ -23,6 +23,7 @@ export function codeLensTitle(index: DocumentIndex): string {
   let title = `Loss Lens: ${stat} ${kindShort(b.kind)}${from} ${formatNumber(a.value, 'markdown', 4)} ${unit} over ${b.count.toLocaleString('en-US')} samples (preset ${PRESETS[a.preset].name})`;
   // A per-file choice the preset would not make: say it is in force.
   if (a.options.renormalise === true && !PRESETS[a.preset].params.renormalise) title += ' · rows renormalised';
+  if (a.options.ignoreIndex !== undefined) title += ` · ${b.ignoredCount.toLocaleString('en-US')} labelled ${a.options.ignoreIndex} ignored`;
   const bad = Math.max(index.problemCount, index.problems.length);
   if (bad > 0) title += ` · ${bad} row${bad === 1 ? '' : 's'} skipped`;
   return title;

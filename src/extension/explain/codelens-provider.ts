@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { DocumentIndexCache } from './document-cache';
 import { codeLensTitle } from './codelens-content';
 import { PRESETS } from '../../core/presets';
-import { APPLY_READING_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
+import { APPLY_READING_COMMAND, IGNORE_LABEL_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
 import { assumptionLenses } from './codelens-content';
 
 export const STOP_RENORMALISING_TITLE = 'Stop renormalising rows';
@@ -44,6 +44,10 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     const options = cached.index.analysis?.options;
     if (options?.renormalise === true && !PRESETS[options.preset].params.renormalise) {
       lenses.push(new vscode.CodeLens(range, { title: STOP_RENORMALISING_TITLE, command: RENORMALISE_COMMAND, arguments: [doc.uri, false] }));
+    }
+    const ignored = this.services.requestFor(doc.uri).loss.ignoreIndex;
+    if (ignored !== undefined) {
+      lenses.push(new vscode.CodeLens(range, { title: `Stop ignoring label ${ignored}`, command: IGNORE_LABEL_COMMAND, arguments: [doc.uri, undefined] }));
     }
     // Chosen from an error's button: the lens that states it undoes it.
     if (this.services.requestFor(doc.uri).skipInvalid) {

@@ -5,6 +5,7 @@
  */
 import type { DocumentIndex } from '../../core/explain';
 import type { FileFormat, Problem } from '../../core/parse';
+import { suggestedIgnoreLabel } from '../../shared/ignore-label';
 
 export type ProblemCode =
   | 'not-a-number'
@@ -17,7 +18,7 @@ export type ProblemCode =
   | 'row-sum'
   | 'more';
 
-export type QuickFix = 'read-as-logits' | 'renormalise' | 'choose-columns';
+export type QuickFix = 'read-as-logits' | 'renormalise' | 'ignore-label' | 'choose-columns';
 
 export interface DiagnosticSpec {
   /** 0-based line and characters [start, end), as vscode.Range takes them. */
@@ -28,6 +29,8 @@ export interface DiagnosticSpec {
   code: ProblemCode;
   severity: 'error' | 'warning' | 'info';
   fixes: QuickFix[];
+  /** The label value the 'ignore-label' fix leaves out (a negative whole label: PyTorch's ignore_index). */
+  ignoreLabel?: number;
 }
 
 /** Most problems listed per file; the reader itself keeps the first 20 and counts the rest. */
@@ -129,7 +132,12 @@ export function diagnosticSpecs(index: DocumentIndex, format: FileFormat, delimi
     const line = Math.max(0, p.line - 1);
     const text = p.line > 0 ? (lineText(p.line) ?? '') : (lineText(1) ?? '');
     const span = problemSpan(p.line > 0 ? p : { ...p, column: undefined }, text, format, delimiter);
-    return { line, ...span, message: p.message, code, severity: p.severity === 'warning' ? 'warning' : 'error', fixes: fixesFor(code) };
+    const ignoreLabel = suggestedIgnoreLabel(p.message);
+    const fixes = fixesFor(code);
+    return {
+      line, ...span, message: p.message, code, severity: p.severity === 'warning' ? 'warning' : 'error',
+      ...(ignoreLabel === undefined ? { fixes } : { fixes: ['ignore-label' as const, ...fixes], ignoreLabel }),
+    };
   });
   const more = Math.max(index.problemCount, index.problems.length) + Math.max(index.rowSumCount, index.rowSumProblems.length) - listed.length;
   if (more > 0) {

@@ -9,7 +9,7 @@ import { LossCodeLensProvider } from './codelens-provider';
 import { DocumentIndexCache } from './document-cache';
 import { LossDiagnostics } from './diagnostics';
 import { hoverTimings, LossHoverProvider } from './hover-provider';
-import { APPLY_READING_COMMAND, LossQuickFixes, READ_AS_LOGITS_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
+import { APPLY_READING_COMMAND, IGNORE_LABEL_COMMAND, LossQuickFixes, READ_AS_LOGITS_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
 import type { LayoutOverrides } from '../../core/parse';
 import type { ExplainServices } from './services';
 
@@ -40,6 +40,7 @@ export function registerExplainFeatures(context: vscode.ExtensionContext, servic
     vscode.languages.registerCodeActionsProvider(PREDICTION_SELECTOR, new LossQuickFixes(services), LossQuickFixes.metadata),
     vscode.commands.registerCommand(READ_AS_LOGITS_COMMAND, (uri: vscode.Uri) => services.setInputOverride(uri, 'logits')),
     vscode.commands.registerCommand(SKIP_INVALID_COMMAND, (uri: vscode.Uri, on?: boolean) => services.setSkipInvalid(uri, on === false ? undefined : true)),
+    vscode.commands.registerCommand(IGNORE_LABEL_COMMAND, (uri: vscode.Uri, label?: number) => services.setIgnoreIndex(uri, label)),
     vscode.commands.registerCommand(APPLY_READING_COMMAND, (uri: vscode.Uri, other: LayoutOverrides) => services.applyReading(uri, other)),
     // (uri) from the quick fix; (uri, false) from the lens that undoes it.
     vscode.commands.registerCommand(RENORMALISE_COMMAND, (uri: vscode.Uri, on?: boolean) => services.setRenormalise(uri, on === false ? undefined : true)),

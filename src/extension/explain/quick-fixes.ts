@@ -1,4 +1,4 @@
-/** Quick fixes on Loss Lens diagnostics: read the file as logits, renormalise its rows, or choose its columns. */
+/** Quick fixes on Loss Lens diagnostics: read the file as logits, renormalise its rows, ignore a label value, or choose its columns. */
 import * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE, specOf } from './diagnostics';
 import type { QuickFix } from './diagnostic-content';
@@ -8,12 +8,15 @@ export const READ_AS_LOGITS_COMMAND = 'lossLens.explain.readAsLogits';
 export const RENORMALISE_COMMAND = 'lossLens.explain.renormaliseRows';
 /** (uri, skip): leave the rows that cannot be read out of the loss, or (false) stop. */
 export const SKIP_INVALID_COMMAND = 'lossLens.explain.skipInvalidRows';
+/** (uri, label): leave rows with this label out of the loss (ignore_index), or (uri, undefined) stop. */
+export const IGNORE_LABEL_COMMAND = 'lossLens.explain.ignoreLabel';
 /** (uri, overrides): read the file the other way an assumption offers. */
 export const APPLY_READING_COMMAND = 'lossLens.explain.applyReading';
 
 export const QUICK_FIX_TITLES: Record<QuickFix, string> = {
   'read-as-logits': 'Loss Lens: read this file as logits',
   renormalise: 'Loss Lens: renormalise rows on read',
+  'ignore-label': 'Loss Lens: leave rows with this label out of the loss (ignore_index)',
   'choose-columns': 'Loss Lens: choose columns...',
 };
 
@@ -33,6 +36,12 @@ export class LossQuickFixes implements vscode.CodeActionProvider {
       action.diagnostics = diagnostics;
       // A diagnostic's first fix fits it best; picking columns always needs the user's choice.
       action.isPreferred = fix !== 'choose-columns' && diagnostics.some((d) => specOf.get(d)?.fixes[0] === fix);
+      if (fix === 'ignore-label') {
+        const label = specOf.get(diagnostics[0]!)!.ignoreLabel!;
+        action.title = `Loss Lens: leave rows labelled ${label} out of the loss (ignore_index)`;
+        action.command = { title: action.title, command: IGNORE_LABEL_COMMAND, arguments: [doc.uri, label] };
+        return action;
+      }
       const command = fix === 'read-as-logits' ? READ_AS_LOGITS_COMMAND : fix === 'renormalise' ? RENORMALISE_COMMAND : this.services.chooseColumnsCommand;
       action.command = { title: action.title, command, arguments: [doc.uri] };
       return action;

@@ -19,6 +19,8 @@ export interface ExplainServices {
   setInputOverride(uri: vscode.Uri, input: InputKind): Promise<void>;
   /** Remembers "divide each categorical probability row by its sum" for the file (or forgets it: undefined). */
   setRenormalise(uri: vscode.Uri, renormalise: boolean | undefined): Promise<void>;
+  /** Remembers "rows with this label are left out of the loss" (ignore_index) for the file (or forgets it: undefined). */
+  setIgnoreIndex(uri: vscode.Uri, label: number | undefined): Promise<void>;
   /** Remembers "leave rows that cannot be read out of the loss" for the file (or forgets it: undefined). */
   setSkipInvalid(uri: vscode.Uri, skip: boolean | undefined): Promise<void>;
   /** Reads the file the other way an assumption offers (or asks, through Choose Columns..., for names). */
@@ -79,6 +81,7 @@ export function defaultExplainServices(
     setInputOverride: (uri, input) => choices.update(uri, { input }),
     setRenormalise: (uri, renormalise) => choices.update(uri, { renormalise }),
     setSkipInvalid: (uri, skipInvalid) => choices.update(uri, { skipInvalid }),
+    setIgnoreIndex: (uri, ignoreIndex) => choices.update(uri, { ignoreIndex }),
     applyReading: async (uri, other) => {
       const patch = choicesForReading(other);
       if (patch === undefined) await vscode.commands.executeCommand('lossLens.chooseColumns', uri);

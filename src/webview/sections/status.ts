@@ -1,4 +1,5 @@
 /** The loading and error states that replace the dashboard while no report is available. */
+import { suggestedIgnoreLabel } from '../../shared/ignore-label';
 import type { ProblemData } from '../../shared/protocol';
 import type { Ctx } from '../context';
 import { int } from '../format';
@@ -56,10 +57,14 @@ export function renderError(ctx: Ctx, label: string, message: string, problems: 
   // Bad rows need not stop the whole file: leave them out, counted, as --skip-invalid does.
   const skip = badRows ? dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'skip-invalid' }, 'Skip invalid rows') : null;
   skip?.addEventListener('click', () => ctx.post({ type: 'skipInvalid', skip: true }));
+  // A negative whole label (-100) is most often a mask: one click reads it as PyTorch's ignore_index does.
+  const mask = problems.map((p) => suggestedIgnoreLabel(p.message)).find((l) => l !== undefined) ?? suggestedIgnoreLabel(message);
+  const ignore = mask === undefined ? null : dom.h('button', { type: 'button', 'data-testid': 'ignore-label' }, `Ignore label ${mask}`);
+  ignore?.addEventListener('click', () => ctx.post({ type: 'ignoreLabel', label: mask! }));
   return dom.h('section', { class: 'card status error', 'data-testid': 'error', role: 'alert' },
     dom.h('h2', {}, `Could not read ${label}`),
     dom.h('p', { 'data-testid': 'error-message' }, message),
     listed.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...listed.map((p) => problemItem(ctx, p, 'problem'))) : null,
     more,
-    dom.h('div', { class: 'actions' }, retry, skip, choose));
+    dom.h('div', { class: 'actions' }, ignore, retry, skip, choose));
 }
