@@ -112,6 +112,9 @@ ${deltaFieldsHelp()}, e.g. "delta.mean>0.01", "delta.class[cat].mean>0.02",
 "mean>0.35", "class[cat].recall<0.9", "class[3].f1<=0.8" (a class by name, else by index).
 Fields: ${REPORT_FIELDS.join(', ')},
 class[NAME].${CLASS_FIELDS.join('|')}; comparisons < <= > >= == !=.
+auc and ap (ROC AUC and average precision; binary files, and the macro mean over the labels of
+multi-label files) come from bucketed scores and are known within bounds: a condition fails the
+run if it holds anywhere within them.
 Each failed condition and its value go to stderr; the report is still written, and with --json
 carries a "gate" object.
 --label-issues finds likely label errors by confident learning (ce and bce files; two more

@@ -3,7 +3,7 @@
  * same for one file, shards and `loss-lens merge`.
  */
 import type { Analysis } from '../core/analyze';
-import { checkGate, formatGateValue, gateFailures, type GateResult } from '../core/gate';
+import { checkGate, gateFailures, gateValueText, type GateResult } from '../core/gate';
 import { reportJson, stringifyReport } from '../core/report-json';
 // Export Report...'s Markdown, so that a CI summary and an exported report read the same.
 import { reportMarkdown } from '../shared/render/report-export';
@@ -25,6 +25,9 @@ export function gateJson(gate: GateResult) {
       op: r.condition.op,
       threshold: r.condition.threshold,
       value: r.value,
+      // auc, ap: where the exact value lies (the scores are bucketed); the gate fails if the condition holds anywhere in it.
+      range: r.range ?? null,
+      ...(r.note === undefined ? {} : { note: r.note }),
       failed: r.failed,
     })),
   };
@@ -51,7 +54,7 @@ export function gateMarkdown(gate: GateResult): string[] {
     '',
     '| fail if | value | result |',
     '| --- | ---: | --- |',
-    ...gate.results.map((r) => `| ${mdCode(r.condition.text)} | ${formatGateValue(r.value, r.condition.threshold)} | ${r.failed ? 'failed' : 'passed'} |`),
+    ...gate.results.map((r) => `| ${mdCode(r.condition.text)} | ${gateValueText(r).replace(/\|/g, '\\|')} | ${r.failed ? 'failed' : 'passed'} |`),
   ];
 }
 

@@ -10,8 +10,12 @@
 export const COMPARISONS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 export type Comparison = (typeof COMPARISONS)[number];
 
-/** The report's own numbers, by the names `--json` gives them. */
-export const REPORT_FIELDS = ['mean', 'accuracy', 'ece', 'adaptiveEce', 'classwiseEce', 'brier', 'perplexity', 'count'] as const;
+/**
+ * The report's own numbers, by the names `--json` gives them; `auc` and `ap` (ROC AUC and average
+ * precision, bce and multilabel files) are read from `operatingPoints`: the positive class's curve,
+ * or the macro mean over the labels.
+ */
+export const REPORT_FIELDS = ['mean', 'accuracy', 'ece', 'adaptiveEce', 'classwiseEce', 'brier', 'perplexity', 'count', 'auc', 'ap'] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
 
 /** A class's numbers; `loss` is its mean loss (`perClass[].meanLoss` in `--json`). */
@@ -57,8 +61,19 @@ export interface Condition {
   threshold: number;
 }
 
+/** What the gate reads of a curve (core/breakdown/operating-points.ts's OperatingCurves). */
+export interface GateCurve {
+  name: string;
+  auc: number;
+  aucError: number;
+  ap: number;
+  apRange: readonly [number, number] | readonly number[];
+}
+
 /** The numbers a gate reads; the `--json` report (ReportJson) has them all. */
 export interface GateReport {
+  /** bce: the positive class's curve; multilabel: one per label; ce: null. */
+  operatingPoints: { curves: readonly GateCurve[] } | null;
   mean: number;
   accuracy: number;
   ece: number;
@@ -76,6 +91,13 @@ export interface ConditionResult {
   label: string;
   /** NaN when the report has no such number (the precision of a class never predicted). */
   value: number;
+  /**
+   * Where the exact value lies when the report knows it only within bounds (auc, ap: scores are
+   * bucketed); the condition then fails the gate if it holds anywhere in it.
+   */
+  range?: [number, number];
+  /** Said beside the value: what it is a mean of, or why it is undefined. */
+  note?: string;
   failed: boolean;
 }
 
@@ -257,29 +279,111 @@ const CLASS_VALUE: Record<ClassField, (c: PerClass) => number> = {
 };
 
 /**
+ * Added to each side of a curve's bounds: they are sums over thousands of buckets, a few ulps off
+ * (breast cancer's exact AP lay 2e-16 below its lower bound as summed).
+ */
+const ROUNDING = 1e-12;
+
+/** What a curve field reads: the value, and where the exact one lies. */
+export interface Bounded {
+  value: number;
+  range?: [number, number];
+  note?: string;
+}
+
+/**
+ * `auc` or `ap` of the report: bce's one curve, multilabel's macro mean over the labels (sklearn's
+ * average='macro'), undefined (NaN, with why) for ce or when a label has no positives (or, for AUC,
+ * no negatives). The bounds are the curves' own (operating-points.ts): AUC +- aucError, AP within
+ * apRange; a macro mean's bounds are the means of the labels' bounds.
+ */
+export function curveValue(name: 'auc' | 'ap', points: GateReport['operatingPoints']): Bounded {
+  if (points === null || points.curves.length === 0) return { value: Number.NaN, note: `${name === 'auc' ? 'ROC AUC' : 'average precision'} is given for binary and multi-label files only` };
+  const curves = points.curves;
+  const undefinedAt = curves.find((c) => Number.isNaN(name === 'auc' ? c.auc : c.ap));
+  if (undefinedAt !== undefined) {
+    const why = name === 'auc' ? 'has no positives or no negatives' : 'has no positives';
+    return { value: Number.NaN, note: curves.length === 1 ? `the positive class ${why}` : `label ${quote(undefinedAt.name)} ${why} (the macro mean needs every label's)` };
+  }
+  const mean = (f: (c: GateCurve) => number) => curves.reduce((s, c) => s + f(c), 0) / curves.length;
+  const value = mean((c) => (name === 'auc' ? c.auc : c.ap));
+  const range: [number, number] = name === 'auc'
+    ? [value - mean((c) => c.aucError) - ROUNDING, value + mean((c) => c.aucError) + ROUNDING]
+    : [mean((c) => c.apRange[0] as number) - ROUNDING, mean((c) => c.apRange[1] as number) + ROUNDING];
+  return { value, range, ...(curves.length > 1 ? { note: `macro mean over ${curves.length} labels` } : {}) };
+}
+
+/**
+ * Whether the condition holds for some value in [low, high]: a value known only within bounds
+ * fails the gate unless the condition is false wherever the exact value may lie, as an undefined
+ * value does (a gate that cannot check must not pass).
+ */
+function holdsWithin(low: number, high: number, op: Comparison, threshold: number): boolean {
+  switch (op) {
+    case '<':
+      return low < threshold;
+    case '<=':
+      return low <= threshold;
+    case '>':
+      return high > threshold;
+    case '>=':
+      return high >= threshold;
+    case '==':
+      return low <= threshold && threshold <= high;
+    case '!=':
+      return low !== high || low !== threshold;
+  }
+}
+
+/** Whether the condition holds wherever in [low, high] the exact value lies. */
+function holdsThroughout(low: number, high: number, op: Comparison, threshold: number): boolean {
+  switch (op) {
+    case '==':
+      return low === threshold && high === threshold;
+    case '!=':
+      return threshold < low || threshold > high;
+    default:
+      return compare(low, op, threshold) && compare(high, op, threshold);
+  }
+}
+
+/** Whether the condition holds for some values in the range and not for others: the gate failed for want of precision. */
+export function undecided(r: ConditionResult): boolean {
+  if (r.range === undefined || Number.isNaN(r.value)) return false;
+  const [low, high] = r.range;
+  return holdsWithin(low, high, r.condition.op, r.condition.threshold) && !holdsThroughout(low, high, r.condition.op, r.condition.threshold);
+}
+
+type ScalarField = Exclude<ReportField, 'auc' | 'ap'>;
+
+/**
  * Checks every condition against the report. A number the report does not have (NaN: the
  * precision of a class never predicted) fails its condition: a gate that cannot check must not pass.
  */
 export function checkGate(conditions: readonly Condition[], report: GateReport): GateResult {
   const results = conditions.map((condition): ConditionResult => {
     const f = condition.field;
-    let value: number;
+    let read: Bounded;
     let label: string;
     if (f.scope === 'delta' || f.scope === 'deltaClass') {
       throw new GateError(`${quote(condition.source)}: delta.* compares two files: loss-lens compare A B --fail-if ${quote(condition.text.replace(/ /g, ''))}`);
+    } else if (f.scope === 'report' && (f.name === 'auc' || f.name === 'ap')) {
+      read = curveValue(f.name, report.operatingPoints);
+      label = f.name;
     } else if (f.scope === 'report') {
-      value = report[f.name];
+      read = { value: report[f.name as ScalarField] };
       label = f.name;
     } else {
       const c = findClass(f.class, report.perClass);
       if (c === undefined) {
         throw new GateError(`${quote(condition.source)}: no class ${quote(f.class.text)}; ${classesHelp(report.perClass.map((x) => x.name))}`);
       }
-      value = CLASS_VALUE[f.name](c);
+      read = { value: CLASS_VALUE[f.name](c) };
       label = `class[${classInCondition(c.name)}].${f.name}`;
     }
-    const failed = Number.isNaN(value) || compare(value, condition.op, condition.threshold);
-    return { condition, label, value, failed };
+    const { value, range } = read;
+    const failed = Number.isNaN(value) || (range === undefined ? compare(value, condition.op, condition.threshold) : holdsWithin(range[0], range[1], condition.op, condition.threshold));
+    return { condition, label, ...read, failed };
   });
   return { results, failed: results.some((r) => r.failed) };
 }
@@ -302,15 +406,23 @@ export function formatGateValue(value: number, threshold: number): string {
   return String(value);
 }
 
+/** The value as the gate saw it: `0.9123`, with its bounds when it has them and what it is a mean of. */
+export function gateValueText(r: ConditionResult): string {
+  const t = r.condition.threshold;
+  const bounds = r.range === undefined || Number.isNaN(r.value) ? '' : `, exact value in [${formatGateValue(r.range[0], t)}, ${formatGateValue(r.range[1], t)}]`;
+  const extra = [r.note, bounds === '' ? undefined : bounds.slice(2)].filter((x) => x !== undefined);
+  return `${formatGateValue(r.value, t)}${extra.length === 0 || Number.isNaN(r.value) ? '' : ` (${extra.join('; ')})`}`;
+}
+
 /** One line per failed condition: `failed: mean > 0.35 (mean = 0.412)`. */
 export function gateFailures(gate: GateResult): string[] {
   return gate.results
     .filter((r) => r.failed)
-    .map((r) =>
-      Number.isNaN(r.value)
-        ? `failed: ${r.condition.text} (${r.label} is undefined, so the condition cannot be checked)`
-        : `failed: ${r.condition.text} (${r.label} = ${formatGateValue(r.value, r.condition.threshold)})`,
-    );
+    .map((r) => {
+      if (Number.isNaN(r.value)) return `failed: ${r.condition.text} (${r.label} is undefined${r.note === undefined ? '' : `: ${r.note}`}, so the condition cannot be checked)`;
+      const line = `failed: ${r.condition.text} (${r.label} = ${gateValueText(r)})`;
+      return undecided(r) ? `${line}: it may or may not hold within those bounds, and a gate that cannot decide fails` : line;
+    });
 }
 
 /** The numbers a comparison's gate reads (`loss-lens compare`): B minus A. */

@@ -84,7 +84,7 @@ describe('loss-lens --fail-if and --format markdown', () => {
     const field = run('samples/digits.csv', '--fail-if', 'meen>0.3');
     assert.equal(field.code, 2);
     assert.equal(field.stdout, '');
-    assert.match(field.stderr, /^loss-lens: --fail-if "meen>0.3": unknown field "meen"; the fields are mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, class\[NAME or index\]\.recall\|precision\|f1\|loss\|support\|ece\n/);
+    assert.match(field.stderr, /^loss-lens: --fail-if "meen>0.3": unknown field "meen"; the fields are mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, auc, ap, class\[NAME or index\]\.recall\|precision\|f1\|loss\|support\|ece\n/);
     assert.match(field.stderr, /usage: loss-lens FILE/);
     const op = run('no/such/file.csv', '--fail-if', 'mean=0.3');
     assert.equal(op.code, 2, 'the condition is refused before the file is looked for');
@@ -106,8 +106,8 @@ describe('loss-lens --fail-if and --format markdown', () => {
     assert.deepEqual(j.gate, {
       failed: true,
       conditions: [
-        { condition: 'class[3].recall < 0.9', field: 'class[three].recall', op: '<', threshold: 0.9, value: report.perClass[3]!.recall, failed: report.perClass[3]!.recall < 0.9 },
-        { condition: `count != ${report.count}`, field: 'count', op: '!=', threshold: report.count, value: report.count, failed: false },
+        { condition: 'class[3].recall < 0.9', field: 'class[three].recall', op: '<', threshold: 0.9, value: report.perClass[3]!.recall, range: null, failed: report.perClass[3]!.recall < 0.9 },
+        { condition: `count != ${report.count}`, field: 'count', op: '!=', threshold: report.count, value: report.count, range: null, failed: false },
       ],
     });
     assert.ok(report.perClass[3]!.recall < 0.9, 'the sample has a class under 0.9 recall');

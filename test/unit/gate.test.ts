@@ -45,8 +45,8 @@ describe('gate conditions: parsing', () => {
 
   it('refuses malformed conditions, saying what was expected', () => {
     refused('', '"": expected a condition such as "mean>0.35" or "class[cat].recall<0.9"');
-    refused('>0.3', '">0.3": expected a field at the start (mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, class[NAME or index].recall|precision|f1|loss|support|ece)');
-    refused('meen>0.3', '"meen>0.3": unknown field "meen"; the fields are mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, class[NAME or index].recall|precision|f1|loss|support|ece');
+    refused('>0.3', '">0.3": expected a field at the start (mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, auc, ap, class[NAME or index].recall|precision|f1|loss|support|ece)');
+    refused('meen>0.3', '"meen>0.3": unknown field "meen"; the fields are mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, auc, ap, class[NAME or index].recall|precision|f1|loss|support|ece');
     refused('mean', '"mean": expected a comparison (<= >= == != < >) after mean');
     refused('mean 0.3', '"mean 0.3": expected a comparison (<= >= == != < >) after mean, found "0.3"');
     refused('mean=0.3', '"mean=0.3": "=" is not a comparison: write == (the comparisons are <= >= == != < >)');
@@ -62,7 +62,7 @@ describe('gate conditions: parsing', () => {
     refused('class[cat]<0.9', '"class[cat]<0.9": expected .recall, .precision, .f1, .loss, .support, .ece after class[cat]');
     refused('class[cat].recal<0.9', '"class[cat].recal<0.9": unknown class field "recal" after class[cat]; a class has recall, precision, f1, loss, support, ece');
     refused('class[cat].<0.9', '"class[cat].<0.9": no class field after class[cat]; a class has recall, precision, f1, loss, support, ece');
-    refused('classes[cat].recall<0.9', '"classes[cat].recall<0.9": unknown field "classes"; the fields are mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, class[NAME or index].recall|precision|f1|loss|support|ece');
+    refused('classes[cat].recall<0.9', '"classes[cat].recall<0.9": unknown field "classes"; the fields are mean, accuracy, ece, adaptiveEce, classwiseEce, brier, perplexity, count, auc, ap, class[NAME or index].recall|precision|f1|loss|support|ece');
   });
 });
 
@@ -81,7 +81,7 @@ describe('gate values as shown', () => {
 
 /** A report of three classes, one never seen (its mean loss undefined), for the rules that need no file. */
 const tiny: GateReport = {
-  mean: 0.5, accuracy: 0.75, ece: 0.1, adaptiveEce: 0.12, classwiseEce: 0.08, brier: 0.3, perplexity: 1.65, count: 4,
+  mean: 0.5, accuracy: 0.75, ece: 0.1, adaptiveEce: 0.12, classwiseEce: 0.08, brier: 0.3, perplexity: 1.65, count: 4, operatingPoints: null,
   perClass: [
     { index: 0, name: '1', support: 2, meanLoss: 0.4, precision: 1, recall: 0.5, f1: 2 / 3, ece: 0.1 },
     { index: 1, name: '2', support: 2, meanLoss: 0.6, precision: 0.5, recall: 1, f1: 2 / 3, ece: 0.2 },
