@@ -53,6 +53,14 @@ const targets = [
     target: 'es2022',
   },
   {
+    // The run view (Open Run...: files over the same samples), under the same CSP.
+    entryPoints: ['src/webview/run/main.ts'],
+    outfile: 'dist/run.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+  {
     // The read-only preview of binary files (src/extension/preview), under the same CSP.
     entryPoints: ['src/webview/preview/main.ts'],
     outfile: 'dist/preview.js',

@@ -264,6 +264,11 @@ export class AnalysisService {
     );
   }
 
+  /** A run's files (or a folder of them), one job in the worker; not cached (Open Run..., extension/run/). */
+  readRun(uris: readonly vscode.Uri[], request: AnalysisRequest, top: number, opts: RunOptions) {
+    return this.job({ op: 'run', sources: uris.map((u) => ({ path: this.runner.pathOf(u), name: this.label(u) })), request, top }, opts);
+  }
+
   async perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
     await this.oneFile(uri, 'the per-sample export');
     const opts: RunOptions = { progressTitle: `Loss Lens: writing the per-sample losses of ${this.label(uri)}` };

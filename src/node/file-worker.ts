@@ -21,6 +21,7 @@ import { compareSide } from '../core/compare/side';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 import { previewBinary, type BinaryPreview } from '../core/columnar/preview';
 import { estimateFile, type SampleEstimate } from './sample-file';
+import { runJob, type RunJobResult, type RunSource } from './run-job';
 import { failureOf, type FailureData } from '../shared/failure';
 
 export interface FileJob {
@@ -53,7 +54,9 @@ export type WorkerJob =
   /** The sample starting on a 1-based line, read with the layout its analysis found. */
   | { op: 'sample'; path: string; name: string; layout: Layout; line: number; row?: number; labels?: FileJob['labels'] }
   /** A binary file's arrays or columns and first rows (the read-only preview). */
-  | { op: 'preview'; path: string; name: string; labels?: FileJob['labels'] };
+  | { op: 'preview'; path: string; name: string; labels?: FileJob['labels'] }
+  /** A run (Open Run...): files, or folders of files, over the same samples, one per epoch; `top` samples a list. */
+  | { op: 'run'; sources: RunSource[]; request: AnalysisRequest; top: number };
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
@@ -66,7 +69,8 @@ export type JobResult =
   | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
   | { op: 'sample'; hit: SampleHit | null }
   /** null: not a binary file Loss Lens knows. */
-  | { op: 'preview'; preview: BinaryPreview | null };
+  | { op: 'preview'; preview: BinaryPreview | null }
+  | { op: 'run'; run: RunJobResult };
 
 export type { FailureData };
 
@@ -139,6 +143,8 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       );
       return { op: 'preview', preview: preview ?? null };
     }
+    case 'run':
+      return { op: 'run', run: await runJob(job.sources, job.request, job.top, signal, progress) };
     case 'perSampleCsv': {
       const fd = openSync(job.out, 'w');
       let buffer = PER_SAMPLE_HEADER;

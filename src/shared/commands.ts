@@ -74,6 +74,7 @@ export const COMMANDS = {
   'lossLens.selectPreset': { title: 'Select Preset...', explorer: 4, editorTitle: 3 },
   'lossLens.compareWith': { title: 'Compare With...', explorer: 5, editorTitle: 4 },
   'lossLens.exportReport': { title: 'Export Report...', explorer: 6, editorTitle: 5 },
+  'lossLens.openRun': { title: 'Open Run...', explorer: 7, folder: true },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -205,6 +205,9 @@ export async function runWebJob(
       });
       return { result: { op: 'perSampleCsv', analysis, rows }, output: csv.bytes() };
     }
+    case 'run':
+      // A run's readers are worker threads over files on disk (src/node/run.ts): not in this build yet.
+      throw new Error("Open Run... reads the files of a run in the desktop build only, not yet in the browser build: open each file's dashboard, or Compare With... for two of them, or run `loss-lens run FOLDER`.");
     default:
       // A job this worker does not know (a host newer than its worker): say so rather than hang.
       throw new Error(`the analysis worker does not know the job "${(job as { op: string }).op}"`);

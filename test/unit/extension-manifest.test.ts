@@ -65,7 +65,7 @@ describe('extension manifest', () => {
     assert.deepEqual([...PREDICTION_EXTENSIONS], ['csv', 'tsv', 'json', 'jsonl', 'ndjson']);
     // A folder's files read as one data set: only the commands that read one on a folder.
     const onFolders = (pkg.contributes.menus['explorer/context'] ?? []).filter((m) => m.when.endsWith(` || ${FOLDER_WHEN}`)).map((m) => m.command);
-    assert.deepEqual(onFolders, ['lossLens.openDashboard', 'lossLens.computeLoss']);
+    assert.deepEqual(onFolders, ['lossLens.openDashboard', 'lossLens.computeLoss', 'lossLens.openRun']);
     assert.ok((pkg.contributes.menus['editor/title'] ?? []).every((m) => !m.when.includes(FOLDER_WHEN)));
     assert.ok(PREDICTION_FILE_RE.test('/x/y/val.jsonl.gz') && !PREDICTION_FILE_RE.test('/x/y/val.txt'));
   });

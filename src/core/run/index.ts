@@ -26,6 +26,8 @@ export const ORDER_TEXT = 'Files are in natural order of their names (epoch_2 be
 export interface RunFile {
   name: string;
   rows: number;
+  /** Samples the mean is over (the report's N). */
+  count: number;
   mean: number;
   accuracy: number;
   classes: { name: string; support: number; meanLoss: number }[];
@@ -33,7 +35,7 @@ export interface RunFile {
 
 export function runFile(a: Analysis): RunFile {
   const b = a.breakdown;
-  return { name: a.file, rows: a.rows, mean: b.mean, accuracy: b.accuracy, classes: b.classes.map((c) => ({ name: c.name, support: c.support, meanLoss: c.meanLoss })) };
+  return { name: a.file, rows: a.rows, count: b.count, mean: b.mean, accuracy: b.accuracy, classes: b.classes.map((c) => ({ name: c.name, support: c.support, meanLoss: c.meanLoss })) };
 }
 
 /** A sample as lists name it: its index, its id when matched by id. */

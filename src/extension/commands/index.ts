@@ -10,6 +10,7 @@ import { computeLoss } from './compute-loss';
 import type { CommandContext, CommandFactory } from './context';
 import { exportReport } from './export-report';
 import { openDashboard } from './open-dashboard';
+import { openRun } from '../run/open-run';
 import { selectPreset } from './select-preset';
 
 export const COMMAND_HANDLERS: Record<CommandId, CommandFactory> = {
@@ -19,6 +20,7 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandFactory> = {
   'lossLens.selectPreset': selectPreset,
   'lossLens.compareWith': compareWith,
   'lossLens.exportReport': exportReport,
+  'lossLens.openRun': openRun,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -45,8 +45,11 @@ export function comparisonData(base: DashboardData, other: DashboardData, change
   return { base, other, changed: changed.map((c) => ({ ...c })), outcome };
 }
 
+/** What a derivation needs of a file's read: its options and layout, its mean and count (a run's file has no whole Analysis). */
+export type DerivationSource = Pick<Analysis, 'options' | 'layout'> & { breakdown: Pick<Analysis['breakdown'], 'mean' | 'count'> };
+
 /** A sample's derivation under the analysis's options, with the data set's mean and count (what --explain prints). */
-export function derivationData(a: Analysis, hit: SampleHit, line: number, file?: string): DerivationData {
+export function derivationData(a: DerivationSource, hit: SampleHit, line: number, file?: string): DerivationData {
   const d = derive(hit.sample, a.options, a.layout.numClasses, a.layout.classNames);
   const contrast = logVersusSquared(d);
   return {
@@ -70,6 +73,8 @@ export interface ShellParts {
   /** KaTeX's stylesheet (its fonts sit beside it, loaded from the extension under font-src). */
   katexStyleUri: string;
   title: string;
+  /** Further stylesheets of the extension's, after the dashboard's (the run view's). */
+  extraStyleUris?: string[];
 }
 
 const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -94,7 +99,7 @@ export function dashboardHtml(p: ShellParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(p.katexStyleUri)}">
 <link rel="stylesheet" href="${attr(p.styleUri)}">
-<title>${attr(p.title)}</title>
+${(p.extraStyleUris ?? []).map((u) => `<link rel="stylesheet" href="${attr(u)}">\n`).join('')}<title>${attr(p.title)}</title>
 </head>
 <body>
 <div id="root"></div>

@@ -1,0 +1,175 @@
+/**
+ * One run view: a webview panel over a run (a folder of epoch files, or files chosen together).
+ * The run is read by the worker (AnalysisService.readRun); the host keeps only what a click needs
+ * (each sample's line in every file, the layout) and answers a click on the map or a list with
+ * the sample's line in the editor and its derivation, as the dashboard's worst samples do.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisRequest } from '../../core/analyze';
+import { CancelledError } from '../../shared/cancelled';
+import { RUN_VIEW_TYPE, type RunHostMessage, type RunWebviewMessage } from '../../shared/run-protocol';
+import { editorSpeaker } from '../../shared/speak';
+import type { AnalysisService } from '../analysis-service';
+import { dashboardHtml, derivationData } from '../dashboard/model';
+import type { RunJobResult } from '../../node/run-job';
+import { revealLine } from '../reveal';
+import { uriBasename } from '../uri';
+import { derivationSource, RUN_LIST_SIZE, runViewData, sampleLine } from './model';
+
+const open = new Map<string, RunPanel>();
+
+export class RunPanel implements vscode.Disposable {
+  private ready = false;
+  private last: RunHostMessage | undefined;
+  private derivation: RunHostMessage | undefined;
+  private run: { result: RunJobResult; request: AnalysisRequest } | undefined;
+  private running: AbortController | undefined;
+  private generation = 0;
+  private derivationGeneration = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Opens the run over `uris` (a folder, or files), or reveals the one already open. */
+  static show(service: AnalysisService, extensionUri: vscode.Uri, uris: readonly vscode.Uri[], label: string): RunPanel {
+    const key = uris.map((u) => u.toString()).join('\n');
+    const existing = open.get(key);
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, `Run: ${label}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { enableScripts: true, retainContextWhenHidden: false });
+    const view = new RunPanel(panel, uris, label, service, extensionUri);
+    open.set(key, view);
+    panel.onDidDispose(() => {
+      if (open.get(key) === view) open.delete(key);
+    });
+    return view;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly uris: readonly vscode.Uri[],
+    private readonly label: string,
+    private readonly service: AnalysisService,
+    extensionUri: vscode.Uri,
+  ) {
+    const roots = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+    panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: RunWebviewMessage) => this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+    const asUri = (...path: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+    panel.webview.html = dashboardHtml({
+      cspSource: panel.webview.cspSource,
+      nonce,
+      scriptUri: asUri('dist', 'run.js'),
+      styleUri: asUri('media', 'dashboard.css'),
+      extraStyleUris: [asUri('media', 'run.css')],
+      katexStyleUri: asUri('dist', 'katex', 'katex.min.css'),
+      title: panel.title,
+    });
+    void this.load();
+  }
+
+  private post(m: RunHostMessage): void {
+    if (m.type !== 'loading') this.last = m;
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private onMessage(m: RunWebviewMessage): void {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        void this.panel.webview.postMessage(this.last ?? ({ type: 'loading', label: this.label, fraction: null } satisfies RunHostMessage));
+        if (this.derivation) void this.panel.webview.postMessage(this.derivation);
+        return;
+      case 'openSample':
+        void this.openSample(m.sample, m.file);
+        return;
+      case 'refresh':
+        void this.load();
+        return;
+      default:
+        m satisfies never;
+    }
+  }
+
+  /** A file of the run by its name in the report: a folder's files are its direct children. */
+  private fileUri(name: string): vscode.Uri {
+    for (const u of this.uris) {
+      const label = this.service.label(u);
+      if (name === label) return u;
+      if (name.startsWith(`${label}/`)) return vscode.Uri.joinPath(u, name.slice(label.length + 1));
+    }
+    return vscode.Uri.joinPath(this.uris[0]!, '..', name.slice(name.lastIndexOf('/') + 1));
+  }
+
+  async load(): Promise<void> {
+    const generation = ++this.generation;
+    this.running?.abort();
+    const controller = new AbortController();
+    this.running = controller;
+    this.post({ type: 'loading', label: this.label, fraction: 0 });
+    const started = Date.now();
+    try {
+      const request = this.service.request(this.uris[0]!);
+      const r = await this.service.readRun(this.uris, request, RUN_LIST_SIZE, {
+        signal: controller.signal,
+        progressTitle: `Loss Lens: reading the run ${this.label}`,
+        onProgress: (fraction) => {
+          if (generation === this.generation) this.post({ type: 'loading', label: this.label, fraction });
+        },
+      });
+      if (generation !== this.generation) return;
+      this.run = { result: r.run, request };
+      const elapsed = Date.now() - started;
+      this.service.output.appendLine(`Run ${this.label}: ${r.run.report.files.length} files x ${r.run.report.samples.toLocaleString('en-US')} samples in ${(elapsed / 1000).toFixed(2)} s.`);
+      this.post({ type: 'run', data: runViewData(r.run, request, this.label, elapsed) });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      const message = err instanceof CancelledError ? 'Cancelled. Refresh to read the run again.' : editorSpeaker(err instanceof Error ? err.message : String(err));
+      if (!(err instanceof CancelledError)) this.service.output.appendLine(`Run ${this.label}: ${message}`);
+      this.post({ type: 'error', label: this.label, message });
+    }
+  }
+
+  /** The sample's line in file `file`, in the editor beside the view, and its derivation in the view. */
+  private async openSample(sample: number, file: number): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const line = sampleLine(run.result, sample, file);
+    const f = run.result.report.files[file];
+    if (line === undefined || f === undefined) {
+      void vscode.window.showWarningMessage(`Loss Lens: sample ${sample + 1} has no row in ${f?.name ?? `file ${file + 1}`} of the run.`);
+      return;
+    }
+    const uri = this.fileUri(f.name);
+    void revealLine(uri, line, this.panel.viewColumn);
+    const generation = ++this.derivationGeneration;
+    try {
+      const hit = await this.service.sampleOnLine(uri, run.result.layout, line);
+      if (generation !== this.derivationGeneration) return;
+      if (!hit) {
+        void vscode.window.showWarningMessage(`Loss Lens: no sample starts on line ${line} of ${this.service.label(uri)}.`);
+        return;
+      }
+      this.derivation = { type: 'derivation', sample, derivation: derivationData(derivationSource(run.result, run.request, f), hit, line, f.name) };
+      if (this.ready) void this.panel.webview.postMessage(this.derivation);
+    } catch (err) {
+      this.service.output.appendLine(`Derivation of line ${line} of ${f.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** What a run is called: its folder, or its files' count and folder. */
+export function runLabel(service: AnalysisService, uris: readonly vscode.Uri[], folder: boolean): string {
+  if (folder && uris.length === 1) return service.label(uris[0]!);
+  const parent = service.label(vscode.Uri.joinPath(uris[0]!, '..'));
+  return `${uris.length} files${uris.every((u) => service.label(vscode.Uri.joinPath(u, '..')) === parent) && parent !== '' ? ` in ${parent}` : ''} (${uris.map(uriBasename).slice(0, 2).join(', ')}${uris.length > 2 ? ', ...' : ''})`;
+}

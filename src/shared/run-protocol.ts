@@ -1,0 +1,44 @@
+/**
+ * Messages between the extension host and the run view (Open Run...: several files over the same
+ * samples, one per epoch). The report is `loss-lens run --json`'s; the per-sample arrays are the
+ * cartography map's, sent as typed arrays (structured clone) rather than one object a sample.
+ */
+import type { RunReport } from '../core/run';
+import type { DerivationData } from './protocol';
+
+export interface RunViewData {
+  /** What the run was opened on: a folder's workspace-relative path, or "N files". */
+  label: string;
+  report: RunReport;
+  /** The files' names with their shared folder cut off (axis labels, pickers). */
+  shortNames: string[];
+  unit: string;
+  /** Per sample (the first file's rows): the map's coordinates and region (an index into REGIONS). */
+  confidence: Float32Array;
+  variability: Float32Array;
+  region: Uint8Array;
+  /** Milliseconds the run took to read and compute. */
+  elapsedMs: number;
+}
+
+export type RunHostMessage =
+  | { type: 'loading'; label: string; /** 0..1, or null when unknown. */ fraction: number | null }
+  | { type: 'run'; data: RunViewData }
+  | { type: 'error'; label: string; message: string }
+  | { type: 'derivation'; derivation: DerivationData; /** The sample (0-based) it is of. */ sample: number };
+
+export type RunWebviewMessage =
+  | { type: 'ready' }
+  /** Open a sample (0-based, the first file's rows) at its line in file `file` (run order), and its derivation. */
+  | { type: 'openSample'; sample: number; file: number }
+  | { type: 'refresh' };
+
+/** What the run view keeps with setState: the UI's choices (the host rebuilds the data). */
+export interface RunViewState {
+  /** The class whose loss the per-class chart follows. */
+  classIndex?: number;
+  /** The file a click on the map opens (run order); absent: the last. */
+  openFile?: number;
+}
+
+export const RUN_VIEW_TYPE = 'lossLens.run';

@@ -1,0 +1,297 @@
+/**
+ * The run view's sections, built with the dashboard's DOM helpers (no innerHTML; styles by class):
+ * the header with how samples were matched, the mean and accuracy across files, one class's loss
+ * across files, the samples whose loss rose and those forgotten (paged tables), and the
+ * cartography map, drawn on a canvas (one element whatever the number of samples).
+ */
+import type { RunReport } from '../../core/run';
+import { REGIONS } from '../../core/run/stats';
+import type { RunViewData, RunViewState, RunWebviewMessage } from '../../shared/run-protocol';
+import { chartFigure, type Dom } from '../dom';
+import { int, num, pct, raw } from '../format';
+import { sortableTable, type Column, type SortState } from '../table';
+import { accuracySeries, classSeries, defaultClass, labelledFiles, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, type MapGeometry, type Series } from './model';
+
+export interface RunCtx {
+  dom: Dom;
+  post: (m: RunWebviewMessage) => void;
+  state: RunViewState;
+  saveState: (patch: Partial<RunViewState>) => void;
+}
+
+const W = 360;
+const H = 180;
+const PAD = { left: 48, right: 12, top: 10, bottom: 34 };
+
+/** A small line chart of one value per file (SVG: one point each, labelled for tests and tooltips). */
+export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { testid: string; label: string; yTitle: string; format: (v: number) => string; cls?: string }): HTMLElement {
+  const [lo, hi] = s.domain;
+  const n = s.values.length;
+  const pw = W - PAD.left - PAD.right;
+  const ph = H - PAD.top - PAD.bottom;
+  const x = (i: number) => PAD.left + (n <= 1 ? pw / 2 : (i / (n - 1)) * pw);
+  const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * ph;
+  const svg = dom.svg('svg', { class: 'chart-svg run-line', viewBox: `0 0 ${W} ${H}`, width: W, height: H });
+  const axis = dom.svg('g', { class: 'axis' });
+  for (const t of ticks(lo, hi)) {
+    axis.append(dom.svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(t), y2: y(t) }), dom.svg('text', { x: PAD.left - 6, y: y(t) + 3, 'text-anchor': 'end' }, o.format(t)));
+  }
+  for (const i of labelledFiles(n)) {
+    const name = names[i] ?? String(i + 1);
+    axis.append(dom.svg('text', { x: x(i), y: H - PAD.bottom + 14, 'text-anchor': i === 0 && n > 1 ? 'start' : i === n - 1 && n > 1 ? 'end' : 'middle' }, name.length > 18 ? `…${name.slice(-17)}` : name));
+  }
+  axis.append(dom.svg('line', { class: 'axis-line', x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom }));
+  axis.append(dom.svg('text', { class: 'axis-title', x: PAD.left + pw / 2, y: H - 4, 'text-anchor': 'middle' }, 'file (run order)'));
+  axis.append(dom.svg('text', { class: 'axis-title', x: 10, y: PAD.top + ph / 2, 'text-anchor': 'middle', transform: `rotate(-90 10 ${PAD.top + ph / 2})` }, o.yTitle));
+  svg.append(axis);
+  const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : null));
+  // A file without a value (a class absent from it) breaks the line rather than bridging it.
+  let path = '';
+  let pen = false;
+  for (const p of pts) {
+    if (p === null) pen = false;
+    else {
+      path += `${pen ? 'L' : 'M'}${p}`;
+      pen = true;
+    }
+  }
+  svg.append(dom.svg('path', { class: `run-series ${o.cls ?? ''}`, d: path }));
+  s.values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    svg.append(dom.svg('circle', { class: `run-point ${o.cls ?? ''}`, cx: x(i), cy: y(v), r: n > 40 ? 1.5 : 3, 'data-file': i, 'data-value': raw(v) }, dom.svg('title', {}, `${names[i]}: ${o.format(v)}`)));
+  });
+  const alt = dom.h('span', {}, s.values.map((v, i) => `${names[i]}: ${o.format(v)}`).join('; '));
+  return chartFigure(dom, svg, o.label, alt, o.testid);
+}
+
+function header(ctx: RunCtx, d: RunViewData): HTMLElement {
+  const { dom } = ctx;
+  const r = d.report;
+  const first = r.files[0]!;
+  const last = r.files[r.files.length - 1]!;
+  const figure = (label: string, value: string, testid: string, v: number, detail?: string) =>
+    dom.h('div', { class: 'figure' }, dom.h('dt', {}, label), dom.h('dd', {}, dom.h('span', { class: 'figure-value', 'data-testid': testid, 'data-value': raw(v) }, value), detail ? dom.h('span', { class: 'figure-detail' }, detail) : null));
+  const refresh = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'run-refresh' }, 'Refresh');
+  refresh.addEventListener('click', () => ctx.post({ type: 'refresh' }));
+  return dom.h('section', { class: 'card', 'aria-labelledby': 'run-title' },
+    dom.h('div', { class: 'summary-head' }, dom.h('h1', { id: 'run-title' }, `Run: ${d.label}`), refresh),
+    dom.h('p', { class: 'subtitle' }, `${int(r.files.length)} files, ${int(r.samples)} samples, read in ${(d.elapsedMs / 1000).toFixed(2)} s. ${r.order}`),
+    dom.h('p', { class: `run-matching by-${r.matchedBy}`, 'data-testid': 'run-matching', 'data-by': r.matchedBy, 'data-column': r.idColumn ?? null },
+      dom.h('strong', {}, r.matchedBy === 'id' ? `Matched by id column "${r.idColumn ?? ''}"` : 'Matched by row order'), ` · ${r.matching}`),
+    dom.h('dl', { class: 'figures compact' },
+      figure(`Mean loss (${d.unit}), last file`, num(last.mean), 'run-last-mean', last.mean, `first ${num(first.mean)}`),
+      figure('Accuracy, last file', pct(last.accuracy), 'run-last-accuracy', last.accuracy, `first ${pct(first.accuracy)}`),
+      figure('Forgotten', int(r.forgetting.forgotten), 'run-forgotten-count', r.forgetting.forgotten, `${int(r.forgetting.events)} events`),
+      figure('Never learned', int(r.forgetting.neverLearned), 'run-never-learned', r.forgetting.neverLearned)),
+    dom.h('p', { class: 'muted small' }, r.store.text));
+}
+
+function acrossFiles(ctx: RunCtx, d: RunViewData): HTMLElement {
+  const { dom } = ctx;
+  const r = d.report;
+  const names = d.shortNames;
+  const rows = r.files.map((f, i) => ({ i, name: names[i]!, mean: f.mean, accuracy: f.accuracy, rows: f.rows }));
+  const columns: Column<(typeof rows)[number]>[] = [
+    { key: 'file', label: 'File', value: (x) => x.i, cell: (x) => x.name },
+    { key: 'mean', label: `Mean loss (${d.unit})`, numeric: true, value: (x) => x.mean, cell: (x) => num(x.mean), raw: (x) => x.mean },
+    { key: 'accuracy', label: 'Accuracy', numeric: true, value: (x) => x.accuracy, cell: (x) => pct(x.accuracy), raw: (x) => x.accuracy },
+    { key: 'rows', label: 'Rows', numeric: true, value: (x) => x.rows, cell: (x) => int(x.rows) },
+  ];
+  let sort: SortState | null = null;
+  return dom.section('run-files', 'Across files',
+    dom.h('div', { class: 'run-charts' },
+      lineChart(dom, meanSeries(r), names, { testid: 'run-mean-chart', label: `Mean loss in each file, ${names[0]} to ${names[names.length - 1]}`, yTitle: `mean loss (${d.unit})`, format: (v) => num(v, 3) }),
+      lineChart(dom, accuracySeries(r), names, { testid: 'run-accuracy-chart', label: `Accuracy in each file, ${names[0]} to ${names[names.length - 1]}`, yTitle: 'accuracy', format: pct, cls: 'accuracy' })),
+    dom.h('details', { class: 'run-details' }, dom.h('summary', {}, 'Each file\'s numbers'),
+      sortableTable(dom, { caption: 'Each file of the run', testid: 'run-files-table', columns, rows, sort, onSort: (s) => (sort = s), rowAttrs: (x) => ({ 'data-file': x.i }) })));
+}
+
+function perClass(ctx: RunCtx, d: RunViewData): HTMLElement {
+  const { dom } = ctx;
+  const r = d.report;
+  const classes = r.files[0]!.classes;
+  const chosen = ctx.state.classIndex !== undefined && ctx.state.classIndex < classes.length ? ctx.state.classIndex : defaultClass(r);
+  const select = dom.h('select', { id: 'run-class', 'data-testid': 'run-class-select' },
+    ...classes.map((c, k) => dom.h('option', { value: k }, `${c.name} (${int(c.support)} samples)`)));
+  select.value = String(chosen);
+  const holder = dom.h('div', {});
+  const draw = (k: number) => {
+    const name = classes[k]?.name ?? String(k);
+    holder.replaceChildren(lineChart(dom, classSeries(r, k), d.shortNames, { testid: 'run-class-chart', label: `Mean loss of class ${name} in each file`, yTitle: `class ${name} (${d.unit})`, format: (v) => num(v, 3), cls: 'class' }));
+    holder.firstElementChild?.setAttribute('data-class', String(k));
+  };
+  select.addEventListener('change', () => {
+    const k = Number(select.value);
+    ctx.saveState({ classIndex: k });
+    draw(k);
+  });
+  draw(chosen);
+  return dom.section('run-class', 'Per class',
+    dom.h('div', { class: 'field run-class-field' }, dom.h('label', { for: 'run-class' }, 'Class'), select),
+    dom.h('p', { class: 'muted small' }, 'Its samples\' mean loss in each file. The list starts on the class whose loss rose most from the first file to the last.'),
+    holder);
+}
+
+const sampleName = (s: { sample: number; id?: string }) => (s.id === undefined ? `#${s.sample + 1}` : `#${s.sample + 1} (${s.id})`);
+
+function lists(ctx: RunCtx, d: RunViewData): HTMLElement {
+  const { dom } = ctx;
+  const r = d.report;
+  const names = d.shortNames;
+  type Rise = RunReport['rose'][number];
+  type Forgot = RunReport['forgetting']['top'][number];
+  let riseSort: SortState | null = null;
+  let forgotSort: SortState | null = null;
+  const rise: Column<Rise>[] = [
+    { key: 'sample', label: 'Sample', value: (s) => s.sample, cell: (s) => sampleName(s) },
+    { key: 'label', label: 'Label', value: (s) => s.label, cell: (s) => s.label },
+    { key: 'from', label: 'First', numeric: true, value: (s) => s.lossFrom, cell: (s) => num(s.lossFrom), title: 'Loss in the first file with a value' },
+    { key: 'to', label: 'Last', numeric: true, value: (s) => s.lossTo, cell: (s) => num(s.lossTo), title: 'Loss in the last file with a value' },
+    { key: 'rise', label: 'Rise', numeric: true, value: (s) => s.rise, cell: (s) => `+${num(s.rise)}`, raw: (s) => s.rise },
+    { key: 'at', label: 'Line', value: (s) => s.line, cell: (s) => `${names[s.to]}:${s.line}` },
+  ];
+  const forgot: Column<Forgot>[] = [
+    { key: 'sample', label: 'Sample', value: (s) => s.sample, cell: (s) => sampleName(s) },
+    { key: 'label', label: 'Label', value: (s) => s.label, cell: (s) => s.label },
+    { key: 'events', label: 'Events', numeric: true, value: (s) => s.events, cell: (s) => int(s.events), raw: (s) => s.events },
+    { key: 'file', label: 'Last forgotten in', value: (s) => s.file, cell: (s) => `${names[s.file]}:${s.line}` },
+    { key: 'loss', label: 'Loss there', numeric: true, value: (s) => s.loss, cell: (s) => num(s.loss), raw: (s) => s.loss },
+  ];
+  const fg = r.forgetting;
+  return dom.h('div', { class: 'columns run-lists' },
+    dom.section('run-rose', 'Loss rose most',
+      dom.h('p', { class: 'muted small' }, r.rose.length === 0 ? 'No sample ends with a higher loss than it started with.' : `From its first file to its last, largest rise first (top ${int(r.rose.length)}). A row opens the sample's line in its last file, and its derivation.`),
+      r.rose.length === 0 ? null : sortableTable(dom, { caption: 'Samples whose loss rose most', testid: 'run-rose-table', columns: rise, rows: r.rose, sort: riseSort, onSort: (s) => (riseSort = s), pageSize: 50, rowNoun: 'samples',
+        rowAttrs: (s) => ({ 'data-sample': s.sample, 'data-file': s.to, 'data-line': s.line, 'data-testid': 'run-rose-row' }), onActivate: (s) => ctx.post({ type: 'openSample', sample: s.sample, file: s.to }) })),
+    dom.section('run-forgotten', 'Forgotten',
+      dom.h('p', { class: 'muted small' }, `${int(fg.forgotten)} samples forgotten (${int(fg.events)} events); ${int(fg.unforgettable)} learned and never forgotten; ${int(fg.neverLearned)} never learned. ${fg.text} A row opens the sample where it was last forgotten.`),
+      fg.top.length === 0 ? null : sortableTable(dom, { caption: 'Forgotten samples, most events first', testid: 'run-forgotten-table', columns: forgot, rows: fg.top, sort: forgotSort, onSort: (s) => (forgotSort = s), pageSize: 50, rowNoun: 'samples',
+        rowAttrs: (s) => ({ 'data-sample': s.sample, 'data-file': s.file, 'data-line': s.line, 'data-testid': 'run-forgotten-row' }), onActivate: (s) => ctx.post({ type: 'openSample', sample: s.sample, file: s.file }) })));
+}
+
+const REGION_LABEL: Record<(typeof REGIONS)[number], string> = { easy: 'easy to learn', ambiguous: 'ambiguous', hard: 'hard to learn', other: 'other' };
+const REGION_VAR: Record<(typeof REGIONS)[number], [string, string]> = {
+  easy: ['--vscode-charts-blue', '#3794ff'],
+  ambiguous: ['--vscode-charts-orange', '#d18616'],
+  hard: ['--vscode-charts-red', '#f14c4c'],
+  other: ['--vscode-descriptionForeground', '#9d9d9d'],
+};
+
+function themeColour(el: Element, name: string, fallback: string): string {
+  const view = el.ownerDocument.defaultView;
+  const v = view?.getComputedStyle ? view.getComputedStyle(el).getPropertyValue(name).trim() : '';
+  return v || fallback;
+}
+
+const MAP_W = 520;
+const MAP_H = 380;
+
+/** The canvas's points, in each region's theme colour; drawn again on a theme change (its `draw`). */
+function drawMap(canvas: HTMLCanvasElement, d: RunViewData, g: MapGeometry): void {
+  const c = canvas.getContext?.('2d');
+  if (!c) return;
+  const ratio = canvas.ownerDocument.defaultView?.devicePixelRatio ?? 1;
+  canvas.width = Math.round(g.width * ratio);
+  canvas.height = Math.round(g.height * ratio);
+  c.setTransform(ratio, 0, 0, ratio, 0, 0);
+  c.clearRect(0, 0, g.width, g.height);
+  const n = d.confidence.length;
+  // Many points: small and see-through, so density shows; few: dots one can aim at.
+  const size = n > 20_000 ? 1.5 : n > 2_000 ? 2.5 : 4;
+  c.globalAlpha = n > 20_000 ? 0.35 : n > 2_000 ? 0.6 : 0.85;
+  // 'other' first, so the named regions sit on top.
+  for (const k of [0, 3, 1, 2]) {
+    const [name, fallback] = REGION_VAR[REGIONS[k]!];
+    c.fillStyle = themeColour(canvas, name, fallback);
+    for (let i = 0; i < n; i++) {
+      if (d.region[i] !== k || Number.isNaN(d.confidence[i]!)) continue;
+      const [x, y] = mapPoint(g, d.confidence[i]!, d.variability[i]!);
+      c.fillRect(x - size / 2, y - size / 2, size, size);
+    }
+  }
+  c.globalAlpha = 1;
+}
+
+function mapSection(ctx: RunCtx, d: RunViewData): HTMLElement {
+  const { dom } = ctx;
+  const r = d.report;
+  const g = mapGeometry(d.variability, MAP_W, MAP_H);
+  const canvas = dom.h('canvas', { class: 'run-map-canvas', width: MAP_W, height: MAP_H, 'aria-hidden': 'true' }) as HTMLCanvasElement & { draw?: () => void };
+  canvas.draw = () => drawMap(canvas, d, g);
+  // Axes, the regions' edges and the picked sample: SVG over the canvas, themed by CSS.
+  const overlay = dom.svg('svg', { class: 'run-map-overlay', width: MAP_W, height: MAP_H, viewBox: `0 0 ${MAP_W} ${MAP_H}`, 'aria-hidden': 'true' });
+  const axis = dom.svg('g', { class: 'axis' });
+  const bottom = g.top + g.plotHeight;
+  for (const t of ticks(0, 1, 5)) {
+    const y = g.top + (1 - t) * g.plotHeight;
+    axis.append(dom.svg('line', { class: 'grid', x1: g.left, x2: g.left + g.plotWidth, y1: y, y2: y }), dom.svg('text', { x: g.left - 6, y: y + 3, 'text-anchor': 'end' }, String(t)));
+  }
+  for (const t of ticks(0, g.maxVariability, 5)) {
+    const x = g.left + (t / g.maxVariability) * g.plotWidth;
+    axis.append(dom.svg('line', { class: 'grid', x1: x, x2: x, y1: g.top, y2: bottom }), dom.svg('text', { x, y: bottom + 14, 'text-anchor': 'middle' }, String(t)));
+  }
+  axis.append(
+    dom.svg('line', { class: 'axis-line', x1: g.left, x2: g.left + g.plotWidth, y1: bottom, y2: bottom }),
+    dom.svg('line', { class: 'axis-line', x1: g.left, x2: g.left, y1: g.top, y2: bottom }),
+    dom.svg('text', { class: 'axis-title', x: g.left + g.plotWidth / 2, y: MAP_H - 6, 'text-anchor': 'middle' }, 'variability (std of P(true class) across files)'),
+    dom.svg('text', { class: 'axis-title', x: 12, y: g.top + g.plotHeight / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${g.top + g.plotHeight / 2})` }, 'confidence (mean P(true class))'),
+  );
+  const t = r.cartography.thresholds;
+  const edge = (cls: string, x1: number, y1: number, x2: number, y2: number, label: string, lx: number, ly: number, anchor: string) =>
+    [dom.svg('line', { class: `run-edge ${cls}`, x1, y1, x2, y2 }), dom.svg('text', { class: `run-edge-label ${cls}`, x: lx, y: ly, 'text-anchor': anchor }, label)];
+  const yOf = (c: number) => g.top + (1 - c) * g.plotHeight;
+  const xOf = (v: number) => g.left + (v / g.maxVariability) * g.plotWidth;
+  if (Number.isFinite(t.easyConfidence)) axis.append(...edge('easy', g.left, yOf(t.easyConfidence), g.left + g.plotWidth, yOf(t.easyConfidence), `easy ≥ ${num(t.easyConfidence, 3)}`, g.left + g.plotWidth - 4, yOf(t.easyConfidence) - 4, 'end'));
+  if (Number.isFinite(t.hardConfidence)) axis.append(...edge('hard', g.left, yOf(t.hardConfidence), g.left + g.plotWidth, yOf(t.hardConfidence), `hard ≤ ${num(t.hardConfidence, 3)}`, g.left + g.plotWidth - 4, yOf(t.hardConfidence) + 12, 'end'));
+  if (Number.isFinite(t.ambiguousVariability) && t.ambiguousVariability <= g.maxVariability) {
+    axis.append(...edge('ambiguous', xOf(t.ambiguousVariability), g.top, xOf(t.ambiguousVariability), bottom, `ambiguous ≥ ${num(t.ambiguousVariability, 3)}`, xOf(t.ambiguousVariability) + 4, g.top + 12, 'start'));
+  }
+  const ring = dom.svg('circle', { class: 'run-pick', r: 6, cx: 0, cy: 0, visibility: 'hidden' });
+  overlay.append(axis, ring);
+
+  const files = r.files;
+  const openFile = ctx.state.openFile !== undefined && ctx.state.openFile < files.length ? ctx.state.openFile : files.length - 1;
+  const fileSelect = dom.h('select', { id: 'run-open-file', 'data-testid': 'run-open-file' },
+    ...d.shortNames.map((n, i) => dom.h('option', { value: i }, n)));
+  fileSelect.value = String(openFile);
+  fileSelect.addEventListener('change', () => ctx.saveState({ openFile: Number(fileSelect.value) }));
+  const readout = dom.h('p', { class: 'readout small', 'aria-live': 'polite', 'data-testid': 'run-map-readout' }, 'Click a point to open its sample\'s line and derivation.');
+  const stage = dom.h('div', { class: 'run-map-stage', 'data-testid': 'run-map', 'data-samples': d.confidence.length, 'data-max-variability': g.maxVariability }, canvas, overlay);
+  const counts = r.cartography.counts;
+  const label = `Dataset cartography of ${int(r.samples)} samples: easy to learn ${int(counts.easy)}, ambiguous ${int(counts.ambiguous)}, hard to learn ${int(counts.hard)}, other ${int(counts.other)}.`;
+  stage.setAttribute('role', 'img');
+  stage.setAttribute('aria-label', label);
+  stage.addEventListener('click', (e: MouseEvent) => {
+    const box = stage.getBoundingClientRect();
+    // The stage may be drawn narrower than its 520 px (a narrow panel): back to the map's own pixels.
+    const sx = box.width > 0 ? MAP_W / box.width : 1;
+    const sy = box.height > 0 ? MAP_H / box.height : 1;
+    const i = nearestSample(g, d.confidence, d.variability, (e.clientX - box.left) * sx, (e.clientY - box.top) * sy, 10);
+    if (i < 0) {
+      readout.textContent = 'No sample there: click on a point.';
+      return;
+    }
+    const [x, y] = mapPoint(g, d.confidence[i]!, d.variability[i]!);
+    ring.setAttribute('cx', String(x));
+    ring.setAttribute('cy', String(y));
+    ring.setAttribute('visibility', 'visible');
+    const file = Number(fileSelect.value);
+    stage.setAttribute('data-picked', String(i));
+    readout.textContent = `Sample #${i + 1}: confidence ${num(d.confidence[i]!, 3)}, variability ${num(d.variability[i]!, 3)}, ${REGION_LABEL[REGIONS[d.region[i]!]!]}. Opening it in ${d.shortNames[file]}…`;
+    ctx.post({ type: 'openSample', sample: i, file });
+  });
+  const legend = dom.h('p', { class: 'legend small' },
+    ...(['easy', 'ambiguous', 'hard', 'other'] as const).map((k) => dom.h('span', { class: 'run-legend-item', 'data-testid': `run-region-${k}`, 'data-value': counts[k] },
+      dom.h('span', { class: `swatch run-swatch-${k}` }), ` ${REGION_LABEL[k]} ${int(counts[k])}`)));
+  return dom.section('run-map-section', 'Dataset cartography',
+    dom.h('p', { class: 'muted small' }, r.cartography.text),
+    legend,
+    dom.h('div', { class: 'field run-open-field' }, dom.h('label', { for: 'run-open-file' }, 'A click opens the sample in'), fileSelect),
+    stage,
+    readout);
+}
+
+export function renderRun(ctx: RunCtx, d: RunViewData): HTMLElement {
+  const { dom } = ctx;
+  return dom.h('div', { class: 'dashboard run' }, header(ctx, d), acrossFiles(ctx, d), perClass(ctx, d), mapSection(ctx, d), lists(ctx, d));
+}
