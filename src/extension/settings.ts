@@ -17,6 +17,7 @@ export interface LossLensConfig {
   'codeLens.enabled': boolean;
   'diagnostics.enabled': boolean;
   'hovers.enabled': boolean;
+  'extraPasses.autoMaxMillionScores': number;
 }
 
 interface SettingSchema {
@@ -98,6 +99,14 @@ export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default:
     markdownDescription: 'Hover a row of a prediction file to see its loss derived step by step; hover a header column for its class summary.',
     order: 9,
   },
+  'extraPasses.autoMaxMillionScores': {
+    type: 'integer',
+    default: 5,
+    minimum: 0,
+    markdownDescription:
+      'The dashboard fits the temperature (calibration versus refinement) and looks for likely label errors by itself when the file holds at most this many million scores (rows × classes): each takes more passes over the rows after the report. Above, each section offers a button instead. `0` always asks.',
+    order: 10,
+  },
 };
 
 /**
@@ -141,6 +150,7 @@ export function readConfig(get: (key: keyof LossLensConfig) => unknown): LossLen
     'codeLens.enabled': pick('codeLens.enabled', (v) => typeof v === 'boolean'),
     'diagnostics.enabled': pick('diagnostics.enabled', (v) => typeof v === 'boolean'),
     'hovers.enabled': pick('hovers.enabled', (v) => typeof v === 'boolean'),
+    'extraPasses.autoMaxMillionScores': pick('extraPasses.autoMaxMillionScores', (v) => isInt(v, SETTINGS['extraPasses.autoMaxMillionScores'])),
   };
 }
 

@@ -54,6 +54,8 @@ export interface DashboardData {
    */
   diagnosing?: string[];
   diagnosticsFailed?: string;
+  /** Diagnostics not run by themselves on a file this large: each section offers a button (a 'diagnose' message). */
+  offered?: string[];
 }
 
 /** What a sampled estimate read. */
@@ -129,6 +131,8 @@ export type WebviewMessage =
   | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh'; format?: string }
   /** Leave the rows that cannot be read out of the loss (a per-file choice), or take them again. */
   | { type: 'skipInvalid'; skip: boolean }
+  /** Work out a diagnostic the dashboard offered rather than ran (DashboardData.offered). */
+  | { type: 'diagnose'; key: string }
   /** Leave rows with this label out of the loss (ignore_index; a per-file choice). */
   | { type: 'ignoreLabel'; label: number }
   /** Read the file the other way an assumption offers (its index in report.layout.assumptions). */

@@ -16,7 +16,7 @@ import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivation
 import { revealLine } from '../reveal';
 import { APPLY_READING_COMMAND } from '../explain/quick-fixes';
 import { editorSpeaker } from '../../shared/speak';
-import { DIAGNOSTIC_KEYS } from '../../core/diagnostics';
+import { DIAGNOSTIC_KEYS, type DiagnosticKey, type Diagnostics } from '../../core/diagnostics';
 import type { DashboardData } from '../../shared/protocol';
 
 /** The sample whose derivation is shown; `file` names its file in a data set of several. */
@@ -44,6 +44,10 @@ export class DashboardPanel implements vscode.Disposable {
   private comparedBase: Analysis | undefined;
   /** The sample whose derivation is shown; derived again after every (re)computation. */
   private selected: Selected | undefined;
+  /** Diagnostics asked for with a section's button (a file too large to run them by itself): run on every load after. */
+  private readonly asked = new Set<DiagnosticKey>();
+  /** The last report shown, for a diagnostic asked for later. */
+  private shownReport: { generation: number; analysis: Analysis; request: AnalysisRequest; data: DashboardData; signal: AbortSignal } | undefined;
   /** Set once a load finds the dashboard's uri to be a folder read as one data set (shards). */
   private folderWatch: vscode.Disposable | undefined;
   private derivation: HostMessage | undefined;
@@ -145,6 +149,11 @@ export class DashboardPanel implements vscode.Disposable {
       case 'skipInvalid':
         void this.service.choices.update(this.uri, { skipInvalid: m.skip ? true : undefined });
         break;
+      case 'diagnose':
+        if (!(DIAGNOSTIC_KEYS as readonly string[]).includes(m.key)) return;
+        this.asked.add(m.key as DiagnosticKey);
+        void this.showDiagnostics();
+        return;
       case 'ignoreLabel':
         void this.service.choices.update(this.uri, { ignoreIndex: m.label });
         break;
@@ -201,8 +210,10 @@ export class DashboardPanel implements vscode.Disposable {
       if (opts.record || this.history.length === 0) this.history = appendHistory(this.history, analysis.breakdown.mean, Date.now());
       const data = dashboardData(analysis, this.whatIf, label, this.uri.toString(), this.history, timed.elapsedMs, { fromCache: timed.fromCache, computedAt: timed.computedAt });
       if (this.compareWith) await this.showComparison(this.compareWith);
-      else if (DIAGNOSTIC_KEYS.length > 0) void this.showDiagnostics(generation, analysis, request, data, controller.signal);
-      else {
+      else if (DIAGNOSTIC_KEYS.length > 0) {
+        this.shownReport = { generation, analysis, request, data, signal: controller.signal };
+        void this.showDiagnostics();
+      } else {
         this.post({ type: 'data', data });
         // The numbers in the derivation follow the what-if settings and the file as it is now.
         if (this.selected) void this.showDerivation(analysis);
@@ -217,16 +228,31 @@ export class DashboardPanel implements vscode.Disposable {
    * The report at once, saying which diagnostics are being worked out; then again with them (a
    * worker's further passes over the file), unless a newer load came first.
    */
-  private async showDiagnostics(generation: number, analysis: Analysis, request: AnalysisRequest, data: DashboardData, signal: AbortSignal): Promise<void> {
-    this.post({ type: 'data', data: { ...data, diagnosing: [...DIAGNOSTIC_KEYS] } });
+  private async showDiagnostics(): Promise<void> {
+    if (this.shownReport === undefined) return;
+    const { generation, analysis, request, data, signal } = this.shownReport;
+    // Each takes more passes over the rows: by themselves only on a file of at most so many scores.
+    const scores = analysis.rows * analysis.layout.numClasses;
+    const auto = scores <= this.service.config.get('extraPasses.autoMaxMillionScores') * 1e6;
+    const keys = DIAGNOSTIC_KEYS.filter((k) => auto || this.asked.has(k));
+    const offered = DIAGNOSTIC_KEYS.filter((k) => !keys.includes(k));
+    const pending = { ...data, diagnosing: keys, ...(offered.length > 0 ? { offered } : {}) };
+    this.post({ type: 'data', data: pending });
     if (this.selected) void this.showDerivation(analysis);
+    if (keys.length === 0) return;
     let shown: DashboardData;
     try {
-      const diagnostics = await this.service.diagnose(this.uri, request, analysis, DIAGNOSTIC_KEYS, signal);
-      shown = { ...data, report: { ...data.report, diagnostics } };
+      // One key at a time: each is cached on its own, so asking for a second does not redo the first.
+      const diagnostics: Diagnostics = { results: {}, unavailable: {} };
+      for (const k of keys) {
+        const d = await this.service.diagnose(this.uri, request, analysis, [k], signal);
+        Object.assign(diagnostics.results, d.results);
+        Object.assign(diagnostics.unavailable, d.unavailable);
+      }
+      shown = { ...pending, diagnosing: [], report: { ...data.report, diagnostics } };
     } catch (err) {
       if (err instanceof CancelledError) return;
-      shown = { ...data, diagnosticsFailed: editorSpeaker(err instanceof Error ? err.message : String(err)) };
+      shown = { ...pending, diagnosing: [], diagnosticsFailed: editorSpeaker(err instanceof Error ? err.message : String(err)) };
     }
     if (generation === this.generation) this.post({ type: 'data', data: shown });
   }

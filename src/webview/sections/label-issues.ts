@@ -9,6 +9,7 @@ import { isBinaryFormat } from '../../core/formats';
 import type { DashboardData } from '../../shared/protocol';
 import { labelIssuesSummary, RANKING_NAMES, rankedIssues } from '../../shared/render/label-issues';
 import { className, type Ctx } from '../context';
+import { offeredNote } from './offered';
 import { int, num, pct, raw } from '../format';
 import { sortableTable, type Column } from '../table';
 
@@ -36,6 +37,8 @@ export function renderLabelIssues(ctx: Ctx, data: DashboardData): HTMLElement | 
   if (found !== undefined) return renderFound(ctx, found, isBinaryFormat(r.format));
   const why = r.diagnostics?.unavailable.labelIssues;
   if (why !== undefined) return note(`Not worked out: ${why}.`, 'label-issues-unavailable');
+  const offered = offeredNote(ctx, data, 'labelIssues', 'it takes two more passes over the rows', 'Look for likely label errors');
+  if (offered !== null) return dom.section('label-issues', TITLE, offered);
   if (data.diagnosticsFailed !== undefined) return note(`Could not be worked out: ${data.diagnosticsFailed}`, 'label-issues-failed');
   if (data.diagnosing?.includes('labelIssues')) return note('Looking for likely label errors: two more passes over the rows…', 'label-issues-pending');
   return null;

@@ -7,6 +7,7 @@ import type { TemperatureReport, TemperatureSide } from '../../core/diagnostics/
 import type { DashboardData } from '../../shared/protocol';
 import { temperatureFitText, temperatureHeadline, temperatureNotes } from '../../shared/render/temperature';
 import type { Ctx } from '../context';
+import { offeredNote } from './offered';
 import { chartFigure, type Dom } from '../dom';
 import { int, num, pct, raw } from '../format';
 import { sortableTable, type Column } from '../table';
@@ -27,6 +28,8 @@ export function renderTemperature(ctx: Ctx, data: DashboardData): HTMLElement | 
   if (found !== undefined) return renderFound(ctx, found, data);
   const why = r.diagnostics?.unavailable.temperature;
   if (why !== undefined) return note(`Not worked out: ${why}.`, 'temperature-unavailable');
+  const offered = offeredNote(ctx, data, 'temperature', 'fitting it takes up to four more passes over the rows', 'Fit the temperature');
+  if (offered !== null) return dom.section('temperature', TITLE, offered);
   if (data.diagnosticsFailed !== undefined) return note(`Could not be worked out: ${data.diagnosticsFailed}`, 'temperature-failed');
   if (data.diagnosing?.includes('temperature')) return note('Fitting the temperature: one more pass over the rows…', 'temperature-pending');
   return null;
