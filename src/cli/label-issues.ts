@@ -8,8 +8,9 @@ import type { PreparedReport } from './report-output';
 
 /**
  * Writes the CSV when asked and adds the section to a text report (--json carries the issues in
- * its diagnostics; Markdown does not list them). When the file has no given class per row the
- * reason is said on stderr, as --json says it under diagnostics.unavailable.
+ * its diagnostics; Markdown, the export's renderer, gives the summary, the noise rate per class and
+ * the first 20). When the file has no given class per row the reason is said on stderr, as --json
+ * says it under diagnostics.unavailable.
  */
 export function addLabelIssues(analysis: Analysis, args: CliArgs, report: PreparedReport): void {
   const asked = args.labelIssues;

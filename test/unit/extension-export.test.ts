@@ -36,6 +36,8 @@ describe('Export Report builders', () => {
 | Brier score | ${f4(brier)} (mean of (p - y)^2) |
 | Perplexity | ${f4(Math.exp(total / 3))} |
 | Input | probs in p; labels in y |
+| ROC AUC | 1.0000 |
+| Average precision | 1.0000 |
 
 ## Per class
 

@@ -55,7 +55,9 @@ export const exportReport: CommandFactory = (ctx) => async (arg, formatArg, outA
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(labelIssuesCsv(found, ranking)));
     } else {
       const analysis = await ctx.service.analyze(uri, request, { progressTitle: `Loss Lens: analysing ${ctx.service.label(uri)}` });
-      const report = reportJson(analysis);
+      // What the dashboard shows under the report (temperature, label errors): its run when it has one, else the passes here.
+      const diagnostics = await ctx.service.diagnose(uri, request, analysis, DIAGNOSTIC_KEYS);
+      const report = reportJson({ ...analysis, diagnostics });
       const text = format.ext === 'md' ? reportMarkdown(report) : format.ext === 'html' ? reportHtml(report) : stringifyReport(report) + '\n';
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(text));
     }

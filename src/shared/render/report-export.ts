@@ -6,7 +6,11 @@
 import type { ReportJson } from '../../core/report-json';
 import { PRESETS } from '../../core/presets';
 import { visibleBins } from '../histogram-bins';
+import { curveValue } from '../../core/gate';
 import { confusedPairsTable } from './confused-pairs';
+import { labelIssuesSummary } from './label-issues';
+import { clippingLines } from './presets-line';
+import { temperatureFitText, temperatureHeadline, temperatureNotes, temperatureSplit } from './temperature';
 
 const KIND_NAMES = { bce: 'binary cross-entropy', ce: 'categorical cross-entropy', multilabel: 'multi-label binary cross-entropy' } as const;
 
@@ -54,6 +58,7 @@ function sections(r: ReportJson): { title: string; summary: [string, string][]; 
     ['Input', `${r.layout.input} in ${r.layout.predictionColumns.join(', ')}; labels in ${r.layout.labelColumn}`],
   ];
   if (r.infinite > 0) summary.push(['Infinite losses', String(r.infinite)]);
+  summary.push(...operatingSummary(r), ...clippingSummary(r), ...temperatureSummary(r), ...labelIssuesSummaryRows(r));
   const perClass: Section = {
     title: r.layout.kind === 'multilabel' ? 'Per label' : 'Per class',
     header: ['class', 'support', 'mean loss ± 95%', 'share of loss', 'precision (95%)', 'recall (95%)', 'F1', 'ECE'],
@@ -71,7 +76,101 @@ function sections(r: ReportJson): { title: string; summary: [string, string][]; 
     header: ['row', 'line', 'loss', 'true', 'predicted', 'confidence'],
     rows: r.worst.map((w) => [String(w.row), String(w.line), fmt(w.loss), className(r, w.trueClass), className(r, w.predictedClass), fmt(w.confidence)]),
   };
-  return { title: `Loss Lens report: ${r.file}`, summary, tables: [perClass, calibration, ...(pairs === null ? [] : [pairs]), worst] };
+  return {
+    title: `Loss Lens report: ${r.file}`,
+    summary,
+    tables: [perClass, calibration, ...(pairs === null ? [] : [pairs]), ...operatingTables(r), ...temperatureTables(r), ...labelIssuesTables(r), worst],
+  };
+}
+
+/** "0.9123 (exact value in 0.9121-0.9125)": AUC and AP come from bucketed scores (core/breakdown/operating-points.ts). */
+function bounded(name: 'auc' | 'ap', r: ReportJson): string {
+  const b = curveValue(name, r.operatingPoints);
+  if (Number.isNaN(b.value)) return `- (${b.note ?? 'undefined'})`;
+  // Bounds that round to one figure are not worth a parenthesis.
+  const range = b.range === undefined || fmt(b.range[0]) === fmt(b.range[1]) ? '' : `exact value in ${fmt(b.range[0])}-${fmt(b.range[1])}`;
+  const said = [b.note, range].filter((x) => x !== undefined && x !== '');
+  return said.length === 0 ? fmt(b.value) : `${fmt(b.value)} (${said.join('; ')})`;
+}
+
+/** ROC AUC and average precision, as the dashboard's operating-points section gives them (bce and multilabel). */
+function operatingSummary(r: ReportJson): [string, string][] {
+  if (r.operatingPoints === null) return [];
+  return [['ROC AUC', bounded('auc', r)], ['Average precision', bounded('ap', r)]];
+}
+
+/** Multi-label: each label's AUC and AP (the summary's are their macro mean). */
+function operatingTables(r: ReportJson): Section[] {
+  const op = r.operatingPoints;
+  if (op === null || op.curves.length < 2) return [];
+  return [{
+    title: 'Operating points per label (ROC AUC and average precision)',
+    header: ['label', 'positives', 'negatives', 'ROC AUC', '± bound', 'average precision', 'exact AP in'],
+    rows: op.curves.map((c) => [c.name, String(c.positives), String(c.negatives), fmt(c.auc), fmt(c.aucError), fmt(c.ap), `${fmt(c.apRange[0])}-${fmt(c.apRange[1])}`]),
+  }];
+}
+
+/** The presets line and the sentence saying which samples make its gap (the dashboard's presets line). */
+function clippingSummary(r: ReportJson): [string, string][] {
+  const lines = clippingLines(r.clipping, r.layout.kind, { style: 'markdown' });
+  if (lines === null) return [];
+  return [['Mean under each preset', lines.means], ["Clipping's share", lines.why]];
+}
+
+/** Calibration versus refinement (--temperature; the dashboard always works it out). */
+function temperatureSummary(r: ReportJson): [string, string][] {
+  const t = r.diagnostics?.results.temperature;
+  if (t === undefined) {
+    const why = r.diagnostics?.unavailable.temperature;
+    return why === undefined ? [] : [['Temperature', `not worked out: ${why}`]];
+  }
+  const rows: [string, string][] = [['Temperature', temperatureHeadline(t)]];
+  if (t.notFitted !== undefined) return rows;
+  rows.push(['Calibration versus refinement', temperatureSplit(t)], ['ECE before and at T*', `${fmt(t.before.ece)} before, ${fmt(t.after.ece)} at T*`], ['Temperature fit', temperatureFitText(t.fit, t.rows)]);
+  const notes = temperatureNotes(t);
+  if (notes !== '') rows.push(['Temperature notes', notes]);
+  return rows;
+}
+
+function temperatureTables(r: ReportJson): Section[] {
+  const t = r.diagnostics?.results.temperature;
+  if (t === undefined || t.notFitted !== undefined) return [];
+  return [{
+    title: `Calibration versus refinement per class (log loss before and at T*, ${t.base === '2' ? 'bits' : 'nats'})`,
+    header: ['class', 'support', 'before', 'at T*', 'calibration'],
+    rows: t.classes.map((c) => [c.name, String(c.support), fmt(c.before), fmt(c.after), fmt(c.calibration)]),
+  }];
+}
+
+/** Likely label errors listed in an export: the first of the self-confidence ranking (the CSV export lists 1,000). */
+export const EXPORT_LABEL_ISSUES = 20;
+
+function labelIssuesSummaryRows(r: ReportJson): [string, string][] {
+  const li = r.diagnostics?.results.labelIssues;
+  if (li === undefined) {
+    const why = r.diagnostics?.unavailable.labelIssues;
+    return why === undefined ? [] : [['Likely label errors', `not worked out: ${why}`]];
+  }
+  return [['Likely label errors', `${labelIssuesSummary(li)} (confident learning, Northcutt et al. 2021)`]];
+}
+
+function labelIssuesTables(r: ReportJson): Section[] {
+  const li = r.diagnostics?.results.labelIssues;
+  if (li === undefined) return [];
+  const name = (k: number) => li.classNames[k] ?? String(k);
+  const perClass: Section = {
+    title: 'Likely label errors per class (estimated noise rate)',
+    header: ['class', 'labelled', 'threshold', 'noise rate', 'est. wrong', 'flagged'],
+    rows: li.classNames.map((c, k) => [c, String(li.labelCounts[k]), fmt(li.thresholds[k] ?? null), pct(li.noiseRate[k] ?? null), fmt(li.estimatedErrors[k] ?? null, 1), String(li.issuesPerClass[k])]),
+  };
+  const top = li.bySelfConfidence.slice(0, EXPORT_LABEL_ISSUES);
+  const files = top.some((i) => i.file !== undefined);
+  const issues: Section = {
+    title: `The ${top.length} most likely label errors of ${li.issueCount} flagged (by self-confidence, p of the given label, lowest first)`,
+    header: ['rank', ...(files ? ['file'] : []), 'row', 'line', 'given', 'suggested', 'p(given)', 'p(suggested)'],
+    rows: top.map((i, n) => [String(n + 1), ...(files ? [i.file ?? ''] : []), String(i.row), String(i.line), name(i.given), name(i.suggested), fmt(i.givenProb), fmt(i.suggestedProb)]),
+  };
+  return top.length === 0 ? [perClass] : [perClass, issues];
 }
 
 const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
