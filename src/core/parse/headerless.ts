@@ -7,6 +7,21 @@ import { cellNumber, isBlank, normName, type Cell } from './cells';
 import { columnFlag } from './flags';
 import type { LayoutHints } from './layout';
 
+/**
+ * A first column of distinct whole numbers over more rows than the file has columns is no label
+ * (there are fewer classes than columns) and no score (a model's scores are not all whole): it is
+ * a row index, as `to_csv(header=False)` writes pandas' and `write.table(col.names = FALSE)` R's.
+ */
+function rowIndex(rows: Cell[][]): boolean {
+  const seen = new Set<number>();
+  for (const row of rows) {
+    const x = cellNumber(row[0]);
+    if (x === undefined || !Number.isInteger(x) || x < 0 || seen.has(x)) return false;
+    seen.add(x);
+  }
+  return seen.size > (rows[0]?.length ?? 0);
+}
+
 /** `column 1` .. `column n`: 1-based, as a user counts, and as --label-column / --pred-columns take them. */
 export function headerlessColumns(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `column ${i + 1}`);
@@ -58,13 +73,17 @@ export function headerlessHints(columns: string[], rows: Cell[][], user: Headerl
     ? []
     : [`no header (the first line holds only numbers): every line is a row, and the columns are named ${range(columns)} (as in ${columnFlag('label-column', 'column N')})`];
   const userPreds = user.predColumns?.map((c) => findColumn(columns, c));
+  const index = userPreds === undefined && findColumn(columns, user.labelColumn ?? '') !== 0 && rowIndex(rows) ? 0 : -1;
+  if (index === 0) {
+    evidence.push(`${pandas ? 'column ' : ''}${columns[0]} holds distinct whole numbers over more rows than there are columns: a row index (as pandas' to_csv(header=False) writes it), neither a label nor a prediction`);
+  }
   if (user.labelColumn !== undefined) {
     const label = findColumn(columns, user.labelColumn);
     // An unknown name is left to the layout, which lists the columns.
     if (label < 0 || userPreds !== undefined) return { evidence };
-    return { predColumns: columns.filter((_, i) => i !== label), evidence };
+    return { predColumns: columns.filter((_, i) => i !== label && i !== index), evidence };
   }
-  const k = userPreds?.length ?? n - 1;
+  const k = userPreds?.length ?? n - 1 - (index + 1);
   const sampled = `the first ${rows.length} row${rows.length === 1 ? '' : 's'}`;
   const flag = columnFlag('label-column', pandas ? 'N' : 'column N');
   if (n < 2 || k < 1) {
@@ -83,7 +102,7 @@ export function headerlessHints(columns: string[], rows: Cell[][], user: Headerl
     }
     return seen > 0;
   };
-  const ends = [...new Set([0, n - 1])].filter((c) => userPreds === undefined || !userPreds.includes(c));
+  const ends = [...new Set([index + 1, n - 1])].filter((c) => userPreds === undefined || !userPreds.includes(c));
   const fit = ends.filter(qualifies);
   if (fit.length !== 1) {
     const which =
@@ -97,8 +116,8 @@ export function headerlessHints(columns: string[], rows: Cell[][], user: Headerl
   }
   const label = fit[0]!;
   const name = columns[label]!;
-  const preds = columns.filter((_, i) => i !== label);
-  const other = ends.find((c) => c !== label) ?? (label === 0 ? n - 1 : 0);
+  const preds = columns.filter((_, i) => i !== label && i !== index);
+  const other = ends.find((c) => c !== label) ?? (label === index + 1 ? n - 1 : index + 1);
   const said = `${pandas ? 'column ' : ''}${name}`;
   const otherSaid = `${pandas ? 'column ' : ''}${columns[other]}`;
   const why = `${said} holds the labels: ${ends.length === 1 ? 'it' : 'of the first and the last column, only it'} holds ${what} in ${sampled}`;

@@ -394,7 +394,8 @@ export class JsonTokenizer {
       else if (text === 'false') v = false;
       else if (text === 'null') v = null;
       else if (text === 'NaN' || text === 'Infinity' || text === '-Infinity') {
-        this.fail(`${text} is not valid JSON (Python's json module writes it for float('${text === 'NaN' ? 'nan' : text === 'Infinity' ? 'inf' : '-inf'}')): values must be finite numbers`, this.tokenOffset);
+        const fix = text === 'NaN' ? ": write a missing value as null (None in Python before json.dump; pandas' to_json writes null) and leave its row out with --skip-invalid" : '';
+        this.fail(`${text} is not valid JSON (Python's json module writes it for float('${text === 'NaN' ? 'nan' : text === 'Infinity' ? 'inf' : '-inf'}')): values must be finite numbers${fix}`, this.tokenOffset);
       } else if (/^-?[\d.]/.test(text)) {
         this.fail(`invalid number ${JSON.stringify(text.slice(0, 40))}`, this.tokenOffset);
       } else {

@@ -13,6 +13,7 @@
  */
 import type { InputKind, LossKind } from '../types';
 import { booleanWord, cellNumber, cellVector, isBlank, mostlyVectors, namesList, normName, numberKey, oppositeWord, type Cell } from './cells';
+import { checkSortedOrder, sortedOrderContradicted } from './class-order';
 import { classNamesFlag, columnFlag } from './flags';
 import { decideInput } from './infer-input';
 import type { Assumption, FileFormat, LabelEncoding, Layout, LayoutOverrides, TargetKind } from './types';
@@ -206,9 +207,16 @@ function hardLike(cells: Cell[]): boolean {
 }
 
 const allNumeric = (cells: Cell[]): boolean => {
-  const present = cells.filter((c) => !isBlank(c));
+  const present = cells.filter((c) => !isBlank(c) && !missingNumber(c));
   return present.length > 0 && present.every((c) => cellNumber(c) !== undefined || cellVector(c) !== undefined);
 };
+
+/**
+ * A missing value as writers spell it in a column of numbers (`na_rep='NaN'`, np.savetxt's `nan`,
+ * R's `NA`, pandas' `<NA>`, str(None)): the column is still one of numbers, and the row is refused
+ * at its line when read, not the column dropped from the classes.
+ */
+const missingNumber = (c: Cell): boolean => typeof c === 'string' && /^\s*(nan|<na>|na|null|none)\s*$/i.test(c);
 
 /** The label's text as matched to class names. */
 const labelText = (c: Cell): string => (typeof c === 'string' ? c.trim() : String(c));
@@ -561,6 +569,20 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
 
   // 4. Class names, and how labels map to them.
   const predNames = predictionColumns;
+  const refuseContradictedOrder = (names: string[]): void => {
+    const labelIdx = colIndex.get(labelColumn)!;
+    const scoreIdx = predictionColumns.map((c) => colIndex.get(c)!);
+    const check = checkSortedOrder(
+      names,
+      rows.map((r) => (isBlank(r[labelIdx]) ? undefined : names.indexOf(labelText(r[labelIdx]).trim()))).map((i) => (i === -1 ? undefined : i)),
+      rows.map((r) => (predIsVector ? cellVector(r[scoreIdx[0]!]) : scoreIdx.map((i) => cellNumber(r[i]) ?? Number.NaN))),
+    );
+    if (!sortedOrderContradicted(check)) return;
+    throw new LayoutError(
+      `labels are class names but the scores (${predIsVector ? predictionColumns[0] : shortList(predictionColumns)}) do not name their classes. In sorted order (${shortList(names)}), as scikit-learn orders predict_proba's columns, the highest score is the label on ${check.sortedAgree} of ${check.rows} of the first rows; in the order ${shortList(check.bestOrder)} it is on ${check.bestAgree}: the scores are probably in the model's own class order (a Hugging Face model's id2label), not sorted. Give the names in column order with ${classNamesFlag(false)} (the order above if it is the model's: ${classNamesFlag(false, check.bestOrder)}), or a Hugging Face config.json whose id2label names them`,
+      lines[0] ?? 0,
+    );
+  };
   if (kind === 'bce' && overrides.input === undefined) {
     const scores = values(predictionColumns[0]!).map(cellNumber).filter((x): x is number => x !== undefined);
     // The confidence of the predicted class (a Hugging Face pipeline's `score`) is no P(one class):
@@ -613,6 +635,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
           lines[0] ?? 0,
         );
       }
+      if (kind === 'ce' && labelEncoding === 'name') refuseContradictedOrder(names);
       classNames = names;
       const text = `class names ${shortList(names)}: the distinct labels of ${sampled} in sorted order, as scikit-learn orders predict_proba's columns`;
       evidence.push(text);
