@@ -51,6 +51,14 @@ async function writeEpoch(path, e, labels, difficulty) {
   await new Promise((resolve, reject) => out.end(text, (err) => (err ? reject(err) : resolve())));
 }
 
+/** The first `files` epochs of the bench's run, written in `dir` (also timed in the editor: test/e2e/run.e2e.test.ts). */
+export async function writeRun(dir, files) {
+  const rand = rng(99);
+  const labels = Int32Array.from({ length: ROWS }, () => Math.floor(rand() * K));
+  const difficulty = Float64Array.from({ length: ROWS }, () => rand() * 4);
+  for (let e = 1; e <= files; e++) await writeEpoch(join(dir, `epoch_${e}.csv`), e, labels, difficulty);
+}
+
 function timed(args) {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'll-bench-')), 'rss');
   const env = { ...process.env };
@@ -73,13 +81,8 @@ export async function benchRun() {
   mkdirSync(all);
   try {
     console.error(`writing a run of ${FILES} files of ${ROWS.toLocaleString('en-US')} rows x ${K} classes in ${dir}...`);
-    const rand = rng(99);
-    const labels = Int32Array.from({ length: ROWS }, () => Math.floor(rand() * K));
-    const difficulty = Float64Array.from({ length: ROWS }, () => rand() * 4);
-    for (let e = 1; e <= FILES; e++) {
-      await writeEpoch(join(all, `epoch_${e}.csv`), e, labels, difficulty);
-      if (e <= FILES / 2) await writeEpoch(join(half, `epoch_${e}.csv`), e, labels, difficulty);
-    }
+    await writeRun(all, FILES);
+    await writeRun(half, FILES / 2);
     const cases = { once: [], run: [], once10: [], run10: [] };
     for (let i = 0; i < runs; i++) {
       cases.once.push(timed([all, '--json', '--no-progress']));

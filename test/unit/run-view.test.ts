@@ -18,7 +18,7 @@ import { DEFAULT_CONFIG } from '../../src/extension/settings';
 import { runJob, type RunJobResult } from '../../src/node/run-job';
 import type { RunHostMessage, RunViewData, RunWebviewMessage } from '../../src/shared/run-protocol';
 import { RunApp } from '../../src/webview/run/app';
-import { accuracySeries, classSeries, defaultClass, mapGeometry, mapPoint, meanSeries, nearestSample, ticks } from '../../src/webview/run/model';
+import { accuracySeries, axisLabels, classSeries, defaultClass, labelledFiles, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, tickText } from '../../src/webview/run/model';
 
 const DIR = 'test/fixtures/run';
 const workerScript = resolve('dist/worker.js');
@@ -74,6 +74,18 @@ describe('run view: the data, as loss-lens run --json gives it', () => {
     const rises = last.map((v, k) => v - c.files[0]!.classes[k]!.meanLoss);
     assert.equal(defaultClass(r), Math.max(...rises) > 0 ? rises.indexOf(Math.max(...rises)) : last.indexOf(Math.max(...last)));
     assert.deepEqual(ticks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    assert.deepEqual([tickText(0.30000000000000004), tickText(2), tickText(0.8, true), tickText(0.07, true)], ['0.3', '2', '80%', '7%']);
+  });
+
+  it('the x axis: what differs between the names, at most so many labels, the first and last always', () => {
+    assert.deepEqual(axisLabels(['epoch_1.csv', 'epoch_2.csv', 'epoch_10.csv']), { labels: ['1', '2', '10'], title: 'epoch_N.csv' });
+    assert.deepEqual(axisLabels(['epoch_10.csv', 'epoch_11.csv']), { labels: ['10', '11'], title: 'epoch_N.csv' });
+    assert.deepEqual(axisLabels(['checkpoint-500/preds.jsonl', 'checkpoint-1000/preds.jsonl']), { labels: ['500', '1000'], title: 'checkpoint-N/preds.jsonl' });
+    assert.deepEqual(axisLabels(['a.csv', 'b.tsv']), { labels: ['a.csv', 'b.tsv'], title: 'file' });
+    assert.deepEqual(axisLabels(['run.csv', 'run.csv.gz']), { labels: ['run.csv', 'run.csv.gz'], title: 'file' });
+    assert.deepEqual(labelledFiles(5), [0, 1, 2, 3, 4]);
+    assert.deepEqual(labelledFiles(20, 8), [0, 3, 6, 9, 12, 15, 19]);
+    assert.deepEqual(labelledFiles(10, 6), [0, 2, 4, 6, 9]);
   });
 
   it('each sample\'s map coordinates and region are --per-sample\'s (float32), and its line in a file is the CLI\'s', async () => {
@@ -178,9 +190,10 @@ describe('run view: the page (happy-dom)', () => {
     for (const k of ['easy', 'ambiguous', 'hard', 'other'] as const) {
       assert.equal(Number(p.root.querySelector(`[data-testid="run-region-${k}"]`)!.getAttribute('data-value')), cliReport.cartography.counts[k]);
     }
-    // Ten files, six labels at most under the axis, the first and the last among them.
-    const labels = [...p.root.querySelectorAll('[data-testid="run-mean-chart"] .axis text:not(.axis-title)')].map((t) => t.textContent).filter((t) => t?.startsWith('epoch'));
-    assert.ok(labels.length <= 6 && labels[0] === 'epoch_1.csv' && labels[labels.length - 1] === 'epoch_10.csv', labels.join());
+    // Ten files, labelled by what differs in their names, the axis saying what that is.
+    assert.deepEqual([...p.root.querySelectorAll('[data-testid="run-mean-chart"] .run-file-label')].map((t) => t.textContent), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    assert.ok([...p.root.querySelectorAll('[data-testid="run-mean-chart"] .axis-title')].some((t) => t.textContent === 'epoch_N.csv (run order)'));
+    assert.deepEqual([...p.root.querySelectorAll('[data-testid="run-accuracy-chart"] .axis text:not(.axis-title):not(.run-file-label)')].map((t) => t.textContent).filter((t) => !t?.endsWith('%')), []);
   });
 
   it('the class selector redraws the per-class chart with that class\'s means, and is remembered', () => {

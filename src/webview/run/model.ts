@@ -76,14 +76,54 @@ export function ticks(lo: number, hi: number, n = 4): number[] {
   return out;
 }
 
-/** Which files get a label under the x axis: at most `max`, the first and last always. */
-export function labelledFiles(count: number, max = 6): number[] {
+/**
+ * Which files get a label under the x axis: every `step`-th, at most `max`, the first and last
+ * always (the last replacing a stepped one too close to it).
+ */
+export function labelledFiles(count: number, max = 8): number[] {
   if (count <= max) return Array.from({ length: count }, (_, i) => i);
   const step = Math.ceil((count - 1) / (max - 1));
   const out: number[] = [];
-  for (let i = 0; i < count - 1; i += step) out.push(i);
-  out.push(count - 1);
+  for (let i = 0; i < count; i += step) out.push(i);
+  const last = out[out.length - 1]!;
+  if (last !== count - 1) {
+    if (count - 1 - last <= step / 2) out[out.length - 1] = count - 1;
+    else out.push(count - 1);
+  }
   return out;
+}
+
+/**
+ * The x axis's labels: what differs between the names (`epoch_1.csv` ... `epoch_10.csv` give 1 ...
+ * 10), and the axis title saying what they are cut from (`epoch_N.csv`). Names that do not
+ * differ by a number are kept whole.
+ */
+export function axisLabels(names: readonly string[]): { labels: string[]; title: string } {
+  if (names.length < 2) return { labels: [...names], title: 'file' };
+  let pre = names[0]!.length;
+  let suf = names[0]!.length;
+  for (const n of names) {
+    const a = names[0]!;
+    let i = 0;
+    while (i < pre && i < n.length && n[i] === a[i]) i++;
+    pre = i;
+    let j = 0;
+    while (j < suf && j < n.length && n[n.length - 1 - j] === a[a.length - 1 - j]) j++;
+    suf = j;
+  }
+  // Digits are not split: epoch_10 and epoch_11 share "epoch_1", but their numbers are 10 and 11.
+  const a = names[0]!;
+  while (pre > 0 && /\d/.test(a[pre - 1]!)) pre--;
+  while (suf > 0 && /\d/.test(a[a.length - suf]!)) suf--;
+  const labels = names.map((n) => n.slice(pre, n.length - suf));
+  // Epochs, steps, checkpoints are numbered: a cut that leaves no number in a label cut a name apart.
+  if (pre + suf === 0 || labels.some((l) => !/\d/.test(l))) return { labels: [...names], title: 'file' };
+  return { labels, title: `${a.slice(0, pre)}N${a.slice(a.length - suf)}` };
+}
+
+/** A tick's text: as few digits as the tick has (0.5, 2, 1.25), or a percentage (80%). */
+export function tickText(v: number, percent = false): string {
+  return percent ? `${Number((v * 100).toPrecision(6))}%` : String(Number(v.toPrecision(6)));
 }
 
 /** The map's plot area and axes: variability on x (0 to the largest, at least 0.5), confidence on y (0 to 1), as the paper draws it. */

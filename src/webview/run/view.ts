@@ -10,7 +10,7 @@ import type { RunViewData, RunViewState, RunWebviewMessage } from '../../shared/
 import { chartFigure, type Dom } from '../dom';
 import { int, num, pct, raw } from '../format';
 import { sortableTable, type Column, type SortState } from '../table';
-import { accuracySeries, classSeries, defaultClass, labelledFiles, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, type MapGeometry, type Series } from './model';
+import { accuracySeries, axisLabels, classSeries, defaultClass, labelledFiles, tickText, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, type MapGeometry, type Series } from './model';
 
 export interface RunCtx {
   dom: Dom;
@@ -21,10 +21,10 @@ export interface RunCtx {
 
 const W = 360;
 const H = 180;
-const PAD = { left: 48, right: 12, top: 10, bottom: 34 };
+const PAD = { left: 46, right: 14, top: 10, bottom: 34 };
 
 /** A small line chart of one value per file (SVG: one point each, labelled for tests and tooltips). */
-export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { testid: string; label: string; yTitle: string; format: (v: number) => string; cls?: string }): HTMLElement {
+export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { testid: string; label: string; yTitle: string; format: (v: number) => string; percent?: boolean; cls?: string }): HTMLElement {
   const [lo, hi] = s.domain;
   const n = s.values.length;
   const pw = W - PAD.left - PAD.right;
@@ -34,14 +34,15 @@ export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { te
   const svg = dom.svg('svg', { class: 'chart-svg run-line', viewBox: `0 0 ${W} ${H}`, width: W, height: H });
   const axis = dom.svg('g', { class: 'axis' });
   for (const t of ticks(lo, hi)) {
-    axis.append(dom.svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(t), y2: y(t) }), dom.svg('text', { x: PAD.left - 6, y: y(t) + 3, 'text-anchor': 'end' }, o.format(t)));
+    axis.append(dom.svg('line', { class: 'grid', x1: PAD.left, x2: W - PAD.right, y1: y(t), y2: y(t) }), dom.svg('text', { x: PAD.left - 6, y: y(t) + 3, 'text-anchor': 'end' }, tickText(t, o.percent)));
   }
-  for (const i of labelledFiles(n)) {
-    const name = names[i] ?? String(i + 1);
-    axis.append(dom.svg('text', { x: x(i), y: H - PAD.bottom + 14, 'text-anchor': i === 0 && n > 1 ? 'start' : i === n - 1 && n > 1 ? 'end' : 'middle' }, name.length > 18 ? `…${name.slice(-17)}` : name));
+  const axisNames = axisLabels(names);
+  for (const i of labelledFiles(n, Math.max(2, Math.floor(pw / (7 * Math.max(...axisNames.labels.map((l) => Math.min(l.length, 14))) + 10))))) {
+    const name = axisNames.labels[i] ?? String(i + 1);
+    axis.append(dom.svg('text', { class: 'run-file-label', x: x(i), y: H - PAD.bottom + 14, 'text-anchor': 'middle' }, name.length > 14 ? `…${name.slice(-13)}` : name));
   }
   axis.append(dom.svg('line', { class: 'axis-line', x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom }));
-  axis.append(dom.svg('text', { class: 'axis-title', x: PAD.left + pw / 2, y: H - 4, 'text-anchor': 'middle' }, 'file (run order)'));
+  axis.append(dom.svg('text', { class: 'axis-title', x: PAD.left + pw / 2, y: H - 4, 'text-anchor': 'middle' }, `${axisNames.title} (run order)`));
   axis.append(dom.svg('text', { class: 'axis-title', x: 10, y: PAD.top + ph / 2, 'text-anchor': 'middle', transform: `rotate(-90 10 ${PAD.top + ph / 2})` }, o.yTitle));
   svg.append(axis);
   const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : null));
@@ -101,7 +102,7 @@ function acrossFiles(ctx: RunCtx, d: RunViewData): HTMLElement {
   return dom.section('run-files', 'Across files',
     dom.h('div', { class: 'run-charts' },
       lineChart(dom, meanSeries(r), names, { testid: 'run-mean-chart', label: `Mean loss in each file, ${names[0]} to ${names[names.length - 1]}`, yTitle: `mean loss (${d.unit})`, format: (v) => num(v, 3) }),
-      lineChart(dom, accuracySeries(r), names, { testid: 'run-accuracy-chart', label: `Accuracy in each file, ${names[0]} to ${names[names.length - 1]}`, yTitle: 'accuracy', format: pct, cls: 'accuracy' })),
+      lineChart(dom, accuracySeries(r), names, { testid: 'run-accuracy-chart', label: `Accuracy in each file, ${names[0]} to ${names[names.length - 1]}`, yTitle: 'accuracy', format: pct, percent: true, cls: 'accuracy' })),
     dom.h('details', { class: 'run-details' }, dom.h('summary', {}, 'Each file\'s numbers'),
       sortableTable(dom, { caption: 'Each file of the run', testid: 'run-files-table', columns, rows, sort, onSort: (s) => (sort = s), rowAttrs: (x) => ({ 'data-file': x.i }) })));
 }
@@ -128,7 +129,7 @@ function perClass(ctx: RunCtx, d: RunViewData): HTMLElement {
   draw(chosen);
   return dom.section('run-class', 'Per class',
     dom.h('div', { class: 'field run-class-field' }, dom.h('label', { for: 'run-class' }, 'Class'), select),
-    dom.h('p', { class: 'muted small' }, 'Its samples\' mean loss in each file. The list starts on the class whose loss rose most from the first file to the last.'),
+    dom.h('p', { class: 'muted small' }, 'Its samples\' mean loss in each file. It starts on the class whose loss rose most from the first file to the last, or when none rose, the one with the highest loss in the last file.'),
     holder);
 }
 
@@ -241,10 +242,12 @@ function mapSection(ctx: RunCtx, d: RunViewData): HTMLElement {
     [dom.svg('line', { class: `run-edge ${cls}`, x1, y1, x2, y2 }), dom.svg('text', { class: `run-edge-label ${cls}`, x: lx, y: ly, 'text-anchor': anchor }, label)];
   const yOf = (c: number) => g.top + (1 - c) * g.plotHeight;
   const xOf = (v: number) => g.left + (v / g.maxVariability) * g.plotWidth;
-  if (Number.isFinite(t.easyConfidence)) axis.append(...edge('easy', g.left, yOf(t.easyConfidence), g.left + g.plotWidth, yOf(t.easyConfidence), `easy ≥ ${num(t.easyConfidence, 3)}`, g.left + g.plotWidth - 4, yOf(t.easyConfidence) - 4, 'end'));
-  if (Number.isFinite(t.hardConfidence)) axis.append(...edge('hard', g.left, yOf(t.hardConfidence), g.left + g.plotWidth, yOf(t.hardConfidence), `hard ≤ ${num(t.hardConfidence, 3)}`, g.left + g.plotWidth - 4, yOf(t.hardConfidence) + 12, 'end'));
+  if (Number.isFinite(t.easyConfidence)) axis.append(...edge('easy', g.left, yOf(t.easyConfidence), g.left + g.plotWidth, yOf(t.easyConfidence), `easy ≥ ${num(t.easyConfidence, 3)}`, g.left + 6, yOf(t.easyConfidence) - 4, 'start'));
+  if (Number.isFinite(t.hardConfidence)) axis.append(...edge('hard', g.left, yOf(t.hardConfidence), g.left + g.plotWidth, yOf(t.hardConfidence), `hard ≤ ${num(t.hardConfidence, 3)}`, g.left + 6, yOf(t.hardConfidence) + 12, 'start'));
   if (Number.isFinite(t.ambiguousVariability) && t.ambiguousVariability <= g.maxVariability) {
-    axis.append(...edge('ambiguous', xOf(t.ambiguousVariability), g.top, xOf(t.ambiguousVariability), bottom, `ambiguous ≥ ${num(t.ambiguousVariability, 3)}`, xOf(t.ambiguousVariability) + 4, g.top + 12, 'start'));
+    const ax = xOf(t.ambiguousVariability);
+    const right = ax > g.left + 0.6 * g.plotWidth;
+    axis.append(...edge('ambiguous', ax, g.top, ax, bottom, `ambiguous ≥ ${num(t.ambiguousVariability, 3)}`, right ? ax - 4 : ax + 4, g.top + 12, right ? 'end' : 'start'));
   }
   const ring = dom.svg('circle', { class: 'run-pick', r: 6, cx: 0, cy: 0, visibility: 'hidden' });
   overlay.append(axis, ring);

@@ -1,0 +1,167 @@
+/**
+ * Open Run... in the real editor (code-server + Chromium): a folder of 10 epoch files (the
+ * committed NumPy-made fixtures, test/fixtures/run/order) opened from the explorer's context menu
+ * shows `loss-lens run --json`'s means and accuracies, says how samples were matched, and a click
+ * on the cartography map opens the sample's line in the last file with its derivation (the loss
+ * --per-sample gives it there), in dark and light. With LOSS_LENS_E2E_RUN_BENCH=1, also times a
+ * run of 20 files of 100k rows x 10 classes (the bench's, scripts/bench/run.mjs) from the click
+ * to the view.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extensionLogReport, openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { EXTENSION_ID } from './expected';
+
+interface CliRun {
+  samples: number;
+  matchedBy: string;
+  files: { mean: number; accuracy: number }[];
+}
+
+const BENCH = process.env.LOSS_LENS_E2E_RUN_BENCH === '1';
+
+function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'run', ...args, '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+/** The map's geometry as src/webview/run/model.ts draws it on its 520 x 380 stage. */
+function mapPixel(confidence: number, variability: number, maxVariability: number): [number, number] {
+  const left = 44;
+  const top = 10;
+  return [left + (variability / maxVariability) * (520 - left - 12), top + (1 - confidence) * (380 - top - 36)];
+}
+
+/** Open Run... from the explorer's context menu on a folder of the workspace root. */
+async function openRunOn(wb: Workbench, folder: string): Promise<void> {
+  const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${folder}$`) }) });
+  await row.first().click({ button: 'right' });
+  const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open Run\.\.\.$/ });
+  await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+  // A menu ignores a click that comes right after it opened (the right button's release): wait a moment.
+  await wb.page.waitForTimeout(800);
+  await item.first().click();
+}
+
+describe('Open Run... in code-server: a folder of epoch files, dark and light', function () {
+  this.timeout(240_000);
+  let server: E2EServer;
+  let wb: Workbench;
+  let root: string;
+  let ws: string;
+  let benchSeconds: number | undefined;
+
+  before(async function () {
+    root = mkdtempSync(join(tmpdir(), 'll-run-e2e-'));
+    ws = join(root, 'runs');
+    mkdirSync(ws);
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'run', 'order'), join(ws, 'epochs'), { recursive: true });
+    if (BENCH) {
+      this.timeout(900_000);
+      const { writeRun } = (await import(join(REPO_ROOT, 'scripts', 'bench', 'run.mjs'))) as { writeRun: (dir: string, files: number) => Promise<void> };
+      mkdirSync(join(ws, 'big'));
+      await writeRun(join(ws, 'big'), 20);
+    }
+    server = await startE2EServer({ workspace: ws });
+    wb = await openWorkbench(server, { viewport: { width: 1500, height: 1000 } });
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+    if (benchSeconds !== undefined) console.log(`    Open Run... on 20 files x 100,000 rows x 10 classes: ${benchSeconds.toFixed(2)} s from the menu click to the view`);
+  });
+
+  const view = () => wb.visibleWebview();
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`the CLI's means and accuracies, the matching said, a click on the map opens the sample's line and derivation (${theme})`, async function () {
+      const dir = join(ws, 'epochs');
+      const run = JSON.parse(cli(dir, '--json')) as CliRun;
+      const perSample = join(root, 'samples.csv');
+      cli(dir, '--per-sample', perSample);
+      const samples = readFileSync(perSample, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+
+      await wb.setTheme(theme);
+      await wb.runCommand('View: Close All Editor Groups');
+      await openRunOn(wb, 'epochs');
+      await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+      const points = (testid: string) => view().locator(`[data-testid="${testid}"] circle.run-point`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+      assert.deepEqual(await points('run-mean-chart'), run.files.map((f) => f.mean));
+      assert.deepEqual(await points('run-accuracy-chart'), run.files.map((f) => f.accuracy));
+      assert.equal(await view().locator('[data-testid="run-matching"]').getAttribute('data-by'), run.matchedBy);
+      assert.match(await view().locator('[data-testid="run-matching"]').innerText(), /^Matched by row order/);
+      assert.equal(Number(await view().locator('[data-testid="run-map"]').getAttribute('data-samples')), run.samples);
+      await wb.parkMouse();
+      await wb.screenshot(`run-top-${theme}`);
+
+      // The sample farthest (on the map) from any other: a click on it can only mean it.
+      const maxV = Number(await view().locator('[data-testid="run-map"]').getAttribute('data-max-variability'));
+      const px = samples.map((s) => mapPixel(s[4]!, s[5]!, maxV));
+      let pick = 0;
+      let room = -1;
+      px.forEach(([x, y], i) => {
+        let near = Infinity;
+        px.forEach(([u, v], j) => {
+          if (j !== i) near = Math.min(near, Math.hypot(u - x, v - y));
+        });
+        if (near > room) {
+          room = near;
+          pick = i;
+        }
+      });
+      const stage = view().locator('[data-testid="run-map"]');
+      await stage.scrollIntoViewIfNeeded();
+      const box = await stage.boundingBox();
+      assert.ok(box);
+      const scale = box.width / 520;
+      const [x, y] = px[pick]!;
+      await stage.click({ position: { x: x * scale, y: y * scale } });
+      assert.equal(await stage.getAttribute('data-picked'), String(pick));
+      // Matched by row order, every file has the sample on the line it has in the first.
+      const line = samples[pick]![3]!;
+      const derivation = view().locator(`[data-testid="derivation"][data-line="${line}"]`);
+      await derivation.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await derivation.locator('h2').innerText(), new RegExp(`line ${line} of epochs/epoch_10\\.csv`));
+      const value = Number(await derivation.getAttribute('data-value'));
+      const lossLast = samples[pick]![10]!;
+      // --per-sample writes the trajectory store's float32 loss: equal to 7 digits.
+      assert.ok(Math.abs(value - lossLast) <= 1e-6 * Math.max(1, lossLast), `derivation ${value}, --per-sample ${lossLast}`);
+      await wb.page.locator('.tabs-container .tab[aria-label^="epoch_10.csv"]').first().waitFor({ timeout: 30_000 });
+      await wb.page.waitForFunction(
+        (want) => [...document.querySelectorAll('.editor-instance .monaco-editor .line-numbers.active-line-number')].some((e) => e.textContent?.trim() === want),
+        String(line), { timeout: 20_000 },
+      );
+      await stage.scrollIntoViewIfNeeded();
+      await wb.parkMouse();
+      await wb.screenshot(`run-map-${theme}`);
+      await view().locator('#run-rose').scrollIntoViewIfNeeded();
+      await wb.parkMouse();
+      await wb.screenshot(`run-lists-${theme}`);
+    });
+  }
+
+  if (BENCH) {
+    it('20 files x 100k rows x 10 classes: the time from the menu click to the view', async function () {
+      this.timeout(600_000);
+      await wb.runCommand('View: Close All Editor Groups');
+      const started = Date.now();
+      await openRunOn(wb, 'big');
+      await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 550_000 });
+      benchSeconds = (Date.now() - started) / 1000;
+      assert.equal(Number(await view().locator('[data-testid="run-map"]').getAttribute('data-samples')), 100_000);
+      await wb.parkMouse();
+      await view().locator('[data-testid="run-map"]').scrollIntoViewIfNeeded();
+      await wb.screenshot('run-big-map');
+    });
+  }
+
+  it('logged no extension error', function () {
+    assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
+  });
+});
