@@ -4,6 +4,7 @@
  * such numbers) and undefined ones (NaN, e.g. the precision of a never-predicted class) as null.
  */
 import type { Analysis } from './analyze';
+import type { Diagnostics } from './diagnostics/types';
 import { assumptionMessage, overridesFlags, type Problem } from './parse';
 
 export const REPORT_SCHEMA = 'loss-lens.report/1';
@@ -115,8 +116,15 @@ export function reportJson(a: Analysis) {
     warnings: [...(a.layout.assumptions ?? []).map((x) => ({ line: 0, column: null, message: assumptionMessage(x) })), ...a.warnings.map(problemJson)],
     warningCount: a.warningCount + (a.layout.assumptions?.length ?? 0),
     // Asked for (CLI flags; the dashboard asks for all): each diagnostic's result by its key, and why the others could not run.
-    ...(a.diagnostics !== undefined ? { diagnostics: a.diagnostics } : {}),
+    ...(a.diagnostics !== undefined ? { diagnostics: jointCellsPerLine(a.diagnostics) } : {}),
   };
+}
+
+/** The label-issue joint's cells one per line when indented, as the confusion matrix's rows are. */
+function jointCellsPerLine(d: Diagnostics): Diagnostics {
+  const cells = d.results.labelIssues?.joint.cells;
+  if (cells !== undefined) matrix(cells);
+  return d;
 }
 
 export type ReportJson = ReturnType<typeof reportJson>;

@@ -25,12 +25,10 @@ export interface LabelIssuesReport {
   /** t_j: the mean probability of class j over the rows labelled j (NaN with none). */
   thresholds: number[];
   labelCounts: number[];
-  /** C[i][j]: rows labelled i whose confident class is j (exact counts). */
-  confidentJoint: number[][];
+  /** The confident joint C and its calibration, as the cells that are not 0 (see SparseJoint). */
+  joint: SparseJoint;
   /** Rows with no class above its threshold (in no cell of the joint). */
   unconfident: number;
-  /** C calibrated to the label counts (sums to `rows`). */
-  calibratedJoint: number[][];
   /** Per given class: the estimated share of its labels that are wrong. */
   noiseRate: number[];
   /** Per given class: the estimated number of wrong labels. */
@@ -43,6 +41,38 @@ export interface LabelIssuesReport {
   listed: number;
   bySelfConfidence: LabelIssue[];
   byNormalizedMargin: LabelIssue[];
+}
+
+/**
+ * The confident joint and its calibration as a list of the cells that are not 0: at 1000 classes
+ * two dense K x K matrices were 2 million numbers (33 MB of indented --json) for a joint whose
+ * cells are mostly 0 (at most one cell a row is counted, so there are at most rows + K cells).
+ * Dense, in Python: C = np.zeros((K, K)); for i, j, c, q in cells: C[i, j] = c (Q[i, j] = q).
+ */
+export interface SparseJoint {
+  /** K: the joint is K x K. */
+  classes: number;
+  columns: readonly ['given', 'confident', 'count', 'calibrated'];
+  /**
+   * [i, j, C[i][j], Q[i][j]] by i then j: C[i][j], the rows labelled i whose confident class is j
+   * (exact counts); Q, C calibrated to the label counts (sums to `rows`; its diagonal is never 0).
+   */
+  cells: [number, number, number, number][];
+}
+
+export const JOINT_COLUMNS = ['given', 'confident', 'count', 'calibrated'] as const;
+
+/** The cells of C or of its calibration that are not 0. */
+function sparseJoint(K: number, counts: Float64Array, calibrated: readonly (readonly number[])[]): SparseJoint {
+  const cells: [number, number, number, number][] = [];
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      const c = counts[i * K + j]!;
+      const q = calibrated[i]![j]!;
+      if (c !== 0 || q !== 0) cells.push([i, j, c, q]);
+    }
+  }
+  return { classes: K, columns: JOINT_COLUMNS, cells };
 }
 
 declare module './types' {
@@ -122,7 +152,6 @@ export async function findLabelIssues(analysis: Analysis, reader: RowReader, pro
   });
 
   const estimate = estimateJoint(joint.joint, thresholds.counts);
-  const rowsOf = (flat: Float64Array) => Array.from({ length: K }, (_, i) => Array.from(flat.subarray(i * K, (i + 1) * K)));
   const issue = (c: CountedIssue): LabelIssue => ({
     row: c.row, line: c.line, ...(analysis.files === undefined ? {} : { file: analysis.files[c.file]?.name ?? String(c.file) }),
     given: c.given, suggested: c.suggested, givenProb: c.givenProb, suggestedProb: c.suggestedProb,
@@ -135,9 +164,8 @@ export async function findLabelIssues(analysis: Analysis, reader: RowReader, pro
     classNames: analysis.breakdown.classNames.slice(0, K),
     thresholds: Array.from(joint.thresholds),
     labelCounts: Array.from(thresholds.counts),
-    confidentJoint: rowsOf(joint.joint),
+    joint: sparseJoint(K, joint.joint, estimate.calibrated),
     unconfident: joint.unconfident,
-    calibratedJoint: estimate.calibrated,
     noiseRate: estimate.noiseRate,
     estimatedErrors: estimate.estimatedErrors,
     overallNoiseRate: estimate.overallNoiseRate,
