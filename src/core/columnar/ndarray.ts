@@ -54,9 +54,14 @@ export function columnShape(name: string, shape: number[], file: string, dtype: 
   if (shape.length === 2 && kind === 'number') return { ...base, kind, rows: shape[0]!, width: shape[1]!, vector: true, unsupported: why };
   const rows = shape[0] ?? 0;
   const what = shape.length === 0 ? 'a single value' : `shape (${shape.join(', ')})`;
+  // (N, T, K): Trainer.predict's output for token classification, a score vector per token.
+  const tokens =
+    shape.length === 3 && kind === 'number'
+      ? `; scores per token (token classification)? Save them one token a row: ${name}.reshape(-1, ${shape[2]}) with the labels' .reshape(-1), and leave the padding's -100 out with --ignore-index -100`
+      : '';
   return {
     ...base, kind: 'unsupported', rows, width: 0, vector: false,
-    unsupported: why ?? `it holds ${what}; a prediction array has one row per sample, shape (N,) or (N, K)${kind === 'string' ? ' (text: (N,))' : ''}`,
+    unsupported: why ?? `it holds ${what}; a prediction array has one row per sample, shape (N,) or (N, K)${kind === 'string' ? ' (text: (N,))' : ''}${tokens}`,
   };
 }
 

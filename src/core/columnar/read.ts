@@ -90,6 +90,9 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
   }
   const onlyOne = table.length === 1 ? table[0] : undefined;
   if (onlyOne !== undefined && overrides.labelColumn === undefined) {
+    // The other array was left out: its reason is the fix, not "no labels" (often it is the labels that remain).
+    const left = file.columns.find((c) => c.kind === 'unsupported');
+    if (left !== undefined) throw new LayoutError(`${columnText(left)} cannot be read: ${left.unsupported}`);
     throw new LayoutError(
       `the file holds one array, ${columnText(onlyOne)}, and no labels: ` +
         (format === 'npy' ? `pass the labels' file too (--labels labels.npy), or save both with np.savez(path, ${onlyOne.name}=..., labels=...)` : 'the labels are in another file?'),
