@@ -176,3 +176,30 @@ const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', '
   }
   write('overconfident_logits.csv', lines.join('\n') + '\n');
 }
+
+// ner_tokens.csv: a token classifier's logits, one row per token, as a Hugging Face
+// token-classification evaluation flattens them: sub-word pieces after the first and the padding
+// carry the label -100 (PyTorch's ignore_index), which the loss leaves out.
+{
+  const rand = rng(29);
+  const tags = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
+  const lines = [`sentence,token,label,${tags.map((t) => `logit_${t}`).join(',')}`];
+  const words = ['Ada', 'Lovelace', 'moved', 'to', 'London', 'in', '1835', 'and', 'met', 'Charles', 'Babbage', 'at', 'Marylebone'];
+  const tagOf = { Ada: 1, Lovelace: 2, London: 3, Charles: 1, Babbage: 2, Marylebone: 3 };
+  for (let s = 0; s < 24; s++) {
+    const len = 6 + Math.floor(rand() * 6);
+    for (let w = 0; w < len; w++) {
+      const word = words[Math.floor(rand() * words.length)];
+      const y = tagOf[word] ?? 0;
+      // Long words split into two pieces: the second is labelled -100.
+      const pieces = word.length > 6 ? [word.slice(0, 4), `##${word.slice(4)}`] : [word];
+      pieces.forEach((piece, i) => {
+        const z = tags.map((_, k) => gaussian(rand) * 1.2 + (k === y ? 2.5 : 0));
+        lines.push([s, piece, i === 0 ? y : -100, ...z.map((v) => v.toFixed(3))].join(','));
+      });
+    }
+    // Padding to 12 tokens.
+    for (let pad = len; pad < 12; pad++) lines.push([s, '[PAD]', -100, ...tags.map(() => (gaussian(rand) * 0.5).toFixed(3))].join(','));
+  }
+  write('ner_tokens.csv', lines.join('\n') + '\n');
+}

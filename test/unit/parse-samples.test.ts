@@ -11,17 +11,19 @@ describe('samples/', () => {
     const dir = mkdtempSync(join(tmpdir(), 'll-samples-'));
     const run = spawnSync(process.execPath, ['scripts/gen-samples.mjs', dir], { encoding: 'utf8', env: { ...process.env, LOSS_LENS_SHARED_DATA: join(dir, 'none') } });
     assert.equal(run.status, 0, run.stderr);
-    for (const name of ['multilabel.csv', 'hf_logits.jsonl', 'soft_labels.csv', 'problems.csv', 'epoch_1.csv', 'epoch_2.csv']) {
+    for (const name of ['multilabel.csv', 'hf_logits.jsonl', 'soft_labels.csv', 'problems.csv', 'epoch_1.csv', 'epoch_2.csv', 'overconfident_logits.csv', 'ner_tokens.csv']) {
       assert.equal(readFileSync(join(dir, name), 'utf8'), readFileSync(join('samples', name), 'utf8'), name);
     }
   });
 
-  it('stay small, and every sample but problems.csv reads without a problem', async () => {
+  it('stay small, and every sample but problems.csv reads without a problem (ner_tokens.csv with its ignore index)', async () => {
     const names = readdirSync('samples').filter((n) => n !== 'README.md');
     assert.ok(names.reduce((a, n) => a + statSync(join('samples', n)).size, 0) < 300 * 1024);
     for (const name of names) {
       const { result } = await readAll(await fileSource(join('samples', name)));
-      assert.equal(result.ok, name !== 'problems.csv', name);
+      assert.equal(result.ok, name !== 'problems.csv' && name !== 'ner_tokens.csv', name);
     }
+    const ner = await readAll(await fileSource('samples/ner_tokens.csv'), { overrides: { ignoreIndex: -100 } });
+    assert.deepEqual([ner.result.ok, ner.result.rows, ner.result.problems.length], [true, 350, 0]);
   });
 });

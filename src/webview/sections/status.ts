@@ -64,7 +64,8 @@ export function renderError(ctx: Ctx, label: string, message: string, problems: 
   return dom.h('section', { class: 'card status error', 'data-testid': 'error', role: 'alert' },
     dom.h('h2', {}, `Could not read ${label}`),
     dom.h('p', { 'data-testid': 'error-message' }, message),
+    // The ways out before the list: twenty problems alike would push them out of sight.
+    dom.h('div', { class: 'actions' }, ignore, retry, skip, choose),
     listed.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...listed.map((p) => problemItem(ctx, p, 'problem'))) : null,
-    more,
-    dom.h('div', { class: 'actions' }, ignore, retry, skip, choose));
+    more);
 }
