@@ -16,6 +16,8 @@ export interface ReportOutput {
 
 /** What the command line asks for, validated; `loss`/`input` stay 'auto' until the layout is inferred. */
 export interface CliArgs extends ReportOutput {
+  /** run and compare: the column naming each sample (`--id-column`), which they match files by. */
+  idColumn?: string;
   /** The first FILE argument. */
   file: string;
   /**
@@ -68,9 +70,9 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
        loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [--per-sample OUT.csv] [--match auto|order]
-  [FILE's loss options]
+  [--id-column NAME] [FILE's loss options]
        loss-lens compare A B [--json | --format text|markdown|json] [--fail-if "delta..."]...
-  [--resamples N] [--seed S] [--top K] [FILE's loss options]
+  [--resamples N] [--seed S] [--top K] [--match auto|order] [--id-column NAME] [FILE's loss options]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
 NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst
@@ -92,14 +94,17 @@ order of their names, epoch_2 before epoch_10), not one data set: each file's me
 loss, the --top samples whose loss rose most from the first file to the last, the forgotten
 samples (right in one file, wrong in the next: Toneva et al. 2019) and the dataset cartography
 regions (Swayamdipta et al. 2020: easy to learn, ambiguous, hard to learn). Samples are matched by
-an id column when every file has one (id, sample_id, ...), else by row order (--match order: by row
-order whatever the columns); files that disagree
+an id column when every file has one (id, sample_id, email_id, imageId, filename, path, ...: a
+name of ids, values distinct), else by row order (--match order: by row order whatever the
+columns; --id-column NAME: by that column, refused when a file lacks it or repeats an id); files that disagree
 (another number of rows, a label that differs) are refused, naming the file and line. With run,
 --per-sample OUT.csv writes each sample's confidence, variability, correctness, region,
 forgetting events and its loss in its first and last file.
 \`loss-lens compare A B\` compares two files over the same samples (say two models, or a checkpoint
-and the next), B against A, rows matched by order (an id column found is named, not used; files
-of other row counts, or whose labels disagree at a row, are refused, naming the lines): the
+and the next), B against A, rows matched as run matches them (by an id column both files have,
+else by order; --match and --id-column as for run; samples in one file only are counted and
+named, and refused when fewer than half are in both; files whose labels disagree at a sample are
+refused, naming the lines): the
 difference of the mean loss (B minus A) with a 95% paired bootstrap interval (--resamples, default
 2000, Poisson bootstrap seeded by --seed, default 1), the samples fixed (wrong in A, right in B) and
 broken, McNemar's exact test on them, each class's difference with its interval, and a sentence
@@ -339,25 +344,40 @@ export interface RunArgs extends CliArgs {
   match: 'auto' | 'order';
 }
 
+/** How run and compare match samples: `--match auto|order` and `--id-column NAME`, taken out of argv. */
+export function takeMatchOptions(argv: string[]): { match: 'auto' | 'order'; idColumn?: string; rest: string[] } {
+  let match: 'auto' | 'order' = 'auto';
+  let idColumn: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const flag = ['--match', '--id-column'].find((f) => a === f || a.startsWith(`${f}=`));
+    if (flag === undefined) {
+      rest.push(a);
+      continue;
+    }
+    const value = a === flag ? argv[++i] : a.slice(flag.length + 1);
+    if (value === undefined) throw new UsageError(`${flag} expects a value`);
+    if (flag === '--match') match = oneOf('match', value, ['auto', 'order'] as const);
+    else if (value.trim() === '') throw new UsageError('--id-column expects a column name');
+    else idColumn = value;
+  }
+  if (match === 'order' && idColumn !== undefined) throw new UsageError(`--match order and --id-column ${idColumn} contradict each other: give one`);
+  return { match, ...(idColumn === undefined ? {} : { idColumn }), rest };
+}
+
 /**
  * `loss-lens run FILES...|FOLDER|GLOB [options]`: the files of a run, with FILE's loss options,
  * --top, --json; not the options that go with one file or one report (--explain, --fail-if...).
  */
 export function parseRunArgs(argv: string[]): RunArgs | 'help' {
-  // --match is run's own: taken out before FILE's options are parsed.
-  let match: RunArgs['match'] = 'auto';
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = a === '--match' ? argv[++i] : a.startsWith('--match=') ? a.slice('--match='.length) : undefined;
-    if (value === undefined && a !== '--match') rest.push(a);
-    else match = oneOf('match', value ?? '', ['auto', 'order'] as const);
-  }
+  // --match and --id-column are run's own: taken out before FILE's options are parsed.
+  const { match, idColumn, rest } = takeMatchOptions(argv);
   const parsed = parseCliArgs(rest);
   if (parsed === 'help' || parsed === 'version') return 'help';
   const one = parsed.explain !== undefined ? '--explain' : parsed.labels !== undefined ? '--labels'
     : parsed.stateOut !== undefined ? '--state-out' : parsed.failIf.length > 0 ? '--fail-if' : parsed.format === 'markdown' ? '--format markdown'
     : parsed.diagnostics.length > 0 ? 'a diagnostic (--label-issues, --temperature)' : undefined;
-  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json, --per-sample, --match and --no-progress)`);
-  return { ...parsed, match };
+  if (one !== undefined) throw new UsageError(`${one} is not an option of run (it takes FILE's loss options, --top, --json, --per-sample, --match, --id-column and --no-progress)`);
+  return { ...parsed, match, ...(idColumn === undefined ? {} : { idColumn }) };
 }

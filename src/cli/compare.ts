@@ -10,12 +10,14 @@ import { checkDeltaGate, gateFailures, GateError, isDeltaCondition, parseConditi
 import { reportJson, stringifyReport } from '../core/report-json';
 import { compareMarkdown, compareText } from '../shared/render/compare-report';
 import { analyzeFile } from '../node/analyze-file';
-import { parseCliArgs, UsageError, type CliArgs } from './args';
+import { parseCliArgs, takeMatchOptions, UsageError, type CliArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
 import { gateJson, gateMarkdown } from './report-output';
 
 export interface CompareArgs {
   args: CliArgs;
+  /** 'order': by row order even when both files have an id column. */
+  match: 'auto' | 'order';
   resamples: number;
   seed: number;
 }
@@ -51,7 +53,8 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
   const resamples = takeOption(argv, 'resamples');
   const seed = takeOption(resamples.rest, 'seed');
   const failIf = takeOption(seed.rest, 'fail-if');
-  const parsed = parseCliArgs(failIf.rest);
+  const matching = takeMatchOptions(failIf.rest);
+  const parsed = parseCliArgs(matching.rest);
   if (parsed === 'help' || parsed === 'version') return 'help';
   if (parsed.files.length !== 2) throw new UsageError(`compare: expected two files, A and B, not ${parsed.files.length}`);
   for (const [flag, given] of [['--explain', parsed.explain], ['--per-sample', parsed.perSample], ['--state-out', parsed.stateOut], ['--labels', parsed.labels]] as const) {
@@ -68,7 +71,8 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
     }
   });
   return {
-    args: { ...parsed, failIf: conditions },
+    args: { ...parsed, failIf: conditions, ...(matching.idColumn === undefined ? {} : { idColumn: matching.idColumn }) },
+    match: matching.match,
     resamples: wholeNumber('resamples', resamples.values, DEFAULT_RESAMPLES, 100),
     seed: wholeNumber('seed', seed.values, DEFAULT_SEED, 0),
   };
@@ -105,13 +109,13 @@ export async function runCompare(
   try {
     const read = async (path: string) => {
       const collector = sampleCollector();
-      const analysis = await analyzeFile(path, request, { onEval: collector.onEval, onProgress: (done, total) => progress.update(done, total) });
+      const analysis = await analyzeFile(path, request, { onEval: collector.onEval, onLayout: collector.onLayout, onProgress: (done, total) => progress.update(done, total) });
       return { analysis, side: compareSide(path, analysis, collector.result()) };
     };
     const a = await read(pathA);
     const b = await read(pathB);
     progress.say('resampling');
-    const stats = compareSamples(a.side, b.side, { resamples: c.resamples, seed: c.seed, unit: a.analysis.options.base === '2' ? 'bits' : 'nats' });
+    const stats = compareSamples(a.side, b.side, { match: c.match, resamples: c.resamples, seed: c.seed, unit: a.analysis.options.base === '2' ? 'bits' : 'nats' });
     progress.clear();
     const gate = args.failIf.length > 0 ? checkDeltaGate(args.failIf, deltaGateReport(stats)) : undefined;
     const names = { a: pathA, b: pathB };

@@ -49,6 +49,7 @@ export function requestFromArgs(args: CliArgs): AnalysisRequest {
       kind: args.loss === 'auto' ? undefined : args.loss,
       input: args.input === 'auto' ? undefined : args.input,
       classNames: args.classNames === undefined || Array.isArray(args.classNames) ? args.classNames : classNamesFromFile(args.classNames.file),
+      ...(args.idColumn === undefined ? {} : { idColumn: args.idColumn }),
     },
     skipInvalid: args.skipInvalid,
     topK: args.top,

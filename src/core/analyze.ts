@@ -140,6 +140,8 @@ export interface PartOptions {
   onProgress?: (bytesRead: number) => void;
   /** Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused, `fields` valid during the call. */
   onEval?: (e: SampleEval, row: number, line: number, fields: RowFields) => void;
+  /** Told the layout before the first row is read (a comparison's collector reads the id column it names). */
+  onLayout?: (layout: Layout) => void;
   /**
    * Every sample's evaluation at the batched path's speed (onEval turns batches off): the batches
    * evaluated together to `batch`, the rows the reader cannot batch to `row`; both reused.
@@ -170,6 +172,7 @@ export async function analyzePart(source: ByteSource, request: AnalysisRequest, 
  * (default: a new one) may be shared by the readers of several files of one layout (shards.ts).
  */
 export function pieceReader(source: ByteSource, layout: Layout, request: AnalysisRequest, opts: PartOptions, acc = createAccumulator(accumulatorConfig(layout, request))) {
+  opts.onLayout?.(layout);
   const evaluator = evaluatorFor(layout, request);
   const out = evaluator.newEval();
   const contest = acc.config.presets ? new ClipContest(lossOptionsFor(layout, request), layout.numClasses) : undefined;

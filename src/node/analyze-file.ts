@@ -31,6 +31,7 @@ export interface AnalyzeFileOptions {
   /** Bytes of content read so far, out of `total` when it is known. */
   onProgress?: (bytesRead: number, total: number | undefined) => void;
   onEval?: PartOptions['onEval'];
+  onLayout?: PartOptions['onLayout'];
   /** Threads that read, this one included (default: the machine's cores); 1 reads on this thread alone. */
   threads?: number;
   /** Path of the bundled worker (dist/worker.js); defaults to worker.js beside this bundle. */
@@ -149,7 +150,7 @@ async function analyzeSource(source: FileSource, labelSource: FileSource | undef
       if (!shares.some((s) => s.pieces.some((p) => p.read.splitUnsafe))) return mergeShares(source.name, layout, request, shares);
     }
     for (const s of spares.splice(0)) void s.worker.terminate();
-    return analyze(source, request, { layout, labels: labelSource, signal: opts.signal, onProgress, onEval: opts.onEval });
+    return analyze(source, request, { layout, labels: labelSource, signal: opts.signal, onProgress, onEval: opts.onEval, onLayout: opts.onLayout });
   } finally {
     // Workers not given a job (inference failed, or the file was not split after all).
     for (const s of spares) void s.worker.terminate();

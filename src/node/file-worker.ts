@@ -110,18 +110,18 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
     case 'compare': {
       // Each read is 45% of the bar, the resampling the last 10%.
       const a = sampleCollector();
-      const base = await readFile(job.base, { signal, onEval: a.onEval, onProgress: onProgress(0, 0.45) });
+      const base = await readFile(job.base, { signal, onEval: a.onEval, onLayout: a.onLayout, onProgress: onProgress(0, 0.45) });
       const b = sampleCollector();
-      const other = await readFile(job.other, { signal, onEval: b.onEval, onProgress: onProgress(0.45, 0.45) });
+      const other = await readFile(job.other, { signal, onEval: b.onEval, onLayout: b.onLayout, onProgress: onProgress(0.45, 0.45) });
       const [sa, sb] = [compareSide(job.base.name, base, a.result()), compareSide(job.other.name, other, b.result())];
-      const outcome = compareOrRefuse(sa, sb, {
+      const { outcome, other: aligned } = compareOrRefuse(sa, sb, {
         unit: base.options.base === '2' ? 'bits' : 'nats',
         onProgress: (f) => {
           signal.throwIfAborted();
           progress(0.9 + 0.1 * f);
         },
       });
-      const changed = 'refused' in outcome ? [] : topChanged(sa.columns, sb.columns, job.topN);
+      const changed = aligned === undefined ? [] : topChanged(sa.columns, aligned, job.topN);
       return { op: 'compare', base, other, changed, outcome };
     }
     case 'sample': {

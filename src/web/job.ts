@@ -3,7 +3,7 @@
  * a job and the bytes of its files in, progress and one result (or failure) message out. The
  * host read the files through vscode.workspace.fs, so they are whole in memory here.
  */
-import { analyze, AnalysisError, inferFileLayout } from '../core/analyze';
+import { analyze, AnalysisError, inferFileLayout, type PartOptions } from '../core/analyze';
 import { dataRowReader, runDiagnostics } from '../core/diagnostics';
 import { bytesSource, readLayout } from '../core/parse';
 import { labelsEvidence } from '../core/columnar/pairing';
@@ -120,11 +120,11 @@ export async function runWebJob(
     return BINARY_FILE_RE.test(name) ? bytesSource(name, await fetchWhole(name, file, signal)) : fetchSource(name, file, signal);
   };
   // Fraction of the whole job: a comparison reads two files, each half the bar.
-  const read = async (file: FileJob, offset: number, share: number, onEval?: ReturnType<typeof sampleCollector>['onEval']) => {
+  const read = async (file: FileJob, offset: number, share: number, onEval?: PartOptions['onEval'], onLayout?: PartOptions['onLayout']) => {
     const src = await source(file.path, file.name);
     const labels = file.labels && (await source(file.labels.path, file.labels.name));
     const total = src.size;
-    const analysis = await analyze(src, file.request, { signal, onEval, labels, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
+    const analysis = await analyze(src, file.request, { signal, onEval, onLayout, labels, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
     if (file.labels !== undefined) analysis.layout.evidence.splice(1, 0, labelsEvidence(file.labels, file.name));
     return analysis;
   };
@@ -177,18 +177,18 @@ export async function runWebJob(
     case 'compare': {
       // As the desktop's file worker (src/node/file-worker.ts): each read 45% of the bar, the resampling 10%.
       const a = sampleCollector();
-      const base = await read(job.base, 0, 0.45, a.onEval);
+      const base = await read(job.base, 0, 0.45, a.onEval, a.onLayout);
       const b = sampleCollector();
-      const other = await read(job.other, 0.45, 0.45, b.onEval);
+      const other = await read(job.other, 0.45, 0.45, b.onEval, b.onLayout);
       const [sa, sb] = [compareSide(job.base.name, base, a.result()), compareSide(job.other.name, other, b.result())];
-      const outcome = compareOrRefuse(sa, sb, {
+      const { outcome, other: aligned } = compareOrRefuse(sa, sb, {
         unit: base.options.base === '2' ? 'bits' : 'nats',
         onProgress: (f) => {
           signal.throwIfAborted();
           progress(0.9 + 0.1 * f);
         },
       });
-      const changed = 'refused' in outcome ? [] : topChanged(sa.columns, sb.columns, job.topN);
+      const changed = aligned === undefined ? [] : topChanged(sa.columns, aligned, job.topN);
       return { result: { op: 'compare', base, other, changed, outcome } };
     }
     case 'estimate':

@@ -55,8 +55,44 @@ describe('loss-lens compare', () => {
     assert.match(r.stdout, /\| dog \| 200 \| .* \| within noise \|/);
   });
 
+  it('matches by the id column: b_shuffled.csv (b.csv shuffled) gives the JSON of b.csv but for the lines in B', () => {
+    const inOrder = JSON.parse(run(A, B, '--json', '--no-progress').stdout);
+    const r = run(A, 'test/fixtures/compare/b_shuffled.csv', '--json', '--no-progress');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.comparison.match, { by: 'id', column: 'id', shared: 600, onlyA: { count: 0, first: null }, onlyB: { count: 0, first: null } });
+    assert.deepEqual(out.comparison.mean.interval, inOrder.comparison.mean.interval);
+    assert.equal(out.comparison.correctness.p, inOrder.comparison.correctness.p);
+    assert.deepEqual(out.comparison.perClass, inOrder.comparison.perClass);
+    close(out.comparison.mean.delta, ref.delta);
+    assert.deepEqual(out.comparison.fixed.map((x: { lineA: number }) => x.lineA), ref.fixedLines);
+    const md = run(A, 'test/fixtures/compare/b_shuffled.csv', '--format', 'markdown', '--no-progress').stdout;
+    assert.match(md, /\nRows were matched by the id column "id" \(both files have it\): 600 samples in both\. Paired samples: 600\./);
+    const text = run(A, 'test/fixtures/compare/b_shuffled.csv', '--match', 'order', '--no-progress');
+    assert.equal(text.code, 1);
+    assert.equal(text.stderr, `loss-lens compare: The labels disagree at row 1: line 2 of ${A} has label "cat", line 2 of test/fixtures/compare/b_shuffled.csv has label "dog". The files must hold the same samples in the same order.\n`);
+  });
+
+  it('--id-column: refused naming the file and its columns when it lacks the column, or when it is the label; contradicting --match order', () => {
+    const missing = run(A, B, '--id-column', 'image');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, `${A}:1: id column "image" not found; the columns are: id, label, logit_cat, logit_dog, logit_bird\n`);
+    const label = run(A, B, '--id-column=label');
+    assert.equal(label.code, 1);
+    assert.match(label.stderr, /a\.csv:1: id column "label" is the label column: name another with --id-column NAME; the columns are: id, label,/);
+    const both = run(A, B, '--id-column', 'id', '--match', 'order');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /^loss-lens: --match order and --id-column id contradict each other: give one/);
+    const given = run(A, 'test/fixtures/compare/b_shuffled.csv', '--id-column', 'id', '--no-progress');
+    assert.equal(given.code, 0, given.stderr);
+    assert.match(given.stdout, /matched by the id column "id"/);
+  });
+
   it('refuses files of other row counts or labels (exit 1), and a condition not over delta.* (exit 2)', () => {
-    const short = run(A, 'test/fixtures/compare/b_short.csv');
+    const byId = run(A, 'test/fixtures/compare/b_short.csv', '--no-progress');
+    assert.equal(byId.code, 0, byId.stderr);
+    assert.match(byId.stdout, /599 samples in both\. 1 sample of .*a\.csv is not in .*b_short\.csv \(the first: id "img-0599", .*a\.csv:601\): left out\./);
+    const short = run(A, 'test/fixtures/compare/b_short.csv', '--match', 'order');
     assert.equal(short.code, 1);
     assert.match(short.stderr, /a\.csv has 600 rows and .*b_short\.csv 599 rows: not the same samples\. .*b_short\.csv ends at line 600/);
     const relabelled = run(A, 'test/fixtures/compare/b_relabelled.csv');

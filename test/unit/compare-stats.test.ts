@@ -1,7 +1,8 @@
 /**
  * The comparison's statistics against test/fixtures/compare/reference.json
  * (scripts/fixtures/gen_compare.py: scipy.stats.binomtest, numpy's classic paired bootstrap), and
- * the Poisson bootstrap's coverage checked by simulation.
+ * the Poisson bootstrap's coverage checked by simulation; matched by id on shuffled rows
+ * (b_shuffled.csv, scripts/fixtures/gen_compare_shuffled.py) as by order on rows in order.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,9 +33,11 @@ const ref = JSON.parse(readFileSync(`${DIR}/reference.json`, 'utf8')) as {
 
 async function side(file: string): Promise<CompareSide> {
   const c = sampleCollector();
-  const analysis = await analyzeFile(`${DIR}/${file}`, CLASSIC_REQUEST, { threads: 1, onEval: c.onEval });
+  const analysis = await analyzeFile(`${DIR}/${file}`, CLASSIC_REQUEST, { threads: 1, onEval: c.onEval, onLayout: c.onLayout });
   return compareSide(file, analysis, c.result());
 }
+
+const shuffled = JSON.parse(readFileSync(`${DIR}/shuffled.json`, 'utf8')) as { fixedLinesB: number[]; brokenLinesB: number[] };
 
 const close = (actual: number, expected: number, rel = 1e-9) =>
   assert.ok(Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)), `${actual} != ${expected}`);
@@ -67,7 +70,7 @@ describe('compare: statistics of two files over the same samples', () => {
     close(s.correctness.p, f.mcnemarP);
     assert.equal(s.correctness.withinNoise, false);
     assert.match(s.correctness.text, /b\.csv fixes 67 samples and breaks 23 .*p = 3\.8e-6\): unlikely to be chance/);
-    assert.match(s.matching, /matched by order.*both files have an id column, "id"/);
+    assert.equal(s.matching, 'Rows were matched by the id column "id" (both files have it): 600 samples in both.');
     assert.deepEqual(s.perClass.map((c) => [c.name, c.support]), f.perClass.map((c) => [c.name, c.support]));
     s.perClass.forEach((c, k) => {
       const r = f.perClass[k]!;
@@ -101,12 +104,71 @@ describe('compare: statistics of two files over the same samples', () => {
     assert.ok(Math.abs(other.mean.interval[0] - one.mean.interval[0]) < 0.3 * ref.files.bootstrap.sd);
   });
 
-  it('refuses files of different row counts, naming where each ends', async () => {
+  it('matched by id on shuffled rows: exactly what matching by order gives on rows in order (reference.json), each sample named by its line in each file', async () => {
+    const a = await side('a.csv');
+    const byOrder = compareSamples(a, await side('b.csv'), { match: 'order' });
+    const bs = await side('b_shuffled.csv');
+    // Named as b.csv, so that the sentences can be compared whole.
+    const byId = compareSamples(a, { ...bs, name: 'b.csv' });
+    assert.equal(byId.match.by, 'id');
+    assert.equal(byOrder.match.by, 'order');
+    assert.equal(byId.matching, 'Rows were matched by the id column "id" (both files have it): 600 samples in both.');
+    assert.equal(byOrder.matching, 'Rows were matched by order (row i of the first file with row i of the second), as asked (--match order); an id column found was not used.');
+    // The same rows of a.csv in the same order: the same resamples, so every figure to the bit.
+    assert.deepEqual(byId.mean, byOrder.mean);
+    assert.deepEqual(byId.correctness, byOrder.correctness);
+    assert.deepEqual(byId.perClass, byOrder.perClass);
+    assert.equal(byId.mean.delta, byOrder.mean.delta);
+    close(byId.mean.delta, ref.files.delta);
+    close(byId.correctness!.p, ref.files.mcnemarP);
+    assert.deepEqual(byId.fixed.map((x) => x.lineA), ref.files.fixedLines);
+    assert.deepEqual(byId.fixed.map((x) => x.lineB), shuffled.fixedLinesB);
+    assert.deepEqual(byId.broken.map((x) => x.lineB), shuffled.brokenLinesB);
+    assert.deepEqual(byId.fixed.map((x) => x.lossB), byOrder.fixed.map((x) => x.lossB));
+    // By order, the shuffled file's labels disagree with a.csv's at once.
+    assert.throws(() => compareSamples(a, bs, { match: 'order' }), /^Error: The labels disagree at row 1: line 2 of a\.csv has label "cat", line 2 of b_shuffled\.csv has label "dog"\. The files must hold the same samples in the same order\.$/);
+  });
+
+  it('by id, samples in one file only are counted and named, and left out; fewer than half in both is refused with the fix', async () => {
     const a = await side('a.csv');
     const short = await side('b_short.csv');
-    assert.throws(() => compareSamples(a, short), (e: unknown) => {
+    const s = compareSamples(a, short);
+    assert.equal(s.paired, 599);
+    assert.deepEqual(s.match, { by: 'id', column: 'id', shared: 599, onlyA: { count: 1, first: { row: 599, line: 601, id: 'img-0599' } }, onlyB: { count: 0, first: null } });
+    assert.equal(s.matching, 'Rows were matched by the id column "id" (both files have it): 599 samples in both. 1 sample of a.csv is not in b_short.csv (the first: id "img-0599", a.csv:601): left out.');
+    assert.equal(s.leftOut.count, 0);
+    // Only rows 1..200 of b.csv: 200 of 600 in both.
+    const b = await side('b.csv');
+    const c = b.columns;
+    const cut = (n: number): CompareSide => ({
+      ...b,
+      name: 'b_200.csv',
+      columns: { loss: c.loss.slice(0, n), weight: c.weight.slice(0, n), trueClass: c.trueClass.slice(0, n), predicted: c.predicted.slice(0, n), line: c.line.slice(0, n), state: c.state.slice(0, n), ids: c.ids!.slice(0, n) },
+    });
+    assert.throws(() => compareSamples(a, cut(200)), (e: unknown) => {
       assert.ok(e instanceof CompareError);
-      assert.equal(e.message, 'a.csv has 600 rows and b_short.csv 599 rows: not the same samples. b_short.csv ends at line 600 (row 599); a.csv goes on at line 601 (row 600) of 600.');
+      assert.equal(e.message, 'Only 200 samples of a.csv\'s 600 and b_200.csv\'s 200 share an id in the column "id" (the first in a.csv only: id "img-0200", a.csv:202): not two reads of the same samples. If the rows are the same samples in the same order, match by row order with --match order; if another column names them, give it with --id-column NAME.');
+      return true;
+    });
+    assert.equal(compareSamples(a, cut(300)).paired, 300);
+  });
+
+  it('by id, a repeated id is refused with both lines, an empty one with its line', async () => {
+    const a = await side('a.csv');
+    const b = await side('b_shuffled.csv');
+    const ids = [...b.columns.ids!];
+    ids[9] = ids[3];
+    assert.throws(() => compareSamples(a, { ...b, columns: { ...b.columns, ids } }), /^Error: b_shuffled\.csv:11: id "img-0\d+" again \(first on line 5\): ids must name one sample each\. Fix the ids, name another column with --id-column NAME, or match by row order with --match order\.$/);
+    ids[9] = '';
+    assert.throws(() => compareSamples(a, { ...b, columns: { ...b.columns, ids } }), /^Error: b_shuffled\.csv:11: no id: every row needs one to be matched with the other file\./);
+  });
+
+  it('by order, refuses files of different row counts, naming where each ends', async () => {
+    const a = await side('a.csv');
+    const short = await side('b_short.csv');
+    assert.throws(() => compareSamples(a, short, { match: 'order' }), (e: unknown) => {
+      assert.ok(e instanceof CompareError);
+      assert.equal(e.message, 'a.csv has 600 rows and b_short.csv 599 rows: not the same samples. b_short.csv ends at line 600 (row 599); a.csv goes on at line 601 (row 600) of 600. Rows were matched by order: give both files an id column (or name it with --id-column NAME) to match them by id.');
       return true;
     });
   });
@@ -116,7 +178,7 @@ describe('compare: statistics of two files over the same samples', () => {
     const relabelled = await side('b_relabelled.csv');
     assert.throws(() => compareSamples(a, relabelled), (e: unknown) => {
       assert.ok(e instanceof CompareError);
-      assert.match(e.message, /^The labels disagree at row 7: line 8 of a\.csv has label "\w+", line 8 of b_relabelled\.csv has label "\w+"\./);
+      assert.match(e.message, /^The labels disagree at row 7: line 8 of a\.csv has label "\w+", line 8 of b_relabelled\.csv has label "\w+"\. The files must hold the same samples \(matched by the id column "id"\)\.$/);
       return true;
     });
   });

@@ -7,7 +7,8 @@
 import { DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, poissonBootstrap, type Groups } from './bootstrap';
 import { mcnemarExact } from './mcnemar';
 import type { DeltaGateReport } from '../gate';
-import { ROW_IGNORED, ROW_MISSING, ROW_READ, type SampleColumns } from './samples';
+import { ROW_ABSENT, ROW_IGNORED, ROW_MISSING, ROW_READ, type SampleColumns } from './samples';
+import { alignByIds, chooseMatching, RunMatchError, type MatchSide, type OneSideOnly } from '../run/match';
 
 export { sampleCollector, type SampleColumns } from './samples';
 export { mcnemarExact, type McNemar } from './mcnemar';
@@ -26,6 +27,8 @@ export interface CompareSide {
 }
 
 export interface CompareOptions {
+  /** 'order': by row order even when both files have an id column (default 'auto': by id when both have the same one). */
+  match?: 'auto' | 'order';
   resamples?: number;
   seed?: number;
   /** The loss's unit, for sentences: nats or bits. */
@@ -62,9 +65,15 @@ export interface ClassDifference {
   withinNoise: boolean;
 }
 
+/** How the rows were matched: by id (the column, and the samples in one file only), or by order. */
+export type CompareMatch =
+  | { by: 'id'; column: string; shared: number; onlyA: OneSideOnly; onlyB: OneSideOnly }
+  | { by: 'order'; asked: boolean; idColumns: [string | null, string | null] };
+
 export interface CompareStats {
-  /** How rows were matched, as a sentence (by order; an id column found is named). */
+  /** How rows were matched, as sentences (by id or order, why, and the samples in one file only). */
   matching: string;
+  match: CompareMatch;
   rows: number;
   /** Rows with a loss in both files (ignored rows are not counted). */
   paired: number;
@@ -115,23 +124,78 @@ function className(side: CompareSide, k: number): string {
   return side.classNames[k] ?? String(k);
 }
 
-/** The matching sentence: always by order for now; id columns found are named. */
-function matchingText(a: CompareSide, b: CompareSide): string {
-  const ids = [a.idColumn, b.idColumn].filter((x): x is string => x !== undefined);
+/** The matching as sentences: how, why, and what is in one file only. */
+function matchingText(m: CompareMatch, a: string, b: string): string {
+  if (m.by === 'id') {
+    const base = `Rows were matched by the id column "${m.column}" (both files have it): ${plural(m.shared, 'sample')} in both.`;
+    const only = (o: OneSideOnly, file: string, other: string) =>
+      o.first === null ? [] : [`${plural(o.count, 'sample')} of ${file} ${o.count === 1 ? 'is' : 'are'} not in ${other} (the first: id ${JSON.stringify(o.first.id)}, ${file}:${o.first.line})`];
+    const left = [...only(m.onlyA, a, b), ...only(m.onlyB, b, a)];
+    return left.length === 0 ? base : `${base} ${left.join('; ')}: left out.`;
+  }
+  const [ia, ib] = m.idColumns;
   const base = 'Rows were matched by order (row i of the first file with row i of the second)';
-  if (ids.length === 0) return `${base}: neither file has an id column.`;
-  const named = a.idColumn !== undefined && a.idColumn === b.idColumn ? `both files have an id column, "${a.idColumn}"` : `an id column was found (${[a.idColumn && `"${a.idColumn}" in ${a.name}`, b.idColumn && `"${b.idColumn}" in ${b.name}`].filter(Boolean).join(', ')})`;
-  return `${base}; ${named}, not used for matching: the rows must be in the same order.`;
+  if (m.asked) return `${base}, as asked (--match order)${ia === null && ib === null ? '' : '; an id column found was not used'}.`;
+  if (ia === null && ib === null) return `${base}: neither file has an id column.`;
+  const found = [ia !== null && `"${ia}" in ${a}`, ib !== null && `"${ib}" in ${b}`].filter(Boolean).join(', ');
+  return `${base}: the files have no id column in common (found: ${found}); name one with --id-column NAME.`;
+}
+
+/** A share small enough that two files sharing only it are not two reads of the same samples. */
+const MIN_SHARED = 0.5;
+
+/**
+ * B's samples row for row with A's: by id when both files have the same id column (unless asked
+ * for order), else as they are. Throws CompareError on a repeated or empty id (both lines named),
+ * or when fewer than half the samples of either file are in both (the fix named).
+ */
+export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' = 'auto'): { other: SampleColumns; match: CompareMatch } {
+  const m = chooseMatching([a.idColumn, b.idColumn], ask);
+  if (m.by === 'order') return { other: b.columns, match: { by: 'order', asked: m.asked === true, idColumns: [a.idColumn ?? null, b.idColumn ?? null] } };
+  const side = (s: CompareSide): MatchSide => {
+    // A reader that did not pass the collector's onLayout: a bug, not the user's file.
+    if (s.columns.ids === undefined) throw new Error(`${s.name}: its ids were not kept while it was read (pass the collector's onLayout with its onEval)`);
+    return { name: s.name, rows: s.columns.loss.length, line: s.columns.line, ids: s.columns.ids };
+  };
+  let al: ReturnType<typeof alignByIds>;
+  try {
+    al = alignByIds(side(a), side(b));
+  } catch (err) {
+    if (err instanceof RunMatchError) throw new CompareError(`${err.message.replace('with the other files', 'with the other file')}. Fix the ids, name another column with --id-column NAME, or match by row order with --match order.`);
+    throw err;
+  }
+  const nA = al.shared + al.onlyFirst.count;
+  const nB = al.shared + al.onlyOther.count;
+  if (al.shared < MIN_SHARED * Math.max(nA, nB)) {
+    const first = (o: OneSideOnly, file: string) => (o.first === null ? '' : ` (the first in ${file} only: id ${JSON.stringify(o.first.id)}, ${file}:${o.first.line})`);
+    throw new CompareError(
+      `Only ${plural(al.shared, 'sample')} of ${a.name}'s ${nA.toLocaleString('en-US')} and ${b.name}'s ${nB.toLocaleString('en-US')} share an id in the column "${m.column}"${first(al.onlyFirst, a.name)}${first(al.onlyOther, b.name)}: ` +
+        'not two reads of the same samples. If the rows are the same samples in the same order, match by row order with --match order; if another column names them, give it with --id-column NAME.',
+    );
+  }
+  const B = b.columns;
+  const n = a.columns.loss.length;
+  const other: SampleColumns = { loss: new Float64Array(n).fill(NaN), weight: new Float64Array(n), trueClass: new Int32Array(n), predicted: new Int32Array(n), line: new Float64Array(n), state: new Uint8Array(n).fill(ROW_ABSENT) };
+  for (let r = 0; r < n; r++) {
+    const j = al.rowOf[r]!;
+    if (j < 0) continue;
+    other.loss[r] = B.loss[j]!;
+    other.weight[r] = B.weight[j]!;
+    other.trueClass[r] = B.trueClass[j]!;
+    other.predicted[r] = B.predicted[j]!;
+    other.line[r] = B.line[j]!;
+    other.state[r] = B.state[j]!;
+  }
+  return { other, match: { by: 'id', column: m.column, shared: al.shared, onlyA: al.onlyFirst, onlyB: al.onlyOther } };
 }
 
 /**
- * Checks that the two reads hold the same samples in the same order (same row count, same true
- * class and weight at every row read in both), or throws CompareError naming the first line where
- * they do not, in each file.
+ * Checks that the two reads hold the same samples (row counts equal when matched by order; the
+ * same true class and weight at every row read in both), or throws CompareError naming the first
+ * line where they do not, in each file. `B` is b's samples row for row with a's (pairSides).
  */
-function checkPairing(a: CompareSide, b: CompareSide): void {
+function checkPairing(a: CompareSide, b: CompareSide, B: SampleColumns, match: CompareMatch): void {
   const A = a.columns;
-  const B = b.columns;
   const nA = A.loss.length;
   const nB = B.loss.length;
   if (nA !== nB) {
@@ -139,20 +203,21 @@ function checkPairing(a: CompareSide, b: CompareSide): void {
     const lastShort = short.columns.line[nShort - 1] ?? 0;
     throw new CompareError(
       `${a.name} has ${plural(nA, 'row')} and ${b.name} ${plural(nB, 'row')}: not the same samples. ` +
-        `${short.name} ends at line ${lastShort} (row ${nShort}); ${long.name} goes on at line ${long.columns.line[nShort]} (row ${nShort + 1}) of ${nLong.toLocaleString('en-US')}.`,
+        `${short.name} ends at line ${lastShort} (row ${nShort}); ${long.name} goes on at line ${long.columns.line[nShort]} (row ${nShort + 1}) of ${nLong.toLocaleString('en-US')}.` +
+        (match.by === 'order' ? ' Rows were matched by order: give both files an id column (or name it with --id-column NAME) to match them by id.' : ''),
     );
   }
+  const same = match.by === 'id' ? `The files must hold the same samples (matched by the id column "${match.column}").` : 'The files must hold the same samples in the same order.';
   for (let r = 0; r < nA; r++) {
-    if (A.state[r] === ROW_MISSING || B.state[r] === ROW_MISSING) continue;
+    if (A.state[r] === ROW_MISSING || B.state[r] === ROW_MISSING || B.state[r] === ROW_ABSENT) continue;
     if (A.trueClass[r] !== B.trueClass[r]) {
       throw new CompareError(
-        `The labels disagree at row ${r + 1}: line ${A.line[r]} of ${a.name} has ${quoteClass(a, A.trueClass[r]!)}, line ${B.line[r]} of ${b.name} has ${quoteClass(b, B.trueClass[r]!)}. ` +
-          'The files must hold the same samples in the same order.',
+        `The labels disagree at row ${r + 1}: line ${A.line[r]} of ${a.name} has ${quoteClass(a, A.trueClass[r]!)}, line ${B.line[r]} of ${b.name} has ${quoteClass(b, B.trueClass[r]!)}. ` + same,
       );
     }
     if (A.state[r] === ROW_READ && B.state[r] === ROW_READ && A.weight[r] !== B.weight[r]) {
       throw new CompareError(
-        `The sample weights differ at row ${r + 1}: ${A.weight[r]} on line ${A.line[r]} of ${a.name}, ${B.weight[r]} on line ${B.line[r]} of ${b.name}. The files must hold the same samples, weighted alike.`,
+        `The sample weights differ at row ${r + 1}: ${A.weight[r]} on line ${A.line[r]} of ${a.name}, ${B.weight[r]} on line ${B.line[r]} of ${b.name}. The files must hold the same samples, weighted alike${match.by === 'id' ? ` (matched by the id column "${match.column}")` : ''}.`,
       );
     }
   }
@@ -163,9 +228,8 @@ function quoteClass(side: CompareSide, k: number): string {
 }
 
 /** Paired rows grouped by true class (one group for multi-label files), for the bootstrap. */
-function groupRows(a: CompareSide, b: CompareSide, paired: Uint8Array, K: number): { groups: Groups; sums: { d: number; w: number; a: number; b: number; n: number }[] } {
+function groupRows(a: CompareSide, B: SampleColumns, paired: Uint8Array, K: number): { groups: Groups; sums: { d: number; w: number; a: number; b: number; n: number }[] } {
   const A = a.columns;
-  const B = b.columns;
   const G = Math.max(1, K);
   const count = new Array<number>(G).fill(0);
   const groupOf = (r: number) => (K === 0 ? 0 : A.trueClass[r]!);
@@ -211,13 +275,17 @@ function correctnessText(fixed: number, broken: number, p: number, log10p: numbe
 }
 
 /**
- * The comparison of two reads of the same samples, B against A (differences are B minus A).
- * Throws CompareError when the files do not hold the same samples in the same order.
+ * The comparison of two reads of the same samples, B against A (differences are B minus A),
+ * matched by id or by order (pairSides). Throws CompareError when the files do not hold the same samples.
  */
 export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOptions = {}): CompareStats {
-  checkPairing(a, b);
+  return comparePaired(a, b, pairSides(a, b, opts.match), opts);
+}
+
+function comparePaired(a: CompareSide, b: CompareSide, pairing: ReturnType<typeof pairSides>, opts: CompareOptions): CompareStats {
+  const { other: B, match } = pairing;
+  checkPairing(a, b, B, match);
   const A = a.columns;
-  const B = b.columns;
   const rows = A.loss.length;
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -239,7 +307,7 @@ export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOpti
   for (let r = 0; r < rows; r++) {
     const sa = A.state[r];
     const sb = B.state[r];
-    if (sa === ROW_IGNORED && sb === ROW_IGNORED) continue;
+    if (sb === ROW_ABSENT || (sa === ROW_IGNORED && sb === ROW_IGNORED)) continue;
     if (sa !== ROW_READ || sb !== ROW_READ) {
       if (sa === ROW_MISSING && sb === ROW_MISSING) continue;
       leftOut++;
@@ -262,7 +330,7 @@ export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOpti
     if (list.length < cap) list.push({ row: r, lineA: A.line[r]!, lineB: B.line[r]!, lossA: A.loss[r]!, lossB: B.loss[r]!, label: className(a, y) });
   }
 
-  const { groups, sums } = groupRows(a, b, paired, K);
+  const { groups, sums } = groupRows(a, B, paired, K);
   const boot = poissonBootstrap(groups, { resamples, seed, ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }) });
   const total = sums.reduce((t, s) => ({ d: t.d + s.d, w: t.w + s.w, a: t.a + s.a, b: t.b + s.b, n: t.n + s.n }), { d: 0, w: 0, a: 0, b: 0, n: 0 });
   const intervalOf = (delta: number, replicates: Float64Array): Interval => (Number.isFinite(delta) ? percentileInterval(replicates) : [NaN, NaN]);
@@ -282,7 +350,8 @@ export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOpti
   const n = total.n;
   const mc = mcnemarExact(fixedN, brokenN);
   return {
-    matching: matchingText(a, b),
+    matching: matchingText(match, a.name, b.name),
+    match,
     rows,
     paired: n,
     leftOut: { count: leftOut, first: firstLeftOut },
@@ -331,11 +400,13 @@ export function deltaGateReport(s: CompareStats): DeltaGateReport {
 /** compareSamples, or why the files cannot be compared (CompareError's message): what the editor shows. */
 export type CompareOutcome = { stats: CompareStats } | { refused: string };
 
-export function compareOrRefuse(a: CompareSide, b: CompareSide, opts: CompareOptions = {}): CompareOutcome {
+/** The outcome, and B's samples row for row with A's when compared (what the list of samples that changed most reads). */
+export function compareOrRefuse(a: CompareSide, b: CompareSide, opts: CompareOptions = {}): { outcome: CompareOutcome; other?: SampleColumns } {
   try {
-    return { stats: compareSamples(a, b, opts) };
+    const pairing = pairSides(a, b, opts.match);
+    return { outcome: { stats: comparePaired(a, b, pairing, opts) }, other: pairing.other };
   } catch (err) {
-    if (err instanceof CompareError) return { refused: err.message };
+    if (err instanceof CompareError) return { outcome: { refused: err.message } };
     throw err;
   }
 }

@@ -1,13 +1,17 @@
 /**
  * What a comparison keeps of each sample while a file is read: its loss, weight, true and
- * predicted class and line, by row index. Plain arrays, so a worker can hand them back whole.
+ * predicted class and line, by row index, and its id when the layout names an id column (the
+ * samples are then matched by it). Plain arrays, so a worker can hand them back whole.
  */
+import type { Layout, RowFields } from '../parse';
 import type { SampleEval } from '../types';
 
 /** A row's state: never read (skipped or past the end), read, or ignored (ignore_index). */
 export const ROW_MISSING = 0;
 export const ROW_READ = 1;
 export const ROW_IGNORED = 2;
+/** Matched by id: the other file has no row of this sample (counted apart, not as unreadable). */
+export const ROW_ABSENT = 3;
 
 export interface SampleColumns {
   /** NaN = no loss: the row was skipped, never read, or ignored. */
@@ -19,15 +23,26 @@ export interface SampleColumns {
   /** 1-based line each row starts on (0 when never read). */
   line: Float64Array;
   state: Uint8Array;
+  /** The id column's text per row (undefined where not read), when the layout has an id column. */
+  ids?: (string | undefined)[];
 }
 
-/** Grows by doubling: 33 bytes per row, so 10 M rows cost 330 MB at most while read. */
+/**
+ * Grows by doubling: 33 bytes per row, so 10 M rows cost 330 MB at most while read, and an id
+ * string a row with an id column. Pass onLayout with onEval to the read: it names the id column.
+ */
 export function sampleCollector() {
   let cap = 1024;
   let cols = allocate(cap);
   let rows = 0;
+  let idColumn: string | undefined;
+  const ids: (string | undefined)[] = [];
   return {
-    onEval(e: SampleEval, row: number, at: number) {
+    onLayout(layout: Layout) {
+      idColumn = layout.idColumn;
+    },
+    onEval(e: SampleEval, row: number, at: number, fields?: RowFields) {
+      if (idColumn !== undefined) ids[row] = fields?.text(idColumn);
       if (row >= cap) {
         cap = Math.max(row + 1, cap * 2);
         const next = allocate(cap);
@@ -43,7 +58,9 @@ export function sampleCollector() {
       rows = Math.max(rows, row + 1);
     },
     result(): SampleColumns {
+      if (idColumn !== undefined) ids.length = rows;
       return {
+        ...(idColumn === undefined ? {} : { ids }),
         loss: cols.loss.slice(0, rows),
         weight: cols.weight.slice(0, rows),
         trueClass: cols.trueClass.slice(0, rows),

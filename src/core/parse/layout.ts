@@ -84,7 +84,22 @@ const TARGET_PREFIXES = ['t', 'y', 'y_true', 'target', 'targets', 'label', 'labe
 /** Suffixes pairing a multi-label target column with its prediction (`action` + `action_prob`). */
 const PRED_SUFFIXES = ['prob', 'proba', 'probability', 'p', 'pred', 'score', 'logit', 'prediction', 'hat'];
 const WEIGHT_NAMES = ['weight', 'weights', 'sample_weight', 'sample_weights', 'w'];
-const ID_NAMES = ['id', 'sample_id', 'idx', 'index', 'uid', 'guid', 'key', 'row_id', 'example_id', 'filename', 'file', 'path', 'image', 'name'];
+/**
+ * Names of a column naming each sample, in order of preference: what pandas (`index` after
+ * reset_index), Hugging Face datasets (`idx` in GLUE, `id` in SQuAD, `guid`, `example_id`,
+ * `image_id`, `file_name` in imagefolder, `path` in audio sets) and torchvision scripts (ImageFolder's
+ * sample paths) write. Besides these: `*_id`, `*Id`, `*_uid`, `*_key`, `*_path`, `*_file`,
+ * `*_filename` (idLikeName).
+ */
+const ID_NAMES = [
+  'id', 'sample_id', 'example_id', 'row_id', 'uid', 'uuid', 'guid', 'qid', 'idx', 'index', 'key', 'sample',
+  'example', 'filename', 'file_name', 'file', 'filepath', 'file_path', 'path', 'image', 'image_path', 'img', 'img_path',
+  'image_name', 'img_name', 'name', 'url',
+];
+/** Names that say "id" outright: a repeated value under them is a broken id (refused when matching, both lines named), not a group. */
+const PLAIN_ID_NAMES = new Set(ID_NAMES.slice(0, ID_NAMES.indexOf('sample')));
+/** The first word of a `*_id` name that makes it a class, a label or a prediction, not a sample's name. */
+const NOT_ID_STEMS = new Set(['label', 'labels', 'class', 'cls', 'target', 'targets', 'pred', 'predicted', 'prediction', 'y', 'true', 'gt', 'gold', 'category', 'token', 'input', 'output']);
 /** Numeric columns that sit beside the scores and are never a class. */
 const META_NAMES = new Set([
   'confidence', 'max_prob', 'max_proba', 'prob_max', 'p_max', 'top_prob', 'max_score', 'entropy', 'loss', 'nll', 'margin',
@@ -225,6 +240,99 @@ const labelText = (c: Cell): string => (typeof c === 'string' ? c.trim() : Strin
 const isIdentity = (names: string[]): boolean => names.every((n, i) => numberKey(n) === String(i));
 const allNumberNames = (names: string[]): boolean => names.length > 0 && names.every((n) => numberKey(n) !== undefined);
 
+/** The columns an id is never taken from, and what each is. */
+function idRoles(label: string | undefined, weight: string | undefined, hard: string | undefined, preds: Set<string>): Map<string, string> {
+  const roles = new Map<string, string>([...preds].map((c) => [c, 'a prediction column']));
+  if (hard !== undefined) roles.set(hard, 'column of predicted classes');
+  if (weight !== undefined) roles.set(weight, 'weight column');
+  if (label !== undefined) roles.set(label, 'label column');
+  return roles;
+}
+
+/** `email_id`, `imageId`, `doc_uid`, `img_path`: a usual id name, or a name built like one (not `label_id`, `pred_id`). */
+function idLikeName(name: string): 'usual' | 'built' | undefined {
+  const n = normName(name);
+  if (ID_NAMES.includes(n)) return 'usual';
+  const m = /^(.+?)_(id|uid|uuid|guid|key|path|file|filename|file_name|name)$/.exec(n) ?? /^(.*[a-z0-9])(Id|ID|Uid|Key|Path)$/.exec(name.trim());
+  if (m === null) return undefined;
+  const stem = normName(m[1]!).split('_')[0]!;
+  return NOT_ID_STEMS.has(stem) || LABEL_NAMES.includes(normName(m[0]!)) || HARD_PRED_NAMES.includes(normName(m[0]!)) ? undefined : 'built';
+}
+
+/** Where the sampled values are the row numbers (0, 1, 2, ... or 1, 2, 3, ...): what any fresh frame's index holds. */
+function rowNumbered(nums: number[]): boolean {
+  return nums.length > 0 && (nums.every((x, i) => x === i) || nums.every((x, i) => x === i + 1));
+}
+
+/** A value each, none twice: the first repeat's two rows, or undefined. */
+function firstRepeat(cells: Cell[]): [number, number] | undefined {
+  const seen = new Map<string, number>();
+  for (let r = 0; r < cells.length; r++) {
+    const c = cells[r];
+    if (isBlank(c)) continue;
+    const key = typeof c === 'string' ? c.trim() : String(c);
+    const at = seen.get(key);
+    if (at !== undefined) return [at, r];
+    seen.set(key, r);
+  }
+  return undefined;
+}
+
+/**
+ * The column naming each sample, which files are matched by (compare, run): the user's, else one
+ * with an id's name whose sampled values are text or whole numbers, none repeated (but under a
+ * plain id name, `id`, `idx`, `key`...: there a repeat is refused when matching), else pandas'
+ * index when it is not the row number (a shuffled or filtered frame's). Never the label, a weight,
+ * predicted classes or a score (a fraction is a score); row numbers alone are no evidence of an id.
+ * Said in the evidence, including a name passed over and why.
+ */
+function chooseIdColumn(
+  columns: string[], values: (col: string) => Cell[], asked: string | undefined, roles: Map<string, string>, indexColumns: string[], evidence: string[],
+): string | undefined {
+  const quoted = (c: string) => (c === '' ? '"" (unnamed)' : `"${c}"`);
+  if (asked !== undefined) {
+    const col = requireColumn(columns, asked, 'id column');
+    const role = roles.get(col);
+    if (role !== undefined) throw new LayoutError(`id column "${col}" is the ${role}: name another with --id-column NAME; the columns are: ${columnList(columns)}`);
+    evidence.push(`id column "${col}" (set by the user)`);
+    return col;
+  }
+  const lines: string[] = [];
+  const fits = (col: string, kind: 'usual' | 'built'): boolean => {
+    const cells = values(col);
+    const present = cells.filter((c) => !isBlank(c));
+    if (present.length === 0) return false;
+    const nums = present.map(cellNumber);
+    const whole = nums.every((x) => x !== undefined && Number.isInteger(x));
+    if (nums.some((x) => x !== undefined && !Number.isInteger(x)) || present.some((c) => typeof c === 'object')) return false;
+    const repeat = PLAIN_ID_NAMES.has(normName(col)) ? undefined : firstRepeat(cells);
+    if (repeat !== undefined) {
+      lines.push(`column ${quoted(col)} has an id's name but repeats a value in the first rows (rows ${repeat[0] + 1} and ${repeat[1] + 1}): a group, not one sample each; not used as the id`);
+      return false;
+    }
+    // Whole numbers under a built name (`intent_id`) may be classes: only with enough rows to tell.
+    return kind === 'usual' || !whole || present.length >= 20;
+  };
+  const usual = ID_NAMES.flatMap((want) => columns.filter((c) => !roles.has(c) && normName(c) === want));
+  const built = columns.filter((c) => !roles.has(c) && idLikeName(c) === 'built');
+  for (const [col, kind] of [...usual.map((c) => [c, 'usual'] as const), ...built.map((c) => [c, 'built'] as const)]) {
+    if (!fits(col, kind)) continue;
+    const n = values(col).filter((c) => !isBlank(c)).length;
+    const why = kind === 'usual' ? 'a usual name for ids' : 'its name is built like an id\'s';
+    const distinct = firstRepeat(values(col)) === undefined ? `; its ${n} values in the first rows are distinct` : '';
+    evidence.push(...lines, `id column "${col}" (${why}${distinct}): files are matched by it (compare, run)`);
+    return col;
+  }
+  for (const col of indexColumns) {
+    const nums = values(col).filter((c) => !isBlank(c)).map((c) => cellNumber(c)!);
+    if (rowNumbered(nums)) continue;
+    evidence.push(...lines, `id column ${quoted(col)}: pandas' index, not the row numbers (a shuffled or filtered frame's row labels): files are matched by it (compare, run)`);
+    return col;
+  }
+  evidence.push(...lines);
+  return undefined;
+}
+
 /**
  * Infers the layout of a table sample. Throws LayoutError when no layout can be made (the message
  * says what was seen and which flag resolves it).
@@ -323,7 +431,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     excluded.add(weightColumn);
     evidence.push(`sample weights from column "${weightColumn}"`);
   }
-  const idColumn = findByNames(columns, ID_NAMES, new Set([...excluded, ...userPreds]));
+  const idColumn = chooseIdColumn(columns, values, overrides.idColumn, idRoles(labelColumn, weightColumn, hardPredictionColumn, userPreds), indexColumns, evidence);
   if (idColumn !== undefined) excluded.add(idColumn);
 
   // 2. The predictions.

@@ -161,6 +161,8 @@ export interface LayoutOverrides {
   /** Class names in index order (labels that are names map to these). */
   classNames?: string[];
   weightColumn?: string;
+  /** The column naming each sample, which files are matched by (`--id-column`); inferred when unset. */
+  idColumn?: string;
   format?: FileFormat;
   /** A label value that is no class: rows holding it are read, and left out of the loss (ignore_index). */
   ignoreIndex?: number;

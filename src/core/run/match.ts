@@ -1,7 +1,7 @@
 /**
  * Which row of each file holds which sample: by an id column when every file has the same one,
- * else by row order. Pure and small, for any reader of several files over the same samples (a
- * run here; a comparison of two files could use it too).
+ * else by row order. Pure and small, for any reader of several files over the same samples: a
+ * run, and a comparison of two files (core/compare, with alignByIds).
  */
 
 /** How a run's rows were matched to samples. */
@@ -27,7 +27,7 @@ export function chooseMatching(idColumns: readonly (string | undefined)[], ask: 
   return first !== undefined && idColumns.every((c) => c === first) ? { by: 'id', column: first } : { by: 'order' };
 }
 
-/** The matching as a sentence for the report. */
+/** The matching as a sentence for a run's report. */
 export function matchingText(m: Matching, idColumns: readonly (string | undefined)[]): string {
   if (m.by === 'id') return `Samples were matched by the id column "${m.column}" (every file has it).`;
   const found = [...new Set(idColumns.filter((c): c is string => c !== undefined))];
@@ -84,4 +84,44 @@ export function matchRows(first: MatchSide, firstIndex: Map<string, number> | un
     }
   }
   return rowOf;
+}
+
+/** The first row of a file whose id the other file lacks, and how many there are. */
+export interface OneSideOnly {
+  count: number;
+  first: { row: number; line: number; id: string } | null;
+}
+
+/** Two files matched by id: each row of `first`'s row in `other` (-1: not there), and the ids in one file only. */
+export interface IdAlignment {
+  rowOf: Int32Array;
+  shared: number;
+  onlyFirst: OneSideOnly;
+  onlyOther: OneSideOnly;
+}
+
+/**
+ * Matches `other`'s rows to `first`'s by id, keeping what only one holds (counted, the first of
+ * each named) for the caller to judge; throws RunMatchError on an empty or repeated id.
+ */
+export function alignByIds(first: MatchSide, other: MatchSide): IdAlignment {
+  const index = idIndex(first);
+  const seen = idIndex(other);
+  const rowOf = new Int32Array(first.rows).fill(-1);
+  const onlyOther: OneSideOnly = { count: 0, first: null };
+  for (const [id, r] of seen) {
+    const sample = index.get(id);
+    if (sample !== undefined) rowOf[sample] = r;
+    else {
+      onlyOther.count++;
+      if (onlyOther.first === null || r < onlyOther.first.row) onlyOther.first = { row: r, line: other.line[r]!, id };
+    }
+  }
+  const onlyFirst: OneSideOnly = { count: 0, first: null };
+  for (const [id, r] of index) {
+    if (rowOf[r] !== -1) continue;
+    onlyFirst.count++;
+    if (onlyFirst.first === null || r < onlyFirst.first.row) onlyFirst.first = { row: r, line: first.line[r]!, id };
+  }
+  return { rowOf, shared: index.size - onlyFirst.count, onlyFirst, onlyOther };
 }
