@@ -1,7 +1,8 @@
 // node scripts/bench/compare.mjs: the time of `loss-lens compare A B` (both reads, then the
 // statistics) on two 1M-row, 10-class files over the same samples, beside the reads alone, in the
 // same run, medians of BENCH_RUNS (default 3). B is A's file with each row's probabilities
-// sharpened or flattened at random (p^t renormalised), so the labels agree row by row.
+// sharpened or flattened at random (p^t renormalised), so the labels agree row by row. The same
+// two files with an id column, B's rows shuffled, time the matching by id.
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
@@ -39,6 +40,33 @@ if (!existsSync(b)) {
   renameSync(tmp, b);
 }
 
+/** `file` with an id column (`s<row>`) in front; its rows shuffled when `seed` is given (in memory: some 100 MB). */
+async function withIds(file, out, seed) {
+  if (existsSync(out)) return out;
+  const lines = [];
+  let header;
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    if (header === undefined) header = line;
+    else if (line !== '') lines.push(`s${lines.length},${line}`);
+  }
+  if (seed !== undefined) {
+    const rand = rng(seed);
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+    }
+  }
+  const tmp = `${out}.tmp`;
+  const w = createWriteStream(tmp);
+  w.write(`id,${header}\n`);
+  for (const line of lines) if (!w.write(line + '\n')) await new Promise((r) => w.once('drain', r));
+  await new Promise((r) => w.end(r));
+  renameSync(tmp, out);
+  return out;
+}
+const aId = await withIds(a, join(cacheDir, 'probs_1M_x10_id.csv'));
+const bId = await withIds(b, join(cacheDir, 'probs_1M_x10_other_id_shuffled.csv'), 16);
+
 const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 
@@ -57,6 +85,7 @@ const cases = {
   'read B alone (loss-lens B)': [b],
   'compare A B (2000 resamples)': ['compare', a, b],
   'compare A B --resamples 100': ['compare', a, b, '--resamples', '100'],
+  'compare by id, B shuffled': ['compare', aId, bId],
 };
 const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 // Interleaved, so that the machine's load falls on every case alike.

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -65,6 +65,30 @@ describe('loss-lens run', () => {
         assert.equal(c[7], want.region);
         assert.equal(Number(c[8]), want.events);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--id-column NAME: matched by it; refused naming the file, its line and its columns when a file lacks it; a repeated id refused with both lines', () => {
+    const r = cli('run', join(DIR, 'id'), '--id-column', 'id', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { matchedBy: string; idColumn: string; forgetting: Record<string, number> };
+    assert.equal(j.matchedBy, 'id');
+    assert.equal(j.forgetting.forgotten, ref.forgetting.forgotten);
+    const missing = cli('run', join(DIR, 'id'), '--id-column', 'sample_id');
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr, 'test/fixtures/run/id/epoch_1.jsonl:1: id column "sample_id" not found; the columns are: id, label, logits\n');
+    const dir = mkdtempSync(join(tmpdir(), 'loss-lens-run-dup-'));
+    try {
+      const lines = (n: number) => readFileSync(join(DIR, 'id', `epoch_${n}.jsonl`), 'utf8').split('\n');
+      const two = lines(2);
+      two[5] = two[5]!.replace(/"id": "s\d+"/, two[1]!.match(/"id": "s\d+"/)![0]);
+      writeFileSync(join(dir, 'epoch_1.jsonl'), lines(1).join('\n'));
+      writeFileSync(join(dir, 'epoch_2.jsonl'), two.join('\n'));
+      const dup = cli('run', dir);
+      assert.equal(dup.status, 1);
+      assert.match(dup.stderr, /^loss-lens run: .*epoch_2\.jsonl:6: id "s\d+" again \(first on line 2\): ids must name one sample each\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
