@@ -79,6 +79,8 @@ describe('operating points and clipping\'s share in code-server, dark and light'
       assert.deepEqual(await readout(), expected(curve.points[curve.points.length - 3]!));
       await wb.page.keyboard.press('End');
       assert.deepEqual(await readout(), expected(curve.points[0]!));
+      // The highest threshold is within 1e-4 of 1 (samples at p = 1.0000): said as its distance from 1, not as "1.0000".
+      assert.equal(await view().locator('[data-testid="op-threshold"]').innerText(), `1 − ${(1 - curve.points[0]!.threshold).toExponential(1)}`);
       await wb.screenshot(`operating-points-slider-${theme}`);
     });
   }

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ReportJson } from '../../src/core/report-json';
+import { thresholdText } from '../../src/webview/sections/operating-points';
 import { closeWindows, dataOf, harness, q, reportOf } from './webview-helpers';
 
 const value = (root: ParentNode, id: string): string => q(root, `[data-testid="op-${id}"]`).textContent ?? '';
@@ -50,5 +51,14 @@ describe('webview dashboard: operating points', () => {
     picker.dispatchEvent(new h.win.Event('change') as unknown as Event);
     assert.equal(q(h.root, '[data-testid="op-body"]').getAttribute('data-label'), 'dog');
     assert.equal(q(h.root, '[data-testid="op-auc"]').getAttribute('data-value'), String(multilabel.operatingPoints!.curves[2]!.auc));
+  });
+
+  it('writes a threshold near 1 as its distance from 1: the top buckets are narrower than 4 decimals', () => {
+    assert.equal(thresholdText(0.5), '0.5000');
+    assert.equal(thresholdText(0.9999), '0.9999');
+    // 0.99996 would read "1.0000", and "p ≥ 1.0000" with samples above it.
+    assert.equal(thresholdText(0.99996), '1 − 4.0e-5');
+    assert.equal(thresholdText(1 - 2.3e-10), '1 − 2.3e-10');
+    assert.equal(thresholdText(1), '1.0000');
   });
 });

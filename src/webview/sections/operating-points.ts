@@ -49,6 +49,15 @@ function curveChart(dom: Dom, cls: string, start: [number, number], pts: [number
   return { svg, marker };
 }
 
+/**
+ * A threshold as it tells one from its neighbours: the buckets near 1 are 0.54% of 1 - p wide, so
+ * 0.99996 would read 1.0000 at four decimals (and "p ≥ 1.0000" with 30 samples above it).
+ */
+export function thresholdText(t: number): string {
+  if (t > 0.9999 && t < 1) return `1 − ${(1 - t).toExponential(1)}`;
+  return num(t);
+}
+
 function figure(dom: Dom, label: string, value: number, shown: string, testid: string, detail: string, title: string): HTMLElement {
   return dom.h('div', { class: 'figure', title },
     dom.h('dt', {}, label),
@@ -72,9 +81,10 @@ function curvesBody(ctx: Ctx, c: OperatingCurves, scheme: NonNullable<ReportJson
     cells.set(key, v);
     return dom.h('div', { class: 'figure' }, dom.h('dt', {}, label), dom.h('dd', {}, v));
   };
-  const readout = dom.h('dl', { class: 'figures compact op-readout', 'aria-live': 'polite' },
-    cell('threshold', 'Threshold (p ≥)'), cell('precision', 'Precision'), cell('recall', 'Recall'), cell('f1', 'F1'),
-    cell('tp', 'TP'), cell('fp', 'FP'), cell('fn', 'FN'), cell('tn', 'TN'));
+  // The rates on one line, the counts on the next: eight figures in one row wrap two of them alone.
+  const readout = dom.h('div', { class: 'op-readout', 'aria-live': 'polite' },
+    dom.h('dl', { class: 'figures compact' }, cell('threshold', 'Threshold (p ≥)'), cell('precision', 'Precision'), cell('recall', 'Recall'), cell('f1', 'F1')),
+    dom.h('dl', { class: 'figures compact' }, cell('tp', 'TP'), cell('fp', 'FP'), cell('fn', 'FN'), cell('tn', 'TN')));
   const start = Math.max(0, points.findIndex((p) => p.threshold === 0.5));
   const slider = dom.h('input', {
     type: 'range', min: 0, max: Math.max(0, points.length - 1), step: 1, value: start,
@@ -88,12 +98,12 @@ function curvesBody(ctx: Ctx, c: OperatingCurves, scheme: NonNullable<ReportJson
       el.textContent = text;
       el.setAttribute('data-value', raw(value));
     };
-    set('threshold', p.threshold, num(p.threshold));
+    set('threshold', p.threshold, thresholdText(p.threshold));
     set('precision', p.precision, num(p.precision));
     set('recall', p.recall, num(p.recall));
     set('f1', p.f1, num(p.f1));
     for (const k of ['tp', 'fp', 'fn', 'tn'] as const) set(k, p[k], int(p[k]));
-    slider.setAttribute('aria-valuetext', `threshold ${num(p.threshold)}: precision ${num(p.precision)}, recall ${num(p.recall)}`);
+    slider.setAttribute('aria-valuetext', `threshold ${thresholdText(p.threshold)}: precision ${num(p.precision)}, recall ${num(p.recall)}`);
     roc.marker.setAttribute('cx', x(known(p.fpr) ? p.fpr : 0).toFixed(2));
     roc.marker.setAttribute('cy', y(known(p.recall) ? p.recall : 0).toFixed(2));
     const hasPrecision = known(p.precision);

@@ -101,7 +101,7 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   // The file under every preset, and which samples make the gap (clipping's share).
   const clip = clippingLines(r.clipping, r.layout.kind, { style: 'markdown' });
   const presets = clip
-    ? dom.h('p', { class: 'presets-gap', 'data-testid': 'presets-gap' }, dom.h('strong', {}, 'Mean under each preset: '), clip.means, '. ', dom.h('span', { 'data-testid': 'presets-gap-why' }, clip.why))
+    ? dom.h('p', { class: 'presets-gap', 'data-testid': 'presets-gap' }, dom.h('strong', {}, 'Mean under each preset: '), clip.means, dom.h('span', { class: 'presets-gap-why', 'data-testid': 'presets-gap-why' }, clip.why))
     : null;
   const spark = sparkline(dom, data.history, r.unit);
   const meta = dom.h('p', { class: 'muted small', 'data-testid': 'computed' }, computedText(data));
