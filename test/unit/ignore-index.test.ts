@@ -17,7 +17,7 @@ import { closeWindows, harness } from './webview-helpers';
 
 const CLI = 'dist/cli.js';
 const DIR = 'test/fixtures/ignore-index';
-const ref = JSON.parse(readFileSync(`${DIR}/reference.json`, 'utf8')) as { rows: number; ignored: number; ce: number; bce: number; firstIgnoredLine: number };
+const ref = JSON.parse(readFileSync(`${DIR}/reference.json`, 'utf8')) as { rows: number; ignored: number; ce: number; bce: number; firstIgnoredLine: number; tokens: number; tokenIgnored: number; tokenCe: number };
 
 function cli(...args: string[]) {
   assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build`);
@@ -25,7 +25,7 @@ function cli(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function json(...args: string[]): { value: number; preset: string; count: number; ignored: number } {
+function json(...args: string[]): { value: number; preset: string; rows: number; count: number; ignored: number; layout: { evidence: string[] } } {
   const r = cli(...args, '--json', '--preset', 'pytorch');
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -43,6 +43,27 @@ describe('ignore index (-100 labels)', () => {
       assert.deepEqual([r.preset, r.count, r.ignored], ['pytorch', ref.rows - ref.ignored, ref.ignored]);
     });
   }
+
+  for (const args of [[`${DIR}/token_grid.npz`], [`${DIR}/token_logits.npy`, '--labels', `${DIR}/token_labels.npy`]]) {
+    it(`${args[0]!.split('/').pop()}: Trainer.predict's (N, T, K) scores and (N, T) labels are read one token a row, as cross_entropy on the flattened arrays`, () => {
+      const r = json(...args, '--ignore-index', '-100');
+      assert.ok(Math.abs(r.value - ref.tokenCe) < 1e-12, `${r.value} vs ${ref.tokenCe}`);
+      assert.deepEqual([r.rows, r.count, r.ignored], [ref.tokens, ref.tokens - ref.tokenIgnored, ref.tokenIgnored]);
+      assert.match(r.layout.evidence[0]!, /one token a row: 12 examples x 7 tokens, row r is example floor\(r \/ 7\), token r mod 7/);
+    });
+  }
+
+  it('per-token arrays: an example id beside them is left out; Fortran order and scores without labels per token are refused with the fix', () => {
+    const npz = cli(`${DIR}/token_grid.npz`, '--ignore-index', '-100', '--label-column', 'example_id');
+    assert.equal(npz.code, 1);
+    assert.match(npz.stderr, /example_id \(<i8, shape \(12\)\) cannot be read: it holds shape \(12\) beside arrays of one value per token \(12 examples x 7 tokens\): not read with them/);
+    const fortran = cli(`${DIR}/token_logits_fortran.npy`, '--labels', `${DIR}/token_labels.npy`, '--ignore-index', '-100');
+    assert.equal(fortran.code, 1);
+    assert.match(fortran.stderr, /logits_fortran \(<f4, shape \(12, 7, 4\)\) cannot be read: it is stored in Fortran \(column-major\) order, whose tokens are not stored one after another: save it with np\.ascontiguousarray\(token_logits_fortran\)/);
+    const alone = cli(`${DIR}/token_logits.npy`, '--labels', `${DIR}/labels.npy`);
+    assert.equal(alone.code, 1);
+    assert.match(alone.stderr, /^test\/fixtures\/ignore-index\/token_logits.npy: token_logits \(<f4, shape \(12, 7, 4\)\) cannot be read: .*scores per token \(token classification\)\? Save them one token a row.*\. Without it: no prediction column found/);
+  });
 
   it('binary labels 0/1/-100: --ignore-index -100 gives binary_cross_entropy on the rest', () => {
     const r = json(`${DIR}/binary.csv`, '--ignore-index', '-100');

@@ -8,7 +8,7 @@
  */
 import { PullReader } from './bytes';
 import type { ByteSource } from '../parse/types';
-import { ColumnarError, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
+import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray, type TokenGrid } from './types';
 
 /** An element type: how many bytes, and how they become numbers or text. */
 export interface DType {
@@ -62,7 +62,57 @@ export function columnShape(name: string, shape: number[], file: string, dtype: 
   return {
     ...base, kind: 'unsupported', rows, width: 0, vector: false,
     unsupported: why ?? `it holds ${what}; a prediction array has one row per sample, shape (N,) or (N, K)${kind === 'string' ? ' (text: (N,))' : ''}${tokens}`,
+    ...(tokens !== '' && why === undefined ? { perToken: true } : {}),
   };
+}
+
+/**
+ * Token classification as Trainer.predict returns it: scores (N, T, K) beside labels (N, T),
+ * the padding and the sub-word pieces after the first labelled -100. The grid when the columns
+ * hold such a pair (one grid only), else undefined: a 3-D array alone stays refused, naming the fix.
+ */
+export function tokenGrid(columns: ColumnInfo[]): TokenGrid | undefined {
+  const grids = new Set(columns.filter((c) => c.perToken === true).map((c) => `${c.shape[0]},${c.shape[1]}`));
+  if (grids.size !== 1) return undefined;
+  const [n, t] = [...grids][0]!.split(',').map(Number) as [number, number];
+  return columns.some((c) => c.shape.length === 2 && c.shape[0] === n && c.shape[1] === t && c.kind !== 'unsupported') ? { n, t } : undefined;
+}
+
+/** An array read one token a row: (N, T, ...) as (N * T, ...); arrays of one value per example are left out. */
+function tokenArray(a: NdArray, { n, t }: TokenGrid): NdArray {
+  const { shape, name } = a.info;
+  const readable = a.info.kind !== 'unsupported' || a.info.perToken === true;
+  if (!readable || shape[0] !== n || shape[1] !== t) {
+    if (!readable) return a;
+    const unsupported = `it holds shape (${shape.join(', ')}) beside arrays of one value per token (${n} examples x ${t} tokens): not read with them`;
+    return { ...a, info: { ...a.info, kind: 'unsupported', width: 0, vector: false, unsupported } };
+  }
+  if (a.fortran) {
+    const unsupported = `it is stored in Fortran (column-major) order, whose tokens are not stored one after another: save it with np.ascontiguousarray(${name})`;
+    return { ...a, info: { ...a.info, kind: 'unsupported', width: 0, vector: false, unsupported } };
+  }
+  // Row-major (N, T, K) bytes are the (N * T, K) array's bytes: only the shape read changes.
+  return { ...a, info: { ...columnShape(name, [n * t, ...shape.slice(2)], a.info.file, a.dtype), shape } };
+}
+
+/** Arrays stored raw as one ColumnarFile, which can also be read one token a row. */
+export function ndFile(description: string, arrays: NdArray[], seekable: boolean): ColumnarFile {
+  return {
+    description,
+    columns: arrays.map((a) => a.info),
+    seekable,
+    blocks: (names, range, blockRows, signal) => ndBlocks(arrays, names, range, blockRows, signal),
+    perToken: (grid) => {
+      const tokens = `one token a row: ${grid.n} examples x ${grid.t} tokens, row r is example floor(r / ${grid.t}), token r mod ${grid.t}`;
+      return { ...ndFile(`${description}, ${tokens}`, arrays.map((a) => tokenArray(a, grid)), seekable), perToken: undefined };
+    },
+  };
+}
+
+/** The file read one token a row when its arrays are scores and labels per token (tokenGrid). */
+export function tokensIfPerToken(file: ColumnarFile): ColumnarFile {
+  const grid = tokenGrid(file.columns);
+  return grid !== undefined && file.perToken !== undefined ? file.perToken(grid) : file;
 }
 
 const F16 = (() => {

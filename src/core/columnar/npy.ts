@@ -5,7 +5,7 @@
  */
 import type { ByteSource } from '../parse/types';
 import { readAt } from './bytes';
-import { columnShape, ndBlocks, rangeBytes, type ArrayBytes, type DType, type NdArray } from './ndarray';
+import { columnShape, ndFile, rangeBytes, type ArrayBytes, type DType, type NdArray } from './ndarray';
 import { ColumnarError, type ColumnarFile } from './types';
 
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -122,10 +122,5 @@ export async function openNpy(source: ByteSource): Promise<ColumnarFile> {
   if (source.size !== undefined && array.info.kind !== 'unsupported' && source.size < expected) {
     throw new ColumnarError(`${source.name} is cut short: shape (${header.shape.join(', ')}) of ${header.descr} needs ${expected} bytes, the file has ${source.size} (still being written?)`);
   }
-  return {
-    description: `NumPy .npy (${header.descr}, shape (${header.shape.join(', ')})${header.fortran && header.shape.length > 1 ? ', Fortran order' : ''})`,
-    columns: [array.info],
-    seekable: true,
-    blocks: (names, range, blockRows, signal) => ndBlocks([array], names, range, blockRows, signal),
-  };
+  return ndFile(`NumPy .npy (${header.descr}, shape (${header.shape.join(', ')})${header.fortran && header.shape.length > 1 ? ', Fortran order' : ''})`, [array], true);
 }

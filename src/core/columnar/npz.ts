@@ -3,7 +3,7 @@
  * named by its key (`np.savez(path, logits=z, labels=y)` has columns `logits` and `labels`).
  */
 import type { ByteSource } from '../parse/types';
-import { ndBlocks, type NdArray } from './ndarray';
+import { ndFile, tokensIfPerToken, type NdArray } from './ndarray';
 import { npyArray, parseNpyHeader } from './npy';
 import { ColumnarError, type ColumnarFile } from './types';
 import { memberBytes, zipMembers } from './zip';
@@ -32,10 +32,5 @@ export async function openNpz(source: ByteSource): Promise<ColumnarFile> {
     throw new ColumnarError(`${source.name} holds no NumPy arrays (members: ${members.map((m) => m.name).join(', ') || 'none'}); an .npz is written by np.savez(path, logits=..., labels=...)`);
   }
   const deflated = members.some((m) => m.method === 8);
-  return {
-    description: `NumPy .npz (${arrays.length} arrays${deflated ? ', deflated' : ''})`,
-    columns: arrays.map((a) => a.info),
-    seekable: !deflated,
-    blocks: (names, range, blockRows, signal) => ndBlocks(arrays, names, range, blockRows, signal),
-  };
+  return tokensIfPerToken(ndFile(`NumPy .npz (${arrays.length} arrays${deflated ? ', deflated' : ''})`, arrays, !deflated));
 }

@@ -11,6 +11,7 @@ import { openArrow } from './arrow';
 import { looksLikeSafetensors, openSafetensors } from './safetensors';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo } from './types';
 import { isZip } from './zip';
+import { tokenGrid } from './ndarray';
 
 const startsWith = (head: Uint8Array, text: string) => [...text].every((c, i) => head[i] === c.charCodeAt(0));
 
@@ -129,7 +130,10 @@ export function joinFiles(files: ColumnarFile[], rename: Map<string, string>[]):
 export async function openColumnar(source: ByteSource, format: BinaryFormat, paired: { source: ByteSource; format: BinaryFormat }[] = []): Promise<ColumnarFile> {
   const main = await openBinary(source, format);
   if (paired.length === 0) return main;
-  const files = [main, ...(await Promise.all(paired.map((p) => openBinary(p.source, p.format))))];
+  const opened = [main, ...(await Promise.all(paired.map((p) => openBinary(p.source, p.format))))];
+  // Scores per token in one file, labels per token in the other: both read one token a row.
+  const grid = tokenGrid(opened.flatMap((f) => f.columns));
+  const files = grid === undefined ? opened : opened.map((f) => f.perToken?.(grid) ?? f);
   const all = [{ source, format }, ...paired];
   // Single arrays saved as their own .npy files are named by what their stems do not share.
   const npy = all.map((f, i) => (f.format === 'npy' ? i : -1)).filter((i) => i >= 0);

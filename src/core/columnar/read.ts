@@ -106,7 +106,7 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
     classNamesFrom = `from the Hugging Face ClassLabel feature of ${named[0]![0]}`;
   }
   const sample = { format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}) };
-  const layout: Layout = inferLayout(sample, overrides);
+  const layout: Layout = inferWithLeftOut(sample, overrides, file.columns.filter((c) => c.kind === 'unsupported'));
   // Inference speaks of lines (1-based, as the sample table numbers its rows); a binary file has rows, from 0.
   const rowsNotLines = (text: string) => text.replace(/\bline (\d+)/g, (_, n: string) => `row ${Number(n) - 1}`);
   layout.evidence = [...evidence, ...layout.evidence.map(rowsNotLines)];
@@ -119,6 +119,19 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
   // bfloat16 keeps 8 bits of mantissa: a softmax row's sum strays from 1 by up to ~0.4% per value.
   if (layout.rowSumTolerance !== undefined && preds?.dtype.toUpperCase() === 'BF16') layout.rowSumTolerance = Math.max(layout.rowSumTolerance, 0.01);
   return layout;
+}
+
+/** inferLayout; when it fails, the arrays left out come first: the missing column is most often one of them. */
+function inferWithLeftOut(sample: Parameters<typeof inferLayout>[0], overrides: LayoutOverrides, left: ColumnInfo[]): Layout {
+  try {
+    return inferLayout(sample, overrides);
+  } catch (e) {
+    if (!(e instanceof LayoutError) || left.length === 0) throw e;
+    const why = left.map((c) => `${columnText(c)} cannot be read: ${c.unsupported}`).join('; ');
+    const err = new LayoutError(`${why}. Without it: ${e.message}`, e.line);
+    err.columns = e.columns;
+    throw err;
+  }
 }
 
 /** The columns a layout reads. */

@@ -5,7 +5,7 @@
  */
 import type { ByteSource } from '../parse/types';
 import { readExactly } from './bytes';
-import { columnShape, ndBlocks, rangeBytes, type DType, type NdArray } from './ndarray';
+import { columnShape, ndFile, rangeBytes, tokensIfPerToken, type DType, type NdArray } from './ndarray';
 import { ColumnarError, type ColumnarFile } from './types';
 
 const DTYPES: Record<string, [DType['kind'], number]> = {
@@ -65,10 +65,5 @@ export async function openSafetensors(source: ByteSource): Promise<ColumnarFile>
     arrays.push({ info, dtype: typeof dtype === 'string' ? { text: dtype, kind: 'u', size: 1, littleEndian: true } : dtype, fortran: false, bytes: rangeBytes(source, base + from) });
   }
   if (arrays.length === 0) throw new ColumnarError(`${source.name} holds no tensors`);
-  return {
-    description: `safetensors (${arrays.length} tensor${arrays.length === 1 ? '' : 's'})`,
-    columns: arrays.map((a) => a.info),
-    seekable: true,
-    blocks: (names, range, blockRows, signal) => ndBlocks(arrays, names, range, blockRows, signal),
-  };
+  return tokensIfPerToken(ndFile(`safetensors (${arrays.length} tensor${arrays.length === 1 ? '' : 's'})`, arrays, true));
 }

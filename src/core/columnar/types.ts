@@ -31,6 +31,8 @@ export interface ColumnInfo {
   unsupported?: string;
   /** The file the column comes from (a pair of `.npy` files: each its own). */
   file: string;
+  /** Numbers of shape (N, T, K): scores per token, read one token a row beside labels of shape (N, T) (tokenGrid). */
+  perToken?: boolean;
 }
 
 /** Rows [start, start + size) of some columns. */
@@ -59,6 +61,14 @@ export interface ColumnarFile {
    * reader may give whole row groups instead). Breaking out of the iteration releases the file.
    */
   blocks(names: string[], range?: ByteRange, blockRows?: number, signal?: AbortSignal): AsyncIterable<ColumnBlock>;
+  /** Arrays stored raw: the same file read one token a row (see tokenGrid). */
+  perToken?(grid: TokenGrid): ColumnarFile;
+}
+
+/** Examples and tokens per example of arrays saved per token: (N, T, K) scores, (N, T) labels. */
+export interface TokenGrid {
+  n: number;
+  t: number;
 }
 
 /** Opens one binary file's columns (the source's bytes are read on demand, by ranges). */
