@@ -99,7 +99,9 @@ name of ids, values distinct), else by row order (--match order: by row order wh
 columns; --id-column NAME: by that column, refused when a file lacks it or repeats an id); files that disagree
 (another number of rows, a label that differs) are refused, naming the file and line. With run,
 --per-sample OUT.csv writes each sample's confidence, variability, correctness, region,
-forgetting events and its loss in its first and last file.
+forgetting events and its loss in its first and last file. One FILE with a column of epochs
+(epoch, global_step, step, checkpoint, iteration, ...: a training loop's one log) is a run too:
+its rows grouped by that column's value, in increasing order, each group one file of the run.
 \`loss-lens compare A B\` compares two files over the same samples (say two models, or a checkpoint
 and the next), B against A, rows matched as run matches them (by an id column both files have,
 else by order; --match and --id-column as for run; samples in one file only are counted and

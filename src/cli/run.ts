@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { lossChanges, REGIONS, RunMatchError, type RunReport } from '../core/run';
 import { sharedFolder } from '../core/shards';
 import { readRun, RunLayoutError, type RunRead } from '../node/run';
+import { readEpochRun } from '../node/run-epochs';
 import { ShardArgumentError, shardEntries } from '../node/shard-args';
 import { parseRunArgs, UsageError, USAGE, type CliArgs, type RunArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
@@ -117,7 +118,9 @@ export async function mainRun(argv: string[], requestOf: (args: CliArgs) => Anal
   const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
   try {
     const entries = await shardEntries(args.files);
-    const run = await readRun(entries, request, { top: args.top, match: args.match, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) });
+    // One file may hold the whole run, its epochs told apart by a column (node/run-epochs.ts).
+    const epochs = entries.length === 1 && entries[0]!.labels === undefined ? await readEpochRun(entries[0]!, request, { top: args.top, match: args.match }) : undefined;
+    const run = epochs ?? (await readRun(entries, request, { top: args.top, match: args.match, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) }));
     progress.clear();
     if (args.perSample !== undefined) writeFileSync(args.perSample, perSampleCsv(run));
     process.stdout.write(args.json ? stringifyReport(run.report) + '\n' : renderRunText(run.report));

@@ -94,6 +94,18 @@ describe('loss-lens run', () => {
     }
   });
 
+  it('one file with a column of epochs is a run; one file without is refused', () => {
+    const r = cli('run', join(DIR, 'one_file', 'log.jsonl'), '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { order: string; files: { name: string }[]; forgetting: Record<string, number> };
+    assert.match(j.order, /^Epochs are the values of the column "epoch" of .*log\.jsonl, in increasing order \(1, 2, 3, \.\.\., 10\)/);
+    assert.equal(j.files.length, 10);
+    assert.equal(j.forgetting.forgotten, ref.forgetting.forgotten);
+    const one = cli('run', join(DIR, 'order', 'epoch_1.csv'));
+    assert.equal(one.status, 1);
+    assert.match(one.stderr, /a run is two files or more over the same samples.*only test\/fixtures\/run\/order\/epoch_1\.csv was/);
+  });
+
   it('files that are not one run exit 1 naming the file; an option of one file exits 2', () => {
     const mixed = cli('run', join(DIR, 'order', 'epoch_1.csv'), join(DIR, 'id', 'epoch_2.jsonl'));
     assert.equal(mixed.status, 1);
