@@ -300,7 +300,8 @@ export interface Bounded {
 export function curveValue(name: 'auc' | 'ap', points: GateReport['operatingPoints']): Bounded {
   if (points === null || points.curves.length === 0) return { value: Number.NaN, note: `${name === 'auc' ? 'ROC AUC' : 'average precision'} is given for binary and multi-label files only` };
   const curves = points.curves;
-  const undefinedAt = curves.find((c) => Number.isNaN(name === 'auc' ? c.auc : c.ap));
+  // null where a report went through JSON (the dashboard's) stands for NaN.
+  const undefinedAt = curves.find((c) => { const v: unknown = name === 'auc' ? c.auc : c.ap; return typeof v !== 'number' || Number.isNaN(v); });
   if (undefinedAt !== undefined) {
     const why = name === 'auc' ? 'has no positives or no negatives' : 'has no positives';
     return { value: Number.NaN, note: curves.length === 1 ? `the positive class ${why}` : `label ${quote(undefinedAt.name)} ${why} (the macro mean needs every label's)` };

@@ -85,6 +85,35 @@ describe('operating points and clipping\'s share in code-server, dark and light'
     });
   }
 
+  /** samples/multilabel.csv: three labels, each with its own curves, picked from a list. */
+  const ml = spawnSync(process.execPath, ['dist/cli.js', 'samples/multilabel.csv', '--json'], { encoding: 'utf8' });
+  assert.equal(ml.status, 0, ml.stderr);
+  const mlCurves = (JSON.parse(ml.stdout) as CliReport).operatingPoints.curves as (CliReport['operatingPoints']['curves'][number] & { name: string })[];
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`picks a label of a multi-label file and shows its curves (${theme})`, async function () {
+      await wb.setTheme(theme);
+      await wb.runCommand('View: Close All Editor Groups');
+      await wb.openFile('multilabel.csv');
+      await wb.runCommand('Loss Lens: Open Dashboard');
+      const section = view().locator('#operating-points');
+      await section.waitFor({ state: 'visible', timeout: 60_000 });
+      const auc = async () => Number(await view().locator('[data-testid="op-auc"]').getAttribute('data-value'));
+      assert.equal(await auc(), mlCurves[0]!.auc);
+      // The macro mean over the labels, as --fail-if auc and ap read it.
+      const macro = view().locator('[data-testid="op-macro"]');
+      assert.equal(Number(await macro.getAttribute('data-auc')), mlCurves.reduce((s, c) => s + c.auc, 0) / mlCurves.length);
+      assert.match(await macro.innerText(), /^Macro mean over the 3 labels \(what --fail-if auc and ap read\): ROC AUC 0\.\d{4}, average precision 0\.\d{4}$/);
+      await view().locator('[data-testid="op-label"]').selectOption({ label: mlCurves[1]!.name });
+      assert.equal(await view().locator('[data-testid="op-body"]').getAttribute('data-label'), mlCurves[1]!.name);
+      assert.equal(await auc(), mlCurves[1]!.auc);
+      assert.equal(Number(await view().locator('[data-testid="op-ap"]').getAttribute('data-value')), mlCurves[1]!.ap);
+      await section.scrollIntoViewIfNeeded();
+      await wb.parkMouse();
+      await wb.screenshot(`operating-points-multilabel-${theme}`);
+    });
+  }
+
   it('logged no extension error', function () {
     assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
   });

@@ -6,6 +6,7 @@
  * number it shows is one the report computed; it starts at 0.5, the threshold of the other tables.
  */
 import type { OperatingCurves, OperatingPoint } from '../../core/breakdown/operating-points';
+import { curveValue } from '../../core/gate';
 import type { ReportJson } from '../../core/report-json';
 import type { Ctx } from '../context';
 import { chartFigure, type Dom } from '../dom';
@@ -144,7 +145,14 @@ export function renderOperatingPoints(ctx: Ctx, r: ReportJson): HTMLElement | nu
       body.replaceWith(next);
       body = next;
     });
+    // The figures --fail-if auc / ap and the exports give for the file as a whole.
+    const auc = curveValue('auc', op);
+    const ap = curveValue('ap', op);
+    const macro = Number.isNaN(auc.value) || Number.isNaN(ap.value)
+      ? `Macro mean over the ${op.curves.length} labels: undefined (${auc.note ?? ap.note ?? ''})`
+      : `Macro mean over the ${op.curves.length} labels (what --fail-if auc and ap read): ROC AUC ${num(auc.value)}, average precision ${num(ap.value)}`;
     section.appendChild(dom.h('p', {}, dom.h('label', {}, 'Label ', picker)));
+    section.appendChild(dom.h('p', { class: 'muted small', 'data-testid': 'op-macro', 'data-auc': raw(auc.value), 'data-ap': raw(ap.value) }, macro));
   }
   section.appendChild(body);
   return section;
