@@ -6,7 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { indexDocument } from '../../src/core/explain';
 import { diagnosticSpecs } from '../../src/extension/explain/diagnostic-content';
 import { codeLensTitle } from '../../src/extension/explain/codelens-content';
@@ -63,6 +65,15 @@ describe('ignore index (-100 labels)', () => {
     const alone = cli(`${DIR}/token_logits.npy`, '--labels', `${DIR}/labels.npy`);
     assert.equal(alone.code, 1);
     assert.match(alone.stderr, /^test\/fixtures\/ignore-index\/token_logits.npy: token_logits \(<f4, shape \(12, 7, 4\)\) cannot be read: .*scores per token \(token classification\)\? Save them one token a row.*\. Without it: no prediction column found/);
+  });
+
+  it('per-token JSON records (a list of score vectors a record) are refused naming both ways to write them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-tokens-'));
+    const file = join(dir, 'seq.jsonl');
+    writeFileSync(file, '{"labels":[-100,2,0],"predictions":[[0.1,0.2,0.3],[1,2,3],[3,2,1]]}\n{"labels":[-100,1,-100],"predictions":[[0.1,0.2,0.3],[1,2,3],[3,2,1]]}\n');
+    const r = cli(file);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split('\n')[0], `${file}:1: field "predictions" holds a list of 3 score vectors a record: scores per token (token classification)? Loss Lens reads one sample a record: write one token a line ({"label": y, "logits": z} for each token, the padding's -100 left out with --ignore-index -100), or save the arrays with np.savez(path, predictions=..., label_ids=...), which is read one token a row`);
   });
 
   it('binary labels 0/1/-100: --ignore-index -100 gives binary_cross_entropy on the rest', () => {

@@ -236,6 +236,12 @@ const missingNumber = (c: Cell): boolean => typeof c === 'string' && /^\s*(nan|<
 /** The label's text as matched to class names. */
 const labelText = (c: Cell): string => (typeof c === 'string' ? c.trim() : String(c));
 
+/** Most sampled cells are lists whose items are lists (JSON `[[0.1, 0.9], ...]`). */
+function listsOfLists(cells: Cell[]): boolean {
+  const nested = cells.filter((c) => Array.isArray(c) && c.length > 0 && Array.isArray(c[0])).length;
+  return nested > 0 && nested * 2 > cells.filter((c) => !isBlank(c)).length;
+}
+
 /** Integer names `0..K-1`, each at its own position: labels are then column indices as they are. */
 const isIdentity = (names: string[]): boolean => names.every((n, i) => numberKey(n) === String(i));
 const allNumberNames = (names: string[]): boolean => names.length > 0 && names.every((n) => numberKey(n) !== undefined);
@@ -367,6 +373,18 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
   for (const c of indexColumns) {
     excluded.add(c);
     evidence.push(`column ${c === '' ? '"" (unnamed)' : `"${c}"`} holds distinct whole numbers: a row index (as pandas' to_csv writes it), not a prediction`);
+  }
+
+  // Per-token records (token classification): a list of score vectors in one field is T samples, not one.
+  const perToken = columns.find((c) => listsOfLists(values(c)));
+  if (perToken !== undefined) {
+    const cells = values(perToken).filter((c): c is Cell[] => Array.isArray(c));
+    throw new LayoutError(
+      `field "${perToken}" holds a list of ${cells[0]?.length ?? 0} score vectors a record: scores per token (token classification)? ` +
+        'Loss Lens reads one sample a record: write one token a line ({"label": y, "logits": z} for each token, the padding\'s -100 left out with --ignore-index -100), ' +
+        'or save the arrays with np.savez(path, predictions=..., label_ids=...), which is read one token a row',
+      lines[0] ?? 0,
+    );
   }
 
   // 1. The label.
