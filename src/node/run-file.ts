@@ -4,34 +4,19 @@
  * claims them from a counter shared with the other readers and posts each as it is done.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { analyze, inferFileLayout, type Analysis, type AnalysisRequest } from '../core/analyze';
-import type { Layout } from '../core/parse';
-import { fileSamplesCollector, type FileSamples } from '../core/run';
+import type { AnalysisRequest } from '../core/analyze';
+import { readRunSource, type RunFileRead } from '../core/run/assemble';
 import { failureOf, type FailureData } from '../shared/failure';
-import { withFileSource, type FileSource } from './file-source';
+import { withFileSource } from './file-source';
 import type { ShardEntry } from './shard-source';
 
-export interface RunFileRead {
-  layout: Layout;
-  analysis: Analysis;
-  /** Ids kept when asked and the file's layout has an id column (the host decides whether they match the samples). */
-  samples: FileSamples;
-}
+export type { RunFileRead };
 
 /** `ids`: keep the id column's values (when the layout has one), which the samples are matched by. */
 export async function readRunFile(e: ShardEntry, request: AnalysisRequest, ids: boolean, signal?: AbortSignal): Promise<RunFileRead> {
-  return withFileSource(e.path, e.name, async (source) => {
-    const read = async (labels: FileSource | undefined): Promise<RunFileRead> => {
-      const layout = await inferFileLayout(source, request, signal, labels);
-      const idColumn = ids ? layout.idColumn : undefined;
-      const collector = fileSamplesCollector(e.name, idColumn);
-      // Ids are read from each row's fields, which only the row-by-row path has: without them, batches.
-      const per = idColumn === undefined ? { evals: { batch: collector.onEvalBatch, row: collector.onEval } } : { onEval: collector.onEval };
-      const analysis = await analyze(source, request, { layout, labels, signal, ...per });
-      return { layout, analysis, samples: collector.result(analysis.rows) };
-    };
-    return e.labels === undefined ? read(undefined) : withFileSource(e.labels.path, e.labels.name, read);
-  });
+  return withFileSource(e.path, e.name, (source) =>
+    e.labels === undefined ? readRunSource(e.name, source, request, ids, signal) : withFileSource(e.labels.path, e.labels.name, (labels) => readRunSource(e.name, source, request, ids, signal, labels)),
+  );
 }
 
 /** A worker's job over a run: the files, and an Int32Array's buffer whose slot 0 is the next file to claim. */

@@ -8,8 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AnalysisRequest } from '../core/analyze';
-import type { Layout } from '../core/parse';
-import type { RunReport } from '../core/run';
+import { runJobResult, type RunJobResult } from '../core/run/assemble';
 import { naturalCompare } from '../core/shards';
 import { EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './analyze-shards';
 import { readRun, RunLayoutError, type ReadRunOptions } from './run';
@@ -18,19 +17,11 @@ import { readRun, RunLayoutError, type ReadRunOptions } from './run';
 export interface RunSource {
   path: string;
   name: string;
+  /** A .npy file's labels' file (the browser build's host pairs them; the desktop's worker finds them). */
+  labels?: { path: string; name: string };
 }
 
-export interface RunJobResult {
-  report: RunReport;
-  /** The files' shared layout: a sample's derivation is read with it. */
-  layout: Layout;
-  /** Per sample (the first file's rows): the map's coordinates and its region (REGIONS). */
-  confidence: Float32Array;
-  variability: Float32Array;
-  region: Uint8Array;
-  /** The sample's line in each file: file f's at f * samples + i (0: no row there). */
-  lines: Uint32Array;
-}
+export type { RunJobResult };
 
 /** The run's files in run order (natural order of names), named by the host's names for them. */
 export async function runEntries(sources: readonly RunSource[]): Promise<ShardEntry[]> {
@@ -61,13 +52,5 @@ export async function runEntries(sources: readonly RunSource[]): Promise<ShardEn
 export async function runJob(sources: readonly RunSource[], request: AnalysisRequest, top: number, signal: AbortSignal, progress: (fraction: number) => void, readers: Pick<ReadRunOptions, 'threads' | 'workerScript'> = {}): Promise<RunJobResult> {
   const entries = await runEntries(sources);
   const run = await readRun(entries, request, { ...readers, top, signal, onProgress: (done, total) => progress(done / total) });
-  const N = run.store.samples;
-  return {
-    report: run.report,
-    layout: run.layout,
-    confidence: Float32Array.from(run.carto.confidence),
-    variability: Float32Array.from(run.carto.variability),
-    region: run.regions.region,
-    lines: run.store.line.slice(0, N * run.store.files),
-  };
+  return runJobResult(run);
 }

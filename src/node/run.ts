@@ -10,9 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisRequest } from '../core/analyze';
-import type { Layout } from '../core/parse';
-import { chooseMatching, runFile, runReport, RunMatchError, trajectoryBuilder, type Matching, type RunDetail, type RunFile, type TrajectoryStore } from '../core/run';
-import { layoutDifference } from '../core/shards';
+import { checkRunFiles, runAssembler, type RunRead } from '../core/run/assemble';
 import { errorOf } from '../shared/failure';
 import type { WorkerRequest } from './analysis-worker';
 import { readRunFile, type RunFileRead, type RunWorkerInput, type RunWorkerMessage } from './run-file';
@@ -32,58 +30,7 @@ export interface ReadRunOptions {
   match?: 'auto' | 'order';
 }
 
-export interface RunRead extends RunDetail {
-  store: TrajectoryStore;
-  layout: Layout;
-}
-
-/** The files of a run disagree on what the loss is made of. */
-export class RunLayoutError extends Error {
-  override name = 'RunLayoutError';
-}
-
-/** Takes the files as they are read, in any order but the first file's first; the rest wait for it. */
-function runAssembler(entries: readonly ShardEntry[], ask: 'auto' | 'order') {
-  const files = new Array<RunFile>(entries.length);
-  const idColumns = new Array<string | undefined>(entries.length);
-  const waiting = new Map<number, RunFileRead>();
-  let first: { layout: Layout; matching: Matching; builder: ReturnType<typeof trajectoryBuilder> } | undefined;
-  const add = (f: number, read: RunFileRead) => {
-    const { layout, analysis, samples } = read;
-    const name = entries[f]!.name;
-    if (first === undefined) {
-      if (layout.kind === 'multilabel') throw new RunLayoutError(`${name}: a run follows each sample's true class across files; multi-label files have none`);
-      const matching = chooseMatching([layout.idColumn], ask);
-      first = { layout, matching, builder: trajectoryBuilder(entries.length, matching, layout.classNames) };
-    } else {
-      const difference = layoutDifference(first.layout, layout);
-      if (difference !== undefined) throw new RunLayoutError(`${name}: its layout differs from that of ${entries[0]!.name} (${difference}): the files of a run must share one layout`);
-      if (first.matching.by === 'id' && layout.idColumn !== first.matching.column) {
-        throw new RunMatchError(`${name}: no id column "${first.matching.column}" (${entries[0]!.name} has one, so the samples are matched by it): give every file of the run its id column, or none`);
-      }
-    }
-    if (first.matching.by === 'order') delete samples.ids;
-    first.builder.add(samples, f);
-    files[f] = runFile(analysis);
-    idColumns[f] = layout.idColumn;
-  };
-  return {
-    take(f: number, read: RunFileRead): void {
-      if (f !== 0 && first === undefined) {
-        waiting.set(f, read);
-        return;
-      }
-      add(f, read);
-      for (const [g, r] of waiting) add(g, r);
-      waiting.clear();
-    },
-    finish(top: number): RunRead {
-      const run = first!;
-      const store = run.builder.finish();
-      return { ...runReport(files, store, run.matching, idColumns, run.layout.classNames, top), store, layout: run.layout };
-    },
-  };
-}
+export { RunLayoutError, type RunRead } from '../core/run/assemble';
 
 /** A worker reading the files it claims; resolves when none is left. */
 function workerReads(script: string, input: RunWorkerInput, take: (f: number, read: RunFileRead) => void, stop: AbortSignal): Promise<void> {
@@ -116,11 +63,11 @@ function workerReads(script: string, input: RunWorkerInput, take: (f: number, re
 }
 
 export async function readRun(entries: readonly ShardEntry[], request: AnalysisRequest, opts: ReadRunOptions): Promise<RunRead> {
-  if (entries.length < 2) throw new RunLayoutError(`a run is two files or more over the same samples; ${entries.length === 0 ? 'none was given' : `only ${entries[0]!.name} was`}`);
+  checkRunFiles(entries.map((e) => e.name));
   const readers = Math.max(1, Math.min(opts.threads ?? availableParallelism(), entries.length));
   const next = new Int32Array(new SharedArrayBuffer(4));
   const ask = opts.match ?? 'auto';
-  const assembler = runAssembler(entries, ask);
+  const assembler = runAssembler(entries.map((e) => e.name), ask);
   let done = 0;
   const take = (f: number, read: RunFileRead) => {
     assembler.take(f, read);

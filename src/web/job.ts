@@ -14,6 +14,7 @@ import { compareSide } from '../core/compare/side';
 import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
 import { readShardsHere, type OpenShard } from '../core/shards';
+import { checkRunFiles, readRunSource, runAssembler, runJobResult } from '../core/run/assemble';
 import { failureOf } from '../shared/failure';
 import { fetchSource, fetchWhole, type StreamedFile } from './fetch-source';
 import { BINARY_FILE_RE } from '../shared/commands';
@@ -53,7 +54,12 @@ export function pathsOf(job: WorkerJob): string[] {
 /** Every file a job names, by path, with its name in messages (a file's labels' file too). */
 export function filesOf(job: WorkerJob): Map<string, string> {
   const files = new Map<string, string>();
-  const visit = (value: unknown) => {
+  const visit = (value: unknown): void => {
+    // A run's files are a list.
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
     if (!value || typeof value !== 'object' || !('path' in value) || typeof value.path !== 'string') return;
     // A folder read as one data set: its files are read, not the folder.
     if ('shards' in value && Array.isArray(value.shards)) {
@@ -205,9 +211,19 @@ export async function runWebJob(
       });
       return { result: { op: 'perSampleCsv', analysis, rows }, output: csv.bytes() };
     }
-    case 'run':
-      // A run's readers are worker threads over files on disk (src/node/run.ts): not in this build yet.
-      throw new Error("Open Run... reads the files of a run in the desktop build only, not yet in the browser build: open each file's dashboard, or Compare With... for two of them, or run `loss-lens run FOLDER`.");
+    case 'run': {
+      // The files one after the other (a Web Worker starts no workers of its own), as the desktop's readers do.
+      const names = job.sources.map((f) => f.name);
+      checkRunFiles(names);
+      const assembler = runAssembler(names, 'auto');
+      for (let f = 0; f < job.sources.length; f++) {
+        const file = job.sources[f]!;
+        const labels = file.labels && (await source(file.labels.path, file.labels.name));
+        assembler.take(f, await readRunSource(file.name, await source(file.path, file.name), job.request, true, signal, labels));
+        progress((f + 1) / job.sources.length);
+      }
+      return { result: { op: 'run', run: runJobResult(assembler.finish(job.top)) } };
+    }
     default:
       // A job this worker does not know (a host newer than its worker): say so rather than hang.
       throw new Error(`the analysis worker does not know the job "${(job as { op: string }).op}"`);

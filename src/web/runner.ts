@@ -142,6 +142,24 @@ async function withShards(f: FileJob): Promise<FileJob> {
   return { ...f, shards: [...shards.values()].sort((a, b) => naturalCompare(a.name, b.name)) };
 }
 
+/**
+ * A run's files (Open Run...), as the desktop's worker lists them (node/run-job.ts): a folder's
+ * files (a .npy pair's with its labels' file), or the files as chosen, in natural order of names.
+ */
+async function runFiles(sources: readonly { path: string; name: string }[], request: FileJob['request']): Promise<{ path: string; name: string; labels?: { path: string; name: string } }[]> {
+  const out: { path: string; name: string; labels?: { path: string; name: string } }[] = [];
+  for (const s of sources) {
+    const expanded = await withShards({ path: s.path, name: s.name, request });
+    if (expanded.shards !== undefined) out.push(...expanded.shards);
+    else {
+      const pair = await pairOf(s.path, s.name);
+      out.push(pair === undefined ? { path: s.path, name: s.name } : { path: pair.path, name: pair.name, labels: { path: pair.labels.path, name: pair.labels.name } });
+    }
+  }
+  const unique = new Map(out.map((f) => [f.path, f]));
+  return [...unique.values()].sort((a, b) => naturalCompare(a.name, b.name));
+}
+
 async function isFolder(uri: vscode.Uri): Promise<boolean> {
   return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
 }
@@ -162,6 +180,8 @@ async function withPairs(job: WorkerJob): Promise<WorkerJob> {
       return { ...job, file: await pairFile(job.file) };
     case 'compare':
       return { ...job, base: await pairFile(job.base), other: await pairFile(job.other) };
+    case 'run':
+      return { ...job, sources: await runFiles(job.sources, job.request) };
     case 'preview':
     case 'sample': {
       const pair = job.labels === undefined ? await pairOf(job.path, job.name) : undefined;

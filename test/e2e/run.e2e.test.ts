@@ -3,7 +3,8 @@
  * committed NumPy-made fixtures, test/fixtures/run/order) opened from the explorer's context menu
  * shows `loss-lens run --json`'s means and accuracies, says how samples were matched, and a click
  * on the cartography map opens the sample's line in the last file with its derivation (the loss
- * --per-sample gives it there), in dark and light. With LOSS_LENS_E2E_RUN_BENCH=1, also times a
+ * --per-sample gives it there), in dark and light; the same in the browser build (the run read by
+ * its Web Worker). With LOSS_LENS_E2E_RUN_BENCH=1, also times a
  * run of 20 files of 100k rows x 10 classes (the bench's, scripts/bench/run.mjs) from the click
  * to the view.
  */
@@ -47,6 +48,76 @@ async function openRunOn(wb: Workbench, folder: string): Promise<void> {
   await item.first().click();
 }
 
+/**
+ * Opens the run on the workspace's `epochs` folder and checks the view against the CLI: the
+ * charts' values, the matching, a click on the map opening the sample's line and derivation.
+ */
+async function checkRun(wb: Workbench, ws: string, root: string, theme: 'dark' | 'light', where: string): Promise<void> {
+  const view = () => wb.visibleWebview();
+  const dir = join(ws, 'epochs');
+  const run = JSON.parse(cli(dir, '--json')) as CliRun;
+  const perSample = join(root, 'samples.csv');
+  cli(dir, '--per-sample', perSample);
+  const samples = readFileSync(perSample, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+
+  await wb.setTheme(theme);
+  await wb.runCommand('View: Close All Editor Groups');
+  await openRunOn(wb, 'epochs');
+  await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+  const points = (testid: string) => view().locator(`[data-testid="${testid}"] circle.run-point`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  assert.deepEqual(await points('run-mean-chart'), run.files.map((f) => f.mean));
+  assert.deepEqual(await points('run-accuracy-chart'), run.files.map((f) => f.accuracy));
+  assert.equal(await view().locator('[data-testid="run-matching"]').getAttribute('data-by'), run.matchedBy);
+  assert.match(await view().locator('[data-testid="run-matching"]').innerText(), /^Matched by row order/);
+  assert.equal(Number(await view().locator('[data-testid="run-map"]').getAttribute('data-samples')), run.samples);
+  await wb.parkMouse();
+  await wb.screenshot(`run-top-${where}-${theme}`);
+
+  // The sample farthest (on the map) from any other: a click on it can only mean it.
+  const maxV = Number(await view().locator('[data-testid="run-map"]').getAttribute('data-max-variability'));
+  const px = samples.map((s) => mapPixel(s[4]!, s[5]!, maxV));
+  let pick = 0;
+  let room = -1;
+  px.forEach(([x, y], i) => {
+    let near = Infinity;
+    px.forEach(([u, v], j) => {
+      if (j !== i) near = Math.min(near, Math.hypot(u - x, v - y));
+    });
+    if (near > room) {
+      room = near;
+      pick = i;
+    }
+  });
+  const stage = view().locator('[data-testid="run-map"]');
+  await stage.scrollIntoViewIfNeeded();
+  const box = await stage.boundingBox();
+  assert.ok(box);
+  const scale = box.width / 520;
+  const [x, y] = px[pick]!;
+  await stage.click({ position: { x: x * scale, y: y * scale } });
+  assert.equal(await stage.getAttribute('data-picked'), String(pick));
+  // Matched by row order, every file has the sample on the line it has in the first.
+  const line = samples[pick]![3]!;
+  const derivation = view().locator(`[data-testid="derivation"][data-line="${line}"]`);
+  await derivation.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match(await derivation.locator('h2').innerText(), new RegExp(`line ${line} of epochs/epoch_10\\.csv`));
+  const value = Number(await derivation.getAttribute('data-value'));
+  const lossLast = samples[pick]![10]!;
+  // --per-sample writes the trajectory store's float32 loss: equal to 7 digits.
+  assert.ok(Math.abs(value - lossLast) <= 1e-6 * Math.max(1, lossLast), `derivation ${value}, --per-sample ${lossLast}`);
+  await wb.page.locator('.tabs-container .tab[aria-label^="epoch_10.csv"]').first().waitFor({ timeout: 30_000 });
+  await wb.page.waitForFunction(
+    (want) => [...document.querySelectorAll('.editor-instance .monaco-editor .line-numbers.active-line-number')].some((e) => e.textContent?.trim() === want),
+    String(line), { timeout: 20_000 },
+  );
+  await stage.scrollIntoViewIfNeeded();
+  await wb.parkMouse();
+  await wb.screenshot(`run-map-${where}-${theme}`);
+  await view().locator('#run-rose').scrollIntoViewIfNeeded();
+  await wb.parkMouse();
+  await wb.screenshot(`run-lists-${where}-${theme}`);
+}
+
 describe('Open Run... in code-server: a folder of epoch files, dark and light', function () {
   this.timeout(240_000);
   let server: E2EServer;
@@ -81,68 +152,7 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
 
   for (const theme of ['dark', 'light'] as const) {
     it(`the CLI's means and accuracies, the matching said, a click on the map opens the sample's line and derivation (${theme})`, async function () {
-      const dir = join(ws, 'epochs');
-      const run = JSON.parse(cli(dir, '--json')) as CliRun;
-      const perSample = join(root, 'samples.csv');
-      cli(dir, '--per-sample', perSample);
-      const samples = readFileSync(perSample, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-
-      await wb.setTheme(theme);
-      await wb.runCommand('View: Close All Editor Groups');
-      await openRunOn(wb, 'epochs');
-      await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
-      const points = (testid: string) => view().locator(`[data-testid="${testid}"] circle.run-point`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
-      assert.deepEqual(await points('run-mean-chart'), run.files.map((f) => f.mean));
-      assert.deepEqual(await points('run-accuracy-chart'), run.files.map((f) => f.accuracy));
-      assert.equal(await view().locator('[data-testid="run-matching"]').getAttribute('data-by'), run.matchedBy);
-      assert.match(await view().locator('[data-testid="run-matching"]').innerText(), /^Matched by row order/);
-      assert.equal(Number(await view().locator('[data-testid="run-map"]').getAttribute('data-samples')), run.samples);
-      await wb.parkMouse();
-      await wb.screenshot(`run-top-${theme}`);
-
-      // The sample farthest (on the map) from any other: a click on it can only mean it.
-      const maxV = Number(await view().locator('[data-testid="run-map"]').getAttribute('data-max-variability'));
-      const px = samples.map((s) => mapPixel(s[4]!, s[5]!, maxV));
-      let pick = 0;
-      let room = -1;
-      px.forEach(([x, y], i) => {
-        let near = Infinity;
-        px.forEach(([u, v], j) => {
-          if (j !== i) near = Math.min(near, Math.hypot(u - x, v - y));
-        });
-        if (near > room) {
-          room = near;
-          pick = i;
-        }
-      });
-      const stage = view().locator('[data-testid="run-map"]');
-      await stage.scrollIntoViewIfNeeded();
-      const box = await stage.boundingBox();
-      assert.ok(box);
-      const scale = box.width / 520;
-      const [x, y] = px[pick]!;
-      await stage.click({ position: { x: x * scale, y: y * scale } });
-      assert.equal(await stage.getAttribute('data-picked'), String(pick));
-      // Matched by row order, every file has the sample on the line it has in the first.
-      const line = samples[pick]![3]!;
-      const derivation = view().locator(`[data-testid="derivation"][data-line="${line}"]`);
-      await derivation.waitFor({ state: 'visible', timeout: 60_000 });
-      assert.match(await derivation.locator('h2').innerText(), new RegExp(`line ${line} of epochs/epoch_10\\.csv`));
-      const value = Number(await derivation.getAttribute('data-value'));
-      const lossLast = samples[pick]![10]!;
-      // --per-sample writes the trajectory store's float32 loss: equal to 7 digits.
-      assert.ok(Math.abs(value - lossLast) <= 1e-6 * Math.max(1, lossLast), `derivation ${value}, --per-sample ${lossLast}`);
-      await wb.page.locator('.tabs-container .tab[aria-label^="epoch_10.csv"]').first().waitFor({ timeout: 30_000 });
-      await wb.page.waitForFunction(
-        (want) => [...document.querySelectorAll('.editor-instance .monaco-editor .line-numbers.active-line-number')].some((e) => e.textContent?.trim() === want),
-        String(line), { timeout: 20_000 },
-      );
-      await stage.scrollIntoViewIfNeeded();
-      await wb.parkMouse();
-      await wb.screenshot(`run-map-${theme}`);
-      await view().locator('#run-rose').scrollIntoViewIfNeeded();
-      await wb.parkMouse();
-      await wb.screenshot(`run-lists-${theme}`);
+      await checkRun(wb, ws, root, theme, 'desktop');
     });
   }
 
@@ -160,6 +170,39 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
       await wb.screenshot('run-big-map');
     });
   }
+
+  it('logged no extension error', function () {
+    assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
+  });
+});
+
+describe('Open Run... in the browser build (the web worker extension host)', function () {
+  this.timeout(240_000);
+  let server: E2EServer;
+  let wb: Workbench;
+  let root: string;
+  let ws: string;
+
+  before(async function () {
+    root = mkdtempSync(join(tmpdir(), 'll-run-web-e2e-'));
+    ws = join(root, 'runs');
+    mkdirSync(ws);
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'run', 'order'), join(ws, 'epochs'), { recursive: true });
+    server = await startE2EServer({ workspace: ws, settings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } } });
+    wb = await openWorkbench(server, { viewport: { width: 1500, height: 1000 } });
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('the same view, read by the Web Worker: the CLI\'s numbers, a click on the map opens the line and derivation (dark)', async function () {
+    await checkRun(wb, ws, root, 'dark', 'web');
+    // The Node extension host never started Loss Lens: the run was read in the browser build's worker.
+    assert.ok(!server.extensionHostLogs().some((log) => log.includes(`_doActivateExtension ${EXTENSION_ID}`)), 'Loss Lens ran in the Node extension host');
+  });
 
   it('logged no extension error', function () {
     assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
