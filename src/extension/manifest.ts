@@ -5,6 +5,7 @@
  */
 import { BINARY_EXTENSIONS, BINARY_PREVIEW_VIEW_TYPE, COMMAND_CATEGORY, COMMAND_IDS, COMMANDS, FOLDER_WHEN, PREDICTION_FILE_WHEN, type CommandSpec } from '../shared/commands';
 import { DASHBOARD_VIEW_TYPE } from '../shared/protocol';
+import { RUN_VIEW_TYPE } from '../shared/run-protocol';
 import { configurationContribution } from './settings';
 
 export function manifestContributes() {
@@ -46,4 +47,4 @@ export function manifestContributes() {
  * without any command, and VS Code has no CSV language to key on (files open as plaintext), so
  * the extension also activates once startup has finished (activate does no work until a file asks).
  */
-export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`, `onCustomEditor:${BINARY_PREVIEW_VIEW_TYPE}`, 'onStartupFinished'];
+export const ACTIVATION_EVENTS = [`onWebviewPanel:${DASHBOARD_VIEW_TYPE}`, `onWebviewPanel:${RUN_VIEW_TYPE}`, `onCustomEditor:${BINARY_PREVIEW_VIEW_TYPE}`, 'onStartupFinished'];

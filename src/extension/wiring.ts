@@ -14,6 +14,7 @@ import type { JobRunner } from './job-runner';
 import { setReadableSchemes } from './schemes';
 import { BinaryPreviewProvider } from './preview/provider';
 import { LossStatusBar } from './status-bar';
+import { RunPanel } from './run/panel';
 
 export function activateWith(context: vscode.ExtensionContext, runner: JobRunner): void {
   setReadableSchemes(runner.schemes);
@@ -33,6 +34,7 @@ export function activateWith(context: vscode.ExtensionContext, runner: JobRunner
     BinaryPreviewProvider.register(service, context.extensionUri),
     config.onDidChange(() => dashboards.refreshAll()),
     ...registerCommands({ service, dashboards, extensionUri: context.extensionUri }),
+    RunPanel.registerSerializer(service, context.extensionUri),
   );
   registerExplainFeatures(context, defaultExplainServices(context, { config, choices }), (m) => output.appendLine(m));
 }

@@ -9,6 +9,8 @@ import type { DerivationData } from './protocol';
 export interface RunViewData {
   /** What the run was opened on: a folder's workspace-relative path, or "N files". */
   label: string;
+  /** The URIs it was opened on (a folder, or files), kept by the page so a window reload reopens it. */
+  uris: string[];
   report: RunReport;
   /** The files' names with their shared folder cut off (axis labels, pickers). */
   shortNames: string[];
@@ -35,6 +37,9 @@ export type RunWebviewMessage =
 
 /** What the run view keeps with setState: the UI's choices (the host rebuilds the data). */
 export interface RunViewState {
+  /** The run's URIs and label (RunViewData's), for the WebviewPanelSerializer after a window reload. */
+  uris?: string[];
+  label?: string;
   /** The class whose loss the per-class chart follows. */
   classIndex?: number;
   /** The file a click on the map opens (run order); absent: the last. */

@@ -156,6 +156,21 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
     });
   }
 
+  it('a window reload brings the run view back, read again', async function () {
+    const means = (JSON.parse(cli(join(ws, 'epochs'), '--json')) as CliRun).files.map((f) => f.mean);
+    // Developer: Reload Window, as a user reloads: the workbench saves the open views first (a
+    // page reload restores them only once it has saved them by itself; see workflows.e2e.test.ts).
+    const loaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+    await wb.runCommandThatAsks('Developer: Reload Window').catch(() => undefined);
+    await loaded;
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 }).catch(async (err: unknown) => {
+      await wb.screenshot('run-not-restored');
+      throw err;
+    });
+    assert.deepEqual(await view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value')))), means);
+  });
+
   if (BENCH) {
     it('20 files x 100k rows x 10 classes: the time from the menu click to the view', async function () {
       this.timeout(600_000);

@@ -53,7 +53,7 @@ describe('run view: the data, as loss-lens run --json gives it', () => {
       assert.deepEqual(unnamed(run.report), unnamed(cliReport));
       assert.deepEqual(run.report.files.map((f) => f.name), Array.from({ length: 10 }, (_, e) => `run/${folder}/epoch_${e + 1}.${folder === 'order' ? 'csv' : 'jsonl'}`));
       assert.equal(run.report.matchedBy, folder === 'order' ? 'order' : 'id');
-      const data = runViewData(run, request, `run/${folder}`, 5);
+      const data = runViewData(run, request, `run/${folder}`, [`file:///w/run/${folder}`], 5);
       assert.deepEqual(data.shortNames, Array.from({ length: 10 }, (_, e) => `epoch_${e + 1}.${folder === 'order' ? 'csv' : 'jsonl'}`));
       assert.equal(data.unit, 'nats');
     });
@@ -146,6 +146,7 @@ interface Page {
   root: HTMLElement;
   posted: RunWebviewMessage[];
   send: (m: RunHostMessage) => void;
+  state: () => unknown;
 }
 
 const windows: Window[] = [];
@@ -160,7 +161,7 @@ function page(): Page {
   let state: unknown;
   const app = new RunApp(win as unknown as globalThis.Window, { postMessage: (m) => posted.push(m), getState: () => state, setState: (s) => (state = s) }, root);
   app.start();
-  return { win, doc, root, posted, send: (m) => app.handle(m) };
+  return { win, doc, root, posted, send: (m) => app.handle(m), state: () => state };
 }
 
 describe('run view: the page (happy-dom)', () => {
@@ -171,7 +172,7 @@ describe('run view: the page (happy-dom)', () => {
   let data: RunViewData;
   let cliReport: RunReport;
   before(async () => {
-    data = runViewData(await job('order'), request, 'run/order', 1234);
+    data = runViewData(await job('order'), request, 'run/order', ['file:///w/run/order'], 1234);
     cliReport = JSON.parse(cli(join(DIR, 'order'), '--json', '--top', '200')) as RunReport;
   });
 
@@ -179,6 +180,8 @@ describe('run view: the page (happy-dom)', () => {
     const p = page();
     assert.deepEqual(p.posted, [{ type: 'ready' }]);
     p.send({ type: 'run', data });
+    // Kept for a window reload: the host reopens the run from them.
+    assert.deepEqual(p.state(), { uris: ['file:///w/run/order'], label: 'run/order' });
     const matching = p.root.querySelector('[data-testid="run-matching"]')!;
     assert.equal(matching.getAttribute('data-by'), 'order');
     assert.match(matching.textContent ?? '', /^Matched by row order · Samples were matched by row order \(row i of every file is sample i\): no file has an id column\.$/);

@@ -12,11 +12,12 @@ import type { DerivationSource } from '../dashboard/model';
 /** Samples in each of the view's lists (rose, forgotten), drawn 50 at a time. */
 export const RUN_LIST_SIZE = 200;
 
-export function runViewData(run: RunJobResult, request: AnalysisRequest, label: string, elapsedMs: number): RunViewData {
+export function runViewData(run: RunJobResult, request: AnalysisRequest, label: string, uris: string[], elapsedMs: number): RunViewData {
   const names = run.report.files.map((f) => f.name);
   const dir = sharedFolder(names);
   return {
     label,
+    uris,
     report: run.report,
     shortNames: names.map((n) => n.slice(dir.length)),
     // Every file of a run is read under one request: its base is the unit of every mean.

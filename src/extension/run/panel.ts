@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisRequest } from '../../core/analyze';
 import { CancelledError } from '../../shared/cancelled';
-import { RUN_VIEW_TYPE, type RunHostMessage, type RunWebviewMessage } from '../../shared/run-protocol';
+import { RUN_VIEW_TYPE, type RunHostMessage, type RunViewState, type RunWebviewMessage } from '../../shared/run-protocol';
 import { editorSpeaker } from '../../shared/speak';
 import type { AnalysisService } from '../analysis-service';
 import { dashboardHtml, derivationData } from '../dashboard/model';
@@ -17,6 +17,7 @@ import { uriBasename } from '../uri';
 import { derivationSource, RUN_LIST_SIZE, runViewData, sampleLine } from './model';
 
 const open = new Map<string, RunPanel>();
+const keyOf = (uris: readonly vscode.Uri[]) => uris.map((u) => u.toString()).join('\n');
 
 export class RunPanel implements vscode.Disposable {
   private ready = false;
@@ -30,19 +31,37 @@ export class RunPanel implements vscode.Disposable {
 
   /** Opens the run over `uris` (a folder, or files), or reveals the one already open. */
   static show(service: AnalysisService, extensionUri: vscode.Uri, uris: readonly vscode.Uri[], label: string): RunPanel {
-    const key = uris.map((u) => u.toString()).join('\n');
-    const existing = open.get(key);
+    const existing = open.get(keyOf(uris));
     if (existing) {
       existing.panel.reveal(undefined, true);
       return existing;
     }
+    // Hidden, the page is rebuilt from its last message (the run is not read again).
     const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, `Run: ${label}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { enableScripts: true, retainContextWhenHidden: false });
+    return RunPanel.attach(panel, service, extensionUri, uris, label);
+  }
+
+  private static attach(panel: vscode.WebviewPanel, service: AnalysisService, extensionUri: vscode.Uri, uris: readonly vscode.Uri[], label: string): RunPanel {
+    const key = keyOf(uris);
     const view = new RunPanel(panel, uris, label, service, extensionUri);
     open.set(key, view);
     panel.onDidDispose(() => {
       if (open.get(key) === view) open.delete(key);
     });
     return view;
+  }
+
+  /** Run views come back after a window reload: the page kept the run's URIs (RunViewState). */
+  static registerSerializer(service: AnalysisService, extensionUri: vscode.Uri): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: RunViewState | undefined) => {
+        if (!state?.uris?.length) {
+          panel.dispose();
+          return;
+        }
+        RunPanel.attach(panel, service, extensionUri, state.uris.map((u) => vscode.Uri.parse(u)), state.label ?? panel.title.replace(/^Run: /, ''));
+      },
+    });
   }
 
   private constructor(
@@ -125,7 +144,7 @@ export class RunPanel implements vscode.Disposable {
       this.run = { result: r.run, request };
       const elapsed = Date.now() - started;
       this.service.output.appendLine(`Run ${this.label}: ${r.run.report.files.length} files x ${r.run.report.samples.toLocaleString('en-US')} samples in ${(elapsed / 1000).toFixed(2)} s.`);
-      this.post({ type: 'run', data: runViewData(r.run, request, this.label, elapsed) });
+      this.post({ type: 'run', data: runViewData(r.run, request, this.label, this.uris.map((u) => u.toString()), elapsed) });
     } catch (err) {
       if (generation !== this.generation) return;
       const message = err instanceof CancelledError ? 'Cancelled. Refresh to read the run again.' : editorSpeaker(err instanceof Error ? err.message : String(err));

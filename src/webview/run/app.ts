@@ -65,6 +65,7 @@ export class RunApp {
         return;
       case 'run':
         this.data = m.data;
+        if (this.ctx.state.uris?.join('\n') !== m.data.uris.join('\n')) this.ctx.saveState({ uris: m.data.uris, label: m.data.label });
         this.show(renderRun(this.ctx, m.data), 'run');
         drawCanvases(this.root);
         if (this.derivation) this.showDerivation(this.derivation);
