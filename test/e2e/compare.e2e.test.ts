@@ -13,6 +13,7 @@ interface CliCompare {
   comparison: {
     mean: { delta: number; interval: [number, number]; withinNoise: boolean };
     correctness: { p: number; fixed: number; broken: number };
+    matching: string;
     fixed: { lineA: number }[];
   };
 }
@@ -57,6 +58,9 @@ describe('Compare With... statistics in code-server, dark and light', function (
       assert.equal(compared.mean.withinNoise, true);
       assert.match(await view().locator('[data-testid="compare-mean-verdict"]').innerText(), /within noise, the interval contains 0/);
       assert.match(await view().locator('[data-testid="compare-mcnemar-verdict"]').innerText(), /unlikely to be chance/);
+      // Matched by the samples' id column, as the CLI says.
+      assert.equal(compared.matching, 'Rows were matched by the id column "email_id" (both files have it): 400 samples in both.');
+      assert.equal(await view().locator('[data-testid="compare-matching"]').innerText(), compared.matching);
       await view().locator('#compare-stats').scrollIntoViewIfNeeded();
       await wb.parkMouse();
       await wb.screenshot(`compare-stats-${theme}`);
