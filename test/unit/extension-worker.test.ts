@@ -82,6 +82,20 @@ describe('the extension file worker', function () {
     assert.equal(r.base.rows, 569);
   });
 
+  it('compares by id: b.csv shuffled gives the statistics and the samples that changed most of b.csv in order', async () => {
+    const compare = (other: string) =>
+      runInWorker({ op: 'compare', base: { path: 'test/fixtures/compare/a.csv', name: 'a.csv', request }, other: { path: `test/fixtures/compare/${other}`, name: 'b.csv', request }, topN: 10 }, { workerScript });
+    const inOrder = await compare('b.csv');
+    const shuffled = await compare('b_shuffled.csv');
+    assert.ok('stats' in inOrder.outcome && 'stats' in shuffled.outcome);
+    assert.equal(shuffled.outcome.stats.match.by, 'id');
+    assert.deepEqual(shuffled.outcome.stats.mean, inOrder.outcome.stats.mean);
+    assert.deepEqual(shuffled.outcome.stats.correctness, inOrder.outcome.stats.correctness);
+    // Rows and lines are a.csv's, so the same samples whatever the order of b's rows.
+    assert.equal(shuffled.changed.length, 10);
+    assert.deepEqual(shuffled.changed, inOrder.changed);
+  });
+
   it('writes per-sample losses exactly as the CLI --per-sample does', async () => {
     const out = join(dir, 'ours.csv');
     const r = await runInWorker({ op: 'perSampleCsv', file: { path: 'samples/digits.csv', name: 'd', request }, out }, { workerScript });
