@@ -36,8 +36,10 @@ describe('the id column', () => {
       assert.equal(l.idColumn, name, name);
       assert.equal(idEvidence(l).length, 1, name);
     }
-    // Whole numbers under an id's name are ids too, in row order or not.
-    assert.equal(layout(['sample_id', 'label', 'p_1'], (i) => [i, i % 2, 0.4]).idColumn, 'sample_id');
+    // Whole numbers under an id's name are ids too, in row order or not; row numbers are said to be no more than that.
+    const rows = layout(['sample_id', 'label', 'p_1'], (i) => [i, i % 2, 0.4]);
+    assert.equal(rows.idColumn, 'sample_id');
+    assert.ok(rows.evidence.includes('id column "sample_id" (a usual name for ids; its 40 values in the first rows are distinct; they are the row numbers, which say nothing of the samples: matching by "sample_id" is matching by order unless another file\'s rows are in another order): files are matched by it (compare, run)'), rows.evidence.join('\n'));
     assert.equal(layout(['label', 'p_1', 'question_id'], (i) => [i % 2, 0.4, 1000 + shuffled(i)]).idColumn, 'question_id');
   });
 

@@ -326,7 +326,10 @@ function chooseIdColumn(
     const n = values(col).filter((c) => !isBlank(c)).length;
     const why = kind === 'usual' ? 'a usual name for ids' : 'its name is built like an id\'s';
     const distinct = firstRepeat(values(col)) === undefined ? `; its ${n} values in the first rows are distinct` : '';
-    evidence.push(...lines, `id column "${col}" (${why}${distinct}): files are matched by it (compare, run)`);
+    // Row numbers say nothing of which sample a row is: the name alone makes it an id, and the evidence says so.
+    const nums = values(col).filter((c) => !isBlank(c)).map(cellNumber);
+    const rowNumbers = nums.every((x) => x !== undefined) && rowNumbered(nums as number[]) ? `; they are the row numbers, which say nothing of the samples: matching by "${col}" is matching by order unless another file's rows are in another order` : '';
+    evidence.push(...lines, `id column "${col}" (${why}${distinct}${rowNumbers}): files are matched by it (compare, run)`);
     return col;
   }
   for (const col of indexColumns) {
