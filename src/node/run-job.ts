@@ -12,6 +12,7 @@ import { runJobResult, type RunJobResult } from '../core/run/assemble';
 import { naturalCompare } from '../core/shards';
 import { EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './analyze-shards';
 import { readRun, RunLayoutError, type ReadRunOptions } from './run';
+import { readEpochRun } from './run-epochs';
 
 /** A file of the run, or a folder whose files are the run's (not recursing). */
 export interface RunSource {
@@ -51,6 +52,8 @@ export async function runEntries(sources: readonly RunSource[]): Promise<ShardEn
 /** `readers`: readRun's threads and worker script (tests; the file worker takes the defaults). */
 export async function runJob(sources: readonly RunSource[], request: AnalysisRequest, top: number, signal: AbortSignal, progress: (fraction: number) => void, readers: Pick<ReadRunOptions, 'threads' | 'workerScript'> = {}): Promise<RunJobResult> {
   const entries = await runEntries(sources);
-  const run = await readRun(entries, request, { ...readers, top, signal, onProgress: (done, total) => progress(done / total) });
+  // One file may hold the whole run, its epochs told apart by a column (node/run-epochs.ts), as `loss-lens run FILE` reads it.
+  const epochs = entries.length === 1 && entries[0]!.labels === undefined ? await readEpochRun(entries[0]!, request, { top, signal }) : undefined;
+  const run = epochs ?? (await readRun(entries, request, { ...readers, top, signal, onProgress: (done, total) => progress(done / total) }));
   return runJobResult(run);
 }

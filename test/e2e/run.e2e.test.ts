@@ -131,6 +131,7 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
     ws = join(root, 'runs');
     mkdirSync(ws);
     cpSync(join(REPO_ROOT, 'test', 'fixtures', 'run', 'order'), join(ws, 'epochs'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'run', 'one_file', 'log.jsonl'), join(ws, 'log.jsonl'));
     if (BENCH) {
       this.timeout(900_000);
       const { writeRun } = (await import(join(REPO_ROOT, 'scripts', 'bench', 'run.mjs'))) as { writeRun: (dir: string, files: number) => Promise<void> };
@@ -169,6 +170,23 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
       throw err;
     });
     assert.deepEqual(await view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value')))), means);
+  });
+
+  it('one file whose column numbers the epochs (log.jsonl, rows of 10 epochs shuffled): the CLI\'s run of it, matched by id', async function () {
+    const run = JSON.parse(cli(join(ws, 'log.jsonl'), '--json')) as CliRun;
+    await wb.runCommand('View: Close All Editor Groups');
+    await openRunOn(wb, 'log.jsonl');
+    await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+    assert.deepEqual(await view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value')))), run.files.map((f) => f.mean));
+    assert.equal(await view().locator('[data-testid="run-matching"]').getAttribute('data-by'), 'id');
+    // A forgotten sample's row opens log.jsonl itself, at that epoch's row of the sample.
+    const row = view().locator('[data-testid="run-forgotten-row"]').first();
+    const line = Number(await row.getAttribute('data-line'));
+    await row.click();
+    await view().locator(`[data-testid="derivation"][data-line="${line}"]`).waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab[aria-label^="log.jsonl"]').first().waitFor({ timeout: 30_000 });
+    await wb.parkMouse();
+    await wb.screenshot('run-one-file-dark');
   });
 
   if (BENCH) {

@@ -59,6 +59,20 @@ describe('run view: the data, as loss-lens run --json gives it', () => {
     });
   }
 
+  it('one file whose column numbers the epochs: the CLI\'s run of it, each epoch opening that file', async () => {
+    const path = join(DIR, 'one_file', 'log.jsonl');
+    const run = await runJob([{ path, name: 'one_file/log.jsonl' }], request, 200, new AbortController().signal, () => undefined, { threads: 1, workerScript });
+    const c = JSON.parse(cli(path, '--json', '--top', '200')) as RunReport;
+    // The order's sentence names the file, as the editor and the CLI name it.
+    assert.deepEqual({ ...unnamed(run.report), order: run.report.order.replace('one_file/log.jsonl', path) }, unnamed(c));
+    const data = runViewData(run, request, 'one_file/log.jsonl', ['file:///w/one_file/log.jsonl'], 5);
+    assert.deepEqual(axisLabels(data.shortNames).labels, Array.from({ length: 10 }, (_, e) => String(e + 1)));
+    // Every epoch's rows are lines of the one file: a sample's line in epoch 10 holds its id, as in epoch 1.
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const idAt = (line: number) => (JSON.parse(lines[line - 1]!) as { id: unknown }).id;
+    for (const i of [0, 150, 299]) assert.deepEqual(idAt(sampleLine(run, i, 9)!), idAt(sampleLine(run, i, 0)!));
+  });
+
   it('the charts\' series are the CLI\'s per-file means, accuracies and per-class means', async () => {
     const r = (await job('order')).report;
     const c = JSON.parse(cli(join(DIR, 'order'), '--json')) as RunReport;

@@ -1,13 +1,12 @@
 /**
- * Open Run...: a folder of epoch (or checkpoint) files, or files selected together in the
- * explorer, as one run (files over the same samples); from the palette, the files or folder are
- * picked. Reading happens in the worker (RunPanel.load).
+ * Open Run...: a folder of epoch (or checkpoint) files, files selected together in the explorer,
+ * or one file whose rows a column (epoch, step, ...) groups into epochs, as one run (files over
+ * the same samples); from the palette, the files or folder are picked. Reading happens in the
+ * worker (RunPanel.load).
  */
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../commands/context';
 import { RunPanel, runLabel } from './panel';
-
-const isFolder = async (uri: vscode.Uri) => ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
 
 /** The explorer passes the clicked item and every selected one; code may pass a URI or a list. */
 function given(arg: unknown, selection: unknown): vscode.Uri[] {
@@ -31,13 +30,11 @@ async function pick(near: vscode.Uri | undefined): Promise<vscode.Uri[] | undefi
 
 export const openRun: CommandFactory = (ctx) => async (arg, selection) => {
   try {
+    // One file is a run when a column numbers its epochs (epoch, step, ...); the view says so when it is not.
     let uris = given(arg, selection);
-    // One file is no run: the user picks the others, starting in its folder.
-    if (uris.length === 1 && !(await isFolder(uris[0]!))) uris = (await pick(vscode.Uri.joinPath(uris[0]!, '..'))) ?? [];
-    else if (uris.length === 0) uris = (await pick(vscode.workspace.workspaceFolders?.[0]?.uri)) ?? [];
+    if (uris.length === 0) uris = (await pick(vscode.workspace.workspaceFolders?.[0]?.uri)) ?? [];
     if (uris.length === 0) return;
-    const folder = uris.length === 1 && (await isFolder(uris[0]!));
-    RunPanel.show(ctx.service, ctx.extensionUri, uris, runLabel(ctx.service, uris, folder));
+    RunPanel.show(ctx.service, ctx.extensionUri, uris, runLabel(ctx.service, uris));
   } catch (err) {
     ctx.service.showError(err);
   }

@@ -114,11 +114,14 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  /** A file of the run by its name in the report: a folder's files are its direct children. */
+  /**
+   * A file of the run by its name in the report: a folder's files are its direct children; the
+   * epochs of a run held in one file are named `FILE [epoch 3]` (node/run-epochs.ts), all FILE.
+   */
   private fileUri(name: string): vscode.Uri {
     for (const u of this.uris) {
       const label = this.service.label(u);
-      if (name === label) return u;
+      if (name === label || name.startsWith(`${label} [`)) return u;
       if (name.startsWith(`${label}/`)) return vscode.Uri.joinPath(u, name.slice(label.length + 1));
     }
     return vscode.Uri.joinPath(this.uris[0]!, '..', name.slice(name.lastIndexOf('/') + 1));
@@ -186,9 +189,13 @@ export class RunPanel implements vscode.Disposable {
   }
 }
 
-/** What a run is called: its folder, or its files' count and folder. */
-export function runLabel(service: AnalysisService, uris: readonly vscode.Uri[], folder: boolean): string {
-  if (folder && uris.length === 1) return service.label(uris[0]!);
-  const parent = service.label(vscode.Uri.joinPath(uris[0]!, '..'));
-  return `${uris.length} files${uris.every((u) => service.label(vscode.Uri.joinPath(u, '..')) === parent) && parent !== '' ? ` in ${parent}` : ''} (${uris.map(uriBasename).slice(0, 2).join(', ')}${uris.length > 2 ? ', ...' : ''})`;
+/** What a run is called: its folder (or its one file), or its files' count, folder and first names. */
+export function runLabel(service: AnalysisService, uris: readonly vscode.Uri[]): string {
+  if (uris.length === 1) return service.label(uris[0]!);
+  const parentUri = vscode.Uri.joinPath(uris[0]!, '..');
+  const parent = service.label(parentUri);
+  const together = uris.every((u) => vscode.Uri.joinPath(u, '..').toString() === parentUri.toString());
+  // The workspace folder itself has no relative path: asRelativePath gives it whole, which says nothing.
+  const where = together && parent !== parentUri.fsPath && parent !== '' ? ` in ${parent}` : '';
+  return `${uris.length} files${where} (${uris.map(uriBasename).slice(0, 2).join(', ')}${uris.length > 2 ? ', ...' : ''})`;
 }

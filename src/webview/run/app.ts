@@ -74,7 +74,9 @@ export class RunApp {
         const { dom } = this.ctx;
         const retry = dom.h('button', { type: 'button' }, 'Retry');
         retry.addEventListener('click', () => this.ctx.post({ type: 'refresh' }));
-        this.show(dom.h('section', { class: 'card status error', role: 'alert', 'data-testid': 'run-error' }, dom.h('h2', {}, `Could not read the run ${m.label}`), dom.h('p', { 'data-testid': 'run-error-message' }, m.message), dom.h('div', { class: 'actions' }, retry)), 'error');
+        this.show(dom.h('section', { class: 'card status error', role: 'alert', 'data-testid': 'run-error' }, dom.h('h2', {}, `Could not read the run ${m.label}`), dom.h('p', { 'data-testid': 'run-error-message' }, m.message),
+          dom.h('p', { class: 'muted small' }, 'A run is files over the same samples, one per epoch or checkpoint: a folder of them, files selected together in the explorer, or one file with a column numbering the epochs (epoch, global_step, step, checkpoint...).'),
+          dom.h('div', { class: 'actions' }, retry)), 'error');
         return;
       }
       case 'derivation':
