@@ -189,6 +189,31 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
     await wb.screenshot('run-one-file-dark');
   });
 
+  it('three files selected together in the explorer: the run of those three, titled by them', async function () {
+    const picked = ['epoch_2.csv', 'epoch_5.csv', 'epoch_9.csv'];
+    const run = JSON.parse(cli(...picked.map((n) => join(ws, 'epochs', n)), '--json')) as CliRun;
+    await wb.runCommand('View: Close All Editor Groups');
+    const row = (name: string) => wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) }).first();
+    if (!(await row(picked[0]!).isVisible())) await row('epochs').click();
+    await row(picked[0]!).waitFor({ timeout: 15_000 });
+    // The list can re-render under a Ctrl-click: select again until all three rows are selected.
+    for (let attempt = 0; ; attempt++) {
+      await row(picked[0]!).click();
+      for (const n of picked.slice(1)) {
+        await wb.page.waitForTimeout(300);
+        await row(n).click({ modifiers: ['Control'] });
+      }
+      await wb.page.waitForTimeout(300);
+      const selected = await Promise.all(picked.map(async (n) => (await row(n).getAttribute('aria-selected')) === 'true'));
+      if (selected.every(Boolean)) break;
+      assert.ok(attempt < 4, `the explorer did not keep ${picked.join(', ')} selected together`);
+    }
+    await openRunOn(wb, picked[2]!);
+    await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+    assert.deepEqual(await view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value')))), run.files.map((f) => f.mean));
+    assert.equal(await view().locator('#run-title').innerText(), 'Run: 3 files in epochs (epoch_2.csv, epoch_5.csv, ...)');
+  });
+
   if (BENCH) {
     it('20 files x 100k rows x 10 classes: the time from the menu click to the view', async function () {
       this.timeout(600_000);
