@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extensionLogReport, openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { extensionLogReport, openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type ThemeName, type Workbench } from './harness';
 import { EXTENSION_ID } from './expected';
 
 interface CliRun {
@@ -52,7 +52,7 @@ async function openRunOn(wb: Workbench, folder: string): Promise<void> {
  * Opens the run on the workspace's `epochs` folder and checks the view against the CLI: the
  * charts' values, the matching, a click on the map opening the sample's line and derivation.
  */
-async function checkRun(wb: Workbench, ws: string, root: string, theme: 'dark' | 'light', where: string): Promise<void> {
+async function checkRun(wb: Workbench, ws: string, root: string, theme: ThemeName, where: string): Promise<void> {
   const view = () => wb.visibleWebview();
   const dir = join(ws, 'epochs');
   const run = JSON.parse(cli(dir, '--json')) as CliRun;
@@ -96,6 +96,8 @@ async function checkRun(wb: Workbench, ws: string, root: string, theme: 'dark' |
   const [x, y] = px[pick]!;
   await stage.click({ position: { x: x * scale, y: y * scale } });
   assert.equal(await stage.getAttribute('data-picked'), String(pick));
+  // The pointer came to the point before the click: hovering named it.
+  assert.match((await stage.getAttribute('title')) ?? '', new RegExp(`^Sample #${pick + 1}: confidence .*Click to open it\\.$`));
   // Matched by row order, every file has the sample on the line it has in the first.
   const line = samples[pick]![3]!;
   const derivation = view().locator(`[data-testid="derivation"][data-line="${line}"]`);
@@ -118,7 +120,7 @@ async function checkRun(wb: Workbench, ws: string, root: string, theme: 'dark' |
   await wb.screenshot(`run-lists-${where}-${theme}`);
 }
 
-describe('Open Run... in code-server: a folder of epoch files, dark and light', function () {
+describe('Open Run... in code-server: a folder of epoch files, dark, light and high contrast', function () {
   this.timeout(240_000);
   let server: E2EServer;
   let wb: Workbench;
@@ -151,7 +153,7 @@ describe('Open Run... in code-server: a folder of epoch files, dark and light', 
 
   const view = () => wb.visibleWebview();
 
-  for (const theme of ['dark', 'light'] as const) {
+  for (const theme of ['dark', 'light', 'highContrast'] as const) {
     it(`the CLI's means and accuracies, the matching said, a click on the map opens the sample's line and derivation (${theme})`, async function () {
       await checkRun(wb, ws, root, theme, 'desktop');
     });

@@ -264,12 +264,31 @@ function mapSection(ctx: RunCtx, d: RunViewData): HTMLElement {
   const label = `Dataset cartography of ${int(r.samples)} samples: easy to learn ${int(counts.easy)}, ambiguous ${int(counts.ambiguous)}, hard to learn ${int(counts.hard)}, other ${int(counts.other)}.`;
   stage.setAttribute('role', 'img');
   stage.setAttribute('aria-label', label);
-  stage.addEventListener('click', (e: MouseEvent) => {
+  const at = (e: MouseEvent) => {
     const box = stage.getBoundingClientRect();
     // The stage may be drawn narrower than its 520 px (a narrow panel): back to the map's own pixels.
     const sx = box.width > 0 ? MAP_W / box.width : 1;
     const sy = box.height > 0 ? MAP_H / box.height : 1;
-    const i = nearestSample(g, d.confidence, d.variability, (e.clientX - box.left) * sx, (e.clientY - box.top) * sy, 10);
+    return nearestSample(g, d.confidence, d.variability, (e.clientX - box.left) * sx, (e.clientY - box.top) * sy, 10);
+  };
+  const describe = (i: number) => `Sample #${i + 1}: confidence ${num(d.confidence[i]!, 3)}, variability ${num(d.variability[i]!, 3)}, ${REGION_LABEL[REGIONS[d.region[i]!]!]}`;
+  // Hovering names the point a click would open (a scan of every sample: at most once a frame).
+  let hovering: MouseEvent | undefined;
+  stage.addEventListener('mousemove', (e: MouseEvent) => {
+    const first = hovering === undefined;
+    hovering = e;
+    if (!first) return;
+    const view = stage.ownerDocument.defaultView;
+    const later = (f: () => void) => (view?.requestAnimationFrame ? view.requestAnimationFrame(f) : f());
+    later(() => {
+      const i = hovering === undefined ? -1 : at(hovering);
+      hovering = undefined;
+      stage.classList.toggle('over-point', i >= 0);
+      stage.title = i < 0 ? '' : `${describe(i)}. Click to open it.`;
+    });
+  });
+  stage.addEventListener('click', (e: MouseEvent) => {
+    const i = at(e);
     if (i < 0) {
       readout.textContent = 'No sample there: click on a point.';
       return;
@@ -280,7 +299,7 @@ function mapSection(ctx: RunCtx, d: RunViewData): HTMLElement {
     ring.setAttribute('visibility', 'visible');
     const file = Number(fileSelect.value);
     stage.setAttribute('data-picked', String(i));
-    readout.textContent = `Sample #${i + 1}: confidence ${num(d.confidence[i]!, 3)}, variability ${num(d.variability[i]!, 3)}, ${REGION_LABEL[REGIONS[d.region[i]!]!]}. Opening it in ${d.shortNames[file]}…`;
+    readout.textContent = `${describe(i)}. Opening it in ${d.shortNames[file]}…`;
     ctx.post({ type: 'openSample', sample: i, file });
   });
   const legend = dom.h('p', { class: 'legend small' },
