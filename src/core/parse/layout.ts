@@ -746,7 +746,8 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     evidence.push(bin.evidence);
     if (bin.assumption !== undefined) assumptions.push(bin.assumption);
   } else {
-    if (classNames === undefined && namedByColumns !== undefined) {
+    // pandas' default names 0..K-1 (pd.DataFrame(clf.predict_proba(X))) name no class beside word labels.
+    if (classNames === undefined && namedByColumns !== undefined && !(textLabels && isIdentity(namedByColumns))) {
       classNames = namedByColumns;
       if (!isIdentity(classNames)) evidence.push(`class names ${shortList(classNames)} (from the prediction column names)`);
     }
