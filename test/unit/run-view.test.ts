@@ -223,6 +223,8 @@ describe('run view: the page (happy-dom)', () => {
     select.dispatchEvent(new p.win.Event('change') as unknown as Event);
     const chart = p.root.querySelector('[data-testid="run-class-chart"]')!;
     assert.equal(chart.getAttribute('data-class'), '2');
+    // The three other classes, faint behind it.
+    assert.equal(chart.querySelectorAll('path.run-context').length, 3);
     assert.deepEqual([...chart.querySelectorAll('circle.run-point')].map((c) => Number(c.getAttribute('data-value'))), cliReport.files.map((f) => f.classes[2]!.meanLoss));
     // A re-render (a refresh) keeps the class chosen.
     p.send({ type: 'run', data });

@@ -10,7 +10,7 @@ import type { RunViewData, RunViewState, RunWebviewMessage } from '../../shared/
 import { chartFigure, type Dom } from '../dom';
 import { int, num, pct, raw } from '../format';
 import { sortableTable, type Column, type SortState } from '../table';
-import { accuracySeries, axisLabels, classSeries, defaultClass, labelledFiles, tickText, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, type MapGeometry, type Series } from './model';
+import { accuracySeries, axisLabels, classSeries, defaultClass, domainOf, labelledFiles, tickText, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, type MapGeometry, type Series } from './model';
 
 export interface RunCtx {
   dom: Dom;
@@ -24,8 +24,9 @@ const H = 180;
 const PAD = { left: 46, right: 14, top: 10, bottom: 34 };
 
 /** A small line chart of one value per file (SVG: one point each, labelled for tests and tooltips). */
-export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { testid: string; label: string; yTitle: string; format: (v: number) => string; percent?: boolean; cls?: string }): HTMLElement {
-  const [lo, hi] = s.domain;
+export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { testid: string; label: string; yTitle: string; format: (v: number) => string; percent?: boolean; cls?: string; context?: number[][] }): HTMLElement {
+  // Faint lines behind the series (the other classes) share its axis.
+  const [lo, hi] = o.context === undefined ? s.domain : domainOf([...s.values, ...o.context.flat()], [0, Infinity]);
   const n = s.values.length;
   const pw = W - PAD.left - PAD.right;
   const ph = H - PAD.top - PAD.bottom;
@@ -45,18 +46,21 @@ export function lineChart(dom: Dom, s: Series, names: readonly string[], o: { te
   axis.append(dom.svg('text', { class: 'axis-title', x: PAD.left + pw / 2, y: H - 4, 'text-anchor': 'middle' }, `${axisNames.title} (run order)`));
   axis.append(dom.svg('text', { class: 'axis-title', x: 10, y: PAD.top + ph / 2, 'text-anchor': 'middle', transform: `rotate(-90 10 ${PAD.top + ph / 2})` }, o.yTitle));
   svg.append(axis);
-  const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : null));
   // A file without a value (a class absent from it) breaks the line rather than bridging it.
-  let path = '';
-  let pen = false;
-  for (const p of pts) {
-    if (p === null) pen = false;
-    else {
-      path += `${pen ? 'L' : 'M'}${p}`;
-      pen = true;
-    }
-  }
-  svg.append(dom.svg('path', { class: `run-series ${o.cls ?? ''}`, d: path }));
+  const pathOf = (values: readonly number[]) => {
+    let path = '';
+    let pen = false;
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) pen = false;
+      else {
+        path += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+        pen = true;
+      }
+    });
+    return path;
+  };
+  for (const c of o.context ?? []) svg.append(dom.svg('path', { class: 'run-context', d: pathOf(c) }));
+  svg.append(dom.svg('path', { class: `run-series ${o.cls ?? ''}`, d: pathOf(s.values) }));
   s.values.forEach((v, i) => {
     if (!Number.isFinite(v)) return;
     svg.append(dom.svg('circle', { class: `run-point ${o.cls ?? ''}`, cx: x(i), cy: y(v), r: n > 40 ? 1.5 : 3, 'data-file': i, 'data-value': raw(v) }, dom.svg('title', {}, `${names[i]}: ${o.format(v)}`)));
@@ -118,7 +122,9 @@ function perClass(ctx: RunCtx, d: RunViewData): HTMLElement {
   const holder = dom.h('div', {});
   const draw = (k: number) => {
     const name = classes[k]?.name ?? String(k);
-    holder.replaceChildren(lineChart(dom, classSeries(r, k), d.shortNames, { testid: 'run-class-chart', label: `Mean loss of class ${name} in each file`, yTitle: `class ${name} (${d.unit})`, format: (v) => num(v, 3), cls: 'class' }));
+    // Up to a dozen classes, the others stay in view as faint lines; beyond, they would be a smear.
+    const others = classes.length <= MAX_CONTEXT_CLASSES ? classes.map((_, j) => j).filter((j) => j !== k).map((j) => classSeries(r, j).values) : [];
+    holder.replaceChildren(lineChart(dom, classSeries(r, k), d.shortNames, { testid: 'run-class-chart', label: `Mean loss of class ${name} in each file`, yTitle: `class ${name} (${d.unit})`, format: (v) => num(v, 3), cls: 'class', context: others }));
     holder.firstElementChild?.setAttribute('data-class', String(k));
   };
   select.addEventListener('change', () => {
@@ -129,9 +135,12 @@ function perClass(ctx: RunCtx, d: RunViewData): HTMLElement {
   draw(chosen);
   return dom.section('run-class', 'Per class',
     dom.h('div', { class: 'field run-class-field' }, dom.h('label', { for: 'run-class' }, 'Class'), select),
-    dom.h('p', { class: 'muted small' }, 'Its samples\' mean loss in each file. It starts on the class whose loss rose most from the first file to the last, or when none rose, the one with the highest loss in the last file.'),
+    dom.h('p', { class: 'muted small' }, `Its samples' mean loss in each file${classes.length <= MAX_CONTEXT_CLASSES ? ', the other classes faint behind it' : ''}. It starts on the class whose loss rose most from the first file to the last, or when none rose, the one with the highest loss in the last file.`),
     holder);
 }
+
+/** Classes drawn faint behind the one chosen, up to this many. */
+const MAX_CONTEXT_CLASSES = 12;
 
 const sampleName = (s: { sample: number; id?: string }) => (s.id === undefined ? `#${s.sample + 1}` : `#${s.sample + 1} (${s.id})`);
 
