@@ -708,7 +708,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     );
     if (!sortedOrderContradicted(check)) return;
     throw new LayoutError(
-      `labels are class names but the scores (${predIsVector ? predictionColumns[0] : shortList(predictionColumns)}) do not name their classes. In sorted order (${shortList(names)}), as scikit-learn orders predict_proba's columns, the highest score is the label on ${check.sortedAgree} of ${check.rows} of the first rows; in the order ${shortList(check.bestOrder)} it is on ${check.bestAgree}: the scores are probably in the model's own class order (a Hugging Face model's id2label), not sorted. Give the names in column order with ${classNamesFlag(false)} (the order above if it is the model's: ${classNamesFlag(false, check.bestOrder)}), or a Hugging Face config.json whose id2label names them`,
+      `labels are class names but the scores (${predIsVector ? predictionColumns[0] : shortList(predictionColumns)}) do not name their classes. In sorted order (${shortList(names)}), as scikit-learn orders predict_proba's columns, the highest score is the label on ${check.sortedAgree} of ${check.rows} of the first rows; in the order ${shortList(check.bestOrder)} it is on ${check.bestAgree}: the scores are probably in the model's own class order (a Hugging Face model's id2label), not sorted. Give the class names in column order (that order, if the model's config.json id2label says so) with ${classNamesFlag(false, check.bestOrder)}`,
       lines[0] ?? 0,
     );
   };
