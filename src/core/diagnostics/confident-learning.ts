@@ -6,12 +6,19 @@
  *    model's average self-confidence on the class), and the label counts n_i.
  * 2. JointCounter: the confident joint C[i][j], the rows labelled i whose confident class is j: the
  *    most probable of the classes k with p_k >= t_k (a row with no such class is not counted).
- *    A row is a label issue when it lands off the diagonal (C_{y~,y*} in the paper, cleanlab's
- *    filter_by='confident_learning') and its most probable class is not its label (cleanlab drops
- *    those too). Every count is exact; the issues' list keeps the lowest-scoring `listed` by each
- *    ranking (self-confidence, normalized margin) in bounded heaps.
+ *    With the 'confident-learning' filter (C_{y~,y*} in the paper, cleanlab's
+ *    filter_by='confident_learning') a row is a label issue when it lands off the diagonal and its
+ *    most probable class is not its label (cleanlab drops those too), found in this pass.
+ * With the 'prune-by-noise-rate' filter (cleanlab's default; the paper's "prune by noise rate"), two
+ * more passes (NoiseRatePruner): the calibrated joint rounded to counts m_ij; pass 3 finds, for each
+ * off-diagonal (i, j) with m_ij > 0, the m_ij rows labelled i with the largest margin p_j - p_i;
+ * pass 4 flags them (unless predicted as their label) into the IssueList.
+ * Every count is exact; the issues' list keeps the lowest-scoring `listed` by each ranking
+ * (self-confidence, normalized margin) in bounded heaps.
  *
- * Memory: K^2 counts, 2 x `listed` issues and a few K-vectors, whatever the number of rows.
+ * Memory: K^2 counts, 2 x `listed` issues and a few K-vectors, whatever the number of rows; with
+ * 'prune-by-noise-rate' also 20 bytes per estimated wrong label (the sum of the m_ij), see
+ * NoiseRatePruner.
  */
 import { compensatedAdd, compensatedValue } from '../breakdown/summation';
 import { LowestScores } from './issue-heap';
@@ -64,6 +71,10 @@ export function normalizedMargin(probs: Float64Array, given: number): number {
 }
 
 export const RANKINGS = ['self-confidence', 'normalized-margin'] as const;
+
+/** Which rows are flagged: cleanlab's default first. */
+export const FILTERS = ['prune-by-noise-rate', 'confident-learning'] as const;
+export type IssueFilter = (typeof FILTERS)[number];
 export type IssueRanking = (typeof RANKINGS)[number];
 
 /** The row's place in the data, as the reader gives it. */
@@ -90,51 +101,28 @@ export interface CountedIssue extends RowPlace {
   normalizedMargin: number;
 }
 
-/** Pass 2: the confident joint, the issues' exact counts and the lowest-scoring issues by each ranking. */
-export class JointCounter {
-  readonly numClasses: number;
-  /** C[i][j] at i * K + j: rows labelled i whose confident class is j. */
-  readonly joint: Float64Array;
+/** The flagged rows: exact counts, and the lowest-scoring `listed` by each ranking. */
+export class IssueList {
   /** Issues per given label (exact). */
   readonly issuesPerClass: Float64Array;
   issueCount = 0;
-  /** Rows with no class above its threshold (not in the joint). */
-  unconfident = 0;
   private readonly heaps: Record<IssueRanking, LowestScores>;
   private readonly kept: Record<IssueRanking, CountedIssue[]>;
 
-  constructor(readonly thresholds: Float64Array, readonly listed: number) {
-    const K = thresholds.length;
-    this.numClasses = K;
-    this.joint = new Float64Array(K * K);
-    this.issuesPerClass = new Float64Array(K);
+  constructor(numClasses: number, readonly listed: number) {
+    this.issuesPerClass = new Float64Array(numClasses);
     this.heaps = { 'self-confidence': new LowestScores(listed), 'normalized-margin': new LowestScores(listed) };
     this.kept = { 'self-confidence': [], 'normalized-margin': [] };
   }
 
-  /** A row labelled `given` (0..K-1) with class probabilities probs[0..K-1]. */
-  add(probs: Float64Array, given: number, place: RowPlace): void {
-    const t = this.thresholds;
-    const K = this.numClasses;
-    let confident = -1;
-    let best = 0;
-    for (let k = 0; k < K; k++) {
-      const p = probs[k]!;
-      if (p >= t[k]! - THRESHOLD_SLACK && (confident < 0 || p > probs[confident]!)) confident = k;
-      if (p > probs[best]!) best = k;
-    }
-    if (confident < 0) {
-      this.unconfident++;
-      return;
-    }
-    this.joint[given * K + confident]!++;
-    if (confident === given || best === given) return;
+  /** A flagged row labelled `given`, with its suggested label. */
+  add(probs: Float64Array, given: number, suggested: number, place: RowPlace): void {
     this.issueCount++;
     this.issuesPerClass[given]!++;
     const self = selfConfidence(probs, given);
     const margin = normalizedMargin(probs, given);
-    this.offer('self-confidence', self, probs, given, confident, place, self, margin);
-    this.offer('normalized-margin', margin, probs, given, confident, place, self, margin);
+    this.offer('self-confidence', self, probs, given, suggested, place, self, margin);
+    this.offer('normalized-margin', margin, probs, given, suggested, place, self, margin);
   }
 
   /** The kept issues by `ranking`, most likely mislabelled first. */
@@ -152,6 +140,132 @@ export class JointCounter {
       ordinal: place.ordinal, file: place.file, row: place.row, line: place.line,
       given, suggested, givenProb: probs[given]!, suggestedProb: probs[suggested]!, selfConfidence: self, normalizedMargin: margin,
     };
+  }
+}
+
+/** The row's most probable class (the first on a tie). */
+export function mostProbable(probs: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < probs.length; k++) if (probs[k]! > probs[best]!) best = k;
+  return best;
+}
+
+/**
+ * Pass 2: the confident joint; with `flagged` (the 'confident-learning' filter), the rows off its
+ * diagonal not predicted as their label go into it.
+ */
+export class JointCounter {
+  readonly numClasses: number;
+  /** C[i][j] at i * K + j: rows labelled i whose confident class is j. */
+  readonly joint: Float64Array;
+  /** Rows with no class above its threshold (not in the joint). */
+  unconfident = 0;
+
+  constructor(readonly thresholds: Float64Array, private readonly flagged?: IssueList) {
+    const K = thresholds.length;
+    this.numClasses = K;
+    this.joint = new Float64Array(K * K);
+  }
+
+  /** A row labelled `given` (0..K-1) with class probabilities probs[0..K-1]. */
+  add(probs: Float64Array, given: number, place: RowPlace): void {
+    const t = this.thresholds;
+    const K = this.numClasses;
+    let confident = -1;
+    for (let k = 0; k < K; k++) {
+      const p = probs[k]!;
+      if (p >= t[k]! - THRESHOLD_SLACK && (confident < 0 || p > probs[confident]!)) confident = k;
+    }
+    if (confident < 0) {
+      this.unconfident++;
+      return;
+    }
+    this.joint[given * K + confident]!++;
+    if (this.flagged === undefined || confident === given || mostProbable(probs) === given) return;
+    this.flagged.add(probs, given, confident, place);
+  }
+}
+
+/**
+ * cleanlab's round_preserving_row_totals on the calibrated joint: each row floored, then 1 added to
+ * the cells with the largest remainders (ties to the lower class) until the row sums to its
+ * rounded total (n_i). m_ij at i * K + j: how many rows labelled i the noise rate says are j.
+ */
+export function pruneCounts(calibrated: readonly (readonly number[])[]): Float64Array {
+  const K = calibrated.length;
+  const m = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) {
+    const row = calibrated[i]!;
+    let total = 0;
+    let floors = 0;
+    for (let j = 0; j < K; j++) {
+      total += row[j]!;
+      floors += m[i * K + j] = Math.floor(row[j]!);
+    }
+    const need = Math.round(total - floors);
+    if (need <= 0) continue;
+    const order = Array.from({ length: K }, (_, j) => j);
+    order.sort((a, b) => (row[b]! - m[i * K + b]!) - (row[a]! - m[i * K + a]!) || a - b);
+    for (let r = 0; r < need; r++) m[i * K + order[r]!]!++;
+  }
+  return m;
+}
+
+/**
+ * cleanlab's default filter, prune_by_noise_rate, in two passes: for each off-diagonal (i, j) with
+ * m_ij > 0 (and class i of more than one row, as cleanlab's min_examples_per_class = 1), the m_ij
+ * rows labelled i with the largest margin p_j - p_i (ties to the earlier row) are flagged; a row
+ * predicted as its label is then dropped; its suggested label is the most probable of the classes
+ * j that flagged it (ties to the lower class).
+ *
+ * `gather` (pass 3) keeps, per pair, the m_ij largest margins in a bounded heap of (margin, row
+ * ordinal); the m_ij-th is the pair's cutoff. `flaggedAs` (pass 4) compares each row with the
+ * cutoffs, so the issues go through the same bounded IssueList as the other filter.
+ * Bound: 20 bytes per unit of sum_{i != j} m_ij, the estimated number of wrong labels (<= the
+ * rows; 8 MB for 400,000), plus one heap object per pair with m_ij > 0 (<= K + the rows, since
+ * the joint counts one cell a row). So unlike the rest, this memory grows with the estimated
+ * errors, not with the rows as such; per-pair margin histograms would bound it but need a
+ * refinement pass for the bin holding the cutoff.
+ */
+export class NoiseRatePruner {
+  /** Per given class i: the classes j with m_ij > 0, and their heaps. */
+  private readonly pairs: Int32Array[] = [];
+  private readonly heaps: LowestScores[][] = [];
+
+  constructor(readonly prune: Float64Array, labelCounts: Float64Array) {
+    const K = labelCounts.length;
+    for (let i = 0; i < K; i++) {
+      const js: number[] = [];
+      if (labelCounts[i]! > 1) for (let j = 0; j < K; j++) if (j !== i && prune[i * K + j]! > 0) js.push(j);
+      this.pairs.push(Int32Array.from(js));
+      this.heaps.push(js.map((j) => new LowestScores(prune[i * K + j]!)));
+    }
+  }
+
+  /** Pass 3: a row labelled `given`. The heaps keep the lowest p_given - p_j: the largest margins. */
+  gather(probs: Float64Array, given: number, ordinal: number): void {
+    const js = this.pairs[given]!;
+    const heaps = this.heaps[given]!;
+    for (let a = 0; a < js.length; a++) {
+      const score = probs[given]! - probs[js[a]!]!;
+      if (heaps[a]!.admits(score)) heaps[a]!.insert(score, ordinal);
+    }
+  }
+
+  /** Pass 4 (after every row went through `gather`): the suggested label of a flagged row, or -1. */
+  flaggedAs(probs: Float64Array, given: number, ordinal: number): number {
+    const js = this.pairs[given]!;
+    const heaps = this.heaps[given]!;
+    let suggested = -1;
+    for (let a = 0; a < js.length; a++) {
+      const heap = heaps[a]!;
+      const score = probs[given]! - probs[js[a]!]!;
+      // Kept iff not above the heap's root (its highest score, the latest row on a tie); a heap
+      // not full kept every row labelled `given`.
+      const kept = heap.size < heap.capacity || score < heap.score[0]! || (score === heap.score[0]! && ordinal <= heap.ordinal[0]!);
+      if (kept && (suggested < 0 || probs[js[a]!]! > probs[suggested]!)) suggested = js[a]!;
+    }
+    return suggested;
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Analysis } from '../analyze';
 import type { RowBatch } from '../batch';
 import { sigmoid } from '../math';
-import { estimateJoint, JointCounter, ThresholdCounter, type CountedIssue, type IssueRanking } from './confident-learning';
+import { estimateJoint, IssueList, JointCounter, mostProbable, NoiseRatePruner, pruneCounts, ThresholdCounter, type CountedIssue, type IssueFilter, type IssueRanking } from './confident-learning';
 import { rowsUnavailable } from './row-reader';
 import type { Diagnostic, RowReader } from './types';
 
@@ -34,7 +34,13 @@ export interface LabelIssuesReport {
   /** Per given class: the estimated number of wrong labels. */
   estimatedErrors: number[];
   overallNoiseRate: number;
-  /** Rows flagged (exact): off the joint's diagonal and not predicted as their label. */
+  /**
+   * How rows are flagged: 'prune-by-noise-rate' (the default, cleanlab's): per off-diagonal cell
+   * (i, j) of the calibrated joint, its count of the rows labelled i with the largest p_j - p_i;
+   * 'confident-learning': the rows off the joint's diagonal. Either way not those predicted as their label.
+   */
+  filter: IssueFilter;
+  /** Rows flagged (exact). */
   issueCount: number;
   issuesPerClass: number[];
   /** The first LISTED_ISSUES issues by each ranking, most likely mislabelled (lowest score) first. */
@@ -114,14 +120,15 @@ function classOf(label: number, K: number, ignoreIndex: number | undefined): num
   return label;
 }
 
-/** Confident learning over the rows `reader` hands over, in two passes. */
-export async function findLabelIssues(analysis: Analysis, reader: RowReader, progress: (message: string) => void = () => {}, listed = LISTED_ISSUES): Promise<LabelIssuesReport> {
+/** Confident learning over the rows `reader` hands over, in two passes (four with 'prune-by-noise-rate'). */
+export async function findLabelIssues(analysis: Analysis, reader: RowReader, progress: (message: string) => void = () => {}, listed = LISTED_ISSUES, filter: IssueFilter = 'prune-by-noise-rate'): Promise<LabelIssuesReport> {
   const K = classCount(analysis);
   const ignore = analysis.layout.kind === 'bce' ? undefined : analysis.options.ignoreIndex;
   const toProbs = probabilityRows(analysis);
   const probs = new Float64Array(K);
 
-  progress('likely label errors: pass 1 of 2 (class thresholds)');
+  const passes = filter === 'prune-by-noise-rate' ? 4 : 2;
+  progress(`likely label errors: pass 1 of ${passes} (class thresholds)`);
   const thresholds = new ThresholdCounter(K);
   let leftOut = 0;
   await reader.pass((rows) => {
@@ -136,8 +143,9 @@ export async function findLabelIssues(analysis: Analysis, reader: RowReader, pro
     }
   });
 
-  progress('likely label errors: pass 2 of 2 (confident joint)');
-  const joint = new JointCounter(thresholds.thresholds(), listed);
+  progress(`likely label errors: pass 2 of ${passes} (confident joint)`);
+  const flagged = new IssueList(K, listed);
+  const joint = new JointCounter(thresholds.thresholds(), filter === 'confident-learning' ? flagged : undefined);
   const place = { ordinal: 0, file: 0, row: 0, line: 0 };
   await reader.pass((rows, file) => {
     for (let i = 0; i < rows.size; i++, place.ordinal++) {
@@ -152,12 +160,13 @@ export async function findLabelIssues(analysis: Analysis, reader: RowReader, pro
   });
 
   const estimate = estimateJoint(joint.joint, thresholds.counts);
+  if (filter === 'prune-by-noise-rate') await pruneByNoiseRate(reader, K, ignore, toProbs, probs, new NoiseRatePruner(pruneCounts(estimate.calibrated), thresholds.counts), flagged, progress);
   const issue = (c: CountedIssue): LabelIssue => ({
     row: c.row, line: c.line, ...(analysis.files === undefined ? {} : { file: analysis.files[c.file]?.name ?? String(c.file) }),
     given: c.given, suggested: c.suggested, givenProb: c.givenProb, suggestedProb: c.suggestedProb,
     selfConfidence: c.selfConfidence, normalizedMargin: c.normalizedMargin,
   });
-  const ranked = (ranking: IssueRanking) => joint.issues(ranking).map(issue);
+  const ranked = (ranking: IssueRanking) => flagged.issues(ranking).map(issue);
   return {
     rows: thresholds.counts.reduce((a, b) => a + b, 0),
     leftOut,
@@ -169,12 +178,46 @@ export async function findLabelIssues(analysis: Analysis, reader: RowReader, pro
     noiseRate: estimate.noiseRate,
     estimatedErrors: estimate.estimatedErrors,
     overallNoiseRate: estimate.overallNoiseRate,
-    issueCount: joint.issueCount,
-    issuesPerClass: Array.from(joint.issuesPerClass),
+    filter,
+    issueCount: flagged.issueCount,
+    issuesPerClass: Array.from(flagged.issuesPerClass),
     listed,
     bySelfConfidence: ranked('self-confidence'),
     byNormalizedMargin: ranked('normalized-margin'),
   };
+}
+
+/** Passes 3 and 4 of cleanlab's prune_by_noise_rate (NoiseRatePruner): the cutoffs, then the flagged rows. */
+async function pruneByNoiseRate(
+  reader: RowReader, K: number, ignore: number | undefined, toProbs: (rows: RowBatch, i: number, out: Float64Array) => void,
+  probs: Float64Array, pruner: NoiseRatePruner, flagged: IssueList, progress: (message: string) => void,
+): Promise<void> {
+  progress('likely label errors: pass 3 of 4 (largest margins per noise rate)');
+  let ordinal = 0;
+  await reader.pass((rows) => {
+    for (let i = 0; i < rows.size; i++, ordinal++) {
+      const label = classOf(rows.labels[i]!, K, ignore);
+      if (label < 0) continue;
+      toProbs(rows, i, probs);
+      pruner.gather(probs, label, ordinal);
+    }
+  });
+  progress('likely label errors: pass 4 of 4 (flagged rows)');
+  const place = { ordinal: 0, file: 0, row: 0, line: 0 };
+  await reader.pass((rows, file) => {
+    for (let i = 0; i < rows.size; i++, place.ordinal++) {
+      const label = classOf(rows.labels[i]!, K, ignore);
+      if (label < 0) continue;
+      toProbs(rows, i, probs);
+      if (mostProbable(probs) === label) continue;
+      const suggested = pruner.flaggedAs(probs, label, place.ordinal);
+      if (suggested < 0) continue;
+      place.file = file;
+      place.row = rows.rows[i]!;
+      place.line = rows.lines[i]!;
+      flagged.add(probs, label, suggested, place);
+    }
+  });
 }
 
 export const labelIssues: Diagnostic<'labelIssues'> = {
