@@ -40,7 +40,11 @@ describe('ignore label -100, and diagnostics offered on a large file, in code-se
     await wb.runCommand('Loss Lens: Open Dashboard');
     const button = view().locator('[data-testid="ignore-label"]');
     await button.waitFor({ state: 'visible', timeout: 60_000 });
-    assert.match(await view().locator('[data-testid="problems"] li').first().innerText(), /^3:10 label -100 is not a class index \(0 to 4\); if -100 marks rows to leave out \(PyTorch's ignore_index\), read with Ignore Label -100/);
+    // Twenty rows of one fault: one item, its places (each a link to its line), then the message.
+    const item = view().locator('[data-testid="problems"] li').first();
+    assert.equal(await item.getAttribute('data-count'), '20');
+    assert.deepEqual((await item.locator('.loc').allInnerTexts()).slice(0, 3), ['3:10', '8:10', '11:9']);
+    assert.match(await item.locator('.message').innerText(), /^label -100 is not a class index \(0 to 4\); if -100 marks rows to leave out \(PyTorch's ignore_index\), read with Ignore Label -100/);
     await wb.parkMouse();
     await wb.screenshot('ignore-label-refused-dark');
     await button.click();

@@ -107,7 +107,15 @@ describe('ignore index (-100 labels)', () => {
   it('the dashboard: an error whose rows are -100 offers "Ignore label -100", which posts the choice', () => {
     const h = harness();
     const message = editorSpeaker(HINT);
-    h.dashboard.handle({ type: 'error', label: 'tokens.csv', message: 'tokens.csv: 54 rows could not be read', errorCount: 54, badRows: true, problems: [{ line: 3, column: 1, message }] });
+    const problems = [3, 8, 11].map((line) => ({ line, column: 1, message }));
+    h.dashboard.handle({ type: 'error', label: 'tokens.csv', message: 'tokens.csv: 54 rows could not be read', errorCount: 54, badRows: true, problems: [...problems, { line: 12, column: 4, message: 'expected a number, found "x"' }] });
+    // The same message is said once, after its places, each of which opens its line.
+    const items = [...h.root.querySelectorAll('[data-testid="problems"] li')];
+    assert.deepEqual(items.map((li) => [...li.querySelectorAll('.loc')].map((l) => l.textContent)), [['3:1', '8:1', '11:1'], ['12:4']]);
+    assert.equal(items[0]!.querySelector('.message')!.textContent, message);
+    h.posted.length = 0;
+    (items[0]!.querySelectorAll('.loc')[1] as HTMLButtonElement).click();
+    assert.deepEqual(h.posted, [{ type: 'revealLine', line: 8 }]);
     const button = h.root.querySelector('[data-testid="ignore-label"]') as HTMLButtonElement;
     assert.equal(button.textContent, 'Ignore label -100');
     h.posted.length = 0;

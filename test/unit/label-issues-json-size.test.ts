@@ -63,7 +63,7 @@ describe('--json --label-issues at 1000 classes', function () {
     assert.ok(joint.cells.length <= N + K, `${joint.cells.length} cells`);
     assert.equal(joint.cells.reduce((s, c) => s + c[2], 0), issues.rows - issues.unconfident);
     const calibrated = new Float64Array(K);
-    for (const [i, , , q] of joint.cells) calibrated[i] += q;
+    for (const [i, , , q] of joint.cells) calibrated[i]! += q;
     calibrated.forEach((q, i) => assert.ok(Math.abs(q - issues.labelCounts[i]!) < 1e-9, `class ${i}: ${q} vs ${issues.labelCounts[i]}`));
     assert.ok(issues.issueCount > 400 && issues.issueCount < 800, `${issues.issueCount} flagged of ~600 moved`);
     // The label-issue part of the report (the confusion matrix is the report's own, 1000 rows of 1000).

@@ -2,7 +2,7 @@
 import type { ReportJson } from '../../core/report-json';
 import type { Ctx } from '../context';
 import { int } from '../format';
-import { problemItem } from './status';
+import { problemItems } from './status';
 
 export function renderLayout(ctx: Ctx, r: ReportJson): HTMLElement {
   const { dom } = ctx;
@@ -49,6 +49,6 @@ export function renderWarnings(ctx: Ctx, r: ReportJson): HTMLElement | null {
   if (listed.length === 0) return null;
   const more = count > listed.length ? dom.h('p', { class: 'muted small' }, `${int(count - listed.length)} more not listed.`) : null;
   return dom.section('warnings', `Warnings (${int(count)})`,
-    dom.h('ul', { class: 'problems', 'data-testid': 'warnings' }, ...listed.map((w) => problemItem(ctx, w, 'problem warning'))),
+    dom.h('ul', { class: 'problems', 'data-testid': 'warnings' }, ...problemItems(ctx, listed, 'problem warning')),
     more);
 }

@@ -22,6 +22,32 @@ export function problemItem(ctx: Ctx, p: ProblemData, cls: string): HTMLElement 
   return li;
 }
 
+/**
+ * The problems as list items, the same message said once: its places first (each opens its line),
+ * then the message. A file with one fault repeated (every -100 label) lists it as one item.
+ */
+export function problemItems(ctx: Ctx, problems: ProblemData[], cls: string): HTMLElement[] {
+  const groups = new Map<string, ProblemData[]>();
+  for (const p of problems) {
+    const key = `${p.file ?? ''}\u0000${p.message}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()].map((g) => (g.length === 1 || g[0]!.line === 0 ? problemItem(ctx, g[0]!, cls) : groupItem(ctx, g, cls)));
+}
+
+function groupItem(ctx: Ctx, group: ProblemData[], cls: string): HTMLElement {
+  const { dom } = ctx;
+  const first = group[0]!;
+  const places = group.map((p) => {
+    const b = dom.h('button', { type: 'button', class: 'loc link', title: `Open line ${p.line}${p.file === undefined ? '' : ` of ${p.file}`}` },
+      `${p.file === undefined ? '' : `${p.file}:`}${p.line}${p.column !== null ? `:${p.column}` : ''}`);
+    b.addEventListener('click', () => ctx.post({ type: 'revealLine', line: p.line, ...(p.file === undefined ? {} : { file: p.file }) }));
+    return b;
+  });
+  return dom.h('li', { class: `${cls} grouped`, 'data-line': first.line, 'data-count': group.length },
+    dom.h('div', { class: 'locs' }, ...places), dom.h('div', { class: 'message' }, first.message));
+}
+
 export function renderLoading(ctx: Ctx, label: string, fraction: number | null): HTMLElement {
   const { dom } = ctx;
   const bar = dom.h('progress', { max: 1, 'aria-label': `Reading ${label}`, 'data-testid': 'loading-progress' });
@@ -66,6 +92,6 @@ export function renderError(ctx: Ctx, label: string, message: string, problems: 
     dom.h('p', { 'data-testid': 'error-message' }, message),
     // The ways out before the list: twenty problems alike would push them out of sight.
     dom.h('div', { class: 'actions' }, ignore, retry, skip, choose),
-    listed.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...listed.map((p) => problemItem(ctx, p, 'problem'))) : null,
+    listed.length ? dom.h('ul', { class: 'problems', 'data-testid': 'problems' }, ...problemItems(ctx, listed, 'problem')) : null,
     more);
 }
