@@ -79,6 +79,14 @@ describe('readSamples: JSON', () => {
     }
   });
 
+  it('reads a vector written as text in a field (json.dumps into a column before to_json), as the numbers it holds', async () => {
+    const text = '{"label":0,"probs":"[0.7, 0.2, 0.1]"}\n{"label":2,"probs":"[0.2, 0.2, 0.6]"}\n{"label":1,"probs":"[0.1, 0.8]"}\n';
+    const { result, rows, messages } = await readText('s.jsonl', text);
+    assert.deepEqual(rows.map((r) => [r.prediction, r.target]), [[[0.7, 0.2, 0.1], 0], [[0.2, 0.2, 0.6], 2]]);
+    assert.deepEqual(messages, ['s.jsonl:3:20: expected 3 values in probs, found 2']);
+    assert.equal(result.ok, false);
+  });
+
   it('reads records one level down ({"results": [...]}) with a classes field after them', async () => {
     const text = '{"model": "x", "results": [{"y": "dog", "p": [0.3, 0.7]}, {"y": "cat", "p": [0.9, 0.1]}], "classes": ["cat", "dog"]}';
     const { result, rows } = await readText('r.json', text);

@@ -156,7 +156,9 @@ export class SampleFiller {
     return this.prediction(c, k);
   }
 
-  predictionVector(c: Cell): string | undefined {
+  predictionVector(cell: Cell): string | undefined {
+    // A list written as text (json.dumps into a column before to_json): the vector inference took it for.
+    const c = typeof cell === 'string' ? (cellVector(cell) ?? cell) : cell;
     if (!Array.isArray(c)) return `expected a vector of ${this.k} numbers in ${this.layout.predictionColumns[0]}, found ${describe(c)}`;
     if (c.length !== this.k) return `expected ${this.k} values in ${this.layout.predictionColumns[0]}, found ${c.length}`;
     for (let k = 0; k < c.length; k++) {
