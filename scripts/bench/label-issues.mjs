@@ -1,6 +1,6 @@
 // Likely label errors' cost (issue 14, item 4): the CLI on the bench's 2M x 10 logits (binary.mts
-// writes them: an .npy pair and the same rows as CSV) alone and with --label-issues (two more
-// passes: thresholds, then the confident joint), runs alternating, medians of BENCH_RUNS.
+// writes them: an .npy pair and the same rows as CSV) alone and with --label-issues (four more
+// passes: thresholds, the confident joint, the margins' cutoffs, the flagged rows), runs alternating, medians of BENCH_RUNS.
 // Figures, not assertions. Run: node scripts/bench/label-issues.mjs (after a build).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
