@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseNameList } from '../core/parse/flags';
 import { CLASS_FIELDS, deltaFieldsHelp, GateError, isDeltaCondition, parseCondition, REPORT_FIELDS, type Condition } from '../core/gate';
 import type { DiagnosticKey } from '../core/diagnostics';
-import { RANKINGS, type IssueRanking } from '../core/diagnostics/confident-learning';
+import { FILTERS, RANKINGS, type IssueFilter, type IssueRanking } from '../core/diagnostics/confident-learning';
 import { PRESET_NAMES, type LogBase, type LossKind, type InputKind, type PresetName } from '../core/types';
 
 /** How the report is written, and the gate it must pass: the same for `loss-lens FILE...` and `loss-lens merge`. */
@@ -55,7 +55,7 @@ export interface CliArgs extends ReportOutput {
   /** Diagnostics worked out after the report's pass (each asked for by its own flag), in the report. */
   diagnostics: DiagnosticKey[];
   /** `--label-issues`: the ranking the text and the CSV (`--label-issues-csv`) list the issues by. */
-  labelIssues?: { ranking: IssueRanking; csv?: string };
+  labelIssues?: { ranking: IssueRanking; csv?: string; filter?: IssueFilter };
 }
 
 export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|multilabel] [--input auto|probs|logits]
@@ -66,6 +66,7 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
   [--no-progress] [--labels LABELS_FILE] [--state-out STATE.json]
   [--format text|markdown|json] [--fail-if CONDITION]...
   [--label-issues] [--label-issues-rank self-confidence|normalized-margin] [--label-issues-csv OUT.csv]
+  [--label-issues-filter prune-by-noise-rate|confident-learning]
   [--temperature]
        loss-lens merge STATE.json... [--json | --format text|markdown|json] [--fail-if CONDITION]...
   [--state-out STATE.json]
@@ -124,12 +125,17 @@ multi-label files) come from bucketed scores and are known within bounds: a cond
 run if it holds anywhere within them.
 Each failed condition and its value go to stderr; the report is still written, and with --json
 carries a "gate" object.
---label-issues finds likely label errors by confident learning (ce and bce files; two more
-passes over the rows): the estimated noise rate per class and the --top most likely issues
-(line, given label, suggested label, score), ranked by --label-issues-rank (default
+--label-issues finds likely label errors by confident learning (ce and bce files; four more
+passes over the rows, two with --label-issues-filter confident-learning): the estimated noise
+rate per class and the --top most likely issues (line, given label, suggested label, score),
+ranked by --label-issues-rank (default
 self-confidence: p of the given label; normalized-margin: (p given - highest other p + 1) / 2),
 lowest first; --json carries them under diagnostics.results.labelIssues (both rankings, the first
 1000 each); --label-issues-csv OUT.csv writes that list as CSV (and implies --label-issues).
+--label-issues-filter: which rows are flagged: prune-by-noise-rate (the default, cleanlab's: per
+off-diagonal cell (i, j) of the calibrated joint, that many rows labelled i with the largest
+p_j - p_i) or confident-learning (the rows off the confident joint's diagonal:
+fewer rows, more of them wrong); either way not the rows predicted as their label.
 --temperature fits one temperature T* on the file (ce and bce; logits / T, or p^(1/T)
 renormalised for probabilities) and splits the log loss (no smoothing, weights or focal term) into
 the part T* removes (calibration) and the rest (refinement), overall and per class, with the ECE
@@ -219,6 +225,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
         'label-issues': { type: 'boolean', default: false },
         'label-issues-rank': { type: 'string' },
         'label-issues-csv': { type: 'string' },
+        'label-issues-filter': { type: 'string' },
         temperature: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -248,8 +255,13 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const output = reportOutput(v.json as boolean, v.format, v['fail-if']);
   const diagnostics: DiagnosticKey[] = [];
   const rank = v['label-issues-rank'];
-  const labelIssues = v['label-issues'] || rank !== undefined || v['label-issues-csv'] !== undefined
-    ? { ranking: rank === undefined ? 'self-confidence' as const : oneOf('label-issues-rank', rank, RANKINGS), ...(v['label-issues-csv'] === undefined ? {} : { csv: v['label-issues-csv'] }) }
+  const filter = v['label-issues-filter'];
+  const labelIssues = v['label-issues'] || rank !== undefined || v['label-issues-csv'] !== undefined || filter !== undefined
+    ? {
+        ranking: rank === undefined ? 'self-confidence' as const : oneOf('label-issues-rank', rank, RANKINGS),
+        ...(v['label-issues-csv'] === undefined ? {} : { csv: v['label-issues-csv'] }),
+        ...(filter === undefined ? {} : { filter: oneOf('label-issues-filter', filter, FILTERS) }),
+      }
     : undefined;
   if (v.temperature) diagnostics.push('temperature');
   if (labelIssues !== undefined) diagnostics.push('labelIssues');

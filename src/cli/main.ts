@@ -54,6 +54,7 @@ export function requestFromArgs(args: CliArgs): AnalysisRequest {
     skipInvalid: args.skipInvalid,
     topK: args.top,
     calibrationBins: 15,
+    ...(args.labelIssues?.filter === undefined ? {} : { labelIssuesFilter: args.labelIssues.filter }),
   };
 }
 

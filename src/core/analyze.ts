@@ -3,6 +3,7 @@
  * breakdown. Runs over the whole content or over one byte range (a worker's share); the parts are
  * merged by `mergeParts`. Pure: the byte source comes from the caller (Node file, browser, memory).
  */
+import type { IssueFilter } from './diagnostics/confident-learning';
 import { HardPredictionCheck, RowSumCheck, type HardAgreement } from './row-checks';
 import { EvalBatch, RowBatch } from './batch';
 import { createAccumulator, type AccumulatorState, type Breakdown, type BreakdownAccumulator, type BreakdownConfig, type TopKState } from './breakdown';
@@ -25,6 +26,8 @@ export interface AnalysisRequest {
   skipInvalid: boolean;
   topK: number;
   calibrationBins: number;
+  /** Which rows the likely label errors flag (its default when absent: 'prune-by-noise-rate'). */
+  labelIssuesFilter?: IssueFilter;
 }
 
 export interface AnalysisPart {

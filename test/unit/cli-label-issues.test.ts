@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 const CLI = 'dist/cli.js';
 const FIXTURE = 'test/fixtures/label-issues/digits_noise10';
-const ref = JSON.parse(readFileSync(`${FIXTURE}.json`, 'utf8')) as { issueCount: number; bySelfConfidence: number[]; byNormalizedMargin: number[]; suggested: Record<string, number> };
+interface Flagged { issueCount: number; bySelfConfidence: number[]; byNormalizedMargin: number[]; suggested: Record<string, number> }
+/** The default filter's (prune by noise rate) issues at the top level, the confident-learning filter's beside. */
+const ref = JSON.parse(readFileSync(`${FIXTURE}.json`, 'utf8')) as Flagged & { confidentLearning: Flagged };
 
 function run(...args: string[]) {
   assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build`);
@@ -35,6 +37,19 @@ describe('loss-lens --label-issues', () => {
     const [header, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(header, 'rank,row,line,given,given_name,suggested,suggested_name,self_confidence,normalized_margin,p_given,p_suggested');
     assert.deepEqual(lines.map((l) => Number(l.split(',')[1])), ref.byNormalizedMargin);
+  });
+
+  it('--label-issues-filter confident-learning flags the rows off the joint\'s diagonal instead', () => {
+    const r = run(`${FIXTURE}.csv`, '--json', '--label-issues-filter', 'confident-learning');
+    assert.equal(r.code, 0, r.stderr);
+    const found = JSON.parse(r.stdout).diagnostics.results.labelIssues;
+    assert.equal(found.filter, 'confident-learning');
+    assert.equal(found.issueCount, ref.confidentLearning.issueCount);
+    assert.notEqual(found.issueCount, ref.issueCount);
+    assert.deepEqual(found.bySelfConfidence.map((i: { row: number }) => i.row), ref.confidentLearning.bySelfConfidence);
+    const bad = run(`${FIXTURE}.csv`, '--label-issues-filter', 'both');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--label-issues-filter must be one of prune-by-noise-rate, confident-learning/);
   });
 
   it('says why a multi-label file has none, and refuses an unknown ranking', () => {

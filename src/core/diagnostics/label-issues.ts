@@ -227,5 +227,5 @@ export const labelIssues: Diagnostic<'labelIssues'> = {
     if (why !== undefined) return `likely label errors need one given class per row: ${why}`;
     return undefined;
   },
-  run: (ctx) => findLabelIssues(ctx.analysis, ctx.reader, ctx.progress),
+  run: (ctx) => findLabelIssues(ctx.analysis, ctx.reader, ctx.progress, LISTED_ISSUES, ctx.request.labelIssuesFilter),
 };
