@@ -58,7 +58,7 @@ describe('dashboard: likely label errors', () => {
     const plain = await reportOf('samples/digits.csv');
     const h = harness();
     h.dashboard.handle({ type: 'data', data: dataOf(plain, { diagnosing: ['labelIssues'] }) });
-    assert.match(texts(h.root, '[data-testid="label-issues-pending"]')[0] ?? '', /two more passes/);
+    assert.match(texts(h.root, '[data-testid="label-issues-pending"]')[0] ?? '', /four more passes/);
     h.dashboard.handle({ type: 'data', data: dataOf({ ...plain, diagnostics: { results: {}, unavailable: { labelIssues: 'likely label errors need one given class per row' } } }) });
     assert.match(texts(h.root, '[data-testid="label-issues-unavailable"]')[0] ?? '', /one given class per row/);
     h.dashboard.handle({ type: 'data', data: dataOf(plain) });

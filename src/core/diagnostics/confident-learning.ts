@@ -1,6 +1,6 @@
 /**
  * Confident learning (Northcutt, Jiang and Chuang, "Confident Learning: Estimating Uncertainty in
- * Dataset Labels", JAIR 70, 2021) over a stream of rows, in two passes of bounded memory:
+ * Dataset Labels", JAIR 70, 2021) over a stream of rows, in two passes (four with 'prune-by-noise-rate'):
  *
  * 1. ThresholdCounter: t_j, the mean probability of class j over the rows labelled j (the
  *    model's average self-confidence on the class), and the label counts n_i.

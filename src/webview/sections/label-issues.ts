@@ -37,10 +37,10 @@ export function renderLabelIssues(ctx: Ctx, data: DashboardData): HTMLElement | 
   if (found !== undefined) return renderFound(ctx, found, isBinaryFormat(r.format));
   const why = r.diagnostics?.unavailable.labelIssues;
   if (why !== undefined) return note(`Not worked out: ${why}.`, 'label-issues-unavailable');
-  const offered = offeredNote(ctx, data, 'labelIssues', 'it takes two more passes over the rows', 'Look for likely label errors');
+  const offered = offeredNote(ctx, data, 'labelIssues', 'it takes four more passes over the rows', 'Look for likely label errors');
   if (offered !== null) return dom.section('label-issues', TITLE, offered);
   if (data.diagnosticsFailed !== undefined) return note(`Could not be worked out: ${data.diagnosticsFailed}`, 'label-issues-failed');
-  if (data.diagnosing?.includes('labelIssues')) return note('Looking for likely label errors: two more passes over the rows…', 'label-issues-pending');
+  if (data.diagnosing?.includes('labelIssues')) return note('Looking for likely label errors: four more passes over the rows…', 'label-issues-pending');
   return null;
 }
 
