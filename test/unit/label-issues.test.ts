@@ -116,29 +116,34 @@ describe('likely label errors (confident learning) on real data with known flips
     });
   }
 
-  it('at 10% noise: 0.8 precision and recall with the default filter on breast cancer, not on digits (the confident-learning filter there)', () => {
+  it('at 10% noise: at least 0.8 precision and recall with the default filter on digits and breast cancer, not on Landsat', () => {
     const read = (stem: string) => JSON.parse(readFileSync(join(DIR, `${stem}.json`), 'utf8')) as Reference;
-    const cancer = read('breast_cancer_noise10');
-    assert.ok(cancer.precision >= 0.8 && cancer.recall >= 0.8, `precision ${cancer.precision}, recall ${cancer.recall}`);
-    const digits = read('digits_noise10');
-    // The README's misses: prune by noise rate flags 211 digits for 180 flips (precision 0.773);
-    // the confident-learning filter reaches 0.840 / 0.817 on them.
-    assert.ok(digits.precision < 0.8 && digits.recall >= 0.8, `precision ${digits.precision}, recall ${digits.recall}`);
-    assert.ok(digits.confidentLearning.precision >= 0.8 && digits.confidentLearning.recall >= 0.8);
+    for (const stem of ['digits_noise10', 'breast_cancer_noise10']) {
+      const ref = read(stem);
+      assert.ok(ref.precision >= 0.8 && ref.recall >= 0.8, `${stem}: precision ${ref.precision}, recall ${ref.recall}`);
+    }
+    // The README's miss: 808 Landsat rows flagged for 644 flips (precision 0.710); its model is right on 91% of the rows.
+    const satellite = read('satellite_noise10');
+    assert.ok(satellite.precision < 0.8 && satellite.recall >= 0.8, `precision ${satellite.precision}, recall ${satellite.recall}`);
   });
 
   it('reads logits through a softmax: the same joint and issues from log-probabilities', async () => {
     const ref = JSON.parse(readFileSync(join(DIR, 'digits_noise10.json'), 'utf8')) as Reference;
     const lines = readFileSync(join(DIR, ref.file), 'utf8').trim().split('\n');
-    // Rows of the fixture sum to 1 within its 7 digits, so the softmax of their logs is them within ~1e-7.
+    // Rows of the fixture sum to 1 within its 7 digits, so the softmax of their logs is them within
+    // ~1e-7; the forest's probabilities of 0 become logits of -700 (e^-700 is 1e-304: 0 beside the rest).
     const logits = [lines[0]!.replace(/p_/g, 'logit_'), ...lines.slice(1).map((l) => {
       const [label, ...p] = l.split(',');
-      return [label, ...p.map((v) => String(Math.log(Number(v))))].join(',');
+      return [label, ...p.map((v) => String(Number(v) === 0 ? -700 : Math.log(Number(v))))].join(',');
     })].join('\n');
-    const { analysis, report } = await run(logits, 'logits.csv');
+    // The confident-learning filter: prune by noise rate cuts each cell at a margin where the
+    // forest's probabilities tie, and the softmax moves ties by ~1e-7 (one row more at a cutoff).
+    const { analysis, report } = await run(logits, 'logits.csv', CLASSIC_REQUEST, 5000, 'confident-learning');
     assert.equal(analysis.layout.input, 'logits');
     assert.deepEqual(dense(report, 'count'), ref.confidentJoint);
-    assert.deepEqual(report.bySelfConfidence.map((i) => i.row), ref.bySelfConfidence);
+    // The same rows flagged; their order may differ among tied probabilities.
+    const sorted = (rows: number[]) => rows.slice().sort((x, y) => x - y);
+    assert.deepEqual(sorted(report.bySelfConfidence.map((i) => i.row)), sorted(ref.confidentLearning.bySelfConfidence));
   });
 
   it('keeps the lowest-scoring issues in a bounded list while counting all of them', async () => {
