@@ -116,9 +116,11 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
   const section = dom.section('label-issues', TITLE,
     dom.h('p', { 'data-testid': 'label-issues-summary', 'data-count': found.issueCount, 'data-noise': raw(found.overallNoiseRate) }, labelIssuesSummary(found), '.'),
     dom.h('p', { class: 'muted small' },
-      'Confident learning (Northcutt, Jiang and Chuang, 2021): a row is flagged when another class is above its threshold ',
-      '(the mean probability the model gives that class on the rows labelled with it), is the most probable such class, ',
-      'and the model does not predict the given label. The noise rate is the calibrated confident joint\'s estimate. ',
+      'Confident learning (Northcutt, Jiang and Chuang, 2021): per-class thresholds (the mean probability the model gives ',
+      'a class on the rows labelled with it) give the confident joint, calibrated to the label counts: the noise rate is its estimate. ',
+      found.filter === 'prune-by-noise-rate'
+        ? 'Flagged (cleanlab\'s default, prune by noise rate): for each pair of given label i and class j, as many rows labelled i as the joint estimates, those where p(j) - p(i) is largest, unless the model predicts i. '
+        : 'Flagged (confident_learning): a row whose most probable class above its threshold is not its given label, unless the model predicts that label. ',
       'It assumes out-of-sample predictions: on the training rows a model has fitted, errors hide.'),
     classTable,
     dom.h('div', { class: 'actions' }, dom.h('label', {}, 'Rank by ', rankBy), exportCsv),
