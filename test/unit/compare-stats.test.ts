@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { compareSamples, CompareError, mcnemarExact, sampleCollector, type CompareSide } from '../../src/core/compare';
-import { percentileInterval, poissonBootstrap } from '../../src/core/compare/bootstrap';
+import { BLOCK, blockCount, joinBootstrap, percentileInterval, poissonBootstrap } from '../../src/core/compare/bootstrap';
 import { compareSide } from '../../src/core/compare/side';
 import { ROW_READ } from '../../src/core/compare/samples';
 import { analyzeFile } from '../../src/node/analyze-file';
@@ -191,6 +191,25 @@ describe('compare: statistics of two files over the same samples', () => {
     assert.equal(s.mean.withinNoise, true);
     assert.match(s.mean.text, /^The mean loss changed by .* nats \(95% interval -.* to \+.*\): within noise, the interval contains 0\.$/);
     assert.equal(s.correctness?.text, 'noisy.csv fixes 0 samples and breaks 0 samples: the two files are right on the same samples.');
+  });
+
+  it('the resamples split into blocks over any number of threads give the replicates of one thread, bit for bit', () => {
+    // Two groups of unequal size, weights not all 1, 2,000 resamples: 32 blocks, the last of 16.
+    const n = 1001;
+    const d = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 0.7 + (i % 7) / 10);
+    const w = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const g = { d, w, start: [0, 400, n], unitWeights: false };
+    const one = poissonBootstrap(g, { resamples: 2000, seed: 3 });
+    assert.equal(blockCount(2000), 32);
+    for (const cuts of [[0, 16, 32], [0, 1, 31, 32], [0, 5, 6, 20, 32]]) {
+      const parts = cuts.slice(1).map((to, i) => poissonBootstrap(g, { resamples: 2000, seed: 3, blocks: { from: cuts[i]!, to } }));
+      const joined = joinBootstrap(parts);
+      assert.deepEqual(joined.total, one.total);
+      assert.deepEqual(joined.groups, one.groups);
+    }
+    // Each block draws its own counts: no block repeats another's replicates.
+    const firsts = new Set(Array.from({ length: 31 }, (_, j) => one.total[j * BLOCK]));
+    assert.equal(firsts.size, 31);
   });
 
   it('a 95% interval covers the true difference in 93-97% of 1000 simulated data sets (n = 300, skewed losses)', () => {

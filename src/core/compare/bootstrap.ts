@@ -14,6 +14,9 @@
  * counts per 32-bit draw): each probability is rounded to a multiple of 2^-16, k >= 9
  * (P = 1.1e-6) never drawn. The random bits are xoshiro128** (Blackman & Vigna 2018), seeded by
  * splitmix32 from a 32-bit seed. Hand-written: a PRNG behind a function call per draw costs 3x.
+ * Resamples come in blocks of BLOCK: block j's generator is the seeded one jumped j times (2^64
+ * draws apart, so blocks never share draws), so any split of the blocks over threads gives the
+ * same replicates as one thread, for the same seed.
  *
  * The interval is the percentile interval: the 2.5% and 97.5% quantiles of the resampled
  * differences, interpolated as numpy.percentile does by default.
@@ -55,6 +58,40 @@ function seedState(seed: number): Int32Array {
   return s;
 }
 
+/** Resamples per block: each block has its own generator (see poissonBootstrap). */
+export const BLOCK = 64;
+
+/** xoshiro128**'s jump polynomial: 2^64 steps at once (Blackman & Vigna's reference code). */
+const JUMP = [0x8764000b, 0xf542d2d3, 0x6fa035c3, 0x77f2db5b];
+
+type State = [number, number, number, number];
+
+/** The state 2^64 draws on. */
+function jump([s0, s1, s2, s3]: State): State {
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  for (const word of JUMP) {
+    for (let bit = 0; bit < 32; bit++) {
+      if (word & (1 << bit)) {
+        t0 ^= s0;
+        t1 ^= s1;
+        t2 ^= s2;
+        t3 ^= s3;
+      }
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+  }
+  return [t0, t1, t2, t3];
+}
+
 /** Samples grouped by class (contiguous), with each group's bounds: the resampling loop's input. */
 export interface Groups {
   /** d = loss in B minus loss in A, grouped by class. */
@@ -69,6 +106,8 @@ export interface Groups {
 export interface BootstrapOptions {
   resamples?: number;
   seed?: number;
+  /** Only the blocks [from, to) of BLOCK resamples (a thread's share); the result holds their replicates alone. */
+  blocks?: { from: number; to: number };
   /** Called now and then with the fraction of resamples done; may throw to stop (cancel). */
   onProgress?: (fraction: number) => void;
 }
@@ -84,19 +123,28 @@ export interface BootstrapResult {
  * replicate whose counts leave a group empty (sum(k * w) = 0) is NaN for that group.
  */
 export function poissonBootstrap(g: Groups, opts: BootstrapOptions = {}): BootstrapResult {
-  const B = opts.resamples ?? DEFAULT_RESAMPLES;
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const firstBlock = opts.blocks?.from ?? 0;
+  const first = Math.min(resamples, firstBlock * BLOCK);
+  const last = Math.min(resamples, (opts.blocks?.to ?? blockCount(resamples)) * BLOCK);
+  const B = last - first;
   const G = g.start.length - 1;
   const total = new Float64Array(B);
   const groups = Array.from({ length: G }, () => new Float64Array(B));
-  const s = seedState(opts.seed ?? DEFAULT_SEED);
-  let s0 = s[0]!;
-  let s1 = s[1]!;
-  let s2 = s[2]!;
-  let s3 = s[3]!;
+  // Block j's generator: the seeded one jumped j times.
+  const seeded = seedState(seed);
+  let blockStart: State = [seeded[0]!, seeded[1]!, seeded[2]!, seeded[3]!];
+  for (let j = 0; j < firstBlock; j++) blockStart = jump(blockStart);
+  let [s0, s1, s2, s3] = blockStart;
   const table = POISSON_TABLE;
   const { d, w, start, unitWeights } = g;
   for (let b = 0; b < B; b++) {
-    if (opts.onProgress !== undefined && b % 64 === 0) opts.onProgress(b / B);
+    if (b > 0 && (first + b) % BLOCK === 0) {
+      opts.onProgress?.(b / B);
+      blockStart = jump(blockStart);
+      [s0, s1, s2, s3] = blockStart;
+    }
     let allD = 0;
     let allW = 0;
     for (let c = 0; c < G; c++) {
@@ -137,6 +185,26 @@ export function poissonBootstrap(g: Groups, opts: BootstrapOptions = {}): Bootst
   }
   opts.onProgress?.(1);
   return { total, groups };
+}
+
+/** How many blocks of BLOCK resamples `resamples` makes. */
+export function blockCount(resamples: number): number {
+  return Math.ceil(resamples / BLOCK);
+}
+
+/** The replicates of consecutive block ranges, in order: what one thread would have computed. */
+export function joinBootstrap(parts: BootstrapResult[]): BootstrapResult {
+  const join = (arrays: Float64Array[]) => {
+    const out = new Float64Array(arrays.reduce((n, x) => n + x.length, 0));
+    let at = 0;
+    for (const x of arrays) {
+      out.set(x, at);
+      at += x.length;
+    }
+    return out;
+  };
+  const G = parts[0]?.groups.length ?? 0;
+  return { total: join(parts.map((p) => p.total)), groups: Array.from({ length: G }, (_, c) => join(parts.map((p) => p.groups[c]!))) };
 }
 
 /** The q-quantile (0..1) of the finite values, interpolated linearly (numpy.percentile's default). */

@@ -4,7 +4,7 @@
  * correctness, the samples fixed and broken, and each class's difference with its interval.
  * Pure: the CLI's `loss-lens compare` and the extension's Compare With... both call compareSamples.
  */
-import { DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, poissonBootstrap, type Groups } from './bootstrap';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, poissonBootstrap, type BootstrapResult, type Groups } from './bootstrap';
 import { mcnemarExact } from './mcnemar';
 import type { DeltaGateReport } from '../gate';
 import { ROW_ABSENT, ROW_IGNORED, ROW_MISSING, ROW_READ, type SampleColumns } from './samples';
@@ -12,7 +12,7 @@ import { alignByIds, chooseMatching, RunMatchError, type MatchSide, type OneSide
 
 export { sampleCollector, type SampleColumns } from './samples';
 export { mcnemarExact, type McNemar } from './mcnemar';
-export { DEFAULT_RESAMPLES, DEFAULT_SEED } from './bootstrap';
+export { blockCount, DEFAULT_RESAMPLES, DEFAULT_SEED, joinBootstrap, poissonBootstrap, type BootstrapResult, type Groups } from './bootstrap';
 
 /** One file's side of a comparison. */
 export interface CompareSide {
@@ -282,7 +282,33 @@ export function compareSamples(a: CompareSide, b: CompareSide, opts: CompareOpti
   return comparePaired(a, b, pairSides(a, b, opts.match), opts);
 }
 
+/** A comparison up to its bootstrap: the samples paired and counted, grouped for resampling. */
+export interface PreparedComparison {
+  /** The bootstrap's input: the paired differences grouped by class. */
+  groups: Groups;
+  resamples: number;
+  seed: number;
+  /** B's samples row for row with A's. */
+  other: SampleColumns;
+  /** The statistics once the bootstrap's replicates are known. */
+  finish(boot: BootstrapResult): CompareStats;
+}
+
+/**
+ * compareSamples without its bootstrap, for a caller that runs the resamples elsewhere (over
+ * threads, joinBootstrap): finish(poissonBootstrap(groups, { resamples, seed })) is compareSamples.
+ * Throws CompareError when the files do not hold the same samples.
+ */
+export function prepareComparison(a: CompareSide, b: CompareSide, opts: CompareOptions = {}): PreparedComparison {
+  return preparePaired(a, b, pairSides(a, b, opts.match), opts);
+}
+
 function comparePaired(a: CompareSide, b: CompareSide, pairing: ReturnType<typeof pairSides>, opts: CompareOptions): CompareStats {
+  const p = preparePaired(a, b, pairing, opts);
+  return p.finish(poissonBootstrap(p.groups, { resamples: p.resamples, seed: p.seed, ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }) }));
+}
+
+function preparePaired(a: CompareSide, b: CompareSide, pairing: ReturnType<typeof pairSides>, opts: CompareOptions): PreparedComparison {
   const { other: B, match } = pairing;
   checkPairing(a, b, B, match);
   const A = a.columns;
@@ -331,54 +357,57 @@ function comparePaired(a: CompareSide, b: CompareSide, pairing: ReturnType<typeo
   }
 
   const { groups, sums } = groupRows(a, B, paired, K);
-  const boot = poissonBootstrap(groups, { resamples, seed, ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }) });
-  const total = sums.reduce((t, s) => ({ d: t.d + s.d, w: t.w + s.w, a: t.a + s.a, b: t.b + s.b, n: t.n + s.n }), { d: 0, w: 0, a: 0, b: 0, n: 0 });
-  const intervalOf = (delta: number, replicates: Float64Array): Interval => (Number.isFinite(delta) ? percentileInterval(replicates) : [NaN, NaN]);
-  const noise = (iv: Interval) => !Number.isNaN(iv[0]) && iv[0] <= 0 && iv[1] >= 0;
+  return { groups, resamples, seed, other: B, finish: finishPaired };
 
-  const delta = total.d / total.w;
-  const interval = intervalOf(delta, boot.total);
-  const meanWithin = noise(interval);
-  const perClass: ClassDifference[] = [];
-  for (let k = 0; k < K; k++) {
-    const s = sums[k]!;
-    if (s.n === 0) continue;
-    const dk = s.d / s.w;
-    const iv = intervalOf(dk, boot.groups[k]!);
-    perClass.push({ index: k, name: className(a, k), support: s.n, a: s.a / s.w, b: s.b / s.w, delta: dk, interval: iv, withinNoise: noise(iv) });
+  function finishPaired(boot: BootstrapResult): CompareStats {
+    const total = sums.reduce((t, s) => ({ d: t.d + s.d, w: t.w + s.w, a: t.a + s.a, b: t.b + s.b, n: t.n + s.n }), { d: 0, w: 0, a: 0, b: 0, n: 0 });
+    const intervalOf = (delta: number, replicates: Float64Array): Interval => (Number.isFinite(delta) ? percentileInterval(replicates) : [NaN, NaN]);
+    const noise = (iv: Interval) => !Number.isNaN(iv[0]) && iv[0] <= 0 && iv[1] >= 0;
+
+    const delta = total.d / total.w;
+    const interval = intervalOf(delta, boot.total);
+    const meanWithin = noise(interval);
+    const perClass: ClassDifference[] = [];
+    for (let k = 0; k < K; k++) {
+      const s = sums[k]!;
+      if (s.n === 0) continue;
+      const dk = s.d / s.w;
+      const iv = intervalOf(dk, boot.groups[k]!);
+      perClass.push({ index: k, name: className(a, k), support: s.n, a: s.a / s.w, b: s.b / s.w, delta: dk, interval: iv, withinNoise: noise(iv) });
+    }
+    const n = total.n;
+    const mc = mcnemarExact(fixedN, brokenN);
+    return {
+      matching: matchingText(match, a.name, b.name),
+      match,
+      rows,
+      paired: n,
+      leftOut: { count: leftOut, first: firstLeftOut },
+      resamples,
+      seed,
+      method: METHOD,
+      unit,
+      mean: { a: total.a / total.w, b: total.b / total.w, delta, interval, withinNoise: meanWithin, text: meanText(delta, interval, unit, meanWithin, b.name) },
+      correctness: multiLabel
+        ? null
+        : {
+            accuracyA: (bothRight + brokenN) / n,
+            accuracyB: (bothRight + fixedN) / n,
+            fixed: fixedN,
+            broken: brokenN,
+            bothRight,
+            bothWrong,
+            p: mc.p,
+            log10p: mc.log10p,
+            withinNoise: mc.p >= 0.05,
+            text: correctnessText(fixedN, brokenN, mc.p, mc.log10p, b.name),
+          },
+      fixed,
+      broken,
+      listCap: cap,
+      perClass,
+    };
   }
-  const n = total.n;
-  const mc = mcnemarExact(fixedN, brokenN);
-  return {
-    matching: matchingText(match, a.name, b.name),
-    match,
-    rows,
-    paired: n,
-    leftOut: { count: leftOut, first: firstLeftOut },
-    resamples,
-    seed,
-    method: METHOD,
-    unit,
-    mean: { a: total.a / total.w, b: total.b / total.w, delta, interval, withinNoise: meanWithin, text: meanText(delta, interval, unit, meanWithin, b.name) },
-    correctness: multiLabel
-      ? null
-      : {
-          accuracyA: (bothRight + brokenN) / n,
-          accuracyB: (bothRight + fixedN) / n,
-          fixed: fixedN,
-          broken: brokenN,
-          bothRight,
-          bothWrong,
-          p: mc.p,
-          log10p: mc.log10p,
-          withinNoise: mc.p >= 0.05,
-          text: correctnessText(fixedN, brokenN, mc.p, mc.log10p, b.name),
-        },
-    fixed,
-    broken,
-    listCap: cap,
-    perClass,
-  };
 }
 
 /** The numbers `loss-lens compare --fail-if "delta..."` reads (gate.ts); NaN where a file has none (multi-label correctness). */
