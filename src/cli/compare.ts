@@ -4,12 +4,11 @@
  */
 import { statSync } from 'node:fs';
 import type { AnalysisRequest } from '../core/analyze';
-import { compareSamples, CompareError, deltaGateReport, sampleCollector, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../core/compare';
-import { compareSide } from '../core/compare/side';
+import { CompareError, deltaGateReport, DEFAULT_RESAMPLES, DEFAULT_SEED } from '../core/compare';
 import { checkDeltaGate, gateFailures, GateError, isDeltaCondition, parseCondition, type Condition } from '../core/gate';
 import { reportJson, stringifyReport } from '../core/report-json';
 import { compareMarkdown, compareText } from '../shared/render/compare-report';
-import { analyzeFile } from '../node/analyze-file';
+import { collectFile, compareInThreads, readBoth } from '../node/compare-files';
 import { parseCliArgs, takeMatchOptions, UsageError, type CliArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
 import { gateJson, gateMarkdown } from './report-output';
@@ -90,7 +89,7 @@ function checkFile(path: string): string | undefined {
   }
 }
 
-/** Reads both files (the second after the first: each keeps its samples, 33 bytes a row) and compares them. */
+/** Reads both files at once (each keeps its samples, 33 bytes a row), then compares them, the resamples on two threads. */
 export async function runCompare(
   c: CompareArgs,
   request: AnalysisRequest,
@@ -107,15 +106,10 @@ export async function runCompare(
   }
   const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
   try {
-    const read = async (path: string) => {
-      const collector = sampleCollector();
-      const analysis = await analyzeFile(path, request, { onEval: collector.onEval, onLayout: collector.onLayout, onProgress: (done, total) => progress.update(done, total) });
-      return { analysis, side: compareSide(path, analysis, collector.result()) };
-    };
-    const a = await read(pathA);
-    const b = await read(pathB);
+    const job = (path: string) => ({ path, name: path, request });
+    const [a, b] = await readBoth(job(pathA), job(pathB), { onReadProgress: (f) => progress.update(f ?? 0, f === null ? undefined : 1) }, (file, onProgress) => collectFile(file, { onProgress }));
     progress.say('resampling');
-    const stats = compareSamples(a.side, b.side, { match: c.match, resamples: c.resamples, seed: c.seed, unit: a.analysis.options.base === '2' ? 'bits' : 'nats' });
+    const { stats } = await compareInThreads(a, b, { match: c.match, resamples: c.resamples, seed: c.seed, unit: a.analysis.options.base === '2' ? 'bits' : 'nats' });
     progress.clear();
     const gate = args.failIf.length > 0 ? checkDeltaGate(args.failIf, deltaGateReport(stats)) : undefined;
     const names = { a: pathA, b: pathB };

@@ -16,8 +16,8 @@ import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
 import { diagnoseFiles, fileEntry } from './diagnose';
 import { withFileSource } from './file-source';
 import { PER_SAMPLE_HEADER, perSampleLine, topChanged, type ChangedSample } from './per-sample';
-import { compareOrRefuse, sampleCollector, type CompareOutcome } from '../core/compare';
-import { compareSide } from '../core/compare/side';
+import { CompareError, poissonBootstrap, type BootstrapResult, type CompareOutcome, type Groups, type SampleColumns } from '../core/compare';
+import { collectFile, compareInThreads, readBoth } from './compare-files';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 import { previewBinary, type BinaryPreview } from '../core/columnar/preview';
 import { estimateFile, type SampleEstimate } from './sample-file';
@@ -50,6 +50,10 @@ export type WorkerJob =
   | { op: 'estimate'; file: FileJob }
   | { op: 'layout'; path: string; name: string; overrides: LayoutOverrides }
   | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
+  /** One side of a comparison read on its own thread (compare-files.ts): its analysis and samples. */
+  | { op: 'collect'; file: FileJob }
+  /** A share of a comparison's bootstrap: the resamples of the blocks [from, to). */
+  | { op: 'bootstrap'; groups: Groups; resamples: number; seed: number; blocks: { from: number; to: number } }
   | { op: 'perSampleCsv'; file: FileJob; out: string }
   /** The sample starting on a 1-based line, read with the layout its analysis found. */
   | { op: 'sample'; path: string; name: string; layout: Layout; line: number; row?: number; labels?: FileJob['labels'] }
@@ -66,6 +70,8 @@ export type JobResult =
   | { op: 'layout'; layout: Layout }
   /** `changed` is empty when the files were refused (`outcome.refused`): their rows do not pair. */
   | { op: 'compare'; base: Analysis; other: Analysis; changed: ChangedSample[]; outcome: CompareOutcome }
+  | { op: 'collect'; analysis: Analysis; columns: SampleColumns }
+  | { op: 'bootstrap'; boot: BootstrapResult }
   | { op: 'perSampleCsv'; analysis: Analysis; rows: number }
   | { op: 'sample'; hit: SampleHit | null }
   /** null: not a binary file Loss Lens knows. */
@@ -108,22 +114,35 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       return { op: 'layout', layout: head.layout };
     }
     case 'compare': {
-      // Each read is 45% of the bar, the resampling the last 10%.
-      const a = sampleCollector();
-      const base = await readFile(job.base, { signal, onEval: a.onEval, onLayout: a.onLayout, onProgress: onProgress(0, 0.45) });
-      const b = sampleCollector();
-      const other = await readFile(job.other, { signal, onEval: b.onEval, onLayout: b.onLayout, onProgress: onProgress(0.45, 0.45) });
-      const [sa, sb] = [compareSide(job.base.name, base, a.result()), compareSide(job.other.name, other, b.result())];
-      const { outcome, other: aligned } = compareOrRefuse(sa, sb, {
-        unit: base.options.base === '2' ? 'bits' : 'nats',
-        onProgress: (f) => {
-          signal.throwIfAborted();
-          progress(0.9 + 0.1 * f);
-        },
-      });
+      // Both reads at once, 90% of the bar (compare-files.ts); the resampling the last 10%.
+      const threads = { signal, onReadProgress: (f: number | null) => progress(f === null ? null : 0.9 * f) };
+      const [sa, sb] = await readBoth(job.base, job.other, threads, (file, onRead) => collect(file, { signal, onProgress: onRead }));
+      let outcome: CompareOutcome;
+      let aligned: SampleColumns | undefined;
+      try {
+        const r = await compareInThreads(sa, sb, {
+          ...threads,
+          unit: sa.analysis.options.base === '2' ? 'bits' : 'nats',
+          onProgress: (f) => {
+            signal.throwIfAborted();
+            progress(0.9 + 0.1 * f);
+          },
+        });
+        outcome = { stats: r.stats };
+        aligned = r.other;
+      } catch (err) {
+        if (!(err instanceof CompareError)) throw err;
+        outcome = { refused: err.message };
+      }
       const changed = aligned === undefined ? [] : topChanged(sa.columns, aligned, job.topN);
-      return { op: 'compare', base, other, changed, outcome };
+      return { op: 'compare', base: sa.analysis, other: sb.analysis, changed, outcome };
     }
+    case 'collect': {
+      const { analysis, columns } = await collect(job.file, { signal, onProgress: onProgress(0, 1) });
+      return { op: 'collect', analysis, columns };
+    }
+    case 'bootstrap':
+      return { op: 'bootstrap', boot: poissonBootstrap(job.groups, { resamples: job.resamples, seed: job.seed, blocks: job.blocks, onProgress: () => signal.throwIfAborted() }) };
     case 'sample': {
       // A row of an .npy pair takes its label from the other half: the one chosen, or found as analyzeFile found it.
       const pair = job.labels === undefined ? await labelsBeside(job.path) : undefined;
@@ -170,6 +189,13 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       }
     }
   }
+}
+
+/** One file keeping its samples (a side of a comparison), with its labels' evidence as readFile gives it. */
+async function collect(file: FileJob, opts: { signal: AbortSignal; onProgress: (done: number, total: number | undefined) => void }): Promise<{ analysis: Analysis; columns: SampleColumns }> {
+  const r = await collectFile(file, opts);
+  if (file.labels !== undefined) r.analysis.layout.evidence.splice(1, 0, labelsEvidence(file.labels, file.name));
+  return r;
 }
 
 /** One file, with the labels' file the host chose for it (said in the evidence), if any. */
