@@ -197,19 +197,23 @@ describe('compare: statistics of two files over the same samples', () => {
     // Two groups of unequal size, weights not all 1, 2,000 resamples: 32 blocks, the last of 16.
     const n = 1001;
     const d = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 0.7 + (i % 7) / 10);
-    const w = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
-    const g = { d, w, start: [0, 400, n], unitWeights: false };
-    const one = poissonBootstrap(g, { resamples: 2000, seed: 3 });
-    assert.equal(blockCount(2000), 32);
-    for (const cuts of [[0, 16, 32], [0, 1, 31, 32], [0, 5, 6, 20, 32]]) {
-      const parts = cuts.slice(1).map((to, i) => poissonBootstrap(g, { resamples: 2000, seed: 3, blocks: { from: cuts[i]!, to } }));
-      const joined = joinBootstrap(parts);
-      assert.deepEqual(joined.total, one.total);
-      assert.deepEqual(joined.groups, one.groups);
+    const weighted = { d, w: Float64Array.from({ length: n }, (_, i) => 1 + (i % 3)), start: [0, 400, n], unitWeights: false };
+    // Unit weights take a loop of their own: the general loop over weights of 1 gives the same replicates.
+    const ones = new Float64Array(n).fill(1);
+    assert.deepEqual(poissonBootstrap({ d, w: ones, start: [0, 400, n], unitWeights: true }, { resamples: 200, seed: 3 }), poissonBootstrap({ d, w: ones, start: [0, 400, n], unitWeights: false }, { resamples: 200, seed: 3 }));
+    for (const g of [weighted, { d, w: ones, start: [0, 401, n], unitWeights: true }]) {
+      const one = poissonBootstrap(g, { resamples: 2000, seed: 3 });
+      assert.equal(blockCount(2000), 32);
+      for (const cuts of [[0, 16, 32], [0, 1, 31, 32], [0, 5, 6, 20, 32]]) {
+        const parts = cuts.slice(1).map((to, i) => poissonBootstrap(g, { resamples: 2000, seed: 3, blocks: { from: cuts[i]!, to } }));
+        const joined = joinBootstrap(parts);
+        assert.deepEqual(joined.total, one.total);
+        assert.deepEqual(joined.groups, one.groups);
+      }
+      // Each block draws its own counts: no block repeats another's replicates.
+      const firsts = new Set(Array.from({ length: 31 }, (_, j) => one.total[j * BLOCK]));
+      assert.equal(firsts.size, 31);
     }
-    // Each block draws its own counts: no block repeats another's replicates.
-    const firsts = new Set(Array.from({ length: 31 }, (_, j) => one.total[j * BLOCK]));
-    assert.equal(firsts.size, 31);
   });
 
   it('a 95% interval covers the true difference in 93-97% of 1000 simulated data sets (n = 300, skewed losses)', () => {
