@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { compareSamples, CompareError, mcnemarExact, sampleCollector, type CompareSide } from '../../src/core/compare';
+import { compareSamples, CompareError, idAt, mcnemarExact, packIds, sampleCollector, type CompareSide, type PackedIds } from '../../src/core/compare';
 import { BLOCK, blockCount, joinBootstrap, percentileInterval, poissonBootstrap } from '../../src/core/compare/bootstrap';
 import { compareSide } from '../../src/core/compare/side';
 import { ROW_READ } from '../../src/core/compare/samples';
@@ -30,6 +30,8 @@ const ref = JSON.parse(readFileSync(`${DIR}/reference.json`, 'utf8')) as {
     perClass: { name: string; support: number; a: number; b: number; delta: number; interval: [number, number]; sd: number }[];
   };
 };
+
+const unpack = (p: PackedIds) => Array.from(p.end, (_, r) => idAt(p, r));
 
 async function side(file: string): Promise<CompareSide> {
   const c = sampleCollector();
@@ -143,7 +145,7 @@ describe('compare: statistics of two files over the same samples', () => {
     const cut = (n: number): CompareSide => ({
       ...b,
       name: 'b_200.csv',
-      columns: { loss: c.loss.slice(0, n), weight: c.weight.slice(0, n), trueClass: c.trueClass.slice(0, n), predicted: c.predicted.slice(0, n), line: c.line.slice(0, n), state: c.state.slice(0, n), ids: c.ids!.slice(0, n) },
+      columns: { loss: c.loss.slice(0, n), weight: c.weight.slice(0, n), trueClass: c.trueClass.slice(0, n), predicted: c.predicted.slice(0, n), line: c.line.slice(0, n), state: c.state.slice(0, n), ids: packIds(unpack(c.ids!).slice(0, n)) },
     });
     assert.throws(() => compareSamples(a, cut(200)), (e: unknown) => {
       assert.ok(e instanceof CompareError);
@@ -156,11 +158,11 @@ describe('compare: statistics of two files over the same samples', () => {
   it('by id, a repeated id is refused with both lines, an empty one with its line', async () => {
     const a = await side('a.csv');
     const b = await side('b_shuffled.csv');
-    const ids = [...b.columns.ids!];
+    const ids = unpack(b.columns.ids!);
     ids[9] = ids[3];
-    assert.throws(() => compareSamples(a, { ...b, columns: { ...b.columns, ids } }), /^Error: b_shuffled\.csv:11: id "img-0\d+" again \(first on line 5\): ids must name one sample each\. Fix the ids, name another column with --id-column NAME, or match by row order with --match order\.$/);
+    assert.throws(() => compareSamples(a, { ...b, columns: { ...b.columns, ids: packIds(ids) } }), /^Error: b_shuffled\.csv:11: id "img-0\d+" again \(first on line 5\): ids must name one sample each\. Fix the ids, name another column with --id-column NAME, or match by row order with --match order\.$/);
     ids[9] = '';
-    assert.throws(() => compareSamples(a, { ...b, columns: { ...b.columns, ids } }), /^Error: b_shuffled\.csv:11: no id: every row needs one to be matched with the other file\./);
+    assert.throws(() => compareSamples(a, { ...b, columns: { ...b.columns, ids: packIds(ids) } }), /^Error: b_shuffled\.csv:11: no id: every row needs one to be matched with the other file\./);
   });
 
   it('by order, refuses files of different row counts, naming where each ends', async () => {

@@ -8,9 +8,11 @@ import { DEFAULT_RESAMPLES, DEFAULT_SEED, percentileInterval, poissonBootstrap, 
 import { mcnemarExact } from './mcnemar';
 import type { DeltaGateReport } from '../gate';
 import { ROW_ABSENT, ROW_IGNORED, ROW_MISSING, ROW_READ, type SampleColumns } from './samples';
-import { alignByIds, chooseMatching, RunMatchError, type MatchSide, type OneSideOnly } from '../run/match';
+import { chooseMatching, RunMatchError, type IdAlignment, type OneSideOnly } from '../run/match';
+import { alignPackedIds, type PackedSide } from './ids';
 
 export { sampleCollector, type SampleColumns } from './samples';
+export { idAt, packIds, type PackedIds } from './ids';
 export { mcnemarExact, type McNemar } from './mcnemar';
 export { blockCount, DEFAULT_RESAMPLES, DEFAULT_SEED, joinBootstrap, poissonBootstrap, type BootstrapResult, type Groups } from './bootstrap';
 
@@ -152,14 +154,14 @@ const MIN_SHARED = 0.5;
 export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' = 'auto'): { other: SampleColumns; match: CompareMatch } {
   const m = chooseMatching([a.idColumn, b.idColumn], ask);
   if (m.by === 'order') return { other: b.columns, match: { by: 'order', asked: m.asked === true, idColumns: [a.idColumn ?? null, b.idColumn ?? null] } };
-  const side = (s: CompareSide): MatchSide => {
+  const side = (s: CompareSide): PackedSide => {
     // A reader that did not pass the collector's onLayout: a bug, not the user's file.
     if (s.columns.ids === undefined) throw new Error(`${s.name}: its ids were not kept while it was read (pass the collector's onLayout with its onEval)`);
-    return { name: s.name, rows: s.columns.loss.length, line: s.columns.line, ids: s.columns.ids };
+    return { name: s.name, line: s.columns.line, ids: s.columns.ids };
   };
-  let al: ReturnType<typeof alignByIds>;
+  let al: IdAlignment;
   try {
-    al = alignByIds(side(a), side(b));
+    al = alignPackedIds(side(a), side(b));
   } catch (err) {
     if (err instanceof RunMatchError) throw new CompareError(`${err.message.replace('with the other files', 'with the other file')}. Fix the ids, name another column with --id-column NAME, or match by row order with --match order.`);
     throw err;

@@ -5,6 +5,7 @@
  */
 import type { Layout, RowFields } from '../parse';
 import type { SampleEval } from '../types';
+import { idPacker, type PackedIds } from './ids';
 
 /** A row's state: never read (skipped or past the end), read, or ignored (ignore_index). */
 export const ROW_MISSING = 0;
@@ -23,26 +24,27 @@ export interface SampleColumns {
   /** 1-based line each row starts on (0 when never read). */
   line: Float64Array;
   state: Uint8Array;
-  /** The id column's text per row (undefined where not read), when the layout has an id column. */
-  ids?: (string | undefined)[];
+  /** The id column's text per row, packed (ids.ts), when the layout has an id column. */
+  ids?: PackedIds;
 }
 
 /**
- * Grows by doubling: 33 bytes per row, so 10 M rows cost 330 MB at most while read, and an id
- * string a row with an id column. Pass onLayout with onEval to the read: it names the id column.
+ * Grows by doubling: 33 bytes per row, so 10 M rows cost 330 MB at most while read, and with an
+ * id column 5 bytes and the id's characters (packed, ids.ts). Pass onLayout with onEval to the
+ * read: it names the id column.
  */
 export function sampleCollector() {
   let cap = 1024;
   let cols = allocate(cap);
   let rows = 0;
   let idColumn: string | undefined;
-  const ids: (string | undefined)[] = [];
+  const ids = idPacker();
   return {
     onLayout(layout: Layout) {
       idColumn = layout.idColumn;
     },
     onEval(e: SampleEval, row: number, at: number, fields?: RowFields) {
-      if (idColumn !== undefined) ids[row] = fields?.text(idColumn);
+      if (idColumn !== undefined) ids.add(row, fields?.text(idColumn));
       if (row >= cap) {
         cap = Math.max(row + 1, cap * 2);
         const next = allocate(cap);
@@ -58,9 +60,8 @@ export function sampleCollector() {
       rows = Math.max(rows, row + 1);
     },
     result(): SampleColumns {
-      if (idColumn !== undefined) ids.length = rows;
       return {
-        ...(idColumn === undefined ? {} : { ids }),
+        ...(idColumn === undefined ? {} : { ids: ids.result(rows) }),
         loss: cols.loss.slice(0, rows),
         weight: cols.weight.slice(0, rows),
         trueClass: cols.trueClass.slice(0, rows),

@@ -36,7 +36,14 @@ export function matchingText(m: Matching, idColumns: readonly (string | undefine
   return `Samples were matched by row order (row i of every file is sample i): ${why}.`;
 }
 
-const where = (side: MatchSide, row: number) => `${side.name}:${side.line[row] || `row ${row + 1}`}`;
+const where = (side: Pick<MatchSide, 'name' | 'line'>, row: number) => `${side.name}:${side.line[row] || `row ${row + 1}`}`;
+
+/** Row `row` of a file read has no id (idIndex's refusal, also core/compare/ids.ts's). */
+export const noIdMessage = (side: Pick<MatchSide, 'name' | 'line'>, row: number) => `${where(side, row)}: no id: every row needs one to be matched with the other files`;
+
+/** Row `row`'s id was on row `seen` already. */
+export const repeatedIdMessage = (side: Pick<MatchSide, 'name' | 'line'>, row: number, id: string, seen: number) =>
+  `${where(side, row)}: id ${JSON.stringify(id)} again (first on line ${side.line[seen]}): ids must name one sample each`;
 const count = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
 
 /** Each id of a file's rows, and its row; throws on an empty or repeated id. */
@@ -46,9 +53,9 @@ export function idIndex(side: MatchSide): Map<string, number> {
   for (let r = 0; r < side.rows; r++) {
     const id = ids[r];
     if (id === undefined && side.line[r] === 0) continue; // not read (skipped as invalid)
-    if (id === undefined || id === '') throw new RunMatchError(`${where(side, r)}: no id: every row needs one to be matched with the other files`);
+    if (id === undefined || id === '') throw new RunMatchError(noIdMessage(side, r));
     const seen = index.get(id);
-    if (seen !== undefined) throw new RunMatchError(`${where(side, r)}: id ${JSON.stringify(id)} again (first on line ${side.line[seen]}): ids must name one sample each`);
+    if (seen !== undefined) throw new RunMatchError(repeatedIdMessage(side, r, id, seen));
     index.set(id, r);
   }
   return index;
