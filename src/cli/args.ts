@@ -73,7 +73,7 @@ export const USAGE = `usage: loss-lens FILE... [--json] [--loss auto|bce|ce|mult
        loss-lens run FILE...|FOLDER|GLOB [--json] [--top K] [--per-sample OUT.csv] [--match auto|order]
   [--id-column NAME] [FILE's loss options]
        loss-lens compare A B [--json | --format text|markdown|json] [--fail-if "delta..."]...
-  [--resamples N] [--seed S] [--top K] [--match auto|order] [--id-column NAME] [FILE's loss options]
+  [--resamples N] [--seed S] [--top K] [--match auto|order] [--id-column NAME | --id-column a=NAME --id-column b=NAME] [FILE's loss options]
 
 Computes the cross-entropy of the predictions in FILE (CSV, TSV, JSON, JSONL, optionally .gz;
 NumPy .npy / .npz, safetensors, Parquet, Arrow / Feather) with a per-class breakdown, the worst
@@ -105,7 +105,8 @@ forgetting events and its loss in its first and last file. One FILE with a colum
 its rows grouped by that column's value, in increasing order, each group one file of the run.
 \`loss-lens compare A B\` compares two files over the same samples (say two models, or a checkpoint
 and the next), B against A, rows matched as run matches them (by an id column both files have,
-else by order; --match and --id-column as for run; samples in one file only are counted and
+else by order; --match and --id-column as for run, and --id-column a=NAME --id-column b=NAME
+when the files name their id column apart (one may be left to inference); samples in one file only are counted and
 named, and refused when fewer than half are in both; files whose labels disagree at a sample are
 refused, naming the lines): the
 difference of the mean loss (B minus A) with a 95% paired bootstrap interval (--resamples, default
