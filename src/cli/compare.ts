@@ -15,8 +15,10 @@ import { gateJson, gateMarkdown } from './report-output';
 
 export interface CompareArgs {
   args: CliArgs;
-  /** 'order': by row order even when both files have an id column. */
-  match: 'auto' | 'order';
+  /** 'order': by row order even when both files have an id column; 'id': by the id columns named per file. */
+  match: 'auto' | 'order' | 'id';
+  /** Each file's id column, when named per file (`--id-column a=NAME --id-column b=NAME`). */
+  idColumns?: { a?: string; b?: string };
   resamples: number;
   seed: number;
 }
@@ -52,7 +54,9 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
   const resamples = takeOption(argv, 'resamples');
   const seed = takeOption(resamples.rest, 'seed');
   const failIf = takeOption(seed.rest, 'fail-if');
-  const matching = takeMatchOptions(failIf.rest);
+  const perFile = takeIdColumns(failIf.rest);
+  const matching = takeMatchOptions(perFile.rest);
+  if (perFile.idColumns !== undefined && matching.match === 'order') throw new UsageError('compare: --match order and --id-column contradict each other: give one');
   const parsed = parseCliArgs(matching.rest);
   if (parsed === 'help' || parsed === 'version') return 'help';
   if (parsed.files.length !== 2) throw new UsageError(`compare: expected two files, A and B, not ${parsed.files.length}`);
@@ -71,10 +75,35 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
   });
   return {
     args: { ...parsed, failIf: conditions, ...(matching.idColumn === undefined ? {} : { idColumn: matching.idColumn }) },
-    match: matching.match,
+    match: perFile.idColumns === undefined ? matching.match : 'id',
+    ...(perFile.idColumns === undefined ? {} : { idColumns: perFile.idColumns }),
     resamples: wholeNumber('resamples', resamples.values, DEFAULT_RESAMPLES, 100),
     seed: wholeNumber('seed', seed.values, DEFAULT_SEED, 0),
   };
+}
+
+/**
+ * `--id-column a=NAME` and `--id-column b=NAME` (each file's id column, named apart) taken out of
+ * argv; a plain `--id-column NAME` (both files) is left for takeMatchOptions, refused beside them.
+ */
+function takeIdColumns(argv: string[]): { idColumns?: { a?: string; b?: string }; rest: string[] } {
+  const { values, rest } = takeOption(argv, 'id-column');
+  const idColumns: { a?: string; b?: string } = {};
+  const plain: string[] = [];
+  for (const v of values) {
+    const side = /^(a|b)=/.exec(v)?.[1] as 'a' | 'b' | undefined;
+    if (side === undefined) {
+      plain.push(v);
+      continue;
+    }
+    const name = v.slice(2);
+    if (name.trim() === '') throw new UsageError(`compare: --id-column ${side}= expects a column name (--id-column ${side}=NAME)`);
+    if (idColumns[side] !== undefined && idColumns[side] !== name) throw new UsageError(`compare: --id-column ${side}= given twice ("${idColumns[side]}", "${name}"): give one`);
+    idColumns[side] = name;
+  }
+  if (idColumns.a === undefined && idColumns.b === undefined) return { rest: argv };
+  if (plain.length > 0) throw new UsageError(`compare: --id-column ${plain[0]} (both files) and --id-column a=/b= (each file) contradict each other: give one form`);
+  return { idColumns, rest };
 }
 
 /** An empty comparison, to refuse a condition that is not over delta.* before any file is read. */
@@ -106,8 +135,9 @@ export async function runCompare(
   }
   const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
   try {
-    const job = (path: string) => ({ path, name: path, request });
-    const [a, b] = await readBoth(job(pathA), job(pathB), { onReadProgress: (f) => progress.update(f ?? 0, f === null ? undefined : 1) }, (file, onProgress) => collectFile(file, { onProgress }));
+    // Each file's own id column, when named per file; the other's is inferred.
+    const job = (path: string, idColumn: string | undefined) => ({ path, name: path, request: idColumn === undefined ? request : { ...request, overrides: { ...request.overrides, idColumn } } });
+    const [a, b] = await readBoth(job(pathA, c.idColumns?.a), job(pathB, c.idColumns?.b), { onReadProgress: (f) => progress.update(f ?? 0, f === null ? undefined : 1) }, (file, onProgress) => collectFile(file, { onProgress }));
     progress.say('resampling');
     const { stats } = await compareInThreads(a, b, { match: c.match, resamples: c.resamples, seed: c.seed, unit: a.analysis.options.base === '2' ? 'bits' : 'nats' });
     progress.clear();

@@ -1,7 +1,9 @@
 /** `loss-lens compare A B`: its numbers (the fixture's NumPy and SciPy references), its gate's exit status, its refusals. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // The bundled CLI, as a CI job runs it: build before these tests.
 const CLI = 'dist/cli.js';
@@ -24,6 +26,30 @@ function run(...args: string[]) {
 const close = (x: number, y: number) => assert.ok(Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)), `${x} != ${y}`);
 
 describe('loss-lens compare', () => {
+  it('--id-column a=NAME --id-column b=NAME: files naming their id column apart are matched by id, as files naming it alike', () => {
+    // b_shuffled.csv's rows with its id column renamed to a name no inference takes for ids.
+    const dir = mkdtempSync(join(tmpdir(), 'll-compare-'));
+    const renamed = join(dir, 'b_renamed.csv');
+    writeFileSync(renamed, readFileSync('test/fixtures/compare/b_shuffled.csv', 'utf8').replace(/^id,/, 'ref,'));
+    const alike = JSON.parse(run(A, 'test/fixtures/compare/b_shuffled.csv', '--json').stdout).comparison;
+    const r = run(A, renamed, '--json', '--id-column', 'a=id', '--id-column=b=ref');
+    assert.equal(r.code, 0, r.stderr);
+    const apart = JSON.parse(r.stdout).comparison;
+    assert.deepEqual(apart.match, { ...alike.match, columnB: 'ref' });
+    assert.equal(apart.matching, `Rows were matched by id, the column "id" of ${A} with "ref" of ${renamed}: 600 samples in both.`);
+    // The same numbers and sentences, but for B's name.
+    const named = (x: unknown) => JSON.stringify(x).replaceAll(renamed, 'test/fixtures/compare/b_shuffled.csv');
+    for (const key of ['mean', 'correctness', 'perClass', 'fixed', 'broken']) assert.equal(named(apart[key]), JSON.stringify(alike[key]), key);
+    close(apart.mean.delta, ref.delta);
+    // B's alone named, A's inferred: the same.
+    assert.equal(named(JSON.parse(run(A, renamed, '--json', '--id-column', 'b=ref').stdout).comparison.mean), JSON.stringify(alike.mean));
+    // Without it, B has no id column: matched by order, the labels disagree at row 1.
+    assert.match(run(A, renamed).stderr, /The labels disagree at row 1/);
+    assert.match(run(A, renamed, '--id-column', 'id', '--id-column', 'b=ref').stderr, /--id-column id \(both files\) and --id-column a=\/b= \(each file\) contradict each other/);
+    assert.match(run(A, renamed, '--match', 'order', '--id-column', 'b=ref').stderr, /--match order and --id-column contradict each other/);
+    assert.match(run(A, renamed, '--id-column', 'b=').stderr, /--id-column b= expects a column name/);
+  });
+
   it('--json: the difference, McNemar and the fixed samples as NumPy and SciPy give them; the gate passes', () => {
     const r = run(A, B, '--json', '--fail-if', 'delta.mean>0.01', '--fail-if', 'delta.class[cat].mean>0');
     assert.equal(r.code, 0, r.stderr);

@@ -29,8 +29,11 @@ export interface CompareSide {
 }
 
 export interface CompareOptions {
-  /** 'order': by row order even when both files have an id column (default 'auto': by id when both have the same one). */
-  match?: 'auto' | 'order';
+  /**
+   * 'order': by row order even when both files have an id column (default 'auto': by id when both
+   * have the same one); 'id': by each file's id column, though named differently (`--id-column a=X --id-column b=Y`).
+   */
+  match?: 'auto' | 'order' | 'id';
   resamples?: number;
   seed?: number;
   /** The loss's unit, for sentences: nats or bits. */
@@ -69,7 +72,7 @@ export interface ClassDifference {
 
 /** How the rows were matched: by id (the column, and the samples in one file only), or by order. */
 export type CompareMatch =
-  | { by: 'id'; column: string; shared: number; onlyA: OneSideOnly; onlyB: OneSideOnly }
+  | { by: 'id'; column: string; /** B's id column, when named apart from A's. */ columnB?: string; shared: number; onlyA: OneSideOnly; onlyB: OneSideOnly }
   | { by: 'order'; asked: boolean; idColumns: [string | null, string | null] };
 
 export interface CompareStats {
@@ -129,7 +132,8 @@ function className(side: CompareSide, k: number): string {
 /** The matching as sentences: how, why, and what is in one file only. */
 function matchingText(m: CompareMatch, a: string, b: string): string {
   if (m.by === 'id') {
-    const base = `Rows were matched by the id column "${m.column}" (both files have it): ${plural(m.shared, 'sample')} in both.`;
+    const by = m.columnB === undefined ? `the id column "${m.column}" (both files have it)` : `id, the column "${m.column}" of ${a} with "${m.columnB}" of ${b}`;
+    const base = `Rows were matched by ${by}: ${plural(m.shared, 'sample')} in both.`;
     const only = (o: OneSideOnly, file: string, other: string) =>
       o.first === null ? [] : [`${plural(o.count, 'sample')} of ${file} ${o.count === 1 ? 'is' : 'are'} not in ${other} (the first: id ${JSON.stringify(o.first.id)}, ${file}:${o.first.line})`];
     const left = [...only(m.onlyA, a, b), ...only(m.onlyB, b, a)];
@@ -151,8 +155,12 @@ const MIN_SHARED = 0.5;
  * for order), else as they are. Throws CompareError on a repeated or empty id (both lines named),
  * or when fewer than half the samples of either file are in both (the fix named).
  */
-export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' = 'auto'): { other: SampleColumns; match: CompareMatch } {
-  const m = chooseMatching([a.idColumn, b.idColumn], ask);
+export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' | 'id' = 'auto'): { other: SampleColumns; match: CompareMatch } {
+  if (ask === 'id') {
+    const lacking = [a, b].find((s) => s.idColumn === undefined);
+    if (lacking !== undefined) throw new CompareError(`${lacking.name} has no id column to match by: name it (--id-column ${lacking === a ? 'a' : 'b'}=NAME), or match by row order.`);
+  }
+  const m = ask === 'id' ? { by: 'id' as const, column: a.idColumn! } : chooseMatching([a.idColumn, b.idColumn], ask);
   if (m.by === 'order') return { other: b.columns, match: { by: 'order', asked: m.asked === true, idColumns: [a.idColumn ?? null, b.idColumn ?? null] } };
   const side = (s: CompareSide): PackedSide => {
     // A reader that did not pass the collector's onLayout: a bug, not the user's file.
@@ -171,7 +179,7 @@ export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' 
   if (al.shared < MIN_SHARED * Math.max(nA, nB)) {
     const first = (o: OneSideOnly, file: string) => (o.first === null ? '' : ` (the first in ${file} only: id ${JSON.stringify(o.first.id)}, ${file}:${o.first.line})`);
     throw new CompareError(
-      `Only ${plural(al.shared, 'sample')} of ${a.name}'s ${nA.toLocaleString('en-US')} and ${b.name}'s ${nB.toLocaleString('en-US')} share an id in the column "${m.column}"${first(al.onlyFirst, a.name)}${first(al.onlyOther, b.name)}: ` +
+      `Only ${plural(al.shared, 'sample')} of ${a.name}'s ${nA.toLocaleString('en-US')} and ${b.name}'s ${nB.toLocaleString('en-US')} share an id in the column "${m.column}"${b.idColumn !== m.column ? ` (in ${b.name}: "${b.idColumn}")` : ''}${first(al.onlyFirst, a.name)}${first(al.onlyOther, b.name)}: ` +
         'not two reads of the same samples. If the rows are the same samples in the same order, match by row order with --match order; if another column names them, give it with --id-column NAME.',
     );
   }
@@ -188,7 +196,8 @@ export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' 
     other.line[r] = B.line[j]!;
     other.state[r] = B.state[j]!;
   }
-  return { other, match: { by: 'id', column: m.column, shared: al.shared, onlyA: al.onlyFirst, onlyB: al.onlyOther } };
+  const columnB = b.idColumn !== m.column ? { columnB: b.idColumn! } : {};
+  return { other, match: { by: 'id', column: m.column, ...columnB, shared: al.shared, onlyA: al.onlyFirst, onlyB: al.onlyOther } };
 }
 
 /**
