@@ -129,6 +129,8 @@ export type WebviewMessage =
   | { type: 'selectSample'; row: number; line: number; file?: string }
   /** A command on the dashboard's file; `format` picks Export Report...'s format (e.g. 'issues') without asking. */
   | { type: 'command'; command: 'chooseColumns' | 'exportReport' | 'compareWith' | 'refresh'; format?: string }
+  /** In a comparison: choose how its samples are matched (row order, or a column), then compare again. */
+  | { type: 'matchBy' }
   /** Leave the rows that cannot be read out of the loss (a per-file choice), or take them again. */
   | { type: 'skipInvalid'; skip: boolean }
   /** Work out a diagnostic the dashboard offered rather than ran (DashboardData.offered). */
