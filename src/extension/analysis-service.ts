@@ -19,6 +19,7 @@ import { requestFor } from './request';
 import { CAP_MS, readSettled } from './settle';
 import type { SampleEstimate } from '../node/sample-file';
 import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
+import type { CompareMatching } from './dashboard/compare-match';
 
 export interface RunOptions {
   /** Title of the progress notification; none = a silent background run (the status bar). */
@@ -248,16 +249,19 @@ export class AnalysisService {
     return r.hit;
   }
 
-  async compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, opts: RunOptions = {}) {
+  /** `matching`: as the user chose it (Match samples by...), else by an id column both files have, else by order. */
+  async compare(base: vscode.Uri, other: vscode.Uri, request: AnalysisRequest, topN: number, matching: CompareMatching | undefined, opts: RunOptions = {}) {
     await this.oneFile(base, 'Compare With...');
     await this.oneFile(other, 'Compare With...');
+    const requestOf = (side: 'a' | 'b'): AnalysisRequest => (matching?.by === 'id' ? { ...request, overrides: { ...request.overrides, idColumn: matching[side] } } : request);
     return this.settled([...this.filesOf(base), ...this.filesOf(other)], opts, () =>
       this.job(
         {
           op: 'compare',
-          base: this.fileJob(base, request),
-          other: this.fileJob(other, request),
+          base: this.fileJob(base, requestOf('a')),
+          other: this.fileJob(other, requestOf('b')),
           topN,
+          ...(matching === undefined ? {} : { match: matching.by }),
         },
         opts,
       ),

@@ -49,7 +49,8 @@ export type WorkerJob =
   /** A quick estimate from evenly spaced byte ranges (large files, while the full pass runs). */
   | { op: 'estimate'; file: FileJob }
   | { op: 'layout'; path: string; name: string; overrides: LayoutOverrides }
-  | { op: 'compare'; base: FileJob; other: FileJob; topN: number }
+  /** `match`: as CompareOptions.match ('id': by each file's id column, its request's idColumn). */
+  | { op: 'compare'; base: FileJob; other: FileJob; topN: number; match?: 'auto' | 'order' | 'id' }
   /** One side of a comparison read on its own thread (compare-files.ts): its analysis and samples. */
   | { op: 'collect'; file: FileJob }
   /** A share of a comparison's bootstrap: the resamples of the blocks [from, to). */
@@ -122,6 +123,7 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       try {
         const r = await compareInThreads(sa, sb, {
           ...threads,
+          ...(job.match === undefined ? {} : { match: job.match }),
           unit: sa.analysis.options.base === '2' ? 'bits' : 'nats',
           onProgress: (f) => {
             signal.throwIfAborted();

@@ -188,6 +188,7 @@ export async function runWebJob(
       const other = await read(job.other, 0.45, 0.45, b.onEval, b.onLayout);
       const [sa, sb] = [compareSide(job.base.name, base, a.result()), compareSide(job.other.name, other, b.result())];
       const { outcome, other: aligned } = compareOrRefuse(sa, sb, {
+        ...(job.match === undefined ? {} : { match: job.match }),
         unit: base.options.base === '2' ? 'bits' : 'nats',
         onProgress: (f) => {
           signal.throwIfAborted();

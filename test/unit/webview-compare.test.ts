@@ -52,6 +52,9 @@ describe('webview: Compare With... statistics', () => {
     // dog's interval holds 0: said in words.
     assert.deepEqual(texts(h.root, '[data-testid="compare-class-row"] [data-col="interval"]').map((t) => t.endsWith('within noise')), [false, true, false]);
     h.posted.length = 0;
+    (q(h.root, '[data-testid="compare-match-by"]') as HTMLElement).click();
+    assert.deepEqual(h.posted, [{ type: 'matchBy' }]);
+    h.posted.length = 0;
     const first = s.fixed[0]!;
     (h.root.querySelector('[data-testid="compare-fixed-table-row"]') as HTMLElement).click();
     assert.deepEqual(h.posted, [{ type: 'revealLine', line: first.lineA }, { type: 'selectSample', row: first.row, line: first.lineA }]);
@@ -65,5 +68,9 @@ describe('webview: Compare With... statistics', () => {
     assert.match(q(h.root, '[data-testid="compare-refused"]').textContent ?? '', /^The labels disagree at row 7: line 8 of a\.csv/);
     assert.equal(h.root.querySelector('[data-testid="compare-interval"]'), null);
     assert.equal(h.root.querySelector('#compare-changed'), null);
+    // The refusal offers the editor's way out: Match samples by... asks the extension for a quick pick.
+    h.posted.length = 0;
+    (q(h.root, '[data-testid="compare-match-by"]') as HTMLElement).click();
+    assert.deepEqual(h.posted, [{ type: 'matchBy' }]);
   });
 });

@@ -16,6 +16,8 @@ import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivation
 import { revealLine } from '../reveal';
 import { APPLY_READING_COMMAND } from '../explain/quick-fixes';
 import { editorSpeaker } from '../../shared/speak';
+import { compareSpeaker } from '../../shared/compare-speak';
+import { pickMatching, type CompareMatching } from './compare-match';
 import { DIAGNOSTIC_KEYS, type DiagnosticKey, type Diagnostics } from '../../core/diagnostics';
 import type { DashboardData } from '../../shared/protocol';
 
@@ -42,6 +44,9 @@ export class DashboardPanel implements vscode.Disposable {
   private compareWith: vscode.Uri | undefined;
   /** The first file's read in the comparison shown: the derivations of its samples come from it. */
   private comparedBase: Analysis | undefined;
+  /** How the comparison's samples are matched, when chosen (Match samples by...); the columns offered. */
+  private compareMatching: CompareMatching | undefined;
+  private comparedColumns: { a: readonly string[]; b: readonly string[] } | undefined;
   /** The sample whose derivation is shown; derived again after every (re)computation. */
   private selected: Selected | undefined;
   /** Diagnostics asked for with a section's button (a file too large to run them by itself): run on every load after. */
@@ -142,8 +147,12 @@ export class DashboardPanel implements vscode.Disposable {
         this.whatIf = m.whatIf;
         void this.load({ force: false });
         return;
+      case 'matchBy':
+        void this.chooseMatching();
+        return;
       case 'closeComparison':
         this.compareWith = undefined;
+        this.compareMatching = undefined;
         void this.load({ force: false });
         return;
       case 'skipInvalid':
@@ -319,13 +328,15 @@ export class DashboardPanel implements vscode.Disposable {
 
   /** Both files side by side, with the samples whose loss moved most; stays on across reloads. */
   async showComparison(other: vscode.Uri): Promise<void> {
+    // Another second file: its samples are matched as by default until chosen otherwise.
+    if (other.toString() !== this.compareWith?.toString()) this.compareMatching = undefined;
     this.compareWith = other;
     const generation = ++this.generation;
     const label = this.service.label(this.uri);
     const request = this.service.request(this.uri, this.whatIf);
     const started = Date.now();
     try {
-      const r = await this.service.compare(this.uri, other, request, CHANGED_SAMPLES, {
+      const r = await this.service.compare(this.uri, other, request, CHANGED_SAMPLES, this.compareMatching, {
         progressTitle: `Loss Lens: comparing ${label} with ${this.service.label(other)}`,
         onWaiting: this.whileWritten(generation, label),
         onProgress: (fraction) => {
@@ -334,13 +345,29 @@ export class DashboardPanel implements vscode.Disposable {
       });
       if (generation !== this.generation) return;
       this.comparedBase = r.base;
+      // The columns that can name samples: not the label, the scores or the weights (the layout refuses those as ids).
+      const idCandidates = (l: Analysis['layout']) => l.columns.filter((c) => c !== l.labelColumn && c !== l.weightColumn && !l.predictionColumns.includes(c));
+      this.comparedColumns = { a: idCandidates(r.base.layout), b: idCandidates(r.other.layout) };
       const elapsed = Date.now() - started;
       const base = dashboardData(r.base, this.whatIf, label, this.uri.toString(), this.history, elapsed);
       const otherData = dashboardData(r.other, this.whatIf, this.service.label(other), other.toString(), [], elapsed);
-      this.post({ type: 'comparison', comparison: comparisonData(base, otherData, r.changed, r.outcome) });
+      // Core names the CLI's flags (--match order, --id-column): here, the button that does it.
+      const outcome = 'refused' in r.outcome ? { refused: compareSpeaker(r.outcome.refused) } : { stats: { ...r.outcome.stats, matching: compareSpeaker(r.outcome.stats.matching) } };
+      this.post({ type: 'comparison', comparison: comparisonData(base, otherData, r.changed, outcome) });
     } catch (err) {
       if (generation === this.generation) this.postError(label, err);
     }
+  }
+
+  /** Match samples by...: asks how, then compares again that way. */
+  private async chooseMatching(): Promise<void> {
+    const other = this.compareWith;
+    if (other === undefined || this.comparedColumns === undefined) return;
+    const names = { a: this.service.label(this.uri), b: this.service.label(other) };
+    const chosen = await pickMatching(names, this.comparedColumns, this.compareMatching);
+    if (chosen === undefined || other !== this.compareWith) return;
+    this.compareMatching = chosen;
+    await this.showComparison(other);
   }
 
   /** Shows a sample's derivation (a worst-samples row, a hover's link): once the data is there. */

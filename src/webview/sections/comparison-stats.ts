@@ -59,9 +59,16 @@ function listSection(ctx: Ctx, s: CompareStats, which: 'fixed' | 'broken', total
 /** The statistics card, or why the files cannot be compared sample by sample. */
 export function renderCompareStats(ctx: Ctx, outcome: CompareOutcome, names: { a: string; b: string }): HTMLElement[] {
   const { dom } = ctx;
+  // The editor's --match order / --id-column: a quick pick of row order or a column, then compared again.
+  const matchBy = () => {
+    const b = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'compare-match-by' }, 'Match samples by...');
+    b.addEventListener('click', () => ctx.post({ type: 'matchBy' }));
+    return b;
+  };
   if ('refused' in outcome) {
     return [dom.section('compare-stats', 'Paired statistics',
       dom.h('p', { class: 'compare-refused', 'data-testid': 'compare-refused', role: 'alert' }, outcome.refused),
+      dom.h('p', {}, matchBy()),
       dom.h('p', { class: 'muted' }, 'Only the files’ own figures are compared above: no interval, test or sample list without the same samples in both.'))];
   }
   const s = outcome.stats;
@@ -82,7 +89,7 @@ export function renderCompareStats(ctx: Ctx, outcome: CompareOutcome, names: { a
     verdict('compare-mean-verdict', s.mean.text, s.mean.withinNoise),
     c === null ? dom.h('p', { class: 'muted' }, 'Multi-label files: no one class per sample, so no right or wrong to test.') : verdict('compare-mcnemar-verdict', c.text, c.withinNoise),
     figures,
-    dom.h('p', { class: 'muted', 'data-testid': 'compare-matching' }, s.matching),
+    dom.h('div', { class: 'compare-matching-row' }, dom.h('p', { class: 'muted', 'data-testid': 'compare-matching' }, s.matching), matchBy()),
     s.leftOut.count > 0 && f !== null ? dom.h('p', { class: 'muted' }, `${int(s.leftOut.count)} row(s) read in one file only were left out; the first is row ${int(f.row + 1)} (line ${int(f.lineA)} of ${names.a}, line ${int(f.lineB)} of ${names.b}).`) : null,
     dom.h('p', { class: 'muted' }, `${int(s.paired)} paired samples. Interval: ${int(s.resamples)} resamples, ${s.method}, seed ${s.seed}; McNemar: the two-sided exact binomial test on the samples right in one file only.`));
   if (c === null) return [stats];
