@@ -1,13 +1,15 @@
 /**
  * Compare With...'s statistics in the real editor (code-server + Chromium): the interval and
  * McNemar's p-value the view shows are `loss-lens compare`'s on the same two files, the fixed
- * samples open their line, in dark and light.
+ * samples open their line, in dark and light; Match samples by... (row order, a column) gives
+ * `loss-lens compare --match order`'s and `--id-column`'s.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { extensionLogReport, openWorkbench, sharedServer, type E2EServer, type Workbench } from './harness';
 import { EXTENSION_ID } from './expected';
+import { compareSpeaker } from '../../src/shared/compare-speak';
 
 interface CliCompare {
   comparison: {
@@ -18,11 +20,13 @@ interface CliCompare {
   };
 }
 
-const compared = (() => {
-  const r = spawnSync(process.execPath, ['dist/cli.js', 'compare', 'samples/epoch_1.csv', 'samples/epoch_2.csv', '--json', '--no-progress'], { encoding: 'utf8' });
+function cliCompare(...options: string[]): CliCompare['comparison'] {
+  const r = spawnSync(process.execPath, ['dist/cli.js', 'compare', 'samples/epoch_1.csv', 'samples/epoch_2.csv', '--json', '--no-progress', ...options], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as CliCompare).comparison;
-})();
+}
+
+const compared = cliCompare();
 
 describe('Compare With... statistics in code-server, dark and light', function () {
   let server: E2EServer;
@@ -80,6 +84,33 @@ describe('Compare With... statistics in code-server, dark and light', function (
       await wb.screenshot(`compare-classes-${theme}`);
     });
   }
+
+  it('Match samples by...: row order gives --match order\'s interval, said with the button; the column email_id by id again', async function () {
+    const interval = view().locator('[data-testid="compare-interval"]');
+    const quickRow = (label: string) =>
+      wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    const matchBy = async (label: string) => {
+      await view().locator('[data-testid="compare-match-by"]').click();
+      await quickRow(label).waitFor({ state: 'visible', timeout: 30_000 });
+      await quickRow(label).click();
+    };
+    const byOrder = cliCompare('--match', 'order');
+    // The two files list their samples in the same order: the numbers agree, the matching sentence says which was used.
+    await matchBy('Row order');
+    const spoken = compareSpeaker(byOrder.matching);
+    assert.match(spoken, /as chosen \(Match samples by\.\.\.\)/);
+    await view().locator('[data-testid="compare-matching"]', { hasText: 'as chosen' }).waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(await view().locator('[data-testid="compare-matching"]').innerText(), spoken);
+    assert.equal(Number(await interval.getAttribute('data-low')), byOrder.mean.interval[0]);
+    assert.equal(Number(await interval.getAttribute('data-high')), byOrder.mean.interval[1]);
+    await view().locator('#compare-stats').scrollIntoViewIfNeeded();
+    await wb.parkMouse();
+    await wb.screenshot('compare-match-by-order');
+    await matchBy('Column "email_id"');
+    await view().locator('[data-testid="compare-matching"]', { hasText: 'email_id' }).waitFor({ state: 'visible', timeout: 90_000 });
+    assert.equal(await view().locator('[data-testid="compare-matching"]').innerText(), compared.matching);
+    assert.equal(Number(await interval.getAttribute('data-low')), compared.mean.interval[0]);
+  });
 
   it('logged no extension error', function () {
     assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
