@@ -109,7 +109,7 @@ export interface CompareStats {
 }
 
 export const DEFAULT_LIST_CAP = 100;
-export const METHOD = 'Poisson bootstrap (paired), xoshiro128** seeded by splitmix32';
+export const METHOD = 'Poisson bootstrap (paired), xoshiro128** seeded by splitmix32, a jump per block of 64 resamples';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
