@@ -1,6 +1,6 @@
 /**
  * Confident learning (Northcutt, Jiang and Chuang, "Confident Learning: Estimating Uncertainty in
- * Dataset Labels", JAIR 70, 2021) over a stream of rows, in two passes (four with 'prune-by-noise-rate'):
+ * Dataset Labels", JAIR 70, 2021) over a stream of rows, in two passes (four or more with 'prune-by-noise-rate'):
  *
  * 1. ThresholdCounter: t_j, the mean probability of class j over the rows labelled j (the
  *    model's average self-confidence on the class), and the label counts n_i.
@@ -10,15 +10,16 @@
  *    filter_by='confident_learning') a row is a label issue when it lands off the diagonal and its
  *    most probable class is not its label (cleanlab drops those too), found in this pass.
  * With the 'prune-by-noise-rate' filter (cleanlab's default; the paper's "prune by noise rate"), two
- * more passes (NoiseRatePruner): the calibrated joint rounded to counts m_ij; pass 3 finds, for each
- * off-diagonal (i, j) with m_ij > 0, the m_ij rows labelled i with the largest margin p_j - p_i;
- * pass 4 flags them (unless predicted as their label) into the IssueList.
+ * or more passes (NoiseRatePruner): the calibrated joint rounded to counts m_ij; pass 3 (and a
+ * further one where a cell's count is large) finds, for each off-diagonal (i, j) with m_ij > 0, the
+ * cutoff of the m_ij rows labelled i with the largest margin p_j - p_i; the last pass flags them
+ * (unless predicted as their label) into the IssueList.
  * Every count is exact; the issues' list keeps the lowest-scoring `listed` by each ranking
  * (self-confidence, normalized margin) in bounded heaps.
  *
- * Memory: K^2 counts, 2 x `listed` issues and a few K-vectors, whatever the number of rows; with
- * 'prune-by-noise-rate' also 20 bytes per estimated wrong label (the sum of the m_ij), see
- * NoiseRatePruner.
+ * Memory, whatever the number of rows: K^2 counts, a few K-vectors, 2 x `listed` issues (N shown:
+ * about 2 x 200 bytes each), and with 'prune-by-noise-rate' at most 80 KB per off-diagonal cell
+ * with m_ij > 0 (NoiseRatePruner): in all about 8 K^2 + 400 N + 80 KB x K(K-1) bytes.
  */
 import { compensatedAdd, compensatedValue } from '../breakdown/summation';
 import { LowestScores } from './issue-heap';
@@ -211,61 +212,200 @@ export function pruneCounts(calibrated: readonly (readonly number[])[]): Float64
   return m;
 }
 
+/** Bins of a cutoff histogram (see NoiseRatePruner). */
+export const CUTOFF_BINS = 1024;
+/** A pair whose rank still to find is among at most this many rows keeps them in a heap. */
+export const CUTOFF_HEAP = 4096;
+
+/** A pair's search for its cutoff: where it stands, and what it holds. */
+interface Cutoff {
+  /** The class j of the pair (i, j). */
+  j: number;
+  /**
+   * The levels that narrowed the search: at level l a row's bin is binOf(s, lo[l], scale[l]) and
+   * the cutoff lies in bin chosen[l]. Rows in lower bins are kept, in higher ones not.
+   */
+  lo: number[];
+  scale: number[];
+  chosen: number[];
+  /**
+   * 'histogram': the next pass counts the rows in range per bin at level chosen.length;
+   * 'collect': the next pass keeps the `need` lowest (score, row) in range in `heap`;
+   * settled: 'heap' (those), 'all' (every row in range), 'order' (every row in range has one
+   * score: the first `need` in pass order).
+   */
+  state: 'histogram' | 'collect' | 'heap' | 'all' | 'order';
+  /** How many rows in range are kept. */
+  need: number;
+  counts?: Uint32Array;
+  mins?: Float64Array;
+  maxs?: Float64Array;
+  heap?: LowestScores;
+  /** 'order': rows in range seen so far in the flagging pass. */
+  seen: number;
+}
+
+/** The bin of score s at a level: floor((s - lo) x scale) clamped to the bins (NaN to bin 0). Monotone in s. */
+function binOf(s: number, lo: number, scale: number, bins: number): number {
+  const x = (s - lo) * scale;
+  return x > 0 ? (x < bins ? Math.floor(x) : bins - 1) : 0;
+}
+
 /**
- * cleanlab's default filter, prune_by_noise_rate, in two passes: for each off-diagonal (i, j) with
- * m_ij > 0 (and class i of more than one row, as cleanlab's min_examples_per_class = 1), the m_ij
- * rows labelled i with the largest margin p_j - p_i (ties to the earlier row) are flagged; a row
- * predicted as its label is then dropped; its suggested label is the most probable of the classes
- * j that flagged it (ties to the lower class).
+ * cleanlab's default filter, prune_by_noise_rate: for each off-diagonal (i, j) with m_ij > 0 (and
+ * class i of more than one row, as cleanlab's min_examples_per_class = 1), the m_ij rows labelled i
+ * with the largest margin p_j - p_i (ties to the earlier row) are flagged; a row predicted as its
+ * label is then dropped; its suggested label is the most probable of the classes j that flagged it
+ * (ties to the lower class).
  *
- * `gather` (pass 3) keeps, per pair, the m_ij largest margins in a bounded heap of (margin, row
- * ordinal); the m_ij-th is the pair's cutoff. `flaggedAs` (pass 4) compares each row with the
- * cutoffs, so the issues go through the same bounded IssueList as the other filter.
- * Bound: 20 bytes per unit of sum_{i != j} m_ij, the estimated number of wrong labels (<= the
- * rows; 8 MB for 400,000), plus one heap object per pair with m_ij > 0 (<= K + the rows, since
- * the joint counts one cell a row). So unlike the rest, this memory grows with the estimated
- * errors, not with the rows as such; per-pair margin histograms would bound it but need a
- * refinement pass for the bin holding the cutoff.
+ * Design (memory bounded whatever the rows): each pair looks for its cutoff, the m_ij-th lowest
+ * score s = p_i - p_j among the rows labelled i (by score, then row), over passes (`gather`, then
+ * `endPass`) until `settled`; then one pass flags the rows (`flaggedAs`), in order.
+ * - A pair with m_ij <= CUTOFF_HEAP keeps its m_ij lowest (s, row) in a bounded heap: one pass.
+ * - Otherwise a histogram of CUTOFF_BINS bins over s in [-1, 1] (clamped), with each bin's
+ *   count, lowest and highest s. After the pass, the bin holding the m_ij-th row is chosen: rows
+ *   below it are kept, above it not, and the rank r left inside it is settled as: all of the bin
+ *   (r = its count); the first r rows in pass order when the bin's rows all have one s (exact ties,
+ *   as the heap resolves them); the r lowest in a heap (r <= CUTOFF_HEAP) in one more pass; or else
+ *   a new histogram over [lowest, highest] of the bin, in one more pass. Each new level puts the
+ *   lowest and highest in different bins, so the distinct scores in range fall at every level and
+ *   the search ends (on the bench's data: one histogram pass, then the heap's).
+ * The bins are a monotone function of s, so the kept rows are exactly the m_ij first of the
+ * stable sort by s that one heap of m_ij would keep.
+ * Memory: per pair with m_ij > 0, at most max(20 x CUTOFF_HEAP, 20 x CUTOFF_BINS) bytes = 80 KB
+ * (a heap entry: score, row, slot; a bin: count, lowest, highest) plus a few numbers per level:
+ * <= 80 KB x K(K-1) in all (7.2 MB at 10 classes), whatever the number of rows.
+ * Passes: 4 when every m_ij <= CUTOFF_HEAP; usually 5 beyond (the bench's 2M and 8M x 10).
  */
 export class NoiseRatePruner {
-  /** Per given class i: the classes j with m_ij > 0, and their heaps. */
-  private readonly pairs: Int32Array[] = [];
-  private readonly heaps: LowestScores[][] = [];
+  /** Per given class i: the cutoffs of the pairs (i, j) with m_ij > 0. */
+  private readonly cutoffs: Cutoff[][] = [];
+  private unsettled = 0;
 
-  constructor(readonly prune: Float64Array, labelCounts: Float64Array) {
+  constructor(readonly prune: Float64Array, labelCounts: Float64Array, private readonly bins = CUTOFF_BINS, private readonly heapRows = CUTOFF_HEAP) {
     const K = labelCounts.length;
     for (let i = 0; i < K; i++) {
-      const js: number[] = [];
-      if (labelCounts[i]! > 1) for (let j = 0; j < K; j++) if (j !== i && prune[i * K + j]! > 0) js.push(j);
-      this.pairs.push(Int32Array.from(js));
-      this.heaps.push(js.map((j) => new LowestScores(prune[i * K + j]!)));
+      const row: Cutoff[] = [];
+      if (labelCounts[i]! > 1) {
+        for (let j = 0; j < K; j++) {
+          const need = prune[i * K + j]!;
+          if (j === i || !(need > 0)) continue;
+          const c: Cutoff = { j, lo: [], scale: [], chosen: [], state: 'collect', need, seen: 0 };
+          if (need <= heapRows) c.heap = new LowestScores(need);
+          else this.histogram(c, -1, bins / 2);
+          row.push(c);
+          this.unsettled++;
+        }
+      }
+      this.cutoffs.push(row);
     }
   }
 
-  /** Pass 3: a row labelled `given`. The heaps keep the lowest p_given - p_j: the largest margins. */
+  /** Whether every pair's cutoff is known: `flaggedAs` may then be asked. */
+  get settled(): boolean {
+    return this.unsettled === 0;
+  }
+
+  /** A cutoff pass: a row labelled `given` (every one, in order). */
   gather(probs: Float64Array, given: number, ordinal: number): void {
-    const js = this.pairs[given]!;
-    const heaps = this.heaps[given]!;
-    for (let a = 0; a < js.length; a++) {
-      const score = probs[given]! - probs[js[a]!]!;
-      if (heaps[a]!.admits(score)) heaps[a]!.insert(score, ordinal);
+    const row = this.cutoffs[given]!;
+    for (let a = 0; a < row.length; a++) {
+      const c = row[a]!;
+      if (c.state !== 'histogram' && c.state !== 'collect') continue;
+      const s = probs[given]! - probs[c.j]!;
+      if (this.where(c, s) !== 0) continue;
+      if (c.state === 'collect') {
+        if (c.heap!.admits(s)) c.heap!.insert(s, ordinal);
+        continue;
+      }
+      const level = c.chosen.length;
+      const b = binOf(s, c.lo[level]!, c.scale[level]!, this.bins);
+      if (c.counts![b]!++ === 0) c.mins![b] = c.maxs![b] = s;
+      else if (s < c.mins![b]!) c.mins![b] = s;
+      else if (s > c.maxs![b]!) c.maxs![b] = s;
     }
   }
 
-  /** Pass 4 (after every row went through `gather`): the suggested label of a flagged row, or -1. */
+  /** After a cutoff pass: each pair's heap settles; each histogram settles or narrows to one bin. */
+  endPass(): void {
+    for (const row of this.cutoffs) {
+      for (const c of row) {
+        if (c.state === 'collect') {
+          c.state = 'heap';
+          this.unsettled--;
+        } else if (c.state === 'histogram') {
+          this.narrow(c);
+        }
+      }
+    }
+  }
+
+  /** The flagging pass (once settled), every row labelled `given` in order: the suggested label of a flagged row, or -1. */
   flaggedAs(probs: Float64Array, given: number, ordinal: number): number {
-    const js = this.pairs[given]!;
-    const heaps = this.heaps[given]!;
+    const row = this.cutoffs[given]!;
     let suggested = -1;
-    for (let a = 0; a < js.length; a++) {
-      const heap = heaps[a]!;
-      const score = probs[given]! - probs[js[a]!]!;
-      // Kept iff not above the heap's root (its highest score, the latest row on a tie); a heap
-      // not full kept every row labelled `given`.
-      const kept = heap.size < heap.capacity || score < heap.score[0]! || (score === heap.score[0]! && ordinal <= heap.ordinal[0]!);
-      if (kept && (suggested < 0 || probs[js[a]!]! > probs[suggested]!)) suggested = js[a]!;
+    for (let a = 0; a < row.length; a++) {
+      const c = row[a]!;
+      const s = probs[given]! - probs[c.j]!;
+      const where = this.where(c, s);
+      let kept = where < 0;
+      if (where === 0) {
+        if (c.state === 'all') kept = true;
+        else if (c.state === 'order') kept = c.seen++ < c.need;
+        else {
+          // Kept iff not above the heap's root (its highest score, the latest row on a tie); a heap
+          // not full kept every row in range.
+          const heap = c.heap!;
+          kept = heap.size < heap.capacity || s < heap.score[0]! || (s === heap.score[0]! && ordinal <= heap.ordinal[0]!);
+        }
+      }
+      if (kept && (suggested < 0 || probs[c.j]! > probs[suggested]!)) suggested = c.j;
     }
     return suggested;
+  }
+
+  /** -1: below the pair's range (kept), 1: above it (not kept), 0: in range. */
+  private where(c: Cutoff, s: number): number {
+    for (let l = 0; l < c.chosen.length; l++) {
+      const b = binOf(s, c.lo[l]!, c.scale[l]!, this.bins);
+      if (b !== c.chosen[l]) return b < c.chosen[l]! ? -1 : 1;
+    }
+    return 0;
+  }
+
+  private histogram(c: Cutoff, lo: number, scale: number): void {
+    c.state = 'histogram';
+    c.lo.push(lo);
+    c.scale.push(scale);
+    c.counts = new Uint32Array(this.bins);
+    c.mins = new Float64Array(this.bins);
+    c.maxs = new Float64Array(this.bins);
+  }
+
+  /** The bin holding the need-th row in range, and what settles the rank left in it. */
+  private narrow(c: Cutoff): void {
+    const counts = c.counts!;
+    let below = 0;
+    let b = 0;
+    // need <= the rows in range (m_ij <= n_i; later levels by construction); the last bin otherwise.
+    while (b < this.bins - 1 && below + counts[b]! < c.need) below += counts[b++]!;
+    const rank = c.need - below;
+    const inBin = counts[b]!;
+    const [lowest, highest] = [c.mins![b]!, c.maxs![b]!];
+    c.chosen.push(b);
+    c.need = rank;
+    c.counts = c.mins = c.maxs = undefined;
+    if (rank >= inBin) c.state = 'all';
+    else if (lowest === highest) c.state = 'order';
+    else if (rank <= this.heapRows) {
+      c.state = 'collect';
+      c.heap = new LowestScores(rank);
+      return;
+    } else {
+      this.histogram(c, lowest, this.bins / (highest - lowest));
+      return;
+    }
+    this.unsettled--;
   }
 }
 

@@ -120,14 +120,14 @@ function classOf(label: number, K: number, ignoreIndex: number | undefined): num
   return label;
 }
 
-/** Confident learning over the rows `reader` hands over, in two passes (four with 'prune-by-noise-rate'). */
+/** Confident learning over the rows `reader` hands over, in two passes (four or more with 'prune-by-noise-rate'). */
 export async function findLabelIssues(analysis: Analysis, reader: RowReader, progress: (message: string) => void = () => {}, listed = LISTED_ISSUES, filter: IssueFilter = 'prune-by-noise-rate'): Promise<LabelIssuesReport> {
   const K = classCount(analysis);
   const ignore = analysis.layout.kind === 'bce' ? undefined : analysis.options.ignoreIndex;
   const toProbs = probabilityRows(analysis);
   const probs = new Float64Array(K);
 
-  const passes = filter === 'prune-by-noise-rate' ? 4 : 2;
+  const passes = filter === 'prune-by-noise-rate' ? 'at least 4' : '2';
   progress(`likely label errors: pass 1 of ${passes} (class thresholds)`);
   const thresholds = new ThresholdCounter(K);
   let leftOut = 0;
@@ -187,31 +187,36 @@ export async function findLabelIssues(analysis: Analysis, reader: RowReader, pro
   };
 }
 
-/** Passes 3 and 4 of cleanlab's prune_by_noise_rate (NoiseRatePruner): the cutoffs, then the flagged rows. */
+/** The last passes of cleanlab's prune_by_noise_rate (NoiseRatePruner): the cutoffs (one pass or more), then the flagged rows. */
 async function pruneByNoiseRate(
   reader: RowReader, K: number, ignore: number | undefined, toProbs: (rows: RowBatch, i: number, out: Float64Array) => void,
   probs: Float64Array, pruner: NoiseRatePruner, flagged: IssueList, progress: (message: string) => void,
 ): Promise<void> {
-  progress('likely label errors: pass 3 of 4 (largest margins per noise rate)');
-  let ordinal = 0;
-  await reader.pass((rows) => {
-    for (let i = 0; i < rows.size; i++, ordinal++) {
-      const label = classOf(rows.labels[i]!, K, ignore);
-      if (label < 0) continue;
-      toProbs(rows, i, probs);
-      pruner.gather(probs, label, ordinal);
-    }
-  });
-  progress('likely label errors: pass 4 of 4 (flagged rows)');
+  let pass = 3;
+  while (!pruner.settled) {
+    progress(`likely label errors: pass ${pass} (${pass === 3 ? 'largest margins per noise rate' : 'narrowing the margins\' cutoffs'})`);
+    let ordinal = 0;
+    await reader.pass((rows) => {
+      for (let i = 0; i < rows.size; i++, ordinal++) {
+        const label = classOf(rows.labels[i]!, K, ignore);
+        if (label < 0) continue;
+        toProbs(rows, i, probs);
+        pruner.gather(probs, label, ordinal);
+      }
+    });
+    pruner.endPass();
+    pass++;
+  }
+  progress(`likely label errors: pass ${pass}, the last (flagged rows)`);
   const place = { ordinal: 0, file: 0, row: 0, line: 0 };
   await reader.pass((rows, file) => {
     for (let i = 0; i < rows.size; i++, place.ordinal++) {
       const label = classOf(rows.labels[i]!, K, ignore);
       if (label < 0) continue;
       toProbs(rows, i, probs);
-      if (mostProbable(probs) === label) continue;
+      // Asked of every row labelled `label`, in order: a cutoff among tied scores counts them.
       const suggested = pruner.flaggedAs(probs, label, place.ordinal);
-      if (suggested < 0) continue;
+      if (suggested < 0 || mostProbable(probs) === label) continue;
       place.file = file;
       place.row = rows.rows[i]!;
       place.line = rows.lines[i]!;
