@@ -6,7 +6,7 @@ import type { AnalysisRequest } from '../core/analyze';
 import type { LayoutOverrides } from '../core/parse';
 import type { InputKind, LossKind, PresetName } from '../core/types';
 import type { WhatIf } from '../shared/protocol';
-import type { LossLensConfig } from './settings';
+import { LABEL_ISSUES_FILTERS, type LossLensConfig } from './settings';
 
 /** What Choose Columns... and Select Preset... remember for one file. */
 export interface FileChoices {
@@ -68,6 +68,8 @@ export function requestFor(config: LossLensConfig, choices: FileChoices, whatIf:
     skipInvalid: choices.skipInvalid ?? false,
     topK: config.topK,
     calibrationBins: config.calibrationBins,
+    // Only when not the default, so the default's cache keys (and the CLI's request) stay as they were.
+    ...(config['labelIssues.filter'] === 'pruneByNoiseRate' ? {} : { labelIssuesFilter: LABEL_ISSUES_FILTERS[config['labelIssues.filter']] }),
   };
 }
 

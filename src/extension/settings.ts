@@ -18,7 +18,12 @@ export interface LossLensConfig {
   'diagnostics.enabled': boolean;
   'hovers.enabled': boolean;
   'extraPasses.autoMaxMillionScores': number;
+  'labelIssues.filter': LabelIssuesFilterSetting;
 }
+
+/** lossLens.labelIssues.filter's values, and the core's filter each names. */
+export const LABEL_ISSUES_FILTERS = { pruneByNoiseRate: 'prune-by-noise-rate', confidentLearning: 'confident-learning' } as const;
+export type LabelIssuesFilterSetting = keyof typeof LABEL_ISSUES_FILTERS;
 
 interface SettingSchema {
   type: 'string' | 'integer' | 'boolean';
@@ -107,6 +112,18 @@ export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default:
       'The dashboard fits the temperature (calibration versus refinement) and looks for likely label errors by itself when the file holds at most this many million scores (rows × classes): each takes more passes over the rows after the report. Above, each section offers a button instead. `0` always asks.',
     order: 10,
   },
+  'labelIssues.filter': {
+    type: 'string',
+    default: 'pruneByNoiseRate',
+    enum: Object.keys(LABEL_ISSUES_FILTERS) as LabelIssuesFilterSetting[],
+    enumDescriptions: [
+      "cleanlab's default (prune_by_noise_rate): for each given label i and class j, as many rows labelled i as the calibrated confident joint estimates are j, those where p(j) - p(i) is largest.",
+      "cleanlab's filter_by='confident_learning': every row off the confident joint's diagonal (usually flags more rows).",
+    ],
+    markdownDescription:
+      'Which rows **Likely label errors** flags (the dashboard section and its CSV export; the CLI\'s `--label-issues-filter`). Either way a row the model predicts as its label is not flagged.',
+    order: 11,
+  },
 };
 
 /**
@@ -151,6 +168,7 @@ export function readConfig(get: (key: keyof LossLensConfig) => unknown): LossLen
     'diagnostics.enabled': pick('diagnostics.enabled', (v) => typeof v === 'boolean'),
     'hovers.enabled': pick('hovers.enabled', (v) => typeof v === 'boolean'),
     'extraPasses.autoMaxMillionScores': pick('extraPasses.autoMaxMillionScores', (v) => isInt(v, SETTINGS['extraPasses.autoMaxMillionScores'])),
+    'labelIssues.filter': pick('labelIssues.filter', inEnum('labelIssues.filter')),
   };
 }
 

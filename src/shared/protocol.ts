@@ -4,6 +4,7 @@
  * switch exhaustively over `type`.
  */
 import type { CompareOutcome } from '../core/compare';
+import type { IssueFilter } from '../core/diagnostics/confident-learning';
 import type { ReportJson } from '../core/report-json';
 import type { InputKind, LossKind, PresetName } from '../core/types';
 import type { TexEntry } from './render/tex';
@@ -140,7 +141,9 @@ export type WebviewMessage =
   /** Read the file the other way an assumption offers (its index in report.layout.assumptions). */
   | { type: 'otherReading'; assumption: number }
   /** Leave the comparison: back to the dashboard of the file alone. */
-  | { type: 'closeComparison' };
+  | { type: 'closeComparison' }
+  /** Flag likely label errors with this filter: sets lossLens.labelIssues.filter (every dashboard then shows it). */
+  | { type: 'labelIssuesFilter'; filter: IssueFilter };
 
 /** What the webview keeps with setState, to restore after a reload (WebviewPanelSerializer). */
 export interface DashboardState {

@@ -10,7 +10,7 @@ import { describeChange, isFileChanged, type FileChangedError } from '../../core
 import type { HostMessage, WebviewMessage, WhatIf } from '../../shared/protocol';
 import type { AnalysisService } from '../analysis-service';
 import type { AnalysisRequest } from '../../core/analyze';
-import { isLargeFile } from '../settings';
+import { CONFIG_SECTION, isLargeFile, LABEL_ISSUES_FILTERS, type LabelIssuesFilterSetting } from '../settings';
 import { defaultWhatIf } from '../request';
 import { appendHistory, comparisonData, dashboardData, dashboardHtml, derivationData } from './model';
 import { revealLine } from '../reveal';
@@ -170,6 +170,16 @@ export class DashboardPanel implements vscode.Disposable {
         const a = this.last?.type === 'data' ? this.last.data.report.layout.assumptions[m.assumption] : undefined;
         if (a !== undefined) void vscode.commands.executeCommand(APPLY_READING_COMMAND, this.uri, a.overrides);
         break;
+      }
+      case 'labelIssuesFilter': {
+        const value = (Object.keys(LABEL_ISSUES_FILTERS) as LabelIssuesFilterSetting[]).find((k) => LABEL_ISSUES_FILTERS[k] === m.filter);
+        if (value === undefined) return;
+        // Where the setting is in force: the workspace's when it sets one (a user value would not win over it), else the user's.
+        // The change reloads every dashboard (wiring.ts), this one with the new filter's issues.
+        const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
+        const target = c.inspect('labelIssues.filter')?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+        void c.update('labelIssues.filter', value, target);
+        return;
       }
       case 'command':
         if (m.command === 'refresh') void this.load({ force: true, record: true });
