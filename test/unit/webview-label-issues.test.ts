@@ -54,11 +54,23 @@ describe('dashboard: likely label errors', () => {
     assert.deepEqual(h.posted, [{ type: 'command', command: 'exportReport', format: 'issues-margin' }]);
   });
 
+  it('says which filter flagged the rows and switches it (lossLens.labelIssues.filter, through the host)', () => {
+    const h = harness();
+    h.dashboard.handle({ type: 'data', data: dataOf(report) });
+    const select = q(h.root, '[data-testid="label-issues-filter"]') as HTMLSelectElement;
+    assert.equal(select.value, 'prune-by-noise-rate');
+    assert.match(texts(h.root, '#label-issues p').join(' '), /prune by noise rate/);
+    h.posted.length = 0;
+    select.value = 'confident-learning';
+    select.dispatchEvent(new h.win.Event('change') as unknown as Event);
+    assert.deepEqual(h.posted, [{ type: 'labelIssuesFilter', filter: 'confident-learning' }]);
+  });
+
   it('says the passes are running, or why there are none', async () => {
     const plain = await reportOf('samples/digits.csv');
     const h = harness();
     h.dashboard.handle({ type: 'data', data: dataOf(plain, { diagnosing: ['labelIssues'] }) });
-    assert.match(texts(h.root, '[data-testid="label-issues-pending"]')[0] ?? '', /four more passes/);
+    assert.match(texts(h.root, '[data-testid="label-issues-pending"]')[0] ?? '', /four or more passes/);
     h.dashboard.handle({ type: 'data', data: dataOf({ ...plain, diagnostics: { results: {}, unavailable: { labelIssues: 'likely label errors need one given class per row' } } }) });
     assert.match(texts(h.root, '[data-testid="label-issues-unavailable"]')[0] ?? '', /one given class per row/);
     h.dashboard.handle({ type: 'data', data: dataOf(plain) });

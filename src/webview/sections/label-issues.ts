@@ -3,7 +3,7 @@
  * per class and the rows most likely mislabelled, whose rows open the line and its derivation as
  * the worst samples' do. Shown once the diagnostics' passes are done; until then, says so.
  */
-import type { IssueRanking } from '../../core/diagnostics/confident-learning';
+import { FILTERS, type IssueFilter, type IssueRanking } from '../../core/diagnostics/confident-learning';
 import type { LabelIssue, LabelIssuesReport } from '../../core/diagnostics/label-issues';
 import { isBinaryFormat } from '../../core/formats';
 import type { DashboardData } from '../../shared/protocol';
@@ -17,6 +17,9 @@ import { sortableTable, type Column } from '../table';
 const SHOWN = 100;
 
 const TITLE = 'Likely label errors';
+
+/** The filters as the switch names them. */
+const FILTER_NAMES: Record<IssueFilter, string> = { 'prune-by-noise-rate': 'prune by noise rate (cleanlab\'s default)', 'confident-learning': 'confident learning (every row off the joint\'s diagonal)' };
 
 type Row = LabelIssue & { rank: number };
 interface ClassRow {
@@ -37,10 +40,10 @@ export function renderLabelIssues(ctx: Ctx, data: DashboardData): HTMLElement | 
   if (found !== undefined) return renderFound(ctx, found, isBinaryFormat(r.format));
   const why = r.diagnostics?.unavailable.labelIssues;
   if (why !== undefined) return note(`Not worked out: ${why}.`, 'label-issues-unavailable');
-  const offered = offeredNote(ctx, data, 'labelIssues', 'it takes four more passes over the rows', 'Look for likely label errors');
+  const offered = offeredNote(ctx, data, 'labelIssues', 'it takes four or more passes over the rows', 'Look for likely label errors');
   if (offered !== null) return dom.section('label-issues', TITLE, offered);
   if (data.diagnosticsFailed !== undefined) return note(`Could not be worked out: ${data.diagnosticsFailed}`, 'label-issues-failed');
-  if (data.diagnosing?.includes('labelIssues')) return note('Looking for likely label errors: four more passes over the rows…', 'label-issues-pending');
+  if (data.diagnosing?.includes('labelIssues')) return note('Looking for likely label errors: four or more passes over the rows…', 'label-issues-pending');
   return null;
 }
 
@@ -96,6 +99,10 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
   };
   const rankBy = dom.h('select', { 'data-testid': 'label-issues-ranking', 'aria-label': 'Rank the issues by' },
     ...(['self-confidence', 'normalized-margin'] as const).map((k) => dom.h('option', { value: k, selected: k === ranking, title: RANKING_NAMES[k] }, k.replace('-', ' '))));
+  // Sets lossLens.labelIssues.filter: the host reloads the dashboards with it.
+  const filterBy = dom.h('select', { 'data-testid': 'label-issues-filter', 'aria-label': 'Flag rows by', title: 'lossLens.labelIssues.filter' },
+    ...FILTERS.map((k) => dom.h('option', { value: k, selected: k === found.filter }, FILTER_NAMES[k])));
+  filterBy.addEventListener('change', () => ctx.post({ type: 'labelIssuesFilter', filter: filterBy.value as IssueFilter }));
   const exportCsv = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'export-label-issues' }, 'Export as CSV…');
   exportCsv.addEventListener('click', () => ctx.post({ type: 'command', command: 'exportReport', format: ranking === 'self-confidence' ? 'issues' : 'issues-margin' }));
 
@@ -123,7 +130,7 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
         : 'Flagged (confident_learning): a row whose most probable class above its threshold is not its given label, unless the model predicts that label. ',
       'It assumes out-of-sample predictions: on the training rows a model has fitted, errors hide.'),
     classTable,
-    dom.h('div', { class: 'actions' }, dom.h('label', {}, 'Rank by ', rankBy), exportCsv),
+    dom.h('div', { class: 'actions' }, dom.h('label', {}, 'Flag by ', filterBy), dom.h('label', {}, 'Rank by ', rankBy), exportCsv),
     dom.h('p', { class: 'muted small' },
       rows.length < listed ? `Showing ${rows.length} of the ${int(listed)} listed; the CSV holds every one. ` : '',
       found.issueCount > found.listed ? `The first ${int(found.listed)} by each ranking are kept (all ${int(found.issueCount)} are counted). ` : '',
