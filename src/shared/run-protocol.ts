@@ -23,10 +23,22 @@ export interface RunViewData {
   elapsedMs: number;
 }
 
+/** A live run's files not (yet) read: those still being written, and those that settled incomplete. */
+export interface LiveNotice {
+  waiting: string[];
+  incomplete: { name: string; why: string }[];
+  /** What the last reload took in: "epoch_07.csv added", with its time. */
+  added?: string;
+  /** Files the run is being read again for, meanwhile. */
+  reading?: string[];
+}
+
 export type RunHostMessage =
   | { type: 'loading'; label: string; /** 0..1, or null when unknown. */ fraction: number | null }
   | { type: 'run'; data: RunViewData }
   | { type: 'error'; label: string; message: string }
+  /** A live run's files (live.ts): shown above the run without redrawing it. */
+  | { type: 'live'; notice: LiveNotice }
   | { type: 'derivation'; derivation: DerivationData; /** The sample (0-based) it is of. */ sample: number };
 
 export type RunWebviewMessage =

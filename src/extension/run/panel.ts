@@ -7,13 +7,14 @@
 import * as vscode from 'vscode';
 import type { AnalysisRequest } from '../../core/analyze';
 import { CancelledError } from '../../shared/cancelled';
-import { RUN_VIEW_TYPE, type RunHostMessage, type RunViewState, type RunWebviewMessage } from '../../shared/run-protocol';
+import { RUN_VIEW_TYPE, type LiveNotice, type RunHostMessage, type RunViewState, type RunWebviewMessage } from '../../shared/run-protocol';
 import { editorSpeaker } from '../../shared/speak';
 import type { AnalysisService } from '../analysis-service';
 import { dashboardHtml, derivationData } from '../dashboard/model';
 import type { RunJobResult } from '../../node/run-job';
 import { revealLine } from '../reveal';
 import { uriBasename } from '../uri';
+import { LiveRun } from './live';
 import { derivationSource, RUN_LIST_SIZE, runViewData, sampleLine } from './model';
 
 const open = new Map<string, RunPanel>();
@@ -28,6 +29,12 @@ export class RunPanel implements vscode.Disposable {
   private generation = 0;
   private derivationGeneration = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** A run opened on a folder grows as files settle in it (live.ts); undefined for files. */
+  private live: LiveRun | undefined;
+  private liveNotice: LiveNotice | undefined;
+  /** Files settled since the run was last read, said once it is read again. */
+  private arrived: string[] = [];
+  private disposed = false;
 
   /** Opens the run over `uris` (a folder, or files), or reveals the one already open. */
   static show(service: AnalysisService, extensionUri: vscode.Uri, uris: readonly vscode.Uri[], label: string): RunPanel {
@@ -89,6 +96,28 @@ export class RunPanel implements vscode.Disposable {
       title: panel.title,
     });
     void this.load();
+    void this.watchFolder();
+  }
+
+  /** A run opened on one folder follows it (lossLens.liveReload, as the dashboard's live reload). */
+  private async watchFolder(): Promise<void> {
+    if (this.uris.length !== 1) return;
+    const stat = await vscode.workspace.fs.stat(this.uris[0]!).then((s) => s, () => undefined);
+    if (stat === undefined || (stat.type & vscode.FileType.Directory) === 0 || this.disposed) return;
+    this.live = new LiveRun(this.uris[0]!, (u) => {
+      const change = u.ready ?? (u.removed === undefined ? undefined : `${u.removed} (removed)`);
+      if (change !== undefined) this.arrived.push(change);
+      this.postLive(u.notice);
+      if (change !== undefined) void this.load({ live: true });
+    }, () => this.service.config.get('liveReload'));
+    this.disposables.push(this.live);
+  }
+
+  /** The live line; while the run is read again for files that settled, it says so (the view stays, no notification). */
+  private postLive(notice: LiveNotice): void {
+    if (this.arrived.length > 0) notice = { ...notice, reading: [...this.arrived] };
+    this.liveNotice = notice;
+    if (this.ready) void this.panel.webview.postMessage({ type: 'live', notice } satisfies RunHostMessage);
   }
 
   private post(m: RunHostMessage): void {
@@ -102,6 +131,7 @@ export class RunPanel implements vscode.Disposable {
         this.ready = true;
         void this.panel.webview.postMessage(this.last ?? ({ type: 'loading', label: this.label, fraction: null } satisfies RunHostMessage));
         if (this.derivation) void this.panel.webview.postMessage(this.derivation);
+        if (this.liveNotice) void this.panel.webview.postMessage({ type: 'live', notice: this.liveNotice } satisfies RunHostMessage);
         return;
       case 'openSample':
         void this.openSample(m.sample, m.file);
@@ -127,32 +157,48 @@ export class RunPanel implements vscode.Disposable {
     return vscode.Uri.joinPath(this.uris[0]!, '..', name.slice(name.lastIndexOf('/') + 1));
   }
 
-  async load(): Promise<void> {
+  /**
+   * Reads the run. `live`: a file of the folder settled (or went): the run is read again, the
+   * view kept on screen meanwhile (no loading card: the page keeps its class, file and scroll),
+   * over the folder's files that are whole only.
+   */
+  async load(opts: { live?: boolean } = {}): Promise<void> {
     const generation = ++this.generation;
     this.running?.abort();
     const controller = new AbortController();
     this.running = controller;
-    this.post({ type: 'loading', label: this.label, fraction: 0 });
+    const quiet = opts.live === true && this.run !== undefined;
+    if (!quiet) this.post({ type: 'loading', label: this.label, fraction: 0 });
     const started = Date.now();
     try {
       const request = this.service.request(this.uris[0]!);
-      const r = await this.service.readRun(this.uris, request, RUN_LIST_SIZE, {
+      const sources = this.live === undefined || this.live.whole ? this.uris : await this.live.readyFiles();
+      const r = await this.service.readRun(sources, request, RUN_LIST_SIZE, {
         signal: controller.signal,
-        progressTitle: `Loss Lens: reading the run ${this.label}`,
+        ...(quiet ? {} : { progressTitle: `Loss Lens: reading the run ${this.label}` }),
         onProgress: (fraction) => {
-          if (generation === this.generation) this.post({ type: 'loading', label: this.label, fraction });
+          if (generation === this.generation && !quiet) this.post({ type: 'loading', label: this.label, fraction });
         },
       });
       if (generation !== this.generation) return;
       this.run = { result: r.run, request };
       const elapsed = Date.now() - started;
-      this.service.output.appendLine(`Run ${this.label}: ${r.run.report.files.length} files x ${r.run.report.samples.toLocaleString('en-US')} samples in ${(elapsed / 1000).toFixed(2)} s.`);
+      this.service.output.appendLine(`Run ${this.label}: ${r.run.report.files.length} files x ${r.run.report.samples.toLocaleString('en-US')} samples in ${(elapsed / 1000).toFixed(2)} s.${opts.live ? ` Read again as ${this.arrived.join(', ')} settled.` : ''}`);
       this.post({ type: 'run', data: runViewData(r.run, request, this.label, this.uris.map((u) => u.toString()), elapsed) });
+      if (opts.live && this.live) {
+        const added = `${this.arrived.join(', ')} ${this.arrived.some((a) => !a.endsWith('(removed)')) ? 'added' : 'taken out'}: the run read again in ${(elapsed / 1000).toFixed(2)} s`;
+        this.arrived = [];
+        this.postLive({ ...this.live.notice(), added });
+      }
     } catch (err) {
       if (generation !== this.generation) return;
       const message = err instanceof CancelledError ? 'Cancelled. Refresh to read the run again.' : editorSpeaker(err instanceof Error ? err.message : String(err));
       if (!(err instanceof CancelledError)) this.service.output.appendLine(`Run ${this.label}: ${message}`);
       this.post({ type: 'error', label: this.label, message });
+      if (opts.live && this.live) {
+        this.arrived = [];
+        this.postLive(this.live.notice());
+      }
     }
   }
 
@@ -184,6 +230,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.running?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

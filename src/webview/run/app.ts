@@ -4,7 +4,7 @@
  * with the dashboard's panel.
  */
 import type { DerivationData } from '../../shared/protocol';
-import type { RunHostMessage, RunViewData, RunViewState, RunWebviewMessage } from '../../shared/run-protocol';
+import type { LiveNotice, RunHostMessage, RunViewData, RunViewState, RunWebviewMessage } from '../../shared/run-protocol';
 import type { Ctx } from '../context';
 import { Dom } from '../dom';
 import { renderDerivation } from '../sections/derivation';
@@ -23,6 +23,8 @@ export class RunApp {
   private readonly root: HTMLElement;
   private data: RunViewData | undefined;
   private derivation: DerivationData | undefined;
+  /** A live run's files not read yet, and the last one taken in (shown above the run). */
+  private live: LiveNotice | undefined;
 
   constructor(
     private readonly win: Window,
@@ -63,12 +65,20 @@ export class RunApp {
         // The dashboard's loading card asks Ctx for nothing but its element factories.
         this.show(renderLoading(this.dashboardCtx(), m.label, m.fraction), 'loading');
         return;
-      case 'run':
+      case 'run': {
         this.data = m.data;
         if (this.ctx.state.uris?.join('\n') !== m.data.uris.join('\n')) this.ctx.saveState({ uris: m.data.uris, label: m.data.label });
+        // A live run read again redraws under the reader: where they had scrolled stays.
+        const scroll = this.win.scrollY;
         this.show(renderRun(this.ctx, m.data), 'run');
         drawCanvases(this.root);
         if (this.derivation) this.showDerivation(this.derivation);
+        if (scroll > 0) this.win.scrollTo(0, scroll);
+        return;
+      }
+      case 'live':
+        this.live = m.notice;
+        this.root.querySelector('[data-testid="run-live"]')?.replaceWith(this.liveLine());
         return;
       case 'error': {
         const { dom } = this.ctx;
@@ -114,10 +124,23 @@ export class RunApp {
     };
   }
 
+  /** The live run's line: files waiting to be whole, files that settled incomplete, the last taken in. */
+  private liveLine(): HTMLElement {
+    const { dom } = this.ctx;
+    const n = this.live;
+    const parts = n === undefined ? [] : [
+      ...n.waiting.map((w) => dom.h('span', { class: 'run-live-waiting', 'data-testid': 'run-live-waiting', 'data-file': w }, `Waiting: ${w} is being written.`)),
+      ...n.incomplete.map((i) => dom.h('span', { class: 'run-live-incomplete', 'data-testid': 'run-live-incomplete', 'data-file': i.name }, `${i.name} is not read: ${i.why}. It is read once it is complete.`)),
+      ...(n.reading === undefined ? [] : [dom.h('span', { class: 'run-live-reading', 'data-testid': 'run-live-reading' }, `Reading the run again for ${n.reading.join(', ')}...`)]),
+      ...(n.added === undefined || n.reading !== undefined ? [] : [dom.h('span', { class: 'run-live-added', 'data-testid': 'run-live-added' }, `${n.added}.`)]),
+    ];
+    return dom.h('p', { class: 'run-live muted small', role: 'status', 'aria-live': 'polite', 'data-testid': 'run-live', hidden: parts.length === 0 ? true : null }, ...parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p])));
+  }
+
   private show(view: HTMLElement, kind: string): void {
     const { dom } = this.ctx;
     const ready = kind === 'run' ? dom.h('span', { hidden: true, 'data-testid': 'run-ready' }) : null;
-    this.root.replaceChildren(...[view, ready].filter((n): n is HTMLElement => n !== null));
+    this.root.replaceChildren(...[this.liveLine(), view, ready].filter((n): n is HTMLElement => n !== null));
     this.root.setAttribute('data-view', kind);
   }
 }

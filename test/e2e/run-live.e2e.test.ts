@@ -1,0 +1,123 @@
+/**
+ * A live run in the real editor (code-server + Chromium): Open Run... on a folder of 3 epoch files
+ * (the committed fixtures, test/fixtures/run/order), then a training loop's 4th file written in two
+ * halves with a pause: the first half (cut mid-row) is never read as an epoch (the view says what
+ * is missing), and once the second half lands the view grows to 4 epochs without a reload (the
+ * class chosen stays chosen), its means those of `loss-lens run --json` on the folder. Two more
+ * files arriving out of order (epoch_10, then epoch_5) take their places in natural order.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extensionLogReport, openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { EXTENSION_ID } from './expected';
+
+interface CliRun {
+  files: { name: string; mean: number }[];
+}
+
+function cliRun(dir: string): CliRun {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'run', dir, '--json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as CliRun;
+}
+
+const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'run', 'order', name);
+
+describe('a live run: epoch files written into the open run\'s folder', function () {
+  this.timeout(240_000);
+  let server: E2EServer;
+  let wb: Workbench;
+  let root: string;
+  let dir: string;
+  const timings: string[] = [];
+
+  before(async function () {
+    root = mkdtempSync(join(tmpdir(), 'll-run-live-e2e-'));
+    const ws = join(root, 'ws');
+    dir = join(ws, 'epochs');
+    mkdirSync(dir, { recursive: true });
+    for (const n of ['epoch_1.csv', 'epoch_2.csv', 'epoch_3.csv']) copyFileSync(fixture(n), join(dir, n));
+    server = await startE2EServer({ workspace: ws });
+    wb = await openWorkbench(server, { viewport: { width: 1500, height: 1000 } });
+  });
+
+  after(async function () {
+    await wb?.close();
+    await server?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+    for (const t of timings) console.log(`    ${t}`);
+  });
+
+  const view = () => wb.visibleWebview();
+  const means = () => view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  const fileNames = () => view().locator('[data-testid="run-files-table"] tbody tr td:first-child').allTextContents();
+  /** Polls until the view shows `n` epochs; the milliseconds it took. */
+  async function epochs(n: number, timeout = 30_000): Promise<number> {
+    const started = Date.now();
+    await view().locator('[data-testid="run-mean-chart"] circle.run-point').nth(n - 1).waitFor({ state: 'attached', timeout });
+    return Date.now() - started;
+  }
+
+  it('opens on 3 files; the 4th, written in two halves, appears only when whole, with the CLI\'s mean', async function () {
+    const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^epochs$/ }) });
+    await row.first().click({ button: 'right' });
+    const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open Run\.\.\.$/ });
+    await item.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.page.waitForTimeout(800);
+    await item.first().click();
+    await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+    assert.deepEqual(await means(), cliRun(dir).files.map((f) => f.mean));
+    // A choice the reader made, which growing the run must keep.
+    await view().locator('[data-testid="run-class-select"]').selectOption('2');
+
+    const text = readFileSync(fixture('epoch_4.csv'), 'utf8');
+    // Cut mid-row, as a writer's buffer flushes it.
+    const cut = text.indexOf('\n', Math.floor(text.length / 2)) - 3;
+    const path = join(dir, 'epoch_4.csv');
+    writeFileSync(path, text.slice(0, cut));
+    await view().locator('[data-testid="run-live"] [data-file="epoch_4.csv"]').waitFor({ state: 'attached', timeout: 20_000 });
+    // The pause: well past the settle's second of quiet. The half file is reported, never an epoch.
+    const incomplete = view().locator('[data-testid="run-live-incomplete"][data-file="epoch_4.csv"]');
+    await incomplete.waitFor({ state: 'attached', timeout: 20_000 });
+    assert.equal(await incomplete.innerText(), 'epoch_4.csv is not read: its last line has no line break (a row cut short). It is read once it is complete.');
+    await wb.page.waitForTimeout(2000);
+    assert.equal((await means()).length, 3);
+    await wb.parkMouse();
+    await wb.screenshot('run-live-half');
+
+    const written = Date.now();
+    appendFileSync(path, text.slice(cut));
+    await epochs(4);
+    timings.push(`epoch_4.csv's second half written -> the view shows 4 epochs: ${Date.now() - written} ms (1 s of quiet included)`);
+    const cli = cliRun(dir);
+    assert.equal(cli.files.length, 4);
+    assert.deepEqual(await means(), cli.files.map((f) => f.mean));
+    assert.match(await view().locator('[data-testid="run-live-added"]').innerText(), /^epoch_4\.csv added: the run read again in \d+\.\d\d s\.$/);
+    assert.equal(await view().locator('[data-testid="run-class-select"]').inputValue(), '2');
+    assert.equal(await view().locator('[data-testid="run-live-incomplete"]').count(), 0);
+    await wb.parkMouse();
+    await wb.screenshot('run-live-grown');
+  });
+
+  it('files arriving out of order (epoch_10, then epoch_5) take their places in natural order', async function () {
+    copyFileSync(fixture('epoch_10.csv'), join(dir, 'epoch_10.csv'));
+    await epochs(5);
+    const written = Date.now();
+    copyFileSync(fixture('epoch_5.csv'), join(dir, 'epoch_5.csv'));
+    await epochs(6);
+    timings.push(`epoch_5.csv copied in -> the view shows 6 epochs: ${Date.now() - written} ms`);
+    const cli = cliRun(dir);
+    assert.deepEqual(cli.files.map((f) => f.name.replace(/^.*\//, '')), ['epoch_1.csv', 'epoch_2.csv', 'epoch_3.csv', 'epoch_4.csv', 'epoch_5.csv', 'epoch_10.csv']);
+    assert.deepEqual(await means(), cli.files.map((f) => f.mean));
+    assert.deepEqual(await fileNames(), ['epoch_1.csv', 'epoch_2.csv', 'epoch_3.csv', 'epoch_4.csv', 'epoch_5.csv', 'epoch_10.csv']);
+    await wb.parkMouse();
+    await wb.screenshot('run-live-order');
+  });
+
+  it('logged no extension error', function () {
+    assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
+  });
+});
