@@ -118,6 +118,18 @@ export function isBlank(c: Cell): boolean {
 
 const NUMPY_ITEM = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/**
+ * `[0.001 0.002 ... 0.0008]`: str() of a NumPy array over 1000 elements, its middle elided (pandas
+ * writes a list(proba) column so): the numbers are not in the file.
+ */
+export function elidedNumpyVector(c: Cell): boolean {
+  if (typeof c !== 'string') return false;
+  const t = c.trim();
+  if (!t.startsWith('[') || !t.endsWith(']') || !t.includes('...')) return false;
+  const items = t.slice(1, -1).split(/[\s,]+/).filter((x) => x !== '');
+  return items.includes('...') && items.every((x) => x === '...' || NUMPY_ITEM.test(x));
+}
+
 /** `[ 0.1  0.2\n 0.7]` (numpy's str of a 1-d float array); undefined for anything else. */
 function numpyVector(t: string): number[] | undefined {
   if (!t.endsWith(']') || t.includes('[', 1)) return undefined;

@@ -27,7 +27,7 @@ import type { JsonTokenizer } from './json';
 import { containerElements, type Batch, type Span } from './json-stream';
 import { normName } from './cells';
 import { inferLayout, LABEL_NAMES, LayoutError } from './layout';
-import { makeRecordProcessor, recordTable, type FieldPosition, type Position } from './records';
+import { labelScores, makeRecordProcessor, recordTable, type FieldPosition, type Position } from './records';
 import { describe } from './sample-filler';
 import type { ByteSource, Layout } from './types';
 
@@ -323,6 +323,15 @@ export function splitReadings(arrays: ArrayInfo[], source: ByteSource, maxTokenB
 export function valuesReading(arrays: ArrayInfo[], source: ByteSource, maxTokenBytes: number): PandasReading | undefined {
   const top = arrays.find((a) => a.path.length === 0);
   if (top === undefined || top.sample.length === 0 || !top.sample.every((r) => Array.isArray(r))) return undefined;
+  if (top.sample.every((r) => labelScores(r) !== undefined)) {
+    // Read as columns, each cell a {label, score} of a different class per row: refused whole.
+    throw new FatalRead(
+      top.line,
+      top.column,
+      `an array of lists of {"label", "score"} (transformers' pipeline(..., top_k=None) output), with no true label in the file: nothing to score against. ` +
+        `Write one record per sample with its label beside the scores: json.dump([{"label": y, "scores": out} for y, out in zip(labels, outputs)], f); the scores are then matched to classes by label`,
+    );
+  }
   const n = (top.sample[0] as unknown[]).length;
   if (n === 0) return undefined;
   const names = headerlessColumns(n);

@@ -12,7 +12,7 @@
  * - a choice the evidence does not settle is said as an assumption, with the other reading.
  */
 import type { InputKind, LossKind } from '../types';
-import { booleanWord, cellNumber, cellVector, isBlank, mostlyVectors, namesList, normName, numberKey, oppositeWord, type Cell } from './cells';
+import { booleanWord, cellNumber, cellVector, elidedNumpyVector, isBlank, mostlyVectors, namesList, normName, numberKey, oppositeWord, type Cell } from './cells';
 import { checkSortedOrder, sortedOrderContradicted } from './class-order';
 import { classNamesFlag, columnFlag } from './flags';
 import { decideInput } from './infer-input';
@@ -387,6 +387,16 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
         'Loss Lens reads one sample a record: write one token a line ({"label": y, "logits": z} for each token, the padding\'s -100 left out with --ignore-index -100), ' +
         'or save the arrays with np.savez(path, predictions=..., label_ids=...), which is read one token a row',
       lines[0] ?? 0,
+    );
+  }
+
+  for (const [ci, c] of columns.entries()) {
+    const r = rows.findIndex((row) => elidedNumpyVector(row[ci]));
+    if (r < 0) continue;
+    throw new LayoutError(
+      `column "${c}" holds a NumPy vector printed with "..." in its middle (NumPy shortens arrays over 1000 elements when it prints them): the scores are not in the file. ` +
+        `Write them whole: import sys; np.set_printoptions(threshold=sys.maxsize) before to_csv, or save the arrays instead: np.save("probs.npy", proba); np.save("labels.npy", y)`,
+      lines[r] ?? 0,
     );
   }
 

@@ -16,7 +16,57 @@ export interface Position {
 /** Where a record's field sits; readers that know more than the record's start pass it. */
 export type FieldPosition = (field: string) => Position;
 
+/**
+ * transformers' `pipeline(..., top_k=None)` output for one sample: `[{"label": "joy", "score": 0.9},
+ * ...]`, sorted by score, so the classes' order differs from row to row: scores are matched to
+ * classes by label, never by position.
+ */
+export function labelScores(v: unknown): Map<string, number> | undefined {
+  if (!Array.isArray(v) || v.length < 2) return undefined;
+  const m = new Map<string, number>();
+  for (const d of v) {
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) return undefined;
+    const { label, score } = d as Record<string, unknown>;
+    if (typeof label !== 'string' || typeof score !== 'number' || Object.keys(d).length !== 2 || m.has(label)) return undefined;
+    m.set(label, score);
+  }
+  return m;
+}
+
+/** The column a label's score is read from when a field holds pipeline output: `scores.joy`. */
+const scoreColumn = (field: string, label: string): string => `${field}.${label}`;
+
+/** The record with each pipeline-output field spread into one number field per label (`scores.joy`). */
+function spreadLabelScores(r: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const f of fields) {
+    const m = labelScores(r[f]);
+    if (m === undefined) continue;
+    out ??= { ...r };
+    for (const [label, score] of m) out[scoreColumn(f, label)] = score;
+  }
+  return out ?? r;
+}
+
 export function recordTable(format: FileFormat, records: unknown[], lines: number[], classNames?: string[]): SampleTable {
+  // Fields holding pipeline output in most sampled records: read as one score column per label,
+  // the labels sorted (the rows' orders disagree, so no row's order is the model's).
+  const isRecord = (r: unknown): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r);
+  const first = records.find(isRecord);
+  const scoreFields = first === undefined ? [] : Object.keys(first).filter((f) => records.filter((r) => isRecord(r) && labelScores(r[f]) !== undefined).length * 2 > records.length);
+  let hints: SampleTable['hints'];
+  if (scoreFields.length === 1 && classNames === undefined) {
+    const f = scoreFields[0]!;
+    const labels = [...new Set(records.flatMap((r) => (isRecord(r) ? [...(labelScores(r[f])?.keys() ?? [])] : [])))].sort();
+    records = records.map((r) => (isRecord(r) ? spreadLabelScores(r, scoreFields) : r));
+    classNames = labels;
+    hints = {
+      predColumns: labels.map((l) => scoreColumn(f, l)),
+      evidence: [
+        `field "${f}" holds a list of {"label", "score"} per record (transformers' pipeline(..., top_k=None) output): each score read as its label's class, by name; classes in sorted order (${labels.join(', ')})`,
+      ],
+    };
+  }
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const r of records) {
@@ -31,7 +81,12 @@ export function recordTable(format: FileFormat, records: unknown[], lines: numbe
   const rows = records.map((r) =>
     columns.map((c) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? (r as Record<string, Cell>)[c] : undefined)),
   );
-  return classNames === undefined ? { format, columns, rows, lines } : { format, columns, rows, lines, classNames };
+  const table: SampleTable = classNames === undefined ? { format, columns, rows, lines } : { format, columns, rows, lines, classNames };
+  if (hints !== undefined) {
+    table.hints = hints;
+    table.classNamesFrom = `the labels in field "${scoreFields[0]}"`;
+  }
+  return table;
 }
 
 export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unknown, at: Position, where?: FieldPosition) => void {
@@ -43,6 +98,8 @@ export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unk
   const targets = layout.targetColumns;
   const label = layout.labelColumn;
   const weight = layout.weightColumn;
+  // Pipeline-output fields the layout reads spread out (`scores.joy` from `scores`), as recordTable did.
+  const spread = [...new Set(vector ? [] : preds.map((p) => p.slice(0, Math.max(0, p.indexOf('.')))).filter((f) => f !== ''))];
   // Valid records go into the batch when the reader's consumer takes batches (ReadOptions.batch).
   const batch = batchFor(layout, ctx);
   let current: Record<string, unknown> | undefined;
@@ -63,7 +120,7 @@ export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unk
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       return bad(undefined, `expected a record (an object with "${label}" and ${vector || preds.length === 1 ? `"${preds[0]}"` : 'prediction fields'}), found ${describe(rec)}`);
     }
-    const r = rec as Record<string, unknown>;
+    const r = spread.length > 0 ? spreadLabelScores(rec as Record<string, unknown>, spread) : (rec as Record<string, unknown>);
     if (vector) {
       const v = r[preds[0]!];
       if (v === undefined) return bad(undefined, `missing field "${preds[0]}"`);

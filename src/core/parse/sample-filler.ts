@@ -4,7 +4,7 @@
  * column they know and go on.
  */
 import type { Sample } from '../types';
-import { booleanWord, cellNumber, cellVector, namesList, numberKey, type Cell } from './cells';
+import { booleanWord, cellNumber, cellVector, elidedNumpyVector, namesList, numberKey, type Cell } from './cells';
 import { quoteForMessage } from './problems';
 import type { Layout } from './types';
 
@@ -159,6 +159,7 @@ export class SampleFiller {
   predictionVector(cell: Cell): string | undefined {
     // A list written as text (json.dumps into a column before to_json): the vector inference took it for.
     const c = typeof cell === 'string' ? (cellVector(cell) ?? cell) : cell;
+    if (elidedNumpyVector(c)) return `a NumPy vector printed with "..." in its middle in ${this.layout.predictionColumns[0]}: the scores are not in the file; write them whole (np.set_printoptions(threshold=sys.maxsize) before to_csv) or save them with np.save`;
     if (!Array.isArray(c)) return `expected a vector of ${this.k} numbers in ${this.layout.predictionColumns[0]}, found ${describe(c)}`;
     if (c.length !== this.k) return `expected ${this.k} values in ${this.layout.predictionColumns[0]}, found ${c.length}`;
     for (let k = 0; k < c.length; k++) {
