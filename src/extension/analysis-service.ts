@@ -199,6 +199,12 @@ export class AnalysisService {
     return signal ? untilAborted(shared, signal) : shared;
   }
 
+  /** Which of `keys` diagnose(uri, request, analysis, [key]) has worked out or is working out (the dashboard asks one key at a time), starting none. */
+  async diagnosedKeys(uri: vscode.Uri, request: AnalysisRequest, keys: readonly DiagnosticKey[]): Promise<DiagnosticKey[]> {
+    const file = await this.keyOf(uri, request);
+    return keys.filter((k) => this.diagnosed.get(`${file}\u0000${k}`) !== undefined);
+  }
+
   /**
    * A quick estimate from evenly spaced samples of the file (see src/node/sample-file.ts), or
    * undefined when it cannot be sampled or the runner has no such job (the web worker). Not cached:
