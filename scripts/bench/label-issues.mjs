@@ -1,6 +1,8 @@
 // Likely label errors' cost (issue 14, item 4): the CLI on the bench's 2M x 10 logits (binary.mts
-// writes them: an .npy pair and the same rows as CSV) alone and with --label-issues (four more
-// passes: thresholds, the confident joint, the margins' cutoffs, the flagged rows), runs alternating, medians of BENCH_RUNS.
+// writes them: an .npy pair and the same rows as CSV) alone and with --label-issues (five more
+// passes here: thresholds, the confident joint, the margins' cutoffs in two, the flagged rows), runs
+// alternating, medians of BENCH_RUNS. Peak RSS stays flat with the rows (bounded per joint cell):
+// BENCH_BINARY_ROWS=200000 / 8000000 (after binary.mts wrote those) show it.
 // Figures, not assertions. Run: node scripts/bench/label-issues.mjs (after a build).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -45,7 +47,7 @@ for (const [name, file] of cases) {
   table.push({
     case: name,
     'report s': base.toFixed(2),
-    'two passes s': more.toFixed(2),
+    'extra passes s': more.toFixed(2),
     'passes / report': (more / base).toFixed(2),
     flagged: found.issueCount.toLocaleString('en-US'),
     'peak RSS MB (report / with issues)': `${Math.max(...alone.map((r) => r.mb)).toFixed(0)} / ${Math.max(...issues.map((r) => r.mb)).toFixed(0)}`,
