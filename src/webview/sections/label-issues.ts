@@ -18,8 +18,11 @@ const SHOWN = 100;
 
 const TITLE = 'Likely label errors';
 
-/** The filters as the switch names them. */
-const FILTER_NAMES: Record<IssueFilter, string> = { 'prune-by-noise-rate': 'prune by noise rate (cleanlab\'s default)', 'confident-learning': 'confident learning (every row off the joint\'s diagonal)' };
+/** The filters as the switch names them (short: it sits beside 'Rank by' in a narrow panel), and their tooltips. */
+const FILTER_NAMES: Record<IssueFilter, [string, string]> = {
+  'prune-by-noise-rate': ['prune by noise rate', "cleanlab's default: per pair of labels, as many rows as the joint estimates"],
+  'confident-learning': ['confident learning', "every row off the confident joint's diagonal"],
+};
 
 type Row = LabelIssue & { rank: number };
 interface ClassRow {
@@ -101,7 +104,7 @@ function renderFound(ctx: Ctx, found: LabelIssuesReport, binary: boolean): HTMLE
     ...(['self-confidence', 'normalized-margin'] as const).map((k) => dom.h('option', { value: k, selected: k === ranking, title: RANKING_NAMES[k] }, k.replace('-', ' '))));
   // Sets lossLens.labelIssues.filter: the host reloads the dashboards with it.
   const filterBy = dom.h('select', { 'data-testid': 'label-issues-filter', 'aria-label': 'Flag rows by', title: 'lossLens.labelIssues.filter' },
-    ...FILTERS.map((k) => dom.h('option', { value: k, selected: k === found.filter }, FILTER_NAMES[k])));
+    ...FILTERS.map((k) => dom.h('option', { value: k, selected: k === found.filter, title: FILTER_NAMES[k][1] }, FILTER_NAMES[k][0])));
   filterBy.addEventListener('change', () => ctx.post({ type: 'labelIssuesFilter', filter: filterBy.value as IssueFilter }));
   const exportCsv = dom.h('button', { type: 'button', class: 'secondary', 'data-testid': 'export-label-issues' }, 'Export as CSV…');
   exportCsv.addEventListener('click', () => ctx.post({ type: 'command', command: 'exportReport', format: ranking === 'self-confidence' ? 'issues' : 'issues-margin' }));
