@@ -4,13 +4,13 @@ import { DEFAULT_CONFIG, readConfig, type LossLensConfig } from '../../src/exten
 describe('extension settings', () => {
   it('has the documented defaults', () => {
     assert.deepEqual(DEFAULT_CONFIG, { defaultPreset: 'classic', logBase: 'e', topK: 10, calibrationBins: 15, liveReload: true, largeFileThresholdMB: 256,
-      'codeLens.enabled': true, 'diagnostics.enabled': true, 'hovers.enabled': true, 'extraPasses.autoMaxMillionScores': 5,
+      'codeLens.enabled': true, 'diagnostics.enabled': true, 'hovers.enabled': true, 'extraPasses.autoMaxMillionScores': 5, 'labelIssues.filter': 'pruneByNoiseRate',
     });
   });
 
   it('takes valid values as they are', () => {
     const raw: LossLensConfig = { ...DEFAULT_CONFIG, defaultPreset: 'pytorch', logBase: '2', topK: 0, calibrationBins: 100, liveReload: false, largeFileThresholdMB: 0,
-      'codeLens.enabled': false, 'diagnostics.enabled': false, 'hovers.enabled': false, 'extraPasses.autoMaxMillionScores': 0,
+      'codeLens.enabled': false, 'diagnostics.enabled': false, 'hovers.enabled': false, 'extraPasses.autoMaxMillionScores': 0, 'labelIssues.filter': 'confidentLearning',
     };
     assert.deepEqual(readConfig((k) => raw[k]), raw);
   });
