@@ -4,7 +4,9 @@
  * halves with a pause: the first half (cut mid-row) is never read as an epoch (the view says what
  * is missing), and once the second half lands the view grows to 4 epochs without a reload (the
  * class chosen stays chosen), its means those of `loss-lens run --json` on the folder. Two more
- * files arriving out of order (epoch_10, then epoch_5) take their places in natural order.
+ * files arriving out of order (epoch_10, then epoch_5) take their places in natural order. With
+ * LOSS_LENS_E2E_RUN_BENCH=1, also times a 21st file copied into an open run of 20 files of 100k
+ * rows x 10 classes (the bench's, scripts/bench/run.mjs): the run is read again whole.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -24,6 +26,8 @@ function cliRun(dir: string): CliRun {
   return JSON.parse(r.stdout) as CliRun;
 }
 
+const BENCH = process.env.LOSS_LENS_E2E_RUN_BENCH === '1';
+
 const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'run', 'order', name);
 
 describe('a live run: epoch files written into the open run\'s folder', function () {
@@ -34,12 +38,22 @@ describe('a live run: epoch files written into the open run\'s folder', function
   let dir: string;
   const timings: string[] = [];
 
+  let ws: string;
+
   before(async function () {
+    this.timeout(600_000);
     root = mkdtempSync(join(tmpdir(), 'll-run-live-e2e-'));
-    const ws = join(root, 'ws');
+    ws = join(root, 'ws');
     dir = join(ws, 'epochs');
     mkdirSync(dir, { recursive: true });
     for (const n of ['epoch_1.csv', 'epoch_2.csv', 'epoch_3.csv']) copyFileSync(fixture(n), join(dir, n));
+    if (BENCH) {
+      const { writeRun } = (await import(join(REPO_ROOT, 'scripts', 'bench', 'run.mjs'))) as { writeRun: (dir: string, files: number) => Promise<void> };
+      mkdirSync(join(root, 'bigsrc'));
+      await writeRun(join(root, 'bigsrc'), 21);
+      mkdirSync(join(ws, 'big'));
+      for (let e = 1; e <= 20; e++) copyFileSync(join(root, 'bigsrc', `epoch_${e}.csv`), join(ws, 'big', `epoch_${e}.csv`));
+    }
     server = await startE2EServer({ workspace: ws });
     wb = await openWorkbench(server, { viewport: { width: 1500, height: 1000 } });
   });
@@ -54,6 +68,22 @@ describe('a live run: epoch files written into the open run\'s folder', function
   const view = () => wb.visibleWebview();
   const means = () => view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
   const fileNames = () => view().locator('[data-testid="run-files-table"] tbody tr td:first-child').allTextContents();
+  /** Open Run... from the explorer's context menu on a folder of the workspace root (the menu asked again if it did not open). */
+  async function openRunOn(folder: string): Promise<void> {
+    const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${folder}$`) }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 60_000 });
+    const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open Run\.\.\.$/ }).first();
+    for (let attempt = 0; ; attempt++) {
+      await row.click({ button: 'right' });
+      if (await item.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) break;
+      assert.ok(attempt < 3, `the explorer's context menu on ${folder} did not open`);
+      await wb.page.keyboard.press('Escape');
+    }
+    // A menu ignores a click that comes right after it opened (the right button's release): wait a moment.
+    await wb.page.waitForTimeout(800);
+    await item.click();
+  }
+
   /** Polls until the view shows `n` epochs; the milliseconds it took. */
   async function epochs(n: number, timeout = 30_000): Promise<number> {
     const started = Date.now();
@@ -62,12 +92,7 @@ describe('a live run: epoch files written into the open run\'s folder', function
   }
 
   it('opens on 3 files; the 4th, written in two halves, appears only when whole, with the CLI\'s mean', async function () {
-    const row = wb.page.locator('.explorer-folders-view .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^epochs$/ }) });
-    await row.first().click({ button: 'right' });
-    const item = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open Run\.\.\.$/ });
-    await item.first().waitFor({ state: 'visible', timeout: 15_000 });
-    await wb.page.waitForTimeout(800);
-    await item.first().click();
+    await openRunOn('epochs');
     await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
     assert.deepEqual(await means(), cliRun(dir).files.map((f) => f.mean));
     // A choice the reader made, which growing the run must keep.
@@ -116,6 +141,24 @@ describe('a live run: epoch files written into the open run\'s folder', function
     await wb.parkMouse();
     await wb.screenshot('run-live-order');
   });
+
+  if (BENCH) {
+    it('20 files x 100k rows x 10 classes open: a 21st copied in, the time until the view shows it', async function () {
+      this.timeout(600_000);
+      await wb.runCommand('View: Close All Editor Groups');
+      const opened = Date.now();
+      await openRunOn('big');
+      await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 550_000 });
+      timings.push(`Open Run... on 20 files x 100k rows x 10 classes: ${Date.now() - opened} ms from the click to the view`);
+      const written = Date.now();
+      copyFileSync(join(root, 'bigsrc', 'epoch_21.csv'), join(ws, 'big', 'epoch_21.csv'));
+      await epochs(21, 550_000);
+      const added = await view().locator('[data-testid="run-live-added"]').innerText();
+      timings.push(`epoch_21.csv copied in -> the view shows 21 epochs: ${Date.now() - written} ms (${added})`);
+      await wb.parkMouse();
+      await wb.screenshot('run-live-big');
+    });
+  }
 
   it('logged no extension error', function () {
     assert.deepEqual(extensionLogReport(server.extensionHostLogs(), EXTENSION_ID).errors, []);
