@@ -74,7 +74,7 @@ export const SETTINGS: { [K in keyof LossLensConfig]: SettingSchema & { default:
     type: 'boolean',
     default: true,
     markdownDescription:
-      'Refresh an open dashboard by itself when its file changes on disk (e.g. a training loop writing the next epoch), and keep the mean loss of each reload for its sparkline.',
+      'Refresh an open dashboard by itself when its file changes on disk (e.g. a training loop writing the next epoch), and keep the mean loss of each reload for its sparkline; grow an open run view as new files settle in its folder.',
     order: 5,
   },
   largeFileThresholdMB: {
