@@ -21,7 +21,7 @@ import { collectFile, compareInThreads, readBoth } from './compare-files';
 import { sampleOnLine, type SampleHit } from '../core/sample-on-line';
 import { previewBinary, type BinaryPreview } from '../core/columnar/preview';
 import { estimateFile, type SampleEstimate } from './sample-file';
-import { runJob, type RunJobResult, type RunSource } from './run-job';
+import { runJobOutcome, type RunIncremental, type RunJobOutcome, type RunSource } from './run-job';
 import { failureOf, type FailureData } from '../shared/failure';
 
 export interface FileJob {
@@ -61,7 +61,7 @@ export type WorkerJob =
   /** A binary file's arrays or columns and first rows (the read-only preview). */
   | { op: 'preview'; path: string; name: string; labels?: FileJob['labels'] }
   /** A run (Open Run...): files, or folders of files, over the same samples, one per epoch; `top` samples a list. */
-  | { op: 'run'; sources: RunSource[]; request: AnalysisRequest; top: number };
+  | { op: 'run'; sources: RunSource[]; request: AnalysisRequest; top: number; incremental?: RunIncremental };
 
 export type JobResult =
   | { op: 'analyze'; analysis: Analysis }
@@ -77,7 +77,7 @@ export type JobResult =
   | { op: 'sample'; hit: SampleHit | null }
   /** null: not a binary file Loss Lens knows. */
   | { op: 'preview'; preview: BinaryPreview | null }
-  | { op: 'run'; run: RunJobResult };
+  | ({ op: 'run' } & RunJobOutcome);
 
 export type { FailureData };
 
@@ -165,7 +165,7 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       return { op: 'preview', preview: preview ?? null };
     }
     case 'run':
-      return { op: 'run', run: await runJob(job.sources, job.request, job.top, signal, progress) };
+      return { op: 'run', ...(await runJobOutcome(job.sources, job.request, job.top, signal, progress, {}, job.incremental)) };
     case 'perSampleCsv': {
       const fd = openSync(job.out, 'w');
       let buffer = PER_SAMPLE_HEADER;

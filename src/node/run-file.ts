@@ -26,10 +26,13 @@ export interface RunWorkerInput {
   /** Keep the id column's values (readRunFile). */
   ids: boolean;
   next: SharedArrayBuffer;
+  /** A file that cannot be read is posted as failed and the others read on (a live run leaves it out). */
+  leaveOut?: boolean;
 }
 
 export type RunWorkerMessage =
   | ({ type: 'run-file'; file: number } & RunFileRead)
+  | { type: 'run-file-failed'; file: number; failure: FailureData }
   | { type: 'run-done' }
   | { type: 'failed'; failure: FailureData };
 
@@ -38,7 +41,14 @@ export async function runFilesInWorker(input: RunWorkerInput, port: MessagePort,
   try {
     const next = new Int32Array(input.next);
     for (let f = Atomics.add(next, 0, 1); f < input.files.length; f = Atomics.add(next, 0, 1)) {
-      const read = await readRunFile(input.files[f]!, input.request, input.ids, signal);
+      let read: RunFileRead;
+      try {
+        read = await readRunFile(input.files[f]!, input.request, input.ids, signal);
+      } catch (err) {
+        if (!input.leaveOut || signal.aborted) throw err;
+        port.postMessage({ type: 'run-file-failed', file: f, failure: failureOf(err, signal) } satisfies RunWorkerMessage);
+        continue;
+      }
       const s = read.samples;
       const transfer = [s.pTrue, s.loss, s.correct, s.trueClass, s.line].map((a) => a.buffer as ArrayBuffer);
       port.postMessage({ type: 'run-file', file: f, ...read } satisfies RunWorkerMessage, transfer);

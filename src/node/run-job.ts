@@ -11,7 +11,8 @@ import type { AnalysisRequest } from '../core/analyze';
 import { runJobResult, type RunJobResult } from '../core/run/assemble';
 import { naturalCompare } from '../core/shards';
 import { EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './analyze-shards';
-import { readRun, RunLayoutError, type ReadRunOptions } from './run';
+import type { RunPart } from '../core/run/parts';
+import { readRun, readRunParts, RunLayoutError, type LeftOut, type ReadRunOptions } from './run';
 import { readEpochRun } from './run-epochs';
 
 /** A file of the run, or a folder whose files are the run's (not recursing). */
@@ -49,11 +50,37 @@ export async function runEntries(sources: readonly RunSource[]): Promise<ShardEn
   return entries.sort((a, b) => naturalCompare(a.name, b.name));
 }
 
+/**
+ * A live run read file by file (core/run/parts.ts): the parts the host kept from the last read,
+ * and whether a file other than the first that cannot be read is left out (said) rather than
+ * failing the run.
+ */
+export interface RunIncremental {
+  cached: RunPart[];
+  leaveOut: boolean;
+}
+
+export interface RunJobOutcome {
+  run: RunJobResult;
+  /** With RunIncremental: the keys of the run's parts in run order, and those read now (the host keeps them). */
+  parts?: { keys: string[]; fresh: RunPart[] };
+  /** With leaveOut: the files left out, and why. */
+  leftOut?: LeftOut[];
+}
+
 /** `readers`: readRun's threads and worker script (tests; the file worker takes the defaults). */
 export async function runJob(sources: readonly RunSource[], request: AnalysisRequest, top: number, signal: AbortSignal, progress: (fraction: number) => void, readers: Pick<ReadRunOptions, 'threads' | 'workerScript'> = {}): Promise<RunJobResult> {
+  return (await runJobOutcome(sources, request, top, signal, progress, readers)).run;
+}
+
+/** runJob, and with `incremental` the run read file by file (readRunParts): its parts and the files left out. */
+export async function runJobOutcome(sources: readonly RunSource[], request: AnalysisRequest, top: number, signal: AbortSignal, progress: (fraction: number) => void, readers: Pick<ReadRunOptions, 'threads' | 'workerScript'> = {}, incremental?: RunIncremental): Promise<RunJobOutcome> {
   const entries = await runEntries(sources);
   // One file may hold the whole run, its epochs told apart by a column (node/run-epochs.ts), as `loss-lens run FILE` reads it.
   const epochs = entries.length === 1 && entries[0]!.labels === undefined ? await readEpochRun(entries[0]!, request, { top, signal }) : undefined;
-  const run = epochs ?? (await readRun(entries, request, { ...readers, top, signal, onProgress: (done, total) => progress(done / total) }));
-  return runJobResult(run);
+  if (epochs !== undefined) return { run: runJobResult(epochs) };
+  const onProgress = (done: number, total: number) => progress(done / total);
+  if (incremental === undefined) return { run: runJobResult(await readRun(entries, request, { ...readers, top, signal, onProgress })) };
+  const r = await readRunParts(entries, request, { ...readers, top, signal, onProgress, cached: incremental.cached, leaveOut: incremental.leaveOut });
+  return { run: runJobResult(r.run), parts: { keys: r.keys, fresh: r.fresh }, leftOut: r.leftOut };
 }
