@@ -18,6 +18,7 @@ import type { FileJob, FileStamp, JobRunner, ResultOf, WorkerJob } from './job-r
 import { requestFor } from './request';
 import { CAP_MS, readSettled } from './settle';
 import type { SampleEstimate } from '../node/sample-file';
+import type { RunIncremental } from '../node/run-job';
 import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
 import type { CompareMatching } from './dashboard/compare-match';
 
@@ -274,9 +275,13 @@ export class AnalysisService {
     );
   }
 
-  /** A run's files (or a folder of them), one job in the worker; not cached (Open Run..., extension/run/). */
-  readRun(uris: readonly vscode.Uri[], request: AnalysisRequest, top: number, opts: RunOptions) {
-    return this.job({ op: 'run', sources: uris.map((u) => ({ path: this.runner.pathOf(u), name: this.label(u) })), request, top }, opts);
+  /**
+   * A run's files (or a folder of them), one job in the worker; not cached here (Open Run...,
+   * extension/run/). `incremental`: the parts its view kept from the last read (the desktop reads
+   * only files new or changed since; the browser build reads them all and keeps none).
+   */
+  readRun(uris: readonly vscode.Uri[], request: AnalysisRequest, top: number, opts: RunOptions, incremental?: RunIncremental) {
+    return this.job({ op: 'run', sources: uris.map((u) => ({ path: this.runner.pathOf(u), name: this.label(u) })), request, top, ...(incremental === undefined ? {} : { incremental }) }, opts);
   }
 
   async perSampleCsv(uri: vscode.Uri, request: AnalysisRequest, out: vscode.Uri) {
