@@ -31,6 +31,10 @@ export interface LiveNotice {
   added?: string;
   /** Files the run is being read again for, meanwhile. */
   reading?: string[];
+  /** Files of the folder left out of the run: they could not be read, or do not match its first file (why: with file, line and column). */
+  leftOut?: { name: string; why: string }[];
+  /** The run could not be read again (its first file, say): the run shown is the last one read. */
+  failed?: string;
 }
 
 export type RunHostMessage =

@@ -6,7 +6,12 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisRequest } from '../../core/analyze';
+import { AnalysisError } from '../../core/analyze';
+import { formatProblem, type Problem } from '../../core/parse';
+import type { RunPart } from '../../core/run/parts';
+import type { LeftOut } from '../../node/run';
 import { CancelledError } from '../../shared/cancelled';
+import { errorOf } from '../../shared/failure';
 import { RUN_VIEW_TYPE, type LiveNotice, type RunHostMessage, type RunViewState, type RunWebviewMessage } from '../../shared/run-protocol';
 import { editorSpeaker } from '../../shared/speak';
 import type { AnalysisService } from '../analysis-service';
@@ -35,6 +40,17 @@ export class RunPanel implements vscode.Disposable {
   /** Files settled since the run was last read, said once it is read again. */
   private arrived: string[] = [];
   private disposed = false;
+  /**
+   * The run's parts (each file's summary and trajectory columns, core/run/parts.ts) by key (file,
+   * size, modification time, request), from the last read: a live run reads only new or changed
+   * files. The desktop's; the browser build returns none.
+   */
+  private parts = new Map<string, RunPart>();
+  /** Files of a live run left out of it (they could not be read), said in the live line and in Problems. */
+  private leftOut: { name: string; why: string }[] = [];
+  /** The last live read failed whole: the run shown is the one before. */
+  private failed: string | undefined;
+  private problems: vscode.DiagnosticCollection | undefined;
 
   /** Opens the run over `uris` (a folder, or files), or reveals the one already open. */
   static show(service: AnalysisService, extensionUri: vscode.Uri, uris: readonly vscode.Uri[], label: string): RunPanel {
@@ -116,6 +132,8 @@ export class RunPanel implements vscode.Disposable {
   /** The live line; while the run is read again for files that settled, it says so (the view stays, no notification). */
   private postLive(notice: LiveNotice): void {
     if (this.arrived.length > 0) notice = { ...notice, reading: [...this.arrived] };
+    if (this.leftOut.length > 0) notice = { ...notice, leftOut: this.leftOut };
+    if (this.failed !== undefined) notice = { ...notice, failed: this.failed };
     this.liveNotice = notice;
     if (this.ready) void this.panel.webview.postMessage({ type: 'live', notice } satisfies RunHostMessage);
   }
@@ -137,6 +155,8 @@ export class RunPanel implements vscode.Disposable {
         void this.openSample(m.sample, m.file);
         return;
       case 'refresh':
+        // Read again from the files, whatever the parts kept say.
+        this.parts.clear();
         void this.load();
         return;
       default:
@@ -168,6 +188,8 @@ export class RunPanel implements vscode.Disposable {
     const controller = new AbortController();
     this.running = controller;
     const quiet = opts.live === true && this.run !== undefined;
+    // A live run's new file that cannot be read is left out (said), the run it joins kept on screen.
+    const leaveOut = quiet && this.live !== undefined;
     if (!quiet) this.post({ type: 'loading', label: this.label, fraction: 0 });
     const started = Date.now();
     try {
@@ -179,19 +201,34 @@ export class RunPanel implements vscode.Disposable {
         onProgress: (fraction) => {
           if (generation === this.generation && !quiet) this.post({ type: 'loading', label: this.label, fraction });
         },
-      });
+      }, { cached: [...this.parts.values()], leaveOut });
       if (generation !== this.generation) return;
       this.run = { result: r.run, request };
+      this.keepParts(r.parts);
+      this.failed = undefined;
+      this.leaveOutFiles(r.leftOut ?? []);
       const elapsed = Date.now() - started;
       this.service.output.appendLine(`Run ${this.label}: ${r.run.report.files.length} files x ${r.run.report.samples.toLocaleString('en-US')} samples in ${(elapsed / 1000).toFixed(2)} s.${opts.live ? ` Read again as ${this.arrived.join(', ')} settled.` : ''}`);
       this.post({ type: 'run', data: runViewData(r.run, request, this.label, this.uris.map((u) => u.toString()), elapsed) });
       if (opts.live && this.live) {
-        const added = `${this.arrived.join(', ')} ${this.arrived.some((a) => !a.endsWith('(removed)')) ? 'added' : 'taken out'}: the run read again in ${(elapsed / 1000).toFixed(2)} s`;
+        const left = new Set(this.leftOut.map((l) => l.name));
+        const taken = this.arrived.filter((a) => !left.has(a));
+        const added = taken.length === 0 ? undefined : `${taken.join(', ')} ${taken.some((a) => !a.endsWith('(removed)')) ? 'added' : 'taken out'}: the run read again in ${(elapsed / 1000).toFixed(2)} s`;
         this.arrived = [];
-        this.postLive({ ...this.live.notice(), added });
+        this.postLive({ ...this.live.notice(), ...(added === undefined ? {} : { added }) });
       }
     } catch (err) {
       if (generation !== this.generation) return;
+      if (leaveOut && this.live && !(err instanceof CancelledError)) {
+        // The run read before stays on screen; the live line and Problems say what failed.
+        const why = this.whyOf(err);
+        this.service.output.appendLine(`Run ${this.label}: reading it again for ${this.arrived.join(', ')} failed: ${why}`);
+        this.failed = `Reading the run again for ${this.arrived.join(', ')} failed: ${why}. The run shown is the one read before`;
+        this.markProblems(err);
+        this.arrived = [];
+        this.postLive(this.live.notice());
+        return;
+      }
       const message = err instanceof CancelledError ? 'Cancelled. Refresh to read the run again.' : editorSpeaker(err instanceof Error ? err.message : String(err));
       if (!(err instanceof CancelledError)) this.service.output.appendLine(`Run ${this.label}: ${message}`);
       this.post({ type: 'error', label: this.label, message });
@@ -200,6 +237,51 @@ export class RunPanel implements vscode.Disposable {
         this.postLive(this.live.notice());
       }
     }
+  }
+
+  /** The parts of the run just read: those it kept (by key) and those read now; the others dropped. */
+  private keepParts(parts: { keys: string[]; fresh: RunPart[] } | undefined): void {
+    const next = new Map<string, RunPart>();
+    for (const p of parts?.fresh ?? []) next.set(p.key, p);
+    for (const k of parts?.keys ?? []) {
+      const p = next.get(k) ?? this.parts.get(k);
+      if (p !== undefined) next.set(k, p);
+    }
+    this.parts = next;
+  }
+
+  /** What a failure says, as the output channel says a read error: file, line and column first. */
+  private whyOf(err: unknown): string {
+    if (err instanceof AnalysisError && err.problems[0] !== undefined) return editorSpeaker(formatProblem(err.file, err.problems[0]));
+    return editorSpeaker(err instanceof Error ? err.message : String(err));
+  }
+
+  /** Files left out of a live run: named in the live line, their problems in Problems and the output channel. */
+  private leaveOutFiles(leftOut: LeftOut[]): void {
+    this.problems?.clear();
+    this.leftOut = leftOut.map((l) => {
+      const err = errorOf(l.failure);
+      const why = this.whyOf(err);
+      this.service.output.appendLine(`Run ${this.label}: ${l.name} left out: ${why}`);
+      this.markProblems(err, vscode.Uri.file(l.path));
+      return { name: uriBasename(vscode.Uri.file(l.path)), why };
+    });
+  }
+
+  /** A read error in the Problems panel, on its file (`uri`, or the one AnalysisError names in the run's folder). */
+  private markProblems(err: unknown, uri?: vscode.Uri): void {
+    const target = uri ?? (err instanceof AnalysisError ? this.fileUri(err.file) : undefined);
+    if (target === undefined) return;
+    this.problems ??= vscode.languages.createDiagnosticCollection('lossLens.run');
+    const located: Problem[] = err instanceof AnalysisError && err.problems.length > 0 ? err.problems : [{ line: 0, message: err instanceof Error ? err.message : String(err), severity: 'error' }];
+    this.problems.set(target, located.map((p) => {
+      // A binary file's problem is a row's (no line in the file); a whole-file problem is put on its first line.
+      const line = p.unit === 'row' || p.line < 1 ? 0 : p.line - 1;
+      const col = p.unit === 'row' || p.column === undefined ? 0 : p.column - 1;
+      const d = new vscode.Diagnostic(new vscode.Range(line, col, line, col + 1), `${p.message} (left out of the run ${this.label})`, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+      d.source = 'Loss Lens';
+      return d;
+    }));
   }
 
   /** The sample's line in file `file`, in the editor beside the view, and its derivation in the view. */
@@ -232,6 +314,8 @@ export class RunPanel implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.running?.abort();
+    this.problems?.dispose();
+    this.parts.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

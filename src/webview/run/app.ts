@@ -131,6 +131,8 @@ export class RunApp {
     const parts = n === undefined ? [] : [
       ...n.waiting.map((w) => dom.h('span', { class: 'run-live-waiting', 'data-testid': 'run-live-waiting', 'data-file': w }, `Waiting: ${w} is being written.`)),
       ...n.incomplete.map((i) => dom.h('span', { class: 'run-live-incomplete', 'data-testid': 'run-live-incomplete', 'data-file': i.name }, `${i.name} is not read: ${i.why}. It is read once it is complete.`)),
+      ...(n.leftOut ?? []).map((l) => dom.h('span', { class: 'run-live-left-out', 'data-testid': 'run-live-left-out', 'data-file': l.name }, `${l.name} left out: ${l.why}.`)),
+      ...(n.failed === undefined ? [] : [dom.h('span', { class: 'run-live-failed', 'data-testid': 'run-live-failed' }, `${n.failed}.`)]),
       ...(n.reading === undefined ? [] : [dom.h('span', { class: 'run-live-reading', 'data-testid': 'run-live-reading' }, `Reading the run again for ${n.reading.join(', ')}...`)]),
       ...(n.added === undefined || n.reading !== undefined ? [] : [dom.h('span', { class: 'run-live-added', 'data-testid': 'run-live-added' }, `${n.added}.`)]),
     ];
