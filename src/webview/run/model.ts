@@ -168,3 +168,34 @@ export function nearestSample(g: MapGeometry, confidence: Float32Array, variabil
   }
   return best;
 }
+
+export type MapDirection = 'left' | 'right' | 'up' | 'down';
+
+/**
+ * The sample an arrow key moves to from `from` on the map: the nearest point lying that way (more
+ * than half a pixel along it), nearness weighing the sideways offset twice, so the step follows
+ * the arrow rather than jumping across. -1 when none lies that way. With `from` -1, the sample
+ * nearest the plot's centre. A linear scan, as nearestSample.
+ */
+export function stepSample(g: MapGeometry, confidence: Float32Array, variability: Float32Array, from: number, dir: MapDirection): number {
+  if (from < 0 || Number.isNaN(confidence[from] ?? NaN)) return nearestSample(g, confidence, variability, g.left + g.plotWidth / 2, g.top + g.plotHeight / 2, Infinity);
+  const [x0, y0] = mapPoint(g, confidence[from]!, variability[from]!);
+  let best = -1;
+  let bestScore = Infinity;
+  for (let i = 0; i < confidence.length; i++) {
+    const c = confidence[i]!;
+    if (i === from || Number.isNaN(c)) continue;
+    const [px, py] = mapPoint(g, c, variability[i]!);
+    const dx = px - x0;
+    const dy = py - y0;
+    const along = dir === 'right' ? dx : dir === 'left' ? -dx : dir === 'down' ? dy : -dy;
+    if (!(along > 0.5)) continue;
+    const side = dir === 'left' || dir === 'right' ? Math.abs(dy) : Math.abs(dx);
+    const score = along + 2 * side;
+    if (score < bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}

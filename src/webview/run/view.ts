@@ -10,7 +10,7 @@ import type { RunViewData, RunViewState, RunWebviewMessage } from '../../shared/
 import { chartFigure, type Dom } from '../dom';
 import { int, num, pct, raw } from '../format';
 import { sortableTable, type Column, type SortState } from '../table';
-import { accuracySeries, axisLabels, classSeries, defaultClass, domainOf, labelledFiles, tickText, mapGeometry, mapPoint, meanSeries, nearestSample, ticks, type MapGeometry, type Series } from './model';
+import { accuracySeries, axisLabels, classSeries, defaultClass, domainOf, labelledFiles, tickText, mapGeometry, mapPoint, meanSeries, nearestSample, stepSample, ticks, type MapDirection, type MapGeometry, type Series } from './model';
 
 export interface RunCtx {
   dom: Dom;
@@ -267,12 +267,15 @@ function mapSection(ctx: RunCtx, d: RunViewData): HTMLElement {
     ...d.shortNames.map((n, i) => dom.h('option', { value: i }, n)));
   fileSelect.value = String(openFile);
   fileSelect.addEventListener('change', () => ctx.saveState({ openFile: Number(fileSelect.value) }));
-  const readout = dom.h('p', { class: 'readout small', 'aria-live': 'polite', 'data-testid': 'run-map-readout' }, 'Click a point to open its sample\'s line and derivation.');
-  const stage = dom.h('div', { class: 'run-map-stage', 'data-testid': 'run-map', 'data-samples': d.confidence.length, 'data-max-variability': g.maxVariability }, canvas, overlay);
+  const readout = dom.h('p', { id: 'run-map-readout', class: 'readout small', 'aria-live': 'polite', 'data-testid': 'run-map-readout' }, 'Click a point to open its sample\'s line and derivation; or focus the map (Tab) and move between points with the arrow keys, Enter opening one.');
+  // Focusable: the arrow keys move a focused point, Enter opens it, as a click does (the readout says which).
+  const stage = dom.h('div', { class: 'run-map-stage', tabindex: 0, 'data-testid': 'run-map', 'data-samples': d.confidence.length, 'data-max-variability': g.maxVariability }, canvas, overlay);
   const counts = r.cartography.counts;
-  const label = `Dataset cartography of ${int(r.samples)} samples: easy to learn ${int(counts.easy)}, ambiguous ${int(counts.ambiguous)}, hard to learn ${int(counts.hard)}, other ${int(counts.other)}.`;
-  stage.setAttribute('role', 'img');
+  const label = `Dataset cartography of ${int(r.samples)} samples: easy to learn ${int(counts.easy)}, ambiguous ${int(counts.ambiguous)}, hard to learn ${int(counts.hard)}, other ${int(counts.other)}. Arrow keys move between points, Enter opens one.`;
+  stage.setAttribute('role', 'application');
+  stage.setAttribute('aria-roledescription', 'scatter plot');
   stage.setAttribute('aria-label', label);
+  stage.setAttribute('aria-describedby', 'run-map-readout');
   const at = (e: MouseEvent) => {
     const box = stage.getBoundingClientRect();
     // The stage may be drawn narrower than its 520 px (a narrow panel): back to the map's own pixels.
@@ -296,20 +299,49 @@ function mapSection(ctx: RunCtx, d: RunViewData): HTMLElement {
       stage.title = i < 0 ? '' : `${describe(i)}. Click to open it.`;
     });
   });
+  /** Rings sample `i` (the one the keys move from, and a click picked). */
+  const mark = (i: number) => {
+    const [x, y] = mapPoint(g, d.confidence[i]!, d.variability[i]!);
+    ring.setAttribute('cx', String(x));
+    ring.setAttribute('cy', String(y));
+    ring.setAttribute('visibility', 'visible');
+    stage.setAttribute('data-picked', String(i));
+  };
+  const open = (i: number) => {
+    mark(i);
+    const file = Number(fileSelect.value);
+    readout.textContent = `${describe(i)}. Opening it in ${d.shortNames[file]}…`;
+    ctx.post({ type: 'openSample', sample: i, file });
+  };
+  const picked = () => Number(stage.getAttribute('data-picked') ?? -1);
   stage.addEventListener('click', (e: MouseEvent) => {
     const i = at(e);
     if (i < 0) {
       readout.textContent = 'No sample there: click on a point.';
       return;
     }
-    const [x, y] = mapPoint(g, d.confidence[i]!, d.variability[i]!);
-    ring.setAttribute('cx', String(x));
-    ring.setAttribute('cy', String(y));
-    ring.setAttribute('visibility', 'visible');
-    const file = Number(fileSelect.value);
-    stage.setAttribute('data-picked', String(i));
-    readout.textContent = `${describe(i)}. Opening it in ${d.shortNames[file]}…`;
-    ctx.post({ type: 'openSample', sample: i, file });
+    open(i);
+  });
+  const KEYS: Record<string, MapDirection> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+  const focusOn = (i: number, moved: boolean) => {
+    if (i < 0) return;
+    mark(i);
+    readout.textContent = `${describe(i)}.${moved ? '' : ' Arrow keys move to the next point that way;'} Enter opens it in ${d.shortNames[Number(fileSelect.value)]}.`;
+  };
+  // Focus starts on the sample picked last, else the one nearest the centre.
+  stage.addEventListener('focus', () => focusOn(picked() >= 0 ? picked() : stepSample(g, d.confidence, d.variability, -1, 'up'), false));
+  stage.addEventListener('keydown', (e: KeyboardEvent) => {
+    const dir = KEYS[e.key];
+    if (dir !== undefined) {
+      e.preventDefault();
+      const from = picked();
+      const next = stepSample(g, d.confidence, d.variability, from, dir);
+      if (next < 0 && from >= 0) readout.textContent = `No point ${dir === 'up' ? 'above' : dir === 'down' ? 'below' : `to the ${dir}`}: ${describe(from)}.`;
+      else focusOn(next, true);
+    } else if ((e.key === 'Enter' || e.key === ' ') && picked() >= 0) {
+      e.preventDefault();
+      open(picked());
+    }
   });
   const legend = dom.h('p', { class: 'legend small' },
     ...(['easy', 'ambiguous', 'hard', 'other'] as const).map((k) => dom.h('span', { class: 'run-legend-item', 'data-testid': `run-region-${k}`, 'data-value': counts[k] },
