@@ -63,6 +63,8 @@ export function reportJson(a: Analysis) {
       ignoreIndex: o.ignoreIndex ?? null,
       focalGamma: o.focalGamma ?? null,
       focalAlpha: o.focalAlpha ?? null,
+      // The dashboard's what-if "Temperature T" (scores divided by T before every figure); null: the scores as written.
+      temperature: o.temperature ?? null,
     },
     unit: o.base === '2' ? 'bits' : 'nats',
     value: a.value,

@@ -57,6 +57,8 @@ function sections(r: ReportJson): { title: string; summary: [string, string][]; 
     ['Perplexity', fmt(r.perplexity)],
     ['Input', `${r.layout.input} in ${r.layout.predictionColumns.join(', ')}; labels in ${r.layout.labelColumn}`],
   ];
+  const options = optionsSet(r);
+  if (options !== null) summary.splice(2, 0, ['Options', options]);
   if (r.infinite > 0) summary.push(['Infinite losses', String(r.infinite)]);
   summary.push(...operatingSummary(r), ...clippingSummary(r), ...temperatureSummary(r), ...labelIssuesSummaryRows(r));
   const perClass: Section = {
@@ -81,6 +83,28 @@ function sections(r: ReportJson): { title: string; summary: [string, string][]; 
     summary,
     tables: [perClass, calibration, ...(pairs === null ? [] : [pairs]), ...operatingTables(r), ...temperatureTables(r), ...labelIssuesTables(r), worst],
   };
+}
+
+/**
+ * The loss options set away from their defaults (the dashboard's what-if settings an export was
+ * made with): every figure of the report depends on them. Null when none is.
+ */
+function optionsSet(r: ReportJson): string | null {
+  const o = r.options;
+  // As given (typed in the what-if or on the command line), not rounded.
+  const set: string[] = [];
+  if (o.labelSmoothing > 0) set.push(`label smoothing ${o.labelSmoothing}`);
+  if (o.classWeights !== null) set.push(`class weights ${o.classWeights.join(', ')}`);
+  if (o.posWeight !== null) set.push(`pos_weight ${o.posWeight}`);
+  if (o.ignoreIndex !== null) set.push(`label ${o.ignoreIndex} ignored`);
+  if (o.focalGamma !== null) set.push(`focal gamma ${o.focalGamma}`);
+  if (o.focalAlpha !== null) set.push(`focal alpha ${o.focalAlpha}`);
+  if (o.temperature !== null) {
+    // The diagnostics pass over the scores as written: say which figures the temperature moved.
+    set.push(`temperature T = ${o.temperature} (the scores divided by T, probabilities raised to 1/T and renormalised, before the loss and every figure of the report; ` +
+      'the temperature split and the likely label errors are of the scores as written)');
+  }
+  return set.length === 0 ? null : set.join('; ');
 }
 
 /** "0.9123 (exact value in 0.9121-0.9125)": AUC and AP come from bucketed scores (core/breakdown/operating-points.ts). */
