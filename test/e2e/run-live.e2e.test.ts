@@ -5,8 +5,11 @@
  * is missing), and once the second half lands the view grows to 4 epochs without a reload (the
  * class chosen stays chosen), its means those of `loss-lens run --json` on the folder. Two more
  * files arriving out of order (epoch_10, then epoch_5) take their places in natural order. With
- * LOSS_LENS_E2E_RUN_BENCH=1, also times a 21st file copied into an open run of 20 files of 100k
- * rows x 10 classes (the bench's, scripts/bench/run.mjs): the run is read again whole.
+ * A new file with a row cut short is left out, named with its line and column in the live line and
+ * in Problems, the run kept; written whole, it joins. The map by keyboard: arrow keys move the
+ * ringed point, Enter opens its line and derivation. With LOSS_LENS_E2E_RUN_BENCH=1, also times a
+ * 21st file copied into an open run of 20 files of 100k rows x 10 classes (the bench's,
+ * scripts/bench/run.mjs): only the new file is read, the run assembled from the parts kept.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -140,6 +143,62 @@ describe('a live run: epoch files written into the open run\'s folder', function
     assert.deepEqual(await fileNames(), ['epoch_1.csv', 'epoch_2.csv', 'epoch_3.csv', 'epoch_4.csv', 'epoch_5.csv', 'epoch_10.csv']);
     await wb.parkMouse();
     await wb.screenshot('run-live-order');
+  });
+
+  it('a new file that cannot be read is left out, said with its line and column (live line, Problems), the run kept; fixed, it joins', async function () {
+    const before = await means();
+    const lines = readFileSync(fixture('epoch_7.csv'), 'utf8').split('\n');
+    const whole = lines.join('\n');
+    // Row 6 cut to 3 of its 5 fields, more rows after it: the file is whole text, but not readable.
+    const cut = lines[6]!.split(',').slice(0, 3).join(',');
+    lines[6] = cut;
+    writeFileSync(join(dir, 'epoch_7.csv'), lines.join('\n'));
+    const left = view().locator('[data-testid="run-live-left-out"][data-file="epoch_7.csv"]');
+    await left.waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(await left.innerText(), `epoch_7.csv left out: epochs/epoch_7.csv:7:${cut.length + 1}: expected 5 fields (as in the header), found 3.`);
+    assert.deepEqual(await means(), before, 'the run shown is the one before, 6 epochs');
+    assert.equal(await view().locator('[data-testid="run-error"]').count(), 0);
+    await wb.parkMouse();
+    await wb.screenshot('run-live-left-out');
+    const problems = (await wb.problems()).filter((p) => p.file === 'epoch_7.csv');
+    assert.deepEqual(problems.map((p) => [p.line, p.column, p.severity, p.source]), [[7, cut.length + 1, 'error', 'Loss Lens']]);
+    assert.match(problems[0]!.message, /^expected 5 fields \(as in the header\), found 3 \(left out of the run epochs\)$/);
+    await wb.screenshot('run-live-left-out-problems');
+    await wb.runCommand('View: Toggle Panel Visibility');
+
+    writeFileSync(join(dir, 'epoch_7.csv'), whole);
+    await epochs(7);
+    assert.equal(await view().locator('[data-testid="run-live-left-out"]').count(), 0);
+    assert.deepEqual(await means(), cliRun(dir).files.map((f) => f.mean));
+    assert.deepEqual((await wb.problems()).filter((p) => p.file === 'epoch_7.csv'), []);
+    await wb.runCommand('View: Toggle Panel Visibility');
+  });
+
+  it('the map by keyboard: Tab to it, arrow keys move the ringed point (said), Enter opens its line and derivation', async function () {
+    const stage = view().locator('[data-testid="run-map"]');
+    await stage.scrollIntoViewIfNeeded();
+    await stage.focus();
+    const readout = view().locator('[data-testid="run-map-readout"]');
+    assert.match(await readout.innerText(), /^Sample #\d+: confidence \d\.\d{3}, variability \d\.\d{3}, .*Arrow keys move to the next point that way; Enter opens it in epoch_10\.csv\.$/);
+    // From the point nearest the centre each step finds a point that way (the ring moves, the readout says it).
+    let picked = Number(await stage.getAttribute('data-picked'));
+    for (const k of ['ArrowRight', 'ArrowUp', 'ArrowLeft']) {
+      await stage.press(k);
+      const now = Number(await stage.getAttribute('data-picked'));
+      assert.notEqual(now, picked, k);
+      picked = now;
+      assert.match(await readout.innerText(), new RegExp(`^Sample #${picked + 1}: confidence `));
+    }
+    await wb.parkMouse();
+    await wb.screenshot('run-map-keys');
+    await stage.press('Enter');
+    // Matched by row order under a header: sample i is on line i + 2 of every file.
+    const line = picked + 2;
+    const derivation = view().locator(`[data-testid="derivation"][data-line="${line}"]`);
+    await derivation.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await derivation.locator('h2').innerText(), new RegExp(`line ${line} of epochs/epoch_10\\.csv`));
+    await wb.parkMouse();
+    await wb.screenshot('run-map-keys-opened');
   });
 
   if (BENCH) {
