@@ -15,6 +15,7 @@ import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
 import { readShardsHere, type OpenShard } from '../core/shards';
 import { checkRunFiles, readRunSource, runAssembler, runJobResult } from '../core/run/assemble';
+import { readEpochSource } from '../core/run/epochs';
 import { failureOf } from '../shared/failure';
 import { fetchSource, fetchWhole, type StreamedFile } from './fetch-source';
 import { BINARY_FILE_RE } from '../shared/commands';
@@ -213,6 +214,13 @@ export async function runWebJob(
       return { result: { op: 'perSampleCsv', analysis, rows }, output: csv.bytes() };
     }
     case 'run': {
+      // One file may hold the whole run, its epochs told apart by a column (core/run/epochs.ts), as on the desktop.
+      const only = job.sources.length === 1 && job.sources[0]!.labels === undefined ? job.sources[0]! : undefined;
+      const epochs = only && (await readEpochSource(only.name, await source(only.path, only.name), job.request, { top: job.top, signal }));
+      if (epochs) {
+        progress(1);
+        return { result: { op: 'run', run: runJobResult(epochs) } };
+      }
       // The files one after the other (a Web Worker starts no workers of its own), as the desktop's readers do.
       const names = job.sources.map((f) => f.name);
       checkRunFiles(names);
