@@ -33,6 +33,22 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/**
+ * Classes listed one a row, at most: above it the text report lists the CLASS_ROWS classes with
+ * the largest share of the loss and folds the rest into "(other)", as the dashboard folds its
+ * confusion matrix (a 1000-class table is a thousand lines nobody reads); --json lists them all.
+ */
+export const MAX_CLASS_ROWS = 30;
+export const CLASS_ROWS = 20;
+
+/** The classes the per-class table lists: all of them up to MAX_CLASS_ROWS, else the CLASS_ROWS with the largest share (ties by index), largest first. */
+export function classesListed<C extends { index: number; share: number }>(classes: readonly C[]): C[] {
+  if (classes.length <= MAX_CLASS_ROWS) return [...classes];
+  // An undefined share (NaN: no loss at all) sorts last.
+  const key = (c: C) => (Number.isNaN(c.share) ? -Infinity : c.share);
+  return [...classes].sort((x, y) => key(y) - key(x) || x.index - y.index).slice(0, CLASS_ROWS);
+}
+
 /** Files of a data set listed in the text report; --json lists them all. */
 const MAX_FILES_LISTED = 50;
 
@@ -65,13 +81,18 @@ export function renderTextReport(a: Analysis, speak: Speaker = cliSpeaker): stri
   const clipping = clippingLines(b.clipping, b.kind);
   if (clipping !== null) out.push(`  ${'presets'.padEnd(12)} ${clipping.means}`, `  ${''.padEnd(12)} ${clipping.why}`);
 
-  out.push('', a.layout.kind === 'multilabel' ? 'Per label' : 'Per class');
-  out.push(
-    ...table(
-      ['class', 'support', 'mean loss ± 95%', 'share', 'precision (95%)', 'recall (95%)', 'F1', 'confidence', 'ECE'],
-      b.classes.map((c) => [c.name, int(c.support), plusMinus(c.meanLoss, c.meanLossCi), pct(c.share), within(c.precision, c.precisionCi), within(c.recall, c.recallCi), num(c.f1), num(c.meanConfidence), num(c.ece)]),
-    ),
-  );
+  const perClass = a.layout.kind === 'multilabel' ? 'Per label' : 'Per class';
+  const listed = classesListed(b.classes);
+  const noun = a.layout.kind === 'multilabel' ? 'labels' : 'classes';
+  out.push('', listed.length === b.classes.length ? perClass
+    : `${perClass} (the ${listed.length} of ${int(b.classes.length)} ${noun} carrying the largest share of the loss, then the other ${int(b.classes.length - listed.length)} as one row; --json lists every one)`);
+  const rows = listed.map((c) => [c.name, int(c.support), plusMinus(c.meanLoss, c.meanLossCi), pct(c.share), within(c.precision, c.precisionCi), within(c.recall, c.recallCi), num(c.f1), num(c.meanConfidence), num(c.ece)]);
+  if (listed.length < b.classes.length) {
+    const rest = b.classes.filter((c) => !listed.includes(c));
+    // Their support and share add up; a mean, an interval or a rate of the rest together would need their weights: not shown.
+    rows.push([`(other: ${int(rest.length)} ${noun})`, int(rest.reduce((s, c) => s + c.support, 0)), '-', pct(rest.reduce((s, c) => s + c.share, 0)), '-', '-', '-', '-', '-']);
+  }
+  out.push(...table(['class', 'support', 'mean loss ± 95%', 'share', 'precision (95%)', 'recall (95%)', 'F1', 'confidence', 'ECE'], rows));
 
   const pairs = confusedPairsTable(b.confusion, b.classNames);
   if (pairs !== null) out.push('', pairs.title, ...table(pairs.header, pairs.rows));
