@@ -137,3 +137,16 @@ function numpyVector(t: string): number[] | undefined {
   if (items.length === 0 || !items.every((x) => NUMPY_ITEM.test(x))) return undefined;
   return items.map(Number);
 }
+
+/**
+ * transformers' names for the classes of a model whose config has no id2label: LABEL_0 ..
+ * LABEL_{K-1}, class k named LABEL_k. The names in that order when `names` are exactly those
+ * (sorted as text they would be LABEL_0, LABEL_1, LABEL_10, LABEL_11, LABEL_2, ...).
+ */
+export function defaultLabelOrder(names: readonly string[]): string[] | undefined {
+  const ids = names.map((n) => /^LABEL_(0|[1-9]\d*)$/.exec(n.trim())?.[1]);
+  if (names.length < 2 || ids.some((d) => d === undefined)) return undefined;
+  const order: string[] = [];
+  ids.forEach((d, i) => (order[Number(d)] = names[i]!));
+  return order.length === names.length && order.every((n) => n !== undefined) ? order : undefined;
+}

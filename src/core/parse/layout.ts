@@ -12,7 +12,7 @@
  * - a choice the evidence does not settle is said as an assumption, with the other reading.
  */
 import type { InputKind, LossKind } from '../types';
-import { booleanWord, cellNumber, cellVector, elidedNumpyVector, isBlank, mostlyVectors, namesList, normName, numberKey, oppositeWord, type Cell } from './cells';
+import { booleanWord, cellNumber, cellVector, defaultLabelOrder, elidedNumpyVector, isBlank, mostlyVectors, namesList, normName, numberKey, oppositeWord, type Cell } from './cells';
 import { checkSortedOrder, sortedOrderContradicted } from './class-order';
 import { classNamesFlag, columnFlag } from './flags';
 import { decideInput } from './infer-input';
@@ -40,6 +40,12 @@ export interface SampleTable {
 export interface LayoutHints {
   labelColumn?: string;
   predColumns?: string[];
+  /**
+   * The field whose labels name predColumns' classes (pipeline output), when their order is the
+   * reader's (sorted), not the model's: class names given by the user reorder predColumns, and
+   * class ids as labels cannot be placed without them.
+   */
+  byName?: string;
   evidence: string[];
 }
 
@@ -476,6 +482,17 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     evidence.push(`prediction columns ${predictionColumns.map((c) => `"${c}"`).join(', ')} (set by the user)`);
   } else if (hints?.predColumns !== undefined && hints.predColumns.length > 0) {
     predictionColumns = hints.predColumns.map((c) => requireColumn(columns, c, 'prediction column'));
+    const named = table.classNames;
+    if (hints.byName !== undefined && named !== undefined && overrides.classNames !== undefined) {
+      // Scores found by label: the user's names say the classes' order, each score follows its name.
+      const missing = overrides.classNames.filter((n) => !named.includes(n));
+      if (missing.length > 0 || overrides.classNames.length !== named.length) {
+        throw new LayoutError(
+          `the class names given (${shortList(overrides.classNames)}) are not the labels of field "${hints.byName}" (${shortList(named)})${missing.length > 0 ? `: ${shortList(missing)} not among them` : ''}; give those labels, in the model's class order`,
+        );
+      }
+      predictionColumns = overrides.classNames.map((n) => predictionColumns![named.indexOf(n)]!);
+    }
   } else {
     const groups = findGroups(columns, PRED_PREFIXES, excluded);
     const single = findByNames(columns, PRED_NAMES, excluded);
@@ -578,6 +595,14 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     const lists = present.map((v) => namesList(v, isName) ?? []);
     labelEncoding = lists.some((l) => l.length !== 1) || present.some((v) => typeof v === 'string' && v.trim().startsWith('[')) ? 'names' : 'name';
   }
+  if (hints?.byName !== undefined && numericLabels && overrides.classNames === undefined && !allNumberNames(table.classNames ?? [])) {
+    // Class ids beside scores found by label name: which id is which name, only the model's config says.
+    const ids = [...new Set(present.map((v) => cellNumber(v) ?? booleanWord(String(v))!))].sort((a, b) => a - b);
+    throw new LayoutError(
+      `labels are class ids (${shortList(ids.map(String))}) but field "${hints.byName}" scores classes by name (${shortList(table.classNames ?? [])}): which id is which name is not in the file. Give the names in class-id order with ${classNamesFlag(false)} (the model's config.json id2label)`,
+      lines[0] ?? 0,
+    );
+  }
   const textLabels = labelEncoding === 'name' || labelEncoding === 'names';
   const labelNames = (): string[] => {
     const names = new Set<string>();
@@ -622,10 +647,20 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
         `no prediction column found (looked for ${PRED_NAMES.slice(0, 10).join(', ')}, p_0.., prob_*, logit_*, ...); the columns are: ${columnList(columns)}. Name them with ${columnFlag('pred-columns', 'A,B,...')}`,
       );
     }
-    predictionColumns = chosen;
-    for (const c of chosen) excluded.add(c);
-    predIsVector = chosen.length === 1 && mostlyVectors(values(chosen[0]!));
-    evidence.push(`no prediction column has a usual name: using the numeric column${chosen.length > 1 ? 's' : ''} ${columnRange(chosen)}`);
+    const byId = defaultLabelOrder(chosen);
+    if (byId !== undefined) {
+      // LABEL_0 .. LABEL_{K-1}: a pipeline's scores spread into columns, in whatever order the
+      // first row listed them (or sorted as text). Column LABEL_k is class k, wherever it stands.
+      predictionColumns = byId;
+      namedByColumns = byId.map((c) => c.trim());
+      for (const c of byId) excluded.add(c);
+      evidence.push(`prediction columns ${shortList(byId)}: transformers' names for a model without id2label, LABEL_k read as class k (whatever the columns' order in the file)`);
+    } else {
+      predictionColumns = chosen;
+      for (const c of chosen) excluded.add(c);
+      predIsVector = chosen.length === 1 && mostlyVectors(values(chosen[0]!));
+      evidence.push(`no prediction column has a usual name: using the numeric column${chosen.length > 1 ? 's' : ''} ${columnRange(chosen)}`);
+    }
     // Bare numbers as names (pandas' DataFrame(proba) writes 0..K-1) name the classes.
     if (!predIsVector && chosen.length >= 2 && allNumberNames(chosen)) namedByColumns = chosen.map((c) => c.trim());
   }

@@ -3,7 +3,7 @@
  * into Samples, and record samples into the table that layout inference reads.
  */
 import { batchFor, type ReadContext } from './context';
-import type { Cell } from './cells';
+import { defaultLabelOrder, type Cell } from './cells';
 import type { SampleTable } from './layout';
 import { describe, SampleFiller } from './sample-filler';
 import type { FileFormat, Layout, RowFields } from './types';
@@ -33,6 +33,8 @@ export function labelScores(v: unknown): Map<string, number> | undefined {
   return m;
 }
 
+const shortNames = (names: string[]): string => (names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, ..., ${names[names.length - 1]}`);
+
 /** The column a label's score is read from when a field holds pipeline output: `scores.joy`. */
 const scoreColumn = (field: string, label: string): string => `${field}.${label}`;
 
@@ -57,13 +59,20 @@ export function recordTable(format: FileFormat, records: unknown[], lines: numbe
   let hints: SampleTable['hints'];
   if (scoreFields.length === 1 && classNames === undefined) {
     const f = scoreFields[0]!;
-    const labels = [...new Set(records.flatMap((r) => (isRecord(r) ? [...(labelScores(r[f])?.keys() ?? [])] : [])))].sort();
+    let labels = [...new Set(records.flatMap((r) => (isRecord(r) ? [...(labelScores(r[f])?.keys() ?? [])] : [])))].sort();
     records = records.map((r) => (isRecord(r) ? spreadLabelScores(r, scoreFields) : r));
+    // A model without id2label names class k LABEL_k: in that order a class id is its position.
+    const byId = defaultLabelOrder(labels);
+    if (byId !== undefined) labels = byId;
     classNames = labels;
     hints = {
       predColumns: labels.map((l) => scoreColumn(f, l)),
+      ...(byId === undefined ? { byName: f } : {}),
       evidence: [
-        `field "${f}" holds a list of {"label", "score"} per record (transformers' pipeline(..., top_k=None) output): each score read as its label's class, by name; classes in sorted order (${labels.join(', ')})`,
+        `field "${f}" holds a list of {"label", "score"} per record (transformers' pipeline(..., top_k=None) output): each score read as its label's class, by name; ` +
+          (byId !== undefined
+            ? `classes in the order of their numbers (${shortNames(labels)}: transformers' names for a model without id2label, LABEL_k is class k)`
+            : `classes in sorted order (${labels.join(', ')})`),
       ],
     };
   }
