@@ -718,7 +718,8 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     kind = 'multilabel';
     targetKind = 'multihot';
     evidence.push(`labels in "${labelColumn}" are lists of class names: multi-label (one sigmoid per label)`);
-  } else if (width === 1 && !predIsVector) {
+  } else if (width === 1) {
+    // A one-element vector per row ('[0.93]': list(model.predict(X)) of a Dense(1, 'sigmoid')) is one score too.
     kind = 'bce';
     const soft = numericLabels && present.some((v) => {
       const x = cellNumber(v);
