@@ -130,10 +130,31 @@ const F16 = (() => {
 const nativeLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * `n` elements of `bytes` (8-byte aligned, the reader's own buffer) as numbers. The result may
- * be a view on `bytes` (valid until its next read) or a new array.
+ * The arrays a reader decodes into block after block (int64 labels as float64, swapped bytes):
+ * a fresh one a block was garbage that the GC freed late, some MB of RSS meanwhile on a .npy pair
+ * (more, the less the row loop allocated to prompt a collection).
  */
-export function decodeNumbers(bytes: Uint8Array, dtype: DType, n: number): NumericArray {
+export class DecodeScratch {
+  private f64s = new Float64Array(0);
+  private f32s = new Float32Array(0);
+
+  f64(n: number): Float64Array {
+    if (this.f64s.length < n) this.f64s = new Float64Array(n);
+    return this.f64s.subarray(0, n);
+  }
+
+  f32(n: number): Float32Array {
+    if (this.f32s.length < n) this.f32s = new Float32Array(n);
+    return this.f32s.subarray(0, n);
+  }
+}
+
+/**
+ * `n` elements of `bytes` (8-byte aligned, the reader's own buffer) as numbers. The result may
+ * be a view on `bytes` (valid until its next read), an array of `scratch` (valid until its next
+ * use) or a new array.
+ */
+export function decodeNumbers(bytes: Uint8Array, dtype: DType, n: number, scratch?: DecodeScratch): NumericArray {
   const { kind, size } = dtype;
   const buf = bytes.buffer;
   const off = bytes.byteOffset;
@@ -150,27 +171,29 @@ export function decodeNumbers(bytes: Uint8Array, dtype: DType, n: number): Numer
   }
   const view = new DataView(buf, off, n * size);
   const le = dtype.littleEndian;
+  const f32 = (m: number) => scratch?.f32(m) ?? new Float32Array(m);
+  const f64 = (m: number) => scratch?.f64(m) ?? new Float64Array(m);
   if (kind === 'f16' || kind === 'bf16') {
-    const out = new Float32Array(n);
+    const out = f32(n);
     if (kind === 'f16') for (let i = 0; i < n; i++) out[i] = F16[view.getUint16(2 * i, le)]!;
     else {
       // bfloat16 is the upper half of a float32.
-      const bits = new Uint32Array(out.buffer);
+      const bits = new Uint32Array(out.buffer, out.byteOffset, n);
       for (let i = 0; i < n; i++) bits[i] = view.getUint16(2 * i, le) << 16;
     }
     return out;
   }
   if (kind === 'f') {
     if (size === 4) {
-      const out = new Float32Array(n);
+      const out = f32(n);
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, le);
       return out;
     }
-    const out = new Float64Array(n);
+    const out = f64(n);
     for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, le);
     return out;
   }
-  const out = new Float64Array(n);
+  const out = f64(n);
   if (size === 8) {
     // 64-bit integers as two 32-bit halves: exact up to 2^53, enough for any label or id.
     const lo = le ? 0 : 4;
@@ -229,8 +252,9 @@ interface RowReader {
 function rowReader(a: NdArray, start: number, end: number): RowReader {
   const { width } = a.info;
   const item = a.dtype.size;
+  const scratch = new DecodeScratch();
   const decode = (bytes: Uint8Array, n: number): NumericArray | string[] =>
-    a.info.kind === 'string' ? decodeStrings(bytes, a.dtype, n) : decodeNumbers(bytes, a.dtype, n);
+    a.info.kind === 'string' ? decodeStrings(bytes, a.dtype, n) : decodeNumbers(bytes, a.dtype, n, scratch);
   const short = (got: number, want: number) =>
     new ColumnarError(`${a.info.name}: the data ends ${want - got} bytes early (the file was cut short, or is still being written)`);
   if (!a.fortran || width === 1) {
