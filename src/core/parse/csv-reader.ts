@@ -231,7 +231,9 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
     }
     tokenizer = new CsvTokenizer({
       delimiter: delimiterCode,
-      decimalComma: point === COMMA,
+      // With the comma delimiter the decimal commas are in quoted fields only (read by rowCells and
+      // by the row processor): an unquoted comma ends the field.
+      decimalComma: point === COMMA && delimiterCode !== COMMA,
       firstLine: fromStart ? 1 : (opts.firstLine ?? 1),
       firstOffset: fromStart ? 0 : range!.start - 1,
       skipFirstLine: !fromStart,

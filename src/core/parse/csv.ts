@@ -858,7 +858,7 @@ export interface Dialect {
   /** `,`, `\t`, `;`, or a space for runs of whitespace (WHITESPACE). */
   delimiter: string;
   evidence: string;
-  /** Numbers are written with decimal commas (only with a `;` delimiter). */
+  /** Numbers are written with decimal commas (with a `;` delimiter, or quoted with a `,` one). */
   decimalComma?: boolean;
   /** The evidence for decimal commas, when there are. */
   decimalEvidence?: string;
@@ -940,6 +940,31 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
       };
     }
   }
+  // pandas' to_csv(decimal=',') keeps the comma delimiter and quotes each number ("0,95"):
+  // decimal commas when quoted numbers have one and no number has a decimal point.
+  if (best === ',' && bestScore >= 0) {
+    let commas = 0;
+    let example = '';
+    let contrary = false;
+    for (const line of lines) {
+      for (const field of quotedFields(line, ',')) {
+        if (DECIMAL_COMMA_RE.test(field.text) && field.quoted) {
+          commas++;
+          if (example === '') example = field.text.trim();
+        } else if (DECIMAL_POINT_RE.test(field.text)) {
+          contrary = true;
+        }
+      }
+    }
+    if (commas > 0 && !contrary) {
+      return {
+        delimiter: ',',
+        evidence: `delimiter: comma (${count(lines[0] ?? '', ',')} on the ${firstLine}, the same count on the following lines)`,
+        decimalComma: true,
+        decimalEvidence: `decimal commas in quoted numbers (pandas' to_csv(decimal=',') with the comma delimiter): "${example}" is read as ${example.replace(',', '.')} (${commas} such numbers in the first ${lines.filter((l) => l.trim() !== '').length} lines, none with a decimal point)`,
+      };
+    }
+  }
   if (bestScore < 0) {
     const fields = (line: string): number => {
       const t = line.trim();
@@ -961,6 +986,28 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
       ? `no comma, tab or semicolon on the ${firstLine}: read as one column separated by commas`
       : `delimiter: ${label} (${count(lines[0] ?? '', best)} on the ${firstLine}, the same count on the following lines)`;
   return { delimiter: best, evidence };
+}
+
+/** The fields of a line split on `d` outside quotes, each with its quotes taken off, and whether it had them. */
+function quotedFields(line: string, d: string): { text: string; quoted: boolean }[] {
+  const out: { text: string; quoted: boolean }[] = [];
+  let text = '';
+  let quoted = false;
+  let inQuotes = false;
+  for (let i = 0; i <= line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      inQuotes = !inQuotes;
+      quoted = true;
+    } else if (i === line.length || (c === d && !inQuotes)) {
+      out.push({ text: text.replace(/\r$/, ''), quoted });
+      text = '';
+      quoted = false;
+    } else {
+      text += c;
+    }
+  }
+  return out;
 }
 
 /** The fields of a line split on `d` outside quotes; a quoted field is undefined (its text is not looked at). */
