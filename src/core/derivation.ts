@@ -11,6 +11,7 @@
  * i.e. BCE as the categorical CE over [1 - p, p].
  */
 import { EvaluatorImpl } from './losses';
+import { expNonPositive } from './loss/exp';
 import type { ResolvedOptions } from './loss/resolve';
 import type { Scratch } from './loss/scratch';
 import type { InputKind, LogBase, LossKind, LossOptions, PresetName, Sample } from './types';
@@ -203,7 +204,7 @@ function categoricalSteps(
 }
 
 function softmaxProb(pred: ArrayLike<number>, k: number, s: Scratch): number {
-  return Math.exp((pred[k] as number) - s.max) / s.sumExp;
+  return expNonPositive((pred[k] as number) - s.max) / s.sumExp;
 }
 
 function binarySteps(steps: DerivationStep[], x: number, y: number, l: number, r: ResolvedOptions, s: Scratch): void {

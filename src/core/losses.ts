@@ -38,6 +38,7 @@ import { argmax, bernoulliEntropy, entropy, sigmoid } from './math';
 import { PRESETS } from './presets';
 import { binaryLoss, plainBinaryLoss } from './loss/binary';
 import { categoricalLoss, classTerm } from './loss/categorical';
+import { expNonPositive } from './loss/exp';
 import { resolveOptions, type ResolvedOptions } from './loss/resolve';
 import { Scratch } from './loss/scratch';
 import { applyTemperature } from './loss/temperature';
@@ -231,35 +232,65 @@ export class EvaluatorImpl implements Evaluator {
     }
   }
 
-  /** ce from logits with hard labels, no smoothing and no ignoreIndex: runCategorical and setEvalRow on one loop (sample weight 1). */
+  /**
+   * ce from logits with hard labels, no smoothing and no ignoreIndex: runCategorical and setEvalRow
+   * on one loop (sample weight 1), the softmax written straight into the batch's probability rows
+   * and the argmax taken while normalising (categoricalLoss would copy the row in and out and
+   * argmax read it again): the same operations in the same order, so the same bits (tested).
+   */
   private categoricalBatch(rows: RowBatch, out: EvalBatch): void {
     const r = this.r;
     const K = this.width;
     const s = this.scratch;
-    const { sample, out: e } = this.batchSample!;
-    const pred = sample.prediction;
-    const probs = e.probs;
     const labels = rows.labels;
     const preds = rows.preds;
     const cw = r.classWeights;
-    const rowProbs = ownProbRows(out, K);
+    const alpha = r.focal && r.alpha !== null ? r.alpha : 1;
+    const probs = ownProbRows(out, K);
     for (let i = 0; i < rows.size; i++) {
       const hard = labels[i] as number;
       if (!(Number.isInteger(hard) && hard >= 0 && hard < K)) throw new RangeError(`class index must be an integer in [0, ${K}), got ${hard}`);
-      for (let k = 0, at = i * K; k < K; k++, at++) pred[k] = preds[at] as number;
-      // The targets are not read for a hard label without smoothing.
-      const loss = categoricalLoss(pred, e.targets, hard, r, probs, s, false);
-      const h = s.entropy;
-      const predicted = argmax(probs, K);
-      const confidence = probs[predicted] as number;
-      for (let k = 0, at = i * K; k < K; k++, at++) rowProbs[at] = probs[k] as number;
+      const at = i * K;
+      const end = at + K;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = at; k < end; k++) {
+        const z = preds[k] as number;
+        if (z > max) max = z;
+      }
+      let sumExp = 0;
+      for (let k = at; k < end; k++) {
+        const e = expNonPositive((preds[k] as number) - max);
+        probs[k] = e;
+        sumExp += e;
+      }
+      // The entropy as categoricalLoss has it: ln(sumExp) - sum p (z - max).
+      let pz = 0;
+      let predicted = 0;
+      let confidence = Number.NaN;
+      for (let k = at; k < end; k++) {
+        const p = (probs[k] as number) / sumExp;
+        probs[k] = p;
+        pz += p * ((preds[k] as number) - max);
+        // argmax's rule: the first maximum, a NaN first value never beaten.
+        if (k === at) confidence = p;
+        else if (p > confidence) {
+          confidence = p;
+          predicted = k - at;
+        }
+      }
+      const logSum = Math.log(sumExp);
+      const h = logSum - pz;
+      const coef = cw === null ? 1 : (cw[hard] as number);
+      let loss = coef !== 0 ? classTerm(at + hard, coef, preds, probs, max, logSum, 1, false, r, s, false) : 0;
+      if (alpha !== 1) loss *= alpha;
       out.loss[i] = r.bits ? loss / Math.LN2 : loss;
-      out.weight[i] = cw !== null ? (cw[hard] as number) : 1;
+      out.weight[i] = coef;
       out.trueClass[i] = hard;
       out.predictedClass[i] = predicted;
       out.confidence[i] = confidence;
-      out.entropy[i] = h === h ? h : entropy(probs);
-      out.trueProb[i] = probs[hard] as number;
+      // A non-finite logit leaves NaN: the entropy computed the slow way.
+      out.entropy[i] = h > 0 ? h : h === h ? 0 : entropy(probs.subarray(at, end));
+      out.trueProb[i] = probs[at + hard] as number;
       out.calProb[i] = confidence;
       out.calOutcome[i] = hard === predicted ? 1 : 0;
     }
@@ -411,7 +442,7 @@ export class EvaluatorImpl implements Evaluator {
         let max = -Infinity;
         for (let k = 0; k < n; k++) max = Math.max(max, pred[k] as number);
         let sum = 0;
-        for (let k = 0; k < n; k++) sum += out.probs[k] = Math.exp((pred[k] as number) - max);
+        for (let k = 0; k < n; k++) sum += out.probs[k] = expNonPositive((pred[k] as number) - max);
         for (let k = 0; k < n; k++) out.probs[k] = (out.probs[k] as number) / sum;
       } else {
         for (let k = 0; k < n; k++) out.probs[k] = pred[k] as number;

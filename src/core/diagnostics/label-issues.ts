@@ -5,6 +5,7 @@
  */
 import type { Analysis } from '../analyze';
 import type { RowBatch } from '../batch';
+import { expNonPositive } from '../loss/exp';
 import { sigmoid } from '../math';
 import { estimateJoint, IssueList, JointCounter, mostProbable, NoiseRatePruner, pruneCounts, ThresholdCounter, type CountedIssue, type IssueFilter, type IssueRanking } from './confident-learning';
 import { rowsUnavailable } from './row-reader';
@@ -105,7 +106,7 @@ function probabilityRows(analysis: Analysis): (rows: RowBatch, i: number, out: F
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < K; k++) max = Math.max(max, rows.preds[base + k]!);
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += out[k] = Math.exp(rows.preds[base + k]! - max);
+    for (let k = 0; k < K; k++) sum += out[k] = expNonPositive(rows.preds[base + k]! - max);
     for (let k = 0; k < K; k++) out[k] = out[k]! / sum;
   };
 }

@@ -3,6 +3,7 @@
  * sum_k w_k t'_k (1 - q_k)^gamma (-ln q_k), times focal alpha when set. Fills probsOut with the
  * softmax (or the input probabilities) and reads the dense target from targets.
  */
+import { expNonPositive } from './exp';
 import type { ResolvedOptions } from './resolve';
 import type { Scratch } from './scratch';
 
@@ -27,7 +28,7 @@ export function categoricalLoss(
     }
     let sumExp = 0;
     for (let k = 0; k < K; k++) {
-      const e = Math.exp((pred[k] as number) - max);
+      const e = expNonPositive((pred[k] as number) - max);
       probsOut[k] = e;
       sumExp += e;
     }
