@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunPart } from '../../src/core/run/parts';
+import { regions, REGION_FRACTION, type CartographyStats } from '../../src/core/run/stats';
 import { errorOf } from '../../src/shared/failure';
 import { AnalysisError } from '../../src/core/analyze';
 import { readRun, readRunParts, type RunPartsRead, type RunRead } from '../../src/node/run';
@@ -120,5 +121,44 @@ describe('run read file by file: a live run reads only its new or changed files'
     const r = await parts([], 1);
     const size = (p: RunPart) => [p.pTrue, p.loss, p.correct, p.line, p.trueClass, p.first?.trueClass].reduce((n, a) => n + (a?.byteLength ?? 0), 0);
     assert.deepEqual(r.fresh.map(size), [300 * 17, 300 * 13]);
+  });
+});
+
+describe('run regions: the selections by a numeric sort equal those of a sort by key then index', () => {
+  /** The selections as first written: the valid samples sorted by key (ties by index), the first n taken. */
+  function reference(c: CartographyStats) {
+    const valid: number[] = [];
+    for (let i = 0; i < c.confidence.length; i++) if (c.present[i]! > 0) valid.push(i);
+    const n = Math.floor(REGION_FRACTION * valid.length);
+    const ranked = (key: Float64Array, up: boolean) => valid.slice().sort((a, b) => (up ? key[a]! - key[b]! : key[b]! - key[a]!) || a - b).slice(0, n);
+    const easy = ranked(c.confidence, false);
+    const hard = ranked(c.confidence, true);
+    const ambiguous = ranked(c.variability, false);
+    const region = new Uint8Array(c.confidence.length);
+    for (const i of hard) region[i] = 3;
+    for (const i of easy) region[i] = 1;
+    for (const i of ambiguous) region[i] = 2;
+    const edge = (list: number[], key: Float64Array) => (list.length === 0 ? NaN : key[list[list.length - 1]!]!);
+    return { region, thresholds: { easyConfidence: edge(easy, c.confidence), ambiguousVariability: edge(ambiguous, c.variability), hardConfidence: edge(hard, c.confidence) } };
+  }
+
+  it('on 200 random maps with many ties and samples without a value (0 to 3,000 samples)', () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let t = 0; t < 200; t++) {
+      const N = Math.floor(rand() * 3000);
+      // Coarse keys (few distinct values) make ties at the edges the common case.
+      const levels = 1 + Math.floor(rand() * 50);
+      const c: CartographyStats = { confidence: new Float64Array(N), variability: new Float64Array(N), correctness: new Float64Array(N), present: new Uint32Array(N) };
+      for (let i = 0; i < N; i++) {
+        c.present[i] = rand() < 0.1 ? 0 : 1 + Math.floor(rand() * 5);
+        c.confidence[i] = c.present[i] === 0 ? NaN : Math.floor(rand() * levels) / levels;
+        c.variability[i] = c.present[i] === 0 ? NaN : (Math.floor(rand() * levels) / levels) * 0.5;
+      }
+      const got = regions(c);
+      const want = reference(c);
+      assert.ok(bytes(got.region).equals(bytes(want.region)), `map ${t} (${N} samples, ${levels} levels): regions`);
+      assert.deepStrictEqual(got.thresholds, want.thresholds, `map ${t}: edges`);
+    }
   });
 });
