@@ -597,7 +597,8 @@ export class CsvTokenizer {
 
   /**
    * A row of fields separated by runs of spaces and tabs (the WHITESPACE delimiter): leading and
-   * trailing ones are not fields, a CR is whitespace, quotes are data. Numbers are parsed as the
+   * trailing ones are not fields, a CR is whitespace; a field in quotes (R's write.table:
+   * `"p0" "1"`, none with a space inside) is their text, other quotes are data. Numbers are parsed as the
    * fields are found (parseFloatBytes: np.savetxt's `%.18e` has more digits than the scan's exact
    * path takes). Returns the offset past the LF (the field count in rowFields; a line of blanks
    * is one empty field, as scan skips blank lines), or -1 when buf ends before the LF and more
@@ -630,10 +631,12 @@ export class CsvTokenizer {
         p++;
       }
       if (p >= len && !final) return -1;
-      row.starts[n] = s;
-      row.ends[n] = p;
-      row.quoted[n] = 0;
-      row.values[n] = parseFloatBytes(buf, s, p, point);
+      // R's write.table quotes names and row names ("p0" "1"): such a field's text is inside them.
+      const inQuotes = p - s >= 2 && buf[s] === QUOTE && buf[p - 1] === QUOTE;
+      row.starts[n] = inQuotes ? s + 1 : s;
+      row.ends[n] = inQuotes ? p - 1 : p;
+      row.quoted[n] = inQuotes ? 1 : 0;
+      row.values[n] = inQuotes ? Number.NaN : parseFloatBytes(buf, s, p, point);
       n++;
     }
     if (n === 0) {
@@ -977,6 +980,14 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
       return {
         delimiter: ' ',
         evidence: `delimiter: whitespace (runs of spaces and tabs, as numpy's savetxt writes them: ${first} fields on the ${firstLine}${rest.length > 0 ? `, the same on ${agree} of the ${rest.length} following lines` : ''})`,
+      };
+    }
+    // R's write.table: a header of quoted names one short of the rows (the row names' column has none).
+    const shortHeader = rest.filter((l) => fields(l) === first + 1).length;
+    if (first >= 2 && /^\s*"/.test(lines[0] ?? '') && rest.length > 0 && shortHeader * 2 >= rest.length) {
+      return {
+        delimiter: ' ',
+        evidence: `delimiter: whitespace (R's write.table: ${first} quoted names on the ${firstLine}, ${first + 1} fields on ${shortHeader} of the ${rest.length} following lines)`,
       };
     }
   }
