@@ -73,6 +73,8 @@ export function decideInput(
   let firstNotOne: { line: number; sum: number } | undefined;
   let checked = 0;
   let widest = ROW_SUM_FLOOR;
+  /** The row furthest from summing to 1 among those that do to the digits written. */
+  let furthest: { line: number; sum: number } | undefined;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     let vec: (number | undefined)[];
@@ -97,6 +99,8 @@ export function decideInput(
       if (Math.abs(total - 1) > tol) {
         notOne++;
         firstNotOne ??= { line: lines[r]!, sum: total };
+      } else if (Math.abs(total - 1) > Math.abs((furthest?.sum ?? 1) - 1)) {
+        furthest = { line: lines[r]!, sum: total };
       }
     }
   }
@@ -160,6 +164,11 @@ export function decideInput(
   text += `: read as probabilities`;
   if (firstOutside !== undefined) text += ` (line ${firstOutside.line} has ${firstOutside.value} in ${firstOutside.column}, reported as a problem; if these are logits, read with --input logits)`;
   else if (firstNotOne !== undefined) text += ` (line ${firstNotOne.line} sums to ${round(firstNotOne.sum)})`;
+  // Rounded on write (`float_format='%.3f'`: 0.999, 1.001): said, with the row furthest from 1, since
+  // classic, pytorch and sklearn take the rows as written; 6 digits (1e-6) or float32 (~1e-7) are below saying.
+  if (kind === 'ce' && furthest !== undefined && Math.abs(furthest.sum - 1) > 1e-4) {
+    text += `; the furthest from 1 is line ${furthest.line}, summing to ${round(furthest.sum)} (${furthest.sum > 1 ? '+' : ''}${round(furthest.sum - 1)}): taken as written unless the preset or --renormalise divides each row by its sum`;
+  }
   return { input: 'probs', evidence: text, ...(kind === 'ce' ? { sumTolerance: widest } : {}) };
 }
 
