@@ -259,6 +259,7 @@ export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
       if (width === 1) leaf.info.vector = false;
     }
   }
+  const categories = await pandasCategories(ctx, leaves);
   const codecs = [...new Set(metadata.row_groups.flatMap((g) => g.columns.map((c) => (c.meta_data?.codec ?? 'UNCOMPRESSED').toLowerCase())))];
   const rg = metadata.row_groups.length;
   return {
@@ -266,6 +267,7 @@ export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
     columns: leaves.map((l) => l.info),
     seekable: true,
     labelNames: classLabelNames(metadata.key_value_metadata?.find((kv) => kv.key === 'huggingface')?.value),
+    ...(categories.size > 0 ? { categories } : {}),
     splitPoints: starts.slice(1),
     blocks: (names, range, blockRows, signal) => parquetBlocks(ctx, leaves, names, range, blockRows, signal),
   };
@@ -1087,6 +1089,37 @@ function scalarRows(leaf: Leaf, page: Page, alloc: Alloc): Values {
 }
 
 /** The first row's list length of a list column (the first row that is not null). */
+/**
+ * The categories of each pandas Categorical text column (the `pandas` metadata says
+ * `categorical`), in their order: pyarrow writes a Categorical's categories as the column's
+ * dictionary, unused and unsorted ones included (`pd.Categorical(names, categories=id2label)`:
+ * cat, dog, bird). Read from the first row group's dictionary page; none when it has none.
+ */
+async function pandasCategories(ctx: FileCtx, leaves: Leaf[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  let meta: { columns?: { name?: unknown; pandas_type?: unknown }[] } | undefined;
+  try {
+    meta = JSON.parse(ctx.metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value ?? 'null') as typeof meta;
+  } catch {
+    return out; // pandas' metadata is a hint: unreadable, there is none
+  }
+  const categorical = new Set((meta?.columns ?? []).filter((c) => c.pandas_type === 'categorical' && typeof c.name === 'string').map((c) => c.name as string));
+  for (const leaf of leaves) {
+    if (!categorical.has(leaf.info.name) || leaf.info.kind !== 'string' || leaf.info.vector || leaf.chunk < 0 || ctx.groups.length === 0) continue;
+    const chunk = ctx.metadata.row_groups[0]!.columns[leaf.chunk]!;
+    if (!(chunk.meta_data?.dictionary_page_offset !== undefined && chunk.meta_data.dictionary_page_offset > 0n)) continue;
+    const pages = await ChunkPages.open(leaf, chunk, `${ctx.file}, column ${leaf.info.name}`, pageIO(ctx.source, leaf, newScratch()));
+    try {
+      await pages.next();
+      const dict = pages.dict;
+      if (Array.isArray(dict) && dict.every((x): x is string => typeof x === 'string')) out.set(leaf.info.name, [...dict]);
+    } finally {
+      await pages.close();
+    }
+  }
+  return out;
+}
+
 async function firstListLength(ctx: FileCtx, leaf: Leaf): Promise<number> {
   for (let g = 0; g < ctx.groups.length; g++) {
     if (ctx.groups[g] === 0) continue;

@@ -106,7 +106,21 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
     classNamesFrom = `from the Hugging Face ClassLabel feature of ${named[0]![0]}`;
   }
   const sample = { format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}) };
-  const layout: Layout = inferWithLeftOut(sample, overrides, file.columns.filter((c) => c.kind === 'unsupported'));
+  const left = file.columns.filter((c) => c.kind === 'unsupported');
+  // A pandas Categorical's categories are its classes in the writer's order (categories=id2label),
+  // when it is the label and names as many classes as there are scores; else the rows decide.
+  const categorical = [...(file.categories ?? [])].filter(([column]) => names.includes(column));
+  let layout: Layout | undefined;
+  if (classNames === undefined && overrides.classNames === undefined && categorical.length === 1) {
+    const [column, categories] = categorical[0]!;
+    try {
+      const taken = inferLayout({ ...sample, classNames: categories, classNamesFrom: `the categories of the pandas Categorical column ${column}, in their order: the Parquet dictionary` }, overrides);
+      if (taken.labelColumn === column) layout = taken;
+    } catch (e) {
+      if (!(e instanceof LayoutError)) throw e;
+    }
+  }
+  layout ??= inferWithLeftOut(sample, overrides, left);
   // Inference speaks of lines (1-based, as the sample table numbers its rows); a binary file has rows, from 0.
   const rowsNotLines = (text: string) => text.replace(/\bline (\d+)/g, (_, n: string) => `row ${Number(n) - 1}`);
   layout.evidence = [...evidence, ...layout.evidence.map(rowsNotLines)];

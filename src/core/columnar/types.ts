@@ -54,6 +54,8 @@ export interface ColumnarFile {
    * feature, in the schema's `huggingface` metadata), by column name.
    */
   labelNames?: Map<string, string[]>;
+  /** The categories of a pandas Categorical text column, in their order (Parquet: its dictionary), by column name. */
+  categories?: Map<string, string[]>;
   /** Rows where a read starts at no cost (Layout.splitPoints): row groups, record batches. */
   splitPoints?: number[];
   /**
