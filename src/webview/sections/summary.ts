@@ -71,7 +71,11 @@ export function renderSummary(ctx: Ctx, data: DashboardData): HTMLElement {
   const meanLabel = r.options.reduction === 'sum' ? 'Sum loss' : 'Mean loss';
   const presetBadge = dom.h('span', { class: 'badge', 'data-testid': 'preset', 'data-value': r.preset, title: preset.description }, preset.label);
   const unit = dom.h('span', { class: 'unit', 'data-testid': 'unit' }, r.unit);
-  const meanDetail = dom.h('span', {}, unit, ' ', presetBadge);
+  // A what-if temperature moves every figure here: said beside the preset, not only in the what-if form.
+  const t = r.options.temperature;
+  const temperatureBadge = t === null ? null
+    : dom.h('span', { class: 'badge', 'data-testid': 'temperature-badge', 'data-value': t, title: 'What-if temperature: the scores divided by T (probabilities raised to 1/T and renormalised) before every figure of the report' }, `T = ${num(t)}`);
+  const meanDetail = dom.h('span', {}, unit, ' ', presetBadge, temperatureBadge === null ? null : ' ', temperatureBadge);
   const list = dom.h(
     'dl',
     { class: 'figures' },
