@@ -622,8 +622,9 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     const used = cands.filter(matches);
     const enough = numericLabels ? allNumberNames(cands) && cands.length >= 2 : cands.length >= 2;
     if (used.length > 0 && enough) {
-      predictionColumns = cands;
-      namedByColumns = cands.map((c) => c.trim());
+      // LABEL_0 .. LABEL_{K-1} listed as class k (in a file's order they may be in any).
+      predictionColumns = defaultLabelOrder(cands) ?? cands;
+      namedByColumns = predictionColumns.map((c) => c.trim());
       for (const c of cands) excluded.add(c);
       evidence.push(
         `prediction columns ${columnRange(cands)}: named after classes (labels use ${used.length} of the ${cands.length} class-named columns in ${sampled}; the class set is taken from the header)`,
