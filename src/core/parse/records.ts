@@ -4,7 +4,7 @@
  */
 import { batchFor, type ReadContext } from './context';
 import { defaultLabelOrder, type Cell } from './cells';
-import type { SampleTable } from './layout';
+import { LayoutError, type SampleTable } from './layout';
 import { describe, SampleFiller } from './sample-filler';
 import type { FileFormat, Layout, RowFields } from './types';
 
@@ -35,6 +35,14 @@ export function labelScores(v: unknown): Map<string, number> | undefined {
 
 const shortNames = (names: string[]): string => (names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, ..., ${names[names.length - 1]}`);
 
+/** `{"label": "joy", "score": 0.9}`, alone or in a list of one: a pipeline's top class. */
+function topOne(v: unknown): boolean {
+  const d = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) return false;
+  const { label, score } = d as Record<string, unknown>;
+  return typeof label === 'string' && typeof score === 'number' && Object.keys(d).length === 2;
+}
+
 /** The column a label's score is read from when a field holds pipeline output: `scores.joy`. */
 const scoreColumn = (field: string, label: string): string => `${field}.${label}`;
 
@@ -56,6 +64,14 @@ export function recordTable(format: FileFormat, records: unknown[], lines: numbe
   const isRecord = (r: unknown): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r);
   const first = records.find(isRecord);
   const scoreFields = first === undefined ? [] : Object.keys(first).filter((f) => records.filter((r) => isRecord(r) && labelScores(r[f]) !== undefined).length * 2 > records.length);
+  // The pipeline's default (top_k=1): one {label, score} per record, the predicted class's confidence alone.
+  const top1 = first === undefined ? undefined : Object.keys(first).find((f) => records.filter((r) => isRecord(r) && topOne(r[f])).length * 2 > records.length);
+  if (scoreFields.length === 0 && top1 !== undefined) {
+    throw new LayoutError(
+      `field "${top1}" holds one {"label", "score"} per record: the predicted class and its confidence only (transformers' pipeline default, top_k=1), not a score per class, which cross-entropy needs. Run the pipeline with top_k=None and write its whole list: {"label": y, "${top1}": clf(text, top_k=None)}`,
+      lines[0] ?? 0,
+    );
+  }
   let hints: SampleTable['hints'];
   if (scoreFields.length === 1 && classNames === undefined) {
     const f = scoreFields[0]!;
