@@ -172,6 +172,23 @@ describe('a live run: epoch files written into the open run\'s folder', function
     assert.deepEqual(await means(), cliRun(dir).files.map((f) => f.mean));
     assert.deepEqual((await wb.problems()).filter((p) => p.file === 'epoch_7.csv'), []);
     await wb.runCommand('View: Toggle Panel Visibility');
+
+    // The first file, which every other is matched to, cut the same way: the run read before stays, the failure said.
+    const shown = await means();
+    const first = readFileSync(join(dir, 'epoch_1.csv'), 'utf8');
+    const rows = first.split('\n');
+    const short = rows[3]!.split(',').slice(0, 2).join(',');
+    rows[3] = short;
+    writeFileSync(join(dir, 'epoch_1.csv'), rows.join('\n'));
+    const failed = view().locator('[data-testid="run-live-failed"]');
+    await failed.waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(await failed.innerText(), `Reading the run again for epoch_1.csv failed: epochs/epoch_1.csv:4:${short.length + 1}: expected 5 fields (as in the header), found 2. The run shown is the one read before.`);
+    assert.deepEqual(await means(), shown);
+    await wb.parkMouse();
+    await wb.screenshot('run-live-failed');
+    writeFileSync(join(dir, 'epoch_1.csv'), first);
+    await failed.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual(await means(), cliRun(dir).files.map((f) => f.mean));
   });
 
   it('the map by keyboard: Tab to it, arrow keys move the ringed point (said), Enter opens its line and derivation', async function () {
