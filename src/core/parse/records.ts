@@ -22,6 +22,7 @@ export type FieldPosition = (field: string) => Position;
  * classes by label, never by position.
  */
 export function labelScores(v: unknown): Map<string, number> | undefined {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return scoreDict(v as Record<string, unknown>);
   if (!Array.isArray(v) || v.length < 2) return undefined;
   const m = new Map<string, number>();
   for (const d of v) {
@@ -34,6 +35,23 @@ export function labelScores(v: unknown): Map<string, number> | undefined {
 }
 
 const shortNames = (names: string[]): string => (names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, ..., ${names[names.length - 1]}`);
+
+/**
+ * The same output made a dict (`{d['label']: d['score'] for d in out}`): `{"joy": 0.9, "sadness":
+ * 0.05, ...}`. Taken only as a softmax's (numbers in [0, 1] summing to 1 within 1e-3), so that a
+ * record's other objects of numbers (metrics, coordinates) are never read as scores.
+ */
+function scoreDict(d: Record<string, unknown>): Map<string, number> | undefined {
+  const keys = Object.keys(d);
+  if (keys.length < 2) return undefined;
+  let total = 0;
+  for (const k of keys) {
+    const x = d[k];
+    if (typeof x !== 'number' || !(x >= 0 && x <= 1)) return undefined;
+    total += x;
+  }
+  return Math.abs(total - 1) <= 1e-3 ? new Map(keys.map((k) => [k, d[k] as number])) : undefined;
+}
 
 /** `{"label": "joy", "score": 0.9}`, alone or in a list of one: a pipeline's top class. */
 function topOne(v: unknown): boolean {
@@ -85,7 +103,7 @@ export function recordTable(format: FileFormat, records: unknown[], lines: numbe
       predColumns: labels.map((l) => scoreColumn(f, l)),
       ...(byId === undefined ? { byName: f } : {}),
       evidence: [
-        `field "${f}" holds a list of {"label", "score"} per record (transformers' pipeline(..., top_k=None) output): each score read as its label's class, by name; ` +
+        `field "${f}" holds ${records.some((r) => isRecord(r) && Array.isArray(r[f])) ? 'a list of {"label", "score"}' : 'a {label: score} object of probabilities'} per record (transformers' pipeline(..., top_k=None) output): each score read as its label's class, by name; ` +
           (byId !== undefined
             ? `classes in the order of their numbers (${shortNames(labels)}: transformers' names for a model without id2label, LABEL_k is class k)`
             : `classes in sorted order (${labels.join(', ')})`),
