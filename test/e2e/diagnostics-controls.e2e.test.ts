@@ -172,13 +172,28 @@ describe('issue 14 controls in code-server: what-if temperature, Flag by, Export
     });
   }
 
-  /** Export Report... → `format` → the path; returns once the command asks no more (the modal, if any, is on screen). */
-  async function startExport(file: string, format: string, out: string): Promise<void> {
-    await wb.runCommand('View: Close All Editor Groups');
-    await wb.openFile(file);
-    await wb.clearNotifications();
-    await wb.runCommandThatAsks('Loss Lens: Export Report...');
-    await wb.pickItem(format);
+  it('Export as CSV... in the likely-label-errors section writes the CLI\'s --label-issues-csv, in the ranking shown', async function () {
+    // Settings written afresh: the filter back to its default, whatever the switch left.
+    await wb.setTheme('light');
+    await openDashboard(ISSUES_FILE);
+    const summary = view().locator('[data-testid="label-issues-summary"]');
+    await summary.waitFor({ state: 'visible', timeout: 90_000 });
+    for (const ranking of ['self-confidence', 'normalized-margin'] as const) {
+      await view().locator('[data-testid="label-issues-ranking"]').selectOption(ranking);
+      const out = join(ws, 'exports', `issues-${ranking}.csv`);
+      await wb.clearNotifications();
+      await view().locator('[data-testid="export-label-issues"]').click();
+      await answerSaveDialog(out);
+      await wb.waitForNotification(`report written to exports/issues-${ranking}.csv`, 60_000);
+      const cliOut = join(root, `cli-${ranking}.csv`);
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, ISSUES_FILE), '--no-progress', '--label-issues-rank', ranking, '--label-issues-csv', cliOut], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(readFileSync(out, 'utf8'), readFileSync(cliOut, 'utf8'));
+    }
+  });
+
+  /** Types an absolute path into code-server's save dialog (a quick input) and accepts it. */
+  async function answerSaveDialog(out: string): Promise<void> {
     const input = quickInput().locator('input.input');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     // The dialog fills in its folder first and then lists it: wait for that before typing.
@@ -187,6 +202,16 @@ describe('issue 14 controls in code-server: what-if temperature, Flag by, Export
     await wb.page.waitForTimeout(500);
     await wb.page.keyboard.press('Enter');
     await quickInput().waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
+  /** Export Report... → `format` → the path; returns once the command asks no more (the modal, if any, is on screen). */
+  async function startExport(file: string, format: string, out: string): Promise<void> {
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFile(file);
+    await wb.clearNotifications();
+    await wb.runCommandThatAsks('Loss Lens: Export Report...');
+    await wb.pickItem(format);
+    await answerSaveDialog(out);
   }
 
   const dialog = () => wb.page.locator('.monaco-dialog-box');
