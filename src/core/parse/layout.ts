@@ -651,9 +651,10 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     const byId = defaultLabelOrder(chosen);
     if (byId !== undefined) {
       // LABEL_0 .. LABEL_{K-1}: a pipeline's scores spread into columns, in whatever order the
-      // first row listed them (or sorted as text). Column LABEL_k is class k, wherever it stands.
+      // first row listed them (or sorted as text). Column LABEL_k is class k, wherever it stands;
+      // beside word labels (NEGATIVE, POSITIVE) the names are the words' business, as before.
       predictionColumns = byId;
-      namedByColumns = byId.map((c) => c.trim());
+      if (!textLabels) namedByColumns = byId.map((c) => c.trim());
       for (const c of byId) excluded.add(c);
       evidence.push(`prediction columns ${shortList(byId)}: transformers' names for a model without id2label, LABEL_k read as class k (whatever the columns' order in the file)`);
     } else {
