@@ -861,7 +861,7 @@ export interface Dialect {
   /** `,`, `\t`, `;`, or a space for runs of whitespace (WHITESPACE). */
   delimiter: string;
   evidence: string;
-  /** Numbers are written with decimal commas (with a `;` delimiter, or quoted with a `,` one). */
+  /** Numbers are written with decimal commas (with a `;` or tab delimiter, or quoted with a `,` one). */
   decimalComma?: boolean;
   /** The evidence for decimal commas, when there are. */
   decimalEvidence?: string;
@@ -901,6 +901,7 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
   let bestScore = -1;
   let bestAgree = -1;
   let semicolonAgree = -1;
+  let tabAgree = -1;
   const preferTab = /\.(tsv|tab)(\.gz)?$/i.test(name);
   for (const d of candidates) {
     const first = count(lines[0] ?? '', d);
@@ -908,6 +909,7 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
     let agree = 0;
     for (let i = 1; i < lines.length; i++) if (count(lines[i]!, d) === first) agree++;
     if (d === ';') semicolonAgree = agree;
+    if (d === '\t') tabAgree = agree;
     const score = agree * 1000 + first + (preferTab && d === '\t' ? 0.5 : 0);
     if (score > bestScore) {
       best = d;
@@ -944,14 +946,17 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
     }
   }
   // pandas' to_csv(decimal=',') keeps the comma delimiter and quotes each number ("0,95"):
-  // decimal commas when quoted numbers have one and no number has a decimal point.
-  if (best === ',' && bestScore >= 0) {
+  // decimal commas when quoted numbers have one and no number has a decimal point. With tabs
+  // (to_csv(sep='\t', decimal=','), Excel's tab-delimited text in a European locale) unquoted too.
+  // A tab as steady as the comma counts for it (a headerless `0,6<TAB>0,4<TAB>1` has as many of each).
+  const split = tabAgree >= 0 && tabAgree >= bestAgree ? '\t' : best === ',' ? ',' : undefined;
+  if (split !== undefined && bestScore >= 0) {
     let commas = 0;
     let example = '';
     let contrary = false;
     for (const line of lines) {
-      for (const field of quotedFields(line, ',')) {
-        if (DECIMAL_COMMA_RE.test(field.text) && field.quoted) {
+      for (const field of quotedFields(line, split)) {
+        if (DECIMAL_COMMA_RE.test(field.text) && (field.quoted || split === '\t')) {
           commas++;
           if (example === '') example = field.text.trim();
         } else if (DECIMAL_POINT_RE.test(field.text)) {
@@ -960,11 +965,12 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
       }
     }
     if (commas > 0 && !contrary) {
+      const tab = split === '\t';
       return {
-        delimiter: ',',
-        evidence: `delimiter: comma (${count(lines[0] ?? '', ',')} on the ${firstLine}, the same count on the following lines)`,
+        delimiter: split,
+        evidence: `delimiter: ${tab ? 'tab' : 'comma'} (${count(lines[0] ?? '', split)} on the ${firstLine}, the same count on the following lines)`,
         decimalComma: true,
-        decimalEvidence: `decimal commas in quoted numbers (pandas' to_csv(decimal=',') with the comma delimiter): "${example}" is read as ${example.replace(',', '.')} (${commas} such numbers in the first ${lines.filter((l) => l.trim() !== '').length} lines, none with a decimal point)`,
+        decimalEvidence: `decimal commas${tab ? '' : ' in quoted numbers'} (pandas' to_csv(${tab ? "sep='\\t', " : ''}decimal=',')${tab ? ", Excel's tab-delimited text in a European locale" : ' with the comma delimiter'}): ${tab ? example : `"${example}"`} is read as ${example.replace(',', '.')} (${commas} such numbers in the first ${lines.filter((l) => l.trim() !== '').length} lines, none with a decimal point)`,
       };
     }
   }
