@@ -918,23 +918,32 @@ export function sniffDelimiter(head: string, name = ''): Dialect {
     }
   }
   const firstLine = skip > 0 ? 'first line after the comment lines' : 'first line';
-  // Decimal commas: a semicolon as steady as the best, its fields numbers with a comma.
+  // Decimal commas: a semicolon as steady as the best, its fields numbers with a comma. A quoted
+  // one may be text (a list of class ids, "1,5"), so quoted ones count only in two columns or more:
+  // to_csv(sep=';', decimal=',', quoting=csv.QUOTE_ALL) writes every score so ("0,95";"0,05").
   if (semicolonAgree >= 0 && semicolonAgree >= bestAgree) {
     let commas = 0;
+    let quotedCommas = 0;
+    const quotedColumns = new Set<number>();
     let example = '';
     let contrary = false;
     for (const line of lines) {
       if (line.trim() === '') continue;
-      for (const field of unquotedFields(line, ';')) {
-        if (field === undefined) continue;
-        if (DECIMAL_COMMA_RE.test(field)) {
-          commas++;
-          if (example === '') example = field.trim();
-        } else if (DECIMAL_POINT_RE.test(field)) {
+      quotedFields(line, ';').forEach(({ text, quoted }, column) => {
+        if (DECIMAL_COMMA_RE.test(text)) {
+          if (quoted) {
+            quotedCommas++;
+            quotedColumns.add(column);
+          } else {
+            commas++;
+          }
+          if (example === '') example = text.trim();
+        } else if (DECIMAL_POINT_RE.test(text)) {
           contrary = true;
         }
-      }
+      });
     }
+    if (quotedColumns.size >= 2) commas += quotedCommas;
     if (commas > 0 && !contrary) {
       const number = example.replace(',', '.');
       return {
@@ -1022,26 +1031,6 @@ function quotedFields(line: string, d: string): { text: string; quoted: boolean 
       quoted = false;
     } else {
       text += c;
-    }
-  }
-  return out;
-}
-
-/** The fields of a line split on `d` outside quotes; a quoted field is undefined (its text is not looked at). */
-function unquotedFields(line: string, d: string): (string | undefined)[] {
-  const out: (string | undefined)[] = [];
-  let start = 0;
-  let quoted = false;
-  let inQuotes = false;
-  for (let i = 0; i <= line.length; i++) {
-    const c = line[i];
-    if (c === '"') {
-      inQuotes = !inQuotes;
-      quoted = true;
-    } else if (i === line.length || (c === d && !inQuotes)) {
-      out.push(quoted ? undefined : line.slice(start, i).replace(/\r$/, ''));
-      start = i + 1;
-      quoted = false;
     }
   }
   return out;
