@@ -4,7 +4,7 @@
  * shows `loss-lens run --json`'s means and accuracies, says how samples were matched, and a click
  * on the cartography map opens the sample's line in the last file with its derivation (the loss
  * --per-sample gives it there), in dark and light; the same in the browser build (the run read by
- * its Web Worker). With LOSS_LENS_E2E_RUN_BENCH=1, also times a
+ * its Web Worker, a run held in one file too). With LOSS_LENS_E2E_RUN_BENCH=1, also times a
  * run of 20 files of 100k rows x 10 classes (the bench's, scripts/bench/run.mjs) from the click
  * to the view.
  */
@@ -248,6 +248,7 @@ describe('Open Run... in the browser build (the web worker extension host)', fun
     ws = join(root, 'runs');
     mkdirSync(ws);
     cpSync(join(REPO_ROOT, 'test', 'fixtures', 'run', 'order'), join(ws, 'epochs'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'run', 'one_file', 'log.jsonl'), join(ws, 'log.jsonl'));
     server = await startE2EServer({ workspace: ws, settings: { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } } });
     wb = await openWorkbench(server, { viewport: { width: 1500, height: 1000 } });
   });
@@ -258,10 +259,23 @@ describe('Open Run... in the browser build (the web worker extension host)', fun
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
+  const view = () => wb.visibleWebview();
+
   it('the same view, read by the Web Worker: the CLI\'s numbers, a click on the map opens the line and derivation (dark)', async function () {
     await checkRun(wb, ws, root, 'dark', 'web');
     // The Node extension host never started Loss Lens: the run was read in the browser build's worker.
     assert.ok(!server.extensionHostLogs().some((log) => log.includes(`_doActivateExtension ${EXTENSION_ID}`)), 'Loss Lens ran in the Node extension host');
+  });
+
+  it('one file whose column numbers the epochs (log.jsonl), read by the Web Worker: the CLI\'s run of it, matched by id', async function () {
+    const run = JSON.parse(cli(join(ws, 'log.jsonl'), '--json')) as CliRun;
+    await wb.runCommand('View: Close All Editor Groups');
+    await openRunOn(wb, 'log.jsonl');
+    await view().locator('[data-testid="run-ready"]').waitFor({ state: 'attached', timeout: 90_000 });
+    assert.deepEqual(await view().locator('[data-testid="run-mean-chart"] circle.run-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value')))), run.files.map((f) => f.mean));
+    assert.equal(await view().locator('[data-testid="run-matching"]').getAttribute('data-by'), 'id');
+    await wb.parkMouse();
+    await wb.screenshot('run-one-file-web-dark');
   });
 
   it('logged no extension error', function () {
