@@ -16,6 +16,9 @@ import { previewBinary } from '../core/columnar/preview';
 import { readShardsHere, type OpenShard } from '../core/shards';
 import { checkRunFiles, readRunSource, runAssembler, runJobResult } from '../core/run/assemble';
 import { readEpochSource } from '../core/run/epochs';
+import { idIndex } from '../core/run/match';
+import { assembleParts, firstPart, otherPart, type RunPart } from '../core/run/parts';
+import type { LeftOut } from '../node/run';
 import { failureOf } from '../shared/failure';
 import { fetchSource, fetchWhole, type StreamedFile } from './fetch-source';
 import { BINARY_FILE_RE } from '../shared/commands';
@@ -224,11 +227,41 @@ export async function runWebJob(
       // The files one after the other (a Web Worker starts no workers of its own), as the desktop's readers do.
       const names = job.sources.map((f) => f.name);
       checkRunFiles(names);
-      const assembler = runAssembler(names, 'auto');
-      for (let f = 0; f < job.sources.length; f++) {
+      const readAt = async (f: number) => {
         const file = job.sources[f]!;
         const labels = file.labels && (await source(file.labels.path, file.labels.name));
-        assembler.take(f, await readRunSource(file.name, await source(file.path, file.name), job.request, true, signal, labels));
+        return readRunSource(file.name, await source(file.path, file.name), job.request, true, signal, labels);
+      };
+      if (job.incremental?.leaveOut) {
+        // A live run's file other than the first that cannot be read, or does not match, is left out and said, as on the
+        // desktop (node/run.ts readRunParts). Every file is read: the host sent them all (no parts are kept here).
+        const parts: RunPart[] = [];
+        const errors: unknown[] = [];
+        const leftOut: LeftOut[] = [];
+        let index: Map<string, number> | undefined;
+        for (let f = 0; f < job.sources.length; f++) {
+          const file = job.sources[f]!;
+          if (f === 0) parts.push(firstPart(await readAt(0), file.path, 'auto'));
+          else {
+            try {
+              const head = parts[0]!;
+              if (index === undefined && head.first?.ids !== undefined) index = idIndex({ name: head.name, rows: head.first.rows, line: head.line, ids: head.first.ids });
+              parts.push(otherPart(head, await readAt(f), file.path, 'auto', index));
+            } catch (err) {
+              if (signal.aborted) throw err;
+              errors.push(err);
+              leftOut.push({ name: file.name, path: file.path, failure: failureOf(err, signal) });
+            }
+          }
+          progress((f + 1) / job.sources.length);
+        }
+        // Left with one file, the run is its first and the file left out: say why that one is not in it.
+        if (parts.length < 2 && errors.length > 0) throw errors[0];
+        return { result: { op: 'run', run: runJobResult(assembleParts(parts, 'auto', job.top)), leftOut } };
+      }
+      const assembler = runAssembler(names, 'auto');
+      for (let f = 0; f < job.sources.length; f++) {
+        assembler.take(f, await readAt(f));
         progress((f + 1) / job.sources.length);
       }
       return { result: { op: 'run', run: runJobResult(assembler.finish(job.top)) } };

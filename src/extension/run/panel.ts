@@ -263,8 +263,10 @@ export class RunPanel implements vscode.Disposable {
       const err = errorOf(l.failure);
       const why = this.whyOf(err);
       this.service.output.appendLine(`Run ${this.label}: ${l.name} left out: ${why}`);
-      this.markProblems(err, vscode.Uri.file(l.path));
-      return { name: uriBasename(vscode.Uri.file(l.path)), why };
+      // By its name in the run (the desktop's path and the browser build's URI differ in kind).
+      const uri = this.fileUri(l.name);
+      this.markProblems(err, uri);
+      return { name: uriBasename(uri), why };
     });
   }
 
