@@ -12,10 +12,12 @@
  * the first problems): parts merge into the report one read of all their files gives, which is
  * what state files carry between machines (state-file.ts). Pure: files are opened by the caller.
  */
-import { accumulatorConfig, AnalysisError, hardAgreementWarning, inferFileLayout, lossOptionsFor, pieceReader, shiftTopK, type Analysis, type AnalysisRequest } from './analyze';
+import { accumulatorConfig, AnalysisError, hardAgreementWarning, inferFileLayout, lossOptionsFor, pieceReader, readingOverrides, shiftTopK, type Analysis, type AnalysisRequest } from './analyze';
 import { foundBesideEvidence } from './columnar/pairing';
 import { createAccumulator, type AccumulatorState, type TopKState, type WorstSample } from './breakdown';
-import { MAX_LISTED_PROBLEMS, planRanges, type ByteRange, type ByteSource, type FileFormat, type Layout, type Problem, type ReadResult } from './parse';
+import { MAX_LISTED_PROBLEMS, planRanges, readSamples, type ByteRange, type ByteSource, type FileFormat, type Layout, type LayoutOverrides, type Problem, type ReadResult } from './parse';
+import { checkSortedOrder, sortedOrderContradicted } from './parse/class-order';
+import { classNamesFlag } from './parse/flags';
 
 /** One file of a data set, as the report lists it. */
 export interface ShardFile {
@@ -94,13 +96,127 @@ export class ShardLayoutError extends Error {
 }
 
 /** Throws ShardLayoutError for the first file whose layout does not agree with the first file's. */
-export function checkShardLayouts(files: readonly { name: string; layout: Layout }[]): void {
+export function checkShardLayouts(files: readonly ShardLayout[]): void {
   const first = files[0];
   if (first === undefined) return;
   for (const f of files.slice(1)) {
     const difference = layoutDifference(first.layout, f.layout);
     if (difference !== undefined) throw new ShardLayoutError(f.name, first.name, difference);
   }
+}
+
+/** One file of a data set with its layout; `settled`: that it was read with another file's layout, and why (inferShardLayouts). */
+export interface ShardLayout {
+  name: string;
+  layout: Layout;
+  settled?: string;
+}
+
+/** Infers one file's layout, with these overrides in place of the request's when given. */
+export type InferShard = (file: number, overrides?: LayoutOverrides) => Promise<Layout>;
+
+/** InferShard over files opened by `open`, as inferFileLayout reads one file. */
+export function inferByOpening(open: OpenShard, request: AnalysisRequest, signal?: AbortSignal): InferShard {
+  return (file, overrides) => open(file, (source, labels) => inferFileLayout(source, overrides === undefined ? request : { ...request, overrides }, signal, labels));
+}
+
+/** What a layout says of the loss, as overrides: another file read with them reads it alike. */
+function lossOverrides(layout: Layout): LayoutOverrides {
+  return { kind: layout.kind, input: layout.input, labelColumn: layout.labelColumn, predColumns: [...layout.predictionColumns], classNames: [...layout.classNames] };
+}
+
+/** The first clause of an inference's refusal (its question and the flag to give follow the first colon). */
+function refusalClause(err: AnalysisError): string {
+  const m = err.problems[0]?.message ?? err.message;
+  const colon = m.indexOf(': ');
+  return colon > 0 ? m.slice(0, colon) : m;
+}
+
+/**
+ * Every file's layout, the set's evidence shared: a file whose first rows cannot settle its layout
+ * alone (word labels using 2 of the 3 classes beside unnamed scores: one rank of a distributed
+ * evaluation with few samples of a class) is read with the layout of the first file that settles
+ * it, and says so (`settled`, a warning of the report). Which file that is does not depend on the
+ * files' order but for its name: files that settle alone must agree (checkShardLayouts).
+ * The file's rows are still held to the layout: its labels must be among the classes (else an
+ * error on the line), and when the class order is the sorted order assumed from the other file's
+ * labels, its first rows must not contradict that order (as they are held to it alone). A file
+ * that reads no better with the other's layout, or when no file settles, fails with its own refusal.
+ */
+export async function inferShardLayouts(
+  names: readonly string[], infer: InferShard, open: OpenShard, request: AnalysisRequest, signal?: AbortSignal,
+): Promise<ShardLayout[]> {
+  const alone = await mapLimit(names, 4, (_, i) =>
+    infer(i).then(
+      (layout): { layout?: Layout; error?: AnalysisError } => ({ layout }),
+      (err: unknown): { layout?: Layout; error?: AnalysisError } => {
+        if (err instanceof AnalysisError) return { error: err };
+        throw err;
+      },
+    ),
+  );
+  const settledBy = alone.findIndex((r) => r.layout !== undefined);
+  const failed = alone.findIndex((r) => r.error !== undefined);
+  if (failed < 0) return names.map((name, i) => ({ name, layout: alone[i]!.layout! }));
+  if (settledBy < 0) throw alone[failed]!.error!;
+  const donor = alone[settledBy]!.layout!;
+  const donorName = names[settledBy]!;
+  const out: ShardLayout[] = [];
+  for (const [i, r] of alone.entries()) {
+    const name = names[i]!;
+    if (r.layout !== undefined) {
+      out.push({ name, layout: r.layout });
+      continue;
+    }
+    const own = r.error!;
+    const retried = await infer(i, { ...request.overrides, ...lossOverrides(donor) }).catch((err: unknown) => {
+      if (err instanceof AnalysisError) throw own;
+      throw err;
+    });
+    const settled = `read with ${donorName}'s layout (${donor.kind === 'bce' ? 'binary' : `${donor.numClasses} classes ${listText(donor.classNames)}`}, ${donor.input}): alone its first rows do not settle it (${refusalClause(own)})`;
+    const layout: Layout = {
+      ...retried,
+      // The other file's reasons, its assumptions among them, are this file's: the names were not given by the user.
+      evidence: [retried.evidence[0]!, `${name} ${settled}`, ...donor.evidence.slice(1)],
+      ...(donor.assumptions !== undefined ? { assumptions: donor.assumptions } : {}),
+      ...(donor.rowSumTolerance !== undefined && retried.input === 'probs' ? { rowSumTolerance: donor.rowSumTolerance } : {}),
+    };
+    if (donor.assumptions?.some((a) => a.short === 'sorted class order')) await checkSharedOrder(i, name, layout, donorName, open, request, signal);
+    out.push({ name, layout, settled });
+  }
+  return out;
+}
+
+/** Refuses a file whose first rows contradict the sorted class order assumed from another file's labels (layout.ts does so for one file). */
+async function checkSharedOrder(file: number, name: string, layout: Layout, donorName: string, open: OpenShard, request: AnalysisRequest, signal: AbortSignal | undefined): Promise<void> {
+  const labels: (number | undefined)[] = [];
+  const scores: number[][] = [];
+  let firstLine = 0;
+  await open(file, (source, labelSource) =>
+    readSamples(source, { layout, overrides: readingOverrides(request), skipInvalid: true, limitRows: 256, signal, labels: labelSource }, (s, _row, line) => {
+      if (firstLine === 0) firstLine = line;
+      labels.push(typeof s.target === 'number' ? s.target : undefined);
+      scores.push(Array.from(s.prediction));
+    }),
+  );
+  const check = checkSortedOrder(layout.classNames, labels, scores);
+  if (!sortedOrderContradicted(check)) return;
+  throw new AnalysisError(name, [{
+    line: firstLine,
+    severity: 'error',
+    message: `read with ${donorName}'s class names in sorted order (${layout.classNames.join(', ')}, as scikit-learn orders predict_proba's columns), the highest score is the label on ${check.sortedAgree} of ${check.rows} of this file's first rows; in the order ${check.bestOrder.join(', ')} it is on ${check.bestAgree}: the scores are probably in the model's own class order (a Hugging Face model's id2label), not sorted. Give the class names in column order with ${classNamesFlag(false, check.bestOrder)}`,
+  }], 1);
+}
+
+/** Runs `fn` over the items, at most `limit` at a time, results in order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const run = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
 }
 
 /** A unit of work: one file, or one piece of it (a byte range; rows for binary formats). */
@@ -180,19 +296,18 @@ export interface ShardName {
 
 /**
  * A data set read by this thread alone (the browser build's worker, which has the files' bytes
- * and no threads to share them with): each file's layout inferred and checked against the
- * first's, then the files read whole, in order, into one accumulator.
+ * and no threads to share them with): the files' layouts inferred as one set (inferShardLayouts)
+ * and checked against the first's, then the files read whole, in order, into one accumulator.
  */
 export async function readShardsHere(
   files: readonly ShardName[], open: OpenShard, request: AnalysisRequest, opts: { signal?: AbortSignal; onProgress?: (bytesRead: number) => void } = {},
 ): Promise<Analysis> {
-  const named: { name: string; layout: Layout }[] = [];
-  for (const [i, f] of files.entries()) {
-    const layout = await open(i, (source, labels) => inferFileLayout(source, request, opts.signal, labels));
-    // A pair found beside its scores is said in the layout's evidence, as for one file.
-    const evidence = f.labels === undefined ? layout.evidence : [layout.evidence[0]!, foundBesideEvidence(f.labels, f.name), ...layout.evidence.slice(1)];
-    named.push({ name: f.name, layout: { ...layout, evidence } });
-  }
+  const inferred = await inferShardLayouts(files.map((f) => f.name), inferByOpening(open, request, opts.signal), open, request, opts.signal);
+  // A pair found beside its scores is said in the layout's evidence, as for one file.
+  const named = inferred.map((x, i) => {
+    const labels = files[i]!.labels;
+    return labels === undefined ? x : { ...x, layout: { ...x.layout, evidence: [x.layout.evidence[0]!, foundBesideEvidence(labels, x.name), ...x.layout.evidence.slice(1)] } };
+  });
   checkShardLayouts(named);
   const units: ShardUnit[] = files.map((_, file) => ({ file }));
   let next = 0;
@@ -231,7 +346,7 @@ export interface ShardPart {
  * The part of a set read by units (pieces in any order, each claimed once); throws AnalysisError,
  * its problems naming their files, when a read failed.
  */
-export function shardPart(files: readonly { name: string; layout: Layout }[], units: readonly ShardUnit[], request: AnalysisRequest, shares: readonly ShardShare[]): ShardPart {
+export function shardPart(files: readonly ShardLayout[], units: readonly ShardUnit[], request: AnalysisRequest, shares: readonly ShardShare[]): ShardPart {
   const pieces = shares.flatMap((s) => s.pieces).sort((a, b) => a.unit - b.unit);
   if (pieces.length !== units.length || pieces.some((p, i) => p.unit !== i)) throw new Error('a read of several files lost a piece');
   const acc = createAccumulator(accumulatorConfig(files[0]!.layout, request));
@@ -251,6 +366,10 @@ export function shardPart(files: readonly { name: string; layout: Layout }[], un
     let lines = 0;
     let skipped = 0;
     let bytesRead = 0;
+    if (f.settled !== undefined) {
+      if (warnings.length < MAX_LISTED_PROBLEMS) warnings.push({ line: 0, severity: 'warning', message: f.settled, file: f.name });
+      warningCount++;
+    }
     // Rows and lines of a piece are relative to it: shifted by the pieces before it (the first holds the header).
     for (let first = true; next < pieces.length && units[pieces[next]!.unit]!.file === fileIndex; next++, first = false) {
       const { read: r, topK } = pieces[next]!;

@@ -1,7 +1,7 @@
 /**
  * A data set of several files on disk (shards: `preds/*.jsonl`, a folder of `part-*.npz`, rank
- * files given one by one) read as one. The layout is inferred on every file, and each must agree
- * with the first's (shards.ts, checkShardLayouts); then the files, or pieces of the large ones,
+ * files given one by one) read as one. The layout is inferred on every file, the set's evidence
+ * shared (shards.ts, inferShardLayouts), and each must agree with the first's (checkShardLayouts); then the files, or pieces of the large ones,
  * are units of work that this thread and worker threads (dist/worker.js, a 'shards' job) claim
  * from one shared counter, each thread filling one accumulator, merged at the end (shardPart).
  * What the CLI's arguments name (globs among them) is listed by shard-args.ts.
@@ -14,8 +14,8 @@ import { foundBesideEvidence } from '../core/columnar/pairing';
 import type { FileIdentity } from '../core/file-changed';
 import { MIN_SPLIT_BYTES, type Layout } from '../core/parse';
 import {
-  analyzeShardShare, checkShardLayouts, naturalCompare, planShardUnits, shardAnalysis, shardPart,
-  type ShardPart, type ShardShare, type ShardUnit,
+  analyzeShardShare, checkShardLayouts, inferShardLayouts, naturalCompare, planShardUnits, shardAnalysis, shardPart,
+  type InferShard, type ShardPart, type ShardShare, type ShardUnit,
 } from '../core/shards';
 import { isShardFileName } from '../shared/commands';
 import type { ShardsWorkerInput } from './analysis-worker';
@@ -74,17 +74,6 @@ function runWorker(spare: SpareWorker, input: ShardsWorkerInput, signal: AbortSi
   return runWorkerJob(spare, { type: 'shards', input }, signal, onProgress, (m: WorkerShardShare): WorkerShardShare => ({ share: m.share, identities: m.identities }));
 }
 
-/** Runs `fn` over the items, at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const run = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
-}
-
 interface Inferred {
   layout: Layout;
   identity: FileIdentity;
@@ -117,13 +106,20 @@ export async function analyzeShards(entries: readonly ShardEntry[], request: Ana
   // Boot the workers while the layouts are inferred when the read will be shared (see analyze-file.ts).
   const spares = threads >= 2 && diskSizes.reduce((a, b) => a + b, 0) >= splitBytes ? Array.from({ length: threads - 1 }, () => spawnWorker(script)) : [];
   try {
-    const inferred = await mapLimit(entries, 4, (e) => inferEntry(e, request, opts.signal));
-    const layouts = inferred.map((x, i) => {
+    // Each file's identity and sizes as its first inference saw them (a file settled by another's layout is inferred twice).
+    const inferred: Inferred[] = [];
+    const infer: InferShard = async (i, overrides) => {
+      const x = await inferEntry(entries[i]!, overrides === undefined ? request : { ...request, overrides }, opts.signal);
+      inferred[i] ??= x;
+      return x.layout;
+    };
+    const shared = await inferShardLayouts(entries.map((e) => e.name), infer, shardOpener(entries).open, request, opts.signal);
+    const files = shared.map((x, i) => {
       const labels = entries[i]!.labels;
       // A pair found beside its scores is said in the layout's evidence, as for one file.
-      return labels === undefined ? x.layout : { ...x.layout, evidence: [x.layout.evidence[0]!, foundBesideEvidence(labels.path, entries[i]!.path), ...x.layout.evidence.slice(1)] };
+      return labels === undefined ? x : { ...x, layout: { ...x.layout, evidence: [x.layout.evidence[0]!, foundBesideEvidence(labels.path, entries[i]!.path), ...x.layout.evidence.slice(1)] } };
     });
-    const files = entries.map((e, i) => ({ name: e.name, layout: layouts[i]! }));
+    const layouts = files.map((f) => f.layout);
     checkShardLayouts(files);
     const total = inferred.reduce((n, x) => n + (x.size ?? x.fileSize), 0);
     let units = planShardUnits(layouts, inferred.map((x) => x.size), inferred.map((x) => x.fileSize), threads, splitBytes);

@@ -3,9 +3,10 @@
  * again on this thread, as the first pass opened them (a .npy pair with its labels, every shard).
  */
 import { basename, dirname, join } from 'node:path';
-import { inferFileLayout, type Analysis, type AnalysisRequest } from '../core/analyze';
+import type { Analysis, AnalysisRequest } from '../core/analyze';
 import { dataRowReader, runDiagnostics, type DiagnosticKey, type Diagnostics } from '../core/diagnostics';
 import type { Layout } from '../core/parse';
+import { inferByOpening, inferShardLayouts } from '../core/shards';
 import { labelsBeside } from './analyze-file';
 import { shardOpener, type ShardEntry } from './shard-source';
 
@@ -26,10 +27,10 @@ export interface DiagnoseOptions {
 /** Runs the diagnostics `keys` over the files `analysis` was made of: one entry, or a data set's in its order. */
 export async function diagnoseFiles(analysis: Analysis, request: AnalysisRequest, entries: readonly ShardEntry[], keys: readonly DiagnosticKey[], opts: DiagnoseOptions = {}): Promise<Diagnostics> {
   const { open } = shardOpener(entries);
-  // A data set's files each have their own layout (a binary file's row count); one file's is the analysis's.
+  // A data set's files each have their own layout (a binary file's row count), inferred as the first pass did; one file's is the analysis's.
   const layouts: Layout[] = entries.length === 1 && analysis.files === undefined
     ? [analysis.layout]
-    : await Promise.all(entries.map((_, i) => open(i, (source, labels) => inferFileLayout(source, request, opts.signal, labels))));
+    : (await inferShardLayouts(entries.map((e) => e.name), inferByOpening(open, request, opts.signal), open, request, opts.signal)).map((x) => x.layout);
   const reader = dataRowReader(analysis, request, layouts, open, opts.signal);
   return runDiagnostics(analysis, request, reader, keys, opts.signal, opts.progress);
 }

@@ -3,7 +3,7 @@
  * a job and the bytes of its files in, progress and one result (or failure) message out. The
  * host read the files through vscode.workspace.fs, so they are whole in memory here.
  */
-import { analyze, AnalysisError, inferFileLayout, type PartOptions } from '../core/analyze';
+import { analyze, AnalysisError, type PartOptions } from '../core/analyze';
 import { dataRowReader, runDiagnostics } from '../core/diagnostics';
 import { bytesSource, readLayout } from '../core/parse';
 import { labelsEvidence } from '../core/columnar/pairing';
@@ -13,7 +13,7 @@ import { compareOrRefuse, sampleCollector } from '../core/compare';
 import { compareSide } from '../core/compare/side';
 import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
-import { readShardsHere, type OpenShard } from '../core/shards';
+import { inferByOpening, inferShardLayouts, readShardsHere, type OpenShard } from '../core/shards';
 import { checkRunFiles, readRunSource, runAssembler, runJobResult } from '../core/run/assemble';
 import { readEpochSource } from '../core/run/epochs';
 import { idIndex } from '../core/run/match';
@@ -165,7 +165,7 @@ export async function runWebJob(
     case 'diagnose': {
       const open = opener(job.file);
       const shards = job.file.shards;
-      const layouts = shards === undefined ? [job.analysis.layout] : await Promise.all(shards.map((_, i) => open(i, (src, labels) => inferFileLayout(src, job.file.request, signal, labels))));
+      const layouts = shards === undefined ? [job.analysis.layout] : (await inferShardLayouts(shards.map((s) => s.name), inferByOpening(open, job.file.request, signal), open, job.file.request, signal)).map((x) => x.layout);
       const reader = dataRowReader(job.analysis, job.file.request, layouts, open, signal);
       return { result: { op: 'diagnose', diagnostics: await runDiagnostics(job.analysis, job.file.request, reader, job.keys, signal) } };
     }
