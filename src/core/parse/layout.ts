@@ -823,6 +823,14 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     if (classNames.length !== width) {
       throw new LayoutError(`${classNames.length} class names (${shortList(classNames)}) but ${width} predictions per row`);
     }
+    const columnNames = predIsVector ? [] : predictionColumns.map((c) => c.trim());
+    const given = classNames;
+    if (columnNames.length > 0 && !isIdentity(columnNames) && !given.every((n, i) => n === columnNames[i]) && given.every((n) => columnNames.includes(n)) && new Set(given).size === width) {
+      // Columns named by the classes, in another order than the names given (a pipeline's scores
+      // spread into columns in the first row's score order): each column follows its name.
+      predictionColumns.splice(0, width, ...given.map((n) => predictionColumns![columnNames.indexOf(n)]!));
+      evidence.push(`prediction columns matched to the class names by name (${shortList(predictionColumns)})`);
+    }
     if (numericLabels && labelEncoding === 'index' && allNumberNames(classNames) && !isIdentity(classNames)) {
       // Columns `1..K` (R, MATLAB, UCI) or sorted SVM classes `-1, 1`: labels are names, not positions.
       labelEncoding = 'name';
