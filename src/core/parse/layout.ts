@@ -830,6 +830,23 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       // spread into columns in the first row's score order): each column follows its name.
       predictionColumns.splice(0, width, ...given.map((n) => predictionColumns![columnNames.indexOf(n)]!));
       evidence.push(`prediction columns matched to the class names by name (${shortList(predictionColumns)})`);
+    } else if (numericLabels && labelEncoding === 'index' && namedByColumns === undefined && groupSuffixes === undefined && hints === undefined && columnNames.length > 0 && !allNumberNames(columnNames) && overrides.classNames === undefined && table.classNames === undefined) {
+      // Class ids beside columns named by words: id k is read as the k-th column, unless the rows say otherwise.
+      const labelIdx = colIndex.get(labelColumn)!;
+      const check = checkSortedOrder(
+        columnNames,
+        rows.map((r) => {
+          const x = cellNumber(r[labelIdx]);
+          return x !== undefined && Number.isInteger(x) && x >= 0 && x < width ? x : undefined;
+        }),
+        rows.map((r) => predictionColumns!.map((c) => cellNumber(r[colIndex.get(c)!]) ?? Number.NaN)),
+      );
+      if (sortedOrderContradicted(check)) {
+        throw new LayoutError(
+          `labels are class ids but the score columns are named (${shortList(columnNames)}), and the rows contradict reading id k as the k-th column: that way the highest score is the label on ${check.sortedAgree} of ${check.rows} of the first rows; with the ids in the order ${shortList(check.bestOrder)} on ${check.bestAgree} (columns written in another order than the ids, as a pipeline's scores made into columns are). Give the class names in class-id order (the model's config.json id2label) with ${classNamesFlag(false, check.bestOrder)}: each column then follows its name`,
+          lines[0] ?? 0,
+        );
+      }
     }
     if (numericLabels && labelEncoding === 'index' && allNumberNames(classNames) && !isIdentity(classNames)) {
       // Columns `1..K` (R, MATLAB, UCI) or sorted SVM classes `-1, 1`: labels are names, not positions.
