@@ -17,7 +17,7 @@ import {
   analyzeShardShare, checkShardLayouts, inferShardLayouts, naturalCompare, planShardUnits, shardAnalysis, shardPart,
   type InferShard, type ShardPart, type ShardShare, type ShardUnit,
 } from '../core/shards';
-import { isShardFileName } from '../shared/commands';
+import { folderShardNames } from '../shared/commands';
 import type { ShardsWorkerInput } from './analysis-worker';
 import { labelsBeside } from './analyze-file';
 import { withFileSource } from './file-source';
@@ -43,10 +43,10 @@ export async function pairedEntries(paths: readonly string[]): Promise<ShardEntr
   return [...entries.values()].sort((a, b) => naturalCompare(a.name, b.name));
 }
 
-/** The files of a folder that Loss Lens reads (not recursing, no dot files); none: an empty list. */
+/** The files of a folder that Loss Lens reads (not recursing, no dot files, no datasets metadata: folderShardNames); none: an empty list. */
 export async function folderFiles(dir: string): Promise<string[]> {
   const files = [];
-  for (const n of (await readdir(dir)).filter(isShardFileName)) if ((await stat(join(dir, n)).catch(() => undefined))?.isFile()) files.push(join(dir, n));
+  for (const n of folderShardNames(await readdir(dir))) if ((await stat(join(dir, n)).catch(() => undefined))?.isFile()) files.push(join(dir, n));
   return files;
 }
 

@@ -41,6 +41,16 @@ export function isShardFileName(name: string): boolean {
   return !name.startsWith('.') && LOSS_FILE_RE.test(name);
 }
 
+/** The metadata Hugging Face datasets' save_to_disk writes beside its Arrow shards (`data-00000-of-00002.arrow`): no rows. */
+const HF_SHARD_RE = /^data-\d{5}-of-\d{5}\.arrow$/i;
+const HF_METADATA = new Set(['dataset_info.json', 'state.json']);
+
+/** The files of a folder read as one data set, of the names in it: those isShardFileName takes, less save_to_disk's metadata beside its shards. */
+export function folderShardNames(names: readonly string[]): string[] {
+  const files = names.filter(isShardFileName);
+  return files.some((n) => HF_SHARD_RE.test(n)) ? files.filter((n) => !HF_METADATA.has(n)) : files;
+}
+
 /** The `when` clause of the explorer menu's entries on folders (the folder read as one data set). */
 export const FOLDER_WHEN = 'explorerResourceIsFolder';
 

@@ -12,7 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { folderStamp, type JobRunner, type ResultOf, type RunJobOptions, type WorkerJob } from '../extension/job-runner';
-import { isShardFileName } from '../shared/commands';
+import { folderShardNames } from '../shared/commands';
 import { naturalCompare } from '../core/shards';
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
@@ -120,7 +120,7 @@ async function pairOf(path: string, name: string): Promise<{ path: string; name:
 /** The files of a folder Loss Lens reads, in natural order, as the desktop's shardEntries lists them. */
 async function folderFiles(dir: vscode.Uri): Promise<string[]> {
   const entries = await vscode.workspace.fs.readDirectory(dir);
-  return entries.filter(([n, type]) => (type & vscode.FileType.File) !== 0 && isShardFileName(n)).map(([n]) => n).sort(naturalCompare);
+  return folderShardNames(entries.filter(([, type]) => (type & vscode.FileType.File) !== 0).map(([n]) => n)).sort(naturalCompare);
 }
 
 /**
