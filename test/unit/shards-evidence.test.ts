@@ -1,0 +1,142 @@
+/**
+ * Shards as distributed evaluation writes them (issue 13 item 5): the data set's evidence shared.
+ * A rank whose first rows use 2 of the 3 class names is read with the layout of a rank that
+ * settles it (and says so), whichever comes first; contradictions are still refused at their file
+ * and line. Also np.savez per rank, accelerate-style preds_rankN.npy + labels_rankN.npy, and a
+ * Hugging Face datasets save_to_disk folder. Fixtures and references (PyTorch, float64, on the
+ * concatenated arrays as written): scripts/fixtures/gen_shards_evidence.py.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AnalysisError, type Analysis } from '../../src/core/analyze';
+import { bytesSource } from '../../src/core/parse/memory-source';
+import { readShardsHere, ShardLayoutError, type OpenShard } from '../../src/core/shards';
+import { analyzeShards } from '../../src/node/analyze-shards';
+import { diagnoseFiles } from '../../src/node/diagnose';
+import { shardEntries } from '../../src/node/shard-args';
+import type { ShardEntry } from '../../src/node/shard-source';
+import { CLASSIC_REQUEST } from './breakdown-helpers';
+
+const ROOT = 'test/fixtures/shards-evidence';
+const workerScript = resolve('dist/worker.js');
+
+interface Expected {
+  mean?: number;
+  count?: number;
+  classNames?: string[];
+  settled?: string[];
+  refused?: boolean;
+  file?: string;
+  line?: number;
+  message_contains?: string;
+}
+const expected = JSON.parse(readFileSync(join(ROOT, 'expected.json'), 'utf8')) as Record<string, Expected>;
+
+const folder = async (set: string) => analyzeShards(await shardEntries([join(ROOT, set)]), CLASSIC_REQUEST, { threads: 1, workerScript });
+
+/** The web worker's path: the folder's text files from memory, read by this thread alone. */
+function readHere(set: string, names = readdirSync(join(ROOT, set)).sort()): Promise<Analysis> {
+  const open: OpenShard = (i, read) => read(bytesSource(names[i]!, readFileSync(join(ROOT, set, names[i]!))), undefined);
+  return readShardsHere(names.map((name) => ({ name })), open, CLASSIC_REQUEST);
+}
+
+const close = (actual: number, ref: number, what: string) => assert.ok(Math.abs(actual - ref) <= 1e-9, `${what}: ${actual} vs torch ${ref}`);
+
+describe('shards: the data set\'s evidence shared', function () {
+  this.timeout(60_000);
+
+  for (const set of ['rank1-two-classes', 'rank0-two-classes']) {
+    it(`${set}: the rank whose first rows use 2 of the 3 class names is read with the other's layout, said; mean = torch`, async () => {
+      const e = expected[set]!;
+      for (const [how, a] of [['CLI/desktop', (await folder(set)).analysis], ['web worker', await readHere(set)]] as const) {
+        close(a.breakdown.mean, e.mean!, `${set} (${how})`);
+        assert.equal(a.breakdown.count, e.count);
+        assert.deepEqual(a.layout.classNames, e.classNames);
+        // Never weaker: the sorted order is still an assumption, said in every report.
+        assert.ok(a.layout.assumptions?.some((x) => x.short === 'sorted class order'), `${how}: the assumption is kept`);
+        const said = a.warnings.filter((w) => w.message.startsWith('read with '));
+        assert.deepEqual(said.map((w) => w.file!.split('/').pop()), e.settled, `${how}: ${JSON.stringify(a.warnings)}`);
+        assert.match(said[0]!.message, /3 classes \["ant", "bee", "cat"\].*use 2 names \(/);
+      }
+    });
+  }
+
+  it('the result does not depend on which file comes first', async () => {
+    const dir = join(ROOT, 'rank1-two-classes');
+    const entries = (names: string[]): ShardEntry[] => names.map((n) => ({ path: join(dir, n), name: n }));
+    const a = (await analyzeShards(entries(['rank0.jsonl', 'rank1.jsonl']), CLASSIC_REQUEST, { threads: 1 })).analysis;
+    const b = (await analyzeShards(entries(['rank1.jsonl', 'rank0.jsonl']), CLASSIC_REQUEST, { threads: 1 })).analysis;
+    assert.deepEqual(b.layout.classNames, a.layout.classNames);
+    close(b.breakdown.mean, expected['rank1-two-classes']!.mean!, 'rank1 first');
+    assert.deepEqual(b.breakdown.confusion, a.breakdown.confusion);
+    // The first file's layout is the report's: its evidence says whose layout it was read with.
+    assert.ok(b.layout.evidence.some((x) => x.startsWith("rank1.jsonl read with rank0.jsonl's layout")), b.layout.evidence.join('\n'));
+  });
+
+  it('alone, the rank is still refused (asking for --class-names)', async () => {
+    const dir = join(ROOT, 'rank1-two-classes');
+    await assert.rejects(analyzeShards([{ path: join(dir, 'rank1.jsonl'), name: 'rank1.jsonl' }], CLASSIC_REQUEST, { threads: 1 }), (err: unknown) => {
+      assert.ok(err instanceof AnalysisError);
+      assert.match(err.message, /use 2 names \(bee, cat\).*--class-names/);
+      return true;
+    });
+  });
+
+  it('a label outside the shared classes is an error on its file and line', async () => {
+    const e = expected['label-outside']!;
+    for (const run of [() => folder('label-outside'), () => readHere('label-outside')]) {
+      await assert.rejects(run(), (err: unknown) => {
+        assert.ok(err instanceof AnalysisError, String(err));
+        const p = err.problems[0]!;
+        assert.equal(p.file?.split('/').pop(), e.file);
+        assert.equal(p.line, e.line);
+        assert.ok(p.message.includes(e.message_contains!), p.message);
+        return true;
+      });
+    }
+  });
+
+  it('rows contradicting the sorted order taken from another rank are refused at their file', async () => {
+    const e = expected['order-contradicted']!;
+    for (const run of [() => folder('order-contradicted'), () => readHere('order-contradicted')]) {
+      await assert.rejects(run(), (err: unknown) => {
+        assert.ok(err instanceof AnalysisError, String(err));
+        assert.equal(err.file.split('/').pop(), e.file);
+        assert.equal(err.problems[0]!.line, e.line);
+        assert.ok(err.message.includes(e.message_contains!), err.message);
+        assert.match(err.message, /--class-names cat,ant,bee/);
+        return true;
+      });
+    }
+  });
+
+  it('ranks that settle alone on different class sets are refused, naming the file', async () => {
+    await assert.rejects(folder('other-classes'), (err: unknown) => {
+      assert.ok(err instanceof ShardLayoutError, String(err));
+      assert.equal(err.file.split('/').pop(), 'rank1.jsonl');
+      assert.match(err.difference, /class names \["ant", "bee", "cat"\] vs \["ant", "bee", "dog"\]/);
+      return true;
+    });
+  });
+
+  it('diagnostics read the set again with the shared layout (a temperature fitted over both ranks)', async () => {
+    const entries = await shardEntries([join(ROOT, 'rank1-two-classes')]);
+    const { analysis } = await analyzeShards(entries, CLASSIC_REQUEST, { threads: 1 });
+    const t = (await diagnoseFiles(analysis, CLASSIC_REQUEST, entries, ['temperature'])).results.temperature;
+    assert.ok(t !== undefined);
+    assert.equal(t.rows, 600);
+    close(t.before.loss, expected['rank1-two-classes']!.mean!, 'the loss before scaling');
+  });
+
+  for (const set of ['savez-ranks', 'accelerate-ranks', 'hf-save-to-disk']) {
+    it(`${set}: read as one data set, mean = torch on the concatenated arrays`, async () => {
+      const e = expected[set] as Expected & { files: number };
+      const { analysis } = await folder(set);
+      close(analysis.breakdown.mean, e.mean!, set);
+      assert.equal(analysis.breakdown.count, e.count);
+      assert.equal(analysis.files?.length, e.files);
+      assert.equal(analysis.warningCount, 0, JSON.stringify(analysis.warnings));
+    });
+  }
+});
