@@ -132,54 +132,76 @@ function refusalClause(err: AnalysisError): string {
   return colon > 0 ? m.slice(0, colon) : m;
 }
 
+/** The reading of probabilities or logits a layout assumed (its first rows in [0, 1] whose sums say nothing), if any. */
+function assumedInput(layout: Layout) {
+  return layout.assumptions?.find((a) => a.taken.input !== undefined);
+}
+
 /**
  * Every file's layout, the set's evidence shared: a file whose first rows cannot settle its layout
- * alone (word labels using 2 of the 3 classes beside unnamed scores: one rank of a distributed
- * evaluation with few samples of a class) is read with the layout of the first file that settles
- * it, and says so (`settled`, a warning of the report). Which file that is does not depend on the
- * files' order but for its name: files that settle alone must agree (checkShardLayouts).
+ * alone (word labels using 2 of the 3 classes beside unnamed scores, one label of a binary file:
+ * one rank of a distributed evaluation with few samples of a class) is read with the layout of a
+ * file that settles it, and says so (`settled`, a warning of the report). So is a file that only
+ * assumed probabilities or logits (values in [0, 1] whose rows say nothing) where another file's
+ * rows decide (values outside [0, 1]). The file that settles is the first whose input is not
+ * assumed, else the first that reads alone: files that settle alone must agree
+ * (checkShardLayouts), so which one it is changes only the name said, not the reading.
  * The file's rows are still held to the layout: its labels must be among the classes (else an
- * error on the line), and when the class order is the sorted order assumed from the other file's
- * labels, its first rows must not contradict that order (as they are held to it alone). A file
- * that reads no better with the other's layout, or when no file settles, fails with its own refusal.
+ * error on the line), probabilities in [0, 1], and when the class order is the sorted order
+ * assumed from the other file's labels, its first rows must not contradict that order (as they
+ * are held to it alone). A file that reads no better with the other's layout, or when no file
+ * settles, fails with its own refusal. A binary file's positive class taken from another file is
+ * not checked against a file of one label (its scores' share right is that class's recall alone).
  */
 export async function inferShardLayouts(
   names: readonly string[], infer: InferShard, open: OpenShard, request: AnalysisRequest, signal?: AbortSignal,
 ): Promise<ShardLayout[]> {
+  type Alone = { layout?: Layout; error?: AnalysisError };
   const alone = await mapLimit(names, 4, (_, i) =>
     infer(i).then(
-      (layout): { layout?: Layout; error?: AnalysisError } => ({ layout }),
-      (err: unknown): { layout?: Layout; error?: AnalysisError } => {
+      (layout): Alone => ({ layout }),
+      (err: unknown): Alone => {
         if (err instanceof AnalysisError) return { error: err };
         throw err;
       },
     ),
   );
-  const settledBy = alone.findIndex((r) => r.layout !== undefined);
-  const failed = alone.findIndex((r) => r.error !== undefined);
-  if (failed < 0) return names.map((name, i) => ({ name, layout: alone[i]!.layout! }));
-  if (settledBy < 0) throw alone[failed]!.error!;
+  const read = alone.flatMap((r, i) => (r.layout === undefined ? [] : [i]));
+  const firm = read.find((i) => assumedInput(alone[i]!.layout!) === undefined);
+  const settledBy = firm ?? read[0];
+  // Why a file is read with another's layout: its refusal, or the reading of its input it assumed where the other's rows decide.
+  const unsettled = alone.map((r): string | undefined => {
+    if (r.error !== undefined) return refusalClause(r.error);
+    if (firm === undefined) return undefined;
+    const other = alone[firm]!.layout!;
+    const own = assumedInput(r.layout!);
+    return own !== undefined && r.layout!.input !== other.input && layoutDifference(r.layout!, { ...other, input: r.layout!.input }) === undefined ? own.text : undefined;
+  });
+  if (unsettled.every((u) => u === undefined)) return names.map((name, i) => ({ name, layout: alone[i]!.layout! }));
+  if (settledBy === undefined) throw alone.find((r) => r.error !== undefined)!.error!;
   const donor = alone[settledBy]!.layout!;
   const donorName = names[settledBy]!;
   const out: ShardLayout[] = [];
   for (const [i, r] of alone.entries()) {
     const name = names[i]!;
-    if (r.layout !== undefined) {
-      out.push({ name, layout: r.layout });
+    const why = unsettled[i];
+    if (why === undefined) {
+      out.push({ name, layout: r.layout! });
       continue;
     }
-    const own = r.error!;
     const retried = await infer(i, { ...request.overrides, ...lossOverrides(donor) }).catch((err: unknown) => {
-      if (err instanceof AnalysisError) throw own;
+      if (err instanceof AnalysisError) throw r.error ?? err;
       throw err;
     });
-    const settled = `read with ${donorName}'s layout (${donor.kind === 'bce' ? 'binary' : `${donor.numClasses} classes ${listText(donor.classNames)}`}, ${donor.input}): alone its first rows do not settle it (${refusalClause(own)})`;
+    const settled = `read with ${donorName}'s layout (${donor.kind === 'bce' ? `binary, ${listText(donor.classNames)}` : `${donor.numClasses} classes ${listText(donor.classNames)}`}, ${donor.input}): alone its first rows do not settle it (${why})`;
+    const { assumptions: _, rowSumTolerance: __, ...own } = retried;
     const layout: Layout = {
-      ...retried,
-      // The other file's reasons, its assumptions among them, are this file's: the names were not given by the user.
+      ...own,
+      // The other file's reasons, its assumptions among them, are this file's: the overrides were not the user's.
       evidence: [retried.evidence[0]!, `${name} ${settled}`, ...donor.evidence.slice(1)],
       ...(donor.assumptions !== undefined ? { assumptions: donor.assumptions } : {}),
-      ...(donor.rowSumTolerance !== undefined && retried.input === 'probs' ? { rowSumTolerance: donor.rowSumTolerance } : {}),
+      // Probabilities are held to the other file's row sums, as that file's rows are.
+      ...(donor.rowSumTolerance !== undefined ? { rowSumTolerance: donor.rowSumTolerance } : {}),
     };
     if (donor.assumptions?.some((a) => a.short === 'sorted class order')) await checkSharedOrder(i, name, layout, donorName, open, request, signal);
     out.push({ name, layout, settled });

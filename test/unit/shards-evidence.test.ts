@@ -62,6 +62,29 @@ describe('shards: the data set\'s evidence shared', function () {
     });
   }
 
+  it('input-assumed: a rank that alone assumed probabilities (values in [0, 1]) is read as logits where another rank\'s values decide; mean = torch', async () => {
+    const e = expected['input-assumed']!;
+    for (const [how, a] of [['CLI/desktop', (await folder('input-assumed')).analysis], ['web worker', await readHere('input-assumed')]] as const) {
+      close(a.breakdown.mean, e.mean!, `input-assumed (${how})`);
+      assert.equal(a.layout.input, 'logits');
+      assert.equal(a.layout.assumptions, undefined, `${how}: the other rank's values decide, nothing is assumed`);
+      const said = a.warnings.filter((w) => w.message.startsWith('read with '));
+      assert.deepEqual(said.map((w) => w.file!.split('/').pop()), e.settled);
+      assert.match(said[0]!.message, /logits\): alone its first rows do not settle it \(values in \[0, 1\] but 20 of the first 20 rows do not sum to 1/);
+    }
+  });
+
+  it('binary-one-label: a rank with only "malignant" takes the classes of a rank with both, the positive class still said as assumed; mean = torch', async () => {
+    const e = expected['binary-one-label']!;
+    for (const [how, a] of [['CLI/desktop', (await folder('binary-one-label')).analysis], ['web worker', await readHere('binary-one-label')]] as const) {
+      close(a.breakdown.mean, e.mean!, `binary-one-label (${how})`);
+      assert.equal(a.breakdown.count, e.count);
+      assert.deepEqual(a.layout.classNames, e.classNames);
+      assert.ok(a.layout.assumptions?.some((x) => x.short === 'P(malignant)'), `${how}: the positive class is still assumed`);
+      assert.deepEqual(a.warnings.filter((w) => w.message.startsWith('read with ')).map((w) => w.file!.split('/').pop()), e.settled);
+    }
+  });
+
   it('the result does not depend on which file comes first', async () => {
     const dir = join(ROOT, 'rank1-two-classes');
     const entries = (names: string[]): ShardEntry[] => names.map((n) => ({ path: join(dir, n), name: n }));
