@@ -11,6 +11,7 @@ import { sharedFolder } from '../core/shards';
 import { readRun, RunLayoutError, type RunRead } from '../node/run';
 import { readEpochRun } from '../node/run-epochs';
 import { ShardArgumentError, shardEntries } from '../node/shard-args';
+import { saying, subfolderArgs } from '../node/run-subfolders';
 import { parseRunArgs, UsageError, USAGE, type CliArgs, type RunArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
 
@@ -117,10 +118,12 @@ export async function mainRun(argv: string[], requestOf: (args: CliArgs) => Anal
   }
   const progress = args.progress && process.stderr.isTTY ? terminalProgress(process.stderr, 'reading') : silentProgress;
   try {
-    const entries = await shardEntries(args.files);
+    // A folder of checkpoint folders: a file per subfolder (node/run-subfolders.ts).
+    const { files, said } = await subfolderArgs(args.files);
+    const entries = await shardEntries(files);
     // One file may hold the whole run, its epochs told apart by a column (node/run-epochs.ts).
     const epochs = entries.length === 1 && entries[0]!.labels === undefined ? await readEpochRun(entries[0]!, request, { top: args.top, match: args.match }) : undefined;
-    const run = epochs ?? (await readRun(entries, request, { top: args.top, match: args.match, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) }));
+    const run = saying(epochs ?? (await readRun(entries, request, { top: args.top, match: args.match, onProgress: (done, total) => progress.say(`reading file ${done + 1} of ${total}`) })), said);
     progress.clear();
     if (args.perSample !== undefined) writeFileSync(args.perSample, perSampleCsv(run));
     process.stdout.write(args.json ? stringifyReport(run.report) + '\n' : renderRunText(run.report));

@@ -14,6 +14,7 @@ import { EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './ana
 import type { RunPart } from '../core/run/parts';
 import { readRun, readRunParts, RunLayoutError, type LeftOut, type ReadRunOptions } from './run';
 import { readEpochRun } from './run-epochs';
+import { saying, subfolderFiles } from './run-subfolders';
 
 /** A file of the run, or a folder whose files are the run's (not recursing). */
 export interface RunSource {
@@ -27,10 +28,22 @@ export type { RunJobResult };
 
 /** The run's files in run order (natural order of names), named by the host's names for them. */
 export async function runEntries(sources: readonly RunSource[]): Promise<ShardEntry[]> {
+  return (await runFiles(sources)).entries;
+}
+
+/** runEntries, and for a folder read as a file per subfolder (run-subfolders.ts) the sentence saying so. */
+async function runFiles(sources: readonly RunSource[]): Promise<{ entries: ShardEntry[]; said: string[] }> {
   const named = new Map<string, string>();
   const paths: string[] = [];
+  const said: string[] = [];
   for (const s of sources) {
-    if ((await stat(s.path)).isDirectory()) {
+    const folder = (await stat(s.path)).isDirectory();
+    const sub = folder ? await subfolderFiles(s.path, s.name) : undefined;
+    if (sub !== undefined) {
+      for (const f of sub.files) named.set(f.path, f.name);
+      paths.push(...sub.files.map((f) => f.path));
+      said.push(sub.text);
+    } else if (folder) {
       const files = await folderFiles(s.path);
       if (files.length === 0) throw new RunLayoutError(`${s.name}: ${EMPTY_FOLDER}`);
       for (const f of files) named.set(f, `${s.name}/${basename(f)}`);
@@ -47,8 +60,9 @@ export async function runEntries(sources: readonly RunSource[]): Promise<ShardEn
     ...(e.labels === undefined ? {} : { labels: { path: e.labels.path, name: nameOf(e.labels.path) } }),
   }));
   // pairedEntries sorted by path; the run's order is by the names shown, which the user reads.
-  return entries.sort((a, b) => naturalCompare(a.name, b.name));
+  return { entries: entries.sort((a, b) => naturalCompare(a.name, b.name)), said };
 }
+
 
 /**
  * A live run read file by file (core/run/parts.ts): the parts the host kept from the last read,
@@ -75,12 +89,12 @@ export async function runJob(sources: readonly RunSource[], request: AnalysisReq
 
 /** runJob, and with `incremental` the run read file by file (readRunParts): its parts and the files left out. */
 export async function runJobOutcome(sources: readonly RunSource[], request: AnalysisRequest, top: number, signal: AbortSignal, progress: (fraction: number) => void, readers: Pick<ReadRunOptions, 'threads' | 'workerScript'> = {}, incremental?: RunIncremental): Promise<RunJobOutcome> {
-  const entries = await runEntries(sources);
+  const { entries, said } = await runFiles(sources);
   // One file may hold the whole run, its epochs told apart by a column (node/run-epochs.ts), as `loss-lens run FILE` reads it.
   const epochs = entries.length === 1 && entries[0]!.labels === undefined ? await readEpochRun(entries[0]!, request, { top, signal }) : undefined;
-  if (epochs !== undefined) return { run: runJobResult(epochs) };
+  if (epochs !== undefined) return { run: runJobResult(saying(epochs, said)) };
   const onProgress = (done: number, total: number) => progress(done / total);
-  if (incremental === undefined) return { run: runJobResult(await readRun(entries, request, { ...readers, top, signal, onProgress })) };
+  if (incremental === undefined) return { run: runJobResult(saying(await readRun(entries, request, { ...readers, top, signal, onProgress }), said)) };
   const r = await readRunParts(entries, request, { ...readers, top, signal, onProgress, cached: incremental.cached, leaveOut: incremental.leaveOut });
-  return { run: runJobResult(r.run), parts: { keys: r.keys, fresh: r.fresh }, leftOut: r.leftOut };
+  return { run: runJobResult(saying(r.run, said)), parts: { keys: r.keys, fresh: r.fresh }, leftOut: r.leftOut };
 }
