@@ -438,7 +438,7 @@ export function shardPart(files: readonly ShardLayout[], units: readonly ShardUn
 
 /** The evidence line of a set of files. */
 export function shardEvidence(files: readonly ShardFile[]): string {
-  return `${files.length} files read as one data set, in the order listed; each file's own layout agrees with that of ${files[0]?.name} (kind, input, class names, columns)`;
+  return `${files.length} files read as one data set, in the order listed; each file's layout agrees with that of ${files[0]?.name} (kind, input, class names, columns), inferred from its own rows or, where they do not settle it, taken from another file's (said in the warnings)`;
 }
 
 /**
