@@ -11,7 +11,8 @@ import { sharedFolder } from '../core/shards';
 import { readRun, RunLayoutError, type RunRead } from '../node/run';
 import { readEpochRun } from '../node/run-epochs';
 import { ShardArgumentError, shardEntries } from '../node/shard-args';
-import { saying, subfolderArgs } from '../node/run-subfolders';
+import { subfolderArgs } from '../node/run-subfolders';
+import { saying } from '../shared/run-subfolders';
 import { parseRunArgs, UsageError, USAGE, type CliArgs, type RunArgs } from './args';
 import { silentProgress, terminalProgress } from './progress';
 

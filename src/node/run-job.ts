@@ -14,7 +14,8 @@ import { EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './ana
 import type { RunPart } from '../core/run/parts';
 import { readRun, readRunParts, RunLayoutError, type LeftOut, type ReadRunOptions } from './run';
 import { readEpochRun } from './run-epochs';
-import { saying, subfolderFiles } from './run-subfolders';
+import { saying } from '../shared/run-subfolders';
+import { subfolderFiles } from './run-subfolders';
 
 /** A file of the run, or a folder whose files are the run's (not recursing). */
 export interface RunSource {

@@ -58,8 +58,3 @@ export async function subfolderArgs(args: readonly string[]): Promise<{ files: s
   }
   return { files, said };
 }
-
-/** The run's report saying how a folder's subfolders gave its files, after the order. */
-export function saying<R extends { report: { order: string } }>(run: R, said: readonly string[]): R {
-  return said.length === 0 ? run : { ...run, report: { ...run.report, order: [run.report.order, ...said].join(' ') } };
-}

@@ -27,6 +27,11 @@ function candidates(names: readonly string[]): string[] {
   return folderShardNames(names).filter((n) => !TRAINER_FILES.has(n) && !TRAINER_SHARD_RE.test(n)).sort(naturalCompare);
 }
 
+/** Whether a file in a subfolder may be a subfolder run's: a name Loss Lens reads, not one of Trainer's. */
+export function subfolderCandidate(name: string): boolean {
+  return candidates([name]).length > 0;
+}
+
 /** Whether a folder's own files (by name) are its run, whatever its subfolders hold: they are files Loss Lens reads, other than Trainer's. */
 export function ownFilesRead(names: readonly string[]): boolean {
   return candidates(names).length > 0;
@@ -100,4 +105,9 @@ export function subfolderRun(name: string, listing: FolderListing): SubfolderRun
     glob,
     text: `${name}: a file per subfolder: ${glob}, in natural order of the subfolders (${ends}).`,
   };
+}
+
+/** The run's report saying how a folder's subfolders gave its files, after the order. */
+export function saying<R extends { report: { order: string } }>(run: R, said: readonly string[]): R {
+  return said.length === 0 ? run : { ...run, report: { ...run.report, order: [run.report.order, ...said].join(' ') } };
 }

@@ -20,6 +20,9 @@ import { CancelledError } from '../shared/cancelled';
 import { errorOf } from '../shared/failure';
 import { workerEnding } from '../shared/worker-ending';
 import { npyPair } from '../core/columnar/pairing';
+import { RunLayoutError } from '../core/run/assemble';
+import { saying, subfolderRun } from '../shared/run-subfolders';
+import { workspaceListing } from '../extension/run/listing';
 import type { FileJob } from '../node/file-worker';
 import type { StreamedFile } from './fetch-source';
 import { filesOf, isStreamed, type WebFiles, type WebJobOutcome, type WebWorkerMessage, type WebWorkerRequest } from './job';
@@ -144,11 +147,23 @@ async function withShards(f: FileJob): Promise<FileJob> {
 
 /**
  * A run's files (Open Run...), as the desktop's worker lists them (node/run-job.ts): a folder's
- * files (a .npy pair's with its labels' file), or the files as chosen, in natural order of names.
+ * files (a .npy pair's with its labels' file), or a file per subfolder when it holds none of its
+ * own, or the files as chosen, in natural order of names; and the sentences saying a folder was
+ * read by subfolder.
  */
-async function runFiles(sources: readonly { path: string; name: string }[], request: FileJob['request']): Promise<{ path: string; name: string; labels?: { path: string; name: string } }[]> {
+async function runFiles(sources: readonly { path: string; name: string }[], request: FileJob['request']): Promise<{ files: { path: string; name: string; labels?: { path: string; name: string } }[]; said: string[] }> {
   const out: { path: string; name: string; labels?: { path: string; name: string } }[] = [];
+  const said: string[] = [];
   for (const s of sources) {
+    const dir = vscode.Uri.parse(s.path);
+    // A folder of checkpoint folders: a file per subfolder, chosen as the desktop's worker chooses (shared/run-subfolders.ts).
+    const sub = (await isFolder(dir)) ? subfolderRun(s.name, await workspaceListing(dir)) : undefined;
+    if (sub?.kind === 'refused') throw new RunLayoutError(sub.why);
+    if (sub !== undefined) {
+      out.push(...sub.files.map((f) => ({ path: vscode.Uri.joinPath(dir, ...f.split('/')).toString(), name: `${s.name}/${f}` })));
+      said.push(sub.text);
+      continue;
+    }
     const expanded = await withShards({ path: s.path, name: s.name, request });
     if (expanded.shards !== undefined) out.push(...expanded.shards);
     else {
@@ -157,7 +172,7 @@ async function runFiles(sources: readonly { path: string; name: string }[], requ
     }
   }
   const unique = new Map(out.map((f) => [f.path, f]));
-  return [...unique.values()].sort((a, b) => naturalCompare(a.name, b.name));
+  return { files: [...unique.values()].sort((a, b) => naturalCompare(a.name, b.name)), said };
 }
 
 async function isFolder(uri: vscode.Uri): Promise<boolean> {
@@ -168,27 +183,29 @@ async function isFolder(uri: vscode.Uri): Promise<boolean> {
  * The job with each `.npy` file it reads paired with its labels' file, as the desktop's
  * analyzeFile pairs them (a job on the labels' half reads the pair from its scores' half).
  */
-async function withPairs(job: WorkerJob): Promise<WorkerJob> {
+async function withPairs(job: WorkerJob): Promise<{ job: WorkerJob; said?: string[] }> {
   const pairFile = async (f: FileJob): Promise<FileJob> => (f.labels !== undefined ? f : { ...f, ...((await pairOf(f.path, f.name)) ?? {}) });
   switch (job.op) {
     case 'analyze':
     case 'diagnose': {
       const file = await withShards(job.file);
-      return { ...job, file: file.shards === undefined ? await pairFile(file) : file };
+      return { job: { ...job, file: file.shards === undefined ? await pairFile(file) : file } };
     }
     case 'perSampleCsv':
-      return { ...job, file: await pairFile(job.file) };
+      return { job: { ...job, file: await pairFile(job.file) } };
     case 'compare':
-      return { ...job, base: await pairFile(job.base), other: await pairFile(job.other) };
-    case 'run':
-      return { ...job, sources: await runFiles(job.sources, job.request) };
+      return { job: { ...job, base: await pairFile(job.base), other: await pairFile(job.other) } };
+    case 'run': {
+      const { files, said } = await runFiles(job.sources, job.request);
+      return { job: { ...job, sources: files }, said };
+    }
     case 'preview':
     case 'sample': {
       const pair = job.labels === undefined ? await pairOf(job.path, job.name) : undefined;
-      return pair === undefined || pair.path !== job.path ? job : { ...job, labels: pair.labels };
+      return { job: pair === undefined || pair.path !== job.path ? job : { ...job, labels: pair.labels } };
     }
     default:
-      return job;
+      return { job };
   }
 }
 
@@ -211,7 +228,7 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       // whole either way, so there is nothing quicker to show.
       if (asked.op === 'estimate') return { op: 'estimate', estimate: null } as ResultOf<Op>;
       const files: WebFiles = {};
-      const paired = await withPairs(job);
+      const { job: paired, said = [] } = await withPairs(job);
       const names = filesOf(paired);
       // Files the worker streams, checked again once it is done.
       const streamed: Watched[] = [];
@@ -242,7 +259,9 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       }
       const change = await changeOf(streamed);
       if (change) throw change;
-      const { result, output } = outcome;
+      const { output } = outcome;
+      // The report says how a folder's subfolders gave the run's files, as the desktop's does (node/run-job.ts).
+      const result = outcome.result.op === 'run' ? { ...outcome.result, run: saying(outcome.result.run, said) } : outcome.result;
       if (asked.op === 'perSampleCsv') {
         if (!output) throw new Error('the analysis worker sent no CSV');
         await vscode.workspace.fs.writeFile(vscode.Uri.parse(asked.out), new Uint8Array(output));

@@ -266,7 +266,8 @@ export class RunPanel implements vscode.Disposable {
       // By its name in the run (the desktop's path and the browser build's URI differ in kind).
       const uri = this.fileUri(l.name);
       this.markProblems(err, uri);
-      return { name: uriBasename(uri), why };
+      // Named as the live line names the files that arrive (checkpoint-N/predictions.jsonl one level down).
+      return { name: this.live?.nameOf(uri) ?? uriBasename(uri), why };
     });
   }
 
