@@ -830,8 +830,14 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       // spread into columns in the first row's score order): each column follows its name.
       predictionColumns.splice(0, width, ...given.map((n) => predictionColumns![columnNames.indexOf(n)]!));
       evidence.push(`prediction columns matched to the class names by name (${shortList(predictionColumns)})`);
-    } else if (numericLabels && labelEncoding === 'index' && namedByColumns === undefined && groupSuffixes === undefined && hints === undefined && columnNames.length > 0 && !allNumberNames(columnNames) && overrides.classNames === undefined && table.classNames === undefined) {
-      // Class ids beside columns named by words: id k is read as the k-th column, unless the rows say otherwise.
+    } else if (
+      numericLabels && labelEncoding === 'index' && namedByColumns === undefined && groupSuffixes === undefined && hints === undefined &&
+      columnNames.length > 0 && !allNumberNames(columnNames) && !columnNames.every((c, i) => new RegExp(`(^|\\D)${i}$`).test(c)) &&
+      overrides.classNames === undefined && table.classNames === undefined && rows.length >= 4 * width
+    ) {
+      // Class ids beside columns named by words: id k is read as the k-th column, unless the rows
+      // say otherwise (names ending in their position, `z_0 .. z_9`, say it themselves; with fewer
+      // than 4 rows a class, a chance-level model's argmax matches some order by luck).
       const labelIdx = colIndex.get(labelColumn)!;
       const check = checkSortedOrder(
         columnNames,
