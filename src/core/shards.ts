@@ -120,9 +120,13 @@ export function inferByOpening(open: OpenShard, request: AnalysisRequest, signal
   return (file, overrides) => open(file, (source, labels) => inferFileLayout(source, overrides === undefined ? request : { ...request, overrides }, signal, labels));
 }
 
-/** What a layout says of the loss, as overrides: another file read with them reads it alike. */
-function lossOverrides(layout: Layout): LayoutOverrides {
-  return { kind: layout.kind, input: layout.input, labelColumn: layout.labelColumn, predColumns: [...layout.predictionColumns], classNames: [...layout.classNames] };
+/**
+ * What a layout says of the columns and classes, as overrides: another file read with them names
+ * its classes alike. Probabilities or logits are left to the file's own rows (their checks:
+ * percentages, class ids in a score column, a pipeline's confidence), but where it only assumed them.
+ */
+function classOverrides(layout: Layout): LayoutOverrides {
+  return { labelColumn: layout.labelColumn, predColumns: [...layout.predictionColumns], classNames: [...layout.classNames] };
 }
 
 /** The first clause of an inference's refusal (its question and the flag to give follow the first colon). */
@@ -189,10 +193,14 @@ export async function inferShardLayouts(
       out.push({ name, layout: r.layout! });
       continue;
     }
-    const retried = await infer(i, { ...request.overrides, ...lossOverrides(donor) }).catch((err: unknown) => {
-      if (err instanceof AnalysisError) throw r.error ?? err;
-      throw err;
-    });
+    const retry = (overrides: LayoutOverrides) =>
+      infer(i, { ...request.overrides, ...classOverrides(donor), ...overrides }).catch((err: unknown) => {
+        if (err instanceof AnalysisError) throw r.error ?? err;
+        throw err;
+      });
+    let retried = await retry(r.error === undefined ? { input: donor.input } : {});
+    // Its input only assumed, where the other file's rows decide it: read as the other file's.
+    if (retried.input !== donor.input && assumedInput(retried) !== undefined && assumedInput(donor) === undefined) retried = await retry({ input: donor.input });
     const settled = `read with ${donorName}'s layout (${donor.kind === 'bce' ? `binary, ${listText(donor.classNames)}` : `${donor.numClasses} classes ${listText(donor.classNames)}`}, ${donor.input}): alone its first rows do not settle it (${why})`;
     const { assumptions: _, rowSumTolerance: __, ...own } = retried;
     const layout: Layout = {
