@@ -16,6 +16,8 @@ import { analyzeShards } from '../../src/node/analyze-shards';
 import { diagnoseFiles } from '../../src/node/diagnose';
 import { shardEntries } from '../../src/node/shard-args';
 import type { ShardEntry } from '../../src/node/shard-source';
+import type { WorkerJob } from '../../src/node/file-worker';
+import { createJobHandler, type WebWorkerMessage } from '../../src/web/job';
 import { CLASSIC_REQUEST } from './breakdown-helpers';
 
 const ROOT = 'test/fixtures/shards-evidence';
@@ -150,6 +152,27 @@ describe('shards: the data set\'s evidence shared', function () {
     assert.ok(t !== undefined);
     assert.equal(t.rows, 600);
     close(t.before.loss, expected['rank1-two-classes']!.mean!, 'the loss before scaling');
+  });
+
+  it('the browser build\'s worker job: the folder (as the host lists it) analysed, then diagnosed, with the shared layout', async () => {
+    const dir = join(ROOT, 'rank1-two-classes');
+    const shards = ['rank0.jsonl', 'rank1.jsonl'].map((n) => ({ path: `memory:/${n}`, name: `rank1-two-classes/${n}` }));
+    const files = Object.fromEntries(shards.map((f, i) => [f.path, Uint8Array.prototype.slice.call(readFileSync(join(dir, ['rank0.jsonl', 'rank1.jsonl'][i]!))).buffer as ArrayBuffer]));
+    const post = async (job: WorkerJob) => {
+      const posted: WebWorkerMessage[] = [];
+      await createJobHandler((m) => posted.push(m), () => 0)({ type: 'job', job, files: { ...files } });
+      const last = posted.at(-1);
+      assert.ok(last?.type === 'done', JSON.stringify(last));
+      return last.result;
+    };
+    const file = { path: 'memory:/', name: 'rank1-two-classes', request: CLASSIC_REQUEST, shards };
+    const analyzed = await post({ op: 'analyze', file });
+    assert.ok(analyzed.op === 'analyze');
+    close(analyzed.analysis.breakdown.mean, expected['rank1-two-classes']!.mean!, 'web job');
+    assert.ok(analyzed.analysis.warnings.some((w) => w.file === 'rank1-two-classes/rank1.jsonl' && w.message.startsWith("read with rank1-two-classes/rank0.jsonl's layout")));
+    const diagnosed = await post({ op: 'diagnose', file, analysis: analyzed.analysis, keys: ['temperature'] });
+    assert.ok(diagnosed.op === 'diagnose');
+    assert.equal(diagnosed.diagnostics.results.temperature?.rows, 600);
   });
 
   for (const set of ['savez-ranks', 'accelerate-ranks', 'hf-save-to-disk']) {
