@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
@@ -75,14 +75,17 @@ describe('a run of a file per subfolder (Trainer checkpoints)', function () {
   });
 
   it('a new checkpoint folder grows the run; the oldest deleted takes its file out', async function () {
-    const next = join(dir, 'checkpoint-2000');
-    mkdirSync(next);
-    copyFileSync(join(FIXTURE, 'checkpoint-2000', 'config.json'), join(next, 'config.json'));
-    copyFileSync(join(FIXTURE, 'checkpoint-2000', 'trainer_state.json'), join(next, 'trainer_state.json'));
+    // Written in a folder beside the run's and moved in whole, as a checkpoint saved to a
+    // temporary folder and renamed is: no event comes for the files inside, only for the folder.
+    const tmp = join(root, 'tmp-checkpoint-2000');
+    mkdirSync(tmp);
+    copyFileSync(join(FIXTURE, 'checkpoint-2000', 'config.json'), join(tmp, 'config.json'));
+    copyFileSync(join(FIXTURE, 'checkpoint-2000', 'trainer_state.json'), join(tmp, 'trainer_state.json'));
+    copyFileSync(join(FIXTURE, 'checkpoint-2000', 'predictions.jsonl'), join(tmp, 'predictions.jsonl'));
     const written = Date.now();
-    copyFileSync(join(FIXTURE, 'checkpoint-2000', 'predictions.jsonl'), join(next, 'predictions.jsonl'));
+    renameSync(tmp, join(dir, 'checkpoint-2000'));
     await points(4);
-    console.log(`    checkpoint-2000/predictions.jsonl written -> 4 files shown: ${Date.now() - written} ms`);
+    console.log(`    checkpoint-2000 moved in -> 4 files shown: ${Date.now() - written} ms`);
     assert.deepEqual(await means(), cliMeans(dir));
     assert.match(await view().locator('[data-testid="run-live-added"]').innerText(), /^checkpoint-2000\/predictions\.jsonl added: the run read again in \d+\.\d\d s\.$/);
     await wb.parkMouse();

@@ -86,9 +86,27 @@ export class LiveRun implements vscode.Disposable {
 
   private seen(uri: vscode.Uri): void {
     if (!this.enabled()) return;
+    const parts = this.nameOf(uri).split('/');
+    if (parts.length === 1 && !isShardFileName(parts[0]!)) {
+      void this.enter(uri);
+      return;
+    }
     void this.takes(uri).then((taken) => {
       if (taken) this.settle(uri);
     });
+  }
+
+  /**
+   * A subfolder that appears may already hold its files: moved in whole (`mv`, a checkpoint saved
+   * to a temporary folder and renamed), or written before the watcher reached it, so no event
+   * comes for them. Its files are looked at as if each had been seen.
+   */
+  private async enter(dir: vscode.Uri): Promise<void> {
+    const entries = await vscode.workspace.fs.readDirectory(dir).then(
+      (e) => e,
+      () => [] as [string, vscode.FileType][],
+    );
+    for (const [n, type] of entries) if ((type & vscode.FileType.File) !== 0) this.seen(vscode.Uri.joinPath(dir, n));
   }
 
   private settle(uri: vscode.Uri): void {
