@@ -96,14 +96,22 @@ export class Workbench {
 
   /** Opens the command palette with F1 (Ctrl+Shift+P if F1 is swallowed) and types `text`. */
   private async quickOpen(text: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    if (!(await this.quickInput.isVisible())) {
-      await this.quickInput.waitFor({ state: 'visible', timeout: 3000 }).catch(async () => {
-        await this.page.keyboard.press('Control+Shift+P');
-        await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    // The widget seen visible just after F1 may be the last quick open still closing (a file just
+    // opened through it): it then hides and the fill would wait for nothing, so F1 is pressed again.
+    for (let attempt = 0; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      if (!(await this.quickInput.isVisible())) {
+        await this.quickInput.waitFor({ state: 'visible', timeout: 3000 }).catch(async () => {
+          await this.page.keyboard.press('Control+Shift+P');
+          await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+        });
+      }
+      const filled = await this.quickInput.locator('input').fill(text, { timeout: 5000 }).then(() => true, (err: unknown) => {
+        if (attempt >= 2) throw err;
+        return false;
       });
+      if (filled) return;
     }
-    await this.quickInput.locator('input').fill(text);
   }
 
   private rows() {
