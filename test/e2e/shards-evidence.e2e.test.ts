@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWorkbench, REPO_ROOT, startE2EServer, type E2EServer, type Workbench } from './harness';
+import { openWorkbench, REPO_ROOT, scrollIntoView, startE2EServer, type E2EServer, type Workbench } from './harness';
 import { EXTENSION_ID } from './expected';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'shards-evidence');
@@ -74,7 +74,7 @@ for (const build of ['desktop', 'web'] as const) {
       assert.equal(await meanShown(wb), mean);
       const warnings = await wb.webview().locator('[data-testid="warnings"]').first().innerText({ timeout: 30_000 });
       assert.match(warnings, /rank1\.jsonl[\s\S]*read with rank1-two-classes\/rank0\.jsonl's layout/);
-      await wb.webview().locator('[data-testid="warnings"]').first().scrollIntoViewIfNeeded();
+      await scrollIntoView(wb.webview().locator('[data-testid="warnings"]').first());
       await wb.screenshot(`shards-evidence-${build}-words`);
     });
 

@@ -1,4 +1,4 @@
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Locator } from 'playwright-core';
 
 export interface WebviewContent { textChars: number; elements: number; visibleElements: number; text: string }
 
@@ -43,4 +43,21 @@ export async function expectWebviewNotBlank(
     ? `${last.textChars} characters of text, ${last.visibleElements} visible elements: ${JSON.stringify(last.text.slice(0, 200))}`
     : `no document (${String(lastError)})`;
   throw new Error(`The webview looks blank: wanted >= ${minTextChars} characters and >= ${minElements} visible elements, saw ${seen}`);
+}
+
+/**
+ * Scrolls the element into view, trying again when the node was replaced in between (a dashboard
+ * renders again when a later part of its result arrives, and Playwright then reports the element
+ * "not attached to the DOM" rather than resolving the locator anew).
+ */
+export async function scrollIntoView(target: Locator, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.scrollIntoViewIfNeeded({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (attempt >= attempts || !/not attached/.test(String(err))) throw err;
+      await target.page().waitForTimeout(300);
+    }
+  }
 }
