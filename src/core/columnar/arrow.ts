@@ -21,6 +21,7 @@
 import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
 import { readAt, readExactly, sizedSource } from './bytes';
+import { type Categories, pandasCategoricalColumns, polarsEnumValues } from './categories';
 import { classLabelNames } from './hf-features';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
@@ -208,8 +209,10 @@ interface Field {
   typeId: number;
   type: Table | undefined;
   children: Field[];
-  /** Dictionary-encoded: the dictionary's id and the indices' integer type. */
-  dictionary?: { id: number; bits: number; signed: boolean };
+  /** Dictionary-encoded: the dictionary's id, the indices' integer type, and whether its order means something (isOrdered). */
+  dictionary?: { id: number; bits: number; signed: boolean; ordered: boolean };
+  /** The field's custom metadata (polars: `_PL_ENUM_VALUES2`). */
+  metadata: Map<string, string>;
 }
 
 function fieldOf(t: Table): Field {
@@ -220,8 +223,38 @@ function fieldOf(t: Table): Field {
     typeId: t.u8(2),
     type: t.table(3),
     children: t.tables(5).map(fieldOf),
-    dictionary: dict === undefined ? undefined : { id: dict.i64(0), bits: index?.i32(0, 32) ?? 32, signed: index === undefined ? true : index.bool(1) },
+    dictionary: dict === undefined ? undefined : { id: dict.i64(0), bits: index?.i32(0, 32) ?? 32, signed: index === undefined ? true : index.bool(1), ordered: dict.bool(2) },
+    metadata: keyValues(t, 6),
   };
+}
+
+/** A table's vector of KeyValue (custom metadata) as a map. */
+function keyValues(t: Table, i: number): Map<string, string> {
+  return new Map(t.tables(i).map((kv) => [kv.string(0) ?? '', kv.string(1) ?? '']));
+}
+
+/**
+ * The top-level fields' custom metadata of an Arrow schema serialised as an IPC message and
+ * base64-encoded, as pyarrow and polars store it in a Parquet file's metadata (`ARROW:schema`),
+ * by field name; empty when there is none or it cannot be read (it is a courtesy of the writer).
+ */
+export function arrowSchemaFields(base64: string | undefined): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  if (base64 === undefined) return out;
+  try {
+    const raw = atob(base64);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    const v = new DataView(bytes.buffer);
+    // The continuation marker (Arrow >= 0.15) and the length, then the Message flatbuffer.
+    const at = v.getUint32(0, true) === 0xffffffff ? 8 : 4;
+    const m = root(bytes.subarray(at));
+    if (m.u8(1) !== MSG_SCHEMA) return out;
+    for (const f of m.table(2)?.tables(1) ?? []) out.set(f.string(0) ?? '', keyValues(f, 6));
+  } catch {
+    return new Map();
+  }
+  return out;
 }
 
 /** How a primitive column's values become numbers or texts. */
@@ -322,8 +355,8 @@ function columnOf(f: Field, at: { node: number; buffer: number; variadic: number
   if (f.dictionary !== undefined) {
     const p = primOf(f);
     const dtype = `dictionary<values=${p.dtype}, indices=${f.dictionary.signed ? 'int' : 'uint'}${f.dictionary.bits}>`;
-    if (p.prim === undefined || p.prim.kind === 'utf8view') return unsupported(dtype, p.why ?? 'its dictionary holds neither numbers nor text');
-    const kind = p.prim.kind === 'utf8' ? 'string' : 'number';
+    if (p.prim === undefined) return unsupported(dtype, p.why ?? 'its dictionary holds neither numbers nor text');
+    const kind = p.prim.kind === 'utf8' || p.prim.kind === 'utf8view' ? 'string' : 'number';
     return { ...base, prim: p.prim, info: { name: f.name, dtype, kind, rows, width: 1, vector: false, shape: [rows], file } };
   }
   const list = f.typeId === T.List ? 'list' : f.typeId === T.LargeList ? 'large' : f.typeId === T.FixedSizeList ? 'fixed' : undefined;
@@ -541,6 +574,8 @@ export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
     c.info.shape = [rows, width];
   }
   for (const c of columns) if (c.list !== undefined && c.info.width === 1) c.info.vector = false;
+  const metadata = keyValues(schema, 2);
+  const categories = labelCategories(columns, batches[0]?.dictionaries ?? dictionaries, pandasCategoricalColumns(metadata.get('pandas')));
   const codecs = new Set(messages.filter((m) => m.type === MSG_RECORD_BATCH).map((m) => m.header.table(3)?.u8(0)));
   const compression = [...codecs].map((c) => (c === undefined ? 'uncompressed' : c === 0 ? 'lz4' : c === 1 ? 'zstd' : `codec ${c}`)).join('/');
   const kind = isFile ? (/\.feather$/i.test(file) ? 'Feather v2' : 'Arrow IPC file') : 'Arrow IPC stream';
@@ -548,7 +583,8 @@ export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
     description: `${kind} (${batches.length} record batch${batches.length === 1 ? '' : 'es'}${compression === '' ? '' : `, ${compression}`})`,
     columns: columns.map((c) => c.info),
     seekable: true,
-    labelNames: classLabelNames(schema.tables(2).find((kv) => kv.string(0) === 'huggingface')?.string(1)),
+    labelNames: classLabelNames(metadata.get('huggingface')),
+    ...(categories.size > 0 ? { categories } : {}),
     splitPoints: batchStarts(batches),
     blocks: (names, range, blockRows, signal) => arrowBlocks(ctx, columns, batches, names, range, blockRows, signal),
   };
@@ -557,6 +593,33 @@ export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
 interface Ctx {
   source: ByteSource;
   file: string;
+}
+
+/**
+ * The class order of each dictionary-encoded text column whose writer recorded one
+ * (categories.ts): the dictionary in force at the first record batch, when pandas' metadata says
+ * the column is a Categorical (pyarrow writes the categories, unused ones included, in their
+ * order), when it is a polars Enum, or when the dictionary is marked ordered.
+ */
+function labelCategories(columns: Column[], dictionaries: Map<number, Values>, pandasCategorical: Set<string>): Map<string, Categories> {
+  const out = new Map<string, Categories>();
+  for (const c of columns) {
+    const d = c.field.dictionary;
+    const dict = d === undefined ? undefined : dictionaries.get(d.id);
+    if (d === undefined || c.info.kind !== 'string' || !Array.isArray(dict) || dict.some((x) => x === null)) continue;
+    const name = c.info.name;
+    const names = dict as string[];
+    const enumValues = polarsEnumValues(c.field.metadata);
+    if (enumValues !== undefined) {
+      // The values as polars recorded them; the dictionary must agree, or neither is trusted.
+      if (enumValues.length === names.length && enumValues.every((x, i) => x === names[i])) out.set(name, { names, from: `the values of the polars Enum column ${name}, in their order: the Arrow dictionary` });
+    } else if (pandasCategorical.has(name)) {
+      out.set(name, { names, from: `the categories of the pandas Categorical column ${name}, in their order: the Arrow dictionary` });
+    } else if (d.ordered) {
+      out.set(name, { names, from: `the ordered dictionary of column ${name}, in its order` });
+    }
+  }
+  return out;
 }
 
 function appendValues(a: Values, b: Values): Values {

@@ -54,8 +54,9 @@ import { parquetMetadataAsync, parquetSchema } from 'hyparquet/src/metadata.js';
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
-import { lz4Block } from './arrow';
+import { arrowSchemaFields, lz4Block } from './arrow';
 import { readAt, readExactly, sizedSource } from './bytes';
+import { type Categories, pandasCategoricalColumns, polarsEnumValues } from './categories';
 import { classLabelNames } from './hf-features';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
@@ -259,7 +260,7 @@ export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
       if (width === 1) leaf.info.vector = false;
     }
   }
-  const categories = await pandasCategories(ctx, leaves);
+  const categories = await labelCategories(ctx, leaves);
   const codecs = [...new Set(metadata.row_groups.flatMap((g) => g.columns.map((c) => (c.meta_data?.codec ?? 'UNCOMPRESSED').toLowerCase())))];
   const rg = metadata.row_groups.length;
   return {
@@ -1088,31 +1089,36 @@ function scalarRows(leaf: Leaf, page: Page, alloc: Alloc): Values {
   return out;
 }
 
-/** The first row's list length of a list column (the first row that is not null). */
 /**
- * The categories of each pandas Categorical text column (the `pandas` metadata says
- * `categorical`), in their order: pyarrow writes a Categorical's categories as the column's
- * dictionary, unused and unsorted ones included (`pd.Categorical(names, categories=id2label)`:
- * cat, dog, bird). Read from the first row group's dictionary page; none when it has none.
+ * The class order of each text column whose writer recorded one (categories.ts): a pandas
+ * Categorical's categories, which pyarrow writes as the column's dictionary, unused and unsorted
+ * ones included (`pd.Categorical(names, categories=id2label)`: cat, dog, bird), read from the first
+ * row group's dictionary page; a polars Enum's values, from the Arrow schema polars stores in the
+ * file's metadata (`ARROW:schema`), as the column itself holds plain strings.
  */
-async function pandasCategories(ctx: FileCtx, leaves: Leaf[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  let meta: { columns?: { name?: unknown; pandas_type?: unknown }[] } | undefined;
-  try {
-    meta = JSON.parse(ctx.metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value ?? 'null') as typeof meta;
-  } catch {
-    return out; // pandas' metadata is a hint: unreadable, there is none
-  }
-  const categorical = new Set((meta?.columns ?? []).filter((c) => c.pandas_type === 'categorical' && typeof c.name === 'string').map((c) => c.name as string));
+async function labelCategories(ctx: FileCtx, leaves: Leaf[]): Promise<Map<string, Categories>> {
+  const out = new Map<string, Categories>();
+  const kv = (key: string) => ctx.metadata.key_value_metadata?.find((x) => x.key === key)?.value;
+  const categorical = pandasCategoricalColumns(kv('pandas'));
+  const arrowFields = arrowSchemaFields(kv('ARROW:schema'));
   for (const leaf of leaves) {
-    if (!categorical.has(leaf.info.name) || leaf.info.kind !== 'string' || leaf.info.vector || leaf.chunk < 0 || ctx.groups.length === 0) continue;
+    if (leaf.info.kind !== 'string' || leaf.info.vector || leaf.chunk < 0) continue;
+    const name = leaf.info.name;
+    const values = polarsEnumValues(arrowFields.get(name) ?? new Map());
+    if (values !== undefined) {
+      out.set(name, { names: values, from: `the values of the polars Enum column ${name}, in their order (the file's Arrow schema)` });
+      continue;
+    }
+    if (!categorical.has(name) || ctx.groups.length === 0) continue;
     const chunk = ctx.metadata.row_groups[0]!.columns[leaf.chunk]!;
     if (!(chunk.meta_data?.dictionary_page_offset !== undefined && chunk.meta_data.dictionary_page_offset > 0n)) continue;
-    const pages = await ChunkPages.open(leaf, chunk, `${ctx.file}, column ${leaf.info.name}`, pageIO(ctx.source, leaf, newScratch()));
+    const pages = await ChunkPages.open(leaf, chunk, `${ctx.file}, column ${name}`, pageIO(ctx.source, leaf, newScratch()));
     try {
       await pages.next();
       const dict = pages.dict;
-      if (Array.isArray(dict) && dict.every((x): x is string => typeof x === 'string')) out.set(leaf.info.name, [...dict]);
+      if (Array.isArray(dict) && dict.every((x): x is string => typeof x === 'string')) {
+        out.set(name, { names: [...dict], from: `the categories of the pandas Categorical column ${name}, in their order: the Parquet dictionary` });
+      }
     } finally {
       await pages.close();
     }
@@ -1120,6 +1126,7 @@ async function pandasCategories(ctx: FileCtx, leaves: Leaf[]): Promise<Map<strin
   return out;
 }
 
+/** The first row's list length of a list column (the first row that is not null). */
 async function firstListLength(ctx: FileCtx, leaf: Leaf): Promise<number> {
   for (let g = 0; g < ctx.groups.length; g++) {
     if (ctx.groups[g] === 0) continue;

@@ -107,14 +107,14 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
   }
   const sample = { format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}) };
   const left = file.columns.filter((c) => c.kind === 'unsupported');
-  // A pandas Categorical's categories are its classes in the writer's order (categories=id2label),
-  // when it is the label and names as many classes as there are scores; else the rows decide.
+  // A pandas Categorical's categories (a polars Enum's values) are its classes in the writer's order
+  // (categories=id2label), when it is the label and names as many classes as there are scores; else the rows decide.
   const categorical = [...(file.categories ?? [])].filter(([column]) => names.includes(column));
   let layout: Layout | undefined;
   if (classNames === undefined && overrides.classNames === undefined && categorical.length === 1) {
     const [column, categories] = categorical[0]!;
     try {
-      const taken = inferLayout({ ...sample, classNames: categories, classNamesFrom: `the categories of the pandas Categorical column ${column}, in their order: the Parquet dictionary` }, overrides);
+      const taken = inferLayout({ ...sample, classNames: categories.names, classNamesFrom: categories.from }, overrides);
       if (taken.labelColumn === column) layout = taken;
     } catch (e) {
       if (!(e instanceof LayoutError)) throw e;

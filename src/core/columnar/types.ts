@@ -6,6 +6,7 @@
  * the loss, whatever the format.
  */
 import type { ByteRange, ByteSource } from '../parse/types';
+import type { Categories } from './categories';
 
 /** Numbers of one block, row-major (a vector column: `width` values per row). */
 export type NumericArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
@@ -54,8 +55,11 @@ export interface ColumnarFile {
    * feature, in the schema's `huggingface` metadata), by column name.
    */
   labelNames?: Map<string, string[]>;
-  /** The categories of a pandas Categorical text column, in their order (Parquet: its dictionary), by column name. */
-  categories?: Map<string, string[]>;
+  /**
+   * The class order the writer recorded for a text column, by column name: a pandas Categorical's
+   * categories, a polars Enum's values, an ordered Arrow dictionary (categories.ts).
+   */
+  categories?: Map<string, Categories>;
   /** Rows where a read starts at no cost (Layout.splitPoints): row groups, record batches. */
   splitPoints?: number[];
   /**
