@@ -19,7 +19,7 @@ export type {
 } from './types';
 export { readSamples, readLayout, sniffFormat, firstLineOfRange, planRanges, splitRanges, MIN_SPLIT_BYTES } from './read';
 export type { FormatGuess } from './read';
-export { inferLayout, LayoutError, type SampleTable } from './layout';
+export { inferLayout, LayoutError, type SampleTable, type SampleTap } from './layout';
 export { assumptionMessage, listValue, overridesFlags, parseNameList } from './flags';
 export { formatProblem, formatProblems, MAX_LISTED_PROBLEMS, type Problem, type Severity } from './problems';
 export { parseFloatBytes } from './float';

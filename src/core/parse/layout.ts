@@ -57,10 +57,52 @@ export class LayoutError extends Error {
   constructor(
     message: string,
     readonly line = 0,
+    /** The cell the refusal is about, when one is (its row in the sample, its column's index): the reader turns it into a column of the line. */
+    readonly cell?: { row: number; column: number },
   ) {
     super(message);
     this.name = 'LayoutError';
   }
+}
+
+/** The first row at or after `from` whose cell in column `ci` passes `test`, as a LayoutError cell; undefined if none. */
+function cellWhere(rows: Cell[][], ci: number, test: (c: Cell) => boolean): { row: number; column: number } | undefined {
+  const r = rows.findIndex((row) => test(row[ci]));
+  return r < 0 ? undefined : { row: r, column: ci };
+}
+
+/**
+ * lm-evaluation-harness' samples_<task>_<date>.jsonl (--log_samples): a record per question and
+ * filter, "filtered_resps" a list per choice of [loglikelihood, is_greedy] written as strings
+ * (utils.sanitize_list) for multiple-choice tasks, the generated text for generation tasks. Not
+ * read: the refusal says how to write the choices' loglikelihoods as logits, which are read.
+ */
+function lmEvalRefusal(columns: string[], rows: Cell[][]): LayoutError | undefined {
+  const ci = columns.indexOf('filtered_resps');
+  if (ci < 0 || !columns.includes('doc_id') || !columns.includes('target')) return undefined;
+  const first = rows.findIndex((r) => Array.isArray(r[ci]));
+  if (first < 0) return undefined;
+  const resps = rows[first]![ci] as Cell[];
+  const choices = resps.every((c) => Array.isArray(c) && c.length === 2);
+  const cell = { row: first, column: ci };
+  if (!choices) {
+    return new LayoutError(
+      'lm-evaluation-harness samples of a generation task (--log_samples): "filtered_resps" holds the generated text, no score per class, so there is no cross-entropy to compute',
+      0,
+      cell,
+    );
+  }
+  const counts = new Set(rows.map((r) => r[ci]).filter((c): c is Cell[] => Array.isArray(c)).map((c) => c.length));
+  const script =
+    "python -c \"import json,sys; [print(json.dumps({'label': int(r['target']), 'logits': [float(x[0]) for x in r['filtered_resps']]})) for r in map(json.loads, open(sys.argv[1]))]\" FILE > choices.jsonl";
+  return new LayoutError(
+    `lm-evaluation-harness samples of a multiple-choice task (--log_samples): "filtered_resps" holds [loglikelihood, is_greedy] per choice (${resps.length} choices on this line), written as strings; Loss Lens does not read this layout. ` +
+      'The loss over the choices is the cross-entropy of the softmax of the loglikelihoods against "target" (unnormalised loglikelihoods are logits up to a constant; acc_norm\'s length normalisation is not that loss). ' +
+      `Write them as logits, a line per question: ${script}` +
+      (counts.size > 1 ? ` (the questions have ${[...counts].sort((a, b) => a - b).join(', ')} choices: only questions with as many choices share one class set; keep those apart)` : ''),
+    0,
+    cell,
+  );
 }
 
 /** In order of preference. */
@@ -349,10 +391,19 @@ function chooseIdColumn(
 }
 
 /**
+ * Overrides that also see the sample table each inference reads: a set of shards pools its files'
+ * first rows (shards.ts) when none settles its layout alone. The readers pass overrides through whole.
+ */
+export interface SampleTap extends LayoutOverrides {
+  onSample?: (table: SampleTable) => void;
+}
+
+/**
  * Infers the layout of a table sample. Throws LayoutError when no layout can be made (the message
  * says what was seen and which flag resolves it).
  */
-export function inferLayout(table: SampleTable, overrides: LayoutOverrides = {}): Layout {
+export function inferLayout(table: SampleTable, overrides: SampleTap = {}): Layout {
+  overrides.onSample?.(table);
   try {
     return infer(table, overrides);
   } catch (e) {
@@ -385,14 +436,18 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
   }
 
   // Per-token records (token classification): a list of score vectors in one field is T samples, not one.
+  const lmEval = lmEvalRefusal(columns, rows);
+  if (lmEval !== undefined) throw new LayoutError(lmEval.message, lines[lmEval.cell!.row] ?? 0, lmEval.cell);
   const perToken = columns.find((c) => listsOfLists(values(c)));
   if (perToken !== undefined) {
+    const cell = cellWhere(rows, colIndex.get(perToken)!, (c) => Array.isArray(c) && c.length > 0 && Array.isArray(c[0]))!;
     const cells = values(perToken).filter((c): c is Cell[] => Array.isArray(c));
     throw new LayoutError(
       `field "${perToken}" holds a list of ${cells[0]?.length ?? 0} score vectors a record: scores per token (token classification)? ` +
         'Loss Lens reads one sample a record: write one token a line ({"label": y, "logits": z} for each token, the padding\'s -100 left out with --ignore-index -100), ' +
         'or save the arrays with np.savez(path, predictions=..., label_ids=...), which is read one token a row',
-      lines[0] ?? 0,
+      lines[cell.row] ?? 0,
+      cell,
     );
   }
 
@@ -403,6 +458,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       `column "${c}" holds a NumPy vector printed with "..." in its middle (NumPy shortens arrays over 1000 elements when it prints them): the scores are not in the file. ` +
         `Write them whole: import sys; np.set_printoptions(threshold=sys.maxsize) before to_csv, or save the arrays instead: np.save("probs.npy", proba); np.save("labels.npy", y)`,
       lines[r] ?? 0,
+      { row: r, column: ci },
     );
   }
 
@@ -766,9 +822,11 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
     // at least 0.5 on every row, while the labels name both classes.
     const labelKinds = new Set(present.map(labelText)).size;
     if (scores.length >= 10 && labelKinds >= 2 && scores.every((x) => x >= 0.5 && x <= 1) && targetColumns === undefined) {
+      const cell = cellWhere(rows, colIndex.get(predictionColumns[0]!)!, (c) => cellNumber(c) !== undefined);
       throw new LayoutError(
         `column ${predictionColumns[0]} is at least 0.5 on all ${scores.length} of the first rows while the labels name both classes: the confidence of the predicted class (as a Hugging Face pipeline's "score"), not the probability of one class, and ${labelColumn} may be the predicted label. Cross-entropy needs the probability of one class per row; if it is that after all, read with --input probs`,
-        lines[0] ?? 0,
+        lines[cell?.row ?? 0] ?? 0,
+        cell,
       );
     }
     if (scores.length > 0 && scores.every((x) => Number.isInteger(x) && x >= 0)) {
@@ -859,7 +917,7 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
       labelEncoding = 'name';
       evidence.push(`labels are numbers matched to the class-named columns (label ${numberKey(classNames[0]!)} is column ${predNames[0]})`);
     }
-    if (numericLabels && labelEncoding === 'index') checkIndexLabels(present, classNames, namedByColumns !== undefined, sampled, lines[0] ?? 0);
+    if (numericLabels && labelEncoding === 'index') checkIndexLabels(present, classNames, namedByColumns !== undefined, sampled, rows, lines, colIndex.get(labelColumn)!);
   }
   const numClasses = kind === 'bce' ? 1 : width;
 
@@ -1073,7 +1131,7 @@ function binaryNamed(predColumn: string, a: string, b: string, sampled: string, 
  * Whole-number labels read as column positions: a sample that looks 1-based against columns
  * counted from 0 is refused (the classic off-by-one of R and MATLAB exports), not shifted silently.
  */
-function checkIndexLabels(present: Cell[], classNames: string[], namedColumns: boolean, sampled: string, line: number): void {
+function checkIndexLabels(present: Cell[], classNames: string[], namedColumns: boolean, sampled: string, rows: Cell[][], lines: number[], labelIdx: number): void {
   const nums = present.map((v) => cellNumber(v));
   if (!nums.every((x) => x !== undefined && Number.isInteger(x))) return;
   const k = classNames.length;
@@ -1081,9 +1139,12 @@ function checkIndexLabels(present: Cell[], classNames: string[], namedColumns: b
   const max = Math.max(...(nums as number[]));
   if (min >= 1 && max === k) {
     const names = Array.from({ length: k }, (_, i) => String(i + 1));
+    // The first label with no column: the cell the refusal points at.
+    const cell = cellWhere(rows, labelIdx, (c) => cellNumber(c) === k);
     throw new LayoutError(
       `labels run from ${min} to ${max} in ${sampled}, but the ${k} prediction columns${namedColumns ? ` are named ${classNames[0]}..${classNames[k - 1]}` : ' count from 0'}: label ${k} has no column. If the labels count from 1, say so with ${classNamesFlag(false, names)}`,
-      line,
+      lines[cell?.row ?? 0] ?? 0,
+      cell,
     );
   }
 }
