@@ -15,7 +15,7 @@
 import { accumulatorConfig, AnalysisError, hardAgreementWarning, inferFileLayout, lossOptionsFor, pieceReader, readingOverrides, shiftTopK, type Analysis, type AnalysisRequest } from './analyze';
 import { foundBesideEvidence } from './columnar/pairing';
 import { createAccumulator, type AccumulatorState, type TopKState, type WorstSample } from './breakdown';
-import { MAX_LISTED_PROBLEMS, planRanges, readSamples, type ByteRange, type ByteSource, type FileFormat, type Layout, type LayoutOverrides, type Problem, type ReadResult } from './parse';
+import { inferLayout, LayoutError, MAX_LISTED_PROBLEMS, planRanges, readSamples, type ByteRange, type ByteSource, type FileFormat, type Layout, type LayoutOverrides, type Problem, type ReadResult, type SampleTable, type SampleTap } from './parse';
 import { checkSortedOrder, sortedOrderContradicted } from './parse/class-order';
 import { classNamesFlag } from './parse/flags';
 
@@ -161,15 +161,18 @@ export async function inferShardLayouts(
   names: readonly string[], infer: InferShard, open: OpenShard, request: AnalysisRequest, signal?: AbortSignal,
 ): Promise<ShardLayout[]> {
   type Alone = { layout?: Layout; error?: AnalysisError };
-  const alone = await mapLimit(names, 4, (_, i) =>
-    infer(i).then(
+  // Each file's first rows as inference saw them, pooled when no file settles alone (pooledLayout).
+  const samples: (SampleTable | undefined)[] = names.map(() => undefined);
+  const alone = await mapLimit(names, 4, (_, i) => {
+    const tap: SampleTap = { ...request.overrides, onSample: (t) => (samples[i] = t) };
+    return infer(i, tap).then(
       (layout): Alone => ({ layout }),
       (err: unknown): Alone => {
         if (err instanceof AnalysisError) return { error: err };
         throw err;
       },
-    ),
-  );
+    );
+  });
   const read = alone.flatMap((r, i) => (r.layout === undefined ? [] : [i]));
   const firm = read.find((i) => assumedInput(alone[i]!.layout!) === undefined);
   const settledBy = firm ?? read[0];
@@ -182,9 +185,9 @@ export async function inferShardLayouts(
     return own !== undefined && r.layout!.input !== other.input && layoutDifference(r.layout!, { ...other, input: r.layout!.input }) === undefined ? own.text : undefined;
   });
   if (unsettled.every((u) => u === undefined)) return names.map((name, i) => ({ name, layout: alone[i]!.layout! }));
-  if (settledBy === undefined) throw alone.find((r) => r.error !== undefined)!.error!;
-  const donor = alone[settledBy]!.layout!;
-  const donorName = names[settledBy]!;
+  const pooled = settledBy === undefined ? pooledLayout(names, samples, alone.map((r) => r.error!), request) : undefined;
+  const donor = pooled?.layout ?? alone[settledBy!]!.layout!;
+  const donorName = names[settledBy ?? 0]!;
   const out: ShardLayout[] = [];
   for (const [i, r] of alone.entries()) {
     const name = names[i]!;
@@ -198,10 +201,12 @@ export async function inferShardLayouts(
         if (err instanceof AnalysisError) throw r.error ?? err;
         throw err;
       });
-    let retried = await retry(r.error === undefined ? { input: donor.input } : {});
+    // Pooled rows decide the input for every file, as in their concatenation.
+    let retried = await retry(r.error === undefined || pooled !== undefined ? { input: donor.input } : {});
     // Its input only assumed, where the other file's rows decide it: read as the other file's.
     if (retried.input !== donor.input && assumedInput(retried) !== undefined && assumedInput(donor) === undefined) retried = await retry({ input: donor.input });
-    const settled = `read with ${donorName}'s layout (${donor.kind === 'bce' ? `binary, ${listText(donor.classNames)}` : `${donor.numClasses} classes ${listText(donor.classNames)}`}, ${donor.input}): alone its first rows do not settle it (${why})`;
+    const what = `${donor.kind === 'bce' ? `binary, ${listText(donor.classNames)}` : `${donor.numClasses} classes ${listText(donor.classNames)}`}, ${donor.input}`;
+    const settled = `read with ${pooled === undefined ? `${donorName}'s layout (${what})` : `the layout of the set's first rows pooled, as their concatenation is read (${what}; ${pooled.rows})`}: alone its first rows do not settle it (${why})`;
     const { assumptions: _, rowSumTolerance: __, ...own } = retried;
     const layout: Layout = {
       ...own,
@@ -211,10 +216,85 @@ export async function inferShardLayouts(
       // Probabilities are held to the other file's row sums, as that file's rows are.
       ...(donor.rowSumTolerance !== undefined ? { rowSumTolerance: donor.rowSumTolerance } : {}),
     };
-    if (donor.assumptions?.some((a) => a.short === 'sorted class order')) await checkSharedOrder(i, name, layout, donorName, open, request, signal);
+    if (donor.assumptions?.some((a) => a.short === 'sorted class order')) await checkSharedOrder(i, name, layout, pooled === undefined ? `${donorName}'s` : `the files' pooled first rows'`, open, request, signal);
     out.push({ name, layout, settled });
   }
   return out;
+}
+
+/** The name of a file without its folders. */
+function baseName(name: string): string {
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+}
+
+/**
+ * The files' first rows as one sample table, in file order, as their concatenation's first rows
+ * would be (columns matched by name); undefined when they cannot be one table (formats, duplicate
+ * columns, class names fields or a headerless file's guessed roles that differ). `at[r]`: the file
+ * and own line of pooled row r, whose line in the table is r + 1.
+ */
+function poolSamples(tables: readonly SampleTable[]): { table: SampleTable; at: { file: number; line: number }[] } | undefined {
+  const first = tables[0]!;
+  const same = (f: (t: SampleTable) => unknown) => tables.every((t) => JSON.stringify(f(t)) === JSON.stringify(f(first)));
+  if (!same((t) => t.format) || !same((t) => t.classNames) || !same((t) => t.hints)) return undefined;
+  if (tables.some((t) => new Set(t.columns).size !== t.columns.length)) return undefined;
+  const columns = [...new Set(tables.flatMap((t) => t.columns))];
+  const rows: SampleTable['rows'] = [];
+  const at: { file: number; line: number }[] = [];
+  tables.forEach((t, file) => {
+    const from = columns.map((c) => t.columns.indexOf(c));
+    t.rows.forEach((r, k) => {
+      rows.push(from.map((j) => (j < 0 ? undefined : r[j])));
+      at.push({ file, line: t.lines[k]! });
+    });
+  });
+  const { classNames, classNamesFrom, hints } = first;
+  return {
+    table: { format: first.format, columns, rows, lines: rows.map((_, r) => r + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}), ...(hints ? { hints } : {}) },
+    at,
+  };
+}
+
+/**
+ * The layout of files none of which settles it alone, from their first rows read as one table:
+ * the rule that reads their concatenation (its first rows decide) applied to the first rows of
+ * each (rank0 of ant and bee, rank1 of bee and cat, 3 columns: 3 names, in sorted order, said as
+ * assumed as for one file). Texts speak of the files' own lines. When the pooled rows do not
+ * settle it either, the first file's refusal is thrown, saying so.
+ */
+function pooledLayout(names: readonly string[], samples: readonly (SampleTable | undefined)[], errors: readonly AnalysisError[], request: AnalysisRequest): { layout: Layout; rows: string } {
+  const refuse = (why?: string): never => {
+    const err = errors[0]!;
+    if (why === undefined) throw err;
+    const [p, ...rest] = err.problems;
+    throw new AnalysisError(err.file, [{ ...p!, message: `${p!.message} (read with the first rows of the other files of the set, as their concatenation would be, it is not settled either: ${why})` }, ...rest], err.errorCount, err.badRows, err.columns);
+  };
+  if (names.length < 2 || samples.some((t) => t === undefined)) refuse();
+  const pool = poolSamples(samples as SampleTable[]);
+  if (pool === undefined) return refuse();
+  const files = names.map(baseName);
+  const total = pool.table.rows.length;
+  const counts = names.length <= 4 ? files.map((f, i) => `${samples[i]!.rows.length} of ${f}`).join(', ') : `${total} rows of ${names.length} files`;
+  const rowsText = `the files' first rows (${counts})`;
+  // The table's lines are pooled rows: said as each file's own line.
+  const own = (text: string) =>
+    text.replace(new RegExp(`\\bthe first ${total} rows\\b`, 'g'), rowsText).replace(/\bline (\d+)/g, (m, n: string) => {
+      const a = pool.at[Number(n) - 1];
+      return a === undefined ? m : `${files[a.file]}:${a.line}`;
+    });
+  let layout: Layout;
+  try {
+    layout = inferLayout(pool.table, request.overrides);
+  } catch (e) {
+    if (!(e instanceof LayoutError)) throw e;
+    const colon = e.message.indexOf(': ');
+    return refuse(own(colon > 0 ? e.message.slice(0, colon) : e.message));
+  }
+  const assumptions = layout.assumptions?.map((a) => ({ ...a, text: own(a.text) }));
+  return {
+    layout: { ...layout, evidence: layout.evidence.map(own), ...(assumptions !== undefined ? { assumptions } : {}) },
+    rows: counts,
+  };
 }
 
 /** Refuses a file whose first rows contradict the sorted class order assumed from another file's labels (layout.ts does so for one file). */
@@ -234,7 +314,7 @@ async function checkSharedOrder(file: number, name: string, layout: Layout, dono
   throw new AnalysisError(name, [{
     line: firstLine,
     severity: 'error',
-    message: `read with ${donorName}'s class names in sorted order (${layout.classNames.join(', ')}, as scikit-learn orders predict_proba's columns), the highest score is the label on ${check.sortedAgree} of ${check.rows} of this file's first rows; in the order ${check.bestOrder.join(', ')} it is on ${check.bestAgree}: the scores are probably in the model's own class order (a Hugging Face model's id2label), not sorted. Give the class names in column order with ${classNamesFlag(false, check.bestOrder)}`,
+    message: `read with ${donorName} class names in sorted order (${layout.classNames.join(', ')}, as scikit-learn orders predict_proba's columns), the highest score is the label on ${check.sortedAgree} of ${check.rows} of this file's first rows; in the order ${check.bestOrder.join(', ')} it is on ${check.bestAgree}: the scores are probably in the model's own class order (a Hugging Face model's id2label), not sorted. Give the class names in column order with ${classNamesFlag(false, check.bestOrder)}`,
   }], 1);
 }
 

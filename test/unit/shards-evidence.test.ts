@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AnalysisError, type Analysis } from '../../src/core/analyze';
+import { analyze, AnalysisError, type Analysis } from '../../src/core/analyze';
 import { bytesSource } from '../../src/core/parse/memory-source';
 import { readShardsHere, ShardLayoutError, type OpenShard } from '../../src/core/shards';
 import { analyzeShards } from '../../src/node/analyze-shards';
@@ -173,6 +173,89 @@ describe('shards: the data set\'s evidence shared', function () {
     const diagnosed = await post({ op: 'diagnose', file, analysis: analyzed.analysis, keys: ['temperature'] });
     assert.ok(diagnosed.op === 'diagnose');
     assert.equal(diagnosed.diagnostics.results.temperature?.rows, 600);
+  });
+
+  describe('no rank settles alone: their first rows pooled, as their concatenation is read', () => {
+    const set = 'none-settles';
+    const e = () => expected[set]!;
+    /** The ranks concatenated, read as one file: the reading the set must give. */
+    const concatenation = () =>
+      analyze(bytesSource('all.jsonl', Buffer.concat(['rank0.jsonl', 'rank1.jsonl'].map((n) => readFileSync(join(ROOT, set, n))))), CLASSIC_REQUEST);
+
+    it('rank0 of ant and bee, rank1 of bee and cat, 3 probability columns: 3 classes in sorted order, said as assumed; mean = torch = the concatenation\'s (CLI/desktop and web)', async () => {
+      const one = await concatenation();
+      close(one.breakdown.mean, e().mean!, 'the concatenation');
+      const oneAssumed = one.layout.assumptions?.find((x) => x.short === 'sorted class order');
+      assert.ok(oneAssumed !== undefined, 'the concatenation assumes the sorted order');
+      for (const [how, a] of [['CLI/desktop', (await folder(set)).analysis], ['web worker', await readHere(set)]] as const) {
+        close(a.breakdown.mean, e().mean!, `${set} (${how})`);
+        assert.ok(Math.abs(a.breakdown.mean - one.breakdown.mean) <= 1e-12, `${how}: ${a.breakdown.mean} vs the concatenation's ${one.breakdown.mean}`);
+        assert.equal(a.breakdown.count, e().count);
+        assert.deepEqual(a.layout.classNames, one.layout.classNames);
+        assert.deepEqual(a.layout.classNames, e().classNames);
+        assert.equal(a.layout.input, one.layout.input);
+        assert.deepEqual(a.breakdown.confusion, one.breakdown.confusion);
+        const assumed = a.layout.assumptions?.find((x) => x.short === 'sorted class order');
+        assert.ok(assumed !== undefined, `${how}: the same assumption as the concatenation's`);
+        assert.deepEqual(assumed.taken, oneAssumed.taken);
+        assert.match(assumed.text, /the distinct labels of the files' first rows \(100 of rank0\.jsonl, 256 of rank1\.jsonl\) in sorted order/);
+        const said = a.warnings.filter((w) => w.message.startsWith('read with '));
+        assert.deepEqual(said.map((w) => w.file!.split('/').pop()), e().settled, `${how}: ${JSON.stringify(a.warnings)}`);
+        assert.match(said[0]!.message, /^read with the layout of the set's first rows pooled, as their concatenation is read \(3 classes \["ant", "bee", "cat"\], probs; 100 of rank0\.jsonl, 256 of rank1\.jsonl\): alone its first rows do not settle it \(.*use 2 names \(ant, bee\)\)$/);
+        assert.deepEqual(a.files?.map((f) => f.rows), (e() as Expected & { rows: number[] }).rows);
+      }
+    });
+
+    it('the ranks in the other order: the same classes and mean', async () => {
+      const dir = join(ROOT, set);
+      const names = ['rank1.jsonl', 'rank0.jsonl'];
+      const { analysis } = await analyzeShards(names.map((n) => ({ path: join(dir, n), name: n })), CLASSIC_REQUEST, { threads: 1 });
+      assert.deepEqual(analysis.layout.classNames, e().classNames);
+      close(analysis.breakdown.mean, e().mean!, 'rank1 first');
+    });
+
+    it('a label outside the pooled classes past the first rows is an error on its file and line', async () => {
+      const x = expected['none-settles-label-outside']!;
+      for (const run of [() => folder('none-settles-label-outside'), () => readHere('none-settles-label-outside')]) {
+        await assert.rejects(run(), (err: unknown) => {
+          assert.ok(err instanceof AnalysisError, String(err));
+          const p = err.problems[0]!;
+          assert.equal(p.file?.split('/').pop(), x.file);
+          assert.equal(p.line, x.line);
+          assert.ok(p.message.includes(x.message_contains!), p.message);
+          return true;
+        });
+      }
+    });
+
+    it('first rows that together name more classes than columns: the first rank\'s refusal, saying the pooled rows do not settle it either', async () => {
+      const x = expected['none-settles-four-names'] as Expected & { pooled_names: string };
+      for (const run of [() => folder('none-settles-four-names'), () => readHere('none-settles-four-names')]) {
+        await assert.rejects(run(), (err: unknown) => {
+          assert.ok(err instanceof AnalysisError, String(err));
+          assert.equal(err.file.split('/').pop(), x.file);
+          assert.equal(err.problems[0]!.line, x.line);
+          assert.ok(err.message.includes(x.message_contains!), err.message);
+          assert.ok(err.message.includes(x.pooled_names), err.message);
+          assert.match(err.message, /--class-names/);
+          return true;
+        });
+      }
+    });
+
+    it('a rank whose own rows contradict the sorted order the pooled rows assumed is refused at its file and line', async () => {
+      const x = expected['none-settles-order']!;
+      for (const run of [() => folder('none-settles-order'), () => readHere('none-settles-order')]) {
+        await assert.rejects(run(), (err: unknown) => {
+          assert.ok(err instanceof AnalysisError, String(err));
+          assert.equal(err.file.split('/').pop(), x.file);
+          assert.equal(err.problems[0]!.line, x.line);
+          assert.ok(err.message.includes(x.message_contains!), err.message);
+          assert.match(err.message, /--class-names cat,ant,bee/);
+          return true;
+        });
+      }
+    });
   });
 
   for (const set of ['savez-ranks', 'accelerate-ranks', 'hf-save-to-disk']) {
