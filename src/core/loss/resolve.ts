@@ -13,7 +13,7 @@ export interface ResolvedOptions {
   params: Readonly<PresetParams>;
   /** Length of a prediction: 1 for bce, K for ce, L for multilabel. */
   width: number;
-  /** Logits that go through log-sigmoid / log-softmax (every preset but sklearn). */
+  /** Logits that go through log-sigmoid / log-softmax (every preset but sklearn, and keras's categorical focal loss). */
   exactLogits: boolean;
   smoothing: number;
   /** ce: K weights; bce: [w0, w1]; null for multilabel (see labelWeights). */
@@ -110,7 +110,8 @@ export function resolveOptions(options: LossOptions, numClasses: number): Resolv
       ? preset.params
       : { ...preset.params, renormalise: options.renormalise },
     width,
-    exactLogits: input === 'logits' && preset.params.logits === 'exact',
+    exactLogits: input === 'logits' && preset.params.logits === 'exact' &&
+      !(kind === 'ce' && focal && preset.params.categoricalFocalLogits === 'via-probabilities'),
     smoothing,
     classWeights: kind === 'multilabel' ? null : classWeights,
     labelWeights: kind === 'multilabel' ? classWeights : null,
