@@ -1,7 +1,7 @@
 /**
  * "Never a silent wrong number", binary files by the real writers: pandas + pyarrow (to_parquet
  * with and without a stored index, to_feather LZ4 / zstd / uncompressed / in batches, Categorical
- * labels, nullable Int64 with a missing label, float16), polars (write_parquet zstd, write_ipc and
+ * labels, nullable Int64 and float64 with a missing label, float16), polars (write_parquet zstd, write_ipc and
  * its stream, large_list and fixed-size list logits, string_view and large_string labels, Enum and
  * Categorical labels), Hugging Face datasets to_parquet (ClassLabel, Sequence(float32)), safetensors
  * (torch float32 / float16 / bfloat16, numpy), DuckDB COPY of an ENUM, NumPy savez unnamed and
@@ -12,7 +12,7 @@ import { strict as assert } from 'node:assert';
 import { polarsEnumValues } from '../../src/core/columnar/categories';
 import { realWritersSweep } from './real-writers-helpers';
 
-realWritersSweep('binary files written by pyarrow, polars, datasets, safetensors, DuckDB and NumPy (test/fixtures/real-writers-binary)', 'test/fixtures/real-writers-binary', 41, () => {
+realWritersSweep('binary files written by pyarrow, polars, datasets, safetensors, DuckDB and NumPy (test/fixtures/real-writers-binary)', 'test/fixtures/real-writers-binary', 42, () => {
   it("a polars Enum's values: lengths in UTF-8 bytes, a ';' inside a value (as polars 1.44 writes pl.Enum(['négatif', 'ok', 'a;b']))", () => {
     assert.deepEqual(polarsEnumValues(new Map([['_PL_ENUM_VALUES2', '8;négatif2;ok3;a;b']])), ['négatif', 'ok', 'a;b']);
     // Not that text: no order is taken from it.

@@ -49,7 +49,10 @@ function cellAt(values: NumericArray | (string | null)[], c: ColumnInfo, r: numb
   const v = values as NumericArray;
   // An integer column's nulls (pandas' Int64, Arrow's validity bitmap) come as NaN, which no
   // integer is: a missing cell, said as one ("missing label"), not a number that is not finite.
-  if (!c.vector) return Number.isNaN(v[r]) && /int/i.test(c.dtype) ? null : v[r];
+  // A float column's NaN (pandas writes its missing values as nulls, read as NaN) is a missing
+  // cell to the sample too: as a value it made class names of nothing (float labels with a NaN at
+  // row 5: '0 class names () but 4 predictions per row'); the rows' reader then names the row.
+  if (!c.vector) return Number.isNaN(v[r]) ? null : v[r];
   return Array.from(v.subarray(r * c.width, (r + 1) * c.width));
 }
 
