@@ -164,6 +164,11 @@ describe('issue 14 controls in code-server: what-if temperature, Flag by, Export
       assert.equal(await filter.inputValue(), 'confident-learning');
       await view().locator('#label-issues').evaluate((e) => e.scrollIntoView({ block: 'start' }));
       await wb.parkMouse();
+      // The theme as shown right before the screenshot, the window's and the dashboard's own (VS
+      // Code gives a webview's body vscode-light or vscode-dark): a settings.json rewritten late
+      // turned the light window dark after the reload.
+      await wb.page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 10_000 });
+      assert.match((await view().locator('body').getAttribute('class')) ?? '', new RegExp(`\\bvscode-${theme}\\b`), 'the dashboard is in the theme asked for');
       await wb.screenshot(`label-issues-flag-by-${theme}`);
 
       await view().locator('[data-testid="label-issues-filter"]').selectOption('prune-by-noise-rate');
