@@ -23,7 +23,7 @@ import type { ByteSource } from '../parse/types';
 import { readAt, readExactly, sizedSource } from './bytes';
 import { type Categories, pandasCategoricalColumns, polarsEnumValues } from './categories';
 import { classLabelNames } from './hf-features';
-import { decodeNumbers } from './ndarray';
+import { DecodeScratch, decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
 /**
@@ -652,10 +652,12 @@ class Slots {
   }
 }
 
-/** A read's memory: the batches' bytes as read, and as decompressed (LZ4). */
+/** A read's memory: the batches' bytes as read, as decompressed (LZ4), and as decoded. */
 interface Memory {
   read: Slots;
   unpacked: Slots;
+  /** Each asked column's decoded numbers (int64 as float64, float16, nulls as NaN), by its place among the asked. */
+  scratch: DecodeScratch[];
 }
 
 /**
@@ -753,22 +755,32 @@ const F16 = { text: '<f2', kind: 'f16' as const, size: 2, littleEndian: true };
 
 const isValid = (bits: Uint8Array, i: number) => ((bits[i >> 3]! >> (i & 7)) & 1) === 1;
 
-/** n values of a primitive buffer as numbers; with nulls (validity given), NaN there. */
-function numbersOf(p: Prim, data: Uint8Array, n: number, validity: Uint8Array | undefined): NumericArray {
+/**
+ * n values of a primitive buffer as numbers; with nulls (validity given), NaN there. The result
+ * is a view on `data` or an array of `scratch` (one a column: valid until the column's next batch),
+ * or, without a scratch, a new array.
+ */
+function numbersOf(p: Prim, data: Uint8Array, n: number, validity: Uint8Array | undefined, scratch?: DecodeScratch): NumericArray {
   const buf = data.buffer;
   const off = data.byteOffset;
   const need = p.kind === 'bool' ? Math.ceil(n / 8) : p.kind === 'int' || p.kind === 'float' ? (n * p.bits) / 8 : 0;
   if (data.length < need) throw new RangeError(`a buffer holds ${data.length} bytes where ${n} values need ${need}`);
   let v: NumericArray;
+  // Decoded into memory of our own (not a view on the file's bytes): nulls are written over in place.
+  let own = false;
   if (p.kind === 'float') {
-    v = p.bits === 64 ? new Float64Array(buf, off, n) : p.bits === 32 ? new Float32Array(buf, off, n) : (decodeNumbers(data, F16, n) as Float32Array);
+    own = p.bits === 16;
+    v = p.bits === 64 ? new Float64Array(buf, off, n) : p.bits === 32 ? new Float32Array(buf, off, n) : (decodeNumbers(data, F16, n, scratch) as Float32Array);
   } else if (p.kind === 'bool') {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = (data[i >> 3]! >> (i & 7)) & 1;
     v = out;
   } else if (p.kind === 'int' && p.bits === 64) {
     const w = new Int32Array(buf, off, 2 * n);
-    const out = new Float64Array(n);
+    // A fresh float64 array a batch for an int64 label column (pandas' default) was large-object
+    // garbage the collector returned late: Feather at 8M rows peaked at 114-120 MB.
+    const out = scratch?.f64(n) ?? new Float64Array(n);
+    own = true;
     // Two 32-bit halves: exact up to 2^53, enough for any label or id.
     if (p.signed) for (let i = 0; i < n; i++) out[i] = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
     else for (let i = 0; i < n; i++) out[i] = (w[2 * i + 1]! >>> 0) * 4294967296 + (w[2 * i]! >>> 0);
@@ -781,7 +793,11 @@ function numbersOf(p: Prim, data: Uint8Array, n: number, validity: Uint8Array | 
     throw new RangeError('not numbers');
   }
   if (validity === undefined) return v;
-  const out = v instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  if (own && (v instanceof Float64Array || v instanceof Float32Array)) {
+    for (let i = 0; i < n; i++) if (!isValid(validity, i)) v[i] = NaN;
+    return v;
+  }
+  const out = v instanceof Float32Array ? (scratch?.f32(n) ?? new Float32Array(n)) : (scratch?.f64(n) ?? new Float64Array(n));
   for (let i = 0; i < n; i++) out[i] = isValid(validity, i) ? v[i]! : NaN;
   return out;
 }
@@ -879,20 +895,21 @@ async function readBatch(ctx: Ctx, b: Batch, first: number, upto: number, chosen
   if (h.rows !== b.rows) throw new ColumnarError(`${ctx.file}: a record batch says ${h.rows} rows, then ${b.rows}: the file is damaged`);
   const wanted = [...new Set(chosen.flatMap((c) => buffersOf(c, h)))];
   const bufs = await readBuffers(ctx, b.at, h, wanted, memory);
-  return chosen.map((c) => {
+  return chosen.map((c, k) => {
     const what = `${ctx.file}, column ${c.info.name}`;
+    const scratch = (memory.scratch[k] ??= new DecodeScratch());
     try {
       const node = h.nodes[c.node];
       if (node === undefined || node.length !== b.rows) throw new RangeError('its node does not match the batch');
       const get = (i: number) => bufs.get(i)!;
       const b0 = firstBuffer(c, h);
       const validity = node.nulls > 0 ? get(b0) : undefined;
-      if (c.field.dictionary !== undefined) return dictionaryValues(c, b, get(b0 + 1), node.length, validity, what);
+      if (c.field.dictionary !== undefined) return dictionaryValues(c, b, get(b0 + 1), node.length, validity, what, scratch);
       if (c.list === undefined) {
         if (c.prim!.kind === 'utf8' || c.prim!.kind === 'utf8view') return textsOf(c.prim!, buffersOf(c, h).slice(1).map(get), node.length, validity);
-        return numbersOf(c.prim!, get(b0 + 1), node.length, validity);
+        return numbersOf(c.prim!, get(b0 + 1), node.length, validity, scratch);
       }
-      return listValues(c, h, (i) => get(b0 + i), upto, validity, first, what);
+      return listValues(c, h, (i) => get(b0 + i), upto, validity, first, what, scratch);
     } catch (err) {
       if (err instanceof ColumnarError) throw err;
       throw new ColumnarError(`${what}: a record batch cannot be decoded (${err instanceof Error ? err.message : String(err)}): the file is damaged`);
@@ -900,10 +917,11 @@ async function readBatch(ctx: Ctx, b: Batch, first: number, upto: number, chosen
   });
 }
 
-function dictionaryValues(c: Column, b: Batch, indices: Uint8Array, n: number, validity: Uint8Array | undefined, what: string): Values {
+function dictionaryValues(c: Column, b: Batch, indices: Uint8Array, n: number, validity: Uint8Array | undefined, what: string, scratch: DecodeScratch): Values {
   const d = c.field.dictionary!;
   const dict = b.dictionaries.get(d.id);
   if (dict === undefined) throw new ColumnarError(`${what}: the dictionary (id ${d.id}) is missing: the file is damaged`);
+  // The indices in an array of their own: the scratch holds the values.
   const idx = numbersOf({ kind: 'int', bits: d.bits, signed: d.signed }, indices, n, undefined);
   if (Array.isArray(dict)) {
     const out = new Array<string | null>(n);
@@ -911,13 +929,13 @@ function dictionaryValues(c: Column, b: Batch, indices: Uint8Array, n: number, v
     return out;
   }
   const nums = dict as NumericArray;
-  const out = new Float64Array(n);
+  const out = scratch.f64(n);
   for (let i = 0; i < n; i++) out[i] = validity !== undefined && !isValid(validity, i) ? NaN : (nums[idx[i]!] ?? NaN);
   return out;
 }
 
 /** A list column's rows, each of `width` values: a ColumnarError at a null row or one of another length. `get(k)`: the column's k-th buffer. */
-function listValues(c: Column, h: BatchHeader, get: (i: number) => Uint8Array, n: number, validity: Uint8Array | undefined, first: number, what: string): Values {
+function listValues(c: Column, h: BatchHeader, get: (i: number) => Uint8Array, n: number, validity: Uint8Array | undefined, first: number, what: string, scratch: DecodeScratch): Values {
   const w = c.info.width;
   const own = c.list === 'fixed' ? 1 : 2;
   const child = h.nodes[c.node + 1];
@@ -942,9 +960,9 @@ function listValues(c: Column, h: BatchHeader, get: (i: number) => Uint8Array, n
   const size = p.kind === 'float' || p.kind === 'int' ? p.bits / 8 : 0;
   if (size > 0 && size * start === Math.floor(size * start) && childValidity === undefined) {
     // The rows' values, contiguous from the first row's.
-    return numbersOf(p, values.subarray(size * start), n * w, undefined);
+    return numbersOf(p, values.subarray(size * start), n * w, undefined, scratch);
   }
-  const all = numbersOf(p, values, start + n * w, childValidity);
+  const all = numbersOf(p, values, start + n * w, childValidity, scratch);
   return all.subarray(start, start + n * w);
 }
 
@@ -965,7 +983,7 @@ async function* arrowBlocks(
   const end = Math.min(rows, range?.end ?? rows);
   const widest = Math.max(1, ...chosen.map((c) => c.info.width * 8));
   const step = Math.max(1, blockRows ?? Math.max(256, Math.floor((1 << 20) / widest)));
-  const memory = spare.pop() ?? { read: new Slots(), unpacked: new Slots() };
+  const memory = spare.pop() ?? { read: new Slots(), unpacked: new Slots(), scratch: [] };
   // Rows of the current batch not handed out yet: [pos, count) of `values`.
   let values: Values[] = [];
   let pos = 0;
