@@ -12,6 +12,7 @@ import { parseStateFile, stateFileOf, StateFileError, statesToMerge } from '../c
 import type { SampleEval } from '../core/types';
 import { analyzeFile } from '../node/analyze-file';
 import { analyzeShards, type ShardEntry } from '../node/analyze-shards';
+import { refusalBeside } from '../node/beside';
 import { diagnoseFiles, fileEntry } from '../node/diagnose';
 import { isSetArgument, ShardArgumentError, shardEntries } from '../node/shard-args';
 import { withFileSource } from '../node/file-source';
@@ -172,7 +173,9 @@ async function mainShards(args: CliArgs, request: AnalysisRequest): Promise<numb
       process.stderr.write(`loss-lens: ${err.message}\n`);
       return 1;
     }
-    return failure(err, args.skipInvalid);
+    // One file read alone (a rank with --state-out, as the Dask recipe runs it): said what would settle it.
+    const lone = entries.length === 1 && !(await isSetArgument(args.file)) ? entries[0]! : undefined;
+    return failure(lone === undefined ? err : await refusalBeside(err, lone.path, lone.name, request), args.skipInvalid);
   }
 }
 
@@ -343,7 +346,7 @@ export async function main(argv: string[]): Promise<number> {
     return emitReport(report);
   } catch (err) {
     progress.clear();
-    return failure(err, args.skipInvalid);
+    return failure(await refusalBeside(err, args.file, args.file, request), args.skipInvalid);
   } finally {
     perSample?.close();
   }

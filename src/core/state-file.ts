@@ -115,7 +115,11 @@ export function statesToMerge(states: readonly { name: string; state: StateFile 
     const options = optionsDifference(first.state.request, state.request);
     if (options !== undefined) throw new StateFileError(`${head} ${name} were made with different options (${options}): make every state with the same options`);
     const layout = layoutDifference(first.state.part.layout, state.part.layout);
-    if (layout !== undefined) throw new StateFileError(`${head} ${name} hold files of different layouts (${layout}): only the shards of one data set merge`);
+    if (layout !== undefined) {
+      throw new StateFileError(
+        `${head} ${name} hold files of different layouts (${layout}): only the shards of one data set merge. If they are one data set whose shards were read differently (a rank whose first rows named only some classes), read every shard with the same flags (--class-names in the order of the score columns, --input), or the shards together in one run`,
+      );
+    }
   }
   const seen = new Map<string, string>();
   for (const { name, state } of states) {
