@@ -91,7 +91,7 @@ function asError(p: Problem): Problem {
  * line, row and loss: everything of the index but the sorted losses. Shared by indexDocument and
  * the extension's yielding index, which feeds the text in chunks and sorts in slices.
  */
-export async function readIndex(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal): Promise<Omit<DocumentIndex, 'sortedLosses'>> {
+export async function readIndex(source: ByteSource, request: AnalysisRequest, signal?: AbortSignal, layout?: Layout): Promise<Omit<DocumentIndex, 'sortedLosses'>> {
   const lines: number[] = [];
   const rows: number[] = [];
   const losses: number[] = [];
@@ -102,6 +102,8 @@ export async function readIndex(source: ByteSource, request: AnalysisRequest, si
   try {
     analysis = await analyze(source, { ...request, skipInvalid: true }, {
       signal,
+      // Decided beforehand: the file read with the files beside it (the editor's index of a rank opened alone).
+      ...(layout === undefined ? {} : { layout }),
       checks: false,
       onEval: (e, row, line) => {
         if (e.ignored) return;

@@ -221,6 +221,15 @@ export class AnalysisService {
     }
   }
 
+  /**
+   * The layout of a file that alone cannot settle it, as the files beside it of its name settle it
+   * (their first rows only: src/node/beside.ts), and why; undefined when they do not (or the build reads no files beside it).
+   */
+  async layoutBeside(uri: vscode.Uri, request: AnalysisRequest, signal?: AbortSignal): Promise<{ layout: Layout; settled: string } | undefined> {
+    const r = await this.runner.run<'layoutBeside'>({ op: 'layoutBeside', path: this.runner.pathOf(uri), name: this.label(uri), request }, { signal });
+    return r.beside ?? undefined;
+  }
+
   /** A cached analysis if there is one for the file as it is now; never computes. */
   async cached(uri: vscode.Uri, request: AnalysisRequest): Promise<Analysis | undefined> {
     return this.cache.get(await this.keyOf(uri, request))?.then((c) => c.analysis, () => undefined);

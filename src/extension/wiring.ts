@@ -36,5 +36,6 @@ export function activateWith(context: vscode.ExtensionContext, runner: JobRunner
     ...registerCommands({ service, dashboards, extensionUri: context.extensionUri }),
     RunPanel.registerSerializer(service, context.extensionUri),
   );
-  registerExplainFeatures(context, defaultExplainServices(context, { config, choices }), (m) => output.appendLine(m));
+  const layoutBeside = (uri: vscode.Uri, request: Parameters<typeof service.layoutBeside>[1]) => service.layoutBeside(uri, request);
+  registerExplainFeatures(context, defaultExplainServices(context, { config, choices, layoutBeside }), (m) => output.appendLine(m));
 }

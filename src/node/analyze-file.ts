@@ -38,6 +38,8 @@ export interface AnalyzeFileOptions {
   workerScript?: string;
   /** Name used in messages (a workspace-relative path); defaults to the path. */
   name?: string;
+  /** A layout decided beforehand (the file read with the files beside it, beside.ts): not inferred. */
+  layout?: Layout;
   /**
    * Binary formats: the file holding the labels, row for row, and its name in messages. Unset for
    * an `.npy` file: the other half of its pair is looked for beside it (see labelsBeside).
@@ -138,7 +140,7 @@ async function analyzeSource(source: FileSource, labelSource: FileSource | undef
   const script = opts.workerScript ?? join(__dirname, 'worker.js');
   const spares = likelySplit ? Array.from({ length: threads - 1 }, () => spawnWorker(script)) : [];
   try {
-    const layout = await inferFileLayout(source, request, opts.signal, labelSource);
+    const layout = opts.layout ?? (await inferFileLayout(source, request, opts.signal, labelSource));
     const onProgress = opts.onProgress && ((n: number) => opts.onProgress?.(n, source.size));
     // Per-sample output wants rows in file order from one reader.
     // One piece per reader: each further piece is a fresh read whose row processor the JIT warms up

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisError, OptionsError, type Analysis, type AnalysisRequest } from '../core/analyze';
 import { readLayout, type Layout, type LayoutOverrides } from '../core/parse';
 import { analyzeFile, labelsBeside, type AnalyzeFileOptions } from './analyze-file';
+import { layoutBeside, type ReadBeside } from './beside';
 import { labelsEvidence } from '../core/columnar/pairing';
 import { analyzeShards, EMPTY_FOLDER, folderFiles, pairedEntries, type ShardEntry } from './analyze-shards';
 import type { DiagnosticKey, Diagnostics } from '../core/diagnostics';
@@ -60,6 +61,8 @@ export type WorkerJob =
   | { op: 'sample'; path: string; name: string; layout: Layout; line: number; row?: number; labels?: FileJob['labels'] }
   /** A binary file's arrays or columns and first rows (the read-only preview). */
   | { op: 'preview'; path: string; name: string; labels?: FileJob['labels'] }
+  /** The layout of a file that alone cannot settle it, from the first rows of the files beside it of its name (the editor's index). */
+  | { op: 'layoutBeside'; path: string; name: string; request: AnalysisRequest }
   /** A run (Open Run...): files, or folders of files, over the same samples, one per epoch; `top` samples a list. */
   | { op: 'run'; sources: RunSource[]; request: AnalysisRequest; top: number; incremental?: RunIncremental };
 
@@ -77,6 +80,8 @@ export type JobResult =
   | { op: 'sample'; hit: SampleHit | null }
   /** null: not a binary file Loss Lens knows. */
   | { op: 'preview'; preview: BinaryPreview | null }
+  /** null: no file beside it settles it (or there is none, or the host cannot list them). */
+  | { op: 'layoutBeside'; beside: ReadBeside | null }
   | ({ op: 'run' } & RunJobOutcome);
 
 export type { FailureData };
@@ -164,6 +169,8 @@ async function run(job: WorkerJob, signal: AbortSignal, progress: (f: number | n
       );
       return { op: 'preview', preview: preview ?? null };
     }
+    case 'layoutBeside':
+      return { op: 'layoutBeside', beside: (await layoutBeside(job.path, job.name, job.request, signal)) ?? null };
     case 'run':
       return { op: 'run', ...(await runJobOutcome(job.sources, job.request, job.top, signal, progress, {}, job.incremental)) };
     case 'perSampleCsv': {
@@ -200,10 +207,26 @@ async function collect(file: FileJob, opts: { signal: AbortSignal; onProgress: (
   return r;
 }
 
-/** One file, with the labels' file the host chose for it (said in the evidence), if any. */
-async function readFile(file: FileJob, opts: Omit<AnalyzeFileOptions, 'name' | 'labels'>): Promise<Analysis> {
+/**
+ * One file, with the labels' file the host chose for it (said in the evidence), if any. A file
+ * whose first rows cannot settle its layout alone (a rank of a distributed evaluation opened by
+ * itself) is read with the layout the files beside it of its name give, said as a warning.
+ */
+async function readFile(file: FileJob, opts: Omit<AnalyzeFileOptions, 'name' | 'labels' | 'layout'>): Promise<Analysis> {
   const labels = file.labels;
-  const analysis = await analyzeFile(file.path, file.request, { ...opts, name: file.name, ...(labels === undefined ? {} : { labels: { path: labels.path, name: labels.name } }) });
+  const read = (layout?: Layout) =>
+    analyzeFile(file.path, file.request, { ...opts, name: file.name, ...(labels === undefined ? {} : { labels: { path: labels.path, name: labels.name } }), ...(layout === undefined ? {} : { layout }) });
+  let analysis: Analysis;
+  try {
+    analysis = await read();
+  } catch (err) {
+    if (!(err instanceof AnalysisError) || err.badRows || labels !== undefined) throw err;
+    const beside = await layoutBeside(file.path, file.name, file.request, opts.signal);
+    if (beside === undefined) throw err;
+    analysis = await read(beside.layout);
+    analysis.warnings.unshift({ line: 0, severity: 'warning', message: beside.settled });
+    analysis.warningCount++;
+  }
   if (labels !== undefined) analysis.layout.evidence.splice(1, 0, labelsEvidence(labels, file.name));
   return analysis;
 }

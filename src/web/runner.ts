@@ -227,6 +227,8 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       // A sampled estimate stands in while a large file is read in full; here the file is read
       // whole either way, so there is nothing quicker to show.
       if (asked.op === 'estimate') return { op: 'estimate', estimate: null } as ResultOf<Op>;
+      // A file opened alone is read alone here: its folder's other ranks are not sent to the worker.
+      if (asked.op === 'layoutBeside') return { op: 'layoutBeside', beside: null } as ResultOf<Op>;
       const files: WebFiles = {};
       const { job: paired, said = [] } = await withPairs(job);
       const names = filesOf(paired);

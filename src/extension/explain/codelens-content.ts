@@ -48,3 +48,10 @@ export function assumptionLenses(layout: Layout | undefined): AssumptionLens[] {
     other: a.other,
   }));
 }
+
+/** "Read with ranks/rank0.jsonl's layout": the lens of a file read with the layout of the files beside it, from why it was (its first clause). */
+export function besideTitle(settled: string): string {
+  const open = settled.indexOf(' (');
+  const clause = open > 0 ? settled.slice(0, open) : settled;
+  return clause[0]!.toUpperCase() + clause.slice(1);
+}

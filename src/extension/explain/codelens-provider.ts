@@ -8,7 +8,8 @@ import type { DocumentIndexCache } from './document-cache';
 import { codeLensTitle } from './codelens-content';
 import { PRESETS } from '../../core/presets';
 import { APPLY_READING_COMMAND, IGNORE_LABEL_COMMAND, RENORMALISE_COMMAND, SKIP_INVALID_COMMAND } from './quick-fixes';
-import { assumptionLenses } from './codelens-content';
+import { assumptionLenses, besideTitle } from './codelens-content';
+import { editorSpeaker } from '../../shared/speak';
 
 export const STOP_RENORMALISING_TITLE = 'Stop renormalising rows';
 export const STOP_SKIPPING_TITLE = 'Stop skipping invalid rows';
@@ -33,6 +34,10 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       new vscode.CodeLens(range, { title: codeLensTitle(cached.index), command: this.services.openDashboardCommand, arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Open Dashboard', command: this.services.openDashboardCommand, arguments: [doc.uri] }),
     ];
+    // Read with the layout of the files beside it of its name (a rank opened alone): said, the whole reason on hover.
+    if (cached.beside !== undefined) {
+      lenses.push(new vscode.CodeLens(range, { title: `$(info) ${besideTitle(cached.beside)}`, tooltip: editorSpeaker(`Loss Lens: ${cached.beside}`), command: this.services.openDashboardCommand, arguments: [doc.uri] }));
+    }
     // What was assumed on weak evidence, and the other reading in one click.
     for (const a of assumptionLenses(cached.index.layout)) {
       lenses.push(

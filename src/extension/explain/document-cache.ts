@@ -5,6 +5,7 @@
  * blocked for long. Readers get the latest finished index at once, or wait for the current one.
  */
 import * as vscode from 'vscode';
+import type { AnalysisRequest } from '../../core/analyze';
 import type { DocumentIndex } from '../../core/explain';
 import { PREDICTION_FILE_RE } from '../../shared/commands';
 import { isReadableScheme } from '../schemes';
@@ -17,6 +18,8 @@ export interface CachedIndex {
   version: number;
   index: DocumentIndex;
   timing: IndexTiming;
+  /** The file was read with the layout of the files beside it of its name: why (`read with ranks/rank0.jsonl's layout (...)`). */
+  beside?: string;
 }
 
 interface Entry {
@@ -106,10 +109,10 @@ export class DocumentIndexCache implements vscode.Disposable {
     const version = doc.version;
     const text = doc.getText();
     const request = this.services.requestFor(doc.uri);
-    const promise = buildIndex(text, doc.uri.path, request, { signal: abort.signal }).then(
-      ({ index, timing }) => {
+    const promise = this.indexWithBeside(doc, text, request, abort.signal).then(
+      ({ index, timing, beside }) => {
         if (abort.signal.aborted) return undefined;
-        const cached: CachedIndex = { version, index, timing };
+        const cached: CachedIndex = { version, index, timing, ...(beside === undefined ? {} : { beside }) };
         if (entry.pending?.abort === abort) entry.pending = undefined;
         entry.latest = cached;
         this.log?.(`indexed ${doc.uri.path} v${version}: ${index.lines.length} rows, ${timing.totalMs.toFixed(1)} ms in ${timing.slices + 1} slices, longest block ${timing.longestBlockMs.toFixed(2)} ms`);
@@ -123,6 +126,22 @@ export class DocumentIndexCache implements vscode.Disposable {
     );
     entry.pending = { version, promise, abort };
     return promise;
+  }
+
+  /**
+   * The document's index; when its own rows cannot settle the layout (a rank opened alone whose
+   * first rows use 2 of the 3 class names), read again with the layout the files beside it of its
+   * name give (their first rows only), said in the lens and the Problems panel (`beside`).
+   */
+  private async indexWithBeside(doc: vscode.TextDocument, text: string, request: AnalysisRequest, signal: AbortSignal): Promise<Awaited<ReturnType<typeof buildIndex>> & { beside?: string }> {
+    const first = await buildIndex(text, doc.uri.path, request, { signal });
+    const unsettled = first.index.analysis === undefined && first.index.problems.some((p) => p.severity === 'error' && p.line <= 1);
+    if (!unsettled || this.services.layoutBeside === undefined || doc.uri.scheme === 'untitled' || doc.isDirty) return first;
+    const found = await this.services.layoutBeside(doc.uri, request).catch(() => undefined);
+    if (found === undefined || signal.aborted) return first;
+    const again = await buildIndex(text, doc.uri.path, request, { signal, layout: found.layout });
+    if (again.index.analysis === undefined) return first;
+    return { ...again, beside: found.settled };
   }
 
   private forget(uri: vscode.Uri): void {

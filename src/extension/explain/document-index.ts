@@ -6,7 +6,7 @@
  */
 import type { AnalysisRequest } from '../../core/analyze';
 import { readIndex, type DocumentIndex } from '../../core/explain';
-import type { ByteRange, ByteSource } from '../../core/parse';
+import type { ByteRange, ByteSource, Layout } from '../../core/parse';
 
 /** ~16 K characters of CSV is a few hundred rows: well under a millisecond of parsing and evaluating. */
 export const INDEX_CHUNK_CHARS = 16 * 1024;
@@ -133,12 +133,12 @@ export async function buildIndex(
   text: string,
   name: string,
   request: AnalysisRequest,
-  options: { signal?: AbortSignal; chunkChars?: number } = {},
+  options: { signal?: AbortSignal; chunkChars?: number; layout?: Layout } = {},
 ): Promise<{ index: DocumentIndex; timing: IndexTiming }> {
   const t0 = performance.now();
   const clock: Clock = { longestBlockMs: 0, totalMs: 0, slices: 0, sliceStart: t0 };
   const source = yieldingSource(name, text, options.chunkChars ?? INDEX_CHUNK_CHARS, clock);
-  const pass = await readIndex(source, request, options.signal).catch((err: unknown) => {
+  const pass = await readIndex(source, request, options.signal, options.layout).catch((err: unknown) => {
     options.signal?.throwIfAborted();
     throw err;
   });

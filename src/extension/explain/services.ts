@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisRequest } from '../../core/analyze';
-import type { LayoutOverrides } from '../../core/parse';
+import type { Layout, LayoutOverrides } from '../../core/parse';
 import type { InputKind } from '../../core/types';
 import { Config } from '../config';
 import { FileChoicesStore } from '../file-choices';
@@ -31,6 +31,11 @@ export interface ExplainServices {
   openDashboardAtSampleCommand: string;
   /** Command id taking (uri) that opens the file's dashboard. */
   openDashboardCommand: string;
+  /**
+   * The layout of a file that alone cannot settle it, from the files beside it of its name (a rank
+   * opened by itself), and why; undefined when they do not settle it. Absent: files are read alone.
+   */
+  layoutBeside?(uri: vscode.Uri, request: AnalysisRequest): Promise<{ layout: Layout; settled: string } | undefined>;
   codeLensEnabled(): boolean;
   diagnosticsEnabled(): boolean;
   hoversEnabled(): boolean;
@@ -57,7 +62,7 @@ function flag(key: string): boolean {
  */
 export function defaultExplainServices(
   context: vscode.ExtensionContext,
-  deps: { config?: Config; choices?: FileChoicesStore } = {},
+  deps: { config?: Config; choices?: FileChoicesStore; layoutBeside?: ExplainServices['layoutBeside'] } = {},
 ): ExplainServices {
   const config = deps.config ?? new Config();
   const choices = deps.choices ?? new FileChoicesStore(context.workspaceState);
@@ -90,6 +95,7 @@ export function defaultExplainServices(
     chooseColumnsCommand: 'lossLens.chooseColumns',
     openDashboardAtSampleCommand: OPEN_AT_SAMPLE_COMMAND,
     openDashboardCommand: 'lossLens.openDashboard',
+    ...(deps.layoutBeside === undefined ? {} : { layoutBeside: deps.layoutBeside }),
     codeLensEnabled: () => flag(EXPLAIN_SETTINGS.codeLens),
     diagnosticsEnabled: () => flag(EXPLAIN_SETTINGS.diagnostics),
     hoversEnabled: () => flag(EXPLAIN_SETTINGS.hovers),
