@@ -19,6 +19,29 @@ export interface FormatGuess {
   evidence: string;
 }
 
+const startsWithBytes = (head: Uint8Array, bytes: number[]): boolean => bytes.every((b, i) => head[i] === b);
+
+/**
+ * Compressions pandas writes from the name (to_csv('x.csv.bz2' / '.xz' / '.zst' / '.zip')) that
+ * Loss Lens does not decompress: what the file is and the fix, or undefined. gzip is read (the
+ * sources decompress it); a ZIP archive is refused only when its first member is a text file.
+ */
+export function compressedReason(head: Uint8Array): string | undefined {
+  const fix = "decompress it first, or write it with compression='gzip' (a .csv.gz / .jsonl.gz, which Loss Lens reads)";
+  if (startsWithBytes(head, [0x42, 0x5a, 0x68]) && head[3]! >= 0x31 && head[3]! <= 0x39) return `bzip2-compressed data (pandas' to_csv('x.csv.bz2')), which Loss Lens does not read: ${fix}`;
+  if (startsWithBytes(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return `xz-compressed data (pandas' to_csv('x.csv.xz')), which Loss Lens does not read: ${fix}`;
+  if (startsWithBytes(head, [0x28, 0xb5, 0x2f, 0xfd])) return `zstd-compressed data (pandas' to_csv('x.csv.zst')), which Loss Lens does not read: ${fix}`;
+  if (startsWithBytes(head, [0x50, 0x4b, 0x03, 0x04]) && head.length >= 30) {
+    // The first local file header: its name is at offset 30, its length at 26 (little-endian).
+    const nameLength = head[26]! | (head[27]! << 8);
+    const member = new TextDecoder().decode(head.subarray(30, Math.min(head.length, 30 + nameLength)));
+    // An .npz (a ZIP of .npy files) or a torch.save checkpoint (a ZIP of pickles) is for the binary readers.
+    if (!/\.(csv|tsv|tab|txt|dat|json|jsonl|ndjson)$/i.test(member)) return undefined;
+    return `a ZIP archive holding ${JSON.stringify(member)} (pandas' to_csv('x.csv.zip')), which Loss Lens does not open: unzip it and open ${JSON.stringify(member)}, or write it with compression='gzip' (a .csv.gz / .jsonl.gz, which Loss Lens reads)`;
+  }
+  return undefined;
+}
+
 /** Bytes that, in the first KiB, mark a binary (non-text) file. */
 function binaryReason(head: Uint8Array): string | undefined {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
@@ -123,6 +146,8 @@ export async function readSamples(source: ByteSource, options: ReadOptions, onSa
     if (options.layout === undefined) {
       let first = await readHead(source, 65536);
       if (first.length === 0) throw new FatalRead(0, undefined, 'the file is empty');
+      const compressed = compressedReason(first);
+      if (compressed !== undefined) throw new FatalRead(1, 1, compressed);
       const bin = binaryFormat(source.name, first);
       // A binary file's evidence names its format with what it holds (readColumnar).
       if (bin !== undefined) format = bin.format;
