@@ -73,7 +73,7 @@ describe('ignore index (-100 labels)', () => {
     writeFileSync(file, '{"labels":[-100,2,0],"predictions":[[0.1,0.2,0.3],[1,2,3],[3,2,1]]}\n{"labels":[-100,1,-100],"predictions":[[0.1,0.2,0.3],[1,2,3],[3,2,1]]}\n');
     const r = cli(file);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr.split('\n')[0], `${file}:1: field "predictions" holds a list of 3 score vectors a record: scores per token (token classification)? Loss Lens reads one sample a record: write one token a line ({"label": y, "logits": z} for each token, the padding's -100 left out with --ignore-index -100), or save the arrays with np.savez(path, predictions=..., label_ids=...), which is read one token a row`);
+    assert.equal(r.stderr.split('\n')[0], `${file}:1:36: field "predictions" holds a list of 3 score vectors a record: scores per token (token classification)? Loss Lens reads one sample a record: write one token a line ({"label": y, "logits": z} for each token, the padding's -100 left out with --ignore-index -100), or save the arrays with np.savez(path, predictions=..., label_ids=...), which is read one token a row`);
   });
 
   it('binary labels 0/1/-100: --ignore-index -100 gives binary_cross_entropy on the rest', () => {

@@ -125,7 +125,7 @@ describe('layout inference on files as real code writes them', () => {
     for (let i = 0; i < 12; i++) lines.push(JSON.stringify({ label: i % 3 ? 'POSITIVE' : 'NEGATIVE', score: 0.5 + (i % 5) / 10 }));
     const { result, messages } = await readText('pipe.jsonl', lines.join('\n') + '\n');
     assert.equal(result.ok, false);
-    assert.match(messages[0]!, /^pipe\.jsonl:1: column score is at least 0\.5 on all 12 of the first rows while the labels name both classes: the confidence of the predicted class .*--input probs$/);
+    assert.match(messages[0]!, /^pipe\.jsonl:1:29: column score is at least 0\.5 on all 12 of the first rows while the labels name both classes: the confidence of the predicted class .*--input probs$/);
     const told = await readText('pipe.jsonl', lines.join('\n') + '\n', { overrides: { input: 'probs' } });
     assert.equal(told.result.ok, true);
   });

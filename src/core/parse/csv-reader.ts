@@ -123,13 +123,18 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       try {
         layout = inferLayout({ format, columns, rows: cells, lines: held.map((r) => r.line), ...(hints !== undefined ? { hints } : {}) }, opts.overrides);
       } catch (e) {
-        if (e instanceof LayoutError) throw new FatalRead(e.line || 1, undefined, e.message, columns);
+        if (e instanceof LayoutError) {
+          const row = e.cell === undefined ? undefined : held[e.cell.row];
+          const at = row === undefined || e.cell!.column >= row.count ? undefined : fieldPosition(row, e.cell!.column);
+          throw new FatalRead(at?.line ?? (e.line || 1), at?.column, e.message, columns);
+        }
         throw e;
       }
       // The guessed label column leads the assumptions: every report warns of it, with the flag.
       const guessed = hints?.assumption;
       if (guessed !== undefined && opts.overrides?.labelColumn === undefined) layout.assumptions = [guessed, ...(layout.assumptions ?? [])];
       layout.delimiter = String.fromCharCode(delimiterCode);
+      if (sepLine) layout.sepLine = true;
       if (headerEvidence !== undefined) layout.evidence.unshift(headerEvidence);
       if (decimalEvidence !== undefined) layout.evidence.unshift(decimalEvidence);
       layout.evidence.unshift(delimiterEvidence!);
@@ -154,6 +159,8 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   };
 
   let delimiterCode = 44;
+  /** Line 1 is Excel's `sep=X` hint (Layout.sepLine): skipped. */
+  let sepLine = layout?.sepLine === true;
   /** The first line (after any `#` lines) holds only numbers: a row, not names. */
   const firstRowIsData = (row: CsvRow): boolean => {
     if (row.error !== undefined) return false;
@@ -176,6 +183,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
   const onRow = (row: CsvRow): boolean => {
     if (ctx.full || stopped) return false;
     if (header === undefined) {
+      if (sepLine && row.line === 1) return true;
       // `#` lines at the top: a preamble, or np.savetxt's `# label p0 p1` naming the columns.
       if (isCommentRow(row, delimiterCode)) {
         commentRaw = commentText(row);
@@ -224,6 +232,7 @@ export async function readCsv(source: ByteSource, format: FileFormat, ctx: ReadC
       const sniffed = sniffDelimiter(utf8.decode(head.subarray(0, SNIFF_BYTES)), source.name);
       delimiterCode = sniffed.delimiter.charCodeAt(0);
       delimiterEvidence = sniffed.evidence;
+      sepLine = sniffed.sepLine === true;
       if (sniffed.decimalComma === true) {
         point = COMMA;
         decimalEvidence = sniffed.decimalEvidence;

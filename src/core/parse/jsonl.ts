@@ -190,7 +190,12 @@ export async function readJsonl(source: ByteSource, ctx: ReadContext): Promise<L
       try {
         layout = inferLayout(recordTable('jsonl', good.map((h) => h.rec), good.map((h) => h.at.line)), opts.overrides);
       } catch (e) {
-        if (e instanceof LayoutError) throw new FatalRead(e.line || (held[0]?.at.line ?? 1), undefined, e.message, e.columns);
+        if (e instanceof LayoutError) {
+          const h = e.cell === undefined ? undefined : good[e.cell.row];
+          const field = e.cell === undefined ? undefined : e.columns?.[e.cell.column];
+          const at = h === undefined || field === undefined ? undefined : fieldPositionInLine(h.bytes!, h.at.line, field);
+          throw new FatalRead(at?.line ?? (e.line || (held[0]?.at.line ?? 1)), at?.column, e.message, e.columns);
+        }
         throw e;
       }
 

@@ -69,6 +69,8 @@ export interface Layout {
   delimiter?: string;
   /** CSV: numbers are written with a decimal comma (`0,8734`, with a `;` delimiter: European Excel). */
   decimalComma?: boolean;
+  /** CSV: line 1 is Excel's delimiter hint (`sep=;`), not a row nor the names: every read skips it. */
+  sepLine?: boolean;
   /**
    * CSV: where the column names come from. Unset: the first line (after any `#` comment lines);
    * 'comment': the last `#` line at the top (np.savetxt's `header=`), every line after it is a row;

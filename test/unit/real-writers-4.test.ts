@@ -1,0 +1,76 @@
+/**
+ * "Never a silent wrong number", fourth sweep: polars (write_csv with its separators and quoting,
+ * write_ndjson, write_json, list columns unnested, bracketed or joined, as CSV cannot hold them),
+ * Hugging Face datasets (Dataset.to_json / to_csv of map outputs beside a ClassLabel), pandas'
+ * compressed output (.gz read; .bz2, .xz, .zip, .zst refused at 1:1 naming the fix),
+ * lm-evaluation-harness' samples_<task>_<date>.jsonl of multiple-choice tasks (refused at the
+ * "filtered_resps" value, naming the one-liner that writes the choices' loglikelihoods as logits;
+ * that file's mean = torch's cross_entropy), Excel's sep= line, pipes, index_label, -inf logits
+ * (scripts/fixtures/real-writers-4.py; references by PyTorch on the numbers as read back). The
+ * rules per file are in test/unit/real-writers-helpers.ts. Then: layout refusals carry the column
+ * of the cell they are about, in the CLI's file:line:col and in the Problems panel's range.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { indexDocument } from '../../src/core/explain';
+import { diagnosticSpecs } from '../../src/extension/explain/diagnostic-content';
+import { requestFor } from '../../src/extension/request';
+import { DEFAULT_CONFIG } from '../../src/extension/settings';
+import { realWritersSweep, runOn } from './real-writers-helpers';
+
+const DIR = 'test/fixtures/real-writers-4';
+const LM_EVAL = 'samples_hellaswag_2026-12-06T05-00-00.000000.jsonl';
+
+/** The Problems panel's first diagnostic of `text` read as `name`: its line (0-based) and the text its range covers. */
+async function firstDiagnostic(text: string, name: string, format: 'csv' | 'jsonl', delimiter?: string): Promise<{ line: number; start: number; covered: string; message: string }> {
+  const lines = text.split('\n');
+  const index = await indexDocument(text, name, requestFor(DEFAULT_CONFIG, {}));
+  const spec = diagnosticSpecs(index, format, delimiter, (n) => lines[n - 1])[0]!;
+  return { line: spec.line, start: spec.start, covered: lines[spec.line]!.slice(spec.start, spec.end), message: spec.message };
+}
+
+realWritersSweep('files written by polars, Hugging Face datasets, compressed pandas and lm-evaluation-harness (test/fixtures/real-writers-4)', DIR, 33, () => {
+  it('the sep= line and the pipe are said in the evidence', () => {
+    const sep = JSON.parse(runOn(DIR, 'excel_sep_line.csv', []).stdout) as { layout: { evidence: string[] } };
+    assert.equal(sep.layout.evidence[1], 'delimiter: semicolon, as line 1 says (Excel\'s "sep=;" hint, skipped)');
+    const pipe = JSON.parse(runOn(DIR, 'to_csv_pipe.csv', []).stdout) as { layout: { evidence: string[] } };
+    assert.equal(pipe.layout.evidence[1], 'delimiter: pipe (3 on the first line, the same count on the following lines)');
+  });
+
+  it('an lm-eval samples file: refused at its "filtered_resps" value, in the CLI and the Problems panel', async () => {
+    const text = readFileSync(join(DIR, LM_EVAL), 'utf8');
+    const col = text.indexOf('"filtered_resps": ') + '"filtered_resps": '.length + 1;
+    const r = runOn(DIR, LM_EVAL, []);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.startsWith(`${DIR}/${LM_EVAL}:1:${col}: lm-evaluation-harness samples of a multiple-choice task`), r.stderr);
+    const d = await firstDiagnostic(text, LM_EVAL, 'jsonl');
+    assert.deepEqual([d.line, d.start], [0, col - 1]);
+    assert.match(d.covered, /^\[\["-[0-9.]+", "False"\], .*"\]\]$/);
+  });
+
+  it('labels counting from 1: refused at the first label with no column (CLI and Problems panel)', async () => {
+    const text = 'p0,p1,p2,label\n0.7,0.2,0.1,1\n0.1,0.8,0.1,2\n0.2,0.2,0.6,3\n0.6,0.3,0.1,1\n0.3,0.6,0.1,2\n0.1,0.1,0.8,3\n';
+    const dir = mkdtempSync(join(tmpdir(), 'll-rw4-'));
+    writeFileSync(join(dir, 'one_based.csv'), text);
+    const r = runOn(dir, 'one_based.csv', []);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.startsWith(`${dir}/one_based.csv:4:13: labels run from 1 to 3`), r.stderr);
+    const d = await firstDiagnostic(text, 'one_based.csv', 'csv', ',');
+    assert.deepEqual([d.line, d.start, d.covered], [3, 12, '3']);
+  });
+
+  it("a pipeline's confidence as the score: refused at the first score (CLI and Problems panel)", async () => {
+    const rows = ['text,label,score'];
+    for (let i = 0; i < 10; i++) rows.push(`t${i},${i % 3 ? 'POSITIVE' : 'NEGATIVE'},${(0.55 + (i % 4) / 10).toFixed(2)}`);
+    const text = rows.join('\n') + '\n';
+    const dir = mkdtempSync(join(tmpdir(), 'll-rw4-'));
+    writeFileSync(join(dir, 'conf.csv'), text);
+    const r = runOn(dir, 'conf.csv', []);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.startsWith(`${dir}/conf.csv:2:13: column score is at least 0.5`), r.stderr);
+    const d = await firstDiagnostic(text, 'conf.csv', 'csv', ',');
+    assert.deepEqual([d.line, d.start, d.covered], [1, 12, '0.55']);
+  });
+});
