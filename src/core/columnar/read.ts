@@ -9,7 +9,7 @@
  * the layout's format tells front ends to say "row" (isBinaryFormat).
  */
 import { batchFor, type ReadContext } from '../parse/context';
-import { inferLayout, LayoutError } from '../parse/layout';
+import { inferLayout, LayoutError, type LayoutHints } from '../parse/layout';
 import type { Cell } from '../parse/cells';
 import { makeRecordProcessor } from '../parse/records';
 import type { ByteRange, FileFormat, Layout, LayoutOverrides } from '../parse/types';
@@ -108,7 +108,10 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
     classNames = named[0]![1];
     classNamesFrom = `from the Hugging Face ClassLabel feature of ${named[0]![0]}`;
   }
-  const sample = { format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}) };
+  const hints = unnamedSavez(format, table, overrides);
+  const sample = {
+    format, columns: names, rows: cells, lines: Array.from({ length: n }, (_, i) => i + 1), ...(classNames ? { classNames } : {}), ...(classNamesFrom ? { classNamesFrom } : {}), ...(hints ? { hints } : {}),
+  };
   const left = file.columns.filter((c) => c.kind === 'unsupported');
   // A pandas Categorical's categories (a polars Enum's values) are its classes in the writer's order
   // (categories=id2label), when it is the label and names as many classes as there are scores; else the rows decide.
@@ -136,6 +139,25 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
   // bfloat16 keeps 8 bits of mantissa: a softmax row's sum strays from 1 by up to ~0.4% per value.
   if (layout.rowSumTolerance !== undefined && preds?.dtype.toUpperCase() === 'BF16') layout.rowSumTolerance = Math.max(layout.rowSumTolerance, 0.01);
   return layout;
+}
+
+/**
+ * `np.savez(path, logits, labels)` names its arrays arr_0, arr_1: when they are one array of
+ * integers, one value a row, beside one of floats, K a row, the shapes say which is which (the
+ * labels' values are still checked against the K classes). Anything else is left to the names and
+ * --label-column.
+ */
+function unnamedSavez(format: FileFormat, table: ColumnInfo[], overrides: LayoutOverrides): LayoutHints | undefined {
+  if (format !== 'npz' || table.length !== 2 || !table.every((c) => /^arr_\d+$/.test(c.name) && c.kind === 'number' && c.perToken !== true)) return undefined;
+  if (overrides.labelColumn !== undefined || overrides.predColumns !== undefined) return undefined;
+  const labels = table.find((c) => !c.vector && /^[<>|=]?[iu]\d$/.test(c.dtype));
+  const scores = table.find((c) => c.vector && /^[<>|=]?f\d$/.test(c.dtype));
+  if (labels === undefined || scores === undefined) return undefined;
+  return {
+    labelColumn: labels.name,
+    predColumns: [scores.name],
+    evidence: [`unnamed arrays (np.savez(path, a, b) names them arr_0, arr_1): ${columnText(labels)}, integers one a row, read as the labels of ${columnText(scores)}`],
+  };
 }
 
 /** inferLayout; when it fails, the arrays left out come first: the missing column is most often one of them. */
