@@ -12,7 +12,7 @@ import { strict as assert } from 'node:assert';
 import { polarsEnumValues } from '../../src/core/columnar/categories';
 import { realWritersSweep } from './real-writers-helpers';
 
-realWritersSweep('binary files written by pyarrow, polars, datasets, safetensors, DuckDB and NumPy (test/fixtures/real-writers-binary)', 'test/fixtures/real-writers-binary', 44, () => {
+realWritersSweep('binary files written by pyarrow, polars, datasets, safetensors, DuckDB and NumPy (test/fixtures/real-writers-binary)', 'test/fixtures/real-writers-binary', 49, () => {
   it("a polars Enum's values: lengths in UTF-8 bytes, a ';' inside a value (as polars 1.44 writes pl.Enum(['négatif', 'ok', 'a;b']))", () => {
     assert.deepEqual(polarsEnumValues(new Map([['_PL_ENUM_VALUES2', '8;négatif2;ok3;a;b']])), ['négatif', 'ok', 'a;b']);
     // Not that text: no order is taken from it.

@@ -11,8 +11,10 @@
 import { batchFor, type ReadContext } from '../parse/context';
 import { inferLayout, LayoutError, type LayoutHints } from '../parse/layout';
 import type { Cell } from '../parse/cells';
+import { checkSortedOrder, sortedOrderContradicted } from '../parse/class-order';
 import { makeRecordProcessor } from '../parse/records';
 import type { ByteRange, FileFormat, Layout, LayoutOverrides } from '../parse/types';
+import type { Categories } from './categories';
 import type { ColumnarFile, ColumnBlock, ColumnInfo, NumericArray } from './types';
 
 /** Rows inspected to infer the layout. */
@@ -115,15 +117,23 @@ async function inferColumnarLayout(file: ColumnarFile, format: FileFormat, overr
   const left = file.columns.filter((c) => c.kind === 'unsupported');
   // A pandas Categorical's categories (a polars Enum's values) are its classes in the writer's order
   // (categories=id2label), when it is the label and names as many classes as there are scores; else the rows decide.
+  // Sorted categories say no more than the labels do: astype('category') sorts them whatever the
+  // scores' order (the scores in id2label order were read at 2.308 where torch gives 0.428), so the
+  // rows decide then, as for plain text labels; and the rows may still contradict an unsorted order.
   const categorical = [...(file.categories ?? [])].filter(([column]) => names.includes(column));
   let layout: Layout | undefined;
   if (classNames === undefined && overrides.classNames === undefined && categorical.length === 1) {
     const [column, categories] = categorical[0]!;
+    const sorted = [...categories.names].sort();
+    let taken: Layout | undefined;
     try {
-      const taken = inferLayout({ ...sample, classNames: categories.names, classNamesFrom: categories.from }, overrides);
-      if (taken.labelColumn === column) layout = taken;
+      if (categories.names.some((x, i) => x !== sorted[i])) taken = inferLayout({ ...sample, classNames: categories.names, classNamesFrom: categories.from }, overrides);
     } catch (e) {
       if (!(e instanceof LayoutError)) throw e;
+    }
+    if (taken?.labelColumn === column) {
+      refuseContradictedCategories(taken, categories, names, cells);
+      layout = taken;
     }
   }
   layout ??= inferWithLeftOut(sample, overrides, left);
@@ -158,6 +168,28 @@ function unnamedSavez(format: FileFormat, table: ColumnInfo[], overrides: Layout
     predColumns: [scores.name],
     evidence: [`unnamed arrays (np.savez(path, a, b) names them arr_0, arr_1): ${columnText(labels)}, integers one a row, read as the labels of ${columnText(scores)}`],
   };
+}
+
+/** A layout whose class order is a label column's categories, refused when the sampled rows' highest scores clearly follow another order. */
+function refuseContradictedCategories(layout: Layout, categories: Categories, names: string[], cells: Cell[][]): void {
+  if (layout.kind !== 'ce') return;
+  const order = categories.names;
+  const label = names.indexOf(layout.labelColumn);
+  const preds = layout.predictionColumns.map((c) => names.indexOf(c));
+  const one = preds.length === 1 ? preds[0]! : -1;
+  const check = checkSortedOrder(
+    order,
+    cells.map((r) => {
+      const i = typeof r[label] === 'string' ? order.indexOf(r[label]) : -1;
+      return i < 0 ? undefined : i;
+    }),
+    cells.map((r) => (one >= 0 && Array.isArray(r[one]) ? (r[one] as number[]) : preds.map((i) => (typeof r[i] === 'number' ? r[i] : Number.NaN)))),
+  );
+  if (!sortedOrderContradicted(check)) return;
+  throw new LayoutError(
+    `the class order taken from ${categories.from} (${order.join(', ')}) is not the scores' order: in it the highest score is the label on ${check.sortedAgree} of ${check.rows} of the first rows; in the order ${check.bestOrder.join(', ')} on ${check.bestAgree}. ` +
+      `Give the class names in the scores' column order (the model's config.json id2label) with --class-names ${check.bestOrder.join(',')}, or write the labels with that order (pd.Categorical(labels, categories=id2label), pl.Enum(id2label))`,
+  );
 }
 
 /** inferLayout; when it fails, the arrays left out come first: the missing column is most often one of them. */
