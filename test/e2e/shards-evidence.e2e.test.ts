@@ -3,7 +3,9 @@
  * on a folder of rank files whose second rank's first rows use 2 of the 3 class names shows the
  * CLI's mean and says that rank was read with the other's layout; a Hugging Face datasets
  * save_to_disk folder (Arrow shards beside dataset_info.json and state.json) shows its shards' mean.
- * Desktop build and browser build (Web Worker extension host), over a copy of
+ * A folder none of whose ranks settles alone (ant and bee, bee and cat) is read with their first
+ * rows pooled, as their concatenation is; its rank1.jsonl opened alone in the desktop editor is read
+ * with that layout, said in a lens and in Problems. Desktop build and browser build (Web Worker extension host), over a copy of
  * test/fixtures/shards-evidence (scripts/fixtures/gen_shards_evidence.py).
  */
 import { strict as assert } from 'node:assert';
@@ -15,7 +17,7 @@ import { openWorkbench, REPO_ROOT, scrollIntoView, startE2EServer, type E2EServe
 import { EXTENSION_ID } from './expected';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'shards-evidence');
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, { mean: number }>;
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, { mean: number; rank1_alone?: { mean: number } }>;
 
 function cliMean(ws: string, folder: string): number {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, folder), '--json', '--no-progress'], { encoding: 'utf8' });
@@ -77,6 +79,47 @@ for (const build of ['desktop', 'web'] as const) {
       await scrollIntoView(wb.webview().locator('[data-testid="warnings"]').first());
       await wb.screenshot(`shards-evidence-${build}-words`);
     });
+
+    it('a folder none of whose ranks settles alone (ant and bee, bee and cat): their first rows pooled as their concatenation is read; the CLI\'s mean (= torch), both ranks said', async function () {
+      await wb.runCommand('View: Close All Editors');
+      const mean = cliMean(ws, 'none-settles');
+      assert.ok(Math.abs(mean - expected['none-settles']!.mean) <= 1e-9);
+      await openFolderDashboard(wb, 'none-settles');
+      assert.equal(await meanShown(wb), mean);
+      const warnings = await wb.webview().locator('[data-testid="warnings"]').first().innerText({ timeout: 30_000 });
+      for (const rank of ['rank0', 'rank1']) assert.match(warnings, new RegExp(`${rank}\\.jsonl[\\s\\S]*read with the layout of the set's first rows pooled, as their concatenation is read`));
+      // The sorted class order is assumed, as for the concatenation read as one file.
+      assert.match(await wb.webview().locator('body').innerText(), /the distinct labels of the files' first rows \(100 of rank0\.jsonl, 256 of rank1\.jsonl\) in sorted order/);
+      await scrollIntoView(wb.webview().locator('[data-testid="warnings"]').first());
+      await wb.screenshot(`shards-evidence-${build}-pooled`);
+    });
+
+    if (build === 'desktop') {
+      it('rank1.jsonl opened alone: read with the layout its folder\'s ranks give, said in a lens and in Problems; the lens and status bar mean = the CLI\'s with --class-names ant,bee,cat (= torch)', async function () {
+        await wb.runCommand('View: Close All Editors');
+        const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, 'none-settles', 'rank1.jsonl'), '--class-names', 'ant,bee,cat', '--json', '--no-progress'], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        const mean = (JSON.parse(r.stdout) as { mean: number }).mean;
+        assert.ok(Math.abs(mean - expected['none-settles']!.rank1_alone!.mean) <= 1e-9);
+        await wb.openFile('none-settles/rank1.jsonl');
+        const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: /Loss Lens: mean/ }).first();
+        await lens.waitFor({ state: 'visible', timeout: 60_000 });
+        const lenses = (await wb.page.locator('.monaco-editor .codelens-decoration').first().innerText()).trim();
+        assert.match(lenses, new RegExp(`Loss Lens: mean CE ${mean.toFixed(4).replace('.', '\\.')} nats over 300 samples`));
+        assert.match(lenses, /Read with the layout of the set's first rows pooled, as their concatenation is read/);
+        const item = wb.page.locator('.statusbar-item', { hasText: /Loss \d\.\d{4}/ }).first();
+        await item.waitFor({ state: 'visible', timeout: 60_000 });
+        assert.match(await item.innerText(), new RegExp(`Loss ${mean.toFixed(4).replace('.', '\\.')}`));
+        let said: { severity: string; message: string }[] = [];
+        for (const deadline = Date.now() + 30_000; Date.now() < deadline; await wb.page.waitForTimeout(500)) {
+          said = (await wb.problems()).filter((p) => /read with the layout of the set's first rows pooled/.test(p.message));
+          if (said.length > 0) break;
+        }
+        assert.equal(said[0]?.severity, 'warning', JSON.stringify(await wb.problems()));
+        await wb.parkMouse();
+        await wb.screenshot('shards-evidence-desktop-rank-alone');
+      });
+    }
 
     it('a datasets save_to_disk folder: its Arrow shards\' mean (= torch), the metadata files not read', async function () {
       await wb.runCommand('View: Close All Editors');

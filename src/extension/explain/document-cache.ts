@@ -135,8 +135,8 @@ export class DocumentIndexCache implements vscode.Disposable {
    */
   private async indexWithBeside(doc: vscode.TextDocument, text: string, request: AnalysisRequest, signal: AbortSignal): Promise<Awaited<ReturnType<typeof buildIndex>> & { beside?: string }> {
     const first = await buildIndex(text, doc.uri.path, request, { signal });
-    const unsettled = first.index.analysis === undefined && first.index.problems.some((p) => p.severity === 'error' && p.line <= 1);
-    if (!unsettled || this.services.layoutBeside === undefined || doc.uri.scheme === 'untitled' || doc.isDirty) return first;
+    // No row read: its layout not settled (or the file is no predictions file: then nothing beside it settles it either).
+    if (first.index.analysis !== undefined || this.services.layoutBeside === undefined || doc.uri.scheme === 'untitled' || doc.isDirty) return first;
     const found = await this.services.layoutBeside(doc.uri, request).catch(() => undefined);
     if (found === undefined || signal.aborted) return first;
     const again = await buildIndex(text, doc.uri.path, request, { signal, layout: found.layout });
