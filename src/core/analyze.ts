@@ -116,13 +116,18 @@ export function accumulatorConfig(layout: Layout, request: AnalysisRequest): Bre
 
 /**
  * The presets whose file mean clipping's share can give (breakdown/clipping.ts): all, but for
- * categorical probabilities only those that renormalise the rows as the active preset does.
+ * categorical probabilities only those that renormalise the rows as the active preset does, and
+ * with sample weights only those that divide by what the active one divides by (the sum of the
+ * weights, or under keras the count): the others change every row's share of the mean.
  */
 function comparablePresets(layout: Layout, request: AnalysisRequest): PresetName[] {
-  if (layout.kind !== 'ce' || layout.input !== 'probs') return [...PRESET_NAMES];
+  const active = PRESETS[request.loss.preset].params;
+  const weighted = layout.weightColumn !== undefined;
   const renormalises = (name: PresetName): boolean => request.loss.renormalise ?? PRESETS[name].params.renormalise;
-  const active = renormalises(request.loss.preset);
-  return PRESET_NAMES.filter((name) => renormalises(name) === active);
+  const categoricalProbs = layout.kind === 'ce' && layout.input === 'probs';
+  return PRESET_NAMES.filter((name) =>
+    (!categoricalProbs || renormalises(name) === renormalises(request.loss.preset)) &&
+    (!weighted || PRESETS[name].params.sampleWeightMean === active.sampleWeightMean));
 }
 
 /** Infers the layout from the first rows; throws AnalysisError when the file cannot be read at all. */

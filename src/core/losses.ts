@@ -21,13 +21,19 @@
  *   alpha sum_k (1 - q_k)^gamma (-t_k ln q_k), alpha = 1 when not given.
  * - Multi-label: the mean over labels of each label's BCE.
  * - A sample weight of 0 gives loss 0 even where the unweighted loss is infinite.
+ * - Sample weights in the mean's denominator as the preset says (PresetParams.sampleWeightMean):
+ *   sum(w l) / sum(w) (scikit-learn), or under keras sum(w l) / N (sum_over_batch_size): there the
+ *   sample weight stays out of SampleEval.weight (1, or w_y with class weights; 0 when ignored).
  * - Bits: the nats value divided by ln 2, last. Multi-label labelLosses carry the sample weight
  *   and the base too, so their mean is the sample's loss (up to rounding).
  *
  * Where Loss Lens deliberately differs from a framework (all documented in the README table):
  * - A zero target weight times ln 0 is 0 under every preset; PyTorch's sum(t * log p) gives NaN.
- * - Focal loss from logits uses the exact log-sigmoid / log-softmax (tf.keras 2's backend);
- *   Keras 3 applies sigmoid / softmax and then clips. They differ only below p = 1e-7.
+ * - Binary focal loss from logits uses the exact log-sigmoid, as Keras 3 does on TensorFlow (its
+ *   default backend: the sigmoid's output keeps its logits, which binary_crossentropy takes); on
+ *   JAX Keras takes the sigmoid and clips it to [1e-7, 1 - 1e-7]. They differ only where p is
+ *   below 1e-7 or above 1 - 1e-7. (Categorical focal loss under keras goes softmax then clip, as
+ *   Keras does on every backend: PresetParams.categoricalFocalLogits.)
  * - Everything is float64; Keras computes in float32 by default, so its printed values agree
  *   with ours to about 1e-7 relative, not to the last bit.
  * - ln(1 - p) is computed as log1p(-p) and ln(1 + e^-|z|) as log1p(e^-|z|); PyTorch and Keras
@@ -93,7 +99,11 @@ export class EvaluatorImpl implements Evaluator {
     this.width = this.r.width;
     this.scratch = new Scratch(this.r.kind === 'ce' ? this.width : 0, this.r.kind === 'ce' ? 0 : this.width);
     this.tempered = this.r.temperature === 1 ? null : new Float64Array(this.width);
+    this.weightsInMean = this.r.params.sampleWeightMean === 'weights';
   }
+
+  /** Whether a sample's weight joins the mean's denominator (see sampleWeightMean). */
+  private readonly weightsInMean: boolean;
 
   newEval(): SampleEval {
     return {
@@ -337,7 +347,7 @@ export class EvaluatorImpl implements Evaluator {
     out.trueClass = y >= 0.5 ? 1 : 0;
     out.predictedClass = p >= 0.5 ? 1 : 0;
     out.confidence = p >= 0.5 ? p : 1 - p;
-    return this.finish(out, loss, sw, sw);
+    return this.finish(out, loss, sw, this.weightsInMean ? sw : 1);
   }
 
   private runMultilabel(sample: Sample, pred: ArrayLike<number>, sw: number, out: SampleEval, record: boolean): SampleEval {
@@ -362,7 +372,7 @@ export class EvaluatorImpl implements Evaluator {
     out.trueClass = -1;
     out.predictedClass = -1;
     out.confidence = confidence / L;
-    this.finish(out, sum / L, sw, sw);
+    this.finish(out, sum / L, sw, this.weightsInMean ? sw : 1);
     if (sw !== 1 || r.bits) {
       const labelLosses = out.labelLosses;
       for (let l = 0; l < L; l++) {
@@ -411,7 +421,8 @@ export class EvaluatorImpl implements Evaluator {
     const predicted = argmax(out.probs, K);
     out.predictedClass = predicted;
     out.confidence = out.probs[predicted] as number;
-    const denominator = hard >= 0 && r.classWeights !== null ? (r.classWeights[hard] as number) * sw : sw;
+    const share = this.weightsInMean ? sw : 1;
+    const denominator = hard >= 0 && r.classWeights !== null ? (r.classWeights[hard] as number) * share : share;
     return this.finish(out, loss, sw, denominator);
   }
 

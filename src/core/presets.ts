@@ -62,7 +62,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   keras: {
     name: 'keras',
     label: 'Keras',
-    description: 'Clip to [1e-7, 1 - 1e-7] (backend epsilon); categorical rows renormalised to sum 1 first; logits exact but categorical focal (softmax, then clip); sample-weighted mean over N (sum_over_batch_size).',
+    description: 'Clip to [1e-7, 1 - 1e-7] (backend epsilon); categorical rows renormalised to sum 1 first; logits exact (categorical focal: softmax, then clip); a sample-weighted mean divides by N.',
     params: { clipEps: 1e-7, bceLogFloor: -Infinity, renormalise: true, logits: 'exact', categoricalFocalLogits: 'via-probabilities', sampleWeightMean: 'count' },
   },
   sklearn: {

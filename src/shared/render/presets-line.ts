@@ -47,7 +47,13 @@ export function clippingLines(c: ClippingReport | null, kind: LossKind, options:
   const texts = shown.map((s) => (s.mean === null ? null : fmt(s.mean)));
   const given = texts.filter((t): t is string => t !== null);
   if (c.clipped === 0 && given.every((t) => t === given[0])) return null;
-  const means = shown.map((s, i) => `${PRESETS[s.name].label} ${texts[i] ?? 'not given (renormalises the rows otherwise)'}`).join(' · ');
+  // A mean is not given when the preset renormalises categorical rows otherwise, or (a file with
+  // sample weights) divides their weighted sum by something else: N for keras, the weights' sum for the rest.
+  const missing = (name: PresetName): string =>
+    kind === 'ce' && PRESETS[name].params.renormalise !== PRESETS[c.preset].params.renormalise
+      ? 'not given (renormalises the rows otherwise)'
+      : `not given (divides the weighted sum by ${PRESETS[name].params.sampleWeightMean === 'count' ? 'N' : 'the sum of the weights'})`;
+  const means = shown.map((s, i) => `${PRESETS[s.name].label} ${texts[i] ?? missing(s.name)}`).join(' · ');
   const active = meanOf(c.presets[c.preset]) ?? Number.NaN;
   // The preset furthest from the active one (finite means first): the gap the sentence explains.
   let other: PresetName | null = null;
