@@ -161,12 +161,16 @@ export async function inferShardLayouts(
   names: readonly string[], infer: InferShard, open: OpenShard, request: AnalysisRequest, signal?: AbortSignal,
 ): Promise<ShardLayout[]> {
   type Alone = { layout?: Layout; error?: AnalysisError };
-  // Each file's first rows as inference saw them, pooled when no file settles alone (pooledLayout).
+  // The first files' first rows as inference saw them, pooled when no file settles alone (pooledLayout);
+  // dropped once a file settles (no pooling then), so a wide set holds at most its refused files' samples.
   const samples: (SampleTable | undefined)[] = names.map(() => undefined);
   const alone = await mapLimit(names, 4, (_, i) => {
-    const tap: SampleTap = { ...request.overrides, onSample: (t) => (samples[i] = t) };
+    const tap: SampleTap = { ...request.overrides, ...(i < MAX_POOLED_FILES ? { onSample: (t: SampleTable) => (samples[i] = t) } : {}) };
     return infer(i, tap).then(
-      (layout): Alone => ({ layout }),
+      (layout): Alone => {
+        samples.fill(undefined);
+        return { layout };
+      },
       (err: unknown): Alone => {
         if (err instanceof AnalysisError) return { error: err };
         throw err;
@@ -227,6 +231,9 @@ function baseName(name: string): string {
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 }
 
+/** Files whose first rows are pooled when none settles alone: the first rows of a data set, as its concatenation's are, within a bounded memory. */
+const MAX_POOLED_FILES = 32;
+
 /**
  * The files' first rows as one sample table, in file order, as their concatenation's first rows
  * would be (columns matched by name); undefined when they cannot be one table (formats, duplicate
@@ -269,12 +276,13 @@ function pooledLayout(names: readonly string[], samples: readonly (SampleTable |
     const [p, ...rest] = err.problems;
     throw new AnalysisError(err.file, [{ ...p!, message: `${p!.message} (read with the first rows of the other files of the set, as their concatenation would be, it is not settled either: ${why})` }, ...rest], err.errorCount, err.badRows, err.columns);
   };
-  if (names.length < 2 || samples.some((t) => t === undefined)) refuse();
-  const pool = poolSamples(samples as SampleTable[]);
+  const pooled = samples.slice(0, MAX_POOLED_FILES);
+  if (names.length < 2 || pooled.some((t) => t === undefined)) refuse();
+  const pool = poolSamples(pooled as SampleTable[]);
   if (pool === undefined) return refuse();
   const files = names.map(baseName);
   const total = pool.table.rows.length;
-  const counts = names.length <= 4 ? files.map((f, i) => `${samples[i]!.rows.length} of ${f}`).join(', ') : `${total} rows of ${names.length} files`;
+  const counts = names.length <= 4 ? files.map((f, i) => `${samples[i]!.rows.length} of ${f}`).join(', ') : `${total} rows of ${pooled.length === names.length ? '' : 'the first '}${pooled.length} files`;
   const rowsText = `the files' first rows (${counts})`;
   // The table's lines are pooled rows: said as each file's own line.
   const own = (text: string) =>
