@@ -22,7 +22,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import type { ByteSource } from '../parse/types';
 import { readAt, readExactly, sizedSource } from './bytes';
 import { type Categories, pandasCategoricalColumns, polarsEnumValues } from './categories';
-import { classLabelNames } from './hf-features';
+import { classLabelNames, markClassIdLists } from './hf-features';
 import { DecodeScratch, decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
@@ -575,6 +575,7 @@ export async function openArrow(input: ByteSource): Promise<ColumnarFile> {
   }
   for (const c of columns) if (c.list !== undefined && c.info.width === 1) c.info.vector = false;
   const metadata = keyValues(schema, 2);
+  markClassIdLists(columns.map((c) => c.info), metadata.get('huggingface'));
   const categories = labelCategories(columns, batches[0]?.dictionaries ?? dictionaries, pandasCategoricalColumns(metadata.get('pandas')));
   const codecs = new Set(messages.filter((m) => m.type === MSG_RECORD_BATCH).map((m) => m.header.table(3)?.u8(0)));
   const compression = [...codecs].map((c) => (c === undefined ? 'uncompressed' : c === 0 ? 'lz4' : c === 1 ? 'zstd' : `codec ${c}`)).join('/');

@@ -57,7 +57,7 @@ import type { ByteSource } from '../parse/types';
 import { arrowSchemaFields, lz4Block } from './arrow';
 import { readAt, readExactly, sizedSource } from './bytes';
 import { type Categories, pandasCategoricalColumns, polarsEnumValues } from './categories';
-import { classLabelNames } from './hf-features';
+import { classLabelNames, markClassIdLists } from './hf-features';
 import { decodeNumbers } from './ndarray';
 import { ColumnarError, type ColumnarFile, type ColumnBlock, type ColumnInfo, type NumericArray } from './types';
 
@@ -260,6 +260,7 @@ export async function openParquet(input: ByteSource): Promise<ColumnarFile> {
       if (width === 1) leaf.info.vector = false;
     }
   }
+  markClassIdLists(leaves.map((l) => l.info), metadata.key_value_metadata?.find((kv) => kv.key === 'huggingface')?.value);
   const categories = await labelCategories(ctx, leaves);
   const codecs = [...new Set(metadata.row_groups.flatMap((g) => g.columns.map((c) => (c.meta_data?.codec ?? 'UNCOMPRESSED').toLowerCase())))];
   const rg = metadata.row_groups.length;
