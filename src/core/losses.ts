@@ -35,7 +35,9 @@
  *   below 1e-7 or above 1 - 1e-7. (Categorical focal loss under keras goes softmax then clip, as
  *   Keras does on every backend: PresetParams.categoricalFocalLogits.)
  * - Everything is float64; Keras computes in float32 by default, so its printed values agree
- *   with ours to about 1e-7 relative, not to the last bit.
+ *   with ours to about 1e-7 relative, not to the last bit (with floatx float64, to 1e-15), except
+ *   at the clip's top: float32 rounds 1 - 1e-7 to 1 - 1.19e-7, so y = 0, p = 1 costs 15.942 there
+ *   and 16.118 here (test/unit/framework-reference.test.ts).
  * - ln(1 - p) is computed as log1p(-p) and ln(1 + e^-|z|) as log1p(e^-|z|); PyTorch and Keras
  *   use log, and return 0 where we return a loss below 1e-16.
  */
