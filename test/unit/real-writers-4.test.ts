@@ -21,7 +21,7 @@ import { DEFAULT_CONFIG } from '../../src/extension/settings';
 import { realWritersSweep, runOn } from './real-writers-helpers';
 
 const DIR = 'test/fixtures/real-writers-4';
-const LM_EVAL = 'samples_hellaswag_2026-12-06T05-00-00.000000.jsonl';
+const LM_EVAL = 'samples_arc_challenge_2026-12-06T05-00-00.000000.jsonl';
 
 /** The Problems panel's first diagnostic of `text` read as `name`: its line (0-based) and the text its range covers. */
 async function firstDiagnostic(text: string, name: string, format: 'csv' | 'jsonl', delimiter?: string): Promise<{ line: number; start: number; covered: string; message: string }> {
@@ -39,7 +39,7 @@ realWritersSweep('files written by polars, Hugging Face datasets, compressed pan
     assert.equal(pipe.layout.evidence[1], 'delimiter: pipe (3 on the first line, the same count on the following lines)');
   });
 
-  it('an lm-eval samples file: refused at its "filtered_resps" value, in the CLI and the Problems panel', async () => {
+  it('an lm-eval samples file of 3 to 5 choices a question: refused at its "filtered_resps" value, in the CLI and the Problems panel', async () => {
     const text = readFileSync(join(DIR, LM_EVAL), 'utf8');
     const col = text.indexOf('"filtered_resps": ') + '"filtered_resps": '.length + 1;
     const r = runOn(DIR, LM_EVAL, []);

@@ -47,6 +47,8 @@ export interface LayoutHints {
    */
   byName?: string;
   evidence: string[];
+  /** The records were lm-eval samples, read through lmEvalChoices (Layout.lmEvalChoices). */
+  lmEval?: boolean;
 }
 
 /** Thrown when no layout can be made: the message names what is missing and the flag that says it. */
@@ -83,6 +85,8 @@ function lmEvalRefusal(columns: string[], rows: Cell[][]): LayoutError | undefin
   const first = rows.findIndex((r) => Array.isArray(r[ci]));
   if (first < 0) return undefined;
   const resps = rows[first]![ci] as Cell[];
+  // Read through lmEvalChoices already: the loglikelihoods alone.
+  if (resps.every((c) => typeof c === 'number')) return undefined;
   const choices = resps.every((c) => Array.isArray(c) && c.length === 2);
   const cell = { row: first, column: ci };
   if (!choices) {
@@ -92,14 +96,28 @@ function lmEvalRefusal(columns: string[], rows: Cell[][]): LayoutError | undefin
       cell,
     );
   }
+  // Why the records were not read through lmEvalChoices (records.ts): the first reason found.
   const counts = new Set(rows.map((r) => r[ci]).filter((c): c is Cell[] => Array.isArray(c)).map((c) => c.length));
-  const script =
-    "python -c \"import json,sys; [print(json.dumps({'label': int(r['target']), 'logits': [float(x[0]) for x in r['filtered_resps']]})) for r in map(json.loads, open(sys.argv[1]))]\" FILE > choices.jsonl";
+  const ti = columns.indexOf('target');
+  const mi = columns.indexOf('metrics');
+  const badTarget = rows.map((r) => r[ti]).find((t) => typeof t !== 'string' || !/^\d+$/.test(t));
+  const mutual = mi >= 0 && rows.some((r) => Array.isArray(r[mi]) && (r[mi] as Cell[]).includes('acc_mutual_info'));
+  const half = mutual ? '[:len(r[\'filtered_resps\']) // 2]' : '';
+  const reason =
+    counts.size > 1
+      ? `the questions have ${[...counts].sort((a, b) => a - b).join(', ')} choices, and questions with different numbers of choices share no class set: keep those with as many together`
+      : mutual
+        ? 'acc_mutual_info is among the metrics: "filtered_resps" holds the choices\' loglikelihoods, then their unconditional ones; the first half are the choices'
+        : badTarget !== undefined
+          ? `"target" is ${JSON.stringify(badTarget)}, not the index of a choice`
+          : 'a loglikelihood is not a number';
+  // A choice's text as the target: its index among the continuations asked (arguments' arg_1, after the delimiter).
+  const label = counts.size === 1 && !mutual && badTarget !== undefined ? "[a['arg_1'].strip() for a in r['arguments'].values()].index(r['target'].strip())" : "int(r['target'])";
+  const script = `python -c "import json,sys; [print(json.dumps({'label': ${label}, 'logits': [float(x[0]) for x in r['filtered_resps']${half}]})) for r in map(json.loads, open(sys.argv[1]))]" FILE > choices.jsonl`;
   return new LayoutError(
-    `lm-evaluation-harness samples of a multiple-choice task (--log_samples): "filtered_resps" holds [loglikelihood, is_greedy] per choice (${resps.length} choices on this line), written as strings; Loss Lens does not read this layout. ` +
+    `lm-evaluation-harness samples of a multiple-choice task (--log_samples): "filtered_resps" holds [loglikelihood, is_greedy] per choice (${resps.length} on this line), read when every question has as many choices and "target" is the right choice's index; here ${reason}. ` +
       'The loss over the choices is the cross-entropy of the softmax of the loglikelihoods against "target" (unnormalised loglikelihoods are logits up to a constant; acc_norm\'s length normalisation is not that loss). ' +
-      `Write them as logits, a line per question: ${script}` +
-      (counts.size > 1 ? ` (the questions have ${[...counts].sort((a, b) => a - b).join(', ')} choices: only questions with as many choices share one class set; keep those apart)` : ''),
+      `Write them as logits, a line per question: ${script}`,
     0,
     cell,
   );
@@ -405,7 +423,9 @@ export interface SampleTap extends LayoutOverrides {
 export function inferLayout(table: SampleTable, overrides: SampleTap = {}): Layout {
   overrides.onSample?.(table);
   try {
-    return infer(table, overrides);
+    const layout = infer(table, overrides);
+    if (table.hints?.lmEval === true) layout.lmEvalChoices = true;
+    return layout;
   } catch (e) {
     if (e instanceof LayoutError) e.columns ??= table.columns;
     throw e;

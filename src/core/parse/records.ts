@@ -76,7 +76,50 @@ function spreadLabelScores(r: Record<string, unknown>, fields: readonly string[]
   return out ?? r;
 }
 
+/** A number as Python's str(float) writes it (lm-eval's sanitize_list); "nan", "inf" and the rest are not. */
+const PY_FLOAT = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A record of lm-evaluation-harness' samples_<task>_<date>.jsonl for a multiple-choice task, as
+ * its loss reads it: {doc_id, target: the choice index, filtered_resps: each choice's
+ * loglikelihood} (the writer: evaluator.py's logged `example`, filtered_resps a [loglikelihood,
+ * is_greedy] per choice made strings by sanitize_list, target str()'d). The metrics beside (acc,
+ * acc_norm) are no predictions and are left out. Undefined when the record is not one, its target
+ * not a choice index or a loglikelihood not a number: the record is then read as it is, and refused.
+ */
+export function lmEvalChoices(rec: unknown): Record<string, unknown> | undefined {
+  if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) return undefined;
+  const r = rec as Record<string, unknown>;
+  const resps = r['filtered_resps'];
+  if (!('doc_id' in r) || typeof r['target'] !== 'string' || !/^\d+$/.test(r['target']) || !Array.isArray(resps) || resps.length === 0) return undefined;
+  // acc_mutual_info: the choices' loglikelihoods, then their unconditional ones (2K values): refused.
+  if (Array.isArray(r['metrics']) && r['metrics'].includes('acc_mutual_info')) return undefined;
+  const lls: number[] = [];
+  for (const c of resps) {
+    if (!Array.isArray(c) || c.length !== 2 || typeof c[0] !== 'string' || !PY_FLOAT.test(c[0])) return undefined;
+    lls.push(Number(c[0]));
+  }
+  return { doc_id: r['doc_id'], target: Number(r['target']), filtered_resps: lls };
+}
+
+/** The evidence of a file read through lmEvalChoices: what the loss is, and what it is not. */
+function lmEvalEvidence(k: number): string[] {
+  return [
+    `lm-evaluation-harness samples (--log_samples) of a multiple-choice task: "filtered_resps" holds [loglikelihood, is_greedy] per choice, "target" the index of the right one among the ${k} choices`,
+    `each choice's loglikelihood read as a logit: the loss is the cross-entropy of the softmax over the ${k} choices against "target" (the model's choice distribution; loglikelihoods are a continuation's total log-probability, unnormalised, so a logit up to a constant a question). ` +
+      "acc ranks the same loglikelihoods; acc_norm divides each by its choice's length first, which this loss does not; metrics (acc, acc_norm) and the other fields left out",
+  ];
+}
+
 export function recordTable(format: FileFormat, records: unknown[], lines: number[], classNames?: string[]): SampleTable {
+  // lm-eval's samples of a multiple-choice task, every sampled record one with as many choices.
+  const choices = records.map(lmEvalChoices);
+  const counts = new Set(choices.map((c) => (c === undefined ? -1 : (c['filtered_resps'] as number[]).length)));
+  if (records.length > 0 && counts.size === 1 && !counts.has(-1) && classNames === undefined) {
+    const table = recordTable(format, choices, lines, undefined);
+    table.hints = { labelColumn: 'target', predColumns: ['filtered_resps'], evidence: lmEvalEvidence([...counts][0]!), lmEval: true };
+    return table;
+  }
   // Fields holding pipeline output in most sampled records: read as one score column per label,
   // the labels sorted (the rows' orders disagree, so no row's order is the model's).
   const isRecord = (r: unknown): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r);
@@ -143,6 +186,8 @@ export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unk
   const weight = layout.weightColumn;
   // Pipeline-output fields the layout reads spread out (`scores.joy` from `scores`), as recordTable did.
   const spread = [...new Set(vector ? [] : preds.map((p) => p.slice(0, Math.max(0, p.indexOf('.')))).filter((f) => f !== ''))];
+  // lm-eval samples, as recordTable read them: each record's choices' loglikelihoods (lmEvalChoices).
+  const lmEval = layout.lmEvalChoices === true;
   // Valid records go into the batch when the reader's consumer takes batches (ReadOptions.batch).
   const batch = batchFor(layout, ctx);
   let current: Record<string, unknown> | undefined;
@@ -163,7 +208,7 @@ export function makeRecordProcessor(layout: Layout, ctx: ReadContext): (rec: unk
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       return bad(undefined, `expected a record (an object with "${label}" and ${vector || preds.length === 1 ? `"${preds[0]}"` : 'prediction fields'}), found ${describe(rec)}`);
     }
-    const r = spread.length > 0 ? spreadLabelScores(rec as Record<string, unknown>, spread) : (rec as Record<string, unknown>);
+    const r = lmEval ? (lmEvalChoices(rec) ?? (rec as Record<string, unknown>)) : spread.length > 0 ? spreadLabelScores(rec as Record<string, unknown>, spread) : (rec as Record<string, unknown>);
     if (vector) {
       const v = r[preds[0]!];
       if (v === undefined) return bad(undefined, `missing field "${preds[0]}"`);

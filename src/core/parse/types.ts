@@ -71,6 +71,8 @@ export interface Layout {
   decimalComma?: boolean;
   /** CSV: line 1 is Excel's delimiter hint (`sep=;`), not a row nor the names: every read skips it. */
   sepLine?: boolean;
+  /** JSONL: lm-evaluation-harness samples of a multiple-choice task, each record read through lmEvalChoices (records.ts). */
+  lmEvalChoices?: boolean;
   /**
    * CSV: where the column names come from. Unset: the first line (after any `#` comment lines);
    * 'comment': the last `#` line at the top (np.savetxt's `header=`), every line after it is a row;
