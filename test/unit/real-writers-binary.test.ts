@@ -13,7 +13,7 @@ import { polarsEnumValues } from '../../src/core/columnar/categories';
 import { classLabelListNames } from '../../src/core/columnar/hf-features';
 import { realWritersSweep } from './real-writers-helpers';
 
-realWritersSweep('binary files written by pyarrow, polars, datasets, safetensors, DuckDB and NumPy (test/fixtures/real-writers-binary)', 'test/fixtures/real-writers-binary', 52, () => {
+realWritersSweep('binary files written by pyarrow, polars, datasets, safetensors, DuckDB and NumPy (test/fixtures/real-writers-binary)', 'test/fixtures/real-writers-binary', 54, () => {
   it("a polars Enum's values: lengths in UTF-8 bytes, a ';' inside a value (as polars 1.44 writes pl.Enum(['négatif', 'ok', 'a;b']))", () => {
     assert.deepEqual(polarsEnumValues(new Map([['_PL_ENUM_VALUES2', '8;négatif2;ok3;a;b']])), ['négatif', 'ok', 'a;b']);
     // Not that text: no order is taken from it.
