@@ -36,6 +36,28 @@ export function naturalCompare(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+/** A file's name family: its name with each run of digits made one mark (`rank#.jsonl`, `part-#-of-#.parquet`). */
+export function nameFamily(name: string): string {
+  return name.replace(/\d+/g, '#');
+}
+
+/** Files of its name read beside one: enough to find one that settles, few enough to stay quick in a folder of a thousand ranks. */
+export const MAX_BESIDE = 16;
+
+/**
+ * The names among `names` (a folder's, that Loss Lens reads) of `own`'s family, it among them, in
+ * natural order: the MAX_BESIDE nearest to it; none when it has no numbers or is alone of its name.
+ */
+export function besideNames(own: string, names: readonly string[]): string[] {
+  const family = nameFamily(own);
+  if (family === own) return [];
+  const kin = [...new Set(names)].filter((n) => nameFamily(n) === family).sort(naturalCompare);
+  const at = kin.indexOf(own);
+  if (at < 0 || kin.length < 2) return [];
+  const from = Math.max(0, Math.min(at - MAX_BESIDE / 2, kin.length - MAX_BESIDE));
+  return kin.slice(from, from + MAX_BESIDE);
+}
+
 /** The folder every name is in (with its trailing separator), or '' when they share none. */
 export function sharedFolder(names: readonly string[]): string {
   const dirOf = (n: string) => n.slice(0, Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\')) + 1);
@@ -303,6 +325,29 @@ function pooledLayout(names: readonly string[], samples: readonly (SampleTable |
     layout: { ...layout, evidence: layout.evidence.map(own), ...(assumptions !== undefined ? { assumptions } : {}) },
     rows: counts,
   };
+}
+
+/** A file read with the files beside it: its layout, why (`settled`), and those files' names. */
+export interface ReadBeside {
+  layout: Layout;
+  settled: string;
+  beside: string[];
+}
+
+/**
+ * The layout of file `at` of `names` (it and the files beside it of its name, besideNames) from
+ * their first rows, when they settle what its own rows do not; undefined when they do not settle
+ * it either (or it settles alone).
+ */
+export async function readBeside(names: readonly string[], at: number, open: OpenShard, request: AnalysisRequest, signal?: AbortSignal): Promise<ReadBeside | undefined> {
+  try {
+    const mine = (await inferShardLayouts(names, inferByOpening(open, request, signal), open, request, signal))[at];
+    if (mine?.settled === undefined) return undefined;
+    return { layout: mine.layout, settled: mine.settled, beside: names.filter((_, i) => i !== at).map(baseName) };
+  } catch (err) {
+    if (err instanceof AnalysisError) return undefined;
+    throw err;
+  }
 }
 
 /** Refuses a file whose first rows contradict the sorted class order assumed from another file's labels (layout.ts does so for one file). */

@@ -181,7 +181,7 @@ export class AnalysisService {
     // The notification's Cancel button (a user's explicit choice) does stop the worker.
     const shared = this.cache.getOrCompute(key, async () => {
       const started = Date.now();
-      const r = await this.job({ op: 'analyze', file: this.fileJob(uri, request) }, { ...opts, signal: undefined });
+      const r = await this.job({ op: 'analyze', file: this.fileJob(uri, request) }, { ...opts, signal: undefined }).catch((err: unknown) => this.readBeside(err, uri, request, opts));
       return { analysis: r.analysis, elapsedMs: Date.now() - started, computedAt: Date.now() };
     });
     const done = await (opts.signal ? untilAborted(shared, opts.signal) : shared);
@@ -228,6 +228,21 @@ export class AnalysisService {
   async layoutBeside(uri: vscode.Uri, request: AnalysisRequest, signal?: AbortSignal): Promise<{ layout: Layout; settled: string } | undefined> {
     const r = await this.runner.run<'layoutBeside'>({ op: 'layoutBeside', path: this.runner.pathOf(uri), name: this.label(uri), request }, { signal });
     return r.beside ?? undefined;
+  }
+
+  /**
+   * A file that alone cannot settle its layout, read with the layout of the files beside it of its
+   * name, said as a warning (where the worker does not do so itself: the browser build); `err`
+   * rethrown when they do not settle it either.
+   */
+  private async readBeside(err: unknown, uri: vscode.Uri, request: AnalysisRequest, opts: RunOptions): Promise<ResultOf<'analyze'>> {
+    if (this.runner.readsBeside || !(err instanceof AnalysisError) || err.badRows || this.labelsOf(uri) !== undefined || (await this.runner.isFolder(uri))) throw err;
+    const beside = await this.layoutBeside(uri, request).catch(() => undefined);
+    if (beside === undefined) throw err;
+    const r = await this.job({ op: 'analyze', file: { ...this.fileJob(uri, request), layout: beside.layout } }, { ...opts, signal: undefined });
+    r.analysis.warnings.unshift({ line: 0, severity: 'warning', message: beside.settled });
+    r.analysis.warningCount++;
+    return r;
   }
 
   /** A cached analysis if there is one for the file as it is now; never computes. */

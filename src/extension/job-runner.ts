@@ -41,5 +41,11 @@ export interface JobRunner {
   /** For a folder (read as one data set), over the files it holds that Loss Lens reads. */
   stamp(uri: vscode.Uri): Promise<FileStamp>;
   isFolder(uri: vscode.Uri): Promise<boolean>;
+  /**
+   * Whether its worker reads a file that alone cannot settle its layout with the files beside it
+   * of its name by itself (the desktop's lists its folder); otherwise AnalysisService asks for
+   * their layout (a 'layoutBeside' job) and reads the file with it.
+   */
+  readonly readsBeside: boolean;
   run<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunJobOptions): Promise<ResultOf<Op>>;
 }

@@ -22,6 +22,7 @@ export function nodeJobRunner(workerScript: string): JobRunner {
       return folderStamp({ mtimeMs: info.mtimeMs, size: 0 }, files);
     },
     isFolder: async (uri) => (await stat(uri.fsPath)).isDirectory(),
+    readsBeside: true,
     run: (job, opts) => runInWorker(job, { workerScript, signal: opts.signal, onProgress: opts.onProgress }),
   };
 }

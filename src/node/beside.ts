@@ -8,48 +8,31 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AnalysisError, type AnalysisRequest } from '../core/analyze';
-import { overridesFlags, type Layout } from '../core/parse';
-import { inferByOpening, inferShardLayouts, naturalCompare } from '../core/shards';
+import { overridesFlags } from '../core/parse';
+import { besideNames, inferByOpening, readBeside, type ReadBeside } from '../core/shards';
 import { folderShardNames } from '../shared/commands';
 import { pairedEntries } from './analyze-shards';
 import { shardOpener, type ShardEntry } from './shard-source';
 
-/** Files of its name read beside one: enough to find one that settles, few enough to stay quick in a folder of a thousand ranks. */
-export const MAX_BESIDE = 16;
-
-/** A file's name family: its name with each run of digits made one mark (`rank#.jsonl`, `part-#-of-#.parquet`). */
-export function nameFamily(name: string): string {
-  return name.replace(/\d+/g, '#');
-}
+export { nameFamily } from '../core/shards';
 
 /**
  * The files beside `path` of its name family that Loss Lens reads, it among them, in natural
- * order: the MAX_BESIDE nearest to it. Named as `name` names `path` (its folder's part kept).
+ * order (besideNames), a .npy pair as one entry. Named as `name` names `path` (its folder's part kept).
  */
 export async function besideEntries(path: string, name: string): Promise<ShardEntry[]> {
   const dir = dirname(path);
-  const own = basename(path);
-  const family = nameFamily(own);
-  if (family === own) return [];
-  const names = folderShardNames(await readdir(dir).catch(() => [] as string[])).filter((n) => nameFamily(n) === family);
+  const names = besideNames(basename(path), folderShardNames(await readdir(dir).catch(() => [] as string[])));
   const named = (p: string) => join(dirname(name), basename(p));
   const entries = (await pairedEntries(names.map((n) => join(dir, n)))).map((e) => ({
     ...e,
     name: named(e.path),
     ...(e.labels === undefined ? {} : { labels: { path: e.labels.path, name: named(e.labels.path) } }),
   }));
-  const at = entries.findIndex((e) => e.path === path || e.labels?.path === path);
-  if (at < 0 || entries.length < 2) return [];
-  const from = Math.max(0, Math.min(at - MAX_BESIDE / 2, entries.length - MAX_BESIDE));
-  return entries.slice(from, from + MAX_BESIDE).sort((a, b) => naturalCompare(a.name, b.name));
+  return entries.some((e) => e.path === path || e.labels?.path === path) && entries.length >= 2 ? entries : [];
 }
 
-/** A file read with the files beside it: its layout, why (`settled`), and those files' names. */
-export interface ReadBeside {
-  layout: Layout;
-  settled: string;
-  beside: string[];
-}
+export type { ReadBeside } from '../core/shards';
 
 /**
  * The layout of the file at `path` read with the first rows of the files beside it of its name,
@@ -60,16 +43,7 @@ export async function layoutBeside(path: string, name: string, request: Analysis
   const entries = await besideEntries(path, name);
   const at = entries.findIndex((e) => e.path === path || e.labels?.path === path);
   if (at < 0) return undefined;
-  const { open } = shardOpener(entries);
-  try {
-    const shared = await inferShardLayouts(entries.map((e) => e.name), inferByOpening(open, request, signal), open, request, signal);
-    const mine = shared[at]!;
-    if (mine.settled === undefined) return undefined;
-    return { layout: mine.layout, settled: mine.settled, beside: entries.filter((_, i) => i !== at).map((e) => basename(e.name)) };
-  } catch (err) {
-    if (err instanceof AnalysisError) return undefined;
-    throw err;
-  }
+  return readBeside(entries.map((e) => e.name), at, shardOpener(entries).open, request, signal);
 }
 
 /** The names of files, a few of them: `rank0.jsonl, rank2.jsonl and 5 more`. */

@@ -41,6 +41,8 @@ export interface FileJob {
    * worker lists the folder itself.
    */
   shards?: { path: string; name: string; labels?: { path: string; name: string } }[];
+  /** A layout the host decided (the file read with the files beside it: the browser build's AnalysisService): not inferred. */
+  layout?: Layout;
 }
 
 export type WorkerJob =
@@ -62,7 +64,7 @@ export type WorkerJob =
   /** A binary file's arrays or columns and first rows (the read-only preview). */
   | { op: 'preview'; path: string; name: string; labels?: FileJob['labels'] }
   /** The layout of a file that alone cannot settle it, from the first rows of the files beside it of its name (the editor's index). */
-  | { op: 'layoutBeside'; path: string; name: string; request: AnalysisRequest }
+  | { op: 'layoutBeside'; path: string; name: string; request: AnalysisRequest; shards?: FileJob['shards'] }
   /** A run (Open Run...): files, or folders of files, over the same samples, one per epoch; `top` samples a list. */
   | { op: 'run'; sources: RunSource[]; request: AnalysisRequest; top: number; incremental?: RunIncremental };
 
@@ -218,9 +220,9 @@ async function readFile(file: FileJob, opts: Omit<AnalyzeFileOptions, 'name' | '
     analyzeFile(file.path, file.request, { ...opts, name: file.name, ...(labels === undefined ? {} : { labels: { path: labels.path, name: labels.name } }), ...(layout === undefined ? {} : { layout }) });
   let analysis: Analysis;
   try {
-    analysis = await read();
+    analysis = await read(file.layout);
   } catch (err) {
-    if (!(err instanceof AnalysisError) || err.badRows || labels !== undefined) throw err;
+    if (!(err instanceof AnalysisError) || err.badRows || labels !== undefined || file.layout !== undefined) throw err;
     const beside = await layoutBeside(file.path, file.name, file.request, opts.signal);
     if (beside === undefined) throw err;
     analysis = await read(beside.layout);

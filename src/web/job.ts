@@ -13,7 +13,7 @@ import { compareOrRefuse, sampleCollector } from '../core/compare';
 import { compareSide } from '../core/compare/side';
 import { sampleOnLine } from '../core/sample-on-line';
 import { previewBinary } from '../core/columnar/preview';
-import { inferByOpening, inferShardLayouts, readShardsHere, type OpenShard } from '../core/shards';
+import { inferByOpening, inferShardLayouts, readBeside, readShardsHere, type OpenShard } from '../core/shards';
 import { checkRunFiles, readRunSource, runAssembler, runJobResult } from '../core/run/assemble';
 import { readEpochSource } from '../core/run/epochs';
 import { idIndex } from '../core/run/match';
@@ -134,7 +134,10 @@ export async function runWebJob(
     const src = await source(file.path, file.name);
     const labels = file.labels && (await source(file.labels.path, file.labels.name));
     const total = src.size;
-    const analysis = await analyze(src, file.request, { signal, onEval, onLayout, labels, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null) });
+    const analysis = await analyze(src, file.request, {
+      signal, onEval, onLayout, labels, onProgress: (done) => progress(total ? offset + (share * Math.min(done, total)) / total : null),
+      ...(file.layout === undefined ? {} : { layout: file.layout }),
+    });
     if (file.labels !== undefined) analysis.layout.evidence.splice(1, 0, labelsEvidence(file.labels, file.name));
     return analysis;
   };
@@ -168,6 +171,14 @@ export async function runWebJob(
       const layouts = shards === undefined ? [job.analysis.layout] : (await inferShardLayouts(shards.map((s) => s.name), inferByOpening(open, job.file.request, signal), open, job.file.request, signal)).map((x) => x.layout);
       const reader = dataRowReader(job.analysis, job.file.request, layouts, open, signal);
       return { result: { op: 'diagnose', diagnostics: await runDiagnostics(job.analysis, job.file.request, reader, job.keys, signal) } };
+    }
+    case 'layoutBeside': {
+      // The host listed the files beside it of its name (web/runner.ts), it among them.
+      const shards = job.shards ?? [];
+      const at = shards.findIndex((f) => f.path === job.path);
+      const open = opener({ path: job.path, name: job.name, request: job.request, shards });
+      const beside = at < 0 ? undefined : await readBeside(shards.map((f) => f.name), at, open, job.request, signal);
+      return { result: { op: 'layoutBeside', beside: beside ?? null } };
     }
     case 'layout': {
       const head = await readLayout(await source(job.path, job.name), { overrides: job.overrides, skipInvalid: true, signal });

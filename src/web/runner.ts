@@ -13,7 +13,7 @@
 import * as vscode from 'vscode';
 import { folderStamp, type JobRunner, type ResultOf, type RunJobOptions, type WorkerJob } from '../extension/job-runner';
 import { folderShardNames } from '../shared/commands';
-import { naturalCompare } from '../core/shards';
+import { besideNames, naturalCompare } from '../core/shards';
 import { WEB_WORKSPACE_SCHEMES } from '../extension/schemes';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import { CancelledError } from '../shared/cancelled';
@@ -127,6 +127,20 @@ async function folderFiles(dir: vscode.Uri): Promise<string[]> {
 }
 
 /**
+ * The files beside a file of its name (rank0.jsonl beside rank1.jsonl), it among them, as the
+ * desktop's besideEntries lists them; only their first rows are read (streamed where the server
+ * serves the file). None when it is alone of its name.
+ */
+async function besideFiles(path: string, name: string): Promise<NonNullable<FileJob['shards']>> {
+  const uri = vscode.Uri.parse(path);
+  const dir = vscode.Uri.joinPath(uri, '..');
+  const own = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  const names = besideNames(own, await folderFiles(dir).catch(() => [] as string[]));
+  const dirName = name.slice(0, name.length - own.length);
+  return names.map((n) => ({ path: n === own ? path : vscode.Uri.joinPath(dir, n).toString(), name: dirName + n }));
+}
+
+/**
  * A folder's files as one data set (FileJob.shards): named by the folder's name and their own,
  * the labels of a .npy pair with its scores' file rather than as a file of their own.
  */
@@ -199,6 +213,8 @@ async function withPairs(job: WorkerJob): Promise<{ job: WorkerJob; said?: strin
       const { files, said } = await runFiles(job.sources, job.request);
       return { job: { ...job, sources: files }, said };
     }
+    case 'layoutBeside':
+      return { job: { ...job, shards: await besideFiles(job.path, job.name) } };
     case 'preview':
     case 'sample': {
       const pair = job.labels === undefined ? await pairOf(job.path, job.name) : undefined;
@@ -222,13 +238,12 @@ export function webJobRunner(newWorker: () => Promise<Worker>): JobRunner {
       return folderStamp({ mtimeMs: info.mtime, size: 0 }, files.map((f) => ({ mtimeMs: f.mtime, size: f.size })));
     },
     isFolder,
+    readsBeside: false,
     async run<Op extends WorkerJob['op']>(job: Extract<WorkerJob, { op: Op }>, opts: RunJobOptions): Promise<ResultOf<Op>> {
       const asked: WorkerJob = job;
       // A sampled estimate stands in while a large file is read in full; here the file is read
       // whole either way, so there is nothing quicker to show.
       if (asked.op === 'estimate') return { op: 'estimate', estimate: null } as ResultOf<Op>;
-      // A file opened alone is read alone here: its folder's other ranks are not sent to the worker.
-      if (asked.op === 'layoutBeside') return { op: 'layoutBeside', beside: null } as ResultOf<Op>;
       const files: WebFiles = {};
       const { job: paired, said = [] } = await withPairs(job);
       const names = filesOf(paired);

@@ -4,8 +4,8 @@
  * CLI's mean and says that rank was read with the other's layout; a Hugging Face datasets
  * save_to_disk folder (Arrow shards beside dataset_info.json and state.json) shows its shards' mean.
  * A folder none of whose ranks settles alone (ant and bee, bee and cat) is read with their first
- * rows pooled, as their concatenation is; its rank1.jsonl opened alone in the desktop editor is read
- * with that layout, said in a lens and in Problems. Desktop build and browser build (Web Worker extension host), over a copy of
+ * rows pooled, as their concatenation is; its rank1.jsonl opened alone in the editor is read with
+ * that layout, said in a lens and in Problems. Desktop build and browser build (Web Worker extension host), over a copy of
  * test/fixtures/shards-evidence (scripts/fixtures/gen_shards_evidence.py).
  */
 import { strict as assert } from 'node:assert';
@@ -94,32 +94,30 @@ for (const build of ['desktop', 'web'] as const) {
       await wb.screenshot(`shards-evidence-${build}-pooled`);
     });
 
-    if (build === 'desktop') {
-      it('rank1.jsonl opened alone: read with the layout its folder\'s ranks give, said in a lens and in Problems; the lens and status bar mean = the CLI\'s with --class-names ant,bee,cat (= torch)', async function () {
-        await wb.runCommand('View: Close All Editors');
-        const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, 'none-settles', 'rank1.jsonl'), '--class-names', 'ant,bee,cat', '--json', '--no-progress'], { encoding: 'utf8' });
-        assert.equal(r.status, 0, r.stderr);
-        const mean = (JSON.parse(r.stdout) as { mean: number }).mean;
-        assert.ok(Math.abs(mean - expected['none-settles']!.rank1_alone!.mean) <= 1e-9);
-        await wb.openFile('none-settles/rank1.jsonl');
-        const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: /Loss Lens: mean/ }).first();
-        await lens.waitFor({ state: 'visible', timeout: 60_000 });
-        const lenses = (await wb.page.locator('.monaco-editor .codelens-decoration').first().innerText()).trim();
-        assert.match(lenses, new RegExp(`Loss Lens: mean CE ${mean.toFixed(4).replace('.', '\\.')} nats over 300 samples`));
-        assert.match(lenses, /Read with the layout of the set's first rows pooled, as their concatenation is read/);
-        const item = wb.page.locator('.statusbar-item', { hasText: /Loss \d\.\d{4}/ }).first();
-        await item.waitFor({ state: 'visible', timeout: 60_000 });
-        assert.match(await item.innerText(), new RegExp(`Loss ${mean.toFixed(4).replace('.', '\\.')}`));
-        let said: { severity: string; message: string }[] = [];
-        for (const deadline = Date.now() + 30_000; Date.now() < deadline; await wb.page.waitForTimeout(500)) {
-          said = (await wb.problems()).filter((p) => /read with the layout of the set's first rows pooled/.test(p.message));
-          if (said.length > 0) break;
-        }
-        assert.equal(said[0]?.severity, 'warning', JSON.stringify(await wb.problems()));
-        await wb.parkMouse();
-        await wb.screenshot('shards-evidence-desktop-rank-alone');
-      });
-    }
+    it('rank1.jsonl opened alone: read with the layout its folder\'s ranks give, said in a lens and in Problems; the lens and status bar mean = the CLI\'s with --class-names ant,bee,cat (= torch)', async function () {
+      await wb.runCommand('View: Close All Editors');
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), join(ws, 'none-settles', 'rank1.jsonl'), '--class-names', 'ant,bee,cat', '--json', '--no-progress'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const mean = (JSON.parse(r.stdout) as { mean: number }).mean;
+      assert.ok(Math.abs(mean - expected['none-settles']!.rank1_alone!.mean) <= 1e-9);
+      await wb.openFile('none-settles/rank1.jsonl');
+      const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: /Loss Lens: mean/ }).first();
+      await lens.waitFor({ state: 'visible', timeout: 60_000 });
+      const lenses = (await wb.page.locator('.monaco-editor .codelens-decoration').first().innerText()).trim();
+      assert.match(lenses, new RegExp(`Loss Lens: mean CE ${mean.toFixed(4).replace('.', '\\.')} nats over 300 samples`));
+      assert.match(lenses, /Read with the layout of the set's first rows pooled, as their concatenation is read/);
+      const item = wb.page.locator('.statusbar-item', { hasText: /Loss \d\.\d{4}/ }).first();
+      await item.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await item.innerText(), new RegExp(`Loss ${mean.toFixed(4).replace('.', '\\.')}`));
+      let said: { severity: string; message: string }[] = [];
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await wb.page.waitForTimeout(500)) {
+        said = (await wb.problems()).filter((p) => /read with the layout of the set's first rows pooled/.test(p.message));
+        if (said.length > 0) break;
+      }
+      assert.equal(said[0]?.severity, 'warning', JSON.stringify(await wb.problems()));
+      await wb.parkMouse();
+      await wb.screenshot(`shards-evidence-${build}-rank-alone`);
+    });
 
     it('a datasets save_to_disk folder: its Arrow shards\' mean (= torch), the metadata files not read', async function () {
       await wb.runCommand('View: Close All Editors');

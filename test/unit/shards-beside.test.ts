@@ -15,6 +15,8 @@ import { besideEntries, layoutBeside, nameFamily } from '../../src/node/beside';
 import { runInWorker } from '../../src/node/analyze-in-worker';
 import { buildIndex } from '../../src/extension/explain/document-index';
 import { besideTitle } from '../../src/extension/explain/codelens-content';
+import type { WorkerJob } from '../../src/node/file-worker';
+import { createJobHandler, type WebWorkerMessage } from '../../src/web/job';
 import { CLASSIC_REQUEST } from './breakdown-helpers';
 
 const ROOT = 'test/fixtures/shards-evidence';
@@ -84,6 +86,31 @@ describe('a rank read by itself: the files beside it of its name', function () {
       close((JSON.parse(c.stdout) as { mean: number }).mean, ref.mean, `${set} CLI --class-names`);
     });
   }
+
+  it('the browser build: the worker finds the layout from the files the host lists beside it, and reads the file with it (mean = torch)', async () => {
+    const set = 'none-settles';
+    const names = ['rank0.jsonl', 'rank1.jsonl'];
+    const shards = names.map((n) => ({ path: `memory:/${set}/${n}`, name: `${set}/${n}` }));
+    const files = Object.fromEntries(shards.map((f, i) => [f.path, Uint8Array.prototype.slice.call(readFileSync(join(ROOT, set, names[i]!))).buffer as ArrayBuffer]));
+    const post = async (job: WorkerJob) => {
+      const posted: WebWorkerMessage[] = [];
+      await createJobHandler((m) => posted.push(m), () => 0)({ type: 'job', job, files: { ...files } });
+      const last = posted.at(-1);
+      assert.ok(last?.type === 'done', JSON.stringify(last));
+      return last.result;
+    };
+    const rank1 = shards[1]!;
+    const found = await post({ op: 'layoutBeside', path: rank1.path, name: rank1.name, request: CLASSIC_REQUEST, shards });
+    assert.ok(found.op === 'layoutBeside' && found.beside !== null);
+    assert.deepEqual(found.beside.layout.classNames, ['ant', 'bee', 'cat']);
+    assert.match(found.beside.settled, /^read with the layout of the set's first rows pooled/);
+    const read = await post({ op: 'analyze', file: { path: rank1.path, name: rank1.name, request: CLASSIC_REQUEST, layout: found.beside.layout } });
+    assert.ok(read.op === 'analyze');
+    close(read.analysis.breakdown.mean, expected[set]!.rank1_alone!.mean, 'web worker');
+    // Alone of its name (the host lists nothing beside it): nothing found.
+    const none = await post({ op: 'layoutBeside', path: rank1.path, name: rank1.name, request: CLASSIC_REQUEST, shards: [] });
+    assert.ok(none.op === 'layoutBeside' && none.beside === null);
+  });
 
   it('the CLI on rank1 alone with --state-out (a Dask worker\'s run) refuses, naming the folder and the class names in order; no state written', () => {
     const out = join(tmp, 's1.json');
