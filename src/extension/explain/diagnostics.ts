@@ -40,7 +40,7 @@ export class LossDiagnostics implements vscode.Disposable {
     const lineText = (line: number): string | undefined => (line >= 1 && line <= doc.lineCount ? doc.lineAt(line - 1).text : undefined);
     const specs = diagnosticSpecs(cached.index, layout.format, layout.delimiter, lineText);
     // Read with the layout of the files beside it: said where a reading's doubts are, on the first line.
-    if (cached.beside !== undefined) specs.unshift({ line: 0, start: 0, end: (lineText(1) ?? '').length, message: editorSpeaker(`Loss Lens: ${cached.beside}`), code: 'layout', severity: 'warning', fixes: [] });
+    if (cached.beside !== undefined) specs.unshift({ line: 0, start: 0, end: (lineText(1) ?? '').length, message: editorSpeaker(cached.beside), code: 'layout', severity: 'warning', fixes: [] });
     this.collection.set(doc.uri, specs.map((s) => {
       const d = new vscode.Diagnostic(new vscode.Range(s.line, s.start, s.line, s.end), s.message, SEVERITY[s.severity]);
       d.source = DIAGNOSTIC_SOURCE;
