@@ -128,6 +128,22 @@ describe('a rank read by itself: the files beside it of its name', function () {
     assert.match(l.stderr, /--class-names NAME1,NAME2,\.\.\.\n$/);
   });
 
+  it('the Dask recipe over ranks none of which settles alone: a worker\'s run refuses naming --class-names ant,bee,cat; given them after --, the merge = torch', function () {
+    const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import distributed'], { encoding: 'utf8' }).status === 0);
+    if (python === undefined) {
+      console.log('    Dask case SKIPPED: no python3 here imports distributed (apt-get install -y python3-distributed)');
+      this.skip();
+    }
+    this.timeout(180_000);
+    const ranks = ['rank0', 'rank1'].map((r) => join(ROOT, 'none-settles', `${r}.jsonl`));
+    const refused = spawnSync(python, ['scripts/dask/run_shards.py', ...ranks], { encoding: 'utf8' });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /rank\d\.jsonl:1: labels are class names[\s\S]*Read the folder \(loss-lens .*none-settles\/\), or give --class-names ant,bee,cat/);
+    const run = spawnSync(python, ['scripts/dask/run_shards.py', '--json', ...ranks, '--', '--class-names', 'ant,bee,cat'], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    close((JSON.parse(run.stdout) as { mean: number }).mean, expected['none-settles']!.mean, 'Dask merge');
+  });
+
   it('each rank read apart with the class names given, merged: the folder\'s mean = torch; read with other names, the merge refuses saying how', () => {
     const states = ['rank0', 'rank1'].map((r) => {
       const out = join(tmp, `${r}.json`);
