@@ -89,7 +89,7 @@ export function cellVector(c: Cell): number[] | undefined {
   let v: unknown = c;
   if (typeof c === 'string') {
     const t = c.trim();
-    if (!t.startsWith('[')) return undefined;
+    if (!t.startsWith('[')) return joinedVector(t);
     try {
       v = JSON.parse(t);
     } catch {
@@ -98,6 +98,21 @@ export function cellVector(c: Cell): number[] | undefined {
   }
   if (!Array.isArray(v) || v.length === 0) return undefined;
   return v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+}
+
+/** One number of a joined list: a decimal point or an exponent, so neither a decimal comma's halves nor ids. */
+const JOINED_PART = /^\s*-?(\d+\.\d*|\.\d+|\d+(\.\d*)?e[+-]?\d+)\s*$/i;
+
+/**
+ * A list joined with commas into text, as a CSV cell must hold it (polars refuses a list column in
+ * write_csv; `pl.col('probs').cast(pl.List(pl.String)).list.join(',')` writes "0.61,0.2,0.19",
+ * quoted): every part a number with a decimal point or an exponent. "0,95" (a decimal comma) and
+ * "1,5" (ids?) are not lists.
+ */
+function joinedVector(t: string): number[] | undefined {
+  if (!t.includes(',')) return undefined;
+  const parts = t.split(',');
+  return parts.every((p) => JOINED_PART.test(p)) ? parts.map(Number) : undefined;
 }
 
 /** A field holds vectors when most sampled values are vectors (one odd row is reported, not followed). */
