@@ -287,6 +287,9 @@ function hardLike(cells: Cell[]): boolean {
   });
 }
 
+/** An infinity as writers spell it in text: pandas and NumPy `inf`, `-inf`; `Infinity`. */
+const INFINITY_WORD = /^[+-]?(inf|infinity)$/i;
+
 const allNumeric = (cells: Cell[]): boolean => {
   const present = cells.filter((c) => !isBlank(c) && !missingNumber(c));
   return present.length > 0 && present.every((c) => cellNumber(c) !== undefined || cellVector(c) !== undefined);
@@ -718,6 +721,26 @@ function infer(table: SampleTable, overrides: LayoutOverrides): Layout {
         const col = hardPredictionColumn ?? columns.find((c) => !excluded.has(c) && HARD_PRED_NAMES.includes(normName(c)))!;
         throw new LayoutError(
           `column ${col} holds predicted classes, not probabilities or logits; cross-entropy needs a score per class (name those columns with ${columnFlag('pred-columns', 'A,B,...')})`,
+        );
+      }
+      // Numbers but for an infinity (pandas writes float('-inf') as -inf: a masked logit): that cell is why.
+      const isInfinity = (v: Cell): boolean => typeof v === 'string' && INFINITY_WORD.test(v.trim());
+      const withInfinity = columns.flatMap((c, ci) => {
+        if (excluded.has(c) || c === labelColumn) return [];
+        const cells = values(c);
+        const finite = cells.filter((v) => !isInfinity(v));
+        return finite.length < cells.length && allNumeric(finite) ? [ci] : [];
+      });
+      const row = rows.findIndex((r) => withInfinity.some((ci) => isInfinity(r[ci])));
+      if (row >= 0) {
+        const ci = withInfinity.find((i) => isInfinity(rows[row]![i]))!;
+        const c = columns[ci]!;
+        const cell = { row, column: ci };
+        throw new LayoutError(
+          `column ${c} holds ${JSON.stringify(String(rows[cell.row]![ci]).trim())} on line ${lines[cell.row] ?? 0}, an infinite score (float('-inf') as pandas and NumPy write it: a masked logit?), beside numbers: Loss Lens reads finite scores only. ` +
+            "Write a finite number in its place: a masked logit of -1e4 gives its class probability 0 in float64, as -inf does (df.replace(-np.inf, -1e4)); the loss of a row whose true class is masked is then 1e4 or so, not infinite",
+          lines[cell.row] ?? 0,
+          cell,
         );
       }
       throw new LayoutError(
