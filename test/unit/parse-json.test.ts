@@ -51,7 +51,7 @@ describe('JsonTokenizer', () => {
     assert.equal(syntaxError('{"a": [1,\n 2'), '2:3: unexpected end of file: the JSON is truncated (2 unclosed brackets)');
     assert.equal(syntaxError('{"a": "abc'), '1:11: unexpected end of file inside a string: the JSON is truncated');
     assert.equal(syntaxError('[1, NaN]'), "1:5: NaN is not valid JSON (Python's json module writes it for float('nan')): values must be finite numbers: write a missing value as null (None in Python before json.dump; pandas' to_json writes null) and leave its row out with --skip-invalid");
-    assert.equal(syntaxError('[1, -Infinity]'), "1:5: -Infinity is not valid JSON (Python's json module writes it for float('-inf')): values must be finite numbers");
+    assert.equal(syntaxError('[1, -Infinity]'), "1:5: -Infinity is not valid JSON (Python's json module writes it for float('-inf')): values must be finite numbers: a masked logit? Write a finite number in its place: -1e4 gives its class probability 0 in float64, as -inf does (logits.masked_fill(mask, -1e4))");
     assert.equal(syntaxError('[1,]'), "1:4: expected a value, found ']'");
     assert.equal(syntaxError('{"a" 1}'), "1:6: expected ':' after an object key, found '1'");
     assert.equal(syntaxError('{"a": 1 "b": 2}'), "1:9: expected ',' or '}' in an object, found '\"'");

@@ -394,7 +394,12 @@ export class JsonTokenizer {
       else if (text === 'false') v = false;
       else if (text === 'null') v = null;
       else if (text === 'NaN' || text === 'Infinity' || text === '-Infinity') {
-        const fix = text === 'NaN' ? ": write a missing value as null (None in Python before json.dump; pandas' to_json writes null) and leave its row out with --skip-invalid" : '';
+        const fix =
+          text === 'NaN'
+            ? ": write a missing value as null (None in Python before json.dump; pandas' to_json writes null) and leave its row out with --skip-invalid"
+            : text === '-Infinity'
+              ? ': a masked logit? Write a finite number in its place: -1e4 gives its class probability 0 in float64, as -inf does (logits.masked_fill(mask, -1e4))'
+              : '';
         this.fail(`${text} is not valid JSON (Python's json module writes it for float('${text === 'NaN' ? 'nan' : text === 'Infinity' ? 'inf' : '-inf'}')): values must be finite numbers${fix}`, this.tokenOffset);
       } else if (/^-?[\d.]/.test(text)) {
         this.fail(`invalid number ${JSON.stringify(text.slice(0, 40))}`, this.tokenOffset);
