@@ -206,18 +206,14 @@ export async function sampleAtLine(text: string, name: string, layout: Layout, l
   const isCsv = layout.format === 'csv' || layout.format === 'tsv';
   const body = lineText(text, line);
   if (body === undefined || body.trim() === '') return { kind: 'none' };
-  let bytes: string;
-  let offset: number;
-  // A CSV without a header (Layout.header 'none') is read line by line, as JSONL is.
-  if (isCsv && layout.header !== 'none') {
-    const header = lineText(text, 1) ?? '';
-    if (line === 1) return { kind: 'header' };
-    bytes = `${header}\n${body}\n`;
-    offset = line - 2;
-  } else {
-    bytes = `${body}\n`;
-    offset = line - 1;
-  }
+  // The lines before the first row go to the reader with the row: Excel's `sep=;` line
+  // (Layout.sepLine, which the reader skips) and the header. A CSV without a header (Layout.header
+  // 'none') is otherwise read line by line, as JSONL is.
+  const lead = isCsv ? (layout.sepLine ? 1 : 0) + (layout.header !== 'none' ? 1 : 0) : 0;
+  if (line <= lead) return isCsv && layout.header !== 'none' && line === lead ? { kind: 'header' } : { kind: 'none' };
+  const leading = Array.from({ length: lead }, (_, i) => `${lineText(text, i + 1) ?? ''}\n`).join('');
+  const bytes = `${leading}${body}\n`;
+  const offset = line - lead - 1;
   let found: Sample | undefined;
   const result = await readSamples(bytesSource(name, new TextEncoder().encode(bytes)), { layout }, (s) => {
     found = copySample(s);

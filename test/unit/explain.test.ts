@@ -49,6 +49,28 @@ describe('explain: document index and the row under the cursor', () => {
     }
   });
 
+  it("reads a row under Excel's sep= line (the header on line 2) as the index does", async () => {
+    const text = 'sep=;\np0;p1;p2;label\n0.25;0.25;0.5;2\n0.7;0.2;abc;0\n0.1;0.8;0.1;1\n';
+    const index = await indexDocument(text, 'sep.csv', request);
+    const layout = index.layout!;
+    assert.equal(layout.sepLine, true);
+    assert.deepEqual(Array.from(index.lines), [3, 5]);
+    assert.deepEqual(await sampleAtLine(text, 'sep.csv', layout, 1), { kind: 'none' });
+    assert.deepEqual(await sampleAtLine(text, 'sep.csv', layout, 2), { kind: 'header' });
+    const evaluator = createEvaluator({ ...request.loss, kind: layout.kind, input: layout.input }, layout.numClasses);
+    const out = evaluator.newEval();
+    for (const [i, line] of [[0, 3], [1, 5]] as const) {
+      const row = await sampleAtLine(text, 'sep.csv', layout, line);
+      assert.equal(row.kind, 'sample', `line ${line}`);
+      if (row.kind === 'sample') assert.equal(evaluator.evaluate(row.sample, out).loss, index.losses[i]);
+    }
+    // -ln 0.5 and -ln 0.8 (loss-math.md section 4, categorical CE from probabilities).
+    assert.ok(Math.abs(index.losses[0]! - Math.log(2)) < 1e-12);
+    const bad = await sampleAtLine(text, 'sep.csv', layout, 4);
+    assert.equal(bad.kind, 'problem');
+    if (bad.kind === 'problem') assert.deepEqual([bad.problems[0]!.line, bad.problems[0]!.column], [4, 9]);
+  });
+
   it('says header, problem or none for other lines', async () => {
     const text = readFileSync('samples/problems.csv', 'utf8');
     const index = await indexDocument(text, 'p.csv', request);

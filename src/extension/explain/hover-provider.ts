@@ -49,8 +49,10 @@ export class LossHoverProvider implements vscode.HoverProvider {
     const isCsv = layout.format === 'csv' || layout.format === 'tsv';
     // A CSV whose first line is a row (no header): each line read on its own, as JSONL's are.
     const headed = isCsv && layout.header !== 'none';
-    if (headed && line === 1) {
-      const field = headerFieldAt(doc.lineAt(0).text, layout.delimiter ?? ',', pos.character);
+    // Lines before the first row: Excel's `sep=;` hint (skipped by the reader) and the header.
+    const lead = isCsv ? (layout.sepLine ? 1 : 0) + (headed ? 1 : 0) : 0;
+    if (headed && line === lead) {
+      const field = headerFieldAt(doc.lineAt(lead - 1).text, layout.delimiter ?? ',', pos.character);
       const md = field ? headerHoverMarkdown(analysis, field.name) : null;
       return md === null ? undefined : { markdown: md };
     }
@@ -65,14 +67,16 @@ export class LossHoverProvider implements vscode.HoverProvider {
       return { markdown: this.rowMarkdown(doc, cached, hit.sample, hit.line, hit.row), range };
     }
     if (isCsv && layout.quotedNewlines) return undefined;
-    // Only this row's text (and the header) goes to the reader.
-    const body = doc.lineAt(pos.line).text;
-    const text = headed ? `${doc.lineAt(0).text}\n${body}\n` : `${body}\n`;
-    const hit = await sampleAtLine(text, doc.uri.path, layout, headed ? 2 : 1);
+    if (line <= lead) return undefined;
+    // Only this row's text (and the lines before the first row) goes to the reader.
+    let text = '';
+    for (let l = 0; l < lead; l++) text += `${doc.lineAt(l).text}\n`;
+    text += `${doc.lineAt(pos.line).text}\n`;
+    const hit = await sampleAtLine(text, doc.uri.path, layout, lead + 1);
     if (hit.kind !== 'sample') return undefined;
     const fresh = cached.version === doc.version;
     const at = fresh ? indexOfLine(index, line) : -1;
-    const row = at >= 0 ? (index.rows[at] as number) : line - (headed ? 2 : 1);
+    const row = at >= 0 ? (index.rows[at] as number) : line - lead - 1;
     return { markdown: this.rowMarkdown(doc, cached, hit.sample, line, row) };
   }
 
