@@ -146,8 +146,12 @@ export interface PartOptions {
   range?: ByteRange;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number) => void;
-  /** Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused, `fields` valid during the call. */
-  onEval?: (e: SampleEval, row: number, line: number, fields: RowFields) => void;
+  /**
+   * Sees every evaluated sample (e.g. to write per-sample losses); the eval object is reused, `fields`
+   * valid during the call. `sampleWeight` is the row's own (1 when absent): e.weight is its share of
+   * the mean's denominator, which under keras leaves it out.
+   */
+  onEval?: (e: SampleEval, row: number, line: number, fields: RowFields, sampleWeight: number) => void;
   /** Told the layout before the first row is read (a comparison's collector reads the id column it names). */
   onLayout?: (layout: Layout) => void;
   /**
@@ -193,7 +197,7 @@ export function pieceReader(source: ByteSource, layout: Layout, request: Analysi
     evaluator.evaluate(sample, out);
     acc.add(out, row, line);
     contest?.sample(sample, out, acc);
-    onEval?.(out, row, line, fields);
+    onEval?.(out, row, line, fields, sample.weight ?? 1);
     opts.evals?.row(out, row, line);
   };
   const base: ReadOptions = { overrides: readingOverrides(request), skipInvalid: request.skipInvalid, signal: opts.signal, layout, labels: opts.labels };
