@@ -5,7 +5,9 @@
  * (b_shuffled.csv, scripts/fixtures/gen_compare_shuffled.py) as by order on rows in order.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compareSamples, CompareError, idAt, mcnemarExact, packIds, sampleCollector, type CompareSide, type PackedIds } from '../../src/core/compare';
 import { BLOCK, blockCount, joinBootstrap, percentileInterval, poissonBootstrap } from '../../src/core/compare/bootstrap';
 import { compareSide } from '../../src/core/compare/side';
@@ -258,5 +260,78 @@ describe('compare: statistics of two files over the same samples', () => {
     assert.deepEqual(s.leftOut.first, { row: 4, lineA: 6, lineB: 6 });
     assert.equal(s.paired, 599);
     assert.equal(a.columns.state[4], ROW_READ);
+  });
+
+  describe('sample weights: refused when they differ, under every preset', () => {
+    // Three classes, probabilities summing to 1: each row's loss is -ln p_y under both presets
+    // (keras's clip at 1e-7 and renormalising change nothing here).
+    const labels = [0, 2, 1, 0];
+    const probsA = [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [0.25, 0.5, 0.25], [0.6, 0.3, 0.1]];
+    const probsB = [[0.8, 0.1, 0.1], [0.2, 0.2, 0.6], [0.4, 0.35, 0.25], [0.5, 0.25, 0.25]];
+    const weights = [1, 0.5, 2, 3];
+    const dir = mkdtempSync(join(tmpdir(), 'll-cmp-w-'));
+    const write = (name: string, probs: number[][], w: number[]) => {
+      const rows = labels.map((y, i) => `${y},${probs[i]!.join(',')},${w[i]}`);
+      writeFileSync(join(dir, name), ['label,p0,p1,p2,weight', ...rows].join('\n') + '\n');
+      return join(dir, name);
+    };
+    const a = write('a.csv', probsA, weights);
+    const b = write('b.csv', probsB, weights);
+    const c = write('c.csv', probsB, weights.map((w, i) => (i === 2 ? 0.5 : w)));
+    const request = (preset: 'classic' | 'keras') => ({ ...CLASSIC_REQUEST, loss: { ...CLASSIC_REQUEST.loss, preset } });
+    const read = async (path: string, preset: 'classic' | 'keras'): Promise<CompareSide> => {
+      const col = sampleCollector();
+      const analysis = await analyzeFile(path, request(preset), { threads: 1, onEval: col.onEval, onLayout: col.onLayout });
+      return compareSide(path.slice(dir.length + 1), analysis, col.result());
+    };
+
+    for (const preset of ['classic', 'keras'] as const) {
+      it(`${preset}: a weight differing at row 3 (line 4) is refused, naming the row, both lines and both weights`, async () => {
+        const [sa, sc] = [await read(a, preset), await read(c, preset)];
+        assert.throws(
+          () => compareSamples(sa, sc),
+          (err: unknown) => {
+            assert.ok(err instanceof CompareError);
+            assert.equal(err.message, 'The sample weights differ at row 3: 2 on line 4 of a.csv, 0.5 on line 4 of c.csv. The files must hold the same samples, weighted alike.');
+            return true;
+          },
+        );
+      });
+    }
+    it('keras, matched by id: the weights follow their samples, a differing one refused with both lines', async () => {
+      const withIds = (name: string, w: number[], order: number[]) => {
+        const rows = order.map((i) => `s${i},${labels[i]},${probsA[i]!.join(',')},${w[i]}`);
+        writeFileSync(join(dir, name), ['id,label,p0,p1,p2,weight', ...rows].join('\n') + '\n');
+        return join(dir, name);
+      };
+      const x = await read(withIds('x.csv', weights, [0, 1, 2, 3]), 'keras');
+      assert.equal(compareSamples(x, await read(withIds('y.csv', weights, [3, 2, 1, 0]), 'keras')).mean.delta, 0);
+      const z = await read(withIds('z.csv', weights.map((w, i) => (i === 1 ? 4 : w)), [3, 2, 1, 0]), 'keras');
+      assert.throws(() => compareSamples(x, z), {
+        message: 'The sample weights differ at row 2: 0.5 on line 3 of x.csv, 4 on line 4 of z.csv. The files must hold the same samples, weighted alike (matched by the id column "id").',
+      });
+    });
+
+    it('keras, 3,000 rows: weights kept past the collector growing, the first differing at row 2,501 (line 2,502)', async () => {
+      const big = (name: string, changed: number) => {
+        const rows = Array.from({ length: 3000 }, (_, i) => `${i % 3},0.5,0.25,0.25,${i === changed ? 7 : i >= 1500 ? 2 : 1}`);
+        writeFileSync(join(dir, name), ['label,p0,p1,p2,weight', ...rows].join('\n') + '\n');
+        return join(dir, name);
+      };
+      const p = await read(big('p.csv', -1), 'keras');
+      assert.equal(p.columns.sampleWeight?.length, 3000);
+      const q = await read(big('q.csv', 2500), 'keras');
+      assert.throws(() => compareSamples(p, q), { message: /^The sample weights differ at row 2501: 2 on line 2502 of p\.csv, 7 on line 2502 of q\.csv\./ });
+    });
+
+    it('keras: equal weights are compared, each mean sum(w l) / N and the delta their difference', async () => {
+      const s = compareSamples(await read(a, 'keras'), await read(b, 'keras'));
+      const kerasMean = (probs: number[][]) => labels.reduce((t, y, i) => t + weights[i]! * -Math.log(probs[i]![y]!), 0) / labels.length;
+      close(s.mean.a, kerasMean(probsA), 1e-12);
+      close(s.mean.b, kerasMean(probsB), 1e-12);
+      close(s.mean.delta, kerasMean(probsB) - kerasMean(probsA), 1e-12);
+      // Not the weighted mean sum(w l) / sum(w) = 6.5 / 4 times that: the keras preset divides by N.
+      assert.ok(Math.abs(s.mean.a - (kerasMean(probsA) * 4) / 6.5) > 0.1);
+    });
   });
 });

@@ -186,11 +186,14 @@ export function pairSides(a: CompareSide, b: CompareSide, ask: 'auto' | 'order' 
   const B = b.columns;
   const n = a.columns.loss.length;
   const other: SampleColumns = { loss: new Float64Array(n).fill(NaN), weight: new Float64Array(n), trueClass: new Int32Array(n), predicted: new Int32Array(n), line: new Float64Array(n), state: new Uint8Array(n).fill(ROW_ABSENT) };
+  const rawB = B.sampleWeight;
+  if (rawB !== undefined) other.sampleWeight = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     const j = al.rowOf[r]!;
     if (j < 0) continue;
     other.loss[r] = B.loss[j]!;
     other.weight[r] = B.weight[j]!;
+    if (rawB !== undefined) other.sampleWeight![r] = rawB[j]!;
     other.trueClass[r] = B.trueClass[j]!;
     other.predicted[r] = B.predicted[j]!;
     other.line[r] = B.line[j]!;
@@ -218,6 +221,9 @@ function checkPairing(a: CompareSide, b: CompareSide, B: SampleColumns, match: C
         (match.by === 'order' ? ' Rows were matched by order: give both files an id column (or name it with --id-column NAME) to match them by id.' : ''),
     );
   }
+  // The rows' own sample weights: `weight` is the denominator's share, 1 at every row under keras.
+  const wA = A.sampleWeight ?? A.weight;
+  const wB = B.sampleWeight ?? B.weight;
   const same = match.by === 'id' ? `The files must hold the same samples (matched by the id column "${match.column}").` : 'The files must hold the same samples in the same order.';
   for (let r = 0; r < nA; r++) {
     if (A.state[r] === ROW_MISSING || B.state[r] === ROW_MISSING || B.state[r] === ROW_ABSENT) continue;
@@ -226,9 +232,9 @@ function checkPairing(a: CompareSide, b: CompareSide, B: SampleColumns, match: C
         `The labels disagree at row ${r + 1}: line ${A.line[r]} of ${a.name} has ${quoteClass(a, A.trueClass[r]!)}, line ${B.line[r]} of ${b.name} has ${quoteClass(b, B.trueClass[r]!)}. ` + same,
       );
     }
-    if (A.state[r] === ROW_READ && B.state[r] === ROW_READ && A.weight[r] !== B.weight[r]) {
+    if (A.state[r] === ROW_READ && B.state[r] === ROW_READ && wA[r] !== wB[r]) {
       throw new CompareError(
-        `The sample weights differ at row ${r + 1}: ${A.weight[r]} on line ${A.line[r]} of ${a.name}, ${B.weight[r]} on line ${B.line[r]} of ${b.name}. The files must hold the same samples, weighted alike${match.by === 'id' ? ` (matched by the id column "${match.column}")` : ''}.`,
+        `The sample weights differ at row ${r + 1}: ${wA[r]} on line ${A.line[r]} of ${a.name}, ${wB[r]} on line ${B.line[r]} of ${b.name}. The files must hold the same samples, weighted alike${match.by === 'id' ? ` (matched by the id column "${match.column}")` : ''}.`,
       );
     }
   }

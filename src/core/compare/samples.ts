@@ -17,7 +17,13 @@ export const ROW_ABSENT = 3;
 export interface SampleColumns {
   /** NaN = no loss: the row was skipped, never read, or ignored. */
   loss: Float64Array;
+  /** Each row's share of the mean's denominator (SampleEval.weight): the bootstrap's weights. */
   weight: Float64Array;
+  /**
+   * The row's own sample weight, kept only when it differs from `weight` at some read row (class
+   * weights, or the keras preset, whose mean divides by N): two files weighted apart are refused by it.
+   */
+  sampleWeight?: Float64Array;
   /** -1 for a multi-label sample (no one class). */
   trueClass: Int32Array;
   predicted: Int32Array;
@@ -29,8 +35,9 @@ export interface SampleColumns {
 }
 
 /**
- * Grows by doubling: 33 bytes per row, so 10 M rows cost 330 MB at most while read, and with an
- * id column 5 bytes and the id's characters (packed, ids.ts). Pass onLayout with onEval to the
+ * Grows by doubling: 33 bytes per row, so 10 M rows cost 330 MB at most while read, 8 more when
+ * the sample weights are kept apart (sampleWeight), and with an id column 5 bytes and the id's
+ * characters (packed, ids.ts). Pass onLayout with onEval to the
  * read: it names the id column.
  */
 export function sampleCollector() {
@@ -39,18 +46,27 @@ export function sampleCollector() {
   let rows = 0;
   let idColumn: string | undefined;
   const ids = idPacker();
+  // Allocated at the first read row whose sample weight is not its weight: until then they are equal.
+  let raw: Float64Array | undefined;
   return {
     onLayout(layout: Layout) {
       idColumn = layout.idColumn;
     },
-    onEval(e: SampleEval, row: number, at: number, fields?: RowFields) {
+    onEval(e: SampleEval, row: number, at: number, fields: RowFields | undefined, sampleWeight: number) {
       if (idColumn !== undefined) ids.add(row, fields?.text(idColumn));
       if (row >= cap) {
         cap = Math.max(row + 1, cap * 2);
         const next = allocate(cap);
         for (const key of KEYS) (next[key] as Float64Array).set(cols[key] as Float64Array);
         cols = next;
+        if (raw !== undefined) {
+          const grown = new Float64Array(cap);
+          grown.set(raw);
+          raw = grown;
+        }
       }
+      if (raw === undefined && !e.ignored && sampleWeight !== e.weight) raw = cols.weight.slice();
+      if (raw !== undefined) raw[row] = sampleWeight;
       cols.loss[row] = e.ignored ? NaN : e.loss;
       cols.weight[row] = e.weight;
       cols.trueClass[row] = e.trueClass;
@@ -62,6 +78,7 @@ export function sampleCollector() {
     result(): SampleColumns {
       return {
         ...(idColumn === undefined ? {} : { ids: ids.result(rows) }),
+        ...(raw === undefined ? {} : { sampleWeight: raw.slice(0, rows) }),
         loss: cols.loss.slice(0, rows),
         weight: cols.weight.slice(0, rows),
         trueClass: cols.trueClass.slice(0, rows),
