@@ -258,7 +258,7 @@ async function folderEntries(file: FileJob): Promise<ShardEntry[]> {
 function transferOf(result: JobResult): ArrayBuffer[] {
   if (result.op !== 'collect') return [];
   const c = result.columns;
-  const arrays = [c.loss, c.weight, c.trueClass, c.predicted, c.line, c.state, ...(c.ids === undefined ? [] : [c.ids.end, c.ids.present])];
+  const arrays = [c.loss, c.weight, c.trueClass, c.predicted, c.line, c.state, ...(c.sampleWeight === undefined ? [] : [c.sampleWeight]), ...(c.ids === undefined ? [] : [c.ids.end, c.ids.present])];
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
