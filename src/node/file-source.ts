@@ -11,6 +11,7 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
 import { FileChangedError, sameIdentity, type FileIdentity } from '../core/file-changed';
 import type { ByteRange, ByteSource, ChunkOptions } from '../core/parse/types';
 
@@ -19,7 +20,7 @@ export const CHUNK_BYTES = 1 << 20;
 
 export interface FileSource extends ByteSource {
   path: string;
-  /** The file is gzip-compressed (content is decompressed on the fly; no cheap ranges). */
+  /** The file is gzip- or zstd-compressed (content is decompressed on the fly; no cheap ranges). */
   gzip: boolean;
   /** Size of the file on disk (compressed size for gzip). */
   fileSize: number;
@@ -153,7 +154,7 @@ async function openSource(path: string, name: string, keep: boolean): Promise<Fi
   try {
     info = await fh.stat();
     if (info.isDirectory()) throw new Error(`${path} is a directory`);
-    magic = await headBytes(fh, 2);
+    magic = await headBytes(fh, 4);
   } catch (err) {
     await fh.close();
     throw err;
@@ -163,7 +164,10 @@ async function openSource(path: string, name: string, keep: boolean): Promise<Fi
   const changed = changeCheck(keep ? fh : undefined, path, name, identity);
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= keep ? fh.close() : Promise.resolve());
-  const gzip = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const isGzip = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  // pandas' to_csv('x.csv.zst') / compression='zstd': frame magic 28 b5 2f fd.
+  const zstd = magic.length === 4 && magic[0] === 0x28 && magic[1] === 0xb5 && magic[2] === 0x2f && magic[3] === 0xfd;
+  const gzip = isGzip || zstd;
   if (!gzip) {
     return {
       name,
@@ -206,6 +210,10 @@ async function openSource(path: string, name: string, keep: boolean): Promise<Fi
     async *chunks(range?: ByteRange) {
       const start = Math.max(0, range?.start ?? 0);
       const end = range?.end ?? Number.POSITIVE_INFINITY;
+      if (zstd) {
+        yield* rangeOf(zstdChunks(path), start, end);
+        return;
+      }
       const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
       const gunzip = createGunzip({ chunkSize: 256 * 1024 });
       file.on('error', (e) => gunzip.destroy(e));
@@ -231,6 +239,40 @@ async function openSource(path: string, name: string, keep: boolean): Promise<Fi
       }
     },
   };
+}
+
+/** The decompressed content of a zstd file, streamed (fzstd's Decompress, chunk by chunk). */
+async function* zstdChunks(path: string): AsyncGenerator<Uint8Array> {
+  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const out: Uint8Array[] = [];
+  const zstd = new Decompress((data) => out.push(data));
+  try {
+    for await (const c of file) {
+      zstd.push(plainBytes(c as Buffer));
+      yield* out.splice(0);
+    }
+    // A truncated frame leaves fzstd waiting for more input: pushing the end makes it throw.
+    zstd.push(new Uint8Array(0), true);
+    yield* out.splice(0);
+  } catch (e) {
+    throw new Error(`the zstd data is corrupt or truncated (${(e as Error).message})`);
+  } finally {
+    file.destroy();
+  }
+}
+
+/** The bytes [start, end) of a stream of chunks. */
+async function* rangeOf(chunks: AsyncGenerator<Uint8Array>, start: number, end: number): AsyncGenerator<Uint8Array> {
+  let offset = 0;
+  for await (const chunk of chunks) {
+    const from = offset;
+    offset += chunk.length;
+    if (offset <= start) continue;
+    const s = Math.max(0, start - from);
+    const e = Math.min(chunk.length, end - from);
+    if (e > s) yield s === 0 && e === chunk.length ? chunk : chunk.subarray(s, e);
+    if (offset >= end) return;
+  }
 }
 
 /**

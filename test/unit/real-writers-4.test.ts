@@ -2,7 +2,8 @@
  * "Never a silent wrong number", fourth sweep: polars (write_csv with its separators and quoting,
  * write_ndjson, write_json, list columns unnested, bracketed or joined, as CSV cannot hold them),
  * Hugging Face datasets (Dataset.to_json / to_csv of map outputs beside a ClassLabel), pandas'
- * compressed output (.gz read; .bz2, .xz, .zip, .zst refused at 1:1 naming the fix),
+ * compressed output (.gz and .zst read, streamed; .bz2, .xz, .zip refused at 1:1 naming the fix;
+ * a truncated .zst refused as truncated),
  * lm-evaluation-harness' samples_<task>_<date>.jsonl of multiple-choice tasks (refused at the
  * "filtered_resps" value, naming the one-liner that writes the choices' loglikelihoods as logits;
  * that file's mean = torch's cross_entropy), Excel's sep= line, pipes, index_label, -inf logits
@@ -48,6 +49,15 @@ realWritersSweep('files written by polars, Hugging Face datasets, compressed pan
     const d = await firstDiagnostic(text, LM_EVAL, 'jsonl');
     assert.deepEqual([d.line, d.start], [0, col - 1]);
     assert.match(d.covered, /^\[\["-[0-9.]+", "False"\], .*"\]\]$/);
+  });
+
+  it('a truncated .zst: refused as corrupt or truncated, not a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-rw4-'));
+    const whole = readFileSync(join(DIR, 'to_csv.csv.zst'));
+    writeFileSync(join(dir, 'cut.csv.zst'), whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = runOn(dir, 'cut.csv.zst', []);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.startsWith(`${dir}/cut.csv.zst: could not read the file: the zstd data is corrupt or truncated`), r.stderr);
   });
 
   it('labels counting from 1: refused at the first label with no column (CLI and Problems panel)', async () => {

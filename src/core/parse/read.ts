@@ -24,13 +24,14 @@ const startsWithBytes = (head: Uint8Array, bytes: number[]): boolean => bytes.ev
 /**
  * Compressions pandas writes from the name (to_csv('x.csv.bz2' / '.xz' / '.zst' / '.zip')) that
  * Loss Lens does not decompress: what the file is and the fix, or undefined. gzip is read (the
- * sources decompress it); a ZIP archive is refused only when its first member is a text file.
+ * sources decompress it), zstd by the Node source only; a ZIP archive is refused only when its first member is a text file.
  */
 export function compressedReason(head: Uint8Array): string | undefined {
   const fix = "decompress it first, or write it with compression='gzip' (a .csv.gz / .jsonl.gz, which Loss Lens reads)";
   if (startsWithBytes(head, [0x42, 0x5a, 0x68]) && head[3]! >= 0x31 && head[3]! <= 0x39) return `bzip2-compressed data (pandas' to_csv('x.csv.bz2')), which Loss Lens does not read: ${fix}`;
   if (startsWithBytes(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return `xz-compressed data (pandas' to_csv('x.csv.xz')), which Loss Lens does not read: ${fix}`;
-  if (startsWithBytes(head, [0x28, 0xb5, 0x2f, 0xfd])) return `zstd-compressed data (pandas' to_csv('x.csv.zst')), which Loss Lens does not read: ${fix}`;
+  // The Node file source decompresses zstd (src/node/file-source.ts); raw zstd reaches here only from the browser build.
+  if (startsWithBytes(head, [0x28, 0xb5, 0x2f, 0xfd])) return `zstd-compressed data (pandas' to_csv('x.csv.zst')), which the CLI and the desktop extension read but the browser build does not: ${fix}`;
   if (startsWithBytes(head, [0x50, 0x4b, 0x03, 0x04]) && head.length >= 30) {
     // The first local file header: its name is at offset 30, its length at 26 (little-endian).
     const nameLength = head[26]! | (head[27]! << 8);
