@@ -51,6 +51,15 @@ realWritersSweep('files written by polars, Hugging Face datasets, compressed pan
     assert.match(d.covered, /^\[\["-[0-9.]+", "False"\], .*"\]\]$/);
   });
 
+  it("to_json(lines=True, compression='zstd') (to_json_lines.jsonl.zst, rewritten by pandas from to_json_lines.jsonl.gz): read, mean = torch's cross_entropy", () => {
+    const r = runOn(DIR, 'to_json_lines.jsonl.zst', []);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { mean: number; count: number; layout: { input: string } };
+    assert.deepEqual([j.count, j.layout.input], [50, 'logits']);
+    // torch.nn.functional.cross_entropy on the rows pandas reads back from the .zst (float64).
+    assert.ok(Math.abs(j.mean - 0.48797905485596416) < 1e-9, String(j.mean));
+  });
+
   it('a truncated .zst: refused as corrupt or truncated, not a crash', () => {
     const dir = mkdtempSync(join(tmpdir(), 'll-rw4-'));
     const whole = readFileSync(join(DIR, 'to_csv.csv.zst'));
