@@ -210,35 +210,26 @@ async function openSource(path: string, name: string, keep: boolean): Promise<Fi
     async *chunks(range?: ByteRange) {
       const start = Math.max(0, range?.start ?? 0);
       const end = range?.end ?? Number.POSITIVE_INFINITY;
-      if (zstd) {
-        yield* rangeOf(zstdChunks(path), start, end);
-        return;
-      }
-      const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-      const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-      file.on('error', (e) => gunzip.destroy(e));
-      file.pipe(gunzip);
-      let offset = 0;
-      try {
-        for await (const c of gunzip) {
-          const chunk = plainBytes(c as Buffer);
-          const from = offset;
-          offset += chunk.length;
-          if (offset <= start) continue;
-          const s = Math.max(0, start - from);
-          const e = Math.min(chunk.length, end - from);
-          if (e > s) yield s === 0 && e === chunk.length ? chunk : chunk.subarray(s, e);
-          if (offset >= end) break;
-        }
-      } catch (e) {
-        throw new Error(`the gzip data is corrupt or truncated (${(e as Error).message})`);
-      } finally {
-        file.unpipe(gunzip);
-        file.destroy();
-        gunzip.destroy();
-      }
+      yield* rangeOf(zstd ? zstdChunks(path) : gunzipChunks(path), start, end);
     },
   };
+}
+
+/** The decompressed content of a gzip file, streamed. */
+async function* gunzipChunks(path: string): AsyncGenerator<Uint8Array> {
+  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  file.on('error', (e) => gunzip.destroy(e));
+  file.pipe(gunzip);
+  try {
+    for await (const c of gunzip) yield plainBytes(c as Buffer);
+  } catch (e) {
+    throw new Error(`the gzip data is corrupt or truncated (${(e as Error).message})`);
+  } finally {
+    file.unpipe(gunzip);
+    file.destroy();
+    gunzip.destroy();
+  }
 }
 
 /** The decompressed content of a zstd file, streamed (fzstd's Decompress, chunk by chunk). */
